@@ -1,0 +1,1 @@
+"""Indexer: shared document models, text analysis, the store of record and the search backends."""

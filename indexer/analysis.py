@@ -1,0 +1,102 @@
+"""Text analysis shared by indexing and querying: normalise, then segment with the same segmenter.
+
+Normalisation maps one character to one character (traditional→simplified, full-width→half-width,
+lower case) so that offsets found in normalised text also hold in the original for highlighting.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+import opencc
+import rjieba
+
+_T2S = opencc.OpenCC("t2s")
+_FULL_WIDTH_OFFSET = 0xFEE0
+_WORD_RE = re.compile(r"[\w]", re.UNICODE)
+
+
+def _fold_width(text: str) -> str:
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - _FULL_WIDTH_OFFSET))
+        elif code == 0x3000:
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalize(text: str) -> str:
+    """Traditional→simplified, full-width→half-width, lower case; same length when OpenCC allows."""
+    simplified = _T2S.convert(text)
+    folded = _fold_width(simplified)
+    lowered = folded.lower()
+    # str.lower() can lengthen a few letters (e.g. 'İ'); keep 1:1 by falling back per character.
+    if len(lowered) != len(folded):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+    return lowered
+
+
+def _is_token(token: str) -> bool:
+    return bool(token.strip()) and bool(_WORD_RE.search(token))
+
+
+@lru_cache(maxsize=1)
+def load_user_dictionary() -> int:
+    """Load the packaged user dictionary into the segmenter, word by word (rjieba has no load_userdict)."""
+    text = resources.files("indexer").joinpath("data/userdict.txt").read_text(encoding="utf-8")
+    count = 0
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        add_word(parts[0], freq)
+        count += 1
+    return count
+
+
+def add_word(word: str, freq: int | None = None) -> None:
+    """Teach the segmenter a word; all analysis goes through the same segmenter instance."""
+    rjieba.add_word(normalize(word), freq, None)
+
+
+def segment_for_index(text: str) -> list[str]:
+    """Search-mode segmentation of normalised text: whole words plus their dictionary sub-words."""
+    load_user_dictionary()
+    return [t for t in rjieba.cut_for_search(normalize(text)) if _is_token(t)]
+
+
+def segment_query(text: str) -> list[str]:
+    """Precise-mode segmentation of a normalised query: the words the citizen typed."""
+    load_user_dictionary()
+    return [t.strip() for t in rjieba.cut(normalize(text)) if _is_token(t)]
+
+
+def sub_words(token: str) -> list[str]:
+    """The dictionary words inside a longer token (what search mode indexes for it), without itself."""
+    load_user_dictionary()
+    if len(token) <= 2:
+        return []
+    return [t for t in rjieba.cut_for_search(token) if t != token and len(t) >= 2 and _is_token(t)]
+
+
+def index_text(text: str) -> str:
+    """The form a text field takes in the index: search-mode tokens joined by spaces."""
+    return " ".join(segment_for_index(text))
+
+
+def join_tokens(tokens: Iterable[str]) -> str:
+    return " ".join(tokens)
+
+
+def is_cjk(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("CJK UNIFIED")

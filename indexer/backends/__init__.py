@@ -1,0 +1,17 @@
+"""Search backends behind one Protocol; `open_backend` picks one by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexer.backends.base import BackendError, SearchBackend
+
+BACKENDS = ("tantivy",)
+
+
+def open_backend(name: str, data_dir: Path, *, writable: bool = False) -> SearchBackend:
+    if name == "tantivy":
+        from indexer.backends.tantivy_backend import TantivyBackend
+
+        return TantivyBackend(data_dir / "index", writable=writable)
+    raise BackendError(f"未知的搜索后端 {name!r}，可选：{', '.join(BACKENDS)}")

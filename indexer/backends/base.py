@@ -1,0 +1,104 @@
+"""The backend contract: what the search service needs from an index, whatever engine is behind it.
+
+Analysis happens in Python before a backend sees anything, so every backend receives the same
+whitespace-separated tokens and the same structured query and must return the same results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+# Facet fields every backend keeps as exact keyword values.
+FACET_FIELDS: tuple[str, ...] = ("kind", "site", "region", "publisher")
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """A document as the index sees it: analysed text fields, exact keys and facet values."""
+
+    id: str
+    kind: str
+    title: str  # space-joined search-mode tokens
+    meta: str  # space-joined tokens of 发文字号, 发文机关/实施主体, 主题分类, 事项编码 …
+    body: str  # space-joined tokens of the main text
+    title_key: str  # normalised title, for exact-title matches and suggestions
+    codes: tuple[str, ...] = ()  # normalised exact keys: 发文字号, 事项编码
+    date_ordinal: int = 0  # date.toordinal() of the publication date, 0 when unknown
+    facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One way of matching a word: a single token or a phrase of tokens, with its weight."""
+
+    tokens: tuple[str, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Group:
+    """One word of the query; a document scores with its best-matching clause (dis-max)."""
+
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class BackendQuery:
+    groups: tuple[Group, ...]
+    field_weights: dict[str, float]
+    exact_codes: tuple[str, ...] = ()  # match IndexDoc.codes; a strong boost
+    code_boost: float = 1.0
+    title_key: str = ""  # exact normalised title match; a strong boost
+    title_key_boost: float = 1.0
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    offset: int = 0
+    limit: int = 10
+
+
+@dataclass(frozen=True)
+class BackendHit:
+    id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class BackendResult:
+    total: int
+    hits: list[BackendHit]
+
+
+class BackendError(RuntimeError):
+    """The index could not be used (missing, locked by another writer, corrupt)."""
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """Every backend implements this; `tests/indexer/test_backend_contract.py` checks each one."""
+
+    def index(self, docs: Iterable[IndexDoc]) -> int:
+        """Add or replace documents (by id) and make them durable; returns how many were written."""
+        ...
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove documents by id and make the removal durable."""
+        ...
+
+    def search(self, query: BackendQuery) -> BackendResult: ...
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[str]:
+        """Titles that contain a word starting with the normalised prefix, most common first."""
+        ...
+
+    def facets(self, query: BackendQuery, fields: Sequence[str]) -> dict[str, dict[str, int]]:
+        """Counts of each facet value among all documents matching the query."""
+        ...
+
+    def count(self) -> int: ...
+
+    def refresh(self) -> None:
+        """Make the newest committed state visible to searches in this process."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,205 @@
+"""The embedded default backend: a tantivy index in `<data_dir>/index`.
+
+Text fields hold space-joined tokens from `indexer.analysis` and use tantivy's whitespace
+tokenizer, so the index never segments on its own. Only one process may hold the writer
+(tantivy locks it); serving processes open the index read-only and call `refresh()`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from indexer.backends.base import (
+    FACET_FIELDS,
+    BackendError,
+    BackendHit,
+    BackendQuery,
+    BackendResult,
+    Clause,
+    IndexDoc,
+)
+
+TEXT_FIELDS = ("title", "meta", "body")
+SUGGEST_SEPARATOR = "\x01"
+PHRASE_SLOP_PER_TOKEN = 3  # search-mode sub-words sit between the words of a phrase
+WRITER_HEAP_BYTES = 128_000_000
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    for name in FACET_FIELDS:
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    builder.add_text_field("title_key", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("codes", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("suggest", tokenizer_name="raw", index_option="freq")
+    builder.add_integer_field("date", fast=True, indexed=True)
+    return builder.build()
+
+
+def suggest_terms(title_key: str, max_len: int = 30) -> list[str]:
+    """Every suffix of the title that starts a word, paired with the title, as suggestion keys."""
+    title = title_key[:max_len]
+    return [f"{title[i:]}{SUGGEST_SEPARATOR}{title_key}" for i in range(len(title)) if not title[i].isspace()]
+
+
+class TantivyBackend:
+    """`SearchBackend` over a tantivy index directory."""
+
+    def __init__(self, path: Path, *, writable: bool = False) -> None:
+        self._path = path
+        self._schema = _schema()
+        self._writable = writable
+        self._writer: Any = None
+        self._lock = threading.Lock()
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._index = tantivy.Index(self._schema, path=str(path), reuse=True)
+        except ValueError as exc:  # schema mismatch or corrupt meta.json
+            raise BackendError(f"无法打开索引目录 {path}：{exc}") from exc
+
+    # -- writing -------------------------------------------------------------------------------
+    def _get_writer(self) -> Any:
+        if not self._writable:
+            raise BackendError("this backend was opened read-only")
+        if self._writer is None:
+            try:
+                self._writer = self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=2)
+            except ValueError as exc:
+                raise BackendError(f"索引正被另一个进程写入（{self._path}）：{exc}") from exc
+        return self._writer
+
+    def _to_tantivy(self, doc: IndexDoc) -> tantivy.Document:
+        fields: dict[str, Any] = {
+            "id": doc.id,
+            "kind": doc.kind,
+            "title": doc.title,
+            "meta": doc.meta,
+            "body": doc.body,
+            "title_key": doc.title_key,
+            "codes": list(doc.codes),
+            "suggest": suggest_terms(doc.title_key),
+            "date": doc.date_ordinal,
+        }
+        for name in FACET_FIELDS:
+            if name != "kind":
+                fields[name] = list(doc.facets.get(name, ()))
+        return tantivy.Document(**fields)
+
+    def index(self, docs: Iterable[IndexDoc]) -> int:
+        with self._lock:
+            writer = self._get_writer()
+            written = 0
+            for doc in docs:
+                writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(self._to_tantivy(doc))
+                written += 1
+            writer.commit()
+            self._index.reload()
+            return written
+
+    def delete(self, ids: Sequence[str]) -> None:
+        with self._lock:
+            writer = self._get_writer()
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+            writer.commit()
+            self._index.reload()
+
+    def delete_all(self) -> None:
+        with self._lock:
+            writer = self._get_writer()
+            writer.delete_all_documents()
+            writer.commit()
+            self._index.reload()
+
+    # -- reading -------------------------------------------------------------------------------
+    def _clause_query(self, clause: Clause, field: str) -> tantivy.Query:
+        if len(clause.tokens) == 1:
+            return tantivy.Query.term_query(self._schema, field, clause.tokens[0])
+        slop = PHRASE_SLOP_PER_TOKEN * (len(clause.tokens) - 1)
+        return tantivy.Query.phrase_query(self._schema, field, list(clause.tokens), slop=slop)
+
+    def _text_query(self, query: BackendQuery) -> tantivy.Query:
+        should: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for group in query.groups:
+            alternatives = []
+            for clause in group.clauses:
+                per_field = [
+                    (
+                        tantivy.Occur.Should,
+                        tantivy.Query.boost_query(self._clause_query(clause, field), weight),
+                    )
+                    for field, weight in query.field_weights.items()
+                    if weight > 0
+                ]
+                alternatives.append(tantivy.Query.boost_query(tantivy.Query.boolean_query(per_field), clause.boost))
+            should.append((tantivy.Occur.Should, tantivy.Query.disjunction_max_query(alternatives)))
+        for code in query.exact_codes:
+            term = tantivy.Query.term_query(self._schema, "codes", code)
+            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(term, query.code_boost)))
+        if query.title_key:
+            term = tantivy.Query.term_query(self._schema, "title_key", query.title_key)
+            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(term, query.title_key_boost)))
+        if not should:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.boolean_query(should)
+
+    def _full_query(self, query: BackendQuery) -> tantivy.Query:
+        parts = [(tantivy.Occur.Must, self._text_query(query))]
+        for name, values in query.filters.items():
+            if values:
+                filt = tantivy.Query.term_set_query(self._schema, name, list(values))
+                parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(filt, 0.0)))
+        return tantivy.Query.boolean_query(parts)
+
+    def search(self, query: BackendQuery) -> BackendResult:
+        searcher = self._index.searcher()
+        result = searcher.search(self._full_query(query), limit=query.limit, offset=query.offset, count=True)
+        hits = [BackendHit(id=searcher.doc(addr)["id"][0], score=float(score)) for score, addr in result.hits]
+        return BackendResult(total=int(result.count or 0), hits=hits)
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[str]:
+        if not prefix:
+            return []
+        searcher = self._index.searcher()
+        titles: list[str] = []
+        for term, _count in searcher.terms_with_prefix("suggest", prefix, limit=limit * 4):
+            title = term.split(SUGGEST_SEPARATOR, 1)[-1]
+            if title not in titles:
+                titles.append(title)
+            if len(titles) >= limit:
+                break
+        return titles
+
+    def facets(self, query: BackendQuery, fields: Sequence[str]) -> dict[str, dict[str, int]]:
+        unknown = set(fields) - set(FACET_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown facet fields: {sorted(unknown)}")
+        if not fields:
+            return {}
+        aggs = {name: {"terms": {"field": name, "size": 50}} for name in fields}
+        result = self._index.searcher().aggregate(self._full_query(query), aggs)
+        return {
+            name: {str(b["key"]): int(b["doc_count"]) for b in result.get(name, {}).get("buckets", [])}
+            for name in fields
+        }
+
+    def count(self) -> int:
+        return int(self._index.searcher().num_docs)
+
+    def refresh(self) -> None:
+        self._index.reload()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._writer is not None:
+                self._writer.wait_merging_threads()
+                self._writer = None
