@@ -7,8 +7,6 @@ lower case) so that offsets found in normalised text also hold in the original f
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
@@ -94,9 +92,9 @@ def index_text(text: str) -> str:
     return " ".join(segment_for_index(text))
 
 
-def join_tokens(tokens: Iterable[str]) -> str:
-    return " ".join(tokens)
-
-
-def is_cjk(ch: str) -> bool:
-    return unicodedata.name(ch, "").startswith("CJK UNIFIED")
+@lru_cache(maxsize=1)
+def query_stopwords() -> frozenset[str]:
+    """Question words that carry little meaning in a citizen's query (weighted low, never dropped)."""
+    text = resources.files("indexer").joinpath("data/query_stopwords.txt").read_text(encoding="utf-8")
+    words = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return frozenset(normalize(w) for w in words if w)

@@ -7,7 +7,7 @@ identifiers; each field's description gives the Chinese name used on government 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -63,8 +63,8 @@ class PolicyDocument(_SourcedDocument):
     issuer: str = Field(default="", description="发文机关")
     doc_number: str = Field(default="", description="发文字号")
     index_number: str = Field(default="", description="索引号")
-    written_date: date | None = Field(default=None, description="成文日期")
-    publish_date: date | None = Field(default=None, description="发布日期")
+    written_date: dt.date | None = Field(default=None, description="成文日期")
+    publish_date: dt.date | None = Field(default=None, description="发布日期")
     subject: str = Field(default="", description="主题分类")
     body: str = Field(default="", description="正文")
     attachments: list[Attachment] = Field(default_factory=list, description="附件")
@@ -74,7 +74,7 @@ class PolicyDocument(_SourcedDocument):
         return stable_id("p", self.url)
 
     @property
-    def date(self) -> date | None:
+    def date(self) -> dt.date | None:
         return self.publish_date or self.written_date
 
     @property
@@ -102,7 +102,7 @@ class ServiceGuide(_SourcedDocument):
     phone: str = Field(default="", description="咨询电话")
     online_url: str = Field(default="", description="在线办理 URL")
     level: str = Field(default="", description="层级（国家/省级/市级/县级）")
-    publish_date: date | None = Field(default=None, description="发布日期")
+    publish_date: dt.date | None = Field(default=None, description="发布日期")
 
     @property
     def id(self) -> str:
@@ -113,7 +113,7 @@ class ServiceGuide(_SourcedDocument):
         return self.item_name
 
     @property
-    def date(self) -> date | None:
+    def date(self) -> dt.date | None:
         return self.publish_date
 
     @property
@@ -199,7 +199,7 @@ class SearchHit(BaseModel):
     site: str = ""
     publisher: str = Field(default="", description="发文机关或实施主体")
     doc_number: str = ""
-    date: date | None = None
+    date: dt.date | None = None
     online_url: str = ""
     score: float
 

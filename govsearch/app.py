@@ -1,0 +1,63 @@
+"""The app factory: the one place that knows every package."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+import web
+from govsearch.settings import Settings
+from indexer.backends import open_backend
+from indexer.store import Store
+from search_api import routes as api_routes
+from search_api.service import SearchService
+from synonyms.expansion import SynonymSet, default_synonym_paths
+from synonyms.loader import load_synonym_files
+from web import routes as web_routes
+
+
+def load_synonyms(settings: Settings) -> SynonymSet:
+    """The packaged dictionaries, then any extra files named in the settings."""
+    return SynonymSet.from_rules(load_synonym_files([*default_synonym_paths(), *settings.synonym_files]))
+
+
+def build_service(settings: Settings) -> SearchService:
+    """A read-only search service over the data directory (serving never takes the index writer)."""
+    backend = open_backend(settings.backend, settings.data_dir, writable=False)
+    store = Store(settings.store_path)
+    return SearchService(
+        backend,
+        store,
+        load_synonyms(settings),
+        log_queries=settings.log_queries,
+        reload_seconds=settings.reload_seconds,
+    )
+
+
+def create_app(settings: Settings | None = None, service: SearchService | None = None) -> FastAPI:
+    settings = settings or Settings()
+    search_service = service or build_service(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        search_service.backend.close()
+        search_service.store.close()
+
+    app = FastAPI(
+        title="政务搜索 API",
+        version="1.0.0",
+        description="检索政策文件与办事指南。所有接口位于 /api/v1，返回 JSON。",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.search_service = search_service
+    app.include_router(api_routes.router)
+    app.include_router(web_routes.router)
+    app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")
+    return app
+

@@ -1,0 +1,72 @@
+"""`govsearch` command line: demo, crawl, index, serve, import-items, eval."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from govsearch import commands
+from govsearch.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govsearch", description="政务搜索：政策文件与办事指南检索")
+    parser.add_argument("--data-dir", type=Path, help="数据目录（默认 $GOVSEARCH_DATA_DIR 或 ./govsearch-data）")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="启动示例政府网站镜像，抓取、建索引并提供搜索服务")
+    demo.add_argument("--port", type=int, help="搜索服务端口（默认 8000）")
+    demo.add_argument("--no-serve", action="store_true", help="只抓取和建索引，不启动服务")
+
+    crawl = sub.add_parser("crawl", help="按站点配置抓取政策文件和办事指南")
+    crawl.add_argument("profile", help="站点配置：crawler/sites/ 下的名称（如 demo）或 TOML 文件路径")
+    crawl.add_argument("--seed", action="append", default=[], help="覆盖起始地址（可多次指定）")
+    crawl.add_argument("--delay", type=float, help="同一站点请求间隔（秒），默认取配置")
+    crawl.add_argument("--resume", action="store_true", help="继续上次中断的抓取（默认行为，已完成的页面不重抓）")
+    crawl.add_argument("--recrawl", action="store_true", help="重新抓取已完成的页面")
+    crawl.add_argument("--index", action="store_true", help="抓取后立即更新索引")
+
+    index = sub.add_parser("index", help="把存储中新增或变化的文档写入索引")
+    index.add_argument("--rebuild", action="store_true", help="清空索引并从存储全部重建")
+
+    serve = sub.add_parser("serve", help="启动网页和 API 服务")
+    serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
+    serve.add_argument("--port", type=int, help="端口（默认 8000）")
+
+    items = sub.add_parser("import-items", help="导入政务服务事项及办事指南（JSON Lines）")
+    items.add_argument("file", type=Path)
+    items.add_argument("--no-index", action="store_true", help="只写入存储，不更新索引")
+
+    ev = sub.add_parser("eval", help="用标注查询集评测当前索引的相关性")
+    ev.add_argument("queries", type=Path, help="TSV：查询<TAB>相关标题片段<TAB>备注")
+    ev.add_argument("--verbose", action="store_true", help="列出每个查询的前三条结果")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    if args.data_dir:
+        settings = settings.model_copy(update={"data_dir": args.data_dir})
+    handlers = {
+        "demo": commands.demo,
+        "crawl": commands.crawl,
+        "index": commands.index,
+        "serve": commands.serve,
+        "import-items": commands.import_items,
+        "eval": commands.evaluate,
+    }
+    try:
+        return handlers[args.command](settings, args)
+    except commands.CommandError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\n已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

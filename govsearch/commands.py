@@ -1,0 +1,180 @@
+"""What each `govsearch` command does; the parser lives in `govsearch.cli`."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from crawler.profiles import SiteProfile, load_profile, profile_with_seeds
+from crawler.run import CrawlProgress, CrawlReport, crawl_sync
+from govsearch.settings import Settings
+from indexer.backends import BackendError, open_backend
+from indexer.documents import PolicyDocument, ServiceGuide, SearchRequest
+from indexer.importer import ImportReport, read_service_items
+from indexer.pipeline import IndexProgress, IndexReport, update_index
+from indexer.store import Store
+from search_api.evaluation import JudgmentFileError, evaluate as run_eval, format_report, load_judgments
+
+
+
+class CommandError(RuntimeError):
+    """A user-facing failure: printed as one line, exit status 2."""
+
+
+def _status(line: str, *, final: bool = False) -> None:
+    """Progress on one line in a terminal, a line per update elsewhere."""
+    if sys.stderr.isatty():
+        print(f"\r\033[K{line}", end="\n" if final else "", file=sys.stderr, flush=True)
+    else:
+        print(line, file=sys.stderr, flush=True)
+
+
+def resolve_profile(name: str) -> SiteProfile:
+    import crawler
+
+    path = Path(name)
+    if not path.exists():
+        path = Path(crawler.__file__).parent / "sites" / f"{name}.toml"
+    if not path.exists():
+        raise CommandError(f"找不到站点配置 {name!r}（既不是文件，也不在 crawler/sites/ 中）")
+    try:
+        return load_profile(path)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def run_crawl(
+    settings: Settings, profile: SiteProfile, *, recrawl: bool = False, delay: float | None = None
+) -> CrawlReport:
+    store = Store(settings.store_path)
+    last = {"shown": 0}
+
+    def on_document(doc: PolicyDocument | ServiceGuide) -> None:
+        store.upsert([doc])
+
+    def on_progress(p: CrawlProgress) -> None:
+        if p.fetched - last["shown"] >= 5 or p.queued == 0:
+            last["shown"] = p.fetched
+            _status(f"抓取 {profile.name}：已抓取 {p.fetched} 页，队列 {p.queued}，错误 {p.errors}，{p.pages_per_second:.1f} 页/秒")
+
+    report = crawl_sync(
+        profile, settings.store_path, on_document=on_document, on_progress=on_progress,
+        recrawl=recrawl, delay_override=delay,
+    )
+    errors = "；".join(f"{host} {n} 个" for host, n in report.errors_per_host.items()) or "无"
+    _status(
+        f"抓取完成：{report.fetched} 页，得到文档 {report.documents} 篇，robots.txt 跳过 {report.skipped_by_robots} 个，"
+        f"错误：{errors}，用时 {report.elapsed:.1f} 秒",
+        final=True,
+    )
+    store.close()
+    return report
+
+
+def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
+    if rebuild:
+        shutil.rmtree(settings.data_dir / "index", ignore_errors=True)
+    store = Store(settings.store_path)
+    try:
+        backend = open_backend(settings.backend, settings.data_dir, writable=True)
+    except BackendError as exc:
+        raise CommandError(str(exc)) from exc
+
+    def on_progress(p: IndexProgress) -> None:
+        _status(f"建索引：{p.done}/{p.total}")
+
+    try:
+        report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress)
+    except BackendError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        backend.close()
+        store.close()
+    _status(f"索引完成：写入 {report.written} 篇，删除 {report.deleted} 篇，索引中共 {report.total_in_index} 篇", final=True)
+    return report
+
+
+def crawl(settings: Settings, args: argparse.Namespace) -> int:
+    profile = resolve_profile(args.profile)
+    if args.seed:
+        profile = profile_with_seeds(profile, args.seed)
+    run_crawl(settings, profile, recrawl=args.recrawl, delay=args.delay)
+    if args.index:
+        run_index(settings)
+    return 0
+
+
+def index(settings: Settings, args: argparse.Namespace) -> int:
+    run_index(settings, rebuild=args.rebuild)
+    return 0
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from govsearch.app import create_app
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    app = create_app(settings)
+    print(f"政务搜索已启动：http://{host}:{port}/  （API 文档：http://{host}:{port}/docs，按 Ctrl+C 停止）", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0
+
+
+def import_items(settings: Settings, args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        raise CommandError(f"文件不存在：{path}")
+    store = Store(settings.store_path)
+    report = ImportReport()
+    batch: list[ServiceGuide] = []
+    for guide in read_service_items(path, report):
+        batch.append(guide)
+        if len(batch) >= 500:
+            store.upsert(batch)
+            batch.clear()
+            _status(f"导入：{report.imported} 项")
+    store.upsert(batch)
+    store.close()
+    for error in report.errors:
+        print(f"跳过 {error}", file=sys.stderr)
+    _status(f"导入完成：{report.imported} 项，跳过 {len(report.errors)} 行", final=True)
+    if not args.no_index:
+        run_index(settings)
+    return 1 if report.errors and not report.imported else 0
+
+
+def evaluate(settings: Settings, args: argparse.Namespace) -> int:
+    from govsearch.app import build_service
+
+    try:
+        judgments = load_judgments(args.queries)
+    except (OSError, JudgmentFileError) as exc:
+        raise CommandError(str(exc)) from exc
+    service = build_service(settings.model_copy(update={"log_queries": False}))
+
+    def top_titles(query: str) -> list[str]:
+        return [h.title for h in service.search(SearchRequest(q=query, size=10)).hits]
+
+    report = run_eval(judgments, top_titles)
+    if args.verbose:
+        for o in report.outcomes:
+            print(f"{o.rank or '-'}\t{o.judgment.query}\t{' | '.join(o.titles[:3])}")
+    print(format_report(report))
+    return 0
+
+
+def demo(settings: Settings, args: argparse.Namespace) -> int:
+    from demo.mirror import MirrorServer, demo_site
+
+    with MirrorServer(demo_site()) as mirror:
+        print(f"示例政府网站镜像已启动：{mirror.url}", file=sys.stderr, flush=True)
+        profile = profile_with_seeds(resolve_profile("demo"), [mirror.url])
+        run_crawl(settings, profile)
+    run_index(settings)
+    if args.no_serve:
+        return 0
+    return serve(settings, argparse.Namespace(host=None, port=args.port))

@@ -1,0 +1,28 @@
+"""All configuration in one place: environment variables with the GOVSEARCH_ prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVSEARCH_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("govsearch-data"), description="数据目录：SQLite 存储与索引")
+    backend: str = Field(default="tantivy", description="搜索后端：tantivy（内置）")
+    host: str = Field(default="127.0.0.1", description="服务监听地址")
+    port: int = Field(default=8000, ge=1, le=65535, description="服务监听端口")
+    synonym_files: list[Path] = Field(
+        default_factory=list, description="额外的同义词文件（JSON 列表），在内置词典之后加载"
+    )
+    crawl_delay: float = Field(default=1.0, ge=0, description="同一站点两次请求之间的最少间隔（秒）")
+    reload_seconds: float = Field(default=2.0, ge=0, description="服务进程检查索引更新的间隔（秒）")
+    log_queries: bool = Field(default=True, description="是否记录查询日志（不含个人信息）")
+    site_name: str = Field(default="政务搜索", description="页面上显示的站点名称")
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "store.sqlite3"

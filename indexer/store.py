@@ -1,0 +1,166 @@
+"""The store of record: every document as JSON in SQLite (WAL), plus the query log.
+
+The search index is rebuildable from here; `indexed_hash` tells which documents changed since
+they were last written to the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from indexer.documents import Document, DocumentKind
+
+_DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    data TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    indexed_hash TEXT,
+    withdrawn INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_pending ON documents (indexed_hash, content_hash);
+CREATE TABLE IF NOT EXISTS query_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    query TEXT NOT NULL,
+    type TEXT,
+    page INTEGER NOT NULL,
+    total INTEGER NOT NULL
+);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def document_json(doc: Document) -> str:
+    return doc.model_dump_json()
+
+
+class Store:
+    """Thread-safe access to the SQLite store; one connection per thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    # -- documents -----------------------------------------------------------------------------
+    def upsert(self, docs: Iterable[Document]) -> int:
+        """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed."""
+        changed = 0
+        conn = self._connect()
+        with conn:
+            for doc in docs:
+                data = document_json(doc)
+                digest = hashlib.sha1(data.encode("utf-8")).hexdigest()
+                cur = conn.execute(
+                    """INSERT INTO documents (id, kind, url, title, data, content_hash, updated_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, url=excluded.url,
+                         title=excluded.title, data=excluded.data, content_hash=excluded.content_hash,
+                         withdrawn=0, updated_at=excluded.updated_at
+                       WHERE documents.content_hash != excluded.content_hash OR documents.withdrawn=1""",
+                    (doc.id, doc.kind.value, doc.url, doc.title, data, digest, _now()),
+                )
+                changed += cur.rowcount
+        return changed
+
+    def get(self, doc_id: str) -> Document | None:
+        row = self._connect().execute(
+            "SELECT data FROM documents WHERE id = ? AND withdrawn = 0", (doc_id,)
+        ).fetchone()
+        return _DOCUMENT_ADAPTER.validate_json(row[0]) if row else None
+
+    def get_many(self, ids: list[str]) -> dict[str, Document]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._connect().execute(
+            f"SELECT id, data FROM documents WHERE id IN ({marks}) AND withdrawn = 0", ids
+        ).fetchall()
+        return {row[0]: _DOCUMENT_ADAPTER.validate_json(row[1]) for row in rows}
+
+    def count(self, kind: DocumentKind | None = None) -> int:
+        sql, args = "SELECT COUNT(*) FROM documents WHERE withdrawn = 0", ()
+        if kind is not None:
+            sql, args = sql + " AND kind = ?", (kind.value,)
+        return int(self._connect().execute(sql, args).fetchone()[0])
+
+    def withdraw(self, doc_ids: Iterable[str]) -> None:
+        conn = self._connect()
+        with conn:
+            conn.executemany(
+                "UPDATE documents SET withdrawn = 1, indexed_hash = NULL, updated_at = ? WHERE id = ?",
+                [(_now(), doc_id) for doc_id in doc_ids],
+            )
+
+    def pending(self, *, everything: bool = False) -> Iterator[tuple[str, Document | None]]:
+        """Documents whose indexed state is stale: (id, document) to write, (id, None) to delete."""
+        sql = "SELECT id, data, withdrawn FROM documents"
+        if not everything:
+            sql += " WHERE indexed_hash IS NULL OR indexed_hash != content_hash"
+        for doc_id, data, withdrawn in self._connect().execute(sql).fetchall():
+            if withdrawn:
+                yield doc_id, None
+            else:
+                yield doc_id, _DOCUMENT_ADAPTER.validate_json(data)
+
+    def count_pending(self) -> int:
+        row = self._connect().execute(
+            "SELECT COUNT(*) FROM documents"
+            " WHERE indexed_hash IS NULL OR indexed_hash != content_hash"
+        ).fetchone()
+        return int(row[0])
+
+    def mark_indexed(self, doc_ids: Iterable[str]) -> None:
+        conn = self._connect()
+        with conn:
+            conn.executemany(
+                "UPDATE documents SET indexed_hash = content_hash WHERE id = ?", [(i,) for i in doc_ids]
+            )
+
+    def reset_indexed(self) -> None:
+        conn = self._connect()
+        with conn:
+            conn.execute("UPDATE documents SET indexed_hash = NULL")
+
+    # -- query log -----------------------------------------------------------------------------
+    def log_query(self, query: str, kind: str | None, page: int, total: int) -> None:
+        conn = self._connect()
+        with conn:
+            conn.execute(
+                "INSERT INTO query_log (at, query, type, page, total) VALUES (?, ?, ?, ?, ?)",
+                (_now(), query, kind, page, total),
+            )
+
+    def close(self) -> None:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

@@ -1,0 +1,1 @@
+"""The search service (one search call) and its versioned JSON API."""

@@ -1,0 +1,158 @@
+"""Find synonym rules in a segmented query and say which official terms to add.
+
+Rule sides go through ``indexer.analysis.segment_query``, the segmenter queries use, so a rule
+and a query agree on tokens. A term is looked up by the concatenation of its tokens, which also
+lets it fire when the query segments it differently in context (e.g. 换身份证 → 换 / 身份证).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from indexer.analysis import normalize, segment_query
+from indexer.documents import Expansion
+from synonyms.loader import load_synonym_files
+from synonyms.rules import SynonymRule
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+Tokens = tuple[str, ...]
+
+
+def _display(tokens: Sequence[str]) -> str:
+    """Tokens back to text: no space between CJK tokens, one between two ASCII words."""
+    out = ""
+    for token in tokens:
+        if out and out[-1].isascii() and out[-1].isalnum() and token[:1].isascii() and token[:1].isalnum():
+            out += " "
+        out += token
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SynonymMatch:
+    """Query tokens ``[start, end)`` matched ``term``; add each alternative (a token tuple)."""
+
+    start: int
+    end: int
+    term: str
+    alternatives: tuple[Tokens, ...]
+    source: str
+
+    def to_expansion(self) -> Expansion:
+        """The response model the search page shows ("查询中的说法" → "扩展出的规范用语")."""
+        return Expansion(
+            term=self.term,
+            alternatives=[_display(alt) for alt in self.alternatives],
+            source=self.source,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    term: str
+    alternatives: tuple[Tokens, ...]
+    source: str
+
+
+def _key(text: str) -> str:
+    return "".join(text.split())
+
+
+class SynonymSet:
+    """Immutable lookup table built from rules; ``expand`` is pure dict work."""
+
+    __slots__ = ("_entries", "_max_key_length", "rules")
+
+    def __init__(self, entries: dict[str, _Entry], rules: tuple[SynonymRule, ...]) -> None:
+        self._entries = entries
+        self._max_key_length = max((len(k) for k in entries), default=0)
+        self.rules = rules
+
+    @classmethod
+    def from_rules(cls, rules: Iterable[SynonymRule]) -> SynonymSet:
+        """Index every typed term of every rule; a term in several rules gets all their targets."""
+        rule_list = tuple(rules)
+        token_cache: dict[str, Tokens] = {}
+
+        def tokens_of(term: str) -> Tokens:
+            if term not in token_cache:
+                token_cache[term] = tuple(segment_query(term))
+            return token_cache[term]
+
+        terms: dict[str, str] = {}
+        alternatives: dict[str, dict[Tokens, None]] = {}
+        sources: dict[str, dict[str, None]] = {}
+        for rule in rule_list:
+            for term in rule.terms_from:
+                own = tokens_of(term)
+                keys = dict.fromkeys(k for k in (_key(normalize(term)), "".join(own)) if k)
+                for key in keys:
+                    terms.setdefault(key, normalize(term).strip())
+                    found = alternatives.setdefault(key, {})
+                    for target in rule.targets(term):
+                        target_tokens = tokens_of(target)
+                        if target_tokens and target_tokens != own:
+                            found[target_tokens] = None
+                    sources.setdefault(key, {})[rule.source] = None
+        entries = {
+            key: _Entry(terms[key], tuple(alts), ", ".join(s for s in sources[key] if s))
+            for key, alts in alternatives.items()
+            if alts
+        }
+        return cls(entries, rule_list)
+
+    def __len__(self) -> int:
+        """The number of distinct lookup keys (typed terms)."""
+        return len(self._entries)
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and _key(normalize(term)) in self._entries
+
+    def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]:
+        """Rule terms found in ``tokens`` (from ``segment_query``): greedy longest match, left to right,
+        non-overlapping. A match covers whole tokens whose concatenation is the term's text."""
+        norm = [normalize(t).strip() for t in tokens]
+        matches: list[SynonymMatch] = []
+        limit = self._max_key_length
+        i = 0
+        while i < len(norm):
+            best: tuple[int, _Entry] | None = None
+            text = ""
+            for j in range(i, len(norm)):
+                text += _key(norm[j])
+                if len(text) > limit:
+                    break
+                entry = self._entries.get(text)
+                if entry is not None:
+                    best = (j + 1, entry)
+            if best is None:
+                i += 1
+                continue
+            end, entry = best
+            alternatives = tuple(a for a in entry.alternatives if not _spelled_out(norm, i, end, a))
+            if alternatives:
+                matches.append(SynonymMatch(i, end, entry.term, alternatives, entry.source))
+            i = end
+        return matches
+
+
+def _spelled_out(tokens: Sequence[str], start: int, end: int, alternative: Tokens) -> bool:
+    """Whether the query already holds ``alternative`` around the match (入学 inside 义务教育 入学)."""
+    size = len(alternative)
+    first = max(0, end - size)
+    return any(tuple(tokens[s : s + size]) == alternative for s in range(first, start + 1))
+
+
+def default_synonym_paths() -> list[Path]:
+    """The packaged dictionaries, ``synonyms/data/*.txt``, in name order."""
+    return sorted(DATA_DIR.glob("*.txt"))
+
+
+@lru_cache(maxsize=1)
+def load_default_synonyms() -> SynonymSet:
+    """The packaged dictionaries as one ``SynonymSet`` (loaded once, then shared; it is immutable)."""
+    return SynonymSet.from_rules(load_synonym_files(default_synonym_paths()))

@@ -1,0 +1,196 @@
+"""Strict reader for synonym files: one rule per line, every problem reported with file:line.
+
+Format::
+
+    # comment lines and blank lines are ignored
+    老年社保, 农村养老保险 => 城乡居民基本养老保险   # one-way: left side expands to the right side
+    社保, 社会保险                                 # equivalence group: each expands to the others
+
+Terms are separated by "," or "，" and normalised with ``indexer.analysis.normalize``, so
+traditional script and full-width punctuation (including "＝＞" and "＃") work in a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+from indexer.analysis import normalize, segment_query
+from synonyms.rules import MAX_TERM_LENGTH, RuleKind, SynonymRule
+
+ARROW = "=>"
+_COMMENT_MARKS = ("#", "＃")
+
+
+class SynonymFileError(ValueError):
+    """One or more problems in synonym files; ``errors`` holds one ``file:line: problem`` each."""
+
+    def __init__(self, errors: Iterable[str]) -> None:
+        self.errors: tuple[str, ...] = tuple(errors)
+        super().__init__("\n".join(self.errors))
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    order: int
+    line: int
+    message: str
+
+
+def _split_comment(raw: str) -> tuple[str, str]:
+    positions = [p for p in (raw.find(mark) for mark in _COMMENT_MARKS) if p >= 0]
+    if not positions:
+        return raw, ""
+    cut = min(positions)
+    return raw[:cut], raw[cut + 1 :].strip()
+
+
+def _split_terms(side: str) -> list[str]:
+    # After normalize() a full-width "，" is already ","; the replace keeps this safe on its own.
+    return [t.strip() for t in side.replace("，", ",").split(",")]
+
+
+def _term_problems(terms: list[str], side_name: str) -> list[str]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for term in terms:
+        if not term:
+            problems.append(f"empty term in the {side_name}")
+            continue
+        if len(term) > MAX_TERM_LENGTH:
+            problems.append(f"term {term!r} is {len(term)} characters long (at most {MAX_TERM_LENGTH})")
+        elif not segment_query(term):
+            problems.append(f"term {term!r} has no searchable characters")
+        if term in seen:
+            problems.append(f"term {term!r} is listed twice in this rule")
+        seen.add(term)
+    return problems
+
+
+def _parse_line(raw: str, location: str) -> tuple[SynonymRule | None, list[str]]:
+    """A rule (or None for a blank/comment line) and the problems of this line."""
+    body, comment = _split_comment(raw)
+    text = normalize(body).strip()
+    if not text:
+        return None, []
+    pieces = text.split(ARROW)
+    if len(pieces) > 2:
+        return None, [f'more than one "{ARROW}" in a rule']
+    kind: RuleKind
+    if len(pieces) == 2:
+        kind = "one_way"
+        left, right = (p.strip() for p in pieces)
+        problems: list[str] = []
+        if not left:
+            problems.append(f'empty left side of "{ARROW}"')
+        if not right:
+            problems.append(f'empty right side of "{ARROW}"')
+        if problems:
+            return None, problems
+        terms_from, terms_to = _split_terms(left), _split_terms(right)
+        problems += _term_problems(terms_from, "left side")
+        problems += _term_problems(terms_to, "right side")
+        for term in dict.fromkeys(t for t in terms_from if t and t in terms_to):
+            problems.append(f"rule maps {term!r} to itself")
+    else:
+        kind = "equivalent"
+        terms_from, terms_to = _split_terms(text), []
+        problems = _term_problems(terms_from, "equivalence group")
+        if len({t for t in terms_from if t}) < 2:
+            problems.append(f'an equivalence group needs at least two terms (or use "{ARROW}")')
+    if problems:
+        return None, problems
+    rule = SynonymRule(
+        kind=kind,
+        terms_from=tuple(terms_from),
+        terms_to=tuple(terms_to),
+        comment=comment,
+        source=location,
+    )
+    return rule, []
+
+
+def _parse(text: str, filename: str, order: int) -> tuple[list[SynonymRule], list[_Problem]]:
+    rules: list[SynonymRule] = []
+    problems: list[_Problem] = []
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+        rule, messages = _parse_line(raw, f"{filename}:{number}")
+        problems.extend(_Problem(order, number, m) for m in messages)
+        if rule is not None:
+            rules.append(rule)
+    return rules, problems
+
+
+def _line_of(source: str) -> int:
+    tail = source.rpartition(":")[2]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _duplicate_problems(rules: list[SynonymRule], orders: list[int]) -> list[_Problem]:
+    """Rules, or (term, target) pairs, defined a second time; name both places."""
+    first_place: dict[tuple[str, str], SynonymRule] = {}
+    problems: list[_Problem] = []
+    for rule, order in zip(rules, orders, strict=True):
+        clashes: dict[str, list[tuple[str, str]]] = {}
+        earlier_rules: dict[str, SynonymRule] = {}
+        for pair in rule.pairs():
+            earlier = first_place.get(pair)
+            if earlier is None:
+                first_place[pair] = rule
+            else:
+                clashes.setdefault(earlier.source, []).append(pair)
+                earlier_rules[earlier.source] = earlier
+        for where, pairs in clashes.items():
+            earlier = earlier_rules[where]
+            if earlier.kind == rule.kind and set(earlier.pairs()) == set(rule.pairs()):
+                message = f"the same rule is already defined at {where} (and again at {rule.source})"
+            else:
+                shown = ", ".join(f"{a} => {b}" for a, b in pairs)
+                message = f"{shown} already defined at {where} (and again at {rule.source})"
+            problems.append(_Problem(order, _line_of(rule.source), message))
+    return problems
+
+
+def _raise_if_any(problems: list[_Problem], names: list[str]) -> None:
+    if problems:
+        ordered = sorted(problems, key=lambda p: (p.order, p.line))
+        raise SynonymFileError(
+            f"{names[p.order]}:{p.line}: {p.message}" if p.line else f"{names[p.order]}: {p.message}"
+            for p in ordered
+        )
+
+
+def parse_synonyms(text: str, filename: str) -> list[SynonymRule]:
+    """Parse one synonym file's text; raise ``SynonymFileError`` listing every problem found."""
+    rules, problems = _parse(text, filename, 0)
+    problems += _duplicate_problems(rules, [0] * len(rules))
+    _raise_if_any(problems, [filename])
+    return rules
+
+
+def load_synonym_files(paths: Iterable[str | PathLike[str]]) -> list[SynonymRule]:
+    """Read and parse UTF-8 synonym files in order; rules are located as ``<file name>:<line>``.
+
+    Problems from all files, including a rule repeated in a later file, are raised together.
+    """
+    rules: list[SynonymRule] = []
+    orders: list[int] = []
+    problems: list[_Problem] = []
+    names: list[str] = []
+    for order, raw_path in enumerate(paths):
+        path = Path(raw_path)
+        names.append(path.name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(_Problem(order, 0, f"cannot read {path}: {exc}"))
+            continue
+        file_rules, file_problems = _parse(text, path.name, order)
+        rules += file_rules
+        orders += [order] * len(file_rules)
+        problems += file_problems
+    problems += _duplicate_problems(rules, orders)
+    _raise_if_any(problems, names)
+    return rules

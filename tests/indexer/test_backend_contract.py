@@ -1,0 +1,136 @@
+"""The contract every SearchBackend must pass; parametrised over the backends we ship."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexer.analysis import index_text, normalize, segment_query
+from indexer.backends import BACKENDS, open_backend
+from indexer.backends.base import BackendQuery, Clause, Group, IndexDoc, SearchBackend
+from search_api.ranking import FIELD_WEIGHTS
+
+
+def make_doc(doc_id: str, title: str, body: str = "", kind: str = "guide", site: str = "甲站") -> IndexDoc:
+    return IndexDoc(
+        id=doc_id,
+        kind=kind,
+        title=index_text(title),
+        meta="",
+        body=index_text(body),
+        title_key=normalize(title),
+        codes=(f"code-{doc_id}",),
+        facets={"site": (site,), "region": ("示例市",), "publisher": ("示例市公安局",)},
+    )
+
+
+DOCS = [
+    make_doc("a", "居民身份证换领", "有效期满换领新证"),
+    make_doc("b", "居民身份证补领", "丢失补领"),
+    make_doc("c", "社会保障卡挂失", "社保卡丢失挂失", site="乙站"),
+    make_doc("d", "城乡居民基本养老保险参保登记", "参保", kind="policy"),
+]
+
+
+def words(query: str, boost: float = 1.0) -> BackendQuery:
+    groups = tuple(Group((Clause((t,), boost),)) for t in segment_query(query))
+    return BackendQuery(groups=groups, field_weights=FIELD_WEIGHTS)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
+    b = open_backend(request.param, tmp_path, writable=True)
+    b.index(DOCS)
+    yield b
+    b.close()
+
+
+def test_search_ranks_title_matches_first(backend: SearchBackend) -> None:
+    result = backend.search(words("身份证换领"))
+    assert [h.id for h in result.hits][:2] == ["a", "b"]
+    assert result.total == 2
+
+
+def test_count_and_delete(backend: SearchBackend) -> None:
+    assert backend.count() == 4
+    backend.delete(["a"])
+    assert backend.count() == 3
+    assert "a" not in [h.id for h in backend.search(words("身份证")).hits]
+
+
+def test_reindex_replaces_by_id(backend: SearchBackend) -> None:
+    backend.index([make_doc("a", "机动车驾驶证期满换证")])
+    assert backend.count() == 4
+    assert [h.id for h in backend.search(words("驾驶证")).hits] == ["a"]
+
+
+def test_phrase_clause_and_filters(backend: SearchBackend) -> None:
+    phrase = Group((Clause(tuple(segment_query("城乡居民基本养老保险")), 1.0),))
+    query = BackendQuery(groups=(phrase,), field_weights=FIELD_WEIGHTS, filters={"kind": ("policy",)})
+    assert [h.id for h in backend.search(query).hits] == ["d"]
+    none = BackendQuery(groups=(phrase,), field_weights=FIELD_WEIGHTS, filters={"kind": ("guide",)})
+    assert backend.search(none).total == 0
+
+
+def test_clause_boost_orders_alternatives(backend: SearchBackend) -> None:
+    group = Group((Clause(("补领",), 1.0), Clause(("换领",), 0.2)))
+    hits = backend.search(BackendQuery(groups=(group,), field_weights=FIELD_WEIGHTS)).hits
+    assert [h.id for h in hits] == ["b", "a"]
+
+
+def test_exact_code_and_title_key_win(backend: SearchBackend) -> None:
+    query = BackendQuery(groups=words("居民").groups, field_weights=FIELD_WEIGHTS, exact_codes=("code-d",), code_boost=100)
+    assert backend.search(query).hits[0].id == "d"
+    query = BackendQuery(groups=(), field_weights=FIELD_WEIGHTS, title_key=normalize("居民身份证补领"), title_key_boost=5)
+    assert [h.id for h in backend.search(query).hits] == ["b"]
+
+
+def test_paging(backend: SearchBackend) -> None:
+    q = words("居民")
+    first = backend.search(BackendQuery(groups=q.groups, field_weights=FIELD_WEIGHTS, limit=2))
+    second = backend.search(BackendQuery(groups=q.groups, field_weights=FIELD_WEIGHTS, offset=2, limit=2))
+    assert first.total == second.total == 3
+    assert {h.id for h in first.hits}.isdisjoint({h.id for h in second.hits})
+
+
+def test_empty_query_matches_nothing(backend: SearchBackend) -> None:
+    assert backend.search(BackendQuery(groups=(), field_weights=FIELD_WEIGHTS)).total == 0
+
+
+def test_facets_count_matching_documents(backend: SearchBackend) -> None:
+    facets = backend.facets(words("挂失 身份证"), ["kind", "site"])
+    assert facets["kind"] == {"guide": 3}
+    assert facets["site"] == {"甲站": 2, "乙站": 1}
+    with pytest.raises(ValueError):
+        backend.facets(words("身份证"), ["nope"])
+
+
+def test_suggest_by_word_prefix(backend: SearchBackend) -> None:
+    assert set(backend.suggest("身份证")) == {"居民身份证换领", "居民身份证补领"}
+    assert backend.suggest("社会保障") == ["社会保障卡挂失"]
+    assert backend.suggest("不存在的词") == []
+
+
+def test_survives_reopen(tmp_path: Path) -> None:
+    for name in BACKENDS:
+        writer = open_backend(name, tmp_path / name, writable=True)
+        writer.index(DOCS)
+        writer.close()
+        reader = open_backend(name, tmp_path / name)
+        assert reader.count() == 4
+        assert reader.search(words("社会保障卡")).hits[0].id == "c"
+        reader.close()
+
+
+def test_reader_sees_writer_commit_after_refresh(tmp_path: Path) -> None:
+    for name in BACKENDS:
+        writer = open_backend(name, tmp_path / name, writable=True)
+        writer.index(DOCS[:1])
+        reader = open_backend(name, tmp_path / name)
+        writer.index(DOCS[1:])
+        reader.refresh()
+        assert reader.count() == 4
+        writer.close()
+        reader.close()

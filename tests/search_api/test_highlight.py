@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from search_api.highlight import highlight_terms, mark, snippet
+
+
+def test_mark_escapes_and_highlights_longest_first() -> None:
+    terms = highlight_terms(["身份证", "居民身份证", ""])
+    assert mark("居民身份证<换领>", terms) == "<em>居民身份证</em>&lt;换领&gt;"
+
+
+def test_mark_on_traditional_original_text() -> None:
+    assert mark("居民身份證換領", highlight_terms(["身份证"])) == "居民<em>身份證</em>換領"
+
+
+def test_mark_never_passes_markup_through() -> None:
+    html = mark("<script>alert(1)</script>", highlight_terms(["script"]))
+    assert "<script>" not in html and "&lt;<em>script</em>&gt;" in html
+
+
+def test_snippet_windows_around_the_matches() -> None:
+    text = "前言。" * 60 + "职工退休的，可以提取住房公积金账户内的存储余额。" + "附则。" * 60
+    html = snippet(text, highlight_terms(["住房公积金", "提取"]))
+    assert html.startswith("…") and html.endswith("…")
+    assert "<em>提取住房公积金</em>" in html
+    assert len(html) < 220
+
+
+def test_snippet_without_matches_is_the_start() -> None:
+    assert snippet("第一段。第二段。", ["无关"]) == "第一段。第二段。"
