@@ -60,4 +60,3 @@ def create_app(settings: Settings | None = None, service: SearchService | None =
     app.include_router(web_routes.router)
     app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")
     return app
-

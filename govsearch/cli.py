@@ -13,18 +13,26 @@ from govsearch.settings import Settings
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govsearch", description="政务搜索：政策文件与办事指南检索")
-    parser.add_argument("--data-dir", type=Path, help="数据目录（默认 $GOVSEARCH_DATA_DIR 或 ./govsearch-data）")
+    parser.add_argument(
+        "--data-dir", type=Path, help="数据目录（默认 $GOVSEARCH_DATA_DIR 或 ./govsearch-data）"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="启动示例政府网站镜像，抓取、建索引并提供搜索服务")
     demo.add_argument("--port", type=int, help="搜索服务端口（默认 8000）")
     demo.add_argument("--no-serve", action="store_true", help="只抓取和建索引，不启动服务")
+    demo.add_argument("--mirror-port", type=int, default=8001, help="示例网站镜像端口（默认 8001）")
 
     crawl = sub.add_parser("crawl", help="按站点配置抓取政策文件和办事指南")
     crawl.add_argument("profile", help="站点配置：crawler/sites/ 下的名称（如 demo）或 TOML 文件路径")
     crawl.add_argument("--seed", action="append", default=[], help="覆盖起始地址（可多次指定）")
+    crawl.add_argument(
+        "--mirror-dir", type=Path, help="先在本机回环地址上镜像此目录的 HTML 文件，再从镜像抓取"
+    )
     crawl.add_argument("--delay", type=float, help="同一站点请求间隔（秒），默认取配置")
-    crawl.add_argument("--resume", action="store_true", help="继续上次中断的抓取（默认行为，已完成的页面不重抓）")
+    crawl.add_argument(
+        "--resume", action="store_true", help="继续上次中断的抓取（默认行为，已完成的页面不重抓）"
+    )
     crawl.add_argument("--recrawl", action="store_true", help="重新抓取已完成的页面")
     crawl.add_argument("--index", action="store_true", help="抓取后立即更新索引")
 

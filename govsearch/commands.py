@@ -7,16 +7,16 @@ import shutil
 import sys
 from pathlib import Path
 
-from crawler.profiles import SiteProfile, load_profile, profile_with_seeds
+from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile, profile_with_seeds
 from crawler.run import CrawlProgress, CrawlReport, crawl_sync
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
-from indexer.documents import PolicyDocument, ServiceGuide, SearchRequest
+from indexer.documents import PolicyDocument, SearchRequest, ServiceGuide
 from indexer.importer import ImportReport, read_service_items
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.store import Store
-from search_api.evaluation import JudgmentFileError, evaluate as run_eval, format_report, load_judgments
-
+from search_api.evaluation import JudgmentFileError, format_report, load_judgments
+from search_api.evaluation import evaluate as run_eval
 
 
 class CommandError(RuntimeError):
@@ -32,17 +32,11 @@ def _status(line: str, *, final: bool = False) -> None:
 
 
 def resolve_profile(name: str) -> SiteProfile:
-    import crawler
-
-    path = Path(name)
-    if not path.exists():
-        path = Path(crawler.__file__).parent / "sites" / f"{name}.toml"
-    if not path.exists():
-        raise CommandError(f"找不到站点配置 {name!r}（既不是文件，也不在 crawler/sites/ 中）")
+    """A TOML path, or the name of a profile shipped in crawler/sites/."""
     try:
-        return load_profile(path)
-    except ValueError as exc:
-        raise CommandError(str(exc)) from exc
+        return load_profile(name) if Path(name).is_file() else builtin_profile(name)
+    except (ProfileError, OSError, ValueError) as exc:
+        raise CommandError(f"站点配置 {name!r} 无法使用：{exc}") from exc
 
 
 def run_crawl(
@@ -57,16 +51,23 @@ def run_crawl(
     def on_progress(p: CrawlProgress) -> None:
         if p.fetched - last["shown"] >= 5 or p.queued == 0:
             last["shown"] = p.fetched
-            _status(f"抓取 {profile.name}：已抓取 {p.fetched} 页，队列 {p.queued}，错误 {p.errors}，{p.pages_per_second:.1f} 页/秒")
+            _status(
+                f"抓取 {profile.name}：已抓取 {p.fetched} 页，队列 {p.queued}，"
+                f"错误 {p.errors}，{p.pages_per_second:.1f} 页/秒"
+            )
 
     report = crawl_sync(
-        profile, settings.store_path, on_document=on_document, on_progress=on_progress,
-        recrawl=recrawl, delay_override=delay,
+        profile,
+        settings.store_path,
+        on_document=on_document,
+        on_progress=on_progress,
+        recrawl=recrawl,
+        delay_override=delay,
     )
-    errors = "；".join(f"{host} {n} 个" for host, n in report.errors_per_host.items()) or "无"
+    errors = "；".join(f"{host} {n} 个" for host, n in report.errors.items()) or "无"
     _status(
-        f"抓取完成：{report.fetched} 页，得到文档 {report.documents} 篇，robots.txt 跳过 {report.skipped_by_robots} 个，"
-        f"错误：{errors}，用时 {report.elapsed:.1f} 秒",
+        f"抓取完成：{report.fetched} 页，得到文档 {report.documents} 篇，"
+        f"robots.txt 跳过 {report.skipped_by_robots} 个，错误：{errors}，用时 {report.elapsed:.1f} 秒",
         final=True,
     )
     store.close()
@@ -92,7 +93,10 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     finally:
         backend.close()
         store.close()
-    _status(f"索引完成：写入 {report.written} 篇，删除 {report.deleted} 篇，索引中共 {report.total_in_index} 篇", final=True)
+    _status(
+        f"索引完成：写入 {report.written} 篇，删除 {report.deleted} 篇，索引中共 {report.total_in_index} 篇",
+        final=True,
+    )
     return report
 
 
@@ -100,7 +104,18 @@ def crawl(settings: Settings, args: argparse.Namespace) -> int:
     profile = resolve_profile(args.profile)
     if args.seed:
         profile = profile_with_seeds(profile, args.seed)
-    run_crawl(settings, profile, recrawl=args.recrawl, delay=args.delay)
+    if args.mirror_dir:
+        from demo.mirror import MirrorServer, directory_site
+
+        if not args.mirror_dir.is_dir():
+            raise CommandError(f"目录不存在：{args.mirror_dir}")
+        with MirrorServer(directory_site(args.mirror_dir)) as mirror:
+            _status(f"本地镜像 {args.mirror_dir} 已启动：{mirror.url}", final=True)
+            run_crawl(
+                settings, profile_with_seeds(profile, [mirror.url]), recrawl=args.recrawl, delay=args.delay
+            )
+    else:
+        run_crawl(settings, profile, recrawl=args.recrawl, delay=args.delay)
     if args.index:
         run_index(settings)
     return 0
@@ -119,7 +134,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     app = create_app(settings)
-    print(f"政务搜索已启动：http://{host}:{port}/  （API 文档：http://{host}:{port}/docs，按 Ctrl+C 停止）", flush=True)
+    print(
+        f"政务搜索已启动：http://{host}:{port}/  （API 文档：http://{host}:{port}/docs，按 Ctrl+C 停止）",
+        flush=True,
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
@@ -167,13 +185,25 @@ def evaluate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+DEMO_MIRROR_PORT = 8001  # fixed, so that document ids (from URLs) stay the same across demo runs
+
+
 def demo(settings: Settings, args: argparse.Namespace) -> int:
     from demo.mirror import MirrorServer, demo_site
 
-    with MirrorServer(demo_site()) as mirror:
-        print(f"示例政府网站镜像已启动：{mirror.url}", file=sys.stderr, flush=True)
+    try:
+        mirror = MirrorServer(demo_site(), port=args.mirror_port).start()
+    except OSError as exc:
+        raise CommandError(
+            f"示例网站端口 {args.mirror_port} 无法使用（{exc}），请用 --mirror-port 换一个"
+        ) from exc
+    try:
+        _status(f"示例政府网站镜像已启动：{mirror.url}", final=True)
         profile = profile_with_seeds(resolve_profile("demo"), [mirror.url])
-        run_crawl(settings, profile)
+        # The demo site may have changed since the last run: fetch everything again.
+        run_crawl(settings, profile, recrawl=True)
+    finally:
+        mirror.stop()
     run_index(settings)
     if args.no_serve:
         return 0

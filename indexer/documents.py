@@ -6,8 +6,8 @@ identifiers; each field's description gives the Chinese name used on government 
 
 from __future__ import annotations
 
-import hashlib
 import datetime as dt
+import hashlib
 from enum import StrEnum
 from typing import Annotated, Literal
 

@@ -31,7 +31,7 @@ def to_index_doc(doc: Document) -> IndexDoc:
     title, meta, body = _policy_fields(doc) if isinstance(doc, PolicyDocument) else _guide_fields(doc)
     codes = [doc.doc_number] if isinstance(doc, PolicyDocument) else [doc.item_code, doc.catalogue_code]
     date = doc.date
-    facets = {
+    facets: dict[str, tuple[str, ...]] = {
         "site": (doc.site,) if doc.site else (),
         "region": (doc.region,) if doc.region else (),
         "publisher": (doc.publisher,) if doc.publisher else (),

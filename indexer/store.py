@@ -92,22 +92,26 @@ class Store:
         return changed
 
     def get(self, doc_id: str) -> Document | None:
-        row = self._connect().execute(
-            "SELECT data FROM documents WHERE id = ? AND withdrawn = 0", (doc_id,)
-        ).fetchone()
+        row = (
+            self._connect()
+            .execute("SELECT data FROM documents WHERE id = ? AND withdrawn = 0", (doc_id,))
+            .fetchone()
+        )
         return _DOCUMENT_ADAPTER.validate_json(row[0]) if row else None
 
     def get_many(self, ids: list[str]) -> dict[str, Document]:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self._connect().execute(
-            f"SELECT id, data FROM documents WHERE id IN ({marks}) AND withdrawn = 0", ids
-        ).fetchall()
+        rows = (
+            self._connect()
+            .execute(f"SELECT id, data FROM documents WHERE id IN ({marks}) AND withdrawn = 0", ids)
+            .fetchall()
+        )
         return {row[0]: _DOCUMENT_ADAPTER.validate_json(row[1]) for row in rows}
 
     def count(self, kind: DocumentKind | None = None) -> int:
-        sql, args = "SELECT COUNT(*) FROM documents WHERE withdrawn = 0", ()
+        sql, args = "SELECT COUNT(*) FROM documents WHERE withdrawn = 0", tuple[str, ...]()
         if kind is not None:
             sql, args = sql + " AND kind = ?", (kind.value,)
         return int(self._connect().execute(sql, args).fetchone()[0])
@@ -132,10 +136,13 @@ class Store:
                 yield doc_id, _DOCUMENT_ADAPTER.validate_json(data)
 
     def count_pending(self) -> int:
-        row = self._connect().execute(
-            "SELECT COUNT(*) FROM documents"
-            " WHERE indexed_hash IS NULL OR indexed_hash != content_hash"
-        ).fetchone()
+        row = (
+            self._connect()
+            .execute(
+                "SELECT COUNT(*) FROM documents WHERE indexed_hash IS NULL OR indexed_hash != content_hash"
+            )
+            .fetchone()
+        )
         return int(row[0])
 
     def mark_indexed(self, doc_ids: Iterable[str]) -> None:

@@ -84,7 +84,9 @@ def load_judgments(path: Path) -> list[Judgment]:
         if len(parts) < 2 or not parts[0].strip() or not parts[1].strip():
             raise JudgmentFileError(f"{path}:{number}: 需要 “查询<TAB>相关标题片段<TAB>备注” 三列")
         fragments = tuple(f.strip() for f in parts[1].split("|") if f.strip())
-        judgments.append(Judgment(parts[0].strip(), fragments, parts[2].strip() if len(parts) > 2 else "", number))
+        judgments.append(
+            Judgment(parts[0].strip(), fragments, parts[2].strip() if len(parts) > 2 else "", number)
+        )
     if not judgments:
         raise JudgmentFileError(f"{path}: 没有可评测的查询")
     return judgments
@@ -113,6 +115,8 @@ def format_report(report: EvalReport) -> str:
     lines = []
     for outcome in report.failures:
         top = " | ".join(outcome.titles[:3]) or "（无结果）"
-        lines.append(f"FAIL {outcome.judgment.query}\t想要：{'|'.join(outcome.judgment.fragments)}\t前三：{top}")
+        lines.append(
+            f"FAIL {outcome.judgment.query}\t想要：{'|'.join(outcome.judgment.fragments)}\t前三：{top}"
+        )
     lines.append(report.summary_line())
     return "\n".join(lines)

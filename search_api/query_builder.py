@@ -35,7 +35,7 @@ def build_query(
     groups = [token_group(t) for t in tokens]
     groups += [synonym_group(m) for m in matches if m.alternatives]
     compact = "".join(normalized_query.split())
-    filters = {"kind": (request.type.value,)} if request.type else {}
+    filters: dict[str, tuple[str, ...]] = {"kind": (request.type.value,)} if request.type else {}
     return BackendQuery(
         groups=tuple(groups),
         field_weights=dict(ranking.FIELD_WEIGHTS),

@@ -44,9 +44,7 @@ def search(
 
 
 @router.get("/suggest")
-def suggest(
-    request: Request, q: Annotated[str, Query(description="已输入的前缀")] = ""
-) -> dict[str, Any]:
+def suggest(request: Request, q: Annotated[str, Query(description="已输入的前缀")] = "") -> dict[str, Any]:
     return {"query": q, "suggestions": service_of(request).suggest(q)}
 
 

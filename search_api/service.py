@@ -105,11 +105,17 @@ class SearchService:
             raise PageOutOfRange(request.page, pages)
         docs = self.store.get_many([h.id for h in result.hits])
         terms = highlight_terms(
-            [*tokens, *(t for m in matches for alt in m.alternatives for t in alt), "".join(normalized.split())]
+            [
+                *tokens,
+                *(t for m in matches for alt in m.alternatives for t in alt),
+                "".join(normalized.split()),
+            ]
         )
         hits = [make_hit(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]
         if self._log_queries:
-            self.store.log_query(request.q, request.type.value if request.type else None, request.page, result.total)
+            self.store.log_query(
+                request.q, request.type.value if request.type else None, request.page, result.total
+            )
         return SearchResponse(
             query=request.q,
             normalized_query=normalized,

@@ -65,9 +65,15 @@ def home(request: Request) -> HTMLResponse:
 
 
 @router.get("/s", response_class=HTMLResponse)
-def results(request: Request, wd: str | None = None, pn: str | None = None, type: str | None = None) -> HTMLResponse:
+def results(
+    request: Request, wd: str | None = None, pn: str | None = None, type: str | None = None
+) -> HTMLResponse:
     api_params = {"q": wd or "", "page": page_from_pn(pn), **({"type": type} if type else {})}
-    context: dict[str, Any] = {"wd": wd or "", "type": type or "", "json_url": "/api/v1/search?" + urlencode(api_params)}
+    context: dict[str, Any] = {
+        "wd": wd or "",
+        "type": type or "",
+        "json_url": "/api/v1/search?" + urlencode(api_params),
+    }
     try:
         req = parse_search(wd, type, page_from_pn(pn), str(PAGE_SIZE))
         response = _service(request).search(req)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from indexer.backends.base import BackendError, SearchBackend
 
+__all__ = ["BACKENDS", "BackendError", "SearchBackend", "open_backend"]
+
 BACKENDS = ("tantivy",)
 
 

@@ -140,7 +140,9 @@ class TantivyBackend:
                     for field, weight in query.field_weights.items()
                     if weight > 0
                 ]
-                alternatives.append(tantivy.Query.boost_query(tantivy.Query.boolean_query(per_field), clause.boost))
+                alternatives.append(
+                    tantivy.Query.boost_query(tantivy.Query.boolean_query(per_field), clause.boost)
+                )
             should.append((tantivy.Occur.Should, tantivy.Query.disjunction_max_query(alternatives)))
         for code in query.exact_codes:
             term = tantivy.Query.term_query(self._schema, "codes", code)
@@ -164,7 +166,8 @@ class TantivyBackend:
         searcher = self._index.searcher()
         result = searcher.search(self._full_query(query), limit=query.limit, offset=query.offset, count=True)
         hits = [BackendHit(id=searcher.doc(addr)["id"][0], score=float(score)) for score, addr in result.hits]
-        return BackendResult(total=int(result.count or 0), hits=hits)
+        total = getattr(result, "count", None) or 0  # count=True above; missing from the type stubs
+        return BackendResult(total=int(total), hits=hits)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[str]:
         if not prefix:

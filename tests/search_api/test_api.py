@@ -38,7 +38,11 @@ def test_empty_query_is_a_clear_422(client: TestClient) -> None:
     for params in ({}, {"q": ""}, {"q": "   "}):
         response = client.get("/api/v1/search", params=params)
         assert response.status_code == 422
-        assert response.json()["error"] == {"code": "invalid_parameter", "message": "请输入搜索内容", "field": "q"}
+        assert response.json()["error"] == {
+            "code": "invalid_parameter",
+            "message": "请输入搜索内容",
+            "field": "q",
+        }
 
 
 def test_thousand_character_query_is_a_clear_422(client: TestClient) -> None:
@@ -48,7 +52,12 @@ def test_thousand_character_query_is_a_clear_422(client: TestClient) -> None:
 
 
 def test_bad_page_size_and_type_are_422(client: TestClient) -> None:
-    for params, field in (({"page": "0"}, "page"), ({"page": "x"}, "page"), ({"size": "500"}, "size"), ({"type": "x"}, "type")):
+    for params, field in (
+        ({"page": "0"}, "page"),
+        ({"page": "x"}, "page"),
+        ({"size": "500"}, "size"),
+        ({"type": "x"}, "type"),
+    ):
         response = client.get("/api/v1/search", params={"q": "社保", **params})
         assert response.status_code == 422, params
         assert response.json()["error"]["field"] == field

@@ -9,7 +9,9 @@ from search_api.evaluation import JudgmentFileError, evaluate, load_judgments
 
 def test_metrics_on_known_rankings(tmp_path: Path) -> None:
     path = tmp_path / "q.tsv"
-    path.write_text("query\trelevant\tnote\n甲\t目标\t\n乙\t目標二|别的\ttrad\n丙\t找不到\t\n", encoding="utf-8")
+    path.write_text(
+        "query\trelevant\tnote\n甲\t目标\t\n乙\t目標二|别的\ttrad\n丙\t找不到\t\n", encoding="utf-8"
+    )
     rankings = {"甲": ["目标文件"], "乙": ["无关", "目标二号"], "丙": ["无关"]}
     report = evaluate(load_judgments(path), lambda q: rankings[q])
     assert report.success == pytest.approx(2 / 3)

@@ -46,7 +46,9 @@ def test_script_query_is_shown_as_text_and_not_run(base_url: str) -> None:
     with chromium() as driver:
         driver.get(base_url + "/s?wd=%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E")
         assert driver.execute_script("return window.pwned === undefined")
-        assert driver.find_element(By.ID, "wd-top").get_attribute("value") == "<script>window.pwned=1</script>"
+        assert (
+            driver.find_element(By.ID, "wd-top").get_attribute("value") == "<script>window.pwned=1</script>"
+        )
         assert driver.title.startswith("<script>window.pwned=1</script> - ")
         assert not driver.find_elements(By.CSS_SELECTOR, "main script")
         screenshot(driver, "script-query")

@@ -1,0 +1,31 @@
+"""A whole crawl of a local mirror of the 60 gov.cn pages in ../shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.profiles import builtin_profile, profile_with_seeds
+from crawler.run import CrawlProgress, crawl_sync
+from indexer.documents import PolicyDocument, ServiceGuide
+from tests.crawler.http_site import serve_directory
+from tests.shared_data import shared_path
+
+
+def test_crawl_govcn_2019_mirror(tmp_path: Path) -> None:
+    pages = shared_path("data/pages/govcn_2019")
+    documents: list[PolicyDocument | ServiceGuide] = []
+    progress: list[CrawlProgress] = []
+    with serve_directory(pages) as root:
+        profile = profile_with_seeds(builtin_profile("govcn_2019"), [root])
+        report = crawl_sync(
+            profile,
+            tmp_path / "store.db",
+            on_document=documents.append,
+            on_progress=progress.append,
+            delay_override=0.0,
+        )
+    assert report.documents == 60 == len(documents) and report.fetched == 61
+    assert report.errors == {} and report.not_extracted == 0
+    assert all(isinstance(doc, PolicyDocument) and doc.site == "中国政府网" for doc in documents)
+    assert {doc.url.rsplit("/", 1)[-1] for doc in documents} == {p.name for p in pages.glob("*.html")}
+    assert len(progress) == 61 and progress[-1].fetched == 61 and progress[-1].pages_per_second > 0
