@@ -40,10 +40,24 @@ class PageOutOfRange(ValueError):
 
 def snippet_source(doc: Document) -> str:
     if isinstance(doc, PolicyDocument):
-        return doc.body
+        return _without_heading(doc.body, (doc.title, doc.doc_number))
     materials = "、".join(doc.materials)
     parts = [doc.conditions, f"申请材料：{materials}" if materials else "", doc.location]
     return " ".join(p for p in parts if p)
+
+
+def _without_heading(body: str, heading: tuple[str, ...]) -> str:
+    """Policy bodies repeat the title and 发文字号 on top; the snippet should not."""
+    text = body.lstrip()
+    for part in heading:
+        flat = "".join(text[: len(part) + 8].split())
+        if part and flat.startswith(part):
+            consumed, seen = 0, 0
+            while seen < len(part) and consumed < len(text):
+                seen += 0 if text[consumed].isspace() else 1
+                consumed += 1
+            text = text[consumed:].lstrip()
+    return text
 
 
 def make_hit(doc: Document, score: float, terms: list[str]) -> SearchHit:

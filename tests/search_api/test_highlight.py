@@ -27,3 +27,15 @@ def test_snippet_windows_around_the_matches() -> None:
 
 def test_snippet_without_matches_is_the_start() -> None:
     assert snippet("第一段。第二段。", ["无关"]) == "第一段。第二段。"
+
+
+def test_policy_snippet_skips_the_repeated_title_and_number() -> None:
+    from search_api.service import snippet_source
+    from tests.factories import policy
+
+    doc = policy(
+        "示例市关于调整某某标准的通知",
+        "示政〔2024〕1号",
+        "示例市关于调整某某\n标准的通知\n示政〔2024〕1号\n各区县：正文。",
+    )
+    assert snippet_source(doc) == "各区县：正文。"
