@@ -47,7 +47,9 @@ def policy(title: str, number: str, body: str, **fields: object) -> PolicyDocume
 
 
 SAMPLE_DOCUMENTS: list[Document] = [
-    guide("居民身份证换领", "G001", conditions="居民身份证有效期满、证件损坏或登记项目变更的，应当换领新证。"),
+    guide(
+        "居民身份证换领", "G001", conditions="居民身份证有效期满、证件损坏或登记项目变更的，应当换领新证。"
+    ),
     guide("居民身份证补领", "G002", conditions="居民身份证丢失的，可以申请补领。"),
     guide("社会保障卡挂失", "G003", authority="示例市人力资源和社会保障局", materials=["居民身份证"]),
     guide("城乡居民基本养老保险参保登记", "G004", authority="示例市社会保险事业管理中心"),

@@ -81,9 +81,13 @@ def test_clause_boost_orders_alternatives(backend: SearchBackend) -> None:
 
 
 def test_exact_code_and_title_key_win(backend: SearchBackend) -> None:
-    query = BackendQuery(groups=words("居民").groups, field_weights=FIELD_WEIGHTS, exact_codes=("code-d",), code_boost=100)
+    query = BackendQuery(
+        groups=words("居民").groups, field_weights=FIELD_WEIGHTS, exact_codes=("code-d",), code_boost=100
+    )
     assert backend.search(query).hits[0].id == "d"
-    query = BackendQuery(groups=(), field_weights=FIELD_WEIGHTS, title_key=normalize("居民身份证补领"), title_key_boost=5)
+    query = BackendQuery(
+        groups=(), field_weights=FIELD_WEIGHTS, title_key=normalize("居民身份证补领"), title_key_boost=5
+    )
     assert [h.id for h in backend.search(query).hits] == ["b"]
 
 
