@@ -8,10 +8,10 @@ Both engines get the same pre-segmented, space-joined tokens (segmentation is ti
     (should of dis-max, as the service sends it); FTS5: `(a OR b OR c) OR (d OR e OR f) OR (g OR h OR i)`,
     the same match set (any alternative of any group), ranked by FTS5's summed bm25.
   * mixed         – 1–4 random tokens, OR semantics on both, single-thread queries per second.
-  * suggest       – `TantivyBackend.suggest` with 1–2 character prefixes (tantivy only).
+  * suggest       – `TantivyBackend.suggest`, 1–2 character prefixes segmented as the service does it.
 tantivy goes through the real `TantivyBackend.search`, which also counts all hits and loads stored ids;
 FTS5 runs `ORDER BY bm25 LIMIT 10` and returns ids without a total count. Build: tantivy via the real
-`index()` (upsert by id, suggestion keys, facets; 2 writer threads; merges awaited), batches of 10k;
+`index()` (upsert by id, facets; 2 writer threads; merges awaited), batches of 10k;
 FTS5 plain INSERTs into a regular (content-storing) table, one transaction per batch.
 """
 
@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout; `indexer` need not be installed
 
-from indexer.analysis import normalize, segment_for_index  # noqa: E402
+from indexer.analysis import normalize, segment_for_index, segment_query  # noqa: E402
 from indexer.backends.base import BackendQuery, Clause, Group, IndexDoc  # noqa: E402
 from indexer.backends.tantivy_backend import TantivyBackend  # noqa: E402
 
@@ -238,7 +238,7 @@ def make_queries(corpus: Sequence[Doc], n: int, rng: random.Random) -> dict[str,
         "common": [[[rng.choice(common)]] for _ in range(n)],
         "synonyms": [[rng.sample(pool, 3) for _g in range(3)] for _ in range(n)],
         "mixed": [[[t] for t in rng.sample(pool, rng.randint(1, 4))] for _ in range(n)],
-        "suggest": prefixes,
+        "suggest": [segment_query(p) or [p] for p in prefixes],  # as the service passes them
     }
 
 

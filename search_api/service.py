@@ -145,11 +145,11 @@ class SearchService:
         )
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
-        key = "".join(normalize(prefix).split())[:MAX_SUGGEST_PREFIX]
-        if not key:
+        words = segment_query(prefix[:MAX_SUGGEST_PREFIX])
+        if not words:
             return []
         self._maybe_reload()
-        return self.backend.suggest(key, limit)
+        return self.backend.suggest(words, limit)
 
     def get_document(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from govsearch.app import create_app, load_synonyms
+from fastapi import FastAPI
+
+from govsearch.app import create_app
 from govsearch.settings import Settings
 from indexer.backends.tantivy_backend import TantivyBackend
 from indexer.documents import Document, PolicyDocument, ServiceGuide
 from indexer.pipeline import update_index
 from indexer.store import Store
-from search_api.service import SearchService
 
 
 def guide(name: str, code: str, **fields: object) -> ServiceGuide:
@@ -79,15 +80,6 @@ def build_data_dir(data_dir: Path, documents: list[Document] | None = None) -> S
     return settings
 
 
-def build_service(settings: Settings) -> SearchService:
-    return SearchService(
-        TantivyBackend(settings.data_dir / "index"),
-        Store(settings.store_path),
-        load_synonyms(settings),
-        reload_seconds=0,
-    )
-
-
-def build_app(data_dir: Path):  # type: ignore[no-untyped-def]
+def build_app(data_dir: Path) -> FastAPI:
     settings = build_data_dir(data_dir)
     return create_app(settings)

@@ -87,8 +87,9 @@ class SearchBackend(Protocol):
 
     def search(self, query: BackendQuery) -> BackendResult: ...
 
-    def suggest(self, prefix: str, limit: int = 10) -> list[str]:
-        """Titles that contain a word starting with the normalised prefix, most common first."""
+    def suggest(self, words: Sequence[str], limit: int = 10) -> list[str]:
+        """Titles containing all `words` (segmented input; the last may be unfinished, so it matches as a
+        prefix), titles that start with the input first."""
         ...
 
     def facets(self, query: BackendQuery, fields: Sequence[str]) -> dict[str, dict[str, int]]:

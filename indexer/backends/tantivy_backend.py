@@ -7,6 +7,7 @@ tokenizer, so the index never segments on its own. Only one process may hold the
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,7 +26,7 @@ from indexer.backends.base import (
 )
 
 TEXT_FIELDS = ("title", "meta", "body")
-SUGGEST_SEPARATOR = "\x01"
+SUGGEST_CANDIDATES = 4  # fetch this many times the limit, then prefer titles that start with the input
 PHRASE_SLOP_PER_TOKEN = 3  # search-mode sub-words sit between the words of a phrase
 WRITER_HEAP_BYTES = 128_000_000
 
@@ -37,17 +38,10 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
-    builder.add_text_field("title_key", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("title_key", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("codes", tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("suggest", tokenizer_name="raw", index_option="freq")
     builder.add_integer_field("date", fast=True, indexed=True)
     return builder.build()
-
-
-def suggest_terms(title_key: str, max_len: int = 30) -> list[str]:
-    """Every suffix of the title that starts a word, paired with the title, as suggestion keys."""
-    title = title_key[:max_len]
-    return [f"{title[i:]}{SUGGEST_SEPARATOR}{title_key}" for i in range(len(title)) if not title[i].isspace()]
 
 
 class TantivyBackend:
@@ -85,7 +79,6 @@ class TantivyBackend:
             "body": doc.body,
             "title_key": doc.title_key,
             "codes": list(doc.codes),
-            "suggest": suggest_terms(doc.title_key),
             "date": doc.date_ordinal,
         }
         for name in FACET_FIELDS:
@@ -169,18 +162,23 @@ class TantivyBackend:
         total = getattr(result, "count", None) or 0  # count=True above; missing from the type stubs
         return BackendResult(total=int(total), hits=hits)
 
-    def suggest(self, prefix: str, limit: int = 10) -> list[str]:
-        if not prefix:
+    def suggest(self, words: Sequence[str], limit: int = 10) -> list[str]:
+        if not words:
             return []
+        *complete, partial = words
+        parts = [
+            (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "title", word)) for word in complete
+        ]
+        prefix = tantivy.Query.regex_query(self._schema, "title", re.escape(partial) + ".*")
+        parts.append((tantivy.Occur.Must, prefix))
         searcher = self._index.searcher()
-        titles: list[str] = []
-        for term, _count in searcher.terms_with_prefix("suggest", prefix, limit=limit * 4):
-            title = term.split(SUGGEST_SEPARATOR, 1)[-1]
-            if title not in titles:
-                titles.append(title)
-            if len(titles) >= limit:
-                break
-        return titles
+        result = searcher.search(
+            tantivy.Query.boolean_query(parts), limit=limit * SUGGEST_CANDIDATES, count=False
+        )
+        titles = list(dict.fromkeys(searcher.doc(addr)["title_key"][0] for _score, addr in result.hits))
+        typed = "".join(words)
+        titles.sort(key=lambda title: not title.startswith(typed))  # stable: keeps BM25 order otherwise
+        return titles[:limit]
 
     def facets(self, query: BackendQuery, fields: Sequence[str]) -> dict[str, dict[str, int]]:
         unknown = set(fields) - set(FACET_FIELDS)

@@ -112,9 +112,15 @@ def test_facets_count_matching_documents(backend: SearchBackend) -> None:
 
 
 def test_suggest_by_word_prefix(backend: SearchBackend) -> None:
-    assert set(backend.suggest("身份证")) == {"居民身份证换领", "居民身份证补领"}
-    assert backend.suggest("社会保障") == ["社会保障卡挂失"]
-    assert backend.suggest("不存在的词") == []
+    assert set(backend.suggest(["身份证"])) == {"居民身份证换领", "居民身份证补领"}
+    assert set(backend.suggest(["身份"])) == {"居民身份证换领", "居民身份证补领"}
+    assert backend.suggest(["社会", "保"]) == ["社会保障卡挂失"]
+    by_start = backend.suggest(["居民"])
+    assert set(by_start[:2]) == {"居民身份证换领", "居民身份证补领"}
+    assert by_start[2:] == ["城乡居民基本养老保险参保登记"]
+    assert backend.suggest(["城乡居民", "基"]) == ["城乡居民基本养老保险参保登记"]
+    assert backend.suggest(["不存在的词"]) == []
+    assert backend.suggest([]) == []
 
 
 def test_survives_reopen(tmp_path: Path) -> None:
