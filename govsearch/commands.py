@@ -133,7 +133,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except BackendError as exc:
+        raise CommandError(str(exc)) from exc
     print(
         f"政务搜索已启动：http://{host}:{port}/  （API 文档：http://{host}:{port}/docs，按 Ctrl+C 停止）",
         flush=True,
@@ -204,7 +207,8 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
         run_crawl(settings, profile, recrawl=True)
     finally:
         mirror.stop()
-    run_index(settings)
+    # Rebuilding from the store is cheap here and survives index format changes between versions.
+    run_index(settings, rebuild=True)
     if args.no_serve:
         return 0
     return serve(settings, argparse.Namespace(host=None, port=args.port))

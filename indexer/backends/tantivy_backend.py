@@ -57,7 +57,8 @@ class TantivyBackend:
         try:
             self._index = tantivy.Index(self._schema, path=str(path), reuse=True)
         except ValueError as exc:  # schema mismatch or corrupt meta.json
-            raise BackendError(f"无法打开索引目录 {path}：{exc}") from exc
+            hint = "；索引可以从存储重建：govsearch index --rebuild" if "schema" in str(exc).lower() else ""
+            raise BackendError(f"无法打开索引目录 {path}：{exc}{hint}") from exc
 
     # -- writing -------------------------------------------------------------------------------
     def _get_writer(self) -> Any:

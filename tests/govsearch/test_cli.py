@@ -86,3 +86,18 @@ def test_crawl_a_mirrored_directory_then_search(tmp_path: Path, capsys: pytest.C
         hit = client.get("/api/v1/search", params={"q": "国办函〔2018〕71号"}).json()["hits"][0]
     assert hit["title"] == "国务院办公厅关于印发《政府网站集约化试点工作方案》的通知"
     assert hit["site"] == "中国政府网"
+
+
+def test_an_index_of_another_format_gets_a_rebuild_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("other", stored=True)
+    (tmp_path / "index").mkdir()
+    tantivy.Index(builder.build(), path=str(tmp_path / "index"))
+    status, _, err = run(capsys, "--data-dir", str(tmp_path), "index")
+    assert status == 2 and "govsearch index --rebuild" in err
+    status, _, err = run(capsys, "--data-dir", str(tmp_path), "index", "--rebuild")
+    assert status == 0 and "索引完成" in err
