@@ -42,10 +42,6 @@ class CrawlReport:
     errors: dict[str, int] = field(default_factory=dict)  # host → failed fetches
     elapsed: float = 0.0
 
-    @property
-    def error_count(self) -> int:
-        return sum(self.errors.values())
-
 
 def extract_document(role: PageRole, url: str, html: str, profile: SiteProfile) -> Document | None:
     where = {"site": profile.site, "region": profile.region, "region_code": profile.region_code}

@@ -19,6 +19,9 @@ from indexer.documents import Document, DocumentKind
 
 _DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
 
+_STALE = "indexed_hash IS NULL OR indexed_hash != content_hash"
+_READ_BATCH = 500
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
@@ -32,6 +35,7 @@ CREATE TABLE IF NOT EXISTS documents (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_pending ON documents (indexed_hash, content_hash);
+CREATE INDEX IF NOT EXISTS documents_kind ON documents (kind, withdrawn);
 CREATE TABLE IF NOT EXISTS query_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
@@ -124,25 +128,23 @@ class Store:
                 [(_now(), doc_id) for doc_id in doc_ids],
             )
 
-    def pending(self, *, everything: bool = False) -> Iterator[tuple[str, Document | None]]:
-        """Documents whose indexed state is stale: (id, document) to write, (id, None) to delete."""
-        sql = "SELECT id, data, withdrawn FROM documents"
-        if not everything:
-            sql += " WHERE indexed_hash IS NULL OR indexed_hash != content_hash"
-        for doc_id, data, withdrawn in self._connect().execute(sql).fetchall():
-            if withdrawn:
-                yield doc_id, None
-            else:
-                yield doc_id, _DOCUMENT_ADAPTER.validate_json(data)
+    def pending(self) -> Iterator[tuple[str, Document | None]]:
+        """Documents whose indexed state is stale: (id, document) to write, (id, None) to delete.
+
+        Ids are read first and bodies a batch at a time, so a rebuild of a large store does not hold
+        every document in memory, and the caller may mark rows indexed while iterating.
+        """
+        conn = self._connect()
+        ids = [row[0] for row in conn.execute(f"SELECT id FROM documents WHERE {_STALE}").fetchall()]
+        for start in range(0, len(ids), _READ_BATCH):
+            batch = ids[start : start + _READ_BATCH]
+            marks = ",".join("?" * len(batch))
+            rows = conn.execute(f"SELECT id, data, withdrawn FROM documents WHERE id IN ({marks})", batch)
+            for doc_id, data, withdrawn in rows.fetchall():
+                yield doc_id, None if withdrawn else _DOCUMENT_ADAPTER.validate_json(data)
 
     def count_pending(self) -> int:
-        row = (
-            self._connect()
-            .execute(
-                "SELECT COUNT(*) FROM documents WHERE indexed_hash IS NULL OR indexed_hash != content_hash"
-            )
-            .fetchone()
-        )
+        row = self._connect().execute(f"SELECT COUNT(*) FROM documents WHERE {_STALE}").fetchone()
         return int(row[0])
 
     def mark_indexed(self, doc_ids: Iterable[str]) -> None:

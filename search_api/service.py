@@ -95,6 +95,7 @@ class SearchService:
         self._reload_seconds = reload_seconds
         self._last_reload = time.monotonic()
         self._reload_lock = threading.Lock()
+        self._counts: dict[str, int] | None = None
 
     def _maybe_reload(self) -> None:
         """Serving processes only read; pick up the indexer's commits every few seconds."""
@@ -104,6 +105,7 @@ class SearchService:
         with self._reload_lock:
             if now - self._last_reload >= self._reload_seconds:
                 self.backend.refresh()
+                self._counts = None
                 self._last_reload = now
 
     def search(self, request: SearchRequest) -> SearchResponse:
@@ -155,4 +157,8 @@ class SearchService:
         return self.store.get(doc_id)
 
     def counts(self) -> dict[str, int]:
-        return {kind.value: self.store.count(kind) for kind in DocumentKind}
+        """Documents per kind for the home page; counted again only after an index reload."""
+        self._maybe_reload()
+        if self._counts is None:
+            self._counts = {kind.value: self.store.count(kind) for kind in DocumentKind}
+        return self._counts

@@ -107,13 +107,6 @@ class TantivyBackend:
             writer.commit()
             self._index.reload()
 
-    def delete_all(self) -> None:
-        with self._lock:
-            writer = self._get_writer()
-            writer.delete_all_documents()
-            writer.commit()
-            self._index.reload()
-
     # -- reading -------------------------------------------------------------------------------
     def _clause_query(self, clause: Clause, field: str) -> tantivy.Query:
         if len(clause.tokens) == 1:
