@@ -44,6 +44,16 @@ CREATE TABLE IF NOT EXISTS query_log (
     page INTEGER NOT NULL,
     total INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS query_log_query ON query_log (query);
+-- A click on a result: which query, which document, at which 1-based position. Nothing personal.
+CREATE TABLE IF NOT EXISTS click_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    query TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS click_log_query ON click_log (query);
 """
 
 
@@ -166,6 +176,14 @@ class Store:
             conn.execute(
                 "INSERT INTO query_log (at, query, type, page, total) VALUES (?, ?, ?, ?, ?)",
                 (_now(), query, kind, page, total),
+            )
+
+    def log_click(self, query: str, doc_id: str, position: int) -> None:
+        conn = self._connect()
+        with conn:
+            conn.execute(
+                "INSERT INTO click_log (at, query, doc_id, position) VALUES (?, ?, ?, ?)",
+                (_now(), query, doc_id, position),
             )
 
     def close(self) -> None:

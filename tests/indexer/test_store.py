@@ -40,3 +40,14 @@ def test_data_survives_reopen(tmp_path: Path) -> None:
     store.upsert(SAMPLE_DOCUMENTS)
     store.close()
     assert Store(tmp_path / "s.sqlite3").count() == len(SAMPLE_DOCUMENTS)
+
+
+def test_query_and_click_logs_are_kept(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store.sqlite3")
+    store.log_query("社保卡挂失", None, 1, 3)
+    store.log_click("社保卡挂失", "g-123", 2)
+    conn = store._connect()
+    assert conn.execute("SELECT query, total FROM query_log").fetchall() == [("社保卡挂失", 3)]
+    assert conn.execute("SELECT query, doc_id, position FROM click_log").fetchall() == [
+        ("社保卡挂失", "g-123", 2)
+    ]
