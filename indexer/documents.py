@@ -159,6 +159,11 @@ class CatalogueItem(BaseModel):
         )
 
 
+class SortOrder(StrEnum):
+    RELEVANCE = "relevance"
+    DATE = "date"
+
+
 class SearchRequest(BaseModel):
     """What a citizen asked for; the API and the web UI both validate through this model."""
 
@@ -168,6 +173,13 @@ class SearchRequest(BaseModel):
     type: DocumentKind | None = Field(default=None, description="类型过滤：policy 或 guide")
     page: int = Field(default=1, ge=1, le=MAX_PAGE, description="页码，从 1 开始")
     size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE, description="每页条数")
+    publisher: str = Field(default="", max_length=100, description="发文机关/实施主体过滤（完整名称）")
+    year: int | None = Field(default=None, ge=1949, le=2100, description="发布年份过滤")
+    date_from: dt.date | None = Field(default=None, description="发布日期不早于（含）")
+    date_to: dt.date | None = Field(default=None, description="发布日期不晚于（含）")
+    sort: SortOrder = Field(
+        default=SortOrder.RELEVANCE, description="排序：relevance（相关度）或 date（最新）"
+    )
 
     @field_validator("q")
     @classmethod
@@ -202,6 +214,22 @@ class SearchHit(BaseModel):
     date: dt.date | None = None
     online_url: str = ""
     score: float
+    status_label: str = Field(default="", description="效力提示：已废止、已失效（这类文件排在后面）")
+    best_bet: bool = Field(default=False, description="工作人员置顶的推荐结果")
+
+
+class FacetValue(BaseModel):
+    value: str = Field(description="过滤参数的取值")
+    label: str = Field(description="显示名称")
+    count: int = Field(description="当前查询下的结果数")
+
+
+class Correction(BaseModel):
+    """您要找的是不是: a reading of the query (typo fixed, pinyin turned into words)."""
+
+    text: str = Field(description="纠正后的查询")
+    reason: str = Field(description="typo（错别字）或 pinyin（拼音）")
+    applied: bool = Field(description="原查询结果太少，本页显示的是纠正后查询的结果")
 
 
 class SearchResponse(BaseModel):
@@ -216,3 +244,7 @@ class SearchResponse(BaseModel):
     pages: int
     hits: list[SearchHit]
     took_ms: float
+    sort: SortOrder = SortOrder.RELEVANCE
+    facets: dict[str, list[FacetValue]] = Field(default_factory=dict, description="各筛选项的结果数")
+    correction: Correction | None = None
+    related: list[str] = Field(default_factory=list, description="相关搜索")

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import re
+
 from indexer.analysis import index_text, normalize
 from indexer.backends.base import IndexDoc
 from indexer.documents import Document, PolicyDocument, ServiceGuide
 
+# A 发文字号 in any of its written forms: 国办发〔2018〕108号, 国办发[2018]108号, 国办发2018年108号.
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16})[\[(〔［（]?((?:19|20)\d{2})[\])〕］）年]?第?(\d{1,5})号")
+
 
 def code_key(code: str) -> str:
-    """The exact-match form of a 发文字号 or 事项编码: normalised, brackets unified, no spaces."""
-    key = normalize(code)
+    """The exact-match form of a 发文字号 or 事项编码: normalised, brackets unified, no spaces;
+    a 发文字号 always as 机关代字[年份]序号号, whichever way it was written."""
+    key = "".join(normalize(code).split())
+    found = DOC_NUMBER.fullmatch(key)
+    if found:
+        return f"{found.group(1)}[{found.group(2)}]{int(found.group(3))}号"
     for old, new in (("〔", "["), ("〕", "]"), ("［", "["), ("］", "]"), ("(", "["), (")", "]")):
         key = key.replace(old, new)
-    return "".join(key.split())
+    return key
+
+
+def doc_number_keys(text: str) -> list[str]:
+    """Exact keys of every 发文字号 written inside a query; the 机关代字 may start anywhere before the
+    year (关于国发〔2019〕5号 → 国发[2019]5号 among others), so each start is offered."""
+    keys: list[str] = []
+    for found in DOC_NUMBER.finditer("".join(normalize(text).split())):
+        prefix, year, number = found.groups()
+        keys += [f"{prefix[i:]}[{year}]{int(number)}号" for i in range(len(prefix))]
+    return keys
 
 
 def _policy_fields(doc: PolicyDocument) -> tuple[str, list[str], list[str]]:

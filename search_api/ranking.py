@@ -1,18 +1,39 @@
 """Every ranking weight in one place.
 
-Field weights multiply BM25 per field; the citizen's own words count fully, expansions less.
+Ranking has two phases. The backend scores with BM25 per field, multiplied by FIELD_WEIGHTS and by
+the clause boosts below (the citizen's own words count fully, expansions less, an exact 文号 or title
+most). `search_api.rerank` then re-scores the first RERANK_DEPTH hits with features of the title
+(how much of the query it covers and how little else it says), freshness, authority and validity.
 Change these only with `govsearch eval` before and after (see README, "Relevance").
 """
 
 from __future__ import annotations
 
+# -- phase 1: the backend query --------------------------------------------------------------------
 FIELD_WEIGHTS: dict[str, float] = {
-    "title": 6.0,  # 标题 / 事项名称
+    "title": 6.0,  # 标题 / 事项名称: the strongest signal
     "meta": 2.0,  # 发文字号, 发文机关/实施主体, 主题分类, 事项编码
     "body": 1.0,  # 正文 / 受理条件, 申请材料
 }
 SYNONYM_BOOST = 0.6  # an expanded synonym counts less than the word the citizen typed
 SUB_WORD_BOOST = 0.4  # the parts of a long word (养老保险 → 养老 + 保险), as a fallback
 STOPWORD_BOOST = 0.1  # question words such as 怎么办, 如何
-CODE_BOOST = 60.0  # the query is exactly a 发文字号 or 事项编码
+ABBREVIATION_BOOST = 0.8  # 综保区 → 综合保税区, found in the indexed titles (nearly the citizen's word)
+CODE_BOOST = 60.0  # the query is (or contains) a 发文字号 or 事项编码: goes straight to the top
 TITLE_KEY_BOOST = 30.0  # the query is exactly a title
+
+# -- phase 2: the reranker -------------------------------------------------------------------------
+RERANK_DEPTH = 60  # hits re-scored in Python; deeper pages keep the backend order
+# final = backend score × (1 + COVERAGE·coverage + COMPACTNESS·compactness) × the factors below
+COVERAGE_WEIGHT = 1.5  # share of the query's words found in the title (synonyms count SYNONYM_BOOST)
+COMPACTNESS_WEIGHT = 0.8  # share of the title made of query words: 律师事务所基本信息查询 over long titles
+PARTIAL_CHAR_CREDIT = 0.5  # a query word not in the title, but some of its characters are (查 → 查询)
+STOPWORD_COVERAGE_WEIGHT = 0.2  # how much a question word (怎么办) counts towards coverage
+SECONDARY_ACTION_FACTOR = 0.85  # 变更/注销/迁出… items, when the query names no such action
+FRESHNESS_MAX = 0.15  # a policy published today gains up to 15 %
+FRESHNESS_HALF_LIFE_YEARS = 3.0  # … halving every three years
+AUTHORITY_FACTOR = 1.05  # 国务院/国家 level documents and national items
+INVALID_FACTOR = 0.3  # withdrawn, repealed (已废止) or expired (已失效) documents sink, labelled
+
+# -- query understanding ---------------------------------------------------------------------------
+FEW_RESULTS = 3  # with fewer hits, a spelling correction or pinyin reading replaces the results

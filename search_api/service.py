@@ -10,8 +10,9 @@ import threading
 import time
 
 from indexer.analysis import normalize, segment_query
-from indexer.backends.base import SearchBackend
+from indexer.backends.base import BackendHit, SearchBackend
 from indexer.documents import (
+    Correction,
     Document,
     DocumentKind,
     PolicyDocument,
@@ -21,8 +22,15 @@ from indexer.documents import (
     ServiceGuide,
 )
 from indexer.store import Store
+from search_api import ranking
+from search_api.best_bets import BestBets
+from search_api.facets import facet_counts
 from search_api.highlight import highlight_terms, mark, snippet
-from search_api.query_builder import build_query
+from search_api.knowledge import Knowledge, KnowledgeCache
+from search_api.query_builder import build_query, query_words
+from search_api.query_log import related_queries
+from search_api.rerank import rerank
+from search_api.understanding import abbreviation, correct_spelling, read_pinyin
 from synonyms.expansion import SynonymSet
 
 SUGGEST_LIMIT = 8
@@ -60,7 +68,7 @@ def _without_heading(body: str, heading: tuple[str, ...]) -> str:
     return text
 
 
-def make_hit(doc: Document, score: float, terms: list[str]) -> SearchHit:
+def make_hit(doc: Document, score: float, terms: list[str], status: str = "") -> SearchHit:
     return SearchHit(
         id=doc.id,
         kind=doc.kind,
@@ -75,6 +83,7 @@ def make_hit(doc: Document, score: float, terms: list[str]) -> SearchHit:
         date=doc.date,
         online_url=doc.online_url if isinstance(doc, ServiceGuide) else "",
         score=score,
+        status_label=status,
     )
 
 
@@ -87,10 +96,14 @@ class SearchService:
         *,
         log_queries: bool = True,
         reload_seconds: float = 2.0,
+        denylist: frozenset[str] = frozenset(),
     ) -> None:
         self.backend = backend
         self.store = store
         self.synonyms = synonyms
+        self.best_bets = BestBets(store.path)
+        terms = [t for rule in synonyms.rules for t in (*rule.terms_from, *rule.terms_to)]
+        self.knowledge = KnowledgeCache(store.path, terms, denylist, reload_seconds)
         self._log_queries = log_queries
         self._reload_seconds = reload_seconds
         self._last_reload = time.monotonic()
@@ -109,29 +122,64 @@ class SearchService:
                 self._last_reload = now
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        """Search; when the query reads better corrected (typo, pinyin) say so, and show the corrected
+        results if the query as typed finds fewer than FEW_RESULTS."""
         started = time.perf_counter()
         self._maybe_reload()
+        know = self.knowledge.get()
+        response = self._search(request, know)
+        correction = self._correction(request.q, know)
+        if correction and response.total < ranking.FEW_RESULTS:
+            corrected = self._search(request.model_copy(update={"q": correction.text}), know)
+            if corrected.total > response.total:
+                correction.applied = True
+                response = corrected.model_copy(update={"query": request.q})
+        response.correction = correction
+        if request.page == 1 and not (correction and correction.applied):
+            response.hits = self._pinned(request, response.hits, response.tokens)
+        synonyms = [alt for e in response.expansions for alt in e.alternatives]
+        response.related = related_queries(request.q, response.tokens, know.popular, synonyms)
+        if self._log_queries:
+            kind = request.type.value if request.type else None
+            self.store.log_query(request.q, kind, request.page, response.total)
+        response.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return response
+
+    def _correction(self, query: str, know: Knowledge) -> Correction | None:
+        reading = read_pinyin(query, know.corpus, know.lexicon)
+        if reading:
+            return Correction(text=reading, reason="pinyin", applied=False)
+        fixed = correct_spelling(query, know.corpus, know.lexicon)
+        return Correction(text=fixed, reason="typo", applied=False) if fixed else None
+
+    def _search(self, request: SearchRequest, know: Knowledge) -> SearchResponse:
         normalized = normalize(request.q)
         tokens = segment_query(request.q)
         matches = self.synonyms.expand(tokens)
-        query = build_query(normalized, tokens, matches, request)
+        long_forms = {t: a for t in tokens if (a := abbreviation(t, know.corpus))}
+        query = build_query(
+            normalized, tokens, matches, request, abbreviations=long_forms, depth=ranking.RERANK_DEPTH
+        )
         result = self.backend.search(query)
         pages = max(1, math.ceil(min(result.total, 10_000) / request.size))
         if result.total and request.page > pages:
             raise PageOutOfRange(request.page, pages)
-        docs = self.store.get_many([h.id for h in result.hits])
+        found = result.hits
+        if query.offset == 0 and not query.sort_by_date:
+            words = query_words(tokens, matches, long_forms)
+            offset = (request.page - 1) * request.size
+            found = rerank(found, words, normalized, know.corpus)[offset : offset + request.size]
+        docs = self.store.get_many([h.id for h in found])
         terms = highlight_terms(
             [
                 *tokens,
                 *(t for m in matches for alt in m.alternatives for t in alt),
+                *long_forms.values(),
                 "".join(normalized.split()),
             ]
         )
-        hits = [make_hit(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]
-        if self._log_queries:
-            self.store.log_query(
-                request.q, request.type.value if request.type else None, request.page, result.total
-            )
+        hits = [self._hit(docs[h.id], h, terms, know) for h in found if h.id in docs]
+        years = {info.date.year for info in know.corpus.docs.values() if info.date}
         return SearchResponse(
             query=request.q,
             normalized_query=normalized,
@@ -143,15 +191,44 @@ class SearchService:
             size=request.size,
             pages=pages,
             hits=hits,
-            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            took_ms=0.0,
+            sort=request.sort,
+            facets=facet_counts(self.backend, query, years),
         )
 
+    def _hit(self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge) -> SearchHit:
+        info = know.corpus.docs.get(doc.id)
+        return make_hit(doc, hit.score, terms, info.invalid if info else "")
+
+    def _pinned(self, request: SearchRequest, hits: list[SearchHit], tokens: list[str]) -> list[SearchHit]:
+        """Staff best bets above the ranked hits (at most two), the same documents not repeated."""
+        bets = self.best_bets.for_query(request.q)
+        if not bets:
+            return hits
+        docs = self.store.get_many([b.doc_id for b in bets])
+        terms = highlight_terms([*tokens, "".join(normalize(request.q).split())])
+        pinned = [
+            make_hit(docs[b.doc_id], 0.0, terms).model_copy(update={"best_bet": True})
+            for b in bets
+            if b.doc_id in docs
+        ]
+        ids = {h.id for h in pinned}
+        return pinned + [h for h in hits if h.id not in ids]
+
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
-        words = segment_query(prefix[:MAX_SUGGEST_PREFIX])
-        if not words:
-            return []
-        self._maybe_reload()
-        return self.backend.suggest(words, limit)
+        """Prefix matches (characters, pinyin, initials), then titles holding the words typed."""
+        prefix = prefix[:MAX_SUGGEST_PREFIX]
+        found = self.knowledge.get().suggester.suggest(prefix, limit)
+        if len(found) < limit and (words := segment_query(prefix)):
+            self._maybe_reload()
+            denylist = self.knowledge.denylist
+            more = [t for t in self.backend.suggest(words, limit) if not any(w in t for w in denylist)]
+            found = list(dict.fromkeys([*found, *more]))[:limit]
+        return found
+
+    def hot_queries(self, limit: int = 10) -> list[str]:
+        """热搜: the most searched queries that found something, without the staff denylist."""
+        return [q for q, _ in self.knowledge.get().popular[:limit]]
 
     def get_document(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)

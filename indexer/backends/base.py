@@ -55,6 +55,8 @@ class BackendQuery:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     offset: int = 0
     limit: int = 10
+    date_range: tuple[int, int] | None = None  # inclusive date ordinals; documents without a date drop out
+    sort_by_date: bool = False  # newest first instead of by score
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,10 @@ class SearchBackend(Protocol):
 
     def facets(self, query: BackendQuery, fields: Sequence[str]) -> dict[str, dict[str, int]]:
         """Counts of each facet value among all documents matching the query."""
+        ...
+
+    def year_counts(self, query: BackendQuery, years: Sequence[int]) -> dict[int, int]:
+        """How many documents matching the query were published in each of the given years."""
         ...
 
     def count(self) -> int: ...

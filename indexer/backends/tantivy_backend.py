@@ -7,6 +7,7 @@ tokenizer, so the index never segments on its own. Only one process may hold the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -147,11 +148,22 @@ class TantivyBackend:
             if values:
                 filt = tantivy.Query.term_set_query(self._schema, name, list(values))
                 parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(filt, 0.0)))
+        if query.date_range:
+            low, high = query.date_range
+            dates = tantivy.Query.range_query(self._schema, "date", tantivy.FieldType.Integer, low, high)
+            parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(dates, 0.0)))
         return tantivy.Query.boolean_query(parts)
 
     def search(self, query: BackendQuery) -> BackendResult:
         searcher = self._index.searcher()
-        result = searcher.search(self._full_query(query), limit=query.limit, offset=query.offset, count=True)
+        result = searcher.search(
+            self._full_query(query),
+            limit=query.limit,
+            offset=query.offset,
+            count=True,
+            order_by_field="date" if query.sort_by_date else None,
+            order=tantivy.Order.Desc,
+        )
         hits = [BackendHit(id=searcher.doc(addr)["id"][0], score=float(score)) for score, addr in result.hits]
         total = getattr(result, "count", None) or 0  # count=True above; missing from the type stubs
         return BackendResult(total=int(total), hits=hits)
@@ -186,6 +198,19 @@ class TantivyBackend:
             name: {str(b["key"]): int(b["doc_count"]) for b in result.get(name, {}).get("buckets", [])}
             for name in fields
         }
+
+    def year_counts(self, query: BackendQuery, years: Sequence[int]) -> dict[int, int]:
+        if not years:
+            return {}
+        ranges = [
+            {"key": str(y), "from": dt.date(y, 1, 1).toordinal(), "to": dt.date(y + 1, 1, 1).toordinal()}
+            for y in years
+        ]
+        aggs = {"years": {"range": {"field": "date", "ranges": ranges}}}
+        result = self._index.searcher().aggregate(self._full_query(query), aggs)
+        wanted = {str(y) for y in years}  # tantivy adds open-ended buckets before and after
+        buckets = result.get("years", {}).get("buckets", [])
+        return {int(b["key"]): int(b["doc_count"]) for b in buckets if b["key"] in wanted}
 
     def count(self) -> int:
         return int(self._index.searcher().num_docs)

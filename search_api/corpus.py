@@ -1,0 +1,113 @@
+"""What query understanding and reranking know about the indexed collection, held in memory.
+
+Read from the store in one SQL pass (titles and a few metadata columns, never the bodies), rebuilt
+when the store changes. Titles are the vocabulary: a word that occurs in no title and no synonym
+rule is unknown, and an unknown word is where abbreviations, pinyin and typos are looked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.analysis import normalize, segment_for_index
+
+# Markers of a policy that no longer applies; the gov.cn disclosure pages print these on top.
+_INVALID_MARKERS = re.compile(r"已废止|已失效|已被废止|现已废止|已宣布失效|失效文件|废止文件")
+_HIGH_LEVELS = ("国家", "国务院", "国家级")
+_ROWS_SQL = """
+SELECT id, kind, title,
+       COALESCE(json_extract(data, '$.publish_date'), json_extract(data, '$.written_date')),
+       COALESCE(json_extract(data, '$.issuer'), json_extract(data, '$.authority'), ''),
+       COALESCE(json_extract(data, '$.level'), ''),
+       substr(COALESCE(json_extract(data, '$.body'), ''), 1, 300)
+FROM documents WHERE withdrawn = 0
+"""
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """The per-document facts the reranker uses."""
+
+    kind: str
+    title: str  # normalised
+    date: dt.date | None
+    high_level: bool  # 国务院 / 国家 level
+    invalid: str  # "" or the label to show: 已废止, 已失效
+
+
+@dataclass
+class Corpus:
+    docs: dict[str, DocInfo] = field(default_factory=dict)
+    titles: list[str] = field(default_factory=list)  # distinct normalised titles
+    blob: str = ""  # titles joined by newlines, for substring and pattern checks
+    word_df: Counter[str] = field(default_factory=Counter)  # title words → how many titles hold them
+    postings: dict[str, set[int]] = field(default_factory=dict)  # title word → title numbers
+    terms: set[str] = field(default_factory=set)  # synonym-rule terms and popular queries
+    signature: tuple[int, str] = (0, "")
+
+    def known(self, text: str) -> bool:
+        """Does the text occur in some title, or is it a term the synonym rules or the log know?"""
+        return bool(text) and (text in self.terms or text in self.blob)
+
+    def title_count(self, text: str) -> int:
+        return self.blob.count(text) if text else 0
+
+    def cooccurring_titles(self, words: Iterable[str]) -> int:
+        """How many titles contain every word (as indexed title words)."""
+        sets = [self.postings.get(w, set()) for w in words]
+        if not sets:
+            return 0
+        return len(set.intersection(*sets))
+
+
+def invalid_label(title: str, head: str) -> str:
+    """已废止/已失效 when the title or the opening of the body says so."""
+    found = _INVALID_MARKERS.search(title) or _INVALID_MARKERS.search(head)
+    if not found:
+        return ""
+    return "已失效" if "失效" in found.group(0) else "已废止"
+
+
+def _date(value: object) -> dt.date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def store_signature(path: Path) -> tuple[int, str]:
+    """Changes whenever a document is added, changed or withdrawn."""
+    with sqlite3.connect(path, timeout=30) as conn:
+        count, latest = conn.execute("SELECT COUNT(*), MAX(updated_at) FROM documents").fetchone()
+    return int(count), str(latest or "")
+
+
+def build_corpus(path: Path, extra_terms: Iterable[str] = ()) -> Corpus:
+    """Read titles and metadata from the store at `path` (read-only; the store stays the writer's)."""
+    corpus = Corpus(signature=store_signature(path))
+    with sqlite3.connect(path, timeout=30) as conn:
+        rows = conn.execute(_ROWS_SQL).fetchall()
+    seen: dict[str, int] = {}
+    for doc_id, kind, title, date, publisher, level, head in rows:
+        norm = normalize(title)
+        high = any(level.startswith(h) for h in _HIGH_LEVELS) or str(publisher).startswith("国务院")
+        corpus.docs[doc_id] = DocInfo(kind, norm, _date(date), high, invalid_label(norm, head))
+        if norm in seen:
+            continue
+        number = seen[norm] = len(corpus.titles)
+        corpus.titles.append(norm)
+        for word in set(segment_for_index(norm)):
+            if len(word) >= 2 or "\u4e00" <= word <= "\u9fff":
+                corpus.word_df[word] += 1
+                corpus.postings.setdefault(word, set()).add(number)
+    corpus.blob = "\n".join(corpus.titles)
+    corpus.terms = {normalize(t).strip() for t in extra_terms if t.strip()}
+    return corpus

@@ -1,0 +1,90 @@
+"""What the service knows beyond the index, built from the store and kept fresh: the corpus (titles and
+per-document facts), its pinyin lexicon, the suggester and the popular queries.
+
+Built on first use and again when the store changes (checked at most every `refresh_seconds`); the
+popular queries are re-read on the same clock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from search_api.corpus import Corpus, build_corpus, store_signature
+from search_api.pinyin import Lexicon
+from search_api.query_log import popular_queries
+from search_api.suggest import Suggester
+
+TERM_WEIGHT = 5.0  # a synonym-rule term (社保卡) as a word and a suggestion
+POPULAR_WEIGHT = 20.0  # a popular query beats any title word as a suggestion
+TITLE_WEIGHT = 2.0  # a whole title or item name
+MIN_WORD_TITLES = 2  # a title word suggested on its own must occur in this many titles
+POPULAR_SECONDS = 60.0  # popular queries change slowly; rebuilding for them costs a pinyin pass
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    corpus: Corpus
+    lexicon: Lexicon
+    suggester: Suggester
+    popular: list[tuple[str, int]]
+
+
+def build_knowledge(store_path: Path, terms: list[str], denylist: frozenset[str]) -> Knowledge:
+    popular = popular_queries(store_path, denylist)
+    corpus = build_corpus(store_path, [*terms, *(q for q, _ in popular)])
+    weights: dict[str, float] = {w: float(df) for w, df in corpus.word_df.items()}
+    for term in corpus.terms:
+        weights[term] = max(weights.get(term, 0.0), TERM_WEIGHT)
+    entries = [(t, TITLE_WEIGHT) for t in corpus.titles]
+    entries += [(w, float(df)) for w, df in corpus.word_df.items() if df >= MIN_WORD_TITLES and len(w) >= 2]
+    entries += [(t, TERM_WEIGHT) for t in terms]
+    entries += [(q, POPULAR_WEIGHT + count) for q, count in popular]
+    return Knowledge(corpus, Lexicon.build(weights), Suggester.build(entries, denylist), popular)
+
+
+class KnowledgeCache:
+    """Thread-safe holder; `get()` never blocks readers for long after the first build."""
+
+    def __init__(
+        self,
+        store_path: Path,
+        terms: list[str],
+        denylist: frozenset[str],
+        refresh_seconds: float = 2.0,
+        popular_seconds: float = POPULAR_SECONDS,
+    ) -> None:
+        self._store_path = store_path
+        self._terms = terms
+        self.denylist = denylist
+        self._refresh_seconds = refresh_seconds
+        self._lock = threading.Lock()
+        self._knowledge: Knowledge | None = None
+        self._checked = 0.0
+        self._popular_seconds = popular_seconds
+        self._popular_checked = 0.0
+
+    def get(self) -> Knowledge:
+        now = time.monotonic()
+        current = self._knowledge
+        if current is not None and now - self._checked < self._refresh_seconds:
+            return current
+        with self._lock:
+            current = self._knowledge
+            if current is None or time.monotonic() - self._checked >= self._refresh_seconds:
+                stale = current is None or store_signature(self._store_path) != current.corpus.signature
+                if (
+                    not stale
+                    and current
+                    and time.monotonic() - self._popular_checked >= self._popular_seconds
+                ):
+                    stale = popular_queries(self._store_path, self.denylist) != current.popular
+                    self._popular_checked = time.monotonic()
+                if stale:
+                    current = self._knowledge = build_knowledge(self._store_path, self._terms, self.denylist)
+                    self._popular_checked = time.monotonic()
+                self._checked = time.monotonic()
+        assert current is not None  # built above when there was none
+        return current

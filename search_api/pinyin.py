@@ -1,0 +1,129 @@
+"""Pinyin of Chinese text (pypinyin, tones dropped) and a lexicon from pinyin back to indexed words."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pypinyin import lazy_pinyin
+
+_LATIN_QUERY = re.compile(r"[a-z][a-z' ]*")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+BEAM = 40  # partial readings kept per position
+PER_SPAN = 40  # words tried for one stretch of letters
+
+
+def is_cjk(text: str) -> bool:
+    return bool(text) and all(_CJK.fullmatch(c) for c in text)
+
+
+def _each_character(chunk: str) -> Any:  # pypinyin's stubs say str; a list keeps one entry per character
+    return list(chunk)
+
+
+def syllables(text: str) -> list[str]:
+    """One entry per character: the toneless syllable of a Chinese character, else the character."""
+    out = lazy_pinyin(text, errors=_each_character)
+    if len(out) != len(text):  # pypinyin merged or split something unusual; go character by character
+        out = [lazy_pinyin(c, errors=_each_character)[0] if c.strip() else c for c in text]
+    return [s.lower() for s in out]
+
+
+def full_pinyin(text: str) -> str:
+    return "".join(syllables(text))
+
+
+def initials(text: str) -> str:
+    return "".join(s[:1] for s in syllables(text))
+
+
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"))
+_FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"), ("ong", "on"))
+
+
+def fuzzy_spelling(spelled: list[str]) -> str:
+    """Syllables folded where speakers of many dialects do not tell sounds apart."""
+    out = []
+    for syllable in spelled:
+        for old, new in _FUZZY_INITIALS:
+            if syllable.startswith(old):
+                syllable = new + syllable[len(old) :]
+                break
+        for old, new in _FUZZY_FINALS:
+            if syllable.endswith(old):
+                syllable = syllable[: -len(old)] + new
+                break
+        out.append(syllable)
+    return "'".join(out)
+
+
+def latin_letters(query: str) -> str | None:
+    """The letters of a query typed in pinyin (shebaoka, sbk, can ji), or None for any other query."""
+    folded = query.strip().lower()
+    if len(folded) < 2 or not _LATIN_QUERY.fullmatch(folded):
+        return None
+    return folded.replace("'", "").replace(" ", "")
+
+
+@dataclass
+class Lexicon:
+    """Words of the collection keyed by full pinyin and by initials, most frequent first."""
+
+    full: dict[str, list[str]] = field(default_factory=dict)
+    initial: dict[str, list[str]] = field(default_factory=dict)
+    weight: dict[str, float] = field(default_factory=dict)
+    fuzzy: dict[str, list[str]] = field(default_factory=dict)  # by fuzzy spelling (zh=z, in=ing, n=l …)
+    longest: int = 0
+
+    @classmethod
+    def build(cls, weights: Mapping[str, float]) -> Lexicon:
+        lexicon = cls()
+        for word, weight in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0])):
+            if not is_cjk(word):
+                continue
+            lexicon.weight[word] = weight
+            spelled = syllables(word)
+            lexicon.full.setdefault("".join(spelled), []).append(word)
+            if len(word) >= 2:
+                lexicon.initial.setdefault("".join(s[0] for s in spelled), []).append(word)
+            lexicon.longest = max(lexicon.longest, len("".join(spelled)))
+            if len(word) >= 3:
+                lexicon.fuzzy.setdefault(fuzzy_spelling(spelled), []).append(word)
+        return lexicon
+
+    def sound_alikes(self, word: str) -> list[str]:
+        """Words of 3+ characters that sound alike under the usual regional confusions (z/zh, n/l,
+        in/ing …): 申份证 → 身份证 once tones and those are set aside."""
+        if len(word) < 3:
+            return []
+        found = [
+            w
+            for w in self.fuzzy.get(fuzzy_spelling(syllables(word)), [])
+            if w != word and len(w) == len(word)
+        ]
+        return sorted(found, key=lambda w: -sum(a == b for a, b in zip(w, word, strict=True)))
+
+    def homophones(self, word: str) -> list[str]:
+        """Words spelled the same in pinyin, with as many characters: most characters in common with
+        `word` first (公积今 → 公积金 before 公基金), then most frequent."""
+        found = [w for w in self.full.get(full_pinyin(word), []) if len(w) == len(word) and w != word]
+        return sorted(found, key=lambda w: -sum(a == b for a, b in zip(w, word, strict=True)))
+
+    def readings(self, letters: str, *, use_initials: bool) -> list[tuple[str, ...]]:
+        """Ways to read the letters as a sequence of words (beam search, fewest words first)."""
+        table = self.initial if use_initials else self.full
+        beams: dict[int, list[tuple[str, ...]]] = {0: [()]}
+        for start in range(len(letters)):
+            partials = beams.pop(start, [])
+            partials.sort(key=lambda words: (len(words), -self._score(words)))
+            for words in partials[:BEAM]:
+                for end in range(start + 1, min(len(letters), start + self.longest) + 1):
+                    for word in table.get(letters[start:end], [])[:PER_SPAN]:
+                        beams.setdefault(end, []).append((*words, word))
+        return beams.get(len(letters), [])
+
+    def _score(self, words: Iterable[str]) -> float:
+        return sum(math.log1p(self.weight.get(w, 0.0)) for w in words)

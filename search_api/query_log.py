@@ -1,0 +1,69 @@
+"""Reading the query log: popular queries for 热搜, suggestions and 相关搜索, minus a staff denylist.
+
+The log holds the query text, filters, page and result count only (see `indexer.store`); nothing
+here can tell who searched.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from indexer.analysis import normalize
+
+POPULAR_LIMIT = 500  # distinct queries kept for suggestions and related searches
+_PERSONAL = re.compile(r"\d{7,}")  # phone or ID numbers: never repeated back to anyone
+MIN_SEARCHES = 2  # a query typed once is not "popular" (and may be personal: a name, a phone number)
+_POPULAR_SQL = """
+SELECT query, COUNT(*) AS searches FROM query_log
+WHERE total > 0 GROUP BY query HAVING COUNT(*) >= ? ORDER BY searches DESC, query LIMIT ?
+"""
+
+
+def load_denylist(path: Path | None) -> frozenset[str]:
+    """One word or phrase a line, `#` comments; a query containing any of them is never shown."""
+    if path is None or not path.exists():
+        return frozenset()
+    words = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(normalize(w) for w in words if w)
+
+
+def denied(text: str, denylist: Iterable[str]) -> bool:
+    norm = normalize(text)
+    return any(word in norm for word in denylist)
+
+
+def popular_queries(
+    store_path: Path, denylist: frozenset[str], limit: int = POPULAR_LIMIT
+) -> list[tuple[str, int]]:
+    """Queries that found something, most searched first, without denied ones."""
+    with sqlite3.connect(store_path, timeout=30) as conn:
+        rows = conn.execute(_POPULAR_SQL, (MIN_SEARCHES, limit * 2)).fetchall()
+    seen: set[str] = set()
+    out: list[tuple[str, int]] = []
+    for query, searches in rows:
+        key = "".join(normalize(query).split())
+        if key in seen or denied(query, denylist) or _PERSONAL.search(key):
+            continue
+        seen.add(key)
+        out.append((query.strip(), int(searches)))
+    return out[:limit]
+
+
+def related_queries(
+    query: str, tokens: Iterable[str], popular: list[tuple[str, int]], synonyms: Iterable[str], limit: int = 8
+) -> list[str]:
+    """Other popular queries sharing a word with this one, then the synonym rule's other wordings."""
+    own = "".join(normalize(query).split())
+    words = [t for t in tokens if len(t) >= 2]
+    out: dict[str, None] = {}
+    for text, _count in popular:
+        key = "".join(normalize(text).split())
+        if key != own and any(w in key for w in words):
+            out[text] = None
+    for text in synonyms:
+        if "".join(text.split()) != own:
+            out[text] = None
+    return list(out)[:limit]

@@ -1,0 +1,128 @@
+"""Second-phase ranking: re-score the backend's first hits with features of their titles.
+
+BM25 likes long titles that repeat a word (律师事务所 … 律师事务所 …); a citizen wants the short title
+that says what they typed. Every weight lives in `search_api.ranking`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from indexer.backends.base import BackendHit
+from search_api import ranking
+from search_api.corpus import Corpus, DocInfo
+
+# Actions that make an item a follow-up of the basic one (新办, 申领). Without a hint in the query a
+# citizen wants the basic item; a character of the action in the query (换, 补, 迁, 进度) is a hint.
+SECONDARY_ACTIONS = (
+    "变更",
+    "注销",
+    "迁出",
+    "迁入",
+    "换领",
+    "换发",
+    "补领",
+    "补发",
+    "补办",
+    "挂失",
+    "撤销",
+    "延续",
+    "进度",
+    "停发",
+    "续发",
+    "重核",
+    "增补",
+)
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One word of the query as the reranker sees it: the word, its alternatives with their credit."""
+
+    text: str
+    alternatives: tuple[tuple[str, float], ...] = ()
+    weight: float = 1.0
+
+
+def _credit(word: QueryWord, title: str) -> tuple[float, list[str]]:
+    """How well the title covers one query word, and which strings of the title matched it."""
+    if word.text in title:
+        return 1.0, [word.text]
+    best, matched = 0.0, list[str]()
+    for alternative, credit in word.alternatives:
+        if credit > best and alternative in title:
+            best, matched = credit, [alternative]
+    chars = [c for c in word.text if c in title]
+    partial = ranking.PARTIAL_CHAR_CREDIT * len(chars) / max(len(word.text), 1)
+    if partial > best:
+        return partial, chars
+    return best, matched
+
+
+def _covered_share(title: str, matched: list[str]) -> float:
+    covered = [False] * len(title)
+    for text in matched:
+        start = title.find(text)
+        while start != -1 and text:
+            for i in range(start, start + len(text)):
+                covered[i] = True
+            start = title.find(text, start + len(text))
+    letters = [c for c in title if not c.isspace()]
+    return sum(covered) / max(len(letters), 1)
+
+
+def title_features(words: Sequence[QueryWord], title: str) -> tuple[float, float]:
+    """(coverage, compactness) of a normalised title for the query words, both in [0, 1]."""
+    total = sum(w.weight for w in words)
+    if not total:
+        return 0.0, 0.0
+    gained, matched = 0.0, list[str]()
+    for word in words:
+        credit, strings = _credit(word, title)
+        gained += word.weight * credit
+        matched += strings
+    return gained / total, min(_covered_share(title, matched), 1.0)
+
+
+def secondary_action(title: str, query: str) -> bool:
+    return any(a in title and a not in query and a[0] not in query for a in SECONDARY_ACTIONS)
+
+
+def freshness(date: dt.date | None, today: dt.date) -> float:
+    if date is None:
+        return 1.0
+    years = max((today - date).days, 0) / 365.25
+    return 1.0 + ranking.FRESHNESS_MAX * float(0.5 ** (years / ranking.FRESHNESS_HALF_LIFE_YEARS))
+
+
+def factor(info: DocInfo, words: Sequence[QueryWord], query: str, today: dt.date) -> float:
+    coverage, compactness = title_features(words, info.title)
+    value = 1.0 + ranking.COVERAGE_WEIGHT * coverage + ranking.COMPACTNESS_WEIGHT * compactness
+    if info.kind == "guide" and secondary_action(info.title, query):
+        value *= ranking.SECONDARY_ACTION_FACTOR
+    if info.kind == "policy":
+        value *= freshness(info.date, today)
+    if info.high_level:
+        value *= ranking.AUTHORITY_FACTOR
+    if info.invalid:
+        value *= ranking.INVALID_FACTOR
+    return value
+
+
+def rerank(
+    hits: Sequence[BackendHit],
+    words: Sequence[QueryWord],
+    query: str,
+    corpus: Corpus,
+    today: dt.date | None = None,
+) -> list[BackendHit]:
+    """The hits re-scored and re-sorted; a hit the corpus does not know keeps its backend score."""
+    day = today or dt.date.today()
+    rescored = []
+    for hit in hits:
+        info = corpus.docs.get(hit.id)
+        score = hit.score * factor(info, words, query, day) if info else hit.score
+        rescored.append(BackendHit(id=hit.id, score=score))
+    return sorted(rescored, key=lambda h: -h.score)

@@ -1,0 +1,99 @@
+"""Query understanding over the collection's own words: abbreviations, pinyin and typos.
+
+Pure functions of the query, the `Corpus` and its pinyin `Lexicon`; nothing here edits synonym data.
+- 综保区 → 综合保税区: an unknown word whose characters appear, in order, in a title phrase.
+- canjirenzheng → 残疾人证, hzjz → 护照 加注: letters read as full pinyin or as initials.
+- 社报卡 → 社保卡, 公积今 → 公积金: an unknown stretch replaced by a known word that sounds the same
+  (or alike, for 3+ characters: z/zh, n/l, in/ing).
+A 文号, an item code or a quoted phrase is never corrected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from indexer.analysis import normalize
+from indexer.fields import DOC_NUMBER
+from search_api.corpus import Corpus
+from search_api.pinyin import Lexicon, is_cjk, latin_letters
+
+MAX_ABBREVIATION_GAP = 3  # characters a short form may skip between two of its characters
+_ITEM_CODE = re.compile(r"[0-9a-z]{10,}|\d{6,}", re.IGNORECASE)
+_QUOTES = re.compile(r"[\"“”「」『』]")
+WINDOWS = (4, 3, 2)  # lengths of stretches checked for typos, longest first
+
+
+def protected(query: str) -> bool:
+    """A 文号, an item code or a quoted phrase: taken literally, never corrected."""
+    compact = "".join(query.split())
+    return bool(DOC_NUMBER.search(compact) or _ITEM_CODE.search(compact) or _QUOTES.search(query))
+
+
+def abbreviation(token: str, corpus: Corpus) -> str | None:
+    """The most frequent title phrase that starts and ends like `token` and holds its characters in
+    order, for a 2–4 character word no title contains (律所 → 律师事务所)."""
+    if not (2 <= len(token) <= 4) or not is_cjk(token) or corpus.known(token):
+        return None
+    gap = f"[\u4e00-\u9fff]{{0,{MAX_ABBREVIATION_GAP}}}"
+    pattern = re.compile(gap.join(re.escape(c) for c in token))
+    found = Counter(m.group(0) for m in pattern.finditer(corpus.blob) if len(m.group(0)) > len(token))
+    if not found:
+        return None
+    return max(found.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+
+
+def association(words: tuple[str, ...], corpus: Corpus) -> float:
+    """How strongly the words keep company in titles (Ochiai: shared / √(df₁·df₂·…)); 1 for one word."""
+    if len(words) == 1:
+        return 1.0
+    shared = corpus.cooccurring_titles(words)
+    product = math.prod(max(corpus.word_df.get(w, 0), 1) for w in words)
+    return float(shared / product ** (1 / len(words)))
+
+
+def _reading_score(words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon) -> tuple[bool, float, float]:
+    joined = "".join(words)
+    attested = joined in corpus.terms or corpus.title_count(joined) > 0
+    return attested, association(words, corpus), sum(lexicon.weight.get(w, 0.0) for w in words)
+
+
+def read_pinyin(query: str, corpus: Corpus, lexicon: Lexicon) -> str | None:
+    """Chinese words for a query typed in pinyin: full pinyin first, then initials.
+
+    Among the possible readings, one that occurs as such in a title or as a known term wins, then one
+    whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the most frequent."""
+    letters = latin_letters(query)
+    if letters is None:
+        return None
+    for use_initials in (False, True):
+        readings = lexicon.readings(letters, use_initials=use_initials)
+        if not readings:
+            continue
+        best = max(readings, key=lambda words: _reading_score(words, corpus, lexicon))
+        return "".join(best)
+    return None
+
+
+def correct_spelling(query: str, corpus: Corpus, lexicon: Lexicon) -> str | None:
+    """The query with unknown stretches replaced by known homophones (or near forms), or None."""
+    if protected(query) or latin_letters(query) is not None:
+        return None
+    text = "".join(normalize(query).split())
+    settled = [False] * len(text)  # inside a known or corrected stretch: left alone
+    changed = False
+    for size in WINDOWS:
+        for start in range(len(text) - size + 1):
+            window = text[start : start + size]
+            if any(settled[start : start + size]) or not is_cjk(window):
+                continue
+            if corpus.known(window):
+                settled[start : start + size] = [True] * size
+                continue
+            candidates = lexicon.homophones(window) or lexicon.sound_alikes(window)
+            if candidates:
+                text = text[:start] + candidates[0] + text[start + size :]
+                settled[start : start + size] = [True] * size
+                changed = True
+    return text if changed else None
