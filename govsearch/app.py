@@ -14,6 +14,7 @@ from govsearch.settings import Settings
 from indexer.backends import open_backend
 from indexer.store import Store
 from search_api import routes as api_routes
+from search_api.query_log import load_denylist
 from search_api.service import SearchService
 from synonyms.expansion import SynonymSet, default_synonym_paths
 from synonyms.loader import load_synonym_files
@@ -35,6 +36,7 @@ def build_service(settings: Settings) -> SearchService:
         load_synonyms(settings),
         log_queries=settings.log_queries,
         reload_seconds=settings.reload_seconds,
+        denylist=load_denylist(settings.denylist_file),
     )
 
 

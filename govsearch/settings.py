@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     reload_seconds: float = Field(default=2.0, ge=0, description="服务进程检查索引更新的间隔（秒）")
     log_queries: bool = Field(default=True, description="是否记录查询日志（不含个人信息）")
     site_name: str = Field(default="政务搜索", description="页面上显示的站点名称")
+    denylist_file: Path | None = Field(
+        default=None, description="屏蔽词文件：含这些词的查询不进热搜、相关搜索和搜索建议（每行一个）"
+    )
 
     @property
     def store_path(self) -> Path:

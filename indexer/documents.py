@@ -248,3 +248,13 @@ class SearchResponse(BaseModel):
     facets: dict[str, list[FacetValue]] = Field(default_factory=dict, description="各筛选项的结果数")
     correction: Correction | None = None
     related: list[str] = Field(default_factory=list, description="相关搜索")
+
+
+class ResultClick(BaseModel):
+    """A click on a result: which query, which document, at which position. Nothing about the person."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=MAX_QUERY_LENGTH, description="查询词")
+    doc_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="文档 id")
+    position: int = Field(ge=1, le=MAX_PAGE * MAX_PAGE_SIZE, description="结果位置，从 1 开始")

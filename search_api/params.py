@@ -47,3 +47,36 @@ def parse_search(q: str | None, type_: str | None, page: str | None, size: str |
             message = _FIELD_MESSAGES.get(field) or str(error.get("ctx", {}).get("error", error["msg"]))
             raise InvalidSearch(message, field) from None
         raise InvalidSearch(_FIELD_MESSAGES["type"], "type") from None
+
+
+_REFINEMENT_MESSAGES = {
+    "publisher": "发文机关/实施主体最多 100 个字",
+    "year": "年份必须是 1949 到 2100 之间的四位数字",
+    "date_from": "开始日期格式应为 2024-01-31",
+    "date_to": "结束日期格式应为 2024-01-31",
+    "sort": "排序只能是 relevance（相关度）或 date（最新）",
+}
+
+
+def refine(
+    request: SearchRequest,
+    *,
+    publisher: str | None = None,
+    year: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    sort: str | None = None,
+) -> SearchRequest:
+    """The request with the 发文机关, 年份/时间范围 and 排序 parameters applied, validated by the model."""
+    given = {"publisher": publisher, "year": year, "date_from": date_from, "date_to": date_to, "sort": sort}
+    update = {k: v.strip() for k, v in given.items() if v is not None and v.strip()}
+    if not update:
+        return request
+    try:
+        refined = SearchRequest.model_validate(request.model_dump() | update)
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0])
+        raise InvalidSearch(_REFINEMENT_MESSAGES.get(field, str(exc.errors()[0]["msg"])), field) from None
+    if refined.date_from and refined.date_to and refined.date_from > refined.date_to:
+        raise InvalidSearch("开始日期不能晚于结束日期", "date_from")
+    return refined

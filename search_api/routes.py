@@ -1,14 +1,16 @@
-"""Versioned JSON API: /api/v1/search, /api/v1/suggest, /api/v1/documents/{id}."""
+"""Versioned JSON API: /api/v1/search, /api/v1/suggest, /api/v1/clicks, /api/v1/documents/{id}."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 
-from indexer.documents import MAX_QUERY_LENGTH, SearchResponse
-from search_api.params import InvalidSearch, parse_search
+from indexer.documents import MAX_QUERY_LENGTH, ResultClick, SearchResponse
+from search_api.params import InvalidSearch, parse_search, refine
 from search_api.service import PageOutOfRange, SearchService
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -33,9 +35,21 @@ def search(
     type: Annotated[str | None, Query(description="policy（政策文件）或 guide（办事指南）")] = None,
     page: Annotated[str | None, Query(description="页码，从 1 开始")] = None,
     size: Annotated[str | None, Query(description="每页条数，1–50")] = None,
+    publisher: Annotated[str | None, Query(description="发文机关/实施主体（完整名称）")] = None,
+    year: Annotated[str | None, Query(description="发布年份，如 2019")] = None,
+    date_from: Annotated[str | None, Query(description="发布日期不早于，如 2019-01-01")] = None,
+    date_to: Annotated[str | None, Query(description="发布日期不晚于，如 2019-12-31")] = None,
+    sort: Annotated[str | None, Query(description="relevance（相关度，默认）或 date（最新）")] = None,
 ) -> Any:
     try:
-        search_request = parse_search(q, type, page, size)
+        search_request = refine(
+            parse_search(q, type, page, size),
+            publisher=publisher,
+            year=year,
+            date_from=date_from,
+            date_to=date_to,
+            sort=sort,
+        )
         return service_of(request).search(search_request)
     except InvalidSearch as exc:
         return error_response(422, "invalid_parameter", exc.message, exc.field)
@@ -43,9 +57,35 @@ def search(
         return error_response(404, "page_out_of_range", str(exc), "page")
 
 
-@router.get("/suggest")
-def suggest(request: Request, q: Annotated[str, Query(description="已输入的前缀")] = "") -> dict[str, Any]:
-    return {"query": q, "suggestions": service_of(request).suggest(q)}
+@router.get("/suggest", responses={422: {}})
+def suggest(
+    request: Request,
+    q: Annotated[str, Query(description="已输入的前缀：汉字、全拼（shebaoka）或首字母（sbk）")] = "",
+    format: Annotated[str, Query(description="json（默认）或 opensearch（OpenSearch 建议格式）")] = "json",
+) -> Any:
+    if format not in ("json", "opensearch"):
+        return error_response(422, "invalid_parameter", "format 只能是 json 或 opensearch", "format")
+    suggestions = service_of(request).suggest(q)
+    if format == "opensearch":
+        urls = [str(request.base_url) + "s?" + urlencode({"wd": s}) for s in suggestions]
+        return JSONResponse(
+            [q, suggestions, ["" for _ in suggestions], urls],
+            media_type="application/x-suggestions+json",
+        )
+    return {"query": q, "suggestions": suggestions}
+
+
+@router.post("/clicks", status_code=204, response_class=Response, responses={422: {}})
+async def clicks(request: Request) -> Response:
+    """Record a click on a result (the results page sends these with navigator.sendBeacon)."""
+    try:
+        click = ResultClick.model_validate_json(await request.body())
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "body"
+        return error_response(422, "invalid_parameter", f"点击记录无效：{error['msg']}", field)
+    service_of(request).store.log_click(click.query, click.doc_id, click.position)
+    return Response(status_code=204)
 
 
 @router.get("/documents/{doc_id}", responses={404: {}})
