@@ -40,6 +40,7 @@ def search(
     date_from: Annotated[str | None, Query(description="发布日期不早于，如 2019-01-01")] = None,
     date_to: Annotated[str | None, Query(description="发布日期不晚于，如 2019-12-31")] = None,
     sort: Annotated[str | None, Query(description="relevance（相关度，默认）或 date（最新）")] = None,
+    nc: Annotated[str | None, Query(description="1：不做纠错与拼音转换（仍然搜索原词）")] = None,
 ) -> Any:
     try:
         search_request = refine(
@@ -50,7 +51,7 @@ def search(
             date_to=date_to,
             sort=sort,
         )
-        return service_of(request).search(search_request)
+        return service_of(request).search(search_request, correct=nc != "1")
     except InvalidSearch as exc:
         return error_response(422, "invalid_parameter", exc.message, exc.field)
     except PageOutOfRange as exc:
@@ -86,6 +87,12 @@ async def clicks(request: Request) -> Response:
         return error_response(422, "invalid_parameter", f"点击记录无效：{error['msg']}", field)
     service_of(request).store.log_click(click.query, click.doc_id, click.position)
     return Response(status_code=204)
+
+
+@router.get("/hot")
+def hot(request: Request) -> dict[str, Any]:
+    """热搜: the most searched queries that found something, without the staff denylist."""
+    return {"hot": service_of(request).hot_queries()}
 
 
 @router.get("/documents/{doc_id}", responses={404: {}})

@@ -121,14 +121,14 @@ class SearchService:
                 self._counts = None
                 self._last_reload = now
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    def search(self, request: SearchRequest, *, correct: bool = True) -> SearchResponse:
         """Search; when the query reads better corrected (typo, pinyin) say so, and show the corrected
-        results if the query as typed finds fewer than FEW_RESULTS."""
+        results if the query as typed finds fewer than FEW_RESULTS (`correct=False`: never)."""
         started = time.perf_counter()
         self._maybe_reload()
         know = self.knowledge.get()
         response = self._search(request, know)
-        correction = self._correction(request.q, know)
+        correction = self._correction(request.q, know) if correct else None
         if correction and response.total < ranking.FEW_RESULTS:
             corrected = self._search(request.model_copy(update={"q": correction.text}), know)
             if corrected.total > response.total:

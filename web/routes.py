@@ -1,4 +1,4 @@
-"""HTML pages: home, results (/s?wd=&pn=, Baidu's parameter names), document pages."""
+"""HTML pages: home, results (/s?wd=&pn=, Baidu's parameter names), document pages, 长辈模式."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import escape
 
-from indexer.documents import DocumentKind, PolicyDocument, SearchRequest
-from search_api.params import InvalidSearch, parse_search
+from indexer.documents import DocumentKind, PolicyDocument
+from search_api.params import InvalidSearch, parse_search, refine
 from search_api.service import PageOutOfRange, SearchService
+from web.links import PAGE_SIZE, filter_groups, json_url, pager, results_url, sort_links, state
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-PAGE_SIZE = 10
-PAGER_WIDTH = 9
+ELDER_COOKIE = "elder"  # 长辈模式: larger text and targets, remembered for a year
+ELDER_MAX_AGE = 365 * 24 * 3600
+HOT_LIMIT = 10
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,10 +29,19 @@ def _service(request: Request) -> SearchService:
     return service
 
 
+def elder_mode(request: Request) -> bool:
+    return request.cookies.get(ELDER_COOKIE) == "1"
+
+
 def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     context.setdefault("site_name", request.app.state.settings.site_name)
     context.setdefault("kinds", list(DocumentKind))
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+    context.setdefault("elder", elder_mode(request))
+    context.setdefault("here", str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
+    page = TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+    if "json_url" in context:
+        page.headers["Link"] = f'<{context["json_url"]}>; rel="alternate"; type="application/json"'
+    return page
 
 
 def page_from_pn(pn: str | None) -> str:
@@ -41,62 +53,63 @@ def page_from_pn(pn: str | None) -> str:
     return str(int(pn) // PAGE_SIZE + 1)
 
 
-def results_url(wd: str, page: int, kind: DocumentKind | None) -> str:
-    params: dict[str, str] = {"wd": wd}
-    if kind:
-        params["type"] = kind.value
-    if page > 1:
-        params["pn"] = str((page - 1) * PAGE_SIZE)
-    return "/s?" + urlencode(params)
-
-
-def pager(req: SearchRequest, pages: int) -> list[dict[str, Any]]:
-    first = max(1, min(req.page - PAGER_WIDTH // 2, pages - PAGER_WIDTH + 1))
-    last = min(pages, first + PAGER_WIDTH - 1)
-    return [
-        {"number": n, "url": results_url(req.q, n, req.type), "current": n == req.page}
-        for n in range(first, last + 1)
-    ]
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    return _page(request, "home.html", {"counts": _service(request).counts()})
+    service = _service(request)
+    context = {"counts": service.counts(), "hot": service.hot_queries(HOT_LIMIT), "json_url": "/api/v1/hot"}
+    return _page(request, "home.html", context)
 
 
 @router.get("/s", response_class=HTMLResponse)
 def results(
-    request: Request, wd: str | None = None, pn: str | None = None, type: str | None = None
+    request: Request,
+    wd: str | None = None,
+    pn: str | None = None,
+    type: str | None = None,
+    publisher: str | None = None,
+    year: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    sort: str | None = None,
+    nc: str | None = None,
 ) -> HTMLResponse:
-    api_params = {"q": wd or "", "page": page_from_pn(pn), **({"type": type} if type else {})}
+    raw = {"q": wd, "page": page_from_pn(pn), "type": type, "publisher": publisher, "year": year}
+    raw |= {"date_from": date_from, "date_to": date_to, "sort": sort}
+    # Error pages too have their twin: the API answers the same parameters with the same error.
     context: dict[str, Any] = {
         "wd": wd or "",
-        "type": type or "",
-        "json_url": "/api/v1/search?" + urlencode(api_params),
+        "json_url": "/api/v1/search?" + urlencode({k: v for k, v in raw.items() if v}),
     }
     try:
-        req = parse_search(wd, type, page_from_pn(pn), str(PAGE_SIZE))
-        response = _service(request).search(req)
+        req = refine(
+            parse_search(wd, type, page_from_pn(pn), str(PAGE_SIZE)),
+            publisher=publisher,
+            year=year,
+            date_from=date_from,
+            date_to=date_to,
+            sort=sort,
+        )
+        response = _service(request).search(req, correct=nc != "1")
     except InvalidSearch as exc:
         return _page(request, "error.html", context | {"message": exc.message}, status=422 if wd else 400)
     except PageOutOfRange as exc:
         return _page(request, "error.html", context | {"message": str(exc)}, status=404)
+    params = state(req)
     context |= {
         "response": response,
-        "pager": pager(req, response.pages),
-        "prev_url": results_url(req.q, req.page - 1, req.type) if req.page > 1 else None,
-        "next_url": results_url(req.q, req.page + 1, req.type) if req.page < response.pages else None,
-        "type_links": [
-            {"label": "全部", "url": results_url(req.q, 1, None), "current": req.type is None},
-            *(
-                {"label": k.label, "url": results_url(req.q, 1, k), "current": req.type == k}
-                for k in DocumentKind
-            ),
-        ],
+        "params": params,
+        "json_url": json_url(params, req.page) + ("&nc=1" if nc == "1" else ""),
+        "pager": pager(params, req.page, response.pages),
+        "prev_url": results_url(params, req.page - 1) if req.page > 1 else None,
+        "next_url": results_url(params, req.page + 1) if req.page < response.pages else None,
+        "filters": filter_groups(params, response),
+        "sorts": sort_links(params),
+        "hot": [] if response.hits else _service(request).hot_queries(HOT_LIMIT),
+        "original_url": results_url({"wd": response.query}),
+        "filtered": any(v for k, v in params.items() if k != "wd"),
+        "clear_url": results_url({"wd": response.query}),
     }
-    page = _page(request, "results.html", context)
-    page.headers["Link"] = f'<{context["json_url"]}>; rel="alternate"; type="application/json"'
-    return page
+    return _page(request, "results.html", context)
 
 
 @router.get("/doc/{doc_id}", response_class=HTMLResponse)
@@ -105,6 +118,38 @@ def document(request: Request, doc_id: str) -> HTMLResponse:
     if doc is None:
         return _page(request, "error.html", {"message": "该文件不存在或已撤销", "wd": ""}, status=404)
     template = "policy.html" if isinstance(doc, PolicyDocument) else "guide.html"
-    page = _page(request, template, {"doc": doc, "wd": ""})
-    page.headers["Link"] = f'</api/v1/documents/{doc_id}>; rel="alternate"; type="application/json"'
-    return page
+    return _page(request, template, {"doc": doc, "wd": "", "json_url": f"/api/v1/documents/{doc_id}"})
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/mode")
+def toggle_elder_mode(request: Request, elder: str = "", next: str | None = None) -> Response:
+    """长辈模式 on or off with a plain link, so it works without JavaScript; kept in a cookie."""
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    if elder == "1":
+        response.set_cookie(ELDER_COOKIE, "1", max_age=ELDER_MAX_AGE, httponly=True, samesite="lax")
+    else:
+        response.delete_cookie(ELDER_COOKIE)
+    return response
+
+
+@router.get("/opensearch.xml")
+def opensearch(request: Request) -> Response:
+    """Lets a browser add this site as a search engine, with its suggestions."""
+    base = str(request.base_url).rstrip("/")
+    name = escape(request.app.state.settings.site_name)
+    body = f"""<?xml version="1.0" encoding="UTF-8"?>
+<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
+<ShortName>{name}</ShortName><Description>{name}：政策文件与办事指南</Description>
+<InputEncoding>UTF-8</InputEncoding>
+<Url type="text/html" template="{base}/s?wd={{searchTerms}}"/>
+<Url type="application/x-suggestions+json"
+     template="{base}/api/v1/suggest?format=opensearch&amp;q={{searchTerms}}"/>
+</OpenSearchDescription>"""
+    return Response(body, media_type="application/opensearchdescription+xml")
