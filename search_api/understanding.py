@@ -27,7 +27,7 @@ WINDOWS = (4, 3, 2)  # lengths of stretches checked for typos, longest first
 
 def protected(query: str) -> bool:
     """A 文号, an item code or a quoted phrase: taken literally, never corrected."""
-    compact = "".join(query.split())
+    compact = "".join(normalize(query).split())
     return bool(DOC_NUMBER.search(compact) or _ITEM_CODE.search(compact) or _QUOTES.search(query))
 
 
