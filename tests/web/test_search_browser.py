@@ -5,6 +5,7 @@ tests/artifacts/."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 
@@ -139,7 +140,7 @@ def test_the_accessibility_check_catches_problems() -> None:
         '<a href="/"></a><img src="a.png"></body></html>'
     )
     with chromium() as driver:
-        driver.get("data:text/html;charset=utf-8," + page)
+        driver.get("data:text/html;charset=utf-8," + quote(page))
         found = " | ".join(violations(driver))
     for problem in ("unlabelled control", "unnamed", "image without alt", "no lang", "contrast"):
         assert problem in found
