@@ -12,15 +12,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from search_api import ranking
 from search_api.corpus import Corpus, build_corpus, store_signature
 from search_api.pinyin import Lexicon
 from search_api.query_log import popular_queries
 from search_api.suggest import Suggester
 
-TERM_WEIGHT = 5.0  # a synonym-rule term (社保卡) as a word and a suggestion
-POPULAR_WEIGHT = 20.0  # a popular query beats any title word as a suggestion
-TITLE_WEIGHT = 2.0  # a whole title or item name
-MIN_WORD_TITLES = 2  # a title word suggested on its own must occur in this many titles
 POPULAR_SECONDS = 60.0  # popular queries change slowly; rebuilding for them costs a pinyin pass
 
 
@@ -37,11 +34,11 @@ def build_knowledge(store_path: Path, terms: list[str], denylist: frozenset[str]
     corpus = build_corpus(store_path, [*terms, *(q for q, _ in popular)])
     weights: dict[str, float] = {w: float(df) for w, df in corpus.word_df.items()}
     for term in corpus.terms:
-        weights[term] = max(weights.get(term, 0.0), TERM_WEIGHT)
-    entries = [(t, TITLE_WEIGHT) for t in corpus.titles]
-    entries += [(w, float(df)) for w, df in corpus.word_df.items() if df >= MIN_WORD_TITLES and len(w) >= 2]
-    entries += [(t, TERM_WEIGHT) for t in terms]
-    entries += [(q, POPULAR_WEIGHT + count) for q, count in popular]
+        weights[term] = max(weights.get(term, 0.0), ranking.SUGGEST_TERM_WEIGHT)
+    entries = [(t, ranking.SUGGEST_TITLE_WEIGHT) for t in corpus.titles]
+    entries += [(w, float(df)) for w, df in corpus.word_df.items() if df >= ranking.SUGGEST_MIN_WORD_TITLES and len(w) >= 2]
+    entries += [(t, ranking.SUGGEST_TERM_WEIGHT) for t in terms]
+    entries += [(q, ranking.SUGGEST_POPULAR_WEIGHT + count) for q, count in popular]
     return Knowledge(corpus, Lexicon.build(weights), Suggester.build(entries, denylist), popular)
 
 

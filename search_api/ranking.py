@@ -37,3 +37,9 @@ INVALID_FACTOR = 0.3  # withdrawn, repealed (已废止) or expired (已失效) d
 
 # -- query understanding ---------------------------------------------------------------------------
 FEW_RESULTS = 3  # with fewer hits, a spelling correction or pinyin reading replaces the results
+
+# -- suggestions (search_api.suggest): candidates ranked by weight, then shorter first -------------
+SUGGEST_POPULAR_WEIGHT = 20.0  # a popular query (plus its search count) beats any title word
+SUGGEST_TERM_WEIGHT = 5.0  # a synonym-rule term (社保卡); also its weight as a pinyin/typo reading
+SUGGEST_TITLE_WEIGHT = 2.0  # a whole title or item name
+SUGGEST_MIN_WORD_TITLES = 2  # a title word (weight = titles holding it) must occur in this many titles

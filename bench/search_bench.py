@@ -1,0 +1,186 @@
+"""Benchmark: search and suggestion latency of the full service on the shared corpus, against a
+baseline measured in the same run.
+
+    python bench/search_bench.py [--data-dir DIR] [--shared ../shared] [--out bench/results/]
+
+Without --data-dir the corpus is built as `bench/relevance.sh` builds it: the Guangdong service items
+plus the 60 gov.cn pages crawled from a loopback mirror. Requests go through the real FastAPI app
+(in-process ASGI client, no network), so times include routing, validation and JSON.
+  * search    – /api/v1/search: the dev queries and 645 citizens' message titles, page 1; the whole
+                experience (understanding, reranking, facets, did-you-mean, related searches).
+  * baseline  – the same queries through the walking skeleton's path: segment, synonyms, one backend
+                query (no reranking, facets or query understanding).
+  * suggest   – /api/v1/suggest: every prefix of the dev queries, their pinyin and their initials.
+  * suggest baseline – the backend's title-prefix query alone (`SearchBackend.suggest`).
+Targets: search p95 ≤ 50 ms, suggest p95 ≤ 30 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from govsearch.app import build_service, create_app  # noqa: E402
+from govsearch.settings import Settings  # noqa: E402
+from indexer.analysis import normalize, segment_query  # noqa: E402
+from indexer.documents import SearchRequest  # noqa: E402
+from search_api.pinyin import full_pinyin, initials  # noqa: E402
+from search_api.query_builder import build_query  # noqa: E402
+
+SEARCH_TARGET_MS, SUGGEST_TARGET_MS = 50.0, 30.0
+
+
+def build_corpus(shared: Path, data_dir: Path) -> None:
+    def gs(*args: str) -> None:
+        command = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data_dir), *args]
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+
+    gs("import-items", str(shared / "data/service_items/guangdong.jsonl"), "--no-index")
+    gs("crawl", "govcn_2019", "--mirror-dir", str(shared / "data/pages/govcn_2019"), "--delay", "0")
+    gs("index")
+
+
+def queries(shared: Path) -> tuple[list[str], list[str]]:
+    def first_column(path: Path) -> list[str]:
+        lines = path.read_text(encoding="utf-8").splitlines()[1:]
+        return [line.split("\t")[0].strip() for line in lines if line.strip()]
+
+    dev = first_column(shared / "eval/dev_queries.tsv")
+    messages = first_column(shared / "data/messages/queries_from_message_titles.tsv")
+    search = [q[:100] for q in dev + messages if q]
+    prefixes: list[str] = []
+    for q in dev:
+        compact = "".join(q.split())
+        spelled = [full_pinyin(compact), initials(compact)] if not compact.isascii() else [compact]
+        for text in [compact, *spelled]:
+            prefixes += [text[:n] for n in range(1, min(len(text), 12) + 1)]
+    return search, prefixes
+
+
+def timed(calls: Sequence[str], run: Callable[[str], object]) -> dict[str, float]:
+    for text in calls[:20]:  # warm caches and lazy structures first
+        run(text)
+    times = []
+    for text in calls:
+        start = time.perf_counter()
+        run(text)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "n": len(times),
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
+        "max_ms": round(times[-1], 2),
+    }
+
+
+def measure(data_dir: Path, shared: Path) -> dict[str, Any]:
+    settings = Settings(data_dir=data_dir, log_queries=False, reload_seconds=3600)
+    search_q, prefixes = queries(shared)
+    service = build_service(settings)
+    started = time.perf_counter()
+    service.knowledge.get()
+    knowledge_s = time.perf_counter() - started
+
+    def baseline_search(q: str) -> object:
+        tokens = segment_query(q)
+        request = SearchRequest(q=q)
+        query = build_query(normalize(q), tokens, service.synonyms.expand(tokens), request)
+        hits = service.backend.search(query).hits
+        return service.store.get_many([h.id for h in hits])
+
+    def baseline_suggest(prefix: str) -> object:
+        words = segment_query(prefix)
+        return service.backend.suggest(words, 8) if words else []
+
+    with TestClient(create_app(settings, service)) as client:
+        results = {
+            "search": timed(search_q, lambda q: client.get("/api/v1/search", params={"q": q})),
+            "search_in_process": timed(search_q, lambda q: service.search(SearchRequest(q=q))),
+            "search_baseline": timed(search_q, baseline_search),
+            "suggest": timed(prefixes, lambda p: client.get("/api/v1/suggest", params={"q": p})),
+            "suggest_baseline": timed(prefixes, baseline_suggest),
+        }
+    return {
+        "results": results,
+        "documents": service.store.count(),
+        "knowledge_build_s": round(knowledge_s, 2),
+        "targets_met": {
+            "search_p95": results["search"]["p95_ms"] <= SEARCH_TARGET_MS,
+            "suggest_p95": results["suggest"]["p95_ms"] <= SUGGEST_TARGET_MS,
+        },
+        "machine": f"{platform.processor() or platform.machine()}, Python {platform.python_version()}",
+        "when": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+
+
+def markdown(report: dict[str, Any]) -> str:
+    r = report["results"]
+    rows = [
+        ("search p50 / p95", r["search"], r["search_baseline"], SEARCH_TARGET_MS),
+        ("suggest p50 / p95", r["suggest"], r["suggest_baseline"], SUGGEST_TARGET_MS),
+    ]
+    lines = [
+        f"| {report['documents']:,} documents | full service (HTTP API) | baseline (same run) "
+        "| ratio p95 | target p95 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, full, base, target in rows:
+        ratio = full["p95_ms"] / base["p95_ms"] if base["p95_ms"] else 0.0
+        lines.append(
+            f"| {name} | {full['p50_ms']} / {full['p95_ms']} ms | {base['p50_ms']} / {base['p95_ms']} ms "
+            f"| {ratio:.1f}× | ≤ {target:.0f} ms {'✓' if full['p95_ms'] <= target else '✗'} |"
+        )
+    lines.append("")
+    lines.append(
+        f"{r['search']['n']} search queries (dev set + message titles), {r['suggest']['n']} suggestion "
+        "prefixes (characters, full pinyin, initials). The full service is timed through the HTTP API; "
+        f"in process (no HTTP) search takes {r['search_in_process']['p50_ms']} / "
+        f"{r['search_in_process']['p95_ms']} ms. Baseline, in process: search = segment + synonyms + one "
+        "backend query + store fetch; suggest = the backend's title-prefix query. Knowledge build (titles, "
+        "pinyin): "
+        f"{report['knowledge_build_s']} s. {report['machine']}, {report['when']}."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data-dir", type=Path, help="an existing data directory (default: build one)")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="govsearch-search-bench-") as tmp:
+        data_dir = args.data_dir or Path(tmp)
+        if not args.data_dir:
+            build_corpus(args.shared, data_dir)
+        report = measure(data_dir, args.shared)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = args.out / f"search_{dt.date.today():%Y%m%d}"
+    stem.with_suffix(".json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    stem.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
+    print(markdown(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
