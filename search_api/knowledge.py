@@ -36,7 +36,8 @@ def build_knowledge(store_path: Path, terms: list[str], denylist: frozenset[str]
     for term in corpus.terms:
         weights[term] = max(weights.get(term, 0.0), ranking.SUGGEST_TERM_WEIGHT)
     entries = [(t, ranking.SUGGEST_TITLE_WEIGHT) for t in corpus.titles]
-    entries += [(w, float(df)) for w, df in corpus.word_df.items() if df >= ranking.SUGGEST_MIN_WORD_TITLES and len(w) >= 2]
+    least = ranking.SUGGEST_MIN_WORD_TITLES
+    entries += [(w, float(df)) for w, df in corpus.word_df.items() if df >= least and len(w) >= 2]
     entries += [(t, ranking.SUGGEST_TERM_WEIGHT) for t in terms]
     entries += [(q, ranking.SUGGEST_POPULAR_WEIGHT + count) for q, count in popular]
     return Knowledge(corpus, Lexicon.build(weights), Suggester.build(entries, denylist), popular)
