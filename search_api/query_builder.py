@@ -74,6 +74,9 @@ def build_query(
     long_forms = abbreviations or {}
     groups = [token_group(t, long_forms.get(t)) for t in tokens]
     groups += [synonym_group(m) for m in matches if m.alternatives]
+    content = [t for t in tokens if t not in query_stopwords()]
+    if len(content) >= 2:  # proximity: the words near each other score on top of each word alone
+        groups.append(Group((Clause(tuple(content), ranking.PROXIMITY_BOOST),)))
     compact = "".join(normalized_query.split())
     offset = (request.page - 1) * request.size
     by_date = request.sort == SortOrder.DATE

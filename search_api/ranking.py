@@ -19,6 +19,7 @@ SYNONYM_BOOST = 0.6  # an expanded synonym counts less than the word the citizen
 SUB_WORD_BOOST = 0.4  # the parts of a long word (养老保险 → 养老 + 保险), as a fallback
 STOPWORD_BOOST = 0.1  # question words such as 怎么办, 如何
 ABBREVIATION_BOOST = 0.8  # 综保区 → 综合保税区, found in the indexed titles (nearly the citizen's word)
+PROXIMITY_BOOST = 1.0  # all the query's words close together (a phrase with slop), on top of each word
 CODE_BOOST = 60.0  # the query is (or contains) a 发文字号 or 事项编码: goes straight to the top
 TITLE_KEY_BOOST = 30.0  # the query is exactly a title
 
