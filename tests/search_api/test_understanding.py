@@ -1,0 +1,117 @@
+"""Query understanding as pure functions over a small hand-made collection of titles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from indexer.analysis import segment_for_index
+from indexer.backends.base import BackendHit
+from search_api.corpus import Corpus, DocInfo, invalid_label
+from search_api.pinyin import Lexicon, full_pinyin, initials, latin_letters
+from search_api.query_log import related_queries
+from search_api.rerank import QueryWord, rerank, secondary_action
+from search_api.understanding import abbreviation, correct_spelling, protected, read_pinyin
+
+TITLES = [
+    "国务院关于促进综合保税区高水平开放高质量发展的若干意见",
+    "律师事务所基本信息查询",
+    "律师事务所设立许可",
+    "办理及加注普通护照",
+    "二级注册建造师执业资格注册核准",
+    "二级建造师执业资格注册核准变更",
+    "企业投资项目核准",
+    "《中华人民共和国残疾人证》新办证申请",
+    "住房公积金提取",
+]
+TERMS = {"社保卡", "社会保障卡", "公积金"}
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    c = Corpus(titles=TITLES, blob="\n".join(TITLES), terms=set(TERMS))
+    for number, title in enumerate(TITLES):
+        for word in set(segment_for_index(title)):
+            c.word_df[word] += 1
+            c.postings.setdefault(word, set()).add(number)
+    return c
+
+
+@pytest.fixture(scope="module")
+def lexicon(corpus: Corpus) -> Lexicon:
+    weights: Counter[str] = Counter({w: float(df) for w, df in corpus.word_df.items()})  # type: ignore[misc]
+    for term in TERMS:
+        weights[term] = 5.0
+    return Lexicon.build(weights)
+
+
+def test_pinyin_helpers() -> None:
+    assert full_pinyin("社保卡") == "shebaoka" and initials("社保卡") == "sbk"
+    assert latin_letters("She Bao'ka") == "shebaoka"
+    assert latin_letters("社保卡") is None and latin_letters("2019") is None
+
+
+def test_abbreviations_come_from_titles(corpus: Corpus) -> None:
+    assert abbreviation("综保区", corpus) == "综合保税区"
+    assert abbreviation("律所", corpus) == "律师事务所"
+    assert abbreviation("护照", corpus) is None  # a word titles contain is no abbreviation
+    assert abbreviation("量子", corpus) is None
+
+
+def test_pinyin_readings(corpus: Corpus, lexicon: Lexicon) -> None:
+    assert read_pinyin("canjirenzheng", corpus, lexicon) == "残疾人证"
+    assert read_pinyin("shebaoka", corpus, lexicon) == "社保卡"
+    assert read_pinyin("sbk", corpus, lexicon) == "社保卡"
+    assert read_pinyin("gjj", corpus, lexicon) == "公积金"
+    assert read_pinyin("hzjz", corpus, lexicon) == "护照加注"  # words that share a title beat 核准 建造
+    assert read_pinyin("社保卡", corpus, lexicon) is None
+
+
+def test_spelling_corrections_and_what_is_never_corrected(corpus: Corpus, lexicon: Lexicon) -> None:
+    assert correct_spelling("社报卡", corpus, lexicon) == "社保卡"
+    assert correct_spelling("公积今提取", corpus, lexicon) == "公积金提取"
+    assert correct_spelling("公积金提取", corpus, lexicon) is None
+    assert correct_spelling("律所查询", corpus, lexicon) is None  # unknown but no word sounds like it
+    for literal in ("国办发〔2018〕108号 社报卡", "11440000006939756B2440101007000", "“社报卡”"):
+        assert protected(literal)
+        assert correct_spelling(literal, corpus, lexicon) is None
+
+
+def test_reranker_prefers_short_titles_that_cover_the_query() -> None:
+    corpus = Corpus(
+        docs={
+            "long": DocInfo("guide", "香港、澳门律师事务所与广东境内律师事务所联营设立许可", None, False, ""),
+            "short": DocInfo("guide", "律师事务所基本信息查询", None, False, ""),
+        }
+    )
+    words = [QueryWord("律所", (("律师事务所", 0.8),)), QueryWord("查询")]
+    ranked = rerank([BackendHit("long", 10.0), BackendHit("short", 8.0)], words, "律所查询", corpus)
+    assert [h.id for h in ranked] == ["short", "long"]
+
+
+def test_follow_up_items_and_invalid_policies_sink() -> None:
+    assert secondary_action("残疾人证迁出", "残疾证怎么办")
+    assert not secondary_action("残疾人证迁出", "残疾证迁出")
+    assert not secondary_action("居民身份证换领", "换身份证")
+    corpus = Corpus(
+        docs={
+            "old": DocInfo("policy", "社会保障卡管理办法", dt.date(2024, 1, 1), False, "已废止"),
+            "new": DocInfo("policy", "社会保障卡管理办法", dt.date(2015, 1, 1), False, ""),
+        }
+    )
+    ranked = rerank(
+        [BackendHit("old", 10.0), BackendHit("new", 9.0)], [QueryWord("社会保障卡")], "社会保障卡", corpus
+    )
+    assert ranked[0].id == "new"
+    assert (
+        invalid_label("某办法（已失效）", "") == "已失效"
+        and invalid_label("某办法", "本文件已废止。") == "已废止"
+    )
+
+
+def test_related_searches_share_a_word_and_skip_the_query_itself() -> None:
+    popular = [("社保卡补办", 9), ("公积金提取", 5), ("社保卡 挂失", 3)]
+    related = related_queries("社保卡补办", ["社保卡", "补办"], popular, ["社会保障卡补领"])
+    assert related == ["社保卡 挂失", "社会保障卡补领"]
