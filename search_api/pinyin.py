@@ -76,6 +76,7 @@ class Lexicon:
     initial: dict[str, list[str]] = field(default_factory=dict)
     weight: dict[str, float] = field(default_factory=dict)
     fuzzy: dict[str, list[str]] = field(default_factory=dict)  # by fuzzy spelling (zh=z, in=ing, n=l …)
+    one_off: dict[str, list[str]] = field(default_factory=dict)  # 公积? → 公积金, for words of 3+ characters
     longest: int = 0
 
     @classmethod
@@ -92,6 +93,8 @@ class Lexicon:
             lexicon.longest = max(lexicon.longest, len("".join(spelled)))
             if len(word) >= 3:
                 lexicon.fuzzy.setdefault(fuzzy_spelling(spelled), []).append(word)
+                for i in range(len(word)):
+                    lexicon.one_off.setdefault(word[:i] + "?" + word[i + 1 :], []).append(word)
         return lexicon
 
     def sound_alikes(self, word: str) -> list[str]:
@@ -111,6 +114,17 @@ class Lexicon:
         `word` first (公积今 → 公积金 before 公基金), then most frequent."""
         found = [w for w in self.full.get(full_pinyin(word), []) if len(w) == len(word) and w != word]
         return sorted(found, key=lambda w: -sum(a == b for a, b in zip(w, word, strict=True)))
+
+    def one_character_away(self, word: str) -> list[tuple[str, int]]:
+        """Known words of 3+ characters that differ from `word` in one place: (word, place)."""
+        if len(word) < 3:
+            return []
+        return [
+            (w, i)
+            for i in range(len(word))
+            for w in self.one_off.get(word[:i] + "?" + word[i + 1 :], [])
+            if w != word
+        ]
 
     def readings(self, letters: str, *, use_initials: bool) -> list[tuple[str, ...]]:
         """Ways to read the letters as a sequence of words (beam search, fewest words first)."""

@@ -4,7 +4,8 @@ Pure functions of the query, the `Corpus` and its pinyin `Lexicon`; nothing here
 - 综保区 → 综合保税区: an unknown word whose characters appear, in order, in a title phrase.
 - canjirenzheng → 残疾人证, hzjz → 护照 加注: letters read as full pinyin or as initials.
 - 社报卡 → 社保卡, 公积今 → 公积金: an unknown stretch replaced by a known word that sounds the same
-  (or alike, for 3+ characters: z/zh, n/l, in/ing).
+  (or alike, for 3+ characters: z/zh, n/l, in/ing), or, for 3+ characters, by one character that looks
+  alike (公枳金 → 公积金: 积 and 枳 share 只).
 A 文号, an item code or a quoted phrase is never corrected.
 """
 
@@ -18,6 +19,7 @@ from indexer.analysis import normalize
 from indexer.fields import DOC_NUMBER
 from search_api.corpus import Corpus
 from search_api.pinyin import Lexicon, is_cjk, latin_letters
+from search_api.shapes import look_alike
 
 MAX_ABBREVIATION_GAP = 3  # characters a short form may skip between two of its characters
 _ITEM_CODE = re.compile(r"[0-9a-z]{10,}|\d{6,}", re.IGNORECASE)
@@ -76,6 +78,11 @@ def read_pinyin(query: str, corpus: Corpus, lexicon: Lexicon) -> str | None:
     return None
 
 
+def near_forms(window: str, lexicon: Lexicon) -> list[str]:
+    """Known words that differ from the window in one character that looks alike (社保卞 → 社保卡)."""
+    return [w for w, i in lexicon.one_character_away(window) if look_alike(window[i], w[i])]
+
+
 def correct_spelling(query: str, corpus: Corpus, lexicon: Lexicon) -> str | None:
     """The query with unknown stretches replaced by known homophones (or near forms), or None."""
     if protected(query) or latin_letters(query) is not None:
@@ -91,7 +98,9 @@ def correct_spelling(query: str, corpus: Corpus, lexicon: Lexicon) -> str | None
             if corpus.known(window):
                 settled[start : start + size] = [True] * size
                 continue
-            candidates = lexicon.homophones(window) or lexicon.sound_alikes(window)
+            candidates = (
+                lexicon.homophones(window) or lexicon.sound_alikes(window) or near_forms(window, lexicon)
+            )
             if candidates:
                 text = text[:start] + candidates[0] + text[start + size :]
                 settled[start : start + size] = [True] * size

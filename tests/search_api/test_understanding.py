@@ -72,6 +72,7 @@ def test_pinyin_readings(corpus: Corpus, lexicon: Lexicon) -> None:
 def test_spelling_corrections_and_what_is_never_corrected(corpus: Corpus, lexicon: Lexicon) -> None:
     assert correct_spelling("社报卡", corpus, lexicon) == "社保卡"
     assert correct_spelling("公积今提取", corpus, lexicon) == "公积金提取"
+    assert correct_spelling("公枳金", corpus, lexicon) == "公积金"  # 积/枳 look alike
     assert correct_spelling("公积金提取", corpus, lexicon) is None
     assert correct_spelling("律所查询", corpus, lexicon) is None  # unknown but no word sounds like it
     for literal in ("国办发〔2018〕108号 社报卡", "11440000006939756B2440101007000", "“社报卡”"):
