@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None, service: SearchService | None =
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Titles, words and pinyin for query understanding: built before the first search needs them.
+        threading.Thread(target=search_service.knowledge.get, name="knowledge", daemon=True).start()
         yield
         search_service.backend.close()
         search_service.store.close()

@@ -44,7 +44,7 @@ def build_knowledge(store_path: Path, terms: list[str], denylist: frozenset[str]
 
 
 class KnowledgeCache:
-    """Thread-safe holder; `get()` never blocks readers for long after the first build."""
+    """Thread-safe holder of the current `Knowledge`."""
 
     def __init__(
         self,
@@ -65,24 +65,35 @@ class KnowledgeCache:
         self._popular_checked = 0.0
 
     def get(self) -> Knowledge:
-        now = time.monotonic()
+        """The current knowledge. Only the first build makes callers wait; later, one caller checks for
+        changes and rebuilds while the others keep using what there is."""
         current = self._knowledge
-        if current is not None and now - self._checked < self._refresh_seconds:
+        if current is None:
+            with self._lock:
+                if self._knowledge is None:
+                    self._knowledge = build_knowledge(self._store_path, self._terms, self.denylist)
+                    self._checked = self._popular_checked = time.monotonic()
+                return self._knowledge
+        if time.monotonic() - self._checked < self._refresh_seconds or not self._lock.acquire(blocking=False):
             return current
-        with self._lock:
-            current = self._knowledge
-            if current is None or time.monotonic() - self._checked >= self._refresh_seconds:
-                stale = current is None or store_signature(self._store_path) != current.corpus.signature
-                if (
-                    not stale
-                    and current
-                    and time.monotonic() - self._popular_checked >= self._popular_seconds
-                ):
-                    stale = popular_queries(self._store_path, self.denylist) != current.popular
-                    self._popular_checked = time.monotonic()
-                if stale:
-                    current = self._knowledge = build_knowledge(self._store_path, self._terms, self.denylist)
-                    self._popular_checked = time.monotonic()
-                self._checked = time.monotonic()
-        assert current is not None  # built above when there was none
+        try:
+            if self._stale(current):
+                current = self._knowledge = build_knowledge(self._store_path, self._terms, self.denylist)
+                self._popular_checked = time.monotonic()
+            self._checked = time.monotonic()
+        finally:
+            self._lock.release()
         return current
+
+    def _stale(self, current: Knowledge) -> bool:
+        if store_signature(self._store_path) != current.corpus.signature:
+            return True
+        if time.monotonic() - self._popular_checked < self._popular_seconds:
+            return False
+        self._popular_checked = time.monotonic()
+        return popular_queries(self._store_path, self.denylist) != current.popular
+
+    def forget(self) -> None:
+        """Drop what is known (e.g. after the denylist changed); the next `get()` rebuilds."""
+        with self._lock:
+            self._knowledge = None

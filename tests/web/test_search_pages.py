@@ -73,7 +73,7 @@ def test_hot_and_related_searches_from_the_log_without_denied_words(site: TestCl
     related = site.get("/s", params={"wd": "社会保障卡"}).text
     assert "相关搜索" in related and "社会保障卡挂失" in related
     service.knowledge.denylist = frozenset({"挂失"})
-    service.knowledge._knowledge = None
+    service.knowledge.forget()
     assert "社会保障卡挂失" not in site.get("/").text
 
 
