@@ -10,21 +10,21 @@ from indexer.documents import KIND_LABELS, SearchRequest, SearchResponse, SortOr
 
 PAGE_SIZE = 10
 PAGER_WIDTH = 9
-FACET_TITLES = {"kind": "类型", "publisher": "发文机关/实施主体", "region": "地区", "year": "年份"}
+FACET_TITLES = {
+    "kind": "类型",
+    "publisher": "发文机关/实施主体",
+    "region": "地区",
+    "level": "层级",
+    "audience": "服务对象",
+    "year": "年份",
+}
 
 
 def state(req: SearchRequest) -> dict[str, str]:
-    """The page's parameters as they appear in its URL."""
-    params = {
-        "wd": req.q,
-        "type": req.type.value if req.type else "",
-        "publisher": req.publisher,
-        "year": str(req.year) if req.year else "",
-        "date_from": req.date_from.isoformat() if req.date_from else "",
-        "date_to": req.date_to.isoformat() if req.date_to else "",
-        "sort": req.sort.value if req.sort != SortOrder.RELEVANCE else "",
-    }
-    return params
+    """The page's parameters as they appear in its URL: the query and every filter that is set (any
+    field of `SearchRequest` but paging), so links keep filters this module does not know about."""
+    chosen = req.model_dump(mode="json", exclude={"q", "page", "size"}, exclude_defaults=True)
+    return {"wd": req.q} | {name: str(value) for name, value in chosen.items() if value not in (None, "")}
 
 
 def results_url(params: dict[str, str], page: int = 1, changes: dict[str, str] | None = None) -> str:
@@ -61,6 +61,8 @@ def filter_groups(params: dict[str, str], response: SearchResponse) -> list[dict
     groups = []
     for field, values in response.facets.items():
         name = _param(field)
+        if name not in SearchRequest.model_fields:
+            continue  # counted by the index but not a filter a URL can set
         chosen = params.get(name, "")
         links = [{"label": "全部", "url": results_url(params, changes={name: ""}), "current": not chosen}]
         links += [
