@@ -49,6 +49,7 @@ class Corpus:
     word_df: Counter[str] = field(default_factory=Counter)  # title words → how many titles hold them
     postings: dict[str, set[int]] = field(default_factory=dict)  # title word → title numbers
     terms: set[str] = field(default_factory=set)  # synonym-rule terms and popular queries
+    years: set[int] = field(default_factory=set)  # publication years present, for the 年份 facet
     signature: tuple[int, str] = (0, "")
 
     def known(self, text: str) -> bool:
@@ -99,7 +100,9 @@ def build_corpus(path: Path, extra_terms: Iterable[str] = ()) -> Corpus:
     for doc_id, kind, title, date, publisher, level, head in rows:
         norm = normalize(title)
         high = any(level.startswith(h) for h in _HIGH_LEVELS) or str(publisher).startswith("国务院")
-        corpus.docs[doc_id] = DocInfo(kind, norm, _date(date), high, invalid_label(norm, head))
+        info = corpus.docs[doc_id] = DocInfo(kind, norm, _date(date), high, invalid_label(norm, head))
+        if info.date:
+            corpus.years.add(info.date.year)
         if norm in seen:
             continue
         number = seen[norm] = len(corpus.titles)

@@ -168,7 +168,9 @@ class SearchService:
         if query.offset == 0 and not query.sort_by_date:
             words = query_words(tokens, matches, long_forms)
             offset = (request.page - 1) * request.size
-            found = rerank(found, words, normalized, know.corpus)[offset : offset + request.size]
+            depth = ranking.RERANK_DEPTH  # always the same window, so that pages of any size agree
+            reranked = rerank(found[:depth], words, normalized, know.corpus) + found[depth:]
+            found = reranked[offset : offset + request.size]
         docs = self.store.get_many([h.id for h in found])
         terms = highlight_terms(
             [
@@ -179,7 +181,6 @@ class SearchService:
             ]
         )
         hits = [self._hit(docs[h.id], h, terms, know) for h in found if h.id in docs]
-        years = {info.date.year for info in know.corpus.docs.values() if info.date}
         return SearchResponse(
             query=request.q,
             normalized_query=normalized,
@@ -193,7 +194,7 @@ class SearchService:
             hits=hits,
             took_ms=0.0,
             sort=request.sort,
-            facets=facet_counts(self.backend, query, years),
+            facets=facet_counts(self.backend, query, know.corpus.years),
         )
 
     def _hit(self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge) -> SearchHit:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from search_api import ranking
 from search_api.best_bets import BestBets
 from tests.search_corpus import SOCIAL_CARD_ITEMS, feature_app
 
@@ -107,6 +108,19 @@ def test_paging_after_reranking_has_no_gaps_or_repeats(api: TestClient) -> None:
     assert len(ids) == len(set(ids)) == min(18, search(api, q="社会保障卡")["total"])
 
 
+def test_pages_of_any_size_agree_across_the_rerank_window(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ranking, "RERANK_DEPTH", 5)  # a window smaller than the results
+
+    def sequence(size: int) -> list[str]:
+        pages = [search(api, q="社会保障卡", page=str(p), size=str(size), nc="1") for p in (1, 2, 3)]
+        return [h["id"] for page in pages for h in page["hits"]]
+
+    assert sequence(4)[:12] == sequence(5)[:12] == sequence(6)[:12]
+    assert len(set(sequence(4))) == 12
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [("sbk", "社保卡"), ("shebao", "社保卡"), ("gjj", "公积金"), ("社会保障卡补", "社会保障卡补领")],
@@ -114,6 +128,20 @@ def test_paging_after_reranking_has_no_gaps_or_repeats(api: TestClient) -> None:
 def test_suggestions_by_prefix_pinyin_and_initials(api: TestClient, typed: str, expected: str) -> None:
     body = api.get("/api/v1/suggest", params={"q": typed}).json()
     assert expected in body["suggestions"], body
+
+
+def test_denylisted_words_are_never_suggested(api: TestClient) -> None:
+    service = api.app.state.search_service  # type: ignore[attr-defined]
+    assert "社会保障卡注销" in api.get("/api/v1/suggest", params={"q": "社会保障卡"}).json()["suggestions"]
+    service.knowledge.denylist = frozenset({"注销"})
+    service.knowledge.forget()
+    try:
+        found = api.get("/api/v1/suggest", params={"q": "社会保障卡"}).json()["suggestions"]
+        assert found and not any("注销" in s for s in found)
+        assert api.get("/api/v1/suggest", params={"q": "注销"}).json()["suggestions"] == []
+    finally:
+        service.knowledge.denylist = frozenset()
+        service.knowledge.forget()
 
 
 def test_opensearch_suggestions(api: TestClient) -> None:
