@@ -87,6 +87,13 @@ def make_hit(doc: Document, score: float, terms: list[str], status: str = "") ->
     )
 
 
+def synonym_terms(synonyms: object) -> list[str]:
+    """Every term of the synonym rules, when the expander shows its rules (a `SynonymSet` has
+    `rules`; a layered or live one may keep its file rules in `fixed`)."""
+    rules = getattr(synonyms, "rules", None) or getattr(synonyms, "fixed", None) or ()
+    return [t for rule in rules for t in (*rule.terms_from, *rule.terms_to)]
+
+
 class SearchService:
     def __init__(
         self,
@@ -102,8 +109,7 @@ class SearchService:
         self.store = store
         self.synonyms = synonyms
         self.best_bets = BestBets(store.path)
-        terms = [t for rule in synonyms.rules for t in (*rule.terms_from, *rule.terms_to)]
-        self.knowledge = KnowledgeCache(store.path, terms, denylist, reload_seconds)
+        self.knowledge = KnowledgeCache(store.path, synonym_terms(synonyms), denylist, reload_seconds)
         self._log_queries = log_queries
         self._reload_seconds = reload_seconds
         self._last_reload = time.monotonic()
