@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS query_log (
     query TEXT NOT NULL,
     type TEXT,
     page INTEGER NOT NULL,
-    total INTEGER NOT NULL
+    total INTEGER NOT NULL,
+    filters TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS query_log_query ON query_log (query);
 -- A click on a result: which query, which document, at which 1-based position. Nothing personal.
@@ -74,6 +75,9 @@ class Store:
         self._local = threading.local()
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(query_log)")}
+            if "filters" not in columns:  # a store from before filters were logged
+                conn.execute("ALTER TABLE query_log ADD COLUMN filters TEXT NOT NULL DEFAULT ''")
 
     def _connect(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -170,12 +174,13 @@ class Store:
             conn.execute("UPDATE documents SET indexed_hash = NULL")
 
     # -- query log -----------------------------------------------------------------------------
-    def log_query(self, query: str, kind: str | None, page: int, total: int) -> None:
+    def log_query(self, query: str, kind: str | None, page: int, total: int, filters: str = "") -> None:
+        """`filters`: the other filters as URL parameters (publisher=…&year=…), never anything personal."""
         conn = self._connect()
         with conn:
             conn.execute(
-                "INSERT INTO query_log (at, query, type, page, total) VALUES (?, ?, ?, ?, ?)",
-                (_now(), query, kind, page, total),
+                "INSERT INTO query_log (at, query, type, page, total, filters) VALUES (?, ?, ?, ?, ?, ?)",
+                (_now(), query, kind, page, total, filters),
             )
 
     def log_click(self, query: str, doc_id: str, position: int) -> None:

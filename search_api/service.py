@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from urllib.parse import urlencode
 
 from indexer.analysis import normalize, segment_query
 from indexer.backends.base import BackendHit, SearchBackend
@@ -147,7 +148,11 @@ class SearchService:
         response.related = related_queries(request.q, response.tokens, know.popular, synonyms)
         if self._log_queries:
             kind = request.type.value if request.type else None
-            self.store.log_query(request.q, kind, request.page, response.total)
+            chosen = request.model_dump(
+                mode="json", exclude={"q", "type", "page", "size"}, exclude_defaults=True
+            )
+            filters = urlencode({k: v for k, v in chosen.items() if v not in (None, "")})
+            self.store.log_query(request.q, kind, request.page, response.total, filters)
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from fastapi.testclient import TestClient
@@ -168,6 +169,17 @@ def test_best_bets_pin_at_most_two_labelled(api: TestClient, tmp_path: Path) -> 
         assert not search(api, q="社保卡怎么办", page="1", nc="1")["hits"][1]["best_bet"]
     finally:
         bets.remove(bet)
+
+
+def test_queries_are_logged_with_their_filters(api: TestClient) -> None:
+    publisher = "示例市社会保险事业管理中心"
+    search(api, q="社会保障卡", type="guide", publisher=publisher, year="2020", sort="date")
+    store_path = api.app.state.settings.store_path  # type: ignore[attr-defined]
+    with sqlite3.connect(store_path) as conn:
+        sql = "SELECT query, type, page, total, filters FROM query_log ORDER BY id DESC"
+        query, kind, page, total, filters = conn.execute(sql).fetchone()
+    assert (query, kind, page) == ("社会保障卡", "guide", 1) and total >= 1
+    assert parse_qs(filters) == {"publisher": [publisher], "year": ["2020"], "sort": ["date"]}
 
 
 def test_clicks_are_logged_without_personal_data(api: TestClient) -> None:
