@@ -137,7 +137,10 @@ class SearchService:
         response = self._search(request, know)
         correction = self._correction(request.q, know) if correct else None
         if correction and response.total < ranking.FEW_RESULTS:
-            corrected = self._search(request.model_copy(update={"q": correction.text}), know)
+            try:
+                corrected = self._search(request.model_copy(update={"q": correction.text}), know)
+            except PageOutOfRange:  # a deep page of a query that found nothing: keep what it found
+                corrected = response
             if corrected.total > response.total:
                 correction.applied = True
                 response = corrected.model_copy(update={"query": request.q})
