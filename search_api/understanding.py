@@ -24,7 +24,8 @@ from search_api.shapes import look_alike
 MAX_ABBREVIATION_GAP = 3  # characters a short form may skip between two of its characters
 _ITEM_CODE = re.compile(r"[0-9a-z]{10,}|\d{6,}", re.IGNORECASE)
 _QUOTES = re.compile(r"[\"“”「」『』]")
-WINDOWS = (4, 3, 2)  # lengths of stretches checked for typos, longest first
+WINDOWS = (4, 3, 2)
+MAX_PINYIN_LETTERS = 40  # longer strings of letters are not read as pinyin (bounded work per query)  # lengths of stretches checked for typos, longest first
 
 
 def protected(query: str) -> bool:
@@ -67,7 +68,7 @@ def read_pinyin(query: str, corpus: Corpus, lexicon: Lexicon) -> str | None:
     Among the possible readings, one that occurs as such in a title or as a known term wins, then one
     whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the most frequent."""
     letters = latin_letters(query)
-    if letters is None:
+    if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return None
     for use_initials in (False, True):
         readings = lexicon.readings(letters, use_initials=use_initials)
