@@ -24,8 +24,8 @@ from search_api.shapes import look_alike
 MAX_ABBREVIATION_GAP = 3  # characters a short form may skip between two of its characters
 _ITEM_CODE = re.compile(r"[0-9a-z]{10,}|\d{6,}", re.IGNORECASE)
 _QUOTES = re.compile(r"[\"“”「」『』]")
-WINDOWS = (4, 3, 2)
-MAX_PINYIN_LETTERS = 40  # longer strings of letters are not read as pinyin (bounded work per query)  # lengths of stretches checked for typos, longest first
+WINDOWS = (4, 3, 2)  # lengths of stretches checked for typos, longest first
+MAX_PINYIN_LETTERS = 40  # longer strings of letters are not read as pinyin (bounded work per query)
 
 
 def protected(query: str) -> bool:
