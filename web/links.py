@@ -91,3 +91,21 @@ def sort_links(params: dict[str, str]) -> list[dict[str, Any]]:
         }
         for label, value in (("按相关度", ""), ("按时间", SortOrder.DATE.value))
     ]
+
+
+def chosen_labels(params: dict[str, str], response: SearchResponse) -> list[str]:
+    """What the citizen has narrowed the results to, in words: 政策文件、2019年、按时间."""
+    labels = {(_param(f), v.value): v.label for f, values in response.facets.items() for v in values}
+    out = []
+    for name, value in params.items():
+        if name == "wd" or not value:
+            continue
+        if name == "sort":
+            out.append("按时间" if value == SortOrder.DATE.value else value)
+        elif name == "type":
+            out.append(KIND_LABELS.get(response.type, value) if response.type else value)
+        elif name in ("date_from", "date_to"):
+            out.append(("从 " if name == "date_from" else "到 ") + value)
+        else:
+            out.append(labels.get((name, value), value))
+    return out

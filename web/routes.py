@@ -14,7 +14,16 @@ from markupsafe import escape
 from indexer.documents import DocumentKind, PolicyDocument
 from search_api.params import InvalidSearch, parse_search, refine
 from search_api.service import PageOutOfRange, SearchService
-from web.links import PAGE_SIZE, filter_groups, json_url, pager, results_url, sort_links, state
+from web.links import (
+    PAGE_SIZE,
+    chosen_labels,
+    filter_groups,
+    json_url,
+    pager,
+    results_url,
+    sort_links,
+    state,
+)
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 ELDER_COOKIE = "elder"  # 长辈模式: larger text and targets, remembered for a year
@@ -103,6 +112,7 @@ def results(
         "prev_url": results_url(params, req.page - 1) if req.page > 1 else None,
         "next_url": results_url(params, req.page + 1) if req.page < response.pages else None,
         "filters": filter_groups(params, response),
+        "chosen": chosen_labels(params, response),
         "sorts": sort_links(params),
         "hot": [] if response.hits else _service(request).hot_queries(HOT_LIMIT),
         "original_url": results_url({"wd": response.query}),

@@ -66,8 +66,9 @@ def test_suggest_filter_page_and_elder_mode(base_url: str, width: int, height: i
         driver.get(base_url + "/s?wd=社会保障卡")
         _open_filters(driver)
         driver.find_element(By.PARTIAL_LINK_TEXT, "办事指南").click()
-        wait_for(driver, ".facet a.current")
+        wait_for(driver, ".pager")
         assert "type=guide" in driver.current_url
+        assert driver.find_element(By.CSS_SELECTOR, "details.filters summary").text == "筛选与排序：办事指南"
         assert all(b.text == "办事指南" for b in driver.find_elements(By.CSS_SELECTOR, ".result .badge"))
         screenshot(driver, f"search-filtered-{name}")
         assert violations(driver) == []

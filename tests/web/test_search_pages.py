@@ -27,7 +27,7 @@ def test_filters_are_links_with_counts_and_keep_the_query(site: TestClient) -> N
     )
     assert "发文机关/实施主体" in page and "年份" in page and "按时间" in page
     filtered = site.get("/s", params={"wd": "社会保障卡", "type": "policy"}).text
-    assert "找到约 2 个结果" in filtered and '<details class="filters" open>' in filtered
+    assert "找到约 2 个结果" in filtered and "<summary>筛选与排序：政策文件</summary>" in filtered
     assert "清除全部筛选" in filtered
 
 
