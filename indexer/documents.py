@@ -216,6 +216,7 @@ class SearchHit(BaseModel):
     score: float
     status_label: str = Field(default="", description="效力提示：已废止、已失效（这类文件排在后面）")
     best_bet: bool = Field(default=False, description="工作人员置顶的推荐结果")
+    exact_code: bool = Field(default=False, description="查询就是它的发文字号或事项编码（直达）")
 
 
 class FacetValue(BaseModel):

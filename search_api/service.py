@@ -22,6 +22,7 @@ from indexer.documents import (
     SearchResponse,
     ServiceGuide,
 )
+from indexer.fields import code_key
 from indexer.store import Store
 from search_api import ranking
 from search_api.best_bets import BestBets
@@ -194,7 +195,7 @@ class SearchService:
                 "".join(normalized.split()),
             ]
         )
-        hits = [self._hit(docs[h.id], h, terms, know) for h in found if h.id in docs]
+        hits = [self._hit(docs[h.id], h, terms, know, query.exact_codes) for h in found if h.id in docs]
         return SearchResponse(
             query=request.q,
             normalized_query=normalized,
@@ -211,9 +212,14 @@ class SearchService:
             facets=facet_counts(self.backend, query, know.corpus.years),
         )
 
-    def _hit(self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge) -> SearchHit:
+    def _hit(
+        self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge, codes: tuple[str, ...]
+    ) -> SearchHit:
         info = know.corpus.docs.get(doc.id)
-        return make_hit(doc, hit.score, terms, info.invalid if info else "")
+        made = make_hit(doc, hit.score, terms, info.invalid if info else "")
+        own = [doc.doc_number] if isinstance(doc, PolicyDocument) else [doc.item_code, doc.catalogue_code]
+        made.exact_code = any(code and code_key(code) in codes for code in own)
+        return made
 
     def _pinned(self, request: SearchRequest, hits: list[SearchHit], tokens: list[str]) -> list[SearchHit]:
         """Staff best bets above the ranked hits (at most two), the same documents not repeated."""

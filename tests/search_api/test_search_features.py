@@ -34,7 +34,8 @@ def search(api: TestClient, **params: str) -> dict:  # type: ignore[type-arg]
 )
 def test_doc_number_in_any_form_goes_straight_to_the_document(api: TestClient, query: str) -> None:
     body = search(api, q=query)
-    assert body["hits"][0]["doc_number"] == "国办发〔2018〕104号"
+    assert body["hits"][0]["doc_number"] == "国办发〔2018〕104号" and body["hits"][0]["exact_code"]
+    assert not any(h["exact_code"] for h in body["hits"][1:])
     assert body["correction"] is None  # a 文号 is never "corrected"
 
 

@@ -57,6 +57,13 @@ def test_did_you_mean_and_pinyin_notices(site: TestClient) -> None:
     assert "已按拼音" not in site.get("/s", params={"wd": "shebaoka", "nc": "1"}).text
 
 
+def test_doc_number_result_is_marked_as_direct(site: TestClient) -> None:
+    page = site.get("/s", params={"wd": "国办发2018年104号"}).text
+    first = page.index('class="result')
+    assert '<span class="label exact">文号直达</span>' in page[first : first + 400]
+    assert page.count("直达</span>") == 1
+
+
 def test_empty_page_offers_a_way_out(site: TestClient) -> None:
     page = site.get("/s", params={"wd": "量子引力波", "type": "policy"}).text
     assert "没有找到" in page and "清除筛选" in page and "拼音也可以" in page
