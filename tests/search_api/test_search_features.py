@@ -30,7 +30,14 @@ def search(api: TestClient, **params: str) -> dict:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize(
-    "query", ["国办发〔2018〕104号", "国办发2018年104号", "国办发[2018]104号", "國辦發(2018)104號"]
+    "query",
+    [
+        "国办发〔2018〕104号",
+        "国办发2018年104号",
+        "国办发[2018]104号",
+        "國辦發(2018)104號",
+        "关于国办发2018年第104号的解读",
+    ],
 )
 def test_doc_number_in_any_form_goes_straight_to_the_document(api: TestClient, query: str) -> None:
     body = search(api, q=query)
