@@ -145,3 +145,25 @@ def test_the_accessibility_check_catches_problems() -> None:
         found = " | ".join(violations(driver))
     for problem in ("unlabelled control", "unnamed", "image without alt", "no lang", "contrast"):
         assert problem in found
+
+
+def test_a_click_on_a_result_is_logged(tmp_path_factory: pytest.TempPathFactory) -> None:
+    import sqlite3
+    import time
+
+    from selenium.webdriver.common.by import By
+
+    data = tmp_path_factory.mktemp("clicks")
+    with live_server(feature_app(data)) as url, chromium() as driver:
+        driver.get(url + "/s?wd=社会保障卡")
+        second = driver.find_elements(By.CSS_SELECTOR, ".result h3 a")[1]
+        doc_id = second.get_attribute("data-doc")
+        second.click()
+        wait_for(driver, "article.document")
+        deadline = time.monotonic() + 5
+        rows: list[tuple[str, str, int]] = []
+        while not rows and time.monotonic() < deadline:
+            with sqlite3.connect(data / "store.sqlite3") as conn:
+                rows = conn.execute("SELECT query, doc_id, position FROM click_log").fetchall()
+            time.sleep(0.1)
+    assert rows == [("社会保障卡", doc_id, 2)]
