@@ -135,6 +135,22 @@ def test_keyboard_focus_order_starts_with_skip_link_and_search(base_url: str) ->
         screenshot(driver, "search-results-1366x768")
 
 
+@pytest.mark.parametrize(
+    "path", ["/s?wd=量子引力波", "/s?wd=公积今", "/s?wd=国办发2018年104号", "/doc/missing", "/s?wd="]
+)
+def test_other_pages_pass_the_accessibility_check(base_url: str, path: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    with chromium(1366, 768) as driver:
+        driver.get(base_url + path)
+        assert violations(driver) == []
+        first = driver.find_elements(By.CSS_SELECTOR, ".result h3 a")
+        if first:  # and the document page behind the first result
+            first[0].click()
+            wait_for(driver, "article.document")
+            assert violations(driver) == []
+
+
 def test_the_accessibility_check_catches_problems() -> None:
     page = (
         '<html><body><input id="x"><p style="color:#aaa">浅灰色的字</p>'
