@@ -18,6 +18,7 @@ from search_api.pinyin import Lexicon
 from search_api.query_log import popular_queries
 from search_api.suggest import Suggester
 
+FIRST_BUILD_WAIT_SECONDS = 10.0  # longest a search waits for the first build before going without
 POPULAR_SECONDS = 60.0  # popular queries change slowly; rebuilding for them costs a pinyin pass
 
 
@@ -27,6 +28,9 @@ class Knowledge:
     lexicon: Lexicon
     suggester: Suggester
     popular: list[tuple[str, int]]
+
+
+EMPTY = Knowledge(Corpus(), Lexicon(), Suggester(), [])
 
 
 def build_knowledge(store_path: Path, terms: list[str], denylist: frozenset[str]) -> Knowledge:
@@ -69,11 +73,15 @@ class KnowledgeCache:
         changes and rebuilds while the others keep using what there is."""
         current = self._knowledge
         if current is None:
-            with self._lock:
+            if not self._lock.acquire(timeout=FIRST_BUILD_WAIT_SECONDS):
+                return EMPTY  # a large collection is still being read: search without, for now
+            try:
                 if self._knowledge is None:
                     self._knowledge = build_knowledge(self._store_path, self._terms, self.denylist)
                     self._checked = self._popular_checked = time.monotonic()
                 return self._knowledge
+            finally:
+                self._lock.release()
         if time.monotonic() - self._checked < self._refresh_seconds or not self._lock.acquire(blocking=False):
             return current
         try:
