@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import rjieba
+
 from search_api import ranking
 from search_api.corpus import Corpus, build_corpus, store_signature
 from search_api.pinyin import Lexicon
@@ -30,18 +32,29 @@ class Knowledge:
     popular: list[tuple[str, int]]
 
 
+# Parts of speech that never make a suggestion or a pinyin reading on their own: conjunctions (或者),
+# prepositions (关于), particles, pronouns, adverbs, numerals, measure words, directions, interjections.
+FUNCTION_TAGS = ("c", "p", "u", "r", "d", "m", "q", "f", "y", "e", "o")
+
+
+def content_word(word: str) -> bool:
+    tags = rjieba.tag(word)
+    return not (len(tags) == 1 and tags[0][1] in FUNCTION_TAGS)
+
+
 EMPTY = Knowledge(Corpus(), Lexicon(), Suggester(), [])
 
 
 def build_knowledge(store_path: Path, terms: list[str], denylist: frozenset[str]) -> Knowledge:
     popular = popular_queries(store_path, denylist)
     corpus = build_corpus(store_path, [*terms, *(q for q, _ in popular)])
-    weights: dict[str, float] = {w: float(df) for w, df in corpus.word_df.items()}
+    words = {w: df for w, df in corpus.word_df.items() if content_word(w)}
+    weights: dict[str, float] = {w: float(df) for w, df in words.items()}
     for term in corpus.terms:
         weights[term] = max(weights.get(term, 0.0), ranking.SUGGEST_TERM_WEIGHT)
     entries = [(t, ranking.SUGGEST_TITLE_WEIGHT) for t in corpus.titles]
     least = ranking.SUGGEST_MIN_WORD_TITLES
-    entries += [(w, float(df)) for w, df in corpus.word_df.items() if df >= least and len(w) >= 2]
+    entries += [(w, float(df)) for w, df in words.items() if df >= least and len(w) >= 2]
     entries += [(t, ranking.SUGGEST_TERM_WEIGHT) for t in terms]
     entries += [(q, ranking.SUGGEST_POPULAR_WEIGHT + count) for q, count in popular]
     return Knowledge(corpus, Lexicon.build(weights), Suggester.build(entries, denylist), popular)
