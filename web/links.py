@@ -98,7 +98,7 @@ def chosen_labels(params: dict[str, str], response: SearchResponse) -> list[str]
     labels = {(_param(f), v.value): v.label for f, values in response.facets.items() for v in values}
     out = []
     for name, value in params.items():
-        if name == "wd" or not value:
+        if name in ("wd", "nc") or not value:
             continue
         if name == "sort":
             out.append("按时间" if value == SortOrder.DATE.value else value)

@@ -103,11 +103,11 @@ def results(
         return _page(request, "error.html", context | {"message": exc.message}, status=422 if wd else 400)
     except PageOutOfRange as exc:
         return _page(request, "error.html", context | {"message": str(exc)}, status=404)
-    params = state(req)
+    params = state(req) | ({"nc": "1"} if nc == "1" else {})  # 仍然搜索 holds on every page
     context |= {
         "response": response,
         "params": params,
-        "json_url": json_url(params, req.page) + ("&nc=1" if nc == "1" else ""),
+        "json_url": json_url(params, req.page),
         "pager": pager(params, req.page, response.pages),
         "prev_url": results_url(params, req.page - 1) if req.page > 1 else None,
         "next_url": results_url(params, req.page + 1) if req.page < response.pages else None,
@@ -115,8 +115,7 @@ def results(
         "chosen": chosen_labels(params, response),
         "sorts": sort_links(params),
         "hot": [] if response.hits else _service(request).hot_queries(HOT_LIMIT),
-        "original_url": results_url({"wd": response.query}),
-        "filtered": any(v for k, v in params.items() if k != "wd"),
+        "filtered": any(v for k, v in params.items() if k not in ("wd", "nc")),
         "clear_url": results_url({"wd": response.query}),
     }
     return _page(request, "results.html", context)

@@ -54,7 +54,8 @@ def test_did_you_mean_and_pinyin_notices(site: TestClient) -> None:
     assert "公积金" in typo and ("您要找的是不是" in typo or "以下是" in typo)
     pinyin = site.get("/s", params={"wd": "shebaoka"}).text
     assert "已按拼音为您搜索" in pinyin and "仍然搜索" in pinyin and "nc=1" in pinyin
-    assert "已按拼音" not in site.get("/s", params={"wd": "shebaoka", "nc": "1"}).text
+    literal = site.get("/s", params={"wd": "shebaoka", "nc": "1"})
+    assert "已按拼音" not in literal.text and "nc=1" in literal.headers["link"]
 
 
 def test_doc_number_result_is_marked_as_direct(site: TestClient) -> None:
