@@ -80,3 +80,9 @@ def refine(
     if refined.date_from and refined.date_to and refined.date_from > refined.date_to:
         raise InvalidSearch("开始日期不能晚于结束日期", "date_from")
     return refined
+
+
+def filter_params(request: SearchRequest) -> dict[str, str]:
+    """Every filter and option that is set (any field but the query and paging), as URL parameters."""
+    chosen = request.model_dump(mode="json", exclude={"q", "page", "size"}, exclude_defaults=True)
+    return {name: str(value) for name, value in chosen.items() if value not in (None, "")}

@@ -29,6 +29,7 @@ from search_api.best_bets import BestBets
 from search_api.facets import facet_counts
 from search_api.highlight import highlight_terms, mark, snippet
 from search_api.knowledge import Knowledge, KnowledgeCache
+from search_api.params import filter_params
 from search_api.query_builder import build_query, query_words
 from search_api.query_log import related_queries
 from search_api.rerank import rerank
@@ -152,10 +153,8 @@ class SearchService:
         response.related = related_queries(request.q, response.tokens, know.popular, synonyms)
         if self._log_queries:
             kind = request.type.value if request.type else None
-            chosen = request.model_dump(
-                mode="json", exclude={"q", "type", "page", "size"}, exclude_defaults=True
-            )
-            filters = urlencode({k: v for k, v in chosen.items() if v not in (None, "")})
+            others = {k: v for k, v in filter_params(request).items() if k != "type"}
+            filters = urlencode(others)
             self.store.log_query(request.q, kind, request.page, response.total, filters)
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from indexer.documents import KIND_LABELS, SearchRequest, SearchResponse, SortOrder
+from search_api.params import filter_params
 
 PAGE_SIZE = 10
 PAGER_WIDTH = 9
@@ -23,8 +24,7 @@ FACET_TITLES = {
 def state(req: SearchRequest) -> dict[str, str]:
     """The page's parameters as they appear in its URL: the query and every filter that is set (any
     field of `SearchRequest` but paging), so links keep filters this module does not know about."""
-    chosen = req.model_dump(mode="json", exclude={"q", "page", "size"}, exclude_defaults=True)
-    return {"wd": req.q} | {name: str(value) for name, value in chosen.items() if value not in (None, "")}
+    return {"wd": req.q} | filter_params(req)
 
 
 def results_url(params: dict[str, str], page: int = 1, changes: dict[str, str] | None = None) -> str:
