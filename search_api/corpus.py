@@ -50,14 +50,21 @@ class Corpus:
     postings: dict[str, set[int]] = field(default_factory=dict)  # title word → title numbers
     terms: set[str] = field(default_factory=set)  # synonym-rule terms and popular queries
     years: set[int] = field(default_factory=set)  # publication years present, for the 年份 facet
+    pairs: set[str] = field(default_factory=set)  # every two adjacent characters of a title
+
+    def _may_occur(self, text: str) -> bool:
+        """False when some two adjacent characters of `text` occur in no title: most unknown words stop
+        here, before a scan of every title."""
+        return all(text[i : i + 2] in self.pairs for i in range(len(text) - 1))
+
     signature: tuple[int, str] = (0, "")
 
     def known(self, text: str) -> bool:
         """Does the text occur in some title, or is it a term the synonym rules or the log know?"""
-        return bool(text) and (text in self.terms or text in self.blob)
+        return bool(text) and (text in self.terms or (self._may_occur(text) and text in self.blob))
 
     def title_count(self, text: str) -> int:
-        return self.blob.count(text) if text else 0
+        return self.blob.count(text) if text and self._may_occur(text) else 0
 
     def cooccurring_titles(self, words: Iterable[str]) -> int:
         """How many titles contain every word (as indexed title words)."""
@@ -96,21 +103,27 @@ def build_corpus(path: Path, extra_terms: Iterable[str] = ()) -> Corpus:
     corpus = Corpus(signature=store_signature(path))
     with sqlite3.connect(path, timeout=30) as conn:
         rows = conn.execute(_ROWS_SQL).fetchall()
-    seen: dict[str, int] = {}
+    titles: dict[str, None] = {}
     for doc_id, kind, title, date, publisher, level, head in rows:
         norm = normalize(title)
         high = any(level.startswith(h) for h in _HIGH_LEVELS) or str(publisher).startswith("国务院")
         info = corpus.docs[doc_id] = DocInfo(kind, norm, _date(date), high, invalid_label(norm, head))
         if info.date:
             corpus.years.add(info.date.year)
-        if norm in seen:
-            continue
-        number = seen[norm] = len(corpus.titles)
-        corpus.titles.append(norm)
-        for word in set(segment_for_index(norm)):
+        titles[norm] = None
+    add_titles(corpus, titles)
+    corpus.terms = {normalize(t).strip() for t in extra_terms if t.strip()}
+    return corpus
+
+
+def add_titles(corpus: Corpus, titles: Iterable[str]) -> None:
+    """The vocabulary of distinct normalised titles: the titles, their character pairs, their words."""
+    for title in titles:
+        number = len(corpus.titles)
+        corpus.titles.append(title)
+        corpus.pairs.update(title[i : i + 2] for i in range(len(title) - 1))
+        for word in set(segment_for_index(title)):
             if len(word) >= 2 or "\u4e00" <= word <= "\u9fff":
                 corpus.word_df[word] += 1
                 corpus.postings.setdefault(word, set()).add(number)
     corpus.blob = "\n".join(corpus.titles)
-    corpus.terms = {normalize(t).strip() for t in extra_terms if t.strip()}
-    return corpus

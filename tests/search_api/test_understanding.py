@@ -7,9 +7,8 @@ from collections import Counter
 
 import pytest
 
-from indexer.analysis import segment_for_index
 from indexer.backends.base import BackendHit
-from search_api.corpus import Corpus, DocInfo, invalid_label
+from search_api.corpus import Corpus, DocInfo, add_titles, invalid_label
 from search_api.pinyin import Lexicon, full_pinyin, initials, latin_letters
 from search_api.query_log import related_queries
 from search_api.rerank import QueryWord, rerank, secondary_action
@@ -31,11 +30,8 @@ TERMS = {"社保卡", "社会保障卡", "公积金"}
 
 @pytest.fixture(scope="module")
 def corpus() -> Corpus:
-    c = Corpus(titles=TITLES, blob="\n".join(TITLES), terms=set(TERMS))
-    for number, title in enumerate(TITLES):
-        for word in set(segment_for_index(title)):
-            c.word_df[word] += 1
-            c.postings.setdefault(word, set()).add(number)
+    c = Corpus(terms=set(TERMS))
+    add_titles(c, TITLES)
     return c
 
 
