@@ -31,12 +31,17 @@ def _phone_sized(driver: object, width: int, height: int) -> None:
     )
 
 
-def _open_filters(driver: object) -> None:
+def _filter_link(driver: object, text: str) -> object:
+    """The filter link a person sees: beside the results on a wide screen, else in the folded list."""
     from selenium.webdriver.common.by import By
 
     details = driver.find_element(By.CSS_SELECTOR, "details.filters")  # type: ignore[attr-defined]
-    if not details.get_attribute("open"):
-        details.find_element(By.TAG_NAME, "summary").click()
+    if details.is_displayed():
+        if not details.get_attribute("open"):
+            details.find_element(By.TAG_NAME, "summary").click()
+        return details.find_element(By.PARTIAL_LINK_TEXT, text)
+    side = driver.find_element(By.CSS_SELECTOR, ".serp-side")  # type: ignore[attr-defined]
+    return side.find_element(By.PARTIAL_LINK_TEXT, text)
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
@@ -64,11 +69,11 @@ def test_suggest_filter_page_and_elder_mode(base_url: str, width: int, height: i
         assert driver.find_elements(By.CSS_SELECTOR, ".result")
 
         driver.get(base_url + "/s?wd=社会保障卡")
-        _open_filters(driver)
-        driver.find_element(By.PARTIAL_LINK_TEXT, "办事指南").click()
+        _filter_link(driver, "办事指南").click()  # type: ignore[attr-defined]
         wait_for(driver, ".pager")
         assert "type=guide" in driver.current_url
-        assert driver.find_element(By.CSS_SELECTOR, "details.filters summary").text == "筛选与排序：办事指南"
+        summary = driver.find_element(By.CSS_SELECTOR, "details.filters summary")
+        assert summary.get_attribute("textContent") == "筛选与排序：办事指南"
         assert all(b.text == "办事指南" for b in driver.find_elements(By.CSS_SELECTOR, ".result .badge"))
         screenshot(driver, f"search-filtered-{name}")
         assert violations(driver) == []
