@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 
 from indexer.analysis import query_stopwords, segment_query, sub_words
@@ -40,6 +41,16 @@ def exact_keys(compact: str) -> tuple[str, ...]:
     if not DOC_NUMBER.fullmatch(compact):
         keys += doc_number_keys(compact)
     return tuple(dict.fromkeys(keys))
+
+
+_QUOTED = re.compile(r"[\"“”「『]([^\"“”「」『』]+)[\"“”」』]")
+
+
+def quoted_phrases(query: str) -> tuple[tuple[str, ...], ...]:
+    """Phrases the citizen put in quotes (“住房公积金提取”), as tokens: every hit must contain their words
+    close together (within the backend's phrase slop, since the index interleaves sub-words)."""
+    phrases = (tuple(segment_query(m.group(1))) for m in _QUOTED.finditer(query))
+    return tuple(p for p in phrases if p)
 
 
 def date_range(request: SearchRequest) -> tuple[int, int] | None:
@@ -91,6 +102,7 @@ def build_query(
         filters=request_filters(request),
         offset=0 if rerank else offset,
         limit=max(depth, offset + request.size) if rerank else request.size,
+        required=quoted_phrases(request.q),
         date_range=date_range(request),
         sort_by_date=by_date,
     )

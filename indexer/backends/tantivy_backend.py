@@ -148,6 +148,9 @@ class TantivyBackend:
             if values:
                 filt = tantivy.Query.term_set_query(self._schema, name, list(values))
                 parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(filt, 0.0)))
+        for phrase in query.required:
+            anywhere = [(tantivy.Occur.Should, self._clause_query(Clause(phrase), f)) for f in TEXT_FIELDS]
+            parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(anywhere)))
         if query.date_range:
             low, high = query.date_range
             dates = tantivy.Query.range_query(self._schema, "date", tantivy.FieldType.Integer, low, high)

@@ -79,6 +79,15 @@ def test_no_correction_when_asked_not_to_or_for_quoted_phrases(api: TestClient) 
     assert search(api, q="“社报卡”")["correction"] is None
 
 
+def test_quoted_phrase_must_appear(api: TestClient) -> None:
+    loose = search(api, q="社会保障卡密码")["total"]
+    quoted = search(api, q="“社会保障卡密码”")
+    assert 0 < quoted["total"] < loose
+    assert quoted["hits"][0]["title"] == "社会保障卡密码重置"
+    assert search(api, q="社会保障卡 密码 挂失")["total"] > 0
+    assert search(api, q='"密码挂失"')["total"] == 0  # no document has these words together
+
+
 def test_facet_counts_and_filters(api: TestClient) -> None:
     body = search(api, q="社会保障卡")
     kinds = {f["value"]: f["count"] for f in body["facets"]["kind"]}
