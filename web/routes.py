@@ -114,7 +114,7 @@ def results(
         "filters": filter_groups(params, response),
         "chosen": chosen_labels(params, response),
         "sorts": sort_links(params),
-        "hot": [] if response.hits else _service(request).hot_queries(HOT_LIMIT),
+        "hot": _service(request).hot_queries(HOT_LIMIT),
         "filtered": any(v for k, v in params.items() if k not in ("wd", "nc")),
         "clear_url": results_url({"wd": response.query}),
     }

@@ -80,6 +80,7 @@ def test_hot_and_related_searches_from_the_log_without_denied_words(site: TestCl
     assert "热搜" in home and "社会保障卡补领" in home
     related = site.get("/s", params={"wd": "社会保障卡"}).text
     assert "相关搜索" in related and "社会保障卡挂失" in related
+    assert 'id="hot-side-title">热搜' in related  # beside the results on wide screens
     service.knowledge.denylist = frozenset({"挂失"})
     service.knowledge.forget()
     assert "社会保障卡挂失" not in site.get("/").text
