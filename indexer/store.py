@@ -6,6 +6,7 @@ they were last written to the index.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 import threading
@@ -77,7 +78,8 @@ class Store:
             conn.executescript(_SCHEMA)
             columns = {row[1] for row in conn.execute("PRAGMA table_info(query_log)")}
             if "filters" not in columns:  # a store from before filters were logged
-                conn.execute("ALTER TABLE query_log ADD COLUMN filters TEXT NOT NULL DEFAULT ''")
+                with contextlib.suppress(sqlite3.OperationalError):  # another process added it just now
+                    conn.execute("ALTER TABLE query_log ADD COLUMN filters TEXT NOT NULL DEFAULT ''")
 
     def _connect(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
