@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.analysis import normalize, segment_for_index
+from indexer.fields import code_key
 
 # Markers of a policy that no longer applies; the gov.cn disclosure pages print these on top.
 _INVALID_MARKERS = re.compile(r"已废止|已失效|已被废止|现已废止|已宣布失效|失效文件|废止文件")
@@ -25,7 +26,10 @@ SELECT id, kind, title,
        COALESCE(json_extract(data, '$.publish_date'), json_extract(data, '$.written_date')),
        COALESCE(json_extract(data, '$.issuer'), json_extract(data, '$.authority'), ''),
        COALESCE(json_extract(data, '$.level'), ''),
-       substr(COALESCE(json_extract(data, '$.body'), ''), 1, 300)
+       substr(COALESCE(json_extract(data, '$.body'), ''), 1, 300),
+       COALESCE(json_extract(data, '$.doc_number'), ''),
+       COALESCE(json_extract(data, '$.item_code'), ''),
+       COALESCE(json_extract(data, '$.catalogue_code'), '')
 FROM documents WHERE withdrawn = 0
 """
 
@@ -39,6 +43,7 @@ class DocInfo:
     date: dt.date | None
     high_level: bool  # 国务院 / 国家 level
     invalid: str  # "" or the label to show: 已废止, 已失效
+    codes: tuple[str, ...] = ()  # exact keys (`code_key`) of its 发文字号 / 事项编码
 
 
 @dataclass
@@ -104,10 +109,12 @@ def build_corpus(path: Path, extra_terms: Iterable[str] = ()) -> Corpus:
     with sqlite3.connect(path, timeout=30) as conn:
         rows = conn.execute(_ROWS_SQL).fetchall()
     titles: dict[str, None] = {}
-    for doc_id, kind, title, date, publisher, level, head in rows:
+    for doc_id, kind, title, date, publisher, level, head, *numbers in rows:
         norm = normalize(title)
         high = any(level.startswith(h) for h in _HIGH_LEVELS) or str(publisher).startswith("国务院")
-        info = corpus.docs[doc_id] = DocInfo(kind, norm, _date(date), high, invalid_label(norm, head))
+        codes = tuple(code_key(n) for n in numbers if n)
+        info = DocInfo(kind, norm, _date(date), high, invalid_label(norm, head), codes)
+        corpus.docs[doc_id] = info
         if info.date:
             corpus.years.add(info.date.year)
         titles[norm] = None

@@ -117,12 +117,20 @@ def rerank(
     query: str,
     corpus: Corpus,
     today: dt.date | None = None,
+    exact_codes: Sequence[str] = (),
 ) -> list[BackendHit]:
-    """The hits re-scored and re-sorted; a hit the corpus does not know keeps its backend score."""
+    """The hits re-scored and re-sorted; a hit the corpus does not know keeps its backend score.
+
+    A document whose 发文字号/事项编码 or whole title is the query stays on top whatever the features say."""
     day = today or dt.date.today()
-    rescored = []
+    compact = "".join(query.split())
+    codes = set(exact_codes)
+    rescored: list[tuple[bool, BackendHit]] = []
     for hit in hits:
         info = corpus.docs.get(hit.id)
-        score = hit.score * factor(info, words, query, day) if info else hit.score
-        rescored.append(BackendHit(id=hit.id, score=score))
-    return sorted(rescored, key=lambda h: -h.score)
+        if info is None:
+            rescored.append((False, hit))
+            continue
+        exact = bool(codes.intersection(info.codes)) or "".join(info.title.split()) == compact
+        rescored.append((exact, BackendHit(id=hit.id, score=hit.score * factor(info, words, query, day))))
+    return [hit for _exact, hit in sorted(rescored, key=lambda pair: (not pair[0], -pair[1].score))]

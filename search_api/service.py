@@ -183,7 +183,8 @@ class SearchService:
             words = query_words(tokens, matches, long_forms)
             offset = (request.page - 1) * request.size
             depth = ranking.RERANK_DEPTH  # always the same window, so that pages of any size agree
-            reranked = rerank(found[:depth], words, normalized, know.corpus) + found[depth:]
+            top = rerank(found[:depth], words, normalized, know.corpus, exact_codes=query.exact_codes)
+            reranked = top + found[depth:]
             found = reranked[offset : offset + request.size]
         docs = self.store.get_many([h.id for h in found])
         terms = highlight_terms(

@@ -112,3 +112,20 @@ def test_related_searches_share_a_word_and_skip_the_query_itself() -> None:
     popular = [("社保卡补办", 9), ("公积金提取", 5), ("社保卡 挂失", 3)]
     related = related_queries("社保卡补办", ["社保卡", "补办"], popular, ["社会保障卡补领"])
     assert related == ["社保卡 挂失", "社会保障卡补领"]
+
+
+def test_an_exact_doc_number_or_title_stays_on_top_whatever_the_features() -> None:
+    corpus = Corpus(
+        docs={
+            "numbered": DocInfo("policy", "国务院关于某事项的通知", None, True, "", ("国发[2019]5号",)),
+            "lookalike": DocInfo("policy", "国发2019年5号文件解读", None, True, ""),
+            "titled": DocInfo("guide", "社会保障卡申领", None, False, ""),
+        }
+    )
+    hits = [BackendHit("lookalike", 500.0), BackendHit("numbered", 61.0)]
+    ranked = rerank(hits, [QueryWord("国发")], "国发[2019]5号", corpus, exact_codes=("国发[2019]5号",))
+    assert ranked[0].id == "numbered"
+    ranked = rerank(
+        [BackendHit("lookalike", 500.0), BackendHit("titled", 31.0)], [], "社会保障卡申领", corpus
+    )
+    assert ranked[0].id == "titled"
