@@ -85,9 +85,7 @@ def build_query(
     long_forms = abbreviations or {}
     groups = [token_group(t, long_forms.get(t)) for t in tokens]
     groups += [synonym_group(m) for m in matches if m.alternatives]
-    content = [t for t in tokens if t not in query_stopwords()]
-    if len(content) >= 2:  # proximity: the words near each other score on top of each word alone
-        groups.append(Group((Clause(tuple(content), ranking.PROXIMITY_BOOST),)))
+    content = tuple(t for t in tokens if t not in query_stopwords())
     compact = "".join(normalized_query.split())
     offset = (request.page - 1) * request.size
     by_date = request.sort == SortOrder.DATE
@@ -102,6 +100,8 @@ def build_query(
         filters=request_filters(request),
         offset=0 if rerank else offset,
         limit=max(depth, offset + request.size) if rerank else request.size,
+        proximity=content if len(content) >= 2 else (),
+        proximity_boost=ranking.PROXIMITY_BOOST,
         required=quoted_phrases(request.q),
         date_range=date_range(request),
         sort_by_date=by_date,

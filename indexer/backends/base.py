@@ -55,6 +55,8 @@ class BackendQuery:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     offset: int = 0
     limit: int = 10
+    proximity: tuple[str, ...] = ()  # the query's words as a phrase: close together scores on top
+    proximity_boost: float = 1.0
     required: tuple[tuple[str, ...], ...] = ()  # phrases every hit must contain (a quoted “…” query)
     date_range: tuple[int, int] | None = None  # inclusive date ordinals; documents without a date drop out
     sort_by_date: bool = False  # newest first instead of by score

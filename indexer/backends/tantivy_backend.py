@@ -23,6 +23,7 @@ from indexer.backends.base import (
     BackendQuery,
     BackendResult,
     Clause,
+    Group,
     IndexDoc,
 )
 
@@ -117,7 +118,10 @@ class TantivyBackend:
 
     def _text_query(self, query: BackendQuery) -> tantivy.Query:
         should: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for group in query.groups:
+        groups = list(query.groups)
+        if query.proximity:  # scored like one more word, made of the whole phrase
+            groups.append(Group((Clause(query.proximity, query.proximity_boost),)))
+        for group in groups:
             alternatives = []
             for clause in group.clauses:
                 per_field = [
