@@ -46,7 +46,7 @@ class CrawlReport:
 def extract_document(role: PageRole, url: str, html: str, profile: SiteProfile) -> Document | None:
     where = {"site": profile.site, "region": profile.region, "region_code": profile.region_code}
     if role is PageRole.POLICY:
-        return extract_policy(url, html, **where)
+        return extract_policy(url, html, **where, publisher=profile.publisher, rules=profile.extract)
     if role is PageRole.GUIDE:
         return extract_guide(url, html, **where)
     return None

@@ -4,7 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from crawler.profiles import PageRole, ProfileError, builtin_profile, load_profile, profile_with_seeds
+from crawler.profiles import (
+    SITES_DIR,
+    PageRole,
+    ProfileError,
+    builtin_profile,
+    load_profile,
+    profile_with_seeds,
+    validate_profiles,
+)
 from indexer.documents import DocumentKind
 
 
@@ -41,12 +49,25 @@ def test_kind_at_top_level_is_the_default_of_detail_tables(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('name = "s"\nsite = "站"\nseeds = [\n', "site.toml: invalid TOML"),
+        ('name = "s"\nsite = "站"\nseeds = [\n', r"site.toml(:\d+)?: invalid TOML"),
         ('name = "s"\nsite = "站"\nseeds = ["http://a/"]\nlist_patterns = ["(unclosed"]\n', "site.toml:4:"),
         ('name = "s"\nsite = "站"\nseeds = ["not a url"]\n', "site.toml:3: seeds"),
         (
             'name = "s"\nsite = "站"\nseeds = ["http://a/"]\n[[detail]]\npattern = "x"\nkind = "law"\n',
-            "site.toml:4:",
+            "site.toml:6: detail.0.kind",
+        ),
+        (
+            'name = "s"\nsite = "站"\nseeds = ["http://a/"]\n[[detail]]\npattern = "x"\nkind = "policy"\n'
+            '[[detail]]\npattern = "(bad"\nkind = "policy"\n',
+            "site.toml:8: detail.1.pattern",
+        ),
+        (
+            'name = "s"\nsite = "站"\nseeds = ["http://a/"]\n\n[extract]\ntitle = "h1"\nbody = "div["\n',
+            "site.toml:7: extract.body: .*invalid CSS selector",
+        ),
+        (
+            'name = "s"\nsite = "站"\nseeds = ["http://a/"]\n[extract]\ntitel = "h1"\n',
+            "site.toml:5: extract.titel",
         ),
         ('name = "s"\nsite = "站"\nseeds = ["http://a/"]\ncolour = "red"\n', "site.toml:4: colour"),
     ],
@@ -61,3 +82,28 @@ def test_errors_name_the_file_and_line(tmp_path: Path, text: str, message: str) 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match=r"nothing\.toml"):
         load_profile(tmp_path / "nothing.toml")
+
+
+def test_every_shipped_profile_is_valid_and_names_are_unique() -> None:
+    paths = sorted(SITES_DIR.glob("*.toml"))
+    assert {path.stem for path in paths} >= {
+        "demo",
+        "govcn_2019",
+        "govcn_gongbao",
+        "shanxi_gov",
+        "zj_fgw",
+        "cmse",
+        "nfra",
+    }
+    assert validate_profiles(paths) == []
+
+
+def test_validate_profiles_reports_every_file(tmp_path: Path) -> None:
+    good = 'name = "same"\nsite = "站"\nseeds = ["http://a/"]\n'
+    (tmp_path / "a.toml").write_text(good, encoding="utf-8")
+    (tmp_path / "b.toml").write_text(good, encoding="utf-8")
+    (tmp_path / "c.toml").write_text('name = "c"\nsite = "站"\nseeds = [1]\n', encoding="utf-8")
+    problems = validate_profiles(sorted(tmp_path.glob("*.toml")))
+    assert len(problems) == 2
+    assert problems[0].startswith(f"{tmp_path / 'b.toml'}:1: name: 'same' is already used")
+    assert problems[1].startswith(f"{tmp_path / 'c.toml'}:3: seeds.0")
