@@ -51,6 +51,6 @@ def written_date_in(body: str) -> date | None:
 
 
 def issuer_in_title(title: str) -> str:
-    """'全国人民代表大会常务委员会关于…的决议' → '全国人民代表大会常务委员会'; '' when the title names none."""
+    """'全国人民代表大会常务委员会关于…的决议' → '全国人民代表大会常务委员会'; '' when none is named."""
     match = _ISSUER_BEFORE_ABOUT.match(title)
     return match[1] if match else ""
