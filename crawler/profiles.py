@@ -138,7 +138,8 @@ def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
             continue
         pattern = re.compile(rf"^\s*(?:{re.escape(part)}\s*=|\[+\s*{re.escape(part)}\s*\]+)")
         hits = [n for n in range(start, len(lines)) if pattern.match(lines[n])]
-        nth = parts[index + 1] if index + 1 < len(parts) and isinstance(parts[index + 1], int) else 0
+        following = parts[index + 1] if index + 1 < len(parts) else 0
+        nth = following if isinstance(following, int) else 0
         if len(hits) <= nth:
             break
         start = hits[nth]
