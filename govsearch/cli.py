@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("--recrawl", action="store_true", help="重新抓取已完成的页面")
     crawl.add_argument("--index", action="store_true", help="抓取后立即更新索引")
+    crawl.add_argument("--concurrency", type=int, help="同时抓取的页面数（跨站点；每个站点同一时间只抓一页）")
+    crawl.add_argument("--no-attachments", action="store_true", help="不下载附件（PDF/DOCX/XLS/XLSX）")
+    crawl.add_argument("--log", type=Path, help="把结构化日志（JSON Lines）写入此文件")
+
+    check = sub.add_parser("check-profiles", help="检查站点配置文件，问题以 文件:行号 报告")
+    check.add_argument("files", nargs="*", type=Path, help="TOML 文件（默认 crawler/sites/ 下全部）")
 
     index = sub.add_parser("index", help="把存储中新增或变化的文档写入索引")
     index.add_argument("--rebuild", action="store_true", help="清空索引并从存储全部重建")
@@ -61,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "demo": commands.demo,
         "crawl": commands.crawl,
+        "check-profiles": commands.check_profiles,
         "index": commands.index,
         "serve": commands.serve,
         "import-items": commands.import_items,
