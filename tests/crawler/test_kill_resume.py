@@ -67,7 +67,7 @@ def test_sigkill_then_resume_loses_nothing_and_fetches_nothing_twice(tmp_path: P
         assert first.returncode == -signal.SIGKILL
         before_resume = site.completed.copy()
         second = _crawl(tmp_path / "data", profile, "--resume", "--delay", "0")
-        out, err = second.communicate(timeout=120)
+        _out, err = second.communicate(timeout=120)
         assert second.returncode == 0, err.decode()
 
     assert before_resume[DETAILS[-1]] == 0 and before_resume[HANGING] == 0  # killed mid-crawl
