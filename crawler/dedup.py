@@ -2,9 +2,13 @@
 whose `reposts` list every other page it appears on.
 
 Two pages are the same document when they carry the same 发文字号 and the same title, or when their
-texts' 64-bit SimHashes differ in at most 3 bits. SimHashes are split into four 16-bit bands, stored
-indexed: two hashes within 3 bits share at least one band, so candidates are found without a scan.
-Tables `crawl_fingerprints` and `crawl_reposts` are shared by all profiles (reposts cross sites).
+texts' 64-bit SimHashes differ in at most 3 bits, or in at most 7 bits when one title contains the
+other (reposts add a line of their own, which moves a few bits of a short text; unrelated notices from
+one template share boilerplate, so a looser match needs the titles to agree too). SimHashes are split
+into eight 8-bit bands, stored indexed: two hashes within 7 bits share at least one band, so
+candidates are found without a scan.
+Tables `crawl_fingerprints`, `crawl_fp_bands` and `crawl_reposts` are shared by all profiles (reposts
+cross sites).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from dataclasses import dataclass
 from indexer.documents import PolicyDocument, SiteLink
 
 MAX_DISTANCE = 3
+MAX_DISTANCE_SAME_TITLE = 7
+BANDS = 8
 MIN_TEXT = 200  # shorter texts (a notice of one line) are too alike to compare by SimHash
 _SHINGLE = 4
 _MAX_SHINGLES = 3000
@@ -31,14 +37,14 @@ CREATE TABLE IF NOT EXISTS crawl_fingerprints (
     url        TEXT NOT NULL,
     doc_number TEXT NOT NULL,
     title_key  TEXT NOT NULL,
-    simhash    INTEGER NOT NULL,
-    band0 INTEGER NOT NULL, band1 INTEGER NOT NULL, band2 INTEGER NOT NULL, band3 INTEGER NOT NULL
+    simhash    INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS crawl_fp_number ON crawl_fingerprints (doc_number);
-CREATE INDEX IF NOT EXISTS crawl_fp_band0 ON crawl_fingerprints (band0);
-CREATE INDEX IF NOT EXISTS crawl_fp_band1 ON crawl_fingerprints (band1);
-CREATE INDEX IF NOT EXISTS crawl_fp_band2 ON crawl_fingerprints (band2);
-CREATE INDEX IF NOT EXISTS crawl_fp_band3 ON crawl_fingerprints (band3);
+CREATE TABLE IF NOT EXISTS crawl_fp_bands (
+    band   INTEGER NOT NULL,  -- band number * 256 + the band's 8 bits
+    doc_id TEXT NOT NULL,
+    PRIMARY KEY (band, doc_id)
+);
 CREATE TABLE IF NOT EXISTS crawl_reposts (
     canonical_id TEXT NOT NULL,
     url          TEXT PRIMARY KEY,
@@ -86,7 +92,7 @@ class Fingerprint:
         return cls(normalize_doc_number(doc.doc_number), title_key(doc.title), simhash(text) if text else 0)
 
     def bands(self) -> list[int]:
-        return [(self.simhash >> (16 * i)) & 0xFFFF for i in range(4)]
+        return [i * 256 + ((self.simhash >> (8 * i)) & 0xFF) for i in range(BANDS)]
 
 
 class DuplicateIndex:
@@ -109,14 +115,16 @@ class DuplicateIndex:
                 return str(row[0])
         if not print_.simhash:
             return None
-        bands = print_.bands()
+        marks = ",".join("?" * BANDS)
         rows = self._db.execute(
-            "SELECT doc_id, simhash FROM crawl_fingerprints WHERE doc_id != ? AND simhash != 0 AND "
-            "(band0 = ? OR band1 = ? OR band2 = ? OR band3 = ?)",
-            (doc.id, *bands),
+            "SELECT f.doc_id, f.simhash, f.title_key FROM crawl_fingerprints f WHERE f.doc_id IN "
+            f"(SELECT doc_id FROM crawl_fp_bands WHERE band IN ({marks})) AND f.doc_id != ?",
+            (*print_.bands(), doc.id),
         ).fetchall()
-        for doc_id, other in rows:
-            if bin((other & ((1 << 64) - 1)) ^ print_.simhash).count("1") <= MAX_DISTANCE:
+        for doc_id, other, other_title in rows:
+            distance = bin((other & ((1 << 64) - 1)) ^ print_.simhash).count("1")
+            titles_agree = other_title in print_.title_key or print_.title_key in other_title
+            if distance <= MAX_DISTANCE or (distance <= MAX_DISTANCE_SAME_TITLE and titles_agree):
                 return str(doc_id)
         return None
 
@@ -124,9 +132,13 @@ class DuplicateIndex:
         """Record `doc` as a canonical document (first seen wins)."""
         print_ = Fingerprint.of(doc)
         self._db.execute(
-            "INSERT OR REPLACE INTO crawl_fingerprints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.id, doc.url, print_.doc_number, print_.title_key, _signed(print_.simhash), *print_.bands()),
+            "INSERT OR REPLACE INTO crawl_fingerprints VALUES (?, ?, ?, ?, ?)",
+            (doc.id, doc.url, print_.doc_number, print_.title_key, _signed(print_.simhash)),
         )
+        self._db.execute("DELETE FROM crawl_fp_bands WHERE doc_id = ?", (doc.id,))
+        if print_.simhash:
+            rows = [(band, doc.id) for band in print_.bands()]
+            self._db.executemany("INSERT OR IGNORE INTO crawl_fp_bands VALUES (?, ?)", rows)
 
     def add_repost(self, canonical_id: str, url: str, site: str) -> None:
         self._db.execute(
@@ -148,6 +160,7 @@ class DuplicateIndex:
         ]
         self._db.execute("DELETE FROM crawl_reposts WHERE canonical_id = ?", (doc_id,))
         self._db.execute("DELETE FROM crawl_fingerprints WHERE doc_id = ?", (doc_id,))
+        self._db.execute("DELETE FROM crawl_fp_bands WHERE doc_id = ?", (doc_id,))
         return urls
 
     def reposts(self, canonical_id: str) -> list[SiteLink]:

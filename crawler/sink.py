@@ -46,7 +46,8 @@ class DocumentHandler:
         duplicates: DuplicateIndex | None,
     ) -> None:
         self.profile = profile
-        self.on_document, self.on_withdraw, self.lookup = on_document, on_withdraw, lookup
+        self.on_document, self.on_withdraw = on_document, on_withdraw
+        self.lookup: Lookup = lookup or (lambda _doc_id: None)
         self.duplicates = duplicates if lookup is not None else None
 
     def put(self, doc: Document) -> Literal["stored", "duplicate"]:
@@ -55,12 +56,13 @@ class DocumentHandler:
             self.on_document(doc)
             return "stored"
         canonical_id = self.duplicates.canonical_for(doc)
-        canonical = self.lookup(canonical_id) if canonical_id and self.lookup else None
+        canonical = self.lookup(canonical_id) if canonical_id else None
         if canonical_id and isinstance(canonical, PolicyDocument):
             self.duplicates.add_repost(canonical_id, doc.url, doc.site)
             self.on_document(self.duplicates.with_reposts(canonical))
-            if self.on_withdraw:  # it may have been stored on its own before the canonical appeared
+            if self.on_withdraw and self.lookup(doc.id) is not None:  # it was a canonical copy before
                 self.on_withdraw(doc.id)
+                self.duplicates.forget(doc.id)
             log.info("duplicate", extra={"event": "duplicate", "url": doc.url, "canonical": canonical_id})
             return "duplicate"
         self.duplicates.remember(doc)
@@ -70,7 +72,7 @@ class DocumentHandler:
     def withdraw(self, doc_id: str, url: str) -> list[str]:
         """Take the document of a vanished page out; URLs of reposts that need a new canonical copy."""
         canonical_id = self.duplicates.remove_repost(url) if self.duplicates else None
-        if canonical_id and self.duplicates and self.lookup:
+        if canonical_id and self.duplicates:
             canonical = self.lookup(canonical_id)
             if isinstance(canonical, PolicyDocument):
                 self.on_document(self.duplicates.with_reposts(canonical))
