@@ -45,9 +45,9 @@ def _has_workbook(content: bytes) -> bool:
     import olefile
 
     try:
-        with olefile.OleFileIO(content) as ole:
+        with olefile.OleFileIO(io.BytesIO(content)) as ole:
             return bool(ole.exists("Workbook") or ole.exists("Book"))
-    except OSError:
+    except Exception:  # olefile raises OSError, ValueError … for damaged containers
         return False
 
 

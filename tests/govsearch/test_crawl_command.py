@@ -1,0 +1,71 @@
+"""`govsearch crawl` as an operator runs it: progress and report, JSON log, withdrawn pages leave the
+index; `govsearch check-profiles` reports file:line problems."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from govsearch.app import create_app
+from govsearch.cli import main
+from govsearch.settings import Settings
+from tests.crawler.fault_site import Page, fault_site
+from tests.crawler.test_fault_crawl import links, policy
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_check_profiles(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "check-profiles")
+    assert status == 0 and "全部有效" in out
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'name = "bad"\nsite = "站"\nseeds = ["http://a/"]\n\n[extract]\nbody = "div["\n', encoding="utf-8"
+    )
+    status, out, err = run(capsys, "check-profiles", str(bad))
+    assert status == 1 and f"{bad}:6: extract.body" in err and "发现 1 处问题" in out
+
+
+def test_crawl_reports_logs_and_withdraws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pages = {
+        "/": Page(links("/p/1.html", "/p/2.html", "/p/broken.html")),
+        "/p/1.html": Page(policy("关于城乡居民养老保险的通知")),
+        "/p/2.html": Page(policy("关于住房公积金提取的通知")),
+        "/p/broken.html": Page(policy("坏页"), fail_first=99, fail_status=500),
+    }
+    with fault_site(pages) as site:
+        profile = tmp_path / "local.toml"
+        profile.write_text(
+            f'name = "local"\nsite = "本地站"\nseeds = ["{site.url("/")}"]\nlist_patterns = ["^/$"]\n'
+            "[[detail]]\npattern = '^/p/'\nkind = \"policy\"\n",
+            encoding="utf-8",
+        )
+        log = tmp_path / "crawl.jsonl"
+        base = ("--data-dir", str(tmp_path / "d"), "crawl", str(profile), "--delay", "0")
+        status, _, err = run(capsys, *base, "--index", "--log", str(log))
+        assert status == 0
+        host = site.base.removeprefix("http://")
+        assert "新增或更新 2 篇" in err and f"错误：{host} 1 个" in err and "HTTP 500" in err
+        assert "页/秒" in err and "队列" in err
+        events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+        assert {"error", "finished"} <= {event.get("event") for event in events}
+        (failure,) = [event for event in events if event.get("event") == "error"]
+        assert (
+            failure["host"] == host
+            and failure["url"].endswith("/p/broken.html")
+            and failure["level"] == "warning"
+        )
+
+        del site.pages["/p/2.html"]
+        status, _, err = run(capsys, *base, "--recrawl", "--index")
+        assert status == 0 and "撤下 1 篇" in err
+    with TestClient(create_app(Settings(data_dir=tmp_path / "d"))) as client:
+        titles = [hit["title"] for hit in client.get("/api/v1/search", params={"q": "通知"}).json()["hits"]]
+    assert titles == ["关于城乡居民养老保险的通知"]
