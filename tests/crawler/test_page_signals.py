@@ -44,12 +44,18 @@ def test_soft_404(title: str, text: str, soft: bool) -> None:
 def test_sitemaps_and_feeds() -> None:
     index = "<sitemapindex><sitemap><loc>https://g.example/sm1.xml</loc></sitemap></sitemapindex>"
     assert parse_sitemap("https://g.example/", index).sitemaps == ["https://g.example/sm1.xml"]
-    urlset = "<urlset><url><loc> /a.html?x=1&amp;y=2 </loc></url><url><loc><![CDATA[/b.html]]></loc></url></urlset>"
+    urlset = (
+        "<urlset><url><loc> /a.html?x=1&amp;y=2 </loc></url>"
+        "<url><loc><![CDATA[/b.html]]></loc></url></urlset>"
+    )
     assert parse_sitemap("https://g.example/", urlset).pages == [
         "https://g.example/a.html?x=1&y=2",
         "https://g.example/b.html",
     ]
-    rss = "<rss><channel><link>https://g.example/</link><item><link>https://g.example/p/1.html</link></item></channel></rss>"
+    rss = (
+        "<rss><channel><link>https://g.example/</link>"
+        "<item><link>https://g.example/p/1.html</link></item></channel></rss>"
+    )
     assert parse_feed("https://g.example/", rss) == ["https://g.example/", "https://g.example/p/1.html"]
     atom = '<feed><entry><link rel="alternate" href="/p/2.html"/></entry></feed>'
     assert parse_feed("https://g.example/", atom) == ["https://g.example/p/2.html"]
