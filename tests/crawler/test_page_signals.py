@@ -59,7 +59,7 @@ def test_sitemaps_and_feeds() -> None:
     assert parse_feed("https://g.example/", rss) == ["https://g.example/", "https://g.example/p/1.html"]
     atom = '<feed><entry><link rel="alternate" href="/p/2.html"/></entry></feed>'
     assert parse_feed("https://g.example/", atom) == ["https://g.example/p/2.html"]
-    page = '<link rel="alternate" type="application/rss+xml" href="/rss.xml"><link rel="stylesheet" href="/s.css">'
+    page = '<link rel="alternate" type="application/rss+xml" href="/rss.xml"><link rel="icon" href="/i.png">'
     assert feed_links("https://g.example/x/", page) == ["https://g.example/rss.xml"]
     assert robots_sitemaps("User-agent: *\nSitemap: https://g.example/sm.xml # main\n") == [
         "https://g.example/sm.xml"

@@ -38,7 +38,7 @@ def test_crawl_reports_logs_and_withdraws(tmp_path: Path, capsys: pytest.Capture
         "/": Page(links("/p/1.html", "/p/2.html", "/p/broken.html")),
         "/p/1.html": Page(policy("关于城乡居民养老保险的通知")),
         "/p/2.html": Page(policy("关于住房公积金提取的通知")),
-        "/p/broken.html": Page(policy("坏页"), fail_first=99, fail_status=500),
+        "/p/broken.html": Page(status=302, headers=(("Location", "/p/broken.html"),)),
     }
     with fault_site(pages) as site:
         profile = tmp_path / "local.toml"
@@ -52,7 +52,7 @@ def test_crawl_reports_logs_and_withdraws(tmp_path: Path, capsys: pytest.Capture
         status, _, err = run(capsys, *base, "--index", "--log", str(log))
         assert status == 0
         host = site.base.removeprefix("http://")
-        assert "新增或更新 2 篇" in err and f"错误：{host} 1 个" in err and "HTTP 500" in err
+        assert "新增或更新 2 篇" in err and f"错误：{host} 1 个" in err and "redirect loop" in err
         assert "页/秒" in err and "队列" in err
         events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
         assert {"error", "finished"} <= {event.get("event") for event in events}
