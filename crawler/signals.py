@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.extract.common import absolute_url, inline_text, node_text, parse_html
+from selectolax.lexbor import LexborHTMLParser
+
+from crawler.extract.common import absolute_url, inline_text, parse_html
 
 SOFT_404_PHRASES = re.compile(
     r"(页面不存在|页面未找到|找不到(该|您要访问的)?页面|您访问的页面(不存在|已删除|已被删除)|信息已(删除|撤销|过期)|"
@@ -47,8 +49,14 @@ def page_signals(url: str, html: str, headers: dict[str, str]) -> PageSignals:
         noindex="noindex" in directives or "none" in directives,
         nofollow="nofollow" in directives or "none" in directives,
         canonical=canonical,
-        soft_404=is_soft_404(inline_text(tree.css_first("title")), node_text(tree.body)),
+        soft_404=is_soft_404(inline_text(tree.css_first("title")), _visible_text(tree)),
     )
+
+
+def _visible_text(tree: LexborHTMLParser) -> str:
+    """The body's text without scripts and styles, whitespace squeezed (cheap: done in lexbor)."""
+    tree.strip_tags(["script", "style", "noscript", "template"])
+    return " ".join((tree.body.text(separator=" ") if tree.body else "").split())
 
 
 def is_soft_404(title: str, text: str) -> bool:

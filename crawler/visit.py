@@ -24,6 +24,7 @@ from indexer.documents import PolicyDocument, ServiceGuide
 
 log = logging.getLogger("govsearch.crawler")
 _IDLE_POLL = 0.02
+PROGRESS_EVERY = 0.25  # seconds between progress callbacks
 SITEMAP, FEED = "sitemap", "feed"  # frontier kinds besides the page roles
 
 
@@ -49,6 +50,7 @@ class CrawlRun:
         self.started = time.monotonic()
         self.claimed = 0
         self.active: Counter[str] = Counter()  # host → pages being visited
+        self.last_progress = float("-inf")
 
     async def run(self) -> CrawlReport:
         for seed in self.profile.seeds:
@@ -59,6 +61,7 @@ class CrawlRun:
             await self._enqueue_sitemaps()
         workers = max(1, self.options.concurrency)
         await asyncio.gather(*(self._worker() for _ in range(workers)))
+        self._progress("", final=True)
         self.report.errors = dict(self.errors)
         self.report.requests = self.fetcher.requests
         self.report.elapsed = time.monotonic() - self.started
@@ -225,9 +228,11 @@ class CrawlRun:
             self.pages.record(entry.url, result.validators(), document.id, digest)
             self.frontier.mark(entry.url, UrlStatus.DONE)
 
-    def _progress(self, url: str) -> None:
-        if self.on_progress is None:
-            return
+    def _progress(self, url: str, *, final: bool = False) -> None:
+        now = time.monotonic()
+        if self.on_progress is None or (now - self.last_progress < PROGRESS_EVERY and not final):
+            return  # counting the queue costs a query; a few updates a second are enough to watch
+        self.last_progress = now
         elapsed = max(time.monotonic() - self.started, 1e-9)
         self.on_progress(
             CrawlProgress(

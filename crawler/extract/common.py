@@ -31,10 +31,6 @@ _CN_NUMBER = "[一二三四五六七八九十]{1,3}"
 _DATE_CHINESE = re.compile(rf"([〇○零一二三四五六七八九]{{4}})年({_CN_NUMBER})月({_CN_NUMBER})日")
 
 
-def parse_html(html: str) -> LexborHTMLParser:
-    return LexborHTMLParser(html)
-
-
 def _walk(node: LexborNode) -> Iterator[str]:
     """Yield text pieces of `node`, with a line break around every block element."""
     stack: list[LexborNode | str] = [node]
@@ -46,7 +42,7 @@ def _walk(node: LexborNode) -> Iterator[str]:
         if item.is_text_node:
             yield (item.text_content or "").replace("\t", " ")  # tabs only come from rendered tables
             continue
-        if not item.is_element_node or item.tag in SKIP_TAGS or _hidden(item):
+        if not item.is_element_node or item.tag in SKIP_TAGS:
             continue
         if item.tag == "table" and is_data_table(item):
             yield from (_BREAK, render_table(item, cell_text), _BREAK)
@@ -58,13 +54,15 @@ def _walk(node: LexborNode) -> Iterator[str]:
         stack.extend(reversed(list(_children(item))))
 
 
-def _hidden(node: LexborNode) -> bool:
-    """Blocks a browser does not show: display:none, the hidden attribute, AngularJS' ng-hide."""
-    attributes = node.attributes
-    if "hidden" in attributes:
-        return True
-    style = (attributes.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style or "ng-hide" in (attributes.get("class") or "").split()
+HIDDEN = '[hidden], [style*="display:none" i], [style*="display: none" i], .ng-hide'
+
+
+def parse_html(html: str) -> LexborHTMLParser:
+    """Parse a page and drop what a browser does not show (display:none, hidden, AngularJS ng-hide)."""
+    tree = LexborHTMLParser(html)
+    for node in tree.css(HIDDEN):
+        node.decompose()
+    return tree
 
 
 def cell_text(cell: LexborNode) -> str:
