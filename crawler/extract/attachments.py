@@ -51,10 +51,19 @@ def _has_workbook(content: bytes) -> bool:
         return False
 
 
+def _cell(value: object) -> str:
+    """Spreadsheet numbers are floats in .xls files: 1.0 is shown as 1."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def _rows_text(rows: Iterable[Iterable[object]]) -> list[str]:
     lines = []
     for row in rows:
-        cells = ["" if cell is None else str(cell).strip() for cell in row]
+        cells = [_cell(cell) for cell in row]
         if any(cells):
             lines.append("\t".join(cells).rstrip("\t"))
     return lines

@@ -47,6 +47,20 @@ def make_docx(paragraphs: list[str], table: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
+def make_xls(rows: list[list[object]], title: str = "名单") -> bytes:
+    """A legacy Excel 97 (BIFF8, OLE container) workbook."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet(title)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def make_xlsx(rows: list[list[object]], title: str = "名单") -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active

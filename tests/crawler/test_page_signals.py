@@ -14,7 +14,7 @@ from crawler.extract.attachments import AttachmentError, attachment_text, file_f
 from crawler.extract.metadata import clean_title, issuer_in_title, title_from_page_title, written_date_in
 from crawler.fetcher import retry_after_seconds
 from crawler.signals import is_soft_404, page_signals
-from tests.crawler.files import make_docx, make_xlsx
+from tests.crawler.files import make_docx, make_xls, make_xlsx
 
 
 def test_noindex_nofollow_and_canonical() -> None:
@@ -94,6 +94,9 @@ def test_in_text_metadata() -> None:
 def test_attachment_formats() -> None:
     assert file_format(make_docx(["a"], [["b"]])) == "docx"
     assert file_format(make_xlsx([[1]])) == "xlsx"
+    legacy = make_xls([["序号", "单位"], [1, "示例局"]])
+    assert file_format(legacy) == "xls"
+    assert attachment_text(legacy) == "名单\n序号\t单位\n1\t示例局"
     assert file_format(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600) == "doc"
     with pytest.raises(AttachmentError, match="unsupported attachment format: doc"):
         attachment_text(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
