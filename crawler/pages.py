@@ -70,7 +70,8 @@ class PageStore:
         self._db.execute(_UPSERT, values)
 
     def withdraw(self, url: str) -> str | None:
-        """Mark the page gone; the id of the document it had produced, if any and not withdrawn yet."""
+        """Mark the page gone; the id of the document it had produced, if any, not withdrawn yet, and not
+        still produced by another live page (two URLs with one rel=canonical share a document)."""
         record = self.get(url)
         if record is None or record.withdrawn:
             return None
@@ -79,7 +80,10 @@ class PageStore:
             "WHERE profile = ? AND url = ?",
             (_now(), self.profile, url),
         )
-        return record.doc_id
+        others = self._db.execute(
+            "SELECT COUNT(*) FROM crawl_pages WHERE doc_id = ? AND withdrawn = 0", (record.doc_id,)
+        ).fetchone()[0]
+        return record.doc_id if not others else None
 
     def forget_hash(self, url: str) -> None:
         """Make the next fetch of `url` store its document even if unchanged."""
