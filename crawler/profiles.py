@@ -71,7 +71,9 @@ class SiteProfile(BaseModel):
     extract: ExtractRules = Field(default_factory=ExtractRules)
     feeds: list[str] = Field(default_factory=list, description="RSS/Atom feeds listing detail pages")
     sitemaps: bool = Field(default=True, description="read sitemaps named in robots.txt and /sitemap.xml")
-    delay_seconds: float = Field(default=1.0, ge=0)
+    delay_seconds: float | None = Field(
+        default=None, ge=0, description="seconds between requests to one host; default: the crawl's default"
+    )
     max_pages: int = Field(default=10000, ge=1)
     user_agent: str | None = None
 

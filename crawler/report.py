@@ -13,6 +13,7 @@ class CrawlOptions:
 
     recrawl: bool = False  # fetch finished pages again (conditional GET), to find changed and vanished ones
     delay: float | None = None  # seconds between requests to one host; None → the profile's delay
+    default_delay: float = 1.0  # when neither `delay` nor the profile sets one
     concurrency: int = 4  # pages in flight across all hosts (one per host at a time)
     retries: int = 3  # extra attempts after a 5xx/429 or a network error
     backoff: float = 1.0  # first retry wait in seconds, doubled each time (unless Retry-After says)

@@ -14,7 +14,7 @@ from crawler.frontier import Frontier
 from crawler.profiles import SiteProfile
 from crawler.report import CrawlOptions, CrawlProgress, CrawlReport
 from crawler.sink import Document, DocumentHandler, DocumentSink, Lookup, Withdraw, extract_document
-from crawler.visit import CrawlRun
+from crawler.visit import CrawlRun, crawl_delay
 
 __all__ = [
     "CrawlOptions",
@@ -52,7 +52,7 @@ async def crawl(
         options = replace(options, recrawl=True)
     if delay_override is not None:
         options = replace(options, delay=delay_override)
-    delay = profile.delay_seconds if options.delay is None else options.delay
+    delay = crawl_delay(profile, options)
     with Frontier(db_path, profile.name) as frontier:
         frontier.start_run(recrawl=options.recrawl)
         duplicates = DuplicateIndex(frontier.connection) if options.dedup else None

@@ -28,6 +28,13 @@ PROGRESS_EVERY = 0.25  # seconds between progress callbacks
 SITEMAP, FEED = "sitemap", "feed"  # frontier kinds besides the page roles
 
 
+def crawl_delay(profile: SiteProfile, options: CrawlOptions) -> float:
+    """The option's delay, else the profile's, else the default (a larger Crawl-delay still wins)."""
+    if options.delay is not None:
+        return options.delay
+    return options.default_delay if profile.delay_seconds is None else profile.delay_seconds
+
+
 class CrawlRun:
     """The state of one run; `run()` drives workers until the frontier is empty or max_pages is reached."""
 
@@ -44,7 +51,7 @@ class CrawlRun:
         self.pages = PageStore(frontier.connection, profile.name)
         self.robots = RobotsCache(fetcher, obey=options.robots)
         self.handler, self.options, self.on_progress = handler, options, on_progress
-        self.base_delay = profile.delay_seconds if options.delay is None else options.delay
+        self.base_delay = crawl_delay(profile, options)
         self.report = CrawlReport()
         self.errors: Counter[str] = Counter()
         self.started = time.monotonic()

@@ -108,6 +108,7 @@ def crawl_options(settings: Settings, args: argparse.Namespace | None = None) ->
         concurrency=getattr(args, "concurrency", None) or settings.crawl_concurrency,
         retries=settings.crawl_retries,
         timeout=settings.crawl_timeout,
+        default_delay=settings.crawl_delay,
         attachments=not getattr(args, "no_attachments", False),
     )
 

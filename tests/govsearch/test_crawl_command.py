@@ -69,3 +69,24 @@ def test_crawl_reports_logs_and_withdraws(tmp_path: Path, capsys: pytest.Capture
     with TestClient(create_app(Settings(data_dir=tmp_path / "d"))) as client:
         titles = [hit["title"] for hit in client.get("/api/v1/search", params={"q": "通知"}).json()["hits"]]
     assert titles == ["关于城乡居民养老保险的通知"]
+
+
+def test_crawl_delay_setting_applies_when_the_profile_sets_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOVSEARCH_CRAWL_DELAY", "0.3")
+    pages = {"/": Page(links("/p/1.html", "/p/2.html"))} | {
+        f"/p/{n}.html": Page(policy(f"第{n}号通知")) for n in (1, 2)
+    }
+    with fault_site(pages) as site:
+        profile = tmp_path / "nodelay.toml"
+        profile.write_text(
+            f'name = "nodelay"\nsite = "站"\nseeds = ["{site.url("/")}"]\nlist_patterns = ["^/$"]\n'
+            "[[detail]]\npattern = '^/p/'\nkind = \"policy\"\n",
+            encoding="utf-8",
+        )
+        status, _, _ = run(capsys, "--data-dir", str(tmp_path / "d"), "crawl", str(profile))
+    assert status == 0
+    arrivals = [hit.at for hit in site.hits]
+    assert len(arrivals) == 5  # robots.txt, sitemap.xml, the list, two pages
+    assert min(later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)) >= 0.3
