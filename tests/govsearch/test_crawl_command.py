@@ -4,6 +4,7 @@ index; `govsearch check-profiles` reports file:line problems."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -89,4 +90,4 @@ def test_crawl_delay_setting_applies_when_the_profile_sets_none(
     assert status == 0
     arrivals = [hit.at for hit in site.hits]
     assert len(arrivals) == 5  # robots.txt, sitemap.xml, the list, two pages
-    assert min(later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)) >= 0.3
+    assert min(later - earlier for earlier, later in pairwise(arrivals)) >= 0.3
