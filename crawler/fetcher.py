@@ -185,9 +185,10 @@ class Fetcher:
         backoff: float = 1.0,
         max_retry_after: float = 300.0,
         host_allowed: Callable[[str], bool] | None = None,
+        throttle: HostThrottle | None = None,
     ) -> None:
         self.user_agent = user_agent
-        self.throttle = HostThrottle(delay)
+        self.throttle = throttle or HostThrottle(delay)  # shared by runs crawling at the same time
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects

@@ -46,6 +46,7 @@ class CrawlRun:
         handler: DocumentHandler,
         options: CrawlOptions,
         on_progress: Callable[[CrawlProgress], None] | None,
+        slots: asyncio.Semaphore | None = None,
     ) -> None:
         self.profile, self.frontier, self.fetcher = profile, frontier, fetcher
         self.pages = PageStore(frontier.connection, profile.name)
@@ -58,6 +59,7 @@ class CrawlRun:
         self.claimed = 0
         self.active: Counter[str] = Counter()  # host → pages being visited
         self.last_progress = float("-inf")
+        self.slots = slots or asyncio.Semaphore(max(1, options.concurrency))  # shared by concurrent runs
 
     async def run(self) -> CrawlReport:
         for seed in self.profile.seeds:
@@ -104,7 +106,8 @@ class CrawlRun:
             self.claimed += 1
             self.active[host] += 1
             try:
-                await self._visit(entry)
+                async with self.slots:
+                    await self._visit(entry)
             except Exception as exc:  # one bad page must not end the run; it is retried next run
                 log.exception("visit failed", extra={"event": "crash", "url": entry.url})
                 self._fail(entry, f"{type(exc).__name__}: {exc}")

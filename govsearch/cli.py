@@ -24,7 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--mirror-port", type=int, default=8001, help="示例网站镜像端口（默认 8001）")
 
     crawl = sub.add_parser("crawl", help="按站点配置抓取政策文件和办事指南")
-    crawl.add_argument("profile", help="站点配置：crawler/sites/ 下的名称（如 demo）或 TOML 文件路径")
+    crawl.add_argument(
+        "profile", nargs="*", help="站点配置：crawler/sites/ 下的名称（如 demo）或 TOML 文件路径，可多个"
+    )
+    crawl.add_argument("--all", action="store_true", help="同时抓取 crawler/sites/ 下的全部站点")
     crawl.add_argument("--seed", action="append", default=[], help="覆盖起始地址（可多次指定）")
     crawl.add_argument(
         "--mirror-dir", type=Path, help="先在本机回环地址上镜像此目录的 HTML 文件，再从镜像抓取"

@@ -6,6 +6,7 @@ import argparse
 import logging
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile, profile_with_seeds
@@ -136,8 +137,12 @@ def crawl(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _crawl(settings: Settings, args: argparse.Namespace) -> int:
-    profile = resolve_profile(args.profile)
     options = crawl_options(settings, args)
+    if args.all or len(args.profile) > 1:
+        return _crawl_many(settings, args, options)
+    if not args.profile:
+        raise CommandError("请指定站点配置（名称或 TOML 文件），或用 --all 抓取 crawler/sites/ 下的全部站点")
+    profile = resolve_profile(args.profile[0])
     if args.seed:
         profile = profile_with_seeds(profile, args.seed)
     if args.mirror_dir:
@@ -151,6 +156,21 @@ def _crawl(settings: Settings, args: argparse.Namespace) -> int:
             run_crawl(settings, mirrored, recrawl=args.recrawl, delay=args.delay, options=options)
     else:
         run_crawl(settings, profile, recrawl=args.recrawl, delay=args.delay, options=options)
+    if args.index:
+        run_index(settings)
+    return 0
+
+
+def _crawl_many(settings: Settings, args: argparse.Namespace, options: CrawlOptions) -> int:
+    from crawler.profiles import SITES_DIR
+    from govsearch.commands_crawl import run_crawl_all
+
+    if args.seed or args.mirror_dir:
+        raise CommandError("--seed 和 --mirror-dir 只能用于单个站点配置")
+    names = [path.stem for path in sorted(SITES_DIR.glob("*.toml"))] if args.all else args.profile
+    profiles = [resolve_profile(name) for name in names]
+    delay = {} if args.delay is None else {"delay": args.delay}
+    run_crawl_all(settings, profiles, replace(options, recrawl=args.recrawl, **delay), _status)
     if args.index:
         run_index(settings)
     return 0

@@ -91,3 +91,27 @@ def test_crawl_delay_setting_applies_when_the_profile_sets_none(
     arrivals = [hit.at for hit in site.hits]
     assert len(arrivals) == 5  # robots.txt, sitemap.xml, the list, two pages
     assert min(later - earlier for earlier, later in pairwise(arrivals)) >= 0.3
+
+
+def test_several_profiles_share_hosts_politely(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two profiles on one host crawled in one run: still one request at a time with the delay."""
+    pages = {"/a/": Page(links("/a/1.html", "/a/2.html")), "/b/": Page(links("/b/1.html", "/b/2.html"))}
+    pages |= {f"/{s}/{n}.html": Page(policy(f"{s}站第{n}号通知")) for s in "ab" for n in (1, 2)}
+    with fault_site(pages) as site:
+        files = []
+        for name in "ab":
+            path = tmp_path / f"{name}.toml"
+            path.write_text(
+                f'name = "{name}"\nsite = "{name}站"\nseeds = ["{site.url(f"/{name}/")}"]\n'
+                f"list_patterns = ['^/{name}/$']\nsitemaps = false\ndelay_seconds = 0.2\n"
+                f"[[detail]]\npattern = '^/{name}/\\d'\nkind = \"policy\"\n",
+                encoding="utf-8",
+            )
+            files.append(str(path))
+        status, _, err = run(capsys, "--data-dir", str(tmp_path / "d"), "crawl", *files, "--index")
+    assert status == 0
+    assert "【a】" in err and "【b】" in err and "全部 2 个站点：抓取 6 页，新增或更新文档 4 篇" in err
+    arrivals = [hit.at for hit in site.hits if hit.path != "/robots.txt"]
+    assert len(arrivals) == 6 and min(b - a for a, b in pairwise(arrivals)) >= 0.2
+    status, _, err = run(capsys, "--data-dir", str(tmp_path / "d"), "crawl", *files, "--seed", "http://x/")
+    assert status == 2 and "只能用于单个站点配置" in err

@@ -1,0 +1,55 @@
+"""`govsearch crawl` with several profiles (or `--all`): one run, pages in flight shared across sites."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from crawler.profiles import SiteProfile
+from crawler.run import CrawlOptions, CrawlProgress, CrawlReport, crawl_all
+from govsearch.crawl_output import progress_line, report_lines
+from govsearch.settings import Settings
+from indexer.documents import PolicyDocument, ServiceGuide
+from indexer.store import Store
+
+
+def run_crawl_all(
+    settings: Settings,
+    profiles: list[SiteProfile],
+    options: CrawlOptions,
+    status: Callable[..., None],
+) -> dict[str, CrawlReport]:
+    """Crawl every profile at once into the store; prints progress per profile and a report each."""
+    store = Store(settings.store_path)
+    shown: dict[str, int] = {}
+
+    def on_document(doc: PolicyDocument | ServiceGuide) -> None:
+        store.upsert([doc])
+
+    def on_progress(name: str, progress: CrawlProgress) -> None:
+        if progress.fetched - shown.get(name, 0) >= 5 or progress.queued == 0:
+            shown[name] = progress.fetched
+            status(progress_line(name, progress))
+
+    try:
+        reports = asyncio.run(
+            crawl_all(
+                profiles,
+                settings.store_path,
+                on_document=on_document,
+                on_progress=on_progress,
+                on_withdraw=lambda doc_id: store.withdraw([doc_id]),
+                lookup=store.get,
+                options=options,
+            )
+        )
+    finally:
+        store.close()
+    for name, report in reports.items():
+        status(f"【{name}】", final=True)
+        for line in report_lines(report):
+            status(line, final=True)
+    total = sum(report.fetched for report in reports.values())
+    documents = sum(report.documents for report in reports.values())
+    status(f"全部 {len(reports)} 个站点：抓取 {total} 页，新增或更新文档 {documents} 篇", final=True)
+    return reports
