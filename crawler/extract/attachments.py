@@ -1,8 +1,8 @@
-"""Text of attachment files: PDF (pypdf), DOCX (python-docx), XLSX (openpyxl), XLS (xlrd).
+"""Text of attachment files: PDF (pypdf), DOCX (python-docx), XLSX (openpyxl), XLS (xlrd), and
+legacy Word .doc (olefile + our piece-table reader in word97.py).
 
 The format is recognised from the file's first bytes, not from the URL or the Content-Type, which
-government sites often get wrong. Legacy Word .doc files are not read: no maintained pure-Python
-library extracts their text, so they are listed with the document without text.
+government sites often get wrong.
 Table rows come out one per line with tab-separated cells, like tables in pages.
 """
 
@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterable
 
 from crawler.extract.common import clean_lines
+from crawler.extract.word97 import doc_text
 
 MAX_ATTACHMENT_CHARS = 200_000  # enough for any policy; bounds the index entry of a huge spreadsheet
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -109,7 +110,7 @@ def _xls_text(content: bytes) -> str:
     return "\n".join(lines)
 
 
-_READERS = {"pdf": _pdf_text, "docx": _docx_text, "xlsx": _xlsx_text, "xls": _xls_text}
+_READERS = {"pdf": _pdf_text, "docx": _docx_text, "xlsx": _xlsx_text, "xls": _xls_text, "doc": doc_text}
 
 
 def attachment_text(content: bytes) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 
 import docx
 import openpyxl
@@ -71,3 +72,64 @@ def make_xlsx(rows: list[list[object]], title: str = "名单") -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+SECTOR = 512
+ENDOFCHAIN, FATSECT, FREESECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF, 0xFFFFFFFF
+
+
+def _dir_entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+    encoded = (name + "\0").encode("utf-16-le")
+    return (
+        encoded.ljust(64, b"\0")
+        + struct.pack("<HBB", len(encoded), kind, 1)  # black node
+        + struct.pack("<III", NOSTREAM, right, child)  # left sibling, right sibling, child
+        + b"\0" * 16  # clsid
+        + b"\0" * 4  # state bits
+        + b"\0" * 16  # times
+        + struct.pack("<IQ", start, size)
+    )
+
+
+def ole_file(streams: dict[str, bytes]) -> bytes:
+    """A version 3 OLE compound file holding `streams` (each padded to 4 KB: no mini stream needed)."""
+    padded = {
+        name: data.ljust(max(4096, -(-len(data) // SECTOR) * SECTOR), b"\0") for name, data in streams.items()
+    }
+    fat: list[int] = [FATSECT, ENDOFCHAIN]  # sector 0: the FAT, sector 1: the directory
+    starts = {}
+    for name, data in padded.items():
+        starts[name] = len(fat)
+        count = len(data) // SECTOR
+        fat += [len(fat) + i + 1 for i in range(count - 1)] + [ENDOFCHAIN]
+    assert len(fat) <= SECTOR // 4
+    names = list(padded)
+    entries = [_dir_entry("Root Entry", 5, 1, NOSTREAM, ENDOFCHAIN, 0)]
+    for index, name in enumerate(names, start=1):
+        right = index + 1 if index < len(names) else NOSTREAM
+        entries.append(_dir_entry(name, 2, NOSTREAM, right, starts[name], len(padded[name])))
+    directory = b"".join(entries).ljust(SECTOR, b"\0")
+    difat = [0] + [FREESECT] * 108
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+        + struct.pack("<109I", *difat)
+    )
+    fat_sector = struct.pack(f"<{SECTOR // 4}I", *(fat + [FREESECT] * (SECTOR // 4 - len(fat))))
+    return header + fat_sector + directory + b"".join(padded.values())
+
+
+def make_doc(text: str) -> bytes:
+    """A minimal Word 97 document: a FIB, the text as one UTF-16 piece, and a Clx in 1Table."""
+    text_offset = 0x800
+    word = bytearray(text_offset) + text.encode("utf-16-le")
+    struct.pack_into("<HH", word, 0, 0xA5EC, 0x00C1)  # wIdent, nFib
+    struct.pack_into("<H", word, 0x0A, 0x0200)  # fWhichTblStm: the table stream is 1Table
+    struct.pack_into("<I", word, 0x4C, len(text))  # ccpText
+    piece_table = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, text_offset, 0)
+    clx = b"\x02" + struct.pack("<I", len(piece_table)) + piece_table
+    struct.pack_into("<II", word, 0x01A2, 0, len(clx))  # fcClx, lcbClx
+    return ole_file({"WordDocument": bytes(word), "1Table": clx})

@@ -15,7 +15,7 @@ from crawler.profiles import DetailPattern, SiteProfile
 from crawler.run import CrawlOptions, CrawlReport, crawl_sync
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
 from tests.crawler.fault_site import FaultSite, Hit, Page, fault_site
-from tests.crawler.files import make_docx, make_pdf, make_xlsx
+from tests.crawler.files import make_doc, make_docx, make_pdf, make_xlsx
 
 OPTIONS = CrawlOptions(delay=0.0, timeout=0.5, retries=3, backoff=0.05, max_bytes=15 * 1024 * 1024)
 
@@ -41,7 +41,7 @@ UNREACHABLE = ["/p/hang.html", "/p/loop.html", "/p/huge.html"]
 NOT_DOCUMENTS = ["/p/soft404.html", "/p/noindex.html"]
 ATTACH = (
     '<p>附件：<a href="/files/a.pdf">1.说明</a> <a href="/files/b.docx">2.申请表</a> '
-    '<a href="/files/c.xlsx">3.名单</a></p>'
+    '<a href="/files/c.xlsx">3.名单</a> <a href="/files/d.doc">4.旧版文档</a></p>'
 )
 SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/p/sitemap-only.html</loc></url></urlset>"""
@@ -94,6 +94,7 @@ def pages() -> dict[str, Page]:
         "/files/c.xlsx": Page(
             make_xlsx([["序号", "单位"], [1, "示例局"]]), content_type="application/octet-stream"
         ),
+        "/files/d.doc": Page(make_doc("旧版Word附件正文\r第二段"), content_type="application/msword"),
         "/p/changing.html": Page(policy("会变化的通知", "第一版正文。"), etag='"v1"'),
         "/p/stable.html": Page(policy("不变的通知"), etag='"s1"'),
         "/p/vanish.html": Page(policy("将被撤下的通知")),
@@ -221,8 +222,9 @@ def test_attachment_text_is_indexed_with_the_parent(
         "1.说明": "Pension notice PDF 2019",
         "2.申请表": "申请表填写说明\n姓名\t身份证号\n张三\t110101",
         "3.名单": "名单\n序号\t单位\n1\t示例局",
+        "4.旧版文档": "旧版Word附件正文\n第二段",
     }
-    assert first.attachments == 3
+    assert first.attachments == 4
 
 
 def test_recrawl_reindexes_changes_and_withdraws_vanished_pages(

@@ -14,7 +14,7 @@ from crawler.extract.attachments import AttachmentError, attachment_text, file_f
 from crawler.extract.metadata import clean_title, issuer_in_title, title_from_page_title, written_date_in
 from crawler.fetcher import retry_after_seconds
 from crawler.signals import is_soft_404, page_signals
-from tests.crawler.files import make_docx, make_xls, make_xlsx
+from tests.crawler.files import make_doc, make_docx, make_xls, make_xlsx
 
 
 def test_noindex_nofollow_and_canonical() -> None:
@@ -98,8 +98,16 @@ def test_attachment_formats() -> None:
     assert file_format(legacy) == "xls"
     assert attachment_text(legacy) == "名单\n序号\t单位\n1\t示例局"
     assert file_format(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600) == "doc"
-    with pytest.raises(AttachmentError, match="unsupported attachment format: doc"):
+    with pytest.raises(AttachmentError, match="cannot read doc"):
         attachment_text(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    word = make_doc(
+        '关于印发示例办法的通知\r各区县：\r\x13 HYPERLINK "http://x" \x14办法全文\x15见附件\r'
+        "姓名\x07身份证号\x07\x07张三\x07110\x07\x07"
+    )
+    assert file_format(word) == "doc"
+    assert (
+        attachment_text(word) == "关于印发示例办法的通知\n各区县：\n办法全文见附件\n姓名\t身份证号\n张三\t110"
+    )
     with pytest.raises(AttachmentError, match="cannot read pdf"):
         attachment_text(b"%PDF-1.4 broken")
     with pytest.raises(AttachmentError, match="unknown"):
