@@ -47,9 +47,3 @@ def feed_links(url: str, page: str) -> list[str]:
             if link:
                 links.append(link)
     return links
-
-
-def robots_sitemaps(robots_text: str) -> list[str]:
-    """`Sitemap:` lines of a robots.txt."""
-    lines = (line.split("#", 1)[0].strip() for line in robots_text.splitlines())
-    return [line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("sitemap:")]

@@ -45,6 +45,8 @@ ATTACH = (
 )
 SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/p/sitemap-only.html</loc></url></urlset>"""
+SITEMAP_INDEX = """<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex><sitemap><loc>{base}/sitemaps/pages.xml</loc></sitemap></sitemapindex>"""
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>订阅</title><link>{base}/</link>
 <item><title>仅在订阅中</title><link>{base}/p/feed-only.html</link></item></channel></rss>"""
 
@@ -159,7 +161,14 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Crawled:
     db = tmp_path_factory.mktemp("fault") / "store.db"
     sink = Sink()
     with fault_site(pages()) as site:
-        site.pages["/sitemap.xml"] = Page(SITEMAP.format(base=site.base), content_type="application/xml")
+        robots = f"User-agent: *\nDisallow: /private/\nSitemap: {site.base}/sitemaps/index.xml\n"
+        site.pages["/robots.txt"] = Page(robots, content_type="text/plain")
+        site.pages["/sitemaps/index.xml"] = Page(
+            SITEMAP_INDEX.format(base=site.base), content_type="text/xml"
+        )
+        site.pages["/sitemaps/pages.xml"] = Page(
+            SITEMAP.format(base=site.base), content_type="application/xml"
+        )
         site.pages["/feed.xml"] = Page(FEED.format(base=site.base), content_type="application/rss+xml")
         first = sink.crawl(site, db)
         first_titles, first_hits = sink.titles(), list(site.hits)
@@ -174,7 +183,10 @@ def test_every_reachable_page_is_kept(crawled: Crawled) -> None:
     site, sink, first, _ = crawled
     assert sink.first_titles == EXPECTED_TITLES
     assert first.documents == len(EXPECTED_TITLES)
-    assert first.discovered == 2  # one page from the sitemap, one from the feed
+    assert (
+        first.discovered == 2
+    )  # one page from the sitemap named in robots.txt (via an index), one from the feed
+    assert sink.first_count("/sitemaps/index.xml") == 1 and sink.first_count("/sitemap.xml") == 0
     host = site.base.removeprefix("http://")
     assert first.errors == {host: 3}  # hang (timeout), redirect loop, 50 MB body
     samples = first.error_samples[host]

@@ -9,7 +9,7 @@ from email.utils import formatdate
 import pytest
 
 from crawler.charset import decode_html
-from crawler.discovery import feed_links, parse_feed, parse_sitemap, robots_sitemaps
+from crawler.discovery import feed_links, parse_feed, parse_sitemap
 from crawler.extract.attachments import AttachmentError, attachment_text, file_format
 from crawler.extract.metadata import clean_title, issuer_in_title, title_from_page_title, written_date_in
 from crawler.fetcher import retry_after_seconds
@@ -61,9 +61,6 @@ def test_sitemaps_and_feeds() -> None:
     assert parse_feed("https://g.example/", atom) == ["https://g.example/p/2.html"]
     page = '<link rel="alternate" type="application/rss+xml" href="/rss.xml"><link rel="icon" href="/i.png">'
     assert feed_links("https://g.example/x/", page) == ["https://g.example/rss.xml"]
-    assert robots_sitemaps("User-agent: *\nSitemap: https://g.example/sm.xml # main\n") == [
-        "https://g.example/sm.xml"
-    ]
 
 
 def test_charset_lies_both_ways() -> None:
