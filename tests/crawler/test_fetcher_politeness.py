@@ -172,3 +172,11 @@ def test_body_cap_and_content_type() -> None:
         pdf = fetch(site.url("/file.pdf"))
     assert "too large" in (getattr(big, "error", None) or "")
     assert getattr(pdf, "skipped", False) and getattr(pdf, "text", "") is None
+
+
+def test_a_retry_after_beyond_the_limit_is_not_waited_for() -> None:
+    routes = {"/busy.html": Route("busy", status=503, headers=(("Retry-After", "1000"),))}
+    with serve(routes) as site:
+        result = fetch(site.url("/busy.html"), retries=3)
+    assert getattr(result, "error", None) == "HTTP 503" and getattr(result, "attempts", 0) == 1
+    assert site.paths() == ["/busy.html"]
