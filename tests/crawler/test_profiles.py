@@ -89,6 +89,7 @@ def test_every_shipped_profile_is_valid_and_names_are_unique() -> None:
     assert {path.stem for path in paths} >= {
         "demo",
         "govcn_2019",
+        "govcn_zhengce",
         "govcn_gongbao",
         "shanxi_gov",
         "zj_fgw",
@@ -107,3 +108,25 @@ def test_validate_profiles_reports_every_file(tmp_path: Path) -> None:
     assert len(problems) == 2
     assert problems[0].startswith(f"{tmp_path / 'b.toml'}:1: name: 'same' is already used")
     assert problems[1].startswith(f"{tmp_path / 'c.toml'}:3: seeds.0")
+
+
+def test_real_site_profiles_recognise_their_urls() -> None:
+    cases = {
+        "govcn_zhengce": (
+            "http://www.gov.cn/zhengce/content/2018-11/09/content_5338761.htm",
+            PageRole.POLICY,
+        ),
+        "govcn_gongbao": ("https://www.gov.cn/gongbao/content/2007/content_711039.htm", PageRole.POLICY),
+        "shanxi_gov": ("http://www.shanxi.gov.cn/yw/sxyw/201909/t20190918_693227.shtml", PageRole.POLICY),
+        "zj_fgw": ("https://fgw.zj.gov.cn/art/2016/11/22/art_1621004_30332664.html", PageRole.POLICY),
+        "cmse": ("http://www.cmse.gov.cn/ztbd/xwfbh/201206/t20120624_43188.html", PageRole.POLICY),
+        "nfra": (
+            "https://www.nfra.gov.cn/cn/view/pages/ItemDetail.html?docId=1212085&itemId=4114&generaltype=9",
+            PageRole.POLICY,
+        ),
+    }
+    for name, (url, role) in cases.items():
+        profile = builtin_profile(name)
+        assert profile.role(url) is role, name
+        assert all(profile.role(seed) is PageRole.LIST for seed in profile.seeds), name
+        assert profile.role("https://elsewhere.example/a.html") is None
