@@ -163,12 +163,16 @@ def _crawl(settings: Settings, args: argparse.Namespace) -> int:
 
 def _crawl_many(settings: Settings, args: argparse.Namespace, options: CrawlOptions) -> int:
     from crawler.profiles import SITES_DIR
-    from govsearch.commands_crawl import run_crawl_all
+    from govsearch.commands_crawl import live_profiles, run_crawl_all
 
     if args.seed or args.mirror_dir:
         raise CommandError("--seed 和 --mirror-dir 只能用于单个站点配置")
     names = [path.stem for path in sorted(SITES_DIR.glob("*.toml"))] if args.all else args.profile
     profiles = [resolve_profile(name) for name in names]
+    if args.all:
+        profiles, local = live_profiles(profiles)
+        skipped = "、".join(p.name for p in local)
+        _status(f"跳过本地镜像配置：{skipped}（请单独抓取并指定 --mirror-dir 或 --seed）", final=True)
     delay = {} if args.delay is None else {"delay": args.delay}
     run_crawl_all(settings, profiles, replace(options, recrawl=args.recrawl, **delay), _status)
     if args.index:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
 from collections.abc import Callable
 
 from crawler.profiles import SiteProfile
@@ -11,6 +12,15 @@ from govsearch.crawl_output import progress_line, report_lines
 from govsearch.settings import Settings
 from indexer.documents import PolicyDocument, ServiceGuide
 from indexer.store import Store
+
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def live_profiles(profiles: list[SiteProfile]) -> tuple[list[SiteProfile], list[SiteProfile]]:
+    """(profiles of real sites, profiles of local mirrors): `--all` crawls only the first."""
+    local = [p for p in profiles if all(urlsplit(seed).hostname in LOOPBACK for seed in p.seeds)]
+    return [p for p in profiles if p not in local], local
 
 
 def run_crawl_all(

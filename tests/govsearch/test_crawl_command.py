@@ -115,3 +115,14 @@ def test_several_profiles_share_hosts_politely(tmp_path: Path, capsys: pytest.Ca
     assert len(arrivals) == 6 and min(b - a for a, b in pairwise(arrivals)) >= 0.2
     status, _, err = run(capsys, "--data-dir", str(tmp_path / "d"), "crawl", *files, "--seed", "http://x/")
     assert status == 2 and "只能用于单个站点配置" in err
+
+
+def test_all_means_the_real_sites_not_the_local_mirrors() -> None:
+    from crawler.profiles import SITES_DIR, builtin_profile
+    from govsearch.commands_crawl import live_profiles
+
+    live, local = live_profiles([builtin_profile(path.stem) for path in sorted(SITES_DIR.glob("*.toml"))])
+    assert {p.name for p in local} == {"demo", "govcn_2019"}
+    assert {"govcn_zhengce", "govcn_gongbao", "shanxi_gov", "zj_fgw", "cmse", "nfra"} <= {
+        p.name for p in live
+    }
