@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlsplit
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from crawler.profiles import SiteProfile
 from crawler.run import CrawlOptions, CrawlProgress, CrawlReport, crawl_all
@@ -12,7 +12,6 @@ from govsearch.crawl_output import progress_line, report_lines
 from govsearch.settings import Settings
 from indexer.documents import PolicyDocument, ServiceGuide
 from indexer.store import Store
-
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
