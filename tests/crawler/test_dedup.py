@@ -118,4 +118,6 @@ def test_policy_page_lists_the_reposts(tmp_path: Path) -> None:
     page = client.get(f"/doc/{doc.id}")
     assert page.status_code == 200
     assert "同时发布于" in page.text and "示例省人民政府" in page.text
-    assert 'href="http://127.0.0.1/province/1.html"' in page.text
+    assert (
+        '<a href="http://127.0.0.1/province/1.html" rel="noopener">示例省人民政府</a> 127.0.0.1' in page.text
+    )
