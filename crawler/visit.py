@@ -115,6 +115,10 @@ class CrawlRun:
                 self.active[host] -= 1
 
     async def _visit(self, entry: FrontierEntry) -> None:
+        rules = await self.robots.rules(entry.url)
+        if rules.parser is None and not rules.allow_all:  # robots.txt unreachable: try again next run
+            self._fail(entry, rules.reason)
+            return
         if not await self.robots.allowed(entry.url):
             self.report.skipped_by_robots += 1
             self.frontier.mark(entry.url, UrlStatus.SKIPPED, "disallowed by robots.txt")

@@ -104,7 +104,10 @@ def test_robots_5xx_disallows_the_host_for_the_run(tmp_path: Path) -> None:
     with serve(SITE | {"/robots.txt": Route("down", status=503)}) as site:
         report, titles = run(profile_for(site, delay=0.0), tmp_path / "store.db")
     assert site.paths() == ["/robots.txt"]
-    assert titles == [] and report.skipped_by_robots == 2  # the seed and /sitemap.xml
+    # nothing is fetched, and the pages are failures to retry next run, not permanently skipped
+    assert titles == [] and report.skipped_by_robots == 0
+    host = site.base.removeprefix("http://")
+    assert report.errors == {host: 2} and "robots.txt unavailable" in report.error_samples[host]
 
 
 def test_missing_robots_allows_everything(tmp_path: Path) -> None:
@@ -180,3 +183,26 @@ def test_a_retry_after_beyond_the_limit_is_not_waited_for() -> None:
         result = fetch(site.url("/busy.html"), retries=3)
     assert getattr(result, "error", None) == "HTTP 503" and getattr(result, "attempts", 0) == 1
     assert site.paths() == ["/busy.html"]
+
+
+def test_pages_behind_an_unreachable_robots_txt_are_fetched_next_run(tmp_path: Path) -> None:
+    from tests.crawler.fault_site import Page, fault_site
+
+    pages = {
+        "/robots.txt": Page("User-agent: *\nAllow: /\n", content_type="text/plain", fail_first=1),
+        "/": Page(links("/zhengce/a.html")),
+        "/zhengce/a.html": Page(policy_page("甲通知")),
+    }
+    with fault_site(pages) as site:
+        profile = SiteProfile(
+            name="later",
+            site="站",
+            seeds=[site.url("/")],
+            list_patterns=["^/$"],
+            detail=[DetailPattern(pattern="^/zhengce/", kind=DocumentKind.POLICY)],
+            delay_seconds=0.0,
+        )
+        first, first_titles = run(profile, tmp_path / "store.db")
+        second, second_titles = run(profile, tmp_path / "store.db")
+    assert first_titles == [] and sum(first.errors.values()) == 2  # the seed and /sitemap.xml
+    assert second_titles == ["甲通知"]
