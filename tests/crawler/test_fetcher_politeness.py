@@ -203,6 +203,6 @@ def test_pages_behind_an_unreachable_robots_txt_are_fetched_next_run(tmp_path: P
             delay_seconds=0.0,
         )
         first, first_titles = run(profile, tmp_path / "store.db")
-        second, second_titles = run(profile, tmp_path / "store.db")
+        _, second_titles = run(profile, tmp_path / "store.db")
     assert first_titles == [] and sum(first.errors.values()) == 2  # the seed and /sitemap.xml
     assert second_titles == ["甲通知"]
