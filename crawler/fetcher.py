@@ -16,9 +16,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from crawler.charset import decode_html, meta_charset
+from crawler.charset import decode_html
 
-__all__ = ["USER_AGENT", "FetchResult", "Fetcher", "Validators", "decode_html", "meta_charset"]
+__all__ = ["USER_AGENT", "FetchResult", "Fetcher", "Validators", "decode_html"]
 
 USER_AGENT = "govsearch-crawler/0.2 (+https://github.com/govsearch/govsearch; government search)"
 MAX_BYTES = 15 * 1024 * 1024
@@ -86,10 +86,6 @@ class FetchResult:
     def gone(self) -> bool:
         return self.status in (404, 410)
 
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-
     def validators(self) -> Validators:
         return Validators(self.headers.get("etag", ""), self.headers.get("last-modified", ""))
 
@@ -152,9 +148,6 @@ class HostThrottle:
 
     def lock(self, host: str) -> asyncio.Lock:
         return self._locks.setdefault(host, asyncio.Lock())
-
-    def busy(self, host: str) -> bool:
-        return self.lock(host).locked()
 
     def defer(self, host: str, seconds: float) -> None:
         self._not_before[host] = max(self._not_before.get(host, 0.0), time.monotonic() + seconds)

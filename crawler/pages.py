@@ -88,10 +88,3 @@ class PageStore:
     def forget_hash(self, url: str) -> None:
         """Make the next fetch of `url` store its document even if unchanged."""
         self._db.execute("UPDATE crawl_pages SET doc_hash = NULL WHERE url = ?", (url,))
-
-    def count(self, *, withdrawn: bool = False) -> int:
-        row = self._db.execute(
-            "SELECT COUNT(*) FROM crawl_pages WHERE profile = ? AND withdrawn = ?",
-            (self.profile, int(withdrawn)),
-        ).fetchone()
-        return int(row[0])
