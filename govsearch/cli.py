@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument("--recrawl", action="store_true", help="重新抓取已完成的页面")
     crawl.add_argument("--index", action="store_true", help="抓取后立即更新索引")
     crawl.add_argument("--concurrency", type=int, help="同时抓取的页面数（跨站点；每个站点同一时间只抓一页）")
-    crawl.add_argument("--no-attachments", action="store_true", help="不下载附件（PDF/DOCX/XLS/XLSX）")
+    crawl.add_argument("--no-attachments", action="store_true", help="不下载附件（PDF/DOC/DOCX/XLS/XLSX）")
     crawl.add_argument("--log", type=Path, help="把结构化日志（JSON Lines）写入此文件")
 
     check = sub.add_parser("check-profiles", help="检查站点配置文件，问题以 文件:行号 报告")

@@ -47,5 +47,3 @@ def test_hosts_are_crawled_in_parallel_each_politely(tmp_path: Path) -> None:
         assert {hit.user_agent for hit in site.hits} == {USER_AGENT}
     # the hosts overlap in time: b did not wait for a to finish
     assert arrivals(b)[0] < arrivals(a)[-1] and arrivals(a)[0] < arrivals(b)[-1]
-    one_host_alone = 7 * DELAY  # robots, sitemap, list, five pages = 8 requests, 7 gaps
-    assert report.elapsed < 2 * one_host_alone
