@@ -20,6 +20,7 @@ from crawler.extract.common import (
     parse_date,
     parse_html,
 )
+from crawler.extract.main_text import main_node
 from crawler.extract.metadata import (
     clean_title,
     find_doc_number,
@@ -152,7 +153,7 @@ def extract_policy(
     for selector in rules.drop:
         for node in tree.css(selector):
             node.decompose()
-    body_node = _first(tree, (rules.body, *BODY_SELECTORS)) or tree.body
+    body_node = _first(tree, (rules.body, *BODY_SELECTORS)) or main_node(tree) or tree.body
     body = node_text(body_node)
     fields = _label_fields(tree, rules.label_tables)
     for name, value in _fallback_fields(tree, rules, body, publisher).items():

@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from crawler.extract.common import node_text, parse_html
+from crawler.extract.main_text import main_node
 from crawler.extract.policy import extract_policy
 from crawler.profiles import builtin_profile
 from indexer.documents import PolicyDocument
@@ -157,3 +158,34 @@ def test_word_tables_render_one_complete_row_per_line(fragment: str) -> None:
     widths = {len(line.split("\t")) for line in lines}
     assert len(widths) == 1 and widths.pop() >= 2, lines
     assert not any("mso-" in line or "<" in line for line in lines)
+
+
+UNKNOWN_LAYOUT = """<html><head><meta charset="utf-8">
+<title>关于开展2024年度示例工作的通知_示例县人民政府</title></head>
+<body><div class="top"><a href="/">首页</a> <a href="/zw/">政务公开</a> <a href="/bs/">办事服务</a></div>
+<div class="left"><ul><li><a href="/a.html">示例县召开2024年第一季度经济运行分析会议</a></li>
+<li><a href="/b.html">示例县人民政府关于印发示例县防汛应急预案的通知</a></li></ul></div>
+<div class="wz"><div class="t">关于开展2024年度示例工作的通知</div>
+<div class="nr"><div>各乡镇人民政府，县直各单位：</div>
+<div>为做好2024年度示例工作，现将有关事项通知如下。</div>
+<div>一、工作目标。到2024年底，全县示例工作覆盖率达到百分之九十以上。</div>
+<div>二、工作要求。各单位要高度重视，明确责任人，按时报送工作进展。</div></div></div>
+<div class="bottom">主办单位：示例县人民政府办公室 地址：示例县人民路1号 电话：0000-1234567</div>
+</body></html>"""
+
+
+def test_main_text_of_an_unknown_layout() -> None:
+    doc = extract_policy("http://xian.example.gov.cn/art/1.html", UNKNOWN_LAYOUT)
+    assert doc is not None and doc.title == "关于开展2024年度示例工作的通知"
+    assert doc.body.splitlines()[0] == "各乡镇人民政府，县直各单位："
+    assert doc.body.endswith("按时报送工作进展。")
+    assert "首页" not in doc.body and "主办单位" not in doc.body and "防汛应急预案" not in doc.body
+
+
+@pytest.mark.parametrize("expected", PAGES[:4], ids=[e.page for e in PAGES[:4]])
+def test_main_text_finder_alone_finds_the_article(expected: Expected) -> None:
+    """Without any selector (a site nobody wrote a profile for), the same body is found."""
+    tree = parse_html(shared_path(f"data/pages/{expected.page}").read_text(encoding="utf-8"))
+    text = node_text(main_node(tree))
+    assert text.startswith(expected.body_start.split("\n")[0])
+    assert text.endswith(expected.body_end)
