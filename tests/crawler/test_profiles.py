@@ -130,3 +130,15 @@ def test_real_site_profiles_recognise_their_urls() -> None:
         assert profile.role(url) is role, name
         assert all(profile.role(seed) is PageRole.LIST for seed in profile.seeds), name
         assert profile.role("https://elsewhere.example/a.html") is None
+
+
+def test_the_readme_example_profile_is_valid(tmp_path: Path) -> None:
+    from tests.shared_data import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### Adding a site", 1)[1].split("```toml", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.toml"
+    path.write_text(example, encoding="utf-8")
+    profile = load_profile(path)
+    assert profile.role("https://fgw.zj.gov.cn/art/2016/11/22/art_1621004_30332664.html") is PageRole.POLICY
+    assert profile.extract.body == "#zoom"
