@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile, profile_with_seeds
-from crawler.run import CrawlOptions, CrawlProgress, CrawlReport, crawl_sync
-from govsearch.crawl_output import log_to, progress_line, report_lines
+from crawler.run import CrawlOptions, CrawlReport, crawl_sync
+from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
 from indexer.documents import PolicyDocument, SearchRequest, ServiceGuide
@@ -51,21 +51,16 @@ def run_crawl(
     options: CrawlOptions | None = None,
 ) -> CrawlReport:
     store = Store(settings.store_path)
-    last = {"shown": 0}
+    printer = ProgressPrinter(_status)
 
     def on_document(doc: PolicyDocument | ServiceGuide) -> None:
         store.upsert([doc])
-
-    def on_progress(p: CrawlProgress) -> None:
-        if p.fetched - last["shown"] >= 5 or p.queued == 0:
-            last["shown"] = p.fetched
-            _status(progress_line(profile.name, p))
 
     report = crawl_sync(
         profile,
         settings.store_path,
         on_document=on_document,
-        on_progress=on_progress,
+        on_progress=lambda progress: printer(profile.name, progress),
         on_withdraw=lambda doc_id: store.withdraw([doc_id]),
         lookup=store.get,
         recrawl=recrawl,

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from crawler.profiles import SiteProfile
-from crawler.run import CrawlOptions, CrawlProgress, CrawlReport, crawl_all
-from govsearch.crawl_output import progress_line, report_lines
+from crawler.run import CrawlOptions, CrawlReport, crawl_all
+from govsearch.crawl_output import ProgressPrinter, report_lines
 from govsearch.settings import Settings
 from indexer.documents import PolicyDocument, ServiceGuide
 from indexer.store import Store
@@ -30,15 +30,9 @@ def run_crawl_all(
 ) -> dict[str, CrawlReport]:
     """Crawl every profile at once into the store; prints progress per profile and a report each."""
     store = Store(settings.store_path)
-    shown: dict[str, int] = {}
 
     def on_document(doc: PolicyDocument | ServiceGuide) -> None:
         store.upsert([doc])
-
-    def on_progress(name: str, progress: CrawlProgress) -> None:
-        if progress.fetched - shown.get(name, 0) >= 5 or progress.queued == 0:
-            shown[name] = progress.fetched
-            status(progress_line(name, progress))
 
     try:
         reports = asyncio.run(
@@ -46,7 +40,7 @@ def run_crawl_all(
                 profiles,
                 settings.store_path,
                 on_document=on_document,
-                on_progress=on_progress,
+                on_progress=ProgressPrinter(status),
                 on_withdraw=lambda doc_id: store.withdraw([doc_id]),
                 lookup=store.get,
                 options=options,

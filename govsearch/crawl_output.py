@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,19 @@ def log_to(path: Path) -> logging.Handler:
 
 def _hosts(errors: dict[str, int]) -> str:
     return "；".join(f"{host} {count} 个" for host, count in sorted(errors.items())) or "无"
+
+
+class ProgressPrinter:
+    """Prints a progress line per profile every few pages, and when its queue runs empty."""
+
+    def __init__(self, status: Callable[[str], None], every: int = 5) -> None:
+        self.status, self.every = status, every
+        self.shown: dict[str, int] = {}
+
+    def __call__(self, name: str, progress: CrawlProgress) -> None:
+        if progress.fetched - self.shown.get(name, 0) >= self.every or progress.queued == 0:
+            self.shown[name] = progress.fetched
+            self.status(progress_line(name, progress))
 
 
 def progress_line(name: str, progress: CrawlProgress) -> str:

@@ -18,6 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from crawler.profiles import SiteProfile
+from indexer.documents import DocumentKind
+
 CHUNK = 64 * 1024
 
 
@@ -144,6 +147,18 @@ def _handler(site: FaultSite) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def policy_profile(name: str, *seeds: str, detail: str = "^/p/", **fields: object) -> SiteProfile:
+    """A profile whose seeds are list pages linking policy pages whose path matches `detail`."""
+    values: dict[str, object] = {
+        "name": name,
+        "site": "测试站",
+        "seeds": list(seeds),
+        "list_patterns": ["^/$"],
+    }
+    values["detail"] = [{"pattern": detail, "kind": DocumentKind.POLICY}]
+    return SiteProfile.model_validate(values | fields)
 
 
 @contextmanager

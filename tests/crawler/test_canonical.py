@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.profiles import DetailPattern, SiteProfile
 from crawler.run import CrawlOptions, crawl_sync
-from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
-from tests.crawler.fault_site import Page, fault_site
+from indexer.documents import PolicyDocument, ServiceGuide
+from tests.crawler.fault_site import Page, fault_site, policy_profile
 from tests.crawler.test_fault_crawl import links, policy
 
 
@@ -24,13 +23,7 @@ def test_canonical_url_names_the_document(tmp_path: Path) -> None:
     stored: dict[str, PolicyDocument | ServiceGuide] = {}
     withdrawn: list[str] = []
     with fault_site(pages) as site:
-        profile = SiteProfile(
-            name="canon",
-            site="站",
-            seeds=[site.url("/")],
-            list_patterns=["^/$"],
-            detail=[DetailPattern(pattern="^/p/", kind=DocumentKind.POLICY)],
-        )
+        profile = policy_profile("canon", site.url("/"))
 
         def run(recrawl: bool) -> None:
             crawl_sync(

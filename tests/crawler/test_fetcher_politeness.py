@@ -186,7 +186,7 @@ def test_a_retry_after_beyond_the_limit_is_not_waited_for() -> None:
 
 
 def test_pages_behind_an_unreachable_robots_txt_are_fetched_next_run(tmp_path: Path) -> None:
-    from tests.crawler.fault_site import Page, fault_site
+    from tests.crawler.fault_site import Page, fault_site, policy_profile
 
     pages = {
         "/robots.txt": Page("User-agent: *\nAllow: /\n", content_type="text/plain", fail_first=1),
@@ -194,14 +194,7 @@ def test_pages_behind_an_unreachable_robots_txt_are_fetched_next_run(tmp_path: P
         "/zhengce/a.html": Page(policy_page("甲通知")),
     }
     with fault_site(pages) as site:
-        profile = SiteProfile(
-            name="later",
-            site="站",
-            seeds=[site.url("/")],
-            list_patterns=["^/$"],
-            detail=[DetailPattern(pattern="^/zhengce/", kind=DocumentKind.POLICY)],
-            delay_seconds=0.0,
-        )
+        profile = policy_profile("later", site.url("/"), detail="^/zhengce/", delay_seconds=0.0)
         first, first_titles = run(profile, tmp_path / "store.db")
         _, second_titles = run(profile, tmp_path / "store.db")
     assert first_titles == [] and sum(first.errors.values()) == 2  # the seed and /sitemap.xml

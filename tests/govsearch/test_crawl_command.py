@@ -23,6 +23,16 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return status, out, err
 
 
+def write_profile(path: Path, name: str, seed: str) -> Path:
+    """A profile: one list page (the seed) linking policies under /p/."""
+    path.write_text(
+        f'name = "{name}"\nsite = "本地站"\nseeds = ["{seed}"]\nlist_patterns = ["^/$"]\n'
+        "[[detail]]\npattern = '^/p/'\nkind = \"policy\"\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def test_check_profiles(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "check-profiles")
     assert status == 0 and "全部有效" in out
@@ -42,12 +52,7 @@ def test_crawl_reports_logs_and_withdraws(tmp_path: Path, capsys: pytest.Capture
         "/p/broken.html": Page(status=302, headers=(("Location", "/p/broken.html"),)),
     }
     with fault_site(pages) as site:
-        profile = tmp_path / "local.toml"
-        profile.write_text(
-            f'name = "local"\nsite = "本地站"\nseeds = ["{site.url("/")}"]\nlist_patterns = ["^/$"]\n'
-            "[[detail]]\npattern = '^/p/'\nkind = \"policy\"\n",
-            encoding="utf-8",
-        )
+        profile = write_profile(tmp_path / "local.toml", "local", site.url("/"))
         log = tmp_path / "crawl.jsonl"
         base = ("--data-dir", str(tmp_path / "d"), "crawl", str(profile), "--delay", "0")
         status, _, err = run(capsys, *base, "--index", "--log", str(log))
@@ -80,12 +85,7 @@ def test_crawl_delay_setting_applies_when_the_profile_sets_none(
         f"/p/{n}.html": Page(policy(f"第{n}号通知")) for n in (1, 2)
     }
     with fault_site(pages) as site:
-        profile = tmp_path / "nodelay.toml"
-        profile.write_text(
-            f'name = "nodelay"\nsite = "站"\nseeds = ["{site.url("/")}"]\nlist_patterns = ["^/$"]\n'
-            "[[detail]]\npattern = '^/p/'\nkind = \"policy\"\n",
-            encoding="utf-8",
-        )
+        profile = write_profile(tmp_path / "nodelay.toml", "nodelay", site.url("/"))
         status, _, _ = run(capsys, "--data-dir", str(tmp_path / "d"), "crawl", str(profile))
     assert status == 0
     arrivals = [hit.at for hit in site.hits]
