@@ -70,11 +70,17 @@ def test_crawl_reports_logs_and_withdraws(tmp_path: Path, capsys: pytest.Capture
         )
 
         del site.pages["/p/2.html"]
+        site.pages["/p/1.html"] = Page(policy("关于城乡居民养老保险的通知", "基础养老金每月提高二十元。"))
         status, _, err = run(capsys, *base, "--recrawl", "--index")
-        assert status == 0 and "撤下 1 篇" in err
+        assert status == 0 and "撤下 1 篇" in err and "其中内容变化 1 篇" in err
     with TestClient(create_app(Settings(data_dir=tmp_path / "d"))) as client:
-        titles = [hit["title"] for hit in client.get("/api/v1/search", params={"q": "通知"}).json()["hits"]]
-    assert titles == ["关于城乡居民养老保险的通知"]
+
+        def titles(query: str) -> list[str]:
+            return [hit["title"] for hit in client.get("/api/v1/search", params={"q": query}).json()["hits"]]
+
+        assert titles("通知") == ["关于城乡居民养老保险的通知"]  # the vanished page left the index
+        assert titles("基础养老金") == ["关于城乡居民养老保险的通知"]  # the changed text was re-indexed
+        assert titles("住房公积金提取") == []
 
 
 def test_crawl_delay_setting_applies_when_the_profile_sets_none(
