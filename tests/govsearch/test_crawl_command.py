@@ -132,3 +132,12 @@ def test_all_means_the_real_sites_not_the_local_mirrors() -> None:
     assert {"govcn_zhengce", "govcn_gongbao", "shanxi_gov", "zj_fgw", "cmse", "nfra"} <= {
         p.name for p in live
     }
+
+
+def test_crawl_without_a_profile_says_what_to_give(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = run(capsys, "--data-dir", str(tmp_path), "crawl")
+    assert status == 2 and "请指定站点配置" in err
+    status, _, err = run(capsys, "--data-dir", str(tmp_path), "crawl", "no_such_site")
+    assert status == 2 and "no_such_site" in err
