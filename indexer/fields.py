@@ -5,6 +5,7 @@ from __future__ import annotations
 from indexer.analysis import index_text, normalize
 from indexer.backends.base import IndexDoc
 from indexer.documents import Document, PolicyDocument, ServiceGuide
+from indexer.regions import catalogue_facets
 
 
 def code_key(code: str) -> str:
@@ -35,6 +36,7 @@ def to_index_doc(doc: Document) -> IndexDoc:
         "site": (doc.site,) if doc.site else (),
         "region": (doc.region,) if doc.region else (),
         "publisher": (doc.publisher,) if doc.publisher else (),
+        **catalogue_facets(doc),
     }
     return IndexDoc(
         id=doc.id,

@@ -108,7 +108,9 @@ class Linker:
             patterns = list(_name_targets(item))
             for code in (item.code, item.basic_code):
                 if len(code) >= MIN_CODE_LENGTH:
-                    patterns.append((compact(code), "code", (0.98, 0.98) if code == item.code else (0.9, 0.9)))
+                    patterns.append(
+                        (compact(code), "code", (0.98, 0.98) if code == item.code else (0.9, 0.9))
+                    )
             for text, rule, (in_title, in_body) in patterns:
                 if len(text) >= MIN_NAME_LENGTH:
                     table.setdefault(text, []).append(_Target(key, rule, in_title, in_body))
@@ -134,7 +136,11 @@ class Linker:
         if isinstance(doc, ServiceGuide):
             own = self._by_code.get(doc.item_code)
             if own:
-                offer(ItemLink(doc_id=doc.id, item_key=own, rule="guide", evidence=doc.item_name, confidence=1.0))
+                offer(
+                    ItemLink(
+                        doc_id=doc.id, item_key=own, rule="guide", evidence=doc.item_name, confidence=1.0
+                    )
+                )
             self._link_codes(doc, [doc.conditions], offer)
         else:
             self._link_policy(doc, offer)

@@ -9,6 +9,7 @@ from indexer.backends.base import BackendQuery, Clause, Group
 from indexer.documents import SearchRequest
 from indexer.fields import code_key
 from search_api import ranking
+from search_api.catalogue_filters import catalogue_filters
 from synonyms.expansion import SynonymMatch
 
 
@@ -36,6 +37,7 @@ def build_query(
     groups += [synonym_group(m) for m in matches if m.alternatives]
     compact = "".join(normalized_query.split())
     filters: dict[str, tuple[str, ...]] = {"kind": (request.type.value,)} if request.type else {}
+    filters |= catalogue_filters(request)
     return BackendQuery(
         groups=tuple(groups),
         field_weights=dict(ranking.FIELD_WEIGHTS),

@@ -21,6 +21,7 @@ from indexer.documents import (
     ServiceGuide,
 )
 from indexer.store import Store
+from search_api.catalogue_search import CatalogueSearch
 from search_api.highlight import highlight_terms, mark, snippet
 from search_api.query_builder import build_query
 from synonyms.expansion import SynonymSet
@@ -96,6 +97,7 @@ class SearchService:
         self._last_reload = time.monotonic()
         self._reload_lock = threading.Lock()
         self._counts: dict[str, int] | None = None
+        self.catalogue = CatalogueSearch(store)
 
     def _maybe_reload(self) -> None:
         """Serving processes only read; pick up the indexer's commits every few seconds."""
@@ -132,7 +134,7 @@ class SearchService:
             self.store.log_query(
                 request.q, request.type.value if request.type else None, request.page, result.total
             )
-        return SearchResponse(
+        response = SearchResponse(
             query=request.q,
             normalized_query=normalized,
             tokens=tokens,
@@ -145,6 +147,7 @@ class SearchService:
             hits=hits,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
+        return self.catalogue.decorate(response, request, tokens, matches)
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
         words = segment_query(prefix[:MAX_SUGGEST_PREFIX])

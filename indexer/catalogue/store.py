@@ -146,7 +146,8 @@ class ItemStore:
         with conn:
             conn.execute("DELETE FROM item_links WHERE doc_id = ?", (doc_id,))
             conn.executemany(
-                "INSERT INTO item_links (doc_id, item_key, rule, evidence, confidence) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO item_links (doc_id, item_key, rule, evidence, confidence) "
+                "VALUES (?, ?, ?, ?, ?)",
                 [(doc_id, ln.item_key, ln.rule, ln.evidence, ln.confidence) for ln in links],
             )
             conn.execute(
@@ -170,7 +171,8 @@ class ItemStore:
             (*args, min_confidence),
         )
         return [
-            ItemLink(doc_id=d, item_key=k, rule=r, evidence=e, confidence=c) for d, k, r, e, c in rows.fetchall()
+            ItemLink(doc_id=d, item_key=k, rule=r, evidence=e, confidence=c)
+            for d, k, r, e, c in rows.fetchall()
         ]
 
     def links_of_docs(self, doc_ids: list[str], min_confidence: float) -> dict[str, list[ItemLink]]:

@@ -53,7 +53,9 @@ def test_a_guide_links_to_its_own_item_only() -> None:
 
 def test_subject_words_link_a_policy_about_the_object() -> None:
     assert object_of("社会团体成立登记") == "社会团体"
-    about = policy("关于清理整顿社会团体的意见", "", "社会团体登记管理机关要加强管理。", subject="民政\\社团管理")
+    about = policy(
+        "关于清理整顿社会团体的意见", "", "社会团体登记管理机关要加强管理。", subject="民政\\社团管理"
+    )
     passing = policy("关于体育产业的意见", "", "社会团体登记管理机关要加强管理。")
     linker = Linker(ITEMS)
     assert [(ln.item_key, ln.rule) for ln in linker.link(about)] == [("T1", "subject")]
@@ -75,7 +77,9 @@ def test_linking_precision_and_recall_on_the_judged_set() -> None:
     linker = Linker(x.item for x in imported)
     docs: dict[str, Document] = dict(_policies())
     docs |= {f"guide:{x.guide.item_code}": x.guide for x in imported if x.guide}
-    judged = [line.split("\t") for line in JUDGMENTS.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
+    judged = [
+        line.split("\t") for line in JUDGMENTS.read_text(encoding="utf-8").splitlines() if line[:1] != "#"
+    ]
     assert len(judged) >= 60
     predicted: dict[str, set[str]] = {}
     for doc_key in {row[0] for row in judged}:
