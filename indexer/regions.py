@@ -35,7 +35,9 @@ def document_level(doc: Document) -> str:
 
 
 def catalogue_facets(doc: Document) -> dict[str, tuple[str, ...]]:
-    audiences = () if isinstance(doc, PolicyDocument) else tuple(a.value for a in audiences_of(doc.service_objects))
+    audiences = (
+        () if isinstance(doc, PolicyDocument) else tuple(a.value for a in audiences_of(doc.service_objects))
+    )
     level = document_level(doc)
     return {
         "audience": audiences,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from indexer.catalogue.store import ItemStore
 from indexer.documents import (
     CatalogueItem,
+    DocumentKind,
     ItemCard,
+    LinkedDocument,
     LinkedItem,
     SearchRequest,
     SearchResponse,
@@ -22,6 +25,15 @@ from synonyms.expansion import SynonymMatch
 
 SHOW_CONFIDENCE = 0.6  # links below this are kept in the store but not shown
 MAX_ITEMS_PER_HIT = 3
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    item: CatalogueItem
+    guide: ServiceGuide | None
+    variants: list[LinkedItem]
+    policies: list[LinkedDocument]  # 相关政策
+    guides: list[LinkedDocument]  # other guides that cite this item
 
 
 def linked_item(item: CatalogueItem) -> LinkedItem:
@@ -50,9 +62,42 @@ class CatalogueSearch:
         links = self.items.links_of_docs(doc_ids, SHOW_CONFIDENCE)
         items = self.items.get_many(sorted({ln.item_key for found in links.values() for ln in found}))
         return {
-            doc_id: [linked_item(items[ln.item_key]) for ln in found if ln.item_key in items][:MAX_ITEMS_PER_HIT]
+            doc_id: [linked_item(items[ln.item_key]) for ln in found if ln.item_key in items][
+                :MAX_ITEMS_PER_HIT
+            ]
             for doc_id, found in links.items()
         }
+
+    def items_of_document(self, doc_id: str) -> list[LinkedItem]:
+        return self.linked_items([doc_id]).get(doc_id, [])
+
+    def item_page(self, key: str) -> ItemPage | None:
+        """An item with its guide, its other regional variants and every document linked to it."""
+        item = self.items.get(key)
+        if item is None:
+            return None
+        guide = self.store.get(item.guide_id) if item.guide_id else None
+        links = self.items.links_of_items([key], SHOW_CONFIDENCE)
+        docs = self.store.get_many([ln.doc_id for ln in links])
+        related = [
+            LinkedDocument(
+                id=ln.doc_id,
+                title=docs[ln.doc_id].title,
+                kind=docs[ln.doc_id].kind,
+                confidence=ln.confidence,
+                evidence=ln.evidence,
+            )
+            for ln in links
+            if ln.doc_id in docs and ln.rule != "guide"
+        ]
+        variants = [linked_item(v) for v in self.items.group(item.name) if v.key != key]
+        return ItemPage(
+            item=item,
+            guide=guide if isinstance(guide, ServiceGuide) else None,
+            variants=variants,
+            policies=[d for d in related if d.kind == DocumentKind.POLICY],
+            guides=[d for d in related if d.kind == DocumentKind.GUIDE],
+        )
 
     def item_card(
         self, request: SearchRequest, tokens: Sequence[str], matches: Sequence[SynonymMatch]
@@ -86,6 +131,8 @@ class CatalogueSearch:
         hits = [h.model_copy(update={"items": linked.get(h.id, [])}) for h in response.hits]
         update: dict[str, object] = {"hits": hits}
         if request.page == 1:
-            update["item_card"] = self.item_card(request, tokens, matches)
-            update["scenario"] = self.scenarios.card_for(request.q)
+            scenario = self.scenarios.card_for(request.q)
+            # A life event (我要结婚) is answered by its scenario, not by one item that mentions it.
+            update["scenario"] = scenario
+            update["item_card"] = None if scenario else self.item_card(request, tokens, matches)
         return response.model_copy(update=update)

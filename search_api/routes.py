@@ -33,9 +33,12 @@ def search(
     type: Annotated[str | None, Query(description="policy（政策文件）或 guide（办事指南）")] = None,
     page: Annotated[str | None, Query(description="页码，从 1 开始")] = None,
     size: Annotated[str | None, Query(description="每页条数，1–50")] = None,
+    audience: Annotated[str | None, Query(description="服务对象：个人 或 法人")] = None,
+    level: Annotated[str | None, Query(description="层级：国家、省、市、区县")] = None,
+    region: Annotated[str | None, Query(description="行政区划名称（如 广州市）或区划代码")] = None,
 ) -> Any:
     try:
-        search_request = parse_search(q, type, page, size)
+        search_request = parse_search(q, type, page, size, audience=audience, level=level, region=region)
         return service_of(request).search(search_request)
     except InvalidSearch as exc:
         return error_response(422, "invalid_parameter", exc.message, exc.field)
