@@ -24,17 +24,27 @@ class LinkReport:
     links: int
 
 
+# What only a catalogue file knows; a guide's new version must not erase it.
+_CATALOGUE_ONLY = ("parent_code", "parent_name", "sub_item", "authority_code", "aliases")
+
+
+def item_of_guide(guide: ServiceGuide, existing: CatalogueItem | None) -> CatalogueItem:
+    """The item a guide describes: its fields from the guide, the catalogue's extras kept."""
+    extras = {name: getattr(existing, name) for name in _CATALOGUE_ONLY} if existing else {}
+    return CatalogueItem.from_guide(guide, **extras)
+
+
 def items_from_guides(store: Store, items: ItemStore, doc_ids: list[str]) -> int:
-    """Every guide gets an item (crawled guides have no catalogue file behind them)."""
-    new: list[CatalogueItem] = []
+    """Every guide has an item (crawled guides have no catalogue file behind them), kept up to date."""
+    found: list[CatalogueItem] = []
     for start in range(0, len(doc_ids), BATCH):
         for doc in store.get_many(doc_ids[start : start + BATCH]).values():
-            if not isinstance(doc, ServiceGuide):
-                continue
-            existing = items.for_guide(doc.id) or ([items.get(doc.item_code)] if doc.item_code else [])
-            if not any(existing):
-                new.append(CatalogueItem.from_guide(doc))
-    return items.upsert_items(new) if new else 0
+            if isinstance(doc, ServiceGuide):
+                known = items.for_guide(doc.id) or (
+                    [i] if doc.item_code and (i := items.get(doc.item_code)) else []
+                )
+                found.append(item_of_guide(doc, known[0] if known else None))
+    return items.upsert_items(found) if found else 0  # unchanged items do not count
 
 
 def update_links(store: Store, items: ItemStore | None = None) -> LinkReport:

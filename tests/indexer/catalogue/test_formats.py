@@ -13,7 +13,19 @@ from indexer.documents import CatalogueItem
 from indexer.importer import ImportReport
 from tests.shared_data import shared_path
 
-HEADER = "部门,主项,事项名称,itemCode(实施编码),taskType,事项类型(按国标代码推断),areaCode,deptCode,办事指南URL"
+HEADER = ",".join(
+    [
+        "部门",
+        "主项",
+        "事项名称",
+        "itemCode(实施编码)",
+        "taskType",
+        "事项类型(按国标代码推断)",
+        "areaCode",
+        "deptCode",
+        "办事指南URL",
+    ]
+)
 
 
 def test_guangdong_items_come_with_guides_aliases_and_hierarchy() -> None:

@@ -51,3 +51,17 @@ def test_links_follow_document_and_catalogue_changes(tmp_path: Path) -> None:
     store.withdraw([notice.id])
     update_links(store, items)
     assert items.links_of_docs([notice.id], 0.0)[notice.id] == []
+
+
+def test_a_changed_guide_updates_its_item_and_keeps_catalogue_extras(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    items = ItemStore(store)
+    first = guide("社会保障卡挂失", "G003", authority="示例市社保局")
+    items.upsert_items([CatalogueItem.from_guide(first, aliases=["社保卡挂失"])])
+    store.upsert([first])
+    assert update_links(store, items).items_from_guides == 0  # the catalogue already has it
+    store.upsert([first.model_copy(update={"authority": "示例市人力资源和社会保障局"})])
+    assert update_links(store, items).items_from_guides == 1
+    item = items.get("G003")
+    assert item is not None and item.authority == "示例市人力资源和社会保障局"
+    assert item.aliases == ["社保卡挂失"]
