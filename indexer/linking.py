@@ -45,6 +45,8 @@ _PARENT = (0.9, 0.55)  # a parent item's name in a sentence does not say which o
 _ALIAS = (0.85, 0.55)  # 日常用语 are everyday words: in a body sentence they need the subject to agree
 _VAGUE = (0.5, 0.4)
 _SUBJECT_CONFIDENCE = 0.75
+_OBJECT_ACTION_CONFIDENCE = 0.65
+SPECIFIC_OBJECT_LENGTH = 6
 _FILLER = ("的", "成立", "设立")
 
 
@@ -64,16 +66,25 @@ def _is_actionable(name: str) -> bool:
     return any(word in name for word in ACTION_WORDS)
 
 
-def object_of(name: str) -> str:
-    """社会团体成立登记 → 社会团体: the name without its trailing action words ('' when nothing is left)."""
+def split_action(name: str) -> tuple[str, tuple[str, ...]]:
+    """社会团体成立登记 → (社会团体, (登记,)): the object without its trailing action words, and those."""
     base = _BRACKET.split(name, maxsplit=1)[0]
+    actions: list[str] = []
     changed = True
     while changed:
         changed = False
         for word in (*ACTION_WORDS, *_FILLER):
             if base.endswith(word) and len(base) > len(word):
                 base, changed = base[: -len(word)], True
-    return base if base != name and len(base) >= MIN_NAME_LENGTH else ""
+                if word in ACTION_WORDS:
+                    actions.append(word)
+    if not actions or len(base) < MIN_NAME_LENGTH:
+        return "", ()
+    return base, tuple(actions)
+
+
+def object_of(name: str) -> str:
+    return split_action(name)[0]
 
 
 def _name_targets(item: CatalogueItem) -> Iterable[tuple[str, str, tuple[float, float]]]:
@@ -87,7 +98,7 @@ def _name_targets(item: CatalogueItem) -> Iterable[tuple[str, str, tuple[float, 
             yield other, "name", strength if long_enough else _VAGUE
     obj = object_of(name)
     if obj:
-        yield obj, "subject", (0.0, 0.0)
+        yield obj, "object", (0.0, 0.0)
     for alias in item.aliases:
         alias = compact(alias)
         specific = _is_actionable(alias) and len(alias) >= 5
@@ -100,11 +111,13 @@ class Linker:
     def __init__(self, items: Iterable[CatalogueItem]) -> None:
         self._automaton = ahocorasick.Automaton()
         self._by_code: dict[str, str] = {}
+        self._actions: dict[str, tuple[str, ...]] = {}
         table: dict[str, list[_Target]] = {}
         for item in items:
             key = item.key
             if item.code:
                 self._by_code[item.code] = key
+            self._actions[key] = split_action(compact(item.name))[1]
             patterns = list(_name_targets(item))
             for code in (item.code, item.basic_code):
                 if len(code) >= MIN_CODE_LENGTH:
@@ -160,18 +173,23 @@ class Linker:
         about = compact(f"{doc.title} {doc.subject}")
         for _text, targets in self._matches(compact(doc.title)):
             for t in targets:
-                if t.rule != "subject":
+                if t.rule != "object":
                     offer(_link(doc, t, doc.title, t.title_confidence, prefix="title_"))
         for sentence in sentences(doc.body):
             for text, targets in self._matches(compact(sentence)):
                 for t in targets:
                     if t.rule == "alias" and t.body_confidence == _ALIAS[1] and text in about:
                         offer(_link(doc, t, sentence, _SUBJECT_CONFIDENCE, rule="alias_subject"))
-                    elif t.rule != "subject":
+                    elif t.rule != "object":
                         offer(_link(doc, t, sentence, t.body_confidence, prefix="body_"))
                     elif (text in about or text[:MIN_NAME_LENGTH] in about) and _is_actionable(sentence):
                         # The policy is about this object (title or 主题分类) and the sentence acts on it.
-                        offer(_link(doc, t, sentence, _SUBJECT_CONFIDENCE))
+                        offer(_link(doc, t, sentence, _SUBJECT_CONFIDENCE, rule="subject"))
+                    elif len(text) >= SPECIFIC_OBJECT_LENGTH and any(
+                        a in sentence for a in self._actions[t.key]
+                    ):
+                        # A specific object and the item's own action (民办非企业单位 … 登记) in one sentence.
+                        offer(_link(doc, t, sentence, _OBJECT_ACTION_CONFIDENCE, rule="object_action"))
 
 
 def _link(

@@ -96,3 +96,12 @@ def test_linking_precision_and_recall_on_the_judged_set() -> None:
     )
     assert precision >= 0.9
     assert recall >= 0.7
+
+
+def test_a_specific_object_with_the_items_own_action_links_weakly() -> None:
+    items = [_item("民办非企业单位的成立登记", "M1"), _item("社会团体成立登记", "T1")]
+    sentence = "分别依法办理事业单位法人登记或民办非企业单位法人登记。"
+    links = Linker(items).link(policy("关于幼儿园治理的通知", "", sentence + "社会团体要登记。"))
+    assert [(ln.item_key, ln.rule, ln.confidence) for ln in links] == [("M1", "object_action", 0.65)]
+    assert links[0].evidence == sentence
+    assert Linker(items).link(policy("关于幼儿园治理的通知", "", "民办非企业单位要加强管理。")) == []
