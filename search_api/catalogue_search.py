@@ -131,8 +131,6 @@ class CatalogueSearch:
         hits = [h.model_copy(update={"items": linked.get(h.id, [])}) for h in response.hits]
         update: dict[str, object] = {"hits": hits}
         if request.page == 1:
-            scenario = self.scenarios.card_for(request.q)
-            # A life event (我要结婚) is answered by its scenario, not by one item that mentions it.
-            update["scenario"] = scenario
-            update["item_card"] = None if scenario else self.item_card(request, tokens, matches)
+            update["scenario"] = self.scenarios.card_for(request.q)
+            update["item_card"] = self.item_card(request, tokens, matches)
         return response.model_copy(update=update)
