@@ -95,21 +95,23 @@ class ItemMatcher:
 def _coverage(words: list[str], matches: Sequence[SynonymMatch], text: str, stop: frozenset[str]) -> float:
     """Share of `text` the query accounts for; 0 when a meaningful query word is missing from it."""
     covered = [False] * len(words)
-    chars = 0
+    counted = [0] * len(words)  # characters of `text` each query word accounts for
     for i, word in enumerate(words):
         if word and word in text:
             covered[i] = True
-            chars += len(word)
+            counted[i] = len(word)
     for match in matches:
-        if all(covered[match.start : match.end]):
-            continue
         for alt in match.alternatives:
             parts = [compact(t) for t in alt]
             if parts and all(p in text for p in parts):
-                for i in range(match.start, match.end):
+                span = range(match.start, match.end)
+                gain = sum(len(p) for p in parts) - sum(counted[i] for i in span)
+                for i in span:
                     covered[i] = True
-                chars += sum(len(p) for p in parts)
+                if gain > 0:  # the official wording accounts for more of the name than the citizen's
+                    counted[match.start] += gain
                 break
+    chars = sum(counted)
     if not all(c or words[i] in stop or not words[i] for i, c in enumerate(covered)):
         return 0.0
     return min(1.0, chars / max(1, len(text)))

@@ -42,7 +42,6 @@ def shared_catalogue() -> tuple[ItemMatcher, dict[str, CatalogueItem]]:
         ("退休", "企业职工基本养老金申领"),
         ("国务院工作规则", None),
         ("我要结婚", None),  # a scenario, not one item
-        ("领养老金", "企业职工基本养老金申领"),
         ("身份证", None),  # only half of 临时身份证明
         ("申请", None),  # an action without an object
     ],
