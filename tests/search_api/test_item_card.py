@@ -42,7 +42,8 @@ def shared_catalogue() -> tuple[ItemMatcher, dict[str, CatalogueItem]]:
         ("退休", "企业职工基本养老金申领"),
         ("国务院工作规则", None),
         ("我要结婚", None),  # a scenario, not one item
-        ("身份证", None),  # only half of 临时身份证明
+        ("身份证", "居民身份证办理（包括临时）"),  # not 临时身份证明, where 身份证 is only half the name
+        ("社保", None),
         ("申请", None),  # an action without an object
     ],
 )
