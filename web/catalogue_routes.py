@@ -15,7 +15,9 @@ def item(request: Request, key: str) -> HTMLResponse:
     page = _service(request).catalogue.item_page(key)
     if page is None:
         return _page(request, "error.html", {"message": "该事项不存在", "wd": ""}, status=404)
-    return _page(request, "item.html", {"page": page, "wd": ""})
+    response = _page(request, "item.html", {"page": page, "wd": ""})
+    response.headers["Link"] = f'</api/v1/items/{key}>; rel="alternate"; type="application/json"'
+    return response
 
 
 @router.get("/scenario/{slug}", response_class=HTMLResponse)

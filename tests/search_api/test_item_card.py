@@ -55,7 +55,9 @@ def test_cards_on_the_shared_catalogue(
 
 
 def test_colloquial_descriptions_find_the_sample_guides() -> None:
-    items = {g.item_code: CatalogueItem.from_guide(g) for g in SAMPLE_DOCUMENTS if isinstance(g, ServiceGuide)}
+    items = {
+        g.item_code: CatalogueItem.from_guide(g) for g in SAMPLE_DOCUMENTS if isinstance(g, ServiceGuide)
+    }
     matcher = ItemMatcher(items.values())
     assert best_name(matcher, items, "驾照到期换证") == "机动车驾驶证期满换证"
     assert best_name(matcher, items, "换身份证") == "居民身份证换领"

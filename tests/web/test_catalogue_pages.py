@@ -79,6 +79,12 @@ def test_results_policy_page_and_item_page_show_links(app_client: TestClient) ->
     assert "挂失后补领新卡" in page  # the evidence sentence
     assert "/item/P003" in page  # the other region
     assert app_client.get("/item/nope").status_code == 404
+    data = app_client.get("/api/v1/items/G003").json()
+    assert data["item"]["name"] == "社会保障卡挂失" and data["guide"]["phone"] == "0999-12333"
+    assert [p["title"] for p in data["policies"]] == [NOTICE.title]
+    assert data["policies"][0]["evidence"].startswith("参保人遗失社会保障卡的")
+    assert [v["key"] for v in data["variants"]] == ["P003"]
+    assert app_client.get("/api/v1/items/nope").json()["error"]["code"] == "not_found"
 
 
 def test_audience_level_and_region_filters(app_client: TestClient) -> None:
