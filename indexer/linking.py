@@ -182,7 +182,7 @@ class Linker:
                         offer(_link(doc, t, sentence, _SUBJECT_CONFIDENCE, rule="alias_subject"))
                     elif t.rule != "object":
                         offer(_link(doc, t, sentence, t.body_confidence, prefix="body_"))
-                    elif (text in about or text[:MIN_NAME_LENGTH] in about) and _is_actionable(sentence):
+                    elif text in about and _is_actionable(sentence):
                         # The policy is about this object (title or 主题分类) and the sentence acts on it.
                         offer(_link(doc, t, sentence, _SUBJECT_CONFIDENCE, rule="subject"))
                     elif len(text) >= SPECIFIC_OBJECT_LENGTH and any(

@@ -188,9 +188,8 @@ class ItemStore:
             return []
         return self._links(f"item_key IN ({','.join('?' * len(keys))})", keys, min_confidence)
 
-    def stale_documents(self) -> tuple[list[str], list[str]]:
-        """(ids to link again, ids whose links must go): content or catalogue changed, or withdrawn."""
-        version = self.version()
+    def stale_documents(self, version: str) -> tuple[list[str], list[str]]:
+        """(ids to link again, ids whose links must go): content or `version` changed, or withdrawn."""
         conn = self._conn()
         relink = conn.execute(
             """SELECT d.id FROM documents d LEFT JOIN link_state s ON s.doc_id = d.id

@@ -1,14 +1,18 @@
 """Keep the catalogue and the links current: items from guides, links for what changed.
 
 Runs after every import or index update. Only documents whose content changed since they were last
-linked, or all documents when the catalogue changed, are linked again; the search index is untouched
-because links live in the store and are read at query time.
+linked, or all documents when the catalogue or the linking rules changed, are linked again; the search
+index is untouched because links live in the store and are read at query time.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+from indexer import linking
 from indexer.catalogue.store import ItemStore
 from indexer.documents import CatalogueItem, DocumentKind, ServiceGuide
 from indexer.linking import Linker
@@ -47,17 +51,27 @@ def items_from_guides(store: Store, items: ItemStore, doc_ids: list[str]) -> int
     return items.upsert_items(found) if found else 0  # unchanged items do not count
 
 
+@lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    """Changes whenever the linking rules change, so that a new version relinks everything once."""
+    return hashlib.sha1(Path(linking.__file__).read_bytes()).hexdigest()[:12]
+
+
+def link_version(items: ItemStore) -> str:
+    return f"{items.version()}:{rules_fingerprint()}"
+
+
 def update_links(store: Store, items: ItemStore | None = None) -> LinkReport:
     items = items or ItemStore(store)
-    relink, gone = items.stale_documents()
+    relink, gone = items.stale_documents(link_version(items))
     created = items_from_guides(store, items, relink) if store.count(DocumentKind.GUIDE) else 0
-    if created:
-        relink, gone = items.stale_documents()  # the catalogue changed: every document is stale
+    if created:  # the catalogue changed: every document is stale
+        relink, gone = items.stale_documents(link_version(items))
     items.drop_links(gone)
     if not relink:
         return LinkReport(created, 0, 0)
     linker = Linker(items.all())
-    version = items.version()
+    version = link_version(items)
     total = 0
     for start in range(0, len(relink), BATCH):
         batch = relink[start : start + BATCH]
