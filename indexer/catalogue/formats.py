@@ -10,17 +10,16 @@ skipped; the rest are read.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import Any
 
 from indexer.catalogue.guangdong import item_from_record
 from indexer.catalogue.sichuan import SICHUAN_COLUMNS, item_from_row
 from indexer.documents import CatalogueItem, ServiceGuide
-from indexer.importer import ImportReport, _short, guide_from_record
+from indexer.importer import ImportReport, checked, guide_from_record, read_records
 
 GUANGDONG = "guangdong-jsonl"
 SICHUAN = "sichuan-csv"
@@ -57,43 +56,26 @@ def detect_format(path: Path) -> str:
     )
 
 
-def _read_guangdong(path: Path, report: ImportReport) -> Iterator[Imported]:
-    with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ValueError("不是 JSON 对象")
-                if not str(record.get("事项名称") or "").strip():
-                    raise ValueError("缺少“事项名称”")
-                guide = guide_from_record(record)
-                item = item_from_record(record, guide)
-            except (ValueError, ValidationError) as exc:
-                report.errors.append(f"{path}:{number}: {_short(exc)}")
-                continue
-            report.imported += 1
-            yield Imported(item, guide)
+def _from_record(record: dict[str, Any]) -> Imported:
+    guide = guide_from_record(record)
+    return Imported(item_from_record(record, guide), guide)
+
+
+def _from_row(row: dict[str, Any], width: int) -> Imported:
+    if None in row or any(value is None for value in row.values()):
+        raise ValueError(f"列数不对：应为 {width} 列")
+    return Imported(item_from_row(row), None)
 
 
 def _read_sichuan(path: Path, report: ImportReport) -> Iterator[Imported]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         for row in reader:
-            number = reader.line_num
-            try:
-                if None in row or any(value is None for value in row.values()):
-                    raise ValueError(f"列数不对：应为 {len(reader.fieldnames or [])} 列")
-                item = item_from_row(row)
-            except (ValueError, ValidationError) as exc:
-                report.errors.append(f"{path}:{number}: {_short(exc)}")
-                continue
-            report.imported += 1
-            yield Imported(item, None)
+            width = len(reader.fieldnames or [])
+            yield from checked(report, f"{path}:{reader.line_num}", partial(_from_row, row, width))
 
 
 def read_catalogue(path: Path, report: ImportReport) -> Iterator[Imported]:
     """Items (and guides, where the file has them) of a catalogue file; raises `UnknownFormat`."""
     kind = detect_format(path)
-    return _read_guangdong(path, report) if kind == GUANGDONG else _read_sichuan(path, report)
+    return read_records(path, report, _from_record) if kind == GUANGDONG else _read_sichuan(path, report)
