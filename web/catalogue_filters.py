@@ -19,8 +19,8 @@ def item_filters(req: SearchRequest) -> dict[str, str]:
     }
 
 
-def filter_links(req: SearchRequest, url_for: UrlFor) -> list[dict[str, Any]]:
-    """Rows of links: 服务对象, 层级 (each with 不限), and the chosen 区划 (removable)."""
+def filter_links(req: SearchRequest, url_for: UrlFor) -> dict[str, Any]:
+    """Rows of links — 服务对象, 层级 (each with 不限), the chosen 区划 (removable) — and the region form."""
     kept = item_filters(req)
     kind: DocumentKind | None = req.type
 
@@ -42,4 +42,6 @@ def filter_links(req: SearchRequest, url_for: UrlFor) -> list[dict[str, Any]]:
         rows.append(
             {"name": "区划", "links": [link(req.region, "region", req.region), link("不限", "region", "")]}
         )
-    return rows
+    hidden = {"wd": req.q, "type": kind.value if kind else ""} | kept
+    del hidden["region"]
+    return {"rows": rows, "hidden": {k: v for k, v in hidden.items() if v}, "region": req.region or ""}

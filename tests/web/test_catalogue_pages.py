@@ -100,6 +100,11 @@ def test_audience_level_and_region_filters(app_client: TestClient) -> None:
     html = app_client.get("/s", params={"wd": "社保卡", "level": "市"}).text
     assert 'aria-current="true" class="current">市</a>' in html
     assert app_client.get("/s", params={"wd": "社保卡", "level": "乡"}).status_code == 422
+    # The region form keeps the query and the other filters.
+    assert '<input type="hidden" name="wd" value="社保卡">' in html
+    assert '<input type="hidden" name="level" value="市">' in html
+    chosen = app_client.get("/s", params={"wd": "社保卡", "region": "示例省"}).text
+    assert 'name="region" value="示例省"' in chosen and "区划：" in chosen
 
 
 def test_scenarios_on_home_and_as_a_card(app_client: TestClient) -> None:

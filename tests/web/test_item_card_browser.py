@@ -58,3 +58,19 @@ def test_item_page_lists_guide_and_related_policies(base_url: str) -> None:
         assert "办事指南" in headings and "相关政策" in headings
         assert driver.find_element(By.LINK_TEXT, "示例市关于优化社会保障卡服务的通知").is_displayed()
         screenshot(driver, "item-page")
+
+
+def test_home_page_scenarios_lead_to_their_items(base_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    with chromium(390, 844) as driver:
+        driver.get(base_url + "/")
+        chips = [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".scenarios a")]
+        assert chips == ["我要结婚", "我要生孩子", "我要退休", "我要开餐馆", "我要出国/港澳台", "我要买房"]
+        screenshot(driver, "home-scenarios-390x844")
+        driver.find_element(By.LINK_TEXT, "我要退休").click()
+        card = wait_for(driver, ".scenario-card")
+        assert card.find_element(By.CSS_SELECTOR, "h2").text == "我要退休"
+        driver.get(base_url + "/s?wd=社保卡挂失")
+        wait_for(driver, ".item-card")
+        screenshot(driver, "item-card-results-390x844")
