@@ -187,10 +187,6 @@ class CatalogueItem(BaseModel):
         """The item's address in /item/{key}: its 实施编码, or a stable id when it has none."""
         return self.code or stable_id("i", f"{self.region_code}|{self.authority}|{self.name}")
 
-    @property
-    def audiences(self) -> list[Audience]:
-        return audiences_of(self.service_objects)
-
     @classmethod
     def from_guide(cls, guide: ServiceGuide, **extra: object) -> CatalogueItem:
         values: dict[str, object] = {
@@ -218,7 +214,9 @@ class ItemLink(BaseModel):
 
     doc_id: str = Field(description="文档 id")
     item_key: str = Field(description="事项 key（实施编码）")
-    rule: str = Field(description="命中规则：guide/code/title_name/body_name/alias/words")
+    rule: str = Field(
+        description="命中规则：guide/code/title_name/body_name/alias/alias_subject/subject/object_action"
+    )
     evidence: str = Field(default="", description="命中的句子")
     confidence: float = Field(ge=0, le=1, description="置信度")
 

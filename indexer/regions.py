@@ -25,13 +25,19 @@ def area_values(region: str, region_code: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def _level_of_region(region: str) -> str:
+    """广东省广州市 is a 市: the level of its last part."""
+    parts = region_parts(region)
+    return level_of(parts[-1]) if parts else ""
+
+
 def document_level(doc: Document) -> str:
     if isinstance(doc, PolicyDocument):
         level = level_of("", doc.region_code)
         if not level and not doc.region and doc.issuer.startswith(_NATIONAL_ISSUERS):
             return "国家"
-        return level or level_of(doc.region)
-    return level_of(doc.level, doc.region_code) or level_of(doc.region)
+        return level or _level_of_region(doc.region)
+    return level_of(doc.level, doc.region_code) or _level_of_region(doc.region)
 
 
 def catalogue_facets(doc: Document) -> dict[str, tuple[str, ...]]:

@@ -48,3 +48,5 @@ def test_facets_of_guides_and_policies() -> None:
     assert catalogue_facets(national) == {"audience": (), "level": ("国家",), "area": ()}
     local = policy("示例市通知", "", "正文", region="示例市")
     assert catalogue_facets(local)["level"] == ("市",)
+    city = policy("广州市通知", "", "正文", region="广东省广州市")
+    assert catalogue_facets(city)["level"] == ("市",)
