@@ -43,6 +43,7 @@ _SPECIFIC = (0.95, 0.9)
 _BASE = (0.9, 0.8)
 _PARENT = (0.9, 0.55)  # a parent item's name in a sentence does not say which of its children
 _ALIAS = (0.85, 0.55)  # 日常用语 are everyday words: in a body sentence they need the subject to agree
+_SHORT_ACTION = (0.9, 0.7)  # a four-character name that ends in what one does: 失业登记
 _VAGUE = (0.5, 0.4)
 _SUBJECT_CONFIDENCE = 0.75
 _OBJECT_ACTION_CONFIDENCE = 0.65
@@ -90,7 +91,8 @@ def object_of(name: str) -> str:
 def _name_targets(item: CatalogueItem) -> Iterable[tuple[str, str, tuple[float, float]]]:
     name = compact(item.name)
     specific = len(name) >= SPECIFIC_NAME_LENGTH or (_is_actionable(name) and len(name) >= 5)
-    yield name, "name", _SPECIFIC if specific else _VAGUE
+    short_action = _is_actionable(name) and name.endswith(ACTION_WORDS)  # 失业登记, 户口迁出
+    yield name, "name", _SPECIFIC if specific else _SHORT_ACTION if short_action else _VAGUE
     base = _BRACKET.split(name, maxsplit=1)[0]
     for other, strength in ((base, _BASE), (compact(item.parent_name), _PARENT)):
         if other and other != name:
@@ -182,12 +184,12 @@ class Linker:
                         offer(_link(doc, t, sentence, _SUBJECT_CONFIDENCE, rule="alias_subject"))
                     elif t.rule != "object":
                         offer(_link(doc, t, sentence, t.body_confidence, prefix="body_"))
-                    elif text in about and _is_actionable(sentence):
+                    elif not all(a in sentence for a in self._actions[t.key]):
+                        continue  # the sentence does not do what the item does (变更 for 变更登记)
+                    elif text in about:
                         # The policy is about this object (title or 主题分类) and the sentence acts on it.
                         offer(_link(doc, t, sentence, _SUBJECT_CONFIDENCE, rule="subject"))
-                    elif len(text) >= SPECIFIC_OBJECT_LENGTH and any(
-                        a in sentence for a in self._actions[t.key]
-                    ):
+                    elif len(text) >= SPECIFIC_OBJECT_LENGTH:
                         # A specific object and the item's own action (民办非企业单位 … 登记) in one sentence.
                         offer(_link(doc, t, sentence, _OBJECT_ACTION_CONFIDENCE, rule="object_action"))
 

@@ -24,6 +24,7 @@ ITEMS = [
     _item("律师执业证书注销审核(律师执业证书注销)", "L1", parent_name="律师执业证书注销审核"),
     _item("政务公开", "Z1"),
     _item("社会团体成立登记", "T1"),
+    _item("失业登记", "U1"),
 ]
 
 
@@ -33,7 +34,7 @@ def test_names_codes_and_aliases_link_with_evidence() -> None:
         "关于做好社保卡挂失服务的通知",
         "示政〔2024〕1号",
         "参保人遗失社会保障卡的，应及时办理挂失。\n律师申请注销执业证书的，按律师执业证书注销审核办理。\n"
-        "本通知涉及事项编码 L1 以外的事项。推进政务公开。",
+        "本通知涉及事项编码 L1 以外的事项。推进政务公开。失业人员可在常住地办理失业登记。",
     )
     links = {ln.item_key: ln for ln in linker.link(doc)}
     assert links["S1"].rule == "alias" and links["S1"].confidence >= 0.8
@@ -41,6 +42,7 @@ def test_names_codes_and_aliases_link_with_evidence() -> None:
     assert links["L1"].rule == "body_name"
     assert links["L1"].evidence.startswith("律师申请注销执业证书")
     assert "Z1" not in links  # a short, vague name in passing is not a link
+    assert (links["U1"].rule, links["U1"].confidence) == ("body_name", 0.7)  # short, but names an action
     assert "T1" not in links
 
 
@@ -74,7 +76,8 @@ def _policies() -> dict[str, PolicyDocument]:
 
 def test_linking_precision_and_recall_on_the_judged_set() -> None:
     imported = list(read_catalogue(shared_path("data/service_items/guangdong.jsonl"), ImportReport()))
-    linker = Linker(x.item for x in imported)
+    sichuan = read_catalogue(shared_path("data/catalogue/sichuan_guangan.csv"), ImportReport())
+    linker = Linker([*(x.item for x in imported), *(x.item for x in sichuan)])
     docs: dict[str, Document] = dict(_policies())
     docs |= {f"guide:{x.guide.item_code}": x.guide for x in imported if x.guide}
     judged = [
