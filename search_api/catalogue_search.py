@@ -17,6 +17,7 @@ from indexer.documents import (
     SearchResponse,
     ServiceGuide,
 )
+from indexer.linking import MIN_CODE_LENGTH
 from indexer.regions import area_values
 from indexer.store import Store
 from search_api.item_card import ItemMatcher
@@ -102,8 +103,11 @@ class CatalogueSearch:
     def item_card(
         self, request: SearchRequest, tokens: Sequence[str], matches: Sequence[SynonymMatch]
     ) -> ItemCard | None:
-        key = self.matcher().best(tokens, matches)
-        item = self.items.get(key) if key else None
+        code = "".join(request.q.split())
+        item = self.items.get(code) if len(code) >= MIN_CODE_LENGTH else None  # a 实施编码 typed in
+        if item is None:
+            key = self.matcher().best(tokens, matches)
+            item = self.items.get(key) if key else None
         if item is None:
             return None
         variants = self.items.group(item.name)

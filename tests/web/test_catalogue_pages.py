@@ -33,13 +33,14 @@ PROVINCE_CARD = guide(
     promised_time_limit="即时办结",
     location="示例省政务服务中心",
 )
+LAWYER = guide("律师执业证书注销审核", "114400000069401674244010900200501", authority="示例省司法厅")
 CITY_FIELDS = {"region_code": "990100", "level": "市级", "phone": "0999-12333", "location": "示例市市民中心"}
 
 
 def catalogue_data_dir(path: Path) -> Path:
     docs = [d for d in SAMPLE_DOCUMENTS if getattr(d, "item_code", "") != "G003"]
     city_card = guide("社会保障卡挂失", "G003", authority="示例市人力资源和社会保障局", **CITY_FIELDS)
-    settings = build_data_dir(path, [*docs, city_card, PROVINCE_CARD, NOTICE])
+    settings = build_data_dir(path, [*docs, city_card, PROVINCE_CARD, NOTICE, LAWYER])
     store = Store(settings.store_path)
     update_links(store, ItemStore(store))
     store.close()
@@ -66,6 +67,8 @@ def test_query_naming_an_item_gets_a_card_with_regions(app_client: TestClient) -
     assert 'class="item-card"' in html and "在线办理" in html and "选择地区" in html
     assert "12333" in html and "不收费" in html and "即时办结" in html
     assert app_client.get("/api/v1/search", params={"q": "住房公积金"}).json()["item_card"] is None
+    by_code = app_client.get("/api/v1/search", params={"q": LAWYER.item_code}).json()["item_card"]
+    assert by_code["item"]["name"] == LAWYER.item_name
 
 
 def test_results_policy_page_and_item_page_show_links(app_client: TestClient) -> None:
