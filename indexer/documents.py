@@ -279,6 +279,11 @@ class SearchRequest(BaseModel):
     level: Literal["国家", "省", "市", "区县"] | None = Field(default=None, description="层级")
     region: str | None = Field(default=None, max_length=30, description="行政区划名称或区划代码")
 
+    @field_validator("region")
+    @classmethod
+    def _region_or_none(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
     @field_validator("q")
     @classmethod
     def _query_is_usable(cls, value: str) -> str:

@@ -8,6 +8,7 @@ from importlib import resources
 
 from indexer.catalogue.store import ItemStore
 from indexer.documents import DocumentKind, LinkedDocument, LinkedItem, Scenario, ScenarioCard
+from indexer.linking import compact
 from indexer.store import Store
 
 
@@ -36,8 +37,9 @@ def packaged_scenarios() -> tuple[Scenario, ...]:
 
 
 def matches(scenario: Scenario, query: str) -> bool:
-    q = "".join(query.split())
-    return q == scenario.name or any(k in q for k in scenario.keywords)
+    """The query is the scenario's name or contains one of its keywords (any script, any spacing)."""
+    q = compact(query)
+    return q == compact(scenario.name) or any(compact(k) in q for k in scenario.keywords)
 
 
 class ScenarioBook:
