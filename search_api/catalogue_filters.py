@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from indexer.documents import SearchRequest
+from indexer.regions import region_filter_values
 
 
 def catalogue_filters(request: SearchRequest) -> dict[str, tuple[str, ...]]:
@@ -12,5 +13,5 @@ def catalogue_filters(request: SearchRequest) -> dict[str, tuple[str, ...]]:
     if request.level:
         filters["level"] = (request.level,)
     if request.region:
-        filters["area"] = (request.region.strip(),)
+        filters["area"] = region_filter_values(request.region)
     return filters

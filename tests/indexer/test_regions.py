@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from indexer.documents import Audience, audiences_of, level_of
-from indexer.regions import area_values, catalogue_facets, region_parts
+from indexer.regions import area_values, catalogue_facets, region_filter_values, region_parts
 from tests.factories import guide, policy
 
 
@@ -42,11 +42,20 @@ def test_facets_of_guides_and_policies() -> None:
     assert catalogue_facets(g) == {
         "audience": ("个人",),
         "level": ("市",),
-        "area": ("广东省广州市", "广东省", "广州市", "440100"),
+        "area": ("广东省广州市", "广东省", "广州市", "440100", "^广州市", "^440100"),
     }
     national = policy("国务院关于某事的通知", "国发〔2019〕1号", "正文", issuer="国务院", site="")
-    assert catalogue_facets(national) == {"audience": (), "level": ("国家",), "area": ()}
+    assert catalogue_facets(national) == {"audience": (), "level": ("国家",), "area": ("^全国",)}
     local = policy("示例市通知", "", "正文", region="示例市")
     assert catalogue_facets(local)["level"] == ("市",)
     city = policy("广州市通知", "", "正文", region="广东省广州市")
     assert catalogue_facets(city)["level"] == ("市",)
+
+
+def test_a_region_filter_reaches_up_to_the_province_and_the_nation() -> None:
+    assert region_filter_values("440100") == ("440100", "^440000", "^全国")
+    assert region_filter_values("511602") == ("511602", "^510000", "^511600", "^全国")
+    assert region_filter_values("广东省广州市") == ("广东省广州市", "^广东省", "^全国")
+    assert region_filter_values("广州市") == ("广州市", "^全国")  # a bare name: what is above is unknown
+    province = guide("某事项", "G2", region="广东省", region_code="440000")
+    assert set(region_filter_values("440100")) & set(catalogue_facets(province)["area"]) == {"^440000"}

@@ -98,6 +98,11 @@ def test_audience_level_and_region_filters(app_client: TestClient) -> None:
     assert titles_regions(audience="法人") == ["guide:示例省人力资源和社会保障厅"]
     assert titles_regions(level="市") == ["guide:示例市人力资源和社会保障局"]
     assert titles_regions(region="990000") == ["guide:示例省人力资源和社会保障厅"]
+    # A city's filter also finds what its province publishes.
+    assert titles_regions(region="990100") == [
+        "guide:示例市人力资源和社会保障局",
+        "guide:示例省人力资源和社会保障厅",
+    ]
     assert titles_regions(region="  ") == titles_regions()  # blank means no filter
     bad = app_client.get("/api/v1/search", params={"q": "社保卡", "audience": "游客"})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "audience"
