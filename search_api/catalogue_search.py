@@ -33,6 +33,7 @@ class ItemPage:
     item: CatalogueItem
     guide: ServiceGuide | None
     variants: list[LinkedItem]
+    siblings: list[LinkedItem]  # other sub-items of the same 主项
     policies: list[LinkedDocument]  # 相关政策
     guides: list[LinkedDocument]  # other guides that cite this item
 
@@ -96,6 +97,7 @@ class CatalogueSearch:
             item=item,
             guide=guide if isinstance(guide, ServiceGuide) else None,
             variants=variants,
+            siblings=[linked_item(s) for s in self.items.siblings(item)],
             policies=[d for d in related if d.kind == DocumentKind.POLICY],
             guides=[d for d in related if d.kind == DocumentKind.GUIDE],
         )

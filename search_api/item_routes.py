@@ -21,6 +21,7 @@ def item(request: Request, key: str) -> Any:
         "item": page.item.model_dump(mode="json") | {"key": page.item.key},
         "guide": page.guide.model_dump(mode="json") | {"id": page.guide.id} if page.guide else None,
         "variants": [v.model_dump(mode="json") for v in page.variants],
+        "siblings": [v.model_dump(mode="json") for v in page.siblings],
         "policies": [d.model_dump(mode="json") for d in page.policies],
         "guides": [d.model_dump(mode="json") for d in page.guides],
     }

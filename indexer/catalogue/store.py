@@ -127,6 +127,19 @@ class ItemStore:
         order = {"国家": 0, "省": 1, "市": 2, "区县": 3}
         return sorted(items, key=lambda i: (order.get(i.level, 9), i.region_code, i.key))
 
+    def siblings(self, item: CatalogueItem) -> list[CatalogueItem]:
+        """The other sub-items of the same parent item (主项) in the same region."""
+        if item.parent_code:
+            found = self._items("WHERE json_extract(data, '$.parent_code') = ?", (item.parent_code,))
+        elif item.parent_name:
+            found = self._items(
+                "WHERE json_extract(data, '$.parent_name') = ? AND region_code = ?",
+                (item.parent_name, item.region_code),
+            )
+        else:
+            return []
+        return [i for i in found if i.key != item.key and i.region_code == item.region_code]
+
     def by_names(self, names: Iterable[str]) -> dict[str, list[CatalogueItem]]:
         return {name: self.group(name) for name in names}
 

@@ -65,3 +65,15 @@ def test_a_changed_guide_updates_its_item_and_keeps_catalogue_extras(tmp_path: P
     item = items.get("G003")
     assert item is not None and item.authority == "示例市人力资源和社会保障局"
     assert item.aliases == ["社保卡挂失"]
+
+
+def test_sub_items_of_one_parent_item_are_siblings(tmp_path: Path) -> None:
+    items = ItemStore(Store(tmp_path / "s.sqlite3"))
+    for name in ("data/service_items/guangdong.jsonl", "data/catalogue/sichuan_guangan.csv"):
+        items.upsert_items(x.item for x in read_catalogue(shared_path(name), ImportReport()))
+    lost = items.group("社会保障卡挂失")[0]
+    assert [s.name for s in items.siblings(lost)] == ["社会保障卡解挂"]
+    animals = items.group("实验动物生产许可(变更)")[0]
+    names = {s.name for s in items.siblings(animals)}
+    assert "实验动物生产许可(注销)" in names and all(s.region == animals.region for s in items.siblings(animals))
+    assert items.siblings(CatalogueItem(name="孤立事项", code="X")) == []
