@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -66,6 +67,9 @@ def test_query_naming_an_item_gets_a_card_with_regions(app_client: TestClient) -
     html = app_client.get("/s", params={"wd": "社保卡挂失"}).text
     assert 'class="item-card"' in html and "在线办理" in html and "选择地区" in html
     assert "12333" in html and "不收费" in html and "即时办结" in html
+    kept = app_client.get("/s", params={"wd": "社保卡挂失", "type": "guide"}).text
+    city_link = "/s?" + urlencode({"wd": "社保卡挂失", "type": "guide", "region": "示例市"})
+    assert f'href="{city_link.replace("&", "&amp;")}"' in kept
     assert app_client.get("/api/v1/search", params={"q": "住房公积金"}).json()["item_card"] is None
     by_code = app_client.get("/api/v1/search", params={"q": LAWYER.item_code}).json()["item_card"]
     assert by_code["item"]["name"] == LAWYER.item_name

@@ -74,6 +74,7 @@ def test_sub_items_of_one_parent_item_are_siblings(tmp_path: Path) -> None:
     lost = items.group("社会保障卡挂失")[0]
     assert [s.name for s in items.siblings(lost)] == ["社会保障卡解挂"]
     animals = items.group("实验动物生产许可(变更)")[0]
-    names = {s.name for s in items.siblings(animals)}
-    assert "实验动物生产许可(注销)" in names and all(s.region == animals.region for s in items.siblings(animals))
+    siblings = items.siblings(animals)
+    assert "实验动物生产许可(注销)" in {s.name for s in siblings}
+    assert all(s.region == animals.region for s in siblings)
     assert items.siblings(CatalogueItem(name="孤立事项", code="X")) == []
