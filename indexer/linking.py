@@ -184,13 +184,14 @@ class Linker:
                         offer(_link(doc, t, sentence, _SUBJECT_CONFIDENCE, rule="alias_subject"))
                     elif t.rule != "object":
                         offer(_link(doc, t, sentence, t.body_confidence, prefix="body_"))
-                    elif not all(a in sentence for a in self._actions[t.key]):
-                        continue  # the sentence does not do what the item does (变更 for 变更登记)
-                    elif text in about:
-                        # The policy is about this object (title or 主题分类) and the sentence acts on it.
+                    elif text in about and _is_actionable(sentence):
+                        # The policy is about this object (title or 主题分类): every item on it concerns it.
                         offer(_link(doc, t, sentence, _SUBJECT_CONFIDENCE, rule="subject"))
-                    elif len(text) >= SPECIFIC_OBJECT_LENGTH:
-                        # A specific object and the item's own action (民办非企业单位 … 登记) in one sentence.
+                    elif len(text) >= SPECIFIC_OBJECT_LENGTH and all(
+                        a in sentence for a in self._actions[t.key]
+                    ):
+                        # In passing, a specific object counts only with the item's own action in the same
+                        # sentence: 民办非企业单位 … 登记 is 成立登记, not 注销登记.
                         offer(_link(doc, t, sentence, _OBJECT_ACTION_CONFIDENCE, rule="object_action"))
 
 
