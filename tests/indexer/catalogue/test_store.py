@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from indexer.catalogue import upkeep
 from indexer.catalogue.formats import read_catalogue
 from indexer.catalogue.store import ItemStore
 from indexer.catalogue.upkeep import update_links
@@ -78,3 +81,15 @@ def test_sub_items_of_one_parent_item_are_siblings(tmp_path: Path) -> None:
     assert "实验动物生产许可(注销)" in {s.name for s in siblings}
     assert all(s.region == animals.region for s in siblings)
     assert items.siblings(CatalogueItem(name="孤立事项", code="X")) == []
+
+
+def test_new_linking_rules_relink_every_document_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    items = ItemStore(store)
+    store.upsert([guide("社会保障卡挂失", "G003"), policy("通知", "", "可以办理社会保障卡挂失。")])
+    assert update_links(store, items).documents_linked == 2
+    monkeypatch.setattr(upkeep, "rules_fingerprint", lambda: "rules-of-tomorrow")
+    assert update_links(store, items).documents_linked == 2
+    assert update_links(store, items).documents_linked == 0
