@@ -14,11 +14,13 @@ import web
 from govsearch.settings import Settings
 from indexer.backends import open_backend
 from indexer.store import Store
+from search_api import item_routes
 from search_api import routes as api_routes
 from search_api.query_log import load_denylist
 from search_api.service import SearchService
 from synonyms.expansion import SynonymSet, default_synonym_paths
 from synonyms.loader import load_synonym_files
+from web import catalogue_routes
 from web import routes as web_routes
 
 
@@ -62,6 +64,8 @@ def create_app(settings: Settings | None = None, service: SearchService | None =
     app.state.settings = settings
     app.state.search_service = search_service
     app.include_router(api_routes.router)
+    app.include_router(item_routes.router)
     app.include_router(web_routes.router)
+    app.include_router(catalogue_routes.router)
     app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")
     return app

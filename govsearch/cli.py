@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from govsearch import commands, commands_best_bets
+from govsearch import commands, commands_best_bets, commands_catalogue
 from govsearch.settings import Settings
 
 
@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, help="端口（默认 8000）")
 
-    items = sub.add_parser("import-items", help="导入政务服务事项及办事指南（JSON Lines）")
+    items = sub.add_parser(
+        "import-items", help="导入政务服务事项目录：广东 JSON Lines（含办事指南）或四川 CSV（自动识别格式）"
+    )
     items.add_argument("file", type=Path)
     items.add_argument("--no-index", action="store_true", help="只写入存储，不更新索引")
 
@@ -74,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check-profiles": commands.check_profiles,
         "index": commands.index,
         "serve": commands.serve,
-        "import-items": commands.import_items,
+        "import-items": commands_catalogue.import_items,
         "eval": commands.evaluate,
         "best-bets": commands_best_bets.run,
     }

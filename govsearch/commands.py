@@ -14,8 +14,8 @@ from crawler.run import CrawlOptions, CrawlReport, crawl_sync
 from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
+from indexer.catalogue.upkeep import update_links
 from indexer.documents import PolicyDocument, SearchRequest, ServiceGuide
-from indexer.importer import ImportReport, read_service_items
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.store import Store
 from search_api.evaluation import JudgmentFileError, format_report, load_judgments
@@ -87,13 +87,15 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
 
     try:
         report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress)
+        linked = update_links(store)
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:
         backend.close()
         store.close()
     _status(
-        f"索引完成：写入 {report.written} 篇，删除 {report.deleted} 篇，索引中共 {report.total_in_index} 篇",
+        f"索引完成：写入 {report.written} 篇，删除 {report.deleted} 篇，索引中共 {report.total_in_index} 篇；"
+        f"重新关联事项的文档 {linked.documents_linked} 篇",
         final=True,
     )
     return report
@@ -197,29 +199,6 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
-
-
-def import_items(settings: Settings, args: argparse.Namespace) -> int:
-    path: Path = args.file
-    if not path.is_file():
-        raise CommandError(f"文件不存在：{path}")
-    store = Store(settings.store_path)
-    report = ImportReport()
-    batch: list[ServiceGuide] = []
-    for guide in read_service_items(path, report):
-        batch.append(guide)
-        if len(batch) >= 500:
-            store.upsert(batch)
-            batch.clear()
-            _status(f"导入：{report.imported} 项")
-    store.upsert(batch)
-    store.close()
-    for error in report.errors:
-        print(f"跳过 {error}", file=sys.stderr)
-    _status(f"导入完成：{report.imported} 项，跳过 {len(report.errors)} 行", final=True)
-    if not args.no_index:
-        run_index(settings)
-    return 1 if report.errors and not report.imported else 0
 
 
 def evaluate(settings: Settings, args: argparse.Namespace) -> int:

@@ -134,6 +134,41 @@ class ServiceGuide(_SourcedDocument):
 Document = Annotated[PolicyDocument | ServiceGuide, Field(discriminator="kind")]
 
 
+class Audience(StrEnum):
+    """Who may apply, as the 个人/法人 filter shows it; derived from 服务对象."""
+
+    PERSON = "个人"
+    ORGANISATION = "法人"
+
+
+LEVELS: tuple[str, ...] = ("国家", "省", "市", "区县")
+
+
+def audiences_of(service_objects: list[str]) -> list[Audience]:
+    """自然人 → 个人; 企业法人, 事业法人, 社会组织法人, 非法人企业, 其他组织 … → 法人."""
+    found: list[Audience] = []
+    for obj in service_objects:
+        kind = Audience.PERSON if ("自然人" in obj or "个人" in obj) else Audience.ORGANISATION
+        if kind not in found:
+            found.append(kind)
+    return found
+
+
+def level_of(label: str, region_code: str = "") -> str:
+    """Map 省级/市级/县级 labels or a 区划代码 to one of `LEVELS` ('' when unknown)."""
+    for level, words in (("国家", ("国家", "国务院", "中央")), ("省", ("省",)), ("市", ("市",))):
+        if any(w in label for w in words):
+            return level
+    if any(w in label for w in ("县", "区", "乡", "镇")):
+        return "区县"
+    code = region_code[:6]
+    if len(code) == 6 and code.isdigit():
+        if code == "100000":
+            return "国家"
+        return "省" if code[2:] == "0000" else "市" if code[4:] == "00" else "区县"
+    return ""
+
+
 class CatalogueItem(BaseModel):
     """One item of the 政务服务事项目录; a guide, when there is one, describes how to apply."""
 
@@ -143,30 +178,102 @@ class CatalogueItem(BaseModel):
     code: str = Field(default="", description="实施编码")
     basic_code: str = Field(default="", description="基本编码/目录编码")
     parent_code: str = Field(default="", description="父目录编码")
+    parent_name: str = Field(default="", description="父项（主项）名称")
+    sub_item: str = Field(default="", description="子项名称")
     authority: str = Field(default="", description="实施主体")
+    authority_code: str = Field(default="", description="实施主体编码")
     item_type: str = Field(default="", description="事项类型")
     service_objects: list[str] = Field(default_factory=list, description="服务对象")
-    level: str = Field(default="", description="层级")
+    subjects: list[str] = Field(default_factory=list, description="主题分类")
+    aliases: list[str] = Field(default_factory=list, description="简称/日常用语")
+    level: str = Field(default="", description="层级（国家/省/市/区县）")
     region: str = Field(default="", description="行政区划")
     region_code: str = Field(default="", description="区划代码")
     online_url: str = Field(default="", description="在线办理 URL")
     guide_id: str | None = Field(default=None, description="办事指南文档 id")
 
+    @property
+    def key(self) -> str:
+        """The item's address in /item/{key}: its 实施编码, or a stable id when it has none."""
+        return self.code or stable_id("i", f"{self.region_code}|{self.authority}|{self.name}")
+
     @classmethod
-    def from_guide(cls, guide: ServiceGuide) -> CatalogueItem:
-        return cls(
-            name=guide.item_name,
-            code=guide.item_code,
-            basic_code=guide.catalogue_code,
-            authority=guide.authority,
-            item_type=guide.item_type,
-            service_objects=guide.service_objects,
-            level=guide.level,
-            region=guide.region,
-            region_code=guide.region_code,
-            online_url=guide.online_url,
-            guide_id=guide.id,
-        )
+    def from_guide(cls, guide: ServiceGuide, **extra: object) -> CatalogueItem:
+        values: dict[str, object] = {
+            "name": guide.item_name,
+            "code": guide.item_code,
+            "basic_code": guide.catalogue_code,
+            "authority": guide.authority,
+            "item_type": guide.item_type,
+            "service_objects": guide.service_objects,
+            "subjects": guide.subjects,
+            "level": level_of(guide.level, guide.region_code),
+            "region": guide.region,
+            "region_code": guide.region_code,
+            "online_url": guide.online_url,
+            "guide_id": guide.id,
+        }
+        values.update(extra)
+        return cls.model_validate(values)
+
+
+class ItemLink(BaseModel):
+    """Why a document concerns a catalogue item: the rule that fired, the sentence, and how sure we are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: str = Field(description="文档 id")
+    item_key: str = Field(description="事项 key（实施编码）")
+    rule: str = Field(
+        description="命中规则：guide/code/title_name/body_name/alias/alias_subject/subject/object_action"
+    )
+    evidence: str = Field(default="", description="命中的句子")
+    confidence: float = Field(ge=0, le=1, description="置信度")
+
+
+class LinkedItem(BaseModel):
+    """An item as a result line shows it: “可办理：…”."""
+
+    key: str
+    name: str
+    region: str = ""
+
+
+class LinkedDocument(BaseModel):
+    """A policy or guide as an item page or a scenario lists it."""
+
+    id: str
+    title: str
+    kind: DocumentKind
+    confidence: float = 1.0
+    evidence: str = ""
+
+
+class ItemCard(BaseModel):
+    """The answer box above the results: one item, its guide's essentials and its regional variants."""
+
+    item: CatalogueItem
+    guide: ServiceGuide | None = None
+    variants: list[LinkedItem] = Field(default_factory=list, description="同一事项在其他层级或地区")
+
+
+class Scenario(BaseModel):
+    """A life event (我要结婚 …): a curated group of items and policies, from an editable data file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str = Field(min_length=1, description="场景名称，如 我要结婚")
+    summary: str = Field(default="", description="一句话说明")
+    keywords: list[str] = Field(default_factory=list, description="查询中出现这些词时显示场景卡片")
+    items: list[str] = Field(default_factory=list, description="事项名称（按名称在目录中查找）")
+    policies: list[str] = Field(default_factory=list, description="政策文件标题")
+
+
+class ScenarioCard(BaseModel):
+    scenario: Scenario
+    items: list[LinkedItem]
+    policies: list[LinkedDocument]
 
 
 class SortOrder(StrEnum):
@@ -190,6 +297,14 @@ class SearchRequest(BaseModel):
     sort: SortOrder = Field(
         default=SortOrder.RELEVANCE, description="排序：relevance（相关度）或 date（最新）"
     )
+    audience: Audience | None = Field(default=None, description="服务对象：个人 或 法人")
+    level: Literal["国家", "省", "市", "区县"] | None = Field(default=None, description="层级")
+    region: str | None = Field(default=None, max_length=30, description="行政区划名称或区划代码")
+
+    @field_validator("region")
+    @classmethod
+    def _region_or_none(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
 
     @field_validator("q")
     @classmethod
@@ -228,6 +343,8 @@ class SearchHit(BaseModel):
     best_bet: bool = Field(default=False, description="工作人员置顶的推荐结果")
     exact_code: bool = Field(default=False, description="查询就是它的发文字号或事项编码（直达）")
 
+    items: list[LinkedItem] = Field(default_factory=list, description="可办理的事项")
+
 
 class FacetValue(BaseModel):
     value: str = Field(description="过滤参数的取值")
@@ -259,6 +376,9 @@ class SearchResponse(BaseModel):
     facets: dict[str, list[FacetValue]] = Field(default_factory=dict, description="各筛选项的结果数")
     correction: Correction | None = None
     related: list[str] = Field(default_factory=list, description="相关搜索")
+
+    item_card: ItemCard | None = Field(default=None, description="查询对应的办事事项")
+    scenario: ScenarioCard | None = Field(default=None, description="查询对应的场景")
 
 
 class ResultClick(BaseModel):

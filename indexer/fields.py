@@ -7,6 +7,7 @@ import re
 from indexer.analysis import index_text, normalize
 from indexer.backends.base import IndexDoc
 from indexer.documents import Document, PolicyDocument, ServiceGuide
+from indexer.regions import catalogue_facets
 
 # A 发文字号 in any of its written forms: 国办发〔2018〕108号, 国办发[2018]108号, 国办发2018年108号.
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16})[\[(〔［（]?((?:19|20)\d{2})[\])〕］）年]?第?(\d{1,5})号")
@@ -54,6 +55,7 @@ def to_index_doc(doc: Document) -> IndexDoc:
         "site": (doc.site,) if doc.site else (),
         "region": (doc.region,) if doc.region else (),
         "publisher": (doc.publisher,) if doc.publisher else (),
+        **catalogue_facets(doc),
     }
     return IndexDoc(
         id=doc.id,

@@ -8,14 +8,17 @@ A bad line is reported with its number and skipped; the rest are imported.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from indexer.documents import ServiceGuide
+
+T = TypeVar("T")
 
 _FEE_WORDS = ("是", "否", "收费", "不收费", "免费")
 
@@ -85,24 +88,41 @@ def guide_from_record(record: dict[str, Any], *, site: str = "") -> ServiceGuide
     )
 
 
+def checked(report: ImportReport, where: str, make: Callable[[], T]) -> list[T]:
+    """[make()], or [] with `where: reason` in `report.errors` when the row is bad."""
+    try:
+        value = make()
+    except (ValueError, ValidationError) as exc:
+        report.errors.append(f"{where}: {_short(exc)}")
+        return []
+    report.imported += 1
+    return [value]
+
+
+def _record(line: str) -> dict[str, Any]:
+    record = json.loads(line)
+    if not isinstance(record, dict):
+        raise ValueError("不是 JSON 对象")
+    if not _text(record.get("事项名称")):
+        raise ValueError("缺少“事项名称”")
+    return record
+
+
+def _build(build: Callable[[dict[str, Any]], T], line: str) -> T:
+    return build(_record(line))
+
+
+def read_records(path: Path, report: ImportReport, build: Callable[[dict[str, Any]], T]) -> Iterator[T]:
+    """`build(record)` for each line of a JSON Lines file; bad lines go to `report.errors` (file:line)."""
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield from checked(report, f"{path}:{number}", partial(_build, build, line))
+
+
 def read_service_items(path: Path, report: ImportReport) -> Iterator[ServiceGuide]:
     """Yield the guides of a JSON Lines file; bad lines go to `report.errors` as `file:line: reason`."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ValueError("不是 JSON 对象")
-                if not _text(record.get("事项名称")):
-                    raise ValueError("缺少“事项名称”")
-                guide = guide_from_record(record)
-            except (ValueError, ValidationError) as exc:
-                report.errors.append(f"{path}:{number}: {_short(exc)}")
-                continue
-            report.imported += 1
-            yield guide
+    return read_records(path, report, guide_from_record)
 
 
 def _short(exc: Exception) -> str:

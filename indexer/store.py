@@ -90,6 +90,10 @@ class Store:
             self._local.conn = conn
         return conn
 
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection, for modules that keep their own tables in the same file."""
+        return self._connect()
+
     # -- documents -----------------------------------------------------------------------------
     def upsert(self, docs: Iterable[Document]) -> int:
         """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed."""

@@ -12,7 +12,9 @@ from indexer.documents import KIND_LABELS, DocumentKind, FacetValue
 
 MAX_VALUES = 12  # values shown per facet, most frequent first
 YEARS_SHOWN = 8  # the most recent publication years offered as a filter
-SKIPPED = ("site",)  # kept in the index for other uses, not offered as a filter
+SKIPPED = ("site", "area")  # kept in the index for other uses, not offered as a facet
+# The 地区 filter matches the `area` field (a region with the regions above it), counted as `region`.
+FILTERED_AS = {"region": "area"}
 
 
 def _label(field: str, value: str) -> str:
@@ -24,7 +26,8 @@ def _label(field: str, value: str) -> str:
 def _without(query: BackendQuery, field: str) -> BackendQuery:
     if field == "year":
         return dataclasses.replace(query, date_range=None)
-    return dataclasses.replace(query, filters={k: v for k, v in query.filters.items() if k != field})
+    own = (field, FILTERED_AS.get(field))
+    return dataclasses.replace(query, filters={k: v for k, v in query.filters.items() if k not in own})
 
 
 def facet_counts(
@@ -33,12 +36,12 @@ def facet_counts(
     fields = [f for f in FACET_FIELDS if f not in SKIPPED]
     base = dataclasses.replace(query, offset=0, limit=0, sort_by_date=False)
     counts: dict[str, dict[str, int]] = {}
-    unfiltered = [f for f in fields if f not in query.filters]
+    filtered = [f for f in fields if f in query.filters or FILTERED_AS.get(f) in query.filters]
+    unfiltered = [f for f in fields if f not in filtered]
     if unfiltered:
         counts.update(backend.facets(base, unfiltered))
-    for field in fields:
-        if field in query.filters:
-            counts.update(backend.facets(_without(base, field), [field]))
+    for field in filtered:
+        counts.update(backend.facets(_without(base, field), [field]))
     out = {
         field: [
             FacetValue(value=value, label=_label(field, value), count=count)

@@ -12,6 +12,7 @@ from indexer.backends.base import BackendQuery, Clause, Group
 from indexer.documents import SearchRequest, SortOrder
 from indexer.fields import DOC_NUMBER, code_key, doc_number_keys
 from search_api import ranking
+from search_api.catalogue_filters import catalogue_filters
 from search_api.rerank import QueryWord
 from synonyms.expansion import SynonymMatch
 
@@ -69,7 +70,7 @@ def request_filters(request: SearchRequest) -> dict[str, tuple[str, ...]]:
         filters["kind"] = (request.type.value,)
     if request.publisher:
         filters["publisher"] = (request.publisher,)
-    return filters
+    return filters | catalogue_filters(request)
 
 
 def build_query(

@@ -40,11 +40,14 @@ def search(
     date_from: Annotated[str | None, Query(description="发布日期不早于，如 2019-01-01")] = None,
     date_to: Annotated[str | None, Query(description="发布日期不晚于，如 2019-12-31")] = None,
     sort: Annotated[str | None, Query(description="relevance（相关度，默认）或 date（最新）")] = None,
+    audience: Annotated[str | None, Query(description="服务对象：个人 或 法人")] = None,
+    level: Annotated[str | None, Query(description="层级：国家、省、市、区县")] = None,
+    region: Annotated[str | None, Query(description="行政区划名称（如 广州市）或区划代码")] = None,
     nc: Annotated[str | None, Query(description="1：不做纠错与拼音转换（仍然搜索原词）")] = None,
 ) -> Any:
     try:
         search_request = refine(
-            parse_search(q, type, page, size),
+            parse_search(q, type, page, size, audience=audience, level=level, region=region),
             publisher=publisher,
             year=year,
             date_from=date_from,

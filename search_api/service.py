@@ -26,6 +26,7 @@ from indexer.fields import code_key
 from indexer.store import Store
 from search_api import ranking
 from search_api.best_bets import BestBets
+from search_api.catalogue_search import CatalogueSearch
 from search_api.facets import facet_counts
 from search_api.highlight import highlight_terms, mark, snippet
 from search_api.knowledge import Knowledge, KnowledgeCache
@@ -118,6 +119,7 @@ class SearchService:
         self._last_reload = time.monotonic()
         self._reload_lock = threading.Lock()
         self._counts: dict[str, int] | None = None
+        self.catalogue = CatalogueSearch(store)
 
     def _maybe_reload(self) -> None:
         """Serving processes only read; pick up the indexer's commits every few seconds."""
@@ -196,7 +198,7 @@ class SearchService:
             ]
         )
         hits = [self._hit(docs[h.id], h, terms, know, query.exact_codes) for h in found if h.id in docs]
-        return SearchResponse(
+        response = SearchResponse(
             query=request.q,
             normalized_query=normalized,
             tokens=tokens,
@@ -211,6 +213,7 @@ class SearchService:
             sort=request.sort,
             facets=facet_counts(self.backend, query, know.corpus.years),
         )
+        return self.catalogue.decorate(response, request, tokens, matches)
 
     def _hit(
         self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge, codes: tuple[str, ...]

@@ -65,7 +65,12 @@ def page_from_pn(pn: str | None) -> str:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     service = _service(request)
-    context = {"counts": service.counts(), "hot": service.hot_queries(HOT_LIMIT), "json_url": "/api/v1/hot"}
+    context = {
+        "counts": service.counts(),
+        "hot": service.hot_queries(HOT_LIMIT),
+        "scenarios": service.catalogue.scenarios.scenarios,
+        "json_url": "/api/v1/hot",
+    }
     return _page(request, "home.html", context)
 
 
@@ -80,10 +85,14 @@ def results(
     date_from: str | None = None,
     date_to: str | None = None,
     sort: str | None = None,
+    audience: str | None = None,
+    level: str | None = None,
+    region: str | None = None,
     nc: str | None = None,
 ) -> HTMLResponse:
+    catalogue = {"audience": audience, "level": level, "region": region}
     raw = {"q": wd, "page": page_from_pn(pn), "type": type, "publisher": publisher, "year": year}
-    raw |= {"date_from": date_from, "date_to": date_to, "sort": sort}
+    raw |= {"date_from": date_from, "date_to": date_to, "sort": sort} | catalogue
     # Error pages too have their twin: the API answers the same parameters with the same error.
     context: dict[str, Any] = {
         "wd": wd or "",
@@ -91,7 +100,7 @@ def results(
     }
     try:
         req = refine(
-            parse_search(wd, type, page_from_pn(pn), str(PAGE_SIZE)),
+            parse_search(wd, type, page_from_pn(pn), str(PAGE_SIZE), **catalogue),
             publisher=publisher,
             year=year,
             date_from=date_from,
@@ -127,7 +136,13 @@ def document(request: Request, doc_id: str) -> HTMLResponse:
     if doc is None:
         return _page(request, "error.html", {"message": "该文件不存在或已撤销", "wd": ""}, status=404)
     template = "policy.html" if isinstance(doc, PolicyDocument) else "guide.html"
-    return _page(request, template, {"doc": doc, "wd": "", "json_url": f"/api/v1/documents/{doc_id}"})
+    context = {
+        "doc": doc,
+        "wd": "",
+        "json_url": f"/api/v1/documents/{doc_id}",
+        "doc_items": _service(request).catalogue.items_of_document(doc_id),
+    }
+    return _page(request, template, context)
 
 
 def _safe_next(target: str | None) -> str:

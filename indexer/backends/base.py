@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 # Facet fields every backend keeps as exact keyword values.
-FACET_FIELDS: tuple[str, ...] = ("kind", "site", "region", "publisher")
+FACET_FIELDS: tuple[str, ...] = ("kind", "site", "region", "publisher", "audience", "level", "area")
 
 
 @dataclass(frozen=True)

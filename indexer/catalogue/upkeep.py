@@ -1,0 +1,82 @@
+"""Keep the catalogue and the links current: items from guides, links for what changed.
+
+Runs after every import or index update. Only documents whose content changed since they were last
+linked, or all documents when the catalogue or the linking rules changed, are linked again; the search
+index is untouched because links live in the store and are read at query time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from indexer import linking
+from indexer.catalogue.store import ItemStore
+from indexer.documents import CatalogueItem, DocumentKind, ServiceGuide
+from indexer.linking import Linker
+from indexer.store import Store
+
+BATCH = 500
+
+
+@dataclass
+class LinkReport:
+    items_from_guides: int
+    documents_linked: int
+    links: int
+
+
+# What only a catalogue file knows; a guide's new version must not erase it.
+_CATALOGUE_ONLY = ("parent_code", "parent_name", "sub_item", "authority_code", "aliases")
+
+
+def item_of_guide(guide: ServiceGuide, existing: CatalogueItem | None) -> CatalogueItem:
+    """The item a guide describes: its fields from the guide, the catalogue's extras kept."""
+    extras = {name: getattr(existing, name) for name in _CATALOGUE_ONLY} if existing else {}
+    return CatalogueItem.from_guide(guide, **extras)
+
+
+def items_from_guides(store: Store, items: ItemStore, doc_ids: list[str]) -> int:
+    """Every guide has an item (crawled guides have no catalogue file behind them), kept up to date."""
+    found: list[CatalogueItem] = []
+    for start in range(0, len(doc_ids), BATCH):
+        for doc in store.get_many(doc_ids[start : start + BATCH]).values():
+            if isinstance(doc, ServiceGuide):
+                known = items.for_guide(doc.id) or (
+                    [i] if doc.item_code and (i := items.get(doc.item_code)) else []
+                )
+                found.append(item_of_guide(doc, known[0] if known else None))
+    return items.upsert_items(found) if found else 0  # unchanged items do not count
+
+
+@lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    """Changes whenever the linking rules change, so that a new version relinks everything once."""
+    return hashlib.sha1(Path(linking.__file__).read_bytes()).hexdigest()[:12]
+
+
+def link_version(items: ItemStore) -> str:
+    return f"{items.version()}:{rules_fingerprint()}"
+
+
+def update_links(store: Store, items: ItemStore | None = None) -> LinkReport:
+    items = items or ItemStore(store)
+    relink, gone = items.stale_documents(link_version(items))
+    created = items_from_guides(store, items, relink) if store.count(DocumentKind.GUIDE) else 0
+    if created:  # the catalogue changed: every document is stale
+        relink, gone = items.stale_documents(link_version(items))
+    items.drop_links(gone)
+    if not relink:
+        return LinkReport(created, 0, 0)
+    linker = Linker(items.all())
+    version = link_version(items)
+    total = 0
+    for start in range(0, len(relink), BATCH):
+        batch = relink[start : start + BATCH]
+        for doc_id, doc in store.get_many(batch).items():
+            links = linker.link(doc)
+            items.set_links(doc_id, links, items.document_hash(doc_id), version)
+            total += len(links)
+    return LinkReport(created, len(relink), total)

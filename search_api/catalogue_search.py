@@ -1,0 +1,142 @@
+"""The search side of the catalogue: linked items on each hit, the item card, the scenario card."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from indexer.catalogue.store import ItemStore
+from indexer.documents import (
+    CatalogueItem,
+    DocumentKind,
+    ItemCard,
+    LinkedDocument,
+    LinkedItem,
+    SearchRequest,
+    SearchResponse,
+    ServiceGuide,
+)
+from indexer.linking import MIN_CODE_LENGTH
+from indexer.regions import area_values
+from indexer.store import Store
+from search_api.item_card import ItemMatcher
+from search_api.scenarios import ScenarioBook
+from synonyms.expansion import SynonymMatch
+
+SHOW_CONFIDENCE = 0.6  # links below this are kept in the store but not shown
+MAX_ITEMS_PER_HIT = 3
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    item: CatalogueItem
+    guide: ServiceGuide | None
+    variants: list[LinkedItem]
+    siblings: list[LinkedItem]  # other sub-items of the same 主项
+    policies: list[LinkedDocument]  # 相关政策
+    guides: list[LinkedDocument]  # other guides that cite this item
+
+
+def linked_item(item: CatalogueItem) -> LinkedItem:
+    return LinkedItem(key=item.key, name=item.name, region=item.region)
+
+
+class CatalogueSearch:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.items = ItemStore(store)
+        self.scenarios = ScenarioBook(self.items, store)
+        self._matcher: ItemMatcher | None = None
+        self._version = ""
+        self._lock = threading.Lock()
+
+    def matcher(self) -> ItemMatcher:
+        """Built once per catalogue version: an import while serving shows up without a restart."""
+        version = self.items.version()
+        with self._lock:
+            if self._matcher is None or version != self._version:
+                self._matcher = ItemMatcher(self.items.all())
+                self._version = version
+            return self._matcher
+
+    def linked_items(self, doc_ids: list[str]) -> dict[str, list[LinkedItem]]:
+        links = self.items.links_of_docs(doc_ids, SHOW_CONFIDENCE)
+        items = self.items.get_many(sorted({ln.item_key for found in links.values() for ln in found}))
+        return {
+            doc_id: [linked_item(items[ln.item_key]) for ln in found if ln.item_key in items][
+                :MAX_ITEMS_PER_HIT
+            ]
+            for doc_id, found in links.items()
+        }
+
+    def items_of_document(self, doc_id: str) -> list[LinkedItem]:
+        return self.linked_items([doc_id]).get(doc_id, [])
+
+    def item_page(self, key: str) -> ItemPage | None:
+        """An item with its guide, its other regional variants and every document linked to it."""
+        item = self.items.get(key)
+        if item is None:
+            return None
+        guide = self.store.get(item.guide_id) if item.guide_id else None
+        links = self.items.links_of_items([key], SHOW_CONFIDENCE)
+        docs = self.store.get_many([ln.doc_id for ln in links])
+        related = [
+            LinkedDocument(
+                id=ln.doc_id,
+                title=docs[ln.doc_id].title,
+                kind=docs[ln.doc_id].kind,
+                confidence=ln.confidence,
+                evidence=ln.evidence,
+            )
+            for ln in links
+            if ln.doc_id in docs and ln.rule != "guide"
+        ]
+        variants = [linked_item(v) for v in self.items.group(item.name) if v.key != key]
+        return ItemPage(
+            item=item,
+            guide=guide if isinstance(guide, ServiceGuide) else None,
+            variants=variants,
+            siblings=[linked_item(s) for s in self.items.siblings(item)],
+            policies=[d for d in related if d.kind == DocumentKind.POLICY],
+            guides=[d for d in related if d.kind == DocumentKind.GUIDE],
+        )
+
+    def item_card(
+        self, request: SearchRequest, tokens: Sequence[str], matches: Sequence[SynonymMatch]
+    ) -> ItemCard | None:
+        code = "".join(request.q.split())
+        item = self.items.get(code) if len(code) >= MIN_CODE_LENGTH else None  # a 实施编码 typed in
+        if item is None:
+            key = self.matcher().best(tokens, matches)
+            item = self.items.get(key) if key else None
+        if item is None:
+            return None
+        variants = self.items.group(item.name)
+        if request.region:
+            chosen = [v for v in variants if request.region.strip() in area_values(v.region, v.region_code)]
+            item = chosen[0] if chosen else item
+        elif variants:
+            item = variants[0]
+        guide = self.store.get(item.guide_id) if item.guide_id else None
+        return ItemCard(
+            item=item,
+            guide=guide if isinstance(guide, ServiceGuide) else None,
+            variants=[linked_item(v) for v in variants] if len(variants) > 1 else [],
+        )
+
+    def decorate(
+        self,
+        response: SearchResponse,
+        request: SearchRequest,
+        tokens: Sequence[str],
+        matches: Sequence[SynonymMatch],
+    ) -> SearchResponse:
+        """Add “可办理” items to each hit and, on the first page, the item and scenario cards."""
+        linked = self.linked_items([h.id for h in response.hits])
+        hits = [h.model_copy(update={"items": linked.get(h.id, [])}) for h in response.hits]
+        update: dict[str, object] = {"hits": hits}
+        if request.page == 1:
+            update["scenario"] = self.scenarios.card_for(request.q)
+            update["item_card"] = self.item_card(request, tokens, matches)
+        return response.model_copy(update=update)

@@ -1,0 +1,117 @@
+"""Which catalogue item a query names or describes: the item card above the results. Pure matching.
+
+A query covers an item when every word of it (or a synonym of it) appears in the item's name or one of
+its 简称/日常用语, question words aside, and the covered words make up most (60 %) of that name — so
+“律所查询” finds 律师事务所基本信息查询 but “身份证” alone does not pick 临时身份证明.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from indexer.analysis import query_stopwords
+from indexer.documents import CatalogueItem
+from indexer.linking import ACTION_WORDS, compact
+from synonyms.expansion import SynonymMatch
+
+MIN_COVERAGE = 0.6
+MIN_ALIAS_LENGTH = 3  # “结婚” as an alias of a notary guide is not what “我要结婚” asks for
+
+
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    names: tuple[str, ...]  # compact name, name without its sub-item, aliases
+    has_guide: bool
+    length: int
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+class ItemMatcher:
+    def __init__(self, items: Iterable[CatalogueItem]) -> None:
+        self._entries: list[_Entry] = []
+        self._postings: dict[str, set[int]] = {}  # character bigram → entries whose names contain it
+        for item in items:
+            name = compact(item.name)
+            base = name.split("(", 1)[0].split("（", 1)[0]
+            aliases = [a for a in (compact(a) for a in item.aliases) if len(a) >= MIN_ALIAS_LENGTH]
+            names = tuple(dict.fromkeys([name, base, *aliases]))
+            for gram in set().union(*(_bigrams(n) for n in names)):
+                self._postings.setdefault(gram, set()).add(len(self._entries))
+            self._entries.append(_Entry(item.key, names, item.guide_id is not None, len(name)))
+
+    def _containing(self, form: str) -> set[int] | None:
+        """Entries that may contain `form` (None: too short to narrow anything down)."""
+        grams = _bigrams(form)
+        if not grams:
+            return None
+        found = set.intersection(*(self._postings.get(g, set()) for g in grams))
+        return found
+
+    def _candidates(
+        self, words: list[str], matches: Sequence[SynonymMatch], stop: frozenset[str]
+    ) -> set[int]:
+        """Entries that contain, for every meaningful query word, the word or one of its synonyms."""
+        result: set[int] | None = None
+        for i, word in enumerate(words):
+            if not word or word in stop:
+                continue
+            forms = [
+                word,
+                *(p for m in matches if m.start <= i < m.end for alt in m.alternatives for p in alt),
+            ]
+            here: set[int] = set()
+            for form in forms:
+                found = self._containing(compact(form))
+                if found is None:
+                    here = set(range(len(self._entries)))
+                    break
+                here |= found
+            result = here if result is None else result & here
+        return result if result is not None else set()
+
+    def best(self, tokens: Sequence[str], matches: Sequence[SynonymMatch]) -> str | None:
+        """The key of the item the query names, or None."""
+        stop = query_stopwords()
+        words = [compact(t) for t in tokens]
+        if not any(w and w not in stop and w not in ACTION_WORDS for w in words):
+            return None  # “申请”, “办理” alone name no item
+        best: tuple[float, bool, int, str] | None = None
+        for index in self._candidates(words, matches, stop):
+            entry = self._entries[index]
+            coverage = max(_coverage(words, matches, text, stop) for text in entry.names)
+            if coverage < MIN_COVERAGE:
+                continue
+            rank = (coverage, entry.has_guide, -entry.length, entry.key)
+            if best is None or rank[:3] > best[:3]:
+                best = rank
+        return best[3] if best else None
+
+
+def _coverage(words: list[str], matches: Sequence[SynonymMatch], text: str, stop: frozenset[str]) -> float:
+    """Share of `text` the query accounts for; 0 when a meaningful query word is missing from it."""
+    covered = [False] * len(words)
+    counted = [0] * len(words)  # characters of `text` each query word accounts for
+    for i, word in enumerate(words):
+        if word and word in text:
+            covered[i] = True
+            counted[i] = len(word)
+    for match in matches:
+        for alt in match.alternatives:
+            parts = [compact(t) for t in alt]
+            if parts and all(p in text for p in parts):
+                span = range(match.start, match.end)
+                gain = sum(len(p) for p in parts) - sum(counted[i] for i in span)
+                for i in span:
+                    covered[i] = True
+                if gain > 0:  # the official wording accounts for more of the name than the citizen's
+                    counted[match.start] += gain
+                break
+    chars = sum(counted)
+    if not all(c or words[i] in stop or not words[i] for i, c in enumerate(covered)):
+        return 0.0
+    return min(1.0, chars / max(1, len(text)))

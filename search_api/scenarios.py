@@ -1,0 +1,73 @@
+"""Scenario entries (我要结婚 …) from `indexer/catalogue/data/scenarios.toml`, resolved against the store."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+from indexer.catalogue.store import ItemStore
+from indexer.documents import DocumentKind, LinkedDocument, LinkedItem, Scenario, ScenarioCard
+from indexer.linking import compact
+from indexer.store import Store
+
+
+class ScenarioFileError(ValueError):
+    """The scenario file is not valid; the message names the entry."""
+
+
+def parse_scenarios(text: str, source: str = "scenarios.toml") -> list[Scenario]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioFileError(f"{source}: {exc}") from exc
+    found: list[Scenario] = []
+    for number, entry in enumerate(data.get("scenario", []), start=1):
+        try:
+            found.append(Scenario.model_validate(entry))
+        except ValueError as exc:
+            raise ScenarioFileError(f"{source}: 第 {number} 个 [[scenario]]：{exc}") from exc
+    return found
+
+
+@lru_cache(maxsize=1)
+def packaged_scenarios() -> tuple[Scenario, ...]:
+    path = resources.files("indexer.catalogue").joinpath("data/scenarios.toml")
+    return tuple(parse_scenarios(path.read_text(encoding="utf-8"), str(path)))
+
+
+def matches(scenario: Scenario, query: str) -> bool:
+    """The query is the scenario's name or contains one of its keywords (any script, any spacing)."""
+    q = compact(query)
+    return q == compact(scenario.name) or any(compact(k) in q for k in scenario.keywords)
+
+
+class ScenarioBook:
+    def __init__(self, items: ItemStore, store: Store, scenarios: tuple[Scenario, ...] | None = None) -> None:
+        self.items = items
+        self.store = store
+        self.scenarios = scenarios if scenarios is not None else packaged_scenarios()
+
+    def get(self, slug: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.slug == slug), None)
+
+    def card(self, scenario: Scenario) -> ScenarioCard:
+        items: list[LinkedItem] = []
+        for variants in self.items.by_names(scenario.items).values():
+            if variants:
+                first = variants[0]
+                items.append(LinkedItem(key=first.key, name=first.name, region=first.region))
+        conn = self.store.connection()
+        policies: list[LinkedDocument] = []
+        for title in scenario.policies:
+            row = conn.execute(
+                "SELECT id FROM documents WHERE title = ? AND kind = ? AND withdrawn = 0",
+                (title, DocumentKind.POLICY.value),
+            ).fetchone()
+            if row:
+                policies.append(LinkedDocument(id=row[0], title=title, kind=DocumentKind.POLICY))
+        return ScenarioCard(scenario=scenario, items=items, policies=policies)
+
+    def card_for(self, query: str) -> ScenarioCard | None:
+        scenario = next((s for s in self.scenarios if matches(s, query)), None)
+        return self.card(scenario) if scenario else None

@@ -1,0 +1,110 @@
+"""The linker on hand-made cases, and on the judged set over the shared corpus (tests/data/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from indexer.catalogue.formats import read_catalogue
+from indexer.documents import CatalogueItem, Document, PolicyDocument
+from indexer.importer import ImportReport
+from indexer.linking import Linker, object_of
+from tests.factories import guide, policy
+from tests.shared_data import shared_path
+
+JUDGMENTS = Path(__file__).resolve().parent.parent / "data" / "linking_judgments.tsv"
+
+
+def _item(name: str, code: str, **fields: object) -> CatalogueItem:
+    return CatalogueItem.model_validate({"name": name, "code": code, **fields})
+
+
+ITEMS = [
+    _item("社会保障卡挂失", "S1", aliases=["社保卡挂失", "挂失"]),
+    _item("律师执业证书注销审核(律师执业证书注销)", "L1", parent_name="律师执业证书注销审核"),
+    _item("政务公开", "Z1"),
+    _item("社会团体成立登记", "T1"),
+    _item("失业登记", "U1"),
+]
+
+
+def test_names_codes_and_aliases_link_with_evidence() -> None:
+    linker = Linker(ITEMS)
+    doc = policy(
+        "关于做好社保卡挂失服务的通知",
+        "示政〔2024〕1号",
+        "参保人遗失社会保障卡的，应及时办理挂失。\n律师申请注销执业证书的，按律师执业证书注销审核办理。\n"
+        "本通知涉及事项编码 L1 以外的事项。推进政务公开。失业人员可在常住地办理失业登记。",
+    )
+    links = {ln.item_key: ln for ln in linker.link(doc)}
+    assert links["S1"].rule == "alias" and links["S1"].confidence >= 0.8
+    assert links["S1"].evidence == doc.title
+    assert links["L1"].rule == "body_name"
+    assert links["L1"].evidence.startswith("律师申请注销执业证书")
+    assert "Z1" not in links  # a short, vague name in passing is not a link
+    assert (links["U1"].rule, links["U1"].confidence) == ("body_name", 0.7)  # short, but names an action
+    assert "T1" not in links
+
+
+def test_a_guide_links_to_its_own_item_only() -> None:
+    item = _item("居民身份证换领", "G001", guide_id="x")
+    other = _item("居民身份证换领", "G999", region="另一市")
+    links = Linker([item, other]).link(guide("居民身份证换领", "G001"))
+    assert [(ln.item_key, ln.rule, ln.confidence) for ln in links] == [("G001", "guide", 1.0)]
+
+
+def test_subject_words_link_a_policy_about_the_object() -> None:
+    assert object_of("社会团体成立登记") == "社会团体"
+    about = policy(
+        "关于清理整顿社会团体的意见", "", "社会团体登记管理机关要加强管理。", subject="民政\\社团管理"
+    )
+    passing = policy("关于体育产业的意见", "", "社会团体登记管理机关要加强管理。")
+    linker = Linker(ITEMS)
+    assert [(ln.item_key, ln.rule) for ln in linker.link(about)] == [("T1", "subject")]
+    assert linker.link(passing) == []
+
+
+def _policies() -> dict[str, PolicyDocument]:
+    path = shared_path("data/policies/govcn_2019.jsonl")
+    docs: dict[str, PolicyDocument] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        doc = PolicyDocument(url=r["url"], title=r["标题"], subject=r["主题分类"], body=r["body_text"])
+        docs[f"policy:{doc.title}"] = doc
+    return docs
+
+
+def test_linking_precision_and_recall_on_the_judged_set() -> None:
+    imported = list(read_catalogue(shared_path("data/service_items/guangdong.jsonl"), ImportReport()))
+    sichuan = read_catalogue(shared_path("data/catalogue/sichuan_guangan.csv"), ImportReport())
+    linker = Linker([*(x.item for x in imported), *(x.item for x in sichuan)])
+    docs: dict[str, Document] = dict(_policies())
+    docs |= {f"guide:{x.guide.item_code}": x.guide for x in imported if x.guide}
+    judged = [
+        line.split("\t") for line in JUDGMENTS.read_text(encoding="utf-8").splitlines() if line[:1] != "#"
+    ]
+    assert len(judged) >= 60
+    predicted: dict[str, set[str]] = {}
+    for doc_key in {row[0] for row in judged}:
+        predicted[doc_key] = {ln.item_key for ln in linker.link(docs[doc_key])}
+    tp = sum(1 for d, item, rel, _ in judged if rel == "1" and item in predicted[d])
+    fp = sum(1 for d, item, rel, _ in judged if rel == "0" and item in predicted[d])
+    positives = sum(1 for row in judged if row[2] == "1")
+    precision, recall = tp / max(1, tp + fp), tp / positives
+    policy_rows = [row for row in judged if row[0].startswith("policy:")]
+    policy_tp = sum(1 for d, item, rel, _ in policy_rows if rel == "1" and item in predicted[d])
+    print(
+        f"linking: pairs={len(judged)} positives={positives} precision={precision:.3f} recall={recall:.3f} "
+        f"policy recall={policy_tp}/{sum(1 for r in policy_rows if r[2] == '1')}"
+    )
+    assert precision >= 0.9
+    assert recall >= 0.7
+
+
+def test_a_specific_object_with_the_items_own_action_links_weakly() -> None:
+    items = [_item("民办非企业单位的成立登记", "M1"), _item("社会团体成立登记", "T1")]
+    sentence = "分别依法办理事业单位法人登记或民办非企业单位法人登记。"
+    links = Linker(items).link(policy("关于幼儿园治理的通知", "", sentence + "社会团体要登记。"))
+    assert [(ln.item_key, ln.rule, ln.confidence) for ln in links] == [("M1", "object_action", 0.65)]
+    assert links[0].evidence == sentence
+    assert Linker(items).link(policy("关于幼儿园治理的通知", "", "民办非企业单位要加强管理。")) == []

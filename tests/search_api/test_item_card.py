@@ -1,0 +1,65 @@
+"""Which item a query names: the brief's examples on the shared catalogue and on our sample guides."""
+
+from __future__ import annotations
+
+import pytest
+
+from govsearch.app import load_synonyms
+from govsearch.settings import Settings
+from indexer.analysis import segment_query
+from indexer.catalogue.formats import read_catalogue
+from indexer.documents import CatalogueItem, ServiceGuide
+from indexer.importer import ImportReport
+from search_api.item_card import ItemMatcher
+from tests.factories import SAMPLE_DOCUMENTS
+from tests.shared_data import shared_path
+
+SYNONYMS = load_synonyms(Settings())
+
+
+def best_name(matcher: ItemMatcher, items: dict[str, CatalogueItem], query: str) -> str | None:
+    tokens = segment_query(query)
+    key = matcher.best(tokens, SYNONYMS.expand(tokens))
+    return items[key].name if key else None
+
+
+@pytest.fixture(scope="module")
+def shared_catalogue() -> tuple[ItemMatcher, dict[str, CatalogueItem]]:
+    items: dict[str, CatalogueItem] = {}
+    for name in ("data/service_items/guangdong.jsonl", "data/catalogue/sichuan_guangan.csv"):
+        items |= {x.item.key: x.item for x in read_catalogue(shared_path(name), ImportReport())}
+    return ItemMatcher(items.values()), items
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("律所查询", "律师事务所基本信息查询"),
+        ("社保卡挂失", "社会保障卡挂失"),
+        ("注销律师证", "律师执业证书注销审核(律师执业证书注销)"),
+        ("残疾证怎么办", "《中华人民共和国残疾人证》新办证申请"),
+        ("结婚登记", "结婚登记预约"),
+        ("退休", "企业职工基本养老金申领"),
+        ("国务院工作规则", None),
+        ("我要结婚", None),  # a scenario, not one item
+        ("身份证", "居民身份证办理（包括临时）"),  # not 临时身份证明, where 身份证 is only half the name
+        ("社保", None),
+        ("申请", None),  # an action without an object
+    ],
+)
+def test_cards_on_the_shared_catalogue(
+    shared_catalogue: tuple[ItemMatcher, dict[str, CatalogueItem]], query: str, name: str | None
+) -> None:
+    matcher, items = shared_catalogue
+    assert best_name(matcher, items, query) == name
+
+
+def test_colloquial_descriptions_find_the_sample_guides() -> None:
+    items = {
+        g.item_code: CatalogueItem.from_guide(g) for g in SAMPLE_DOCUMENTS if isinstance(g, ServiceGuide)
+    }
+    matcher = ItemMatcher(items.values())
+    assert best_name(matcher, items, "驾照到期换证") == "机动车驾驶证期满换证"
+    assert best_name(matcher, items, "换身份证") == "居民身份证换领"
+    assert best_name(matcher, items, "社保卡挂失") == "社会保障卡挂失"
+    assert best_name(matcher, items, "住房公积金") is None
