@@ -23,7 +23,7 @@ def token_group(token: str) -> Group:
 
 
 def synonym_group(match: SynonymMatch) -> Group:
-    return Group(tuple(Clause(alt, ranking.SYNONYM_BOOST) for alt in match.alternatives))
+    return Group(tuple(Clause(alt, ranking.SYNONYM_BOOST * match.weight) for alt in match.alternatives))
 
 
 def build_query(

@@ -23,7 +23,7 @@ from indexer.documents import (
 from indexer.store import Store
 from search_api.highlight import highlight_terms, mark, snippet
 from search_api.query_builder import build_query
-from synonyms.expansion import SynonymSet
+from synonyms.expansion import Expander
 
 SUGGEST_LIMIT = 8
 MAX_SUGGEST_PREFIX = 30
@@ -83,7 +83,7 @@ class SearchService:
         self,
         backend: SearchBackend,
         store: Store,
-        synonyms: SynonymSet,
+        synonyms: Expander,
         *,
         log_queries: bool = True,
         reload_seconds: float = 2.0,

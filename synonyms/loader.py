@@ -6,6 +6,12 @@ Format::
     老年社保, 农村养老保险 => 城乡居民基本养老保险   # one-way: left side expands to the right side
     社保, 社会保险                                 # equivalence group: each expands to the others
 
+Metadata lines set the owner and category of the rules below them, until the next such line::
+
+    @owner 人社业务组
+    @category 社会保险
+
+A one-way chain that comes back to its start (A => B, B => A) is reported as a cycle.
 Terms are separated by "," or "，" and normalised with ``indexer.analysis.normalize``, so
 traditional script and full-width punctuation (including "＝＞" and "＃") work in a file.
 """
@@ -21,6 +27,7 @@ from indexer.analysis import normalize, segment_query
 from synonyms.rules import MAX_TERM_LENGTH, RuleKind, SynonymRule
 
 ARROW = "=>"
+DIRECTIVES = ("owner", "category")
 _COMMENT_MARKS = ("#", "＃")
 
 
@@ -112,15 +119,70 @@ def _parse_line(raw: str, location: str) -> tuple[SynonymRule | None, list[str]]
     return rule, []
 
 
+def _directive(raw: str) -> tuple[str, str] | None:
+    """``@owner X`` / ``@category Y`` → (name, value); None for any other line."""
+    text = normalize(raw).strip()
+    if not text.startswith("@"):
+        return None
+    name, _, value = text[1:].partition(" ")
+    return name.strip(), value.strip()
+
+
 def _parse(text: str, filename: str, order: int) -> tuple[list[SynonymRule], list[_Problem]]:
     rules: list[SynonymRule] = []
     problems: list[_Problem] = []
+    meta = dict.fromkeys(DIRECTIVES, "")
     for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+        directive = _directive(raw)
+        if directive is not None:
+            name, value = directive
+            if name not in DIRECTIVES:
+                problems.append(_Problem(order, number, f"unknown line @{name} (use @owner or @category)"))
+            elif not value:
+                problems.append(_Problem(order, number, f"@{name} needs a value"))
+            else:
+                meta[name] = value
+            continue
         rule, messages = _parse_line(raw, f"{filename}:{number}")
         problems.extend(_Problem(order, number, m) for m in messages)
         if rule is not None:
-            rules.append(rule)
+            rules.append(rule.model_copy(update=meta) if any(meta.values()) else rule)
     return rules, problems
+
+
+def _cycle_problems(rules: list[SynonymRule], orders: list[int]) -> list[_Problem]:
+    """One-way rules that lead back to where they started (A => B and B => A, or longer)."""
+    edges: dict[str, dict[str, SynonymRule]] = {}
+    for rule in rules:
+        if rule.kind == "one_way":
+            for term, target in rule.pairs():
+                edges.setdefault(term, {}).setdefault(target, rule)
+    order_of = {id(rule): order for rule, order in zip(rules, orders, strict=True)}
+    problems: list[_Problem] = []
+    reported: set[frozenset[str]] = set()
+    for start in edges:
+        # Depth-first walk from each term; a path back to `start` is a cycle.
+        stack: list[tuple[str, list[str]]] = [(start, [start])]
+        while stack:
+            term, path = stack.pop()
+            for target in edges.get(term, {}):
+                if target == start:
+                    key = frozenset(path)
+                    if key not in reported:
+                        reported.add(key)
+                        last = edges[term][target]
+                        loop = " => ".join([*path, start])
+                        where = ", ".join(dict.fromkeys(edges[a][b].source for a, b in _steps([*path, start])))
+                        problems.append(
+                            _Problem(order_of[id(last)], _line_of(last.source), f"cycle {loop} ({where})")
+                        )
+                elif target not in path and len(path) < 8:
+                    stack.append((target, [*path, target]))
+    return problems
+
+
+def _steps(path: list[str]) -> list[tuple[str, str]]:
+    return list(zip(path, path[1:], strict=False))
 
 
 def _line_of(source: str) -> int:
@@ -166,6 +228,7 @@ def parse_synonyms(text: str, filename: str) -> list[SynonymRule]:
     """Parse one synonym file's text; raise ``SynonymFileError`` listing every problem found."""
     rules, problems = _parse(text, filename, 0)
     problems += _duplicate_problems(rules, [0] * len(rules))
+    problems += _cycle_problems(rules, [0] * len(rules))
     _raise_if_any(problems, [filename])
     return rules
 
@@ -192,5 +255,6 @@ def load_synonym_files(paths: Iterable[str | PathLike[str]]) -> list[SynonymRule
         orders += [order] * len(file_rules)
         problems += file_problems
     problems += _duplicate_problems(rules, orders)
+    problems += _cycle_problems(rules, orders)
     _raise_if_any(problems, names)
     return rules
