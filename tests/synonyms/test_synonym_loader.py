@@ -143,10 +143,10 @@ def test_rule_model_is_frozen_and_checks_its_shape() -> None:
     assert rule.pairs() == (("社保", "社会保险"), ("社会保险", "社保"))
 
 
-def test_packaged_dictionary_loads_with_at_least_70_commented_rules() -> None:
+def test_packaged_dictionaries_load_with_comment_owner_and_category_on_every_rule() -> None:
     paths = default_synonym_paths()
-    assert [p.name for p in paths] == ["plain_language.txt"]
+    assert [p.name for p in paths] == ["catalogue_names.txt", "plain_language.txt"]
     rules = load_synonym_files(paths)
-    assert len(rules) >= 70
-    assert all(rule.comment for rule in rules)
-    assert all(rule.source.startswith("plain_language.txt:") for rule in rules)
+    assert len(rules) >= 150
+    assert all(rule.comment and rule.owner and rule.category for rule in rules)
+    assert {rule.source.split(":")[0] for rule in rules} == {"catalogue_names.txt", "plain_language.txt"}
