@@ -1,4 +1,4 @@
-"""`govsearch` command line: demo, crawl, index, serve, import-items, eval."""
+"""`govsearch` command line: demo, crawl, index, serve, import-items, eval, synonyms, users."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from govsearch import commands
+from govsearch import commands, commands_synonyms
 from govsearch.settings import Settings
 
 
@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="用标注查询集评测当前索引的相关性")
     ev.add_argument("queries", type=Path, help="TSV：查询<TAB>相关标题片段<TAB>备注")
     ev.add_argument("--verbose", action="store_true", help="列出每个查询的前三条结果")
+    commands_synonyms.add_parsers(sub)
     return parser
 
 
@@ -65,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": commands.serve,
         "import-items": commands.import_items,
         "eval": commands.evaluate,
+        "synonyms": commands_synonyms.synonyms,
+        "users": commands_synonyms.users,
     }
     try:
         return handlers[args.command](settings, args)

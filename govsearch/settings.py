@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     reload_seconds: float = Field(default=2.0, ge=0, description="服务进程检查索引更新的间隔（秒）")
     log_queries: bool = Field(default=True, description="是否记录查询日志（不含个人信息）")
     site_name: str = Field(default="政务搜索", description="页面上显示的站点名称")
+    cilin_path: Path | None = Field(
+        default=None, description="同义词词林扩展版文件（UTF-8）；设置后作为低权重通用词汇层参与扩展"
+    )
+    golden_path: Path | None = Field(
+        default=None, description="黄金查询集（govsearch eval 格式 TSV）；同义词改动上线前用它检查"
+    )
+    admin_session_hours: float = Field(default=8.0, gt=0, description="管理后台登录有效时长（小时）")
+    admin_secure_cookie: bool = Field(default=False, description="管理后台 Cookie 只经 HTTPS 发送")
 
     @property
     def store_path(self) -> Path:

@@ -87,7 +87,7 @@ def read_phrases(lines: Iterable[str], filename: str, report: CandidateReport) -
         before = len(found)
         for key, label in (("matter_daily", "日常用语"), ("matter_short", "简称")):
             found += [Phrase(p, target, code, label) for p in _phrases(raw.get(key))]
-        report.items_with_names += len(found) > before
+        report.items_with_names += any(p.text.lower() not in _PLACEHOLDERS for p in found[before:])
     return found
 
 
@@ -116,7 +116,9 @@ def _usable(phrase: Phrase, names: list[str], report: CandidateReport) -> bool:
     return True
 
 
-def candidate_rules(phrases: Iterable[Phrase], existing: Iterable[SynonymRule], report: CandidateReport) -> None:
+def candidate_rules(
+    phrases: Iterable[Phrase], existing: Iterable[SynonymRule], report: CandidateReport
+) -> None:
     """Group usable phrases by official name into one rule each; leave out what existing rules say."""
     known = {pair for rule in existing for pair in rule.pairs()}
     phrase_list = list(phrases)

@@ -18,6 +18,7 @@ traditional script and full-width punctuation (including "＝＞" and "＃") wor
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from os import PathLike
@@ -172,7 +173,9 @@ def _cycle_problems(rules: list[SynonymRule], orders: list[int]) -> list[_Proble
                         reported.add(key)
                         last = edges[term][target]
                         loop = " => ".join([*path, start])
-                        where = ", ".join(dict.fromkeys(edges[a][b].source for a, b in _steps([*path, start])))
+                        where = ", ".join(
+                            dict.fromkeys(edges[a][b].source for a, b in _steps([*path, start]))
+                        )
                         problems.append(
                             _Problem(order_of[id(last)], _line_of(last.source), f"cycle {loop} ({where})")
                         )
@@ -182,7 +185,7 @@ def _cycle_problems(rules: list[SynonymRule], orders: list[int]) -> list[_Proble
 
 
 def _steps(path: list[str]) -> list[tuple[str, str]]:
-    return list(zip(path, path[1:], strict=False))
+    return list(itertools.pairwise(path))
 
 
 def _line_of(source: str) -> int:
@@ -222,6 +225,12 @@ def _raise_if_any(problems: list[_Problem], names: list[str]) -> None:
             f"{names[p.order]}:{p.line}: {p.message}" if p.line else f"{names[p.order]}: {p.message}"
             for p in ordered
         )
+
+
+def rule_set_problems(rules: list[SynonymRule]) -> list[str]:
+    """Duplicates and cycles across rules from several places, each message naming the rules' sources."""
+    orders = [0] * len(rules)
+    return [p.message for p in (*_duplicate_problems(rules, orders), *_cycle_problems(rules, orders))]
 
 
 def parse_synonyms(text: str, filename: str) -> list[SynonymRule]:
