@@ -1,0 +1,230 @@
+"""The staff tool through the real app: access control, CSRF, review, golden set, audit, rollback."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from govsearch.app import create_app
+from tests.web.admin_helpers import admin_app, login, propose
+
+
+@pytest.fixture
+def app_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def anon(app_dir: Path) -> TestClient:
+    return TestClient(admin_app(app_dir))
+
+
+def _search(client: TestClient, q: str) -> dict[str, object]:
+    body = client.get("/api/v1/search", params={"q": q}).json()
+    assert isinstance(body, dict)
+    return body
+
+
+def _titles(client: TestClient, q: str) -> list[str]:
+    hits = _search(client, q)["hits"]
+    assert isinstance(hits, list)
+    return [h["title"] for h in hits]
+
+
+def _api_routes(routes: list[Any]) -> list[APIRoute]:
+    """Every route of the app, also inside included routers (FastAPI ≥ 0.165 keeps them nested)."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += _api_routes(list(route.original_router.routes))
+    return found
+
+
+def test_every_admin_route_turns_away_anonymous_visitors(anon: TestClient) -> None:
+    app_routes = list(anon.app.routes)  # type: ignore[attr-defined]
+    routes = [r for r in _api_routes(app_routes) if r.path.startswith("/admin")]
+    checked = 0
+    for route in routes:
+        if route.path == "/admin/login":
+            continue
+        path = re.sub(r"\{[^}]+\}", "1", route.path)
+        for method in route.methods - {"HEAD"}:
+            response = anon.request(method, path, follow_redirects=False)
+            if path.startswith("/admin/api"):
+                assert response.status_code == 401, (method, path)
+                assert response.json()["error"]["code"] == "unauthenticated"
+            else:
+                assert response.status_code == 303, (method, path)
+                assert response.headers["location"].startswith("/admin/login")
+            checked += 1
+    assert checked >= 25
+
+
+def test_wrong_password_is_refused_and_login_form_needs_its_token(anon: TestClient) -> None:
+    page = anon.get("/admin/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token
+    wrong = anon.post("/admin/login", data={"csrf": token.group(1), "name": "editor1", "password": "nope"})
+    assert wrong.status_code == 401 and "用户名或密码不正确" in wrong.text
+    forged = anon.post("/admin/login", data={"csrf": "forged", "name": "editor1", "password": "x"})
+    assert forged.status_code == 403
+    assert anon.get("/admin/api/me").status_code == 401
+
+
+def test_writes_without_the_csrf_token_are_refused(anon: TestClient) -> None:
+    csrf = login(anon, "editor1")
+    body = {"action": "add", "line": "二代证 => 居民身份证", "reason": "群众常用"}
+    missing = anon.post("/admin/api/proposals", json=body)
+    assert missing.status_code == 403 and missing.json()["error"]["field"] == "csrf"
+    wrong = anon.post("/admin/api/proposals", json=body, headers={"X-CSRF-Token": csrf + "x"})
+    assert wrong.status_code == 403
+    form = anon.post(
+        "/admin/proposals", data={"action": "add", "line": "二代证 => 居民身份证", "reason": "r"}
+    )
+    assert form.status_code == 403 and "CSRF" in form.text
+    assert anon.get("/admin/api/proposals").json()["proposals"] == []
+
+
+def test_editor_proposes_cannot_approve_and_reviewer_change_is_live_on_the_next_query(app_dir: Path) -> None:
+    editor, reviewer = TestClient(admin_app(app_dir)), TestClient(admin_app(app_dir))
+    other_worker = TestClient(create_app(editor.app.state.settings))  # type: ignore[attr-defined]
+    assert _titles(other_worker, "二代证") == []
+    csrf = login(editor, "editor1")
+    proposal = propose(editor, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="零结果查询")
+    assert _titles(other_worker, "二代证") == []  # proposed is not live
+    denied = editor.post(f"/admin/api/proposals/{proposal}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
+
+    rcsrf = login(reviewer, "reviewer1")
+    detail = reviewer.get(f"/admin/api/proposals/{proposal}").json()
+    assert detail["preview"][0]["query"] == "二代证"
+    assert detail["preview"][0]["before"] == [] and "居民身份证换领" in detail["preview"][0]["after"]
+    assert detail["golden"]["blocked"] is False
+    approved = reviewer.post(
+        f"/admin/api/proposals/{proposal}/approve", json={}, headers={"X-CSRF-Token": rcsrf}
+    )
+    assert approved.status_code == 200 and approved.json()["version"] == 1
+
+    body = _search(other_worker, "二代证")  # another worker, no re-indexing, no restart
+    assert "居民身份证换领" in _titles(other_worker, "二代证")
+    assert body["expansions"] == [
+        {"term": "二代证", "alternatives": ["居民身份证"], "source": "人工规则#1", "weight": 1.0}
+    ]
+    audit = reviewer.get("/admin/api/audit").json()["audit"]
+    assert [e["action"] for e in audit] == ["新增", "propose:add"]
+    assert audit[0]["actor"] == "editor1" and audit[0]["after"].startswith("二代证 => 居民身份证")
+    assert "reviewer1 批准提议#1" in audit[0]["approval"] and audit[0]["reason"] == "零结果查询"
+
+
+def test_change_and_rollback_are_both_recorded_and_rollback_restores_results(anon: TestClient) -> None:
+    csrf = login(anon, "reviewer1")
+    headers = {"X-CSRF-Token": csrf}
+    first = propose(anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="加")
+    anon.post(f"/admin/api/proposals/{first}/approve", json={}, headers=headers)
+    second = propose(anon, csrf, action="disable", rule_id=1, reason="试停用")
+    anon.post(f"/admin/api/proposals/{second}/approve", json={"override_reason": "测试"}, headers=headers)
+    assert _titles(anon, "二代证") == []
+    rollback = anon.post("/admin/api/versions/1/rollback", json={"reason": "停用有误"}, headers=headers)
+    assert rollback.status_code == 200 and rollback.json() == {"version": 3, "restored": 1}
+    assert "居民身份证换领" in _titles(anon, "二代证")
+    actions = [e["action"] for e in anon.get("/admin/api/audit").json()["audit"]]
+    assert actions[:2] == ["回滚", "停用"] and "新增" in actions
+    csv_text = anon.get("/admin/api/audit.csv").text
+    assert "回滚" in csv_text and "停用有误" in csv_text
+    assert [v["id"] for v in anon.get("/admin/api/versions").json()["versions"]] == [3, 2, 1]
+
+
+def test_change_dropping_a_golden_query_is_blocked_unless_a_reviewer_overrides(anon: TestClient) -> None:
+    csrf = login(anon, "reviewer1")
+    headers = {"X-CSRF-Token": csrf}
+    add = propose(anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="加")
+    assert anon.post(f"/admin/api/proposals/{add}/approve", json={}, headers=headers).status_code == 200
+    delete = propose(anon, csrf, action="delete", rule_id=1, reason="清理")
+    golden = anon.get(f"/admin/api/proposals/{delete}").json()["golden"]
+    assert golden["blocked"] is True and "二代证" in golden["explanation"]
+    blocked = anon.post(f"/admin/api/proposals/{delete}/approve", json={}, headers=headers)
+    assert blocked.status_code == 409
+    assert (
+        blocked.json()["error"]["field"] == "override_reason"
+        and "二代证" in blocked.json()["error"]["message"]
+    )
+    assert "居民身份证换领" in _titles(anon, "二代证")  # still live
+    forced = anon.post(
+        f"/admin/api/proposals/{delete}/approve", json={"override_reason": "该说法已停用"}, headers=headers
+    )
+    assert forced.status_code == 200
+    assert _titles(anon, "二代证") == []
+    entry = anon.get("/admin/api/audit").json()["audit"][0]
+    assert (
+        entry["action"] == "删除" and "强制上线" in entry["approval"] and "该说法已停用" in entry["approval"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("社保, 社会保险  # 重复", "plain_language.txt:"),
+        ("户口本 => 户口本", "to itself"),
+        ("二代证 =>", "empty right side"),
+        ("居民身份证 => 身份证", "cycle"),
+    ],
+)
+def test_invalid_rules_are_refused_with_their_location(anon: TestClient, line: str, problem: str) -> None:
+    csrf = login(anon, "editor1")
+    response = anon.post(
+        "/admin/api/proposals",
+        json={"action": "add", "line": line, "reason": "r"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 422
+    assert problem in response.json()["error"]["message"]
+    assert anon.get("/admin/api/proposals").json()["proposals"] == []
+
+
+def test_import_export_and_work_list(anon: TestClient, app_dir: Path) -> None:
+    for _ in range(3):
+        anon.get("/api/v1/search", params={"q": "二代证"})
+    anon.get("/api/v1/search", params={"q": "准迁证"})
+    csrf = login(anon, "reviewer1")
+    items = anon.get("/admin/api/worklist").json()["items"]
+    assert [(i["query"], i["searches"], i["zero_results"]) for i in items[:2]] == [
+        ("二代证", 3, True),
+        ("准迁证", 1, True),
+    ]
+    page = anon.get("/admin/worklist")
+    assert "/admin/rules/new?term=%E4%BA%8C%E4%BB%A3%E8%AF%81" in page.text
+    text = "@owner 户政组\n@category 户籍\n二代证 => 居民身份证   # 俗称\n准迁证 => 户口迁移   # 俗称\n"
+    imported = anon.post(
+        "/admin/api/import",
+        json={"text": text, "filename": "x.txt", "reason": "批量"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert imported.status_code == 201 and imported.json()["rules"] == 2
+    anon.post(
+        f"/admin/api/proposals/{imported.json()['id']}/approve", json={}, headers={"X-CSRF-Token": csrf}
+    )
+    exported = anon.get("/admin/api/export").text
+    assert "@owner 户政组" in exported and "准迁证 => 户口迁移   # 俗称" in exported
+    bad = anon.post(
+        "/admin/api/import", json={"text": "a =>\n", "filename": "bad.txt"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert bad.status_code == 422 and "bad.txt:1" in bad.json()["error"]["message"]
+
+
+def test_audit_trail_cannot_be_edited_in_the_database(anon: TestClient, app_dir: Path) -> None:
+    csrf = login(anon, "editor1")
+    propose(anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="r")
+    conn = sqlite3.connect(app_dir / "store.sqlite3")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE synonym_audit SET actor = 'someone'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM synonym_audit")
+    conn.close()
