@@ -122,11 +122,11 @@ def _parse_line(raw: str, location: str) -> tuple[SynonymRule | None, list[str]]
 
 def _directive(raw: str) -> tuple[str, str] | None:
     """``@owner X`` / ``@category Y`` → (name, value); None for any other line."""
-    text = normalize(raw).strip()
-    if not text.startswith("@"):
+    text = raw.removeprefix("\ufeff").strip()
+    if not text.startswith(("@", "＠")):
         return None
-    name, _, value = text[1:].partition(" ")
-    return name.strip(), value.strip()
+    name, _, value = text[1:].replace("\u3000", " ").partition(" ")
+    return normalize(name).strip(), value.strip()  # the value is shown to people as written
 
 
 def _parse(text: str, filename: str, order: int) -> tuple[list[SynonymRule], list[_Problem]]:

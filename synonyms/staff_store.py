@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from synonyms.staff_rules import RuleChange, StaffRule
+from synonyms.staff_rules import ACTION_LABELS, RuleChange, StaffRule
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS synonym_versions (
@@ -169,7 +169,8 @@ class StaffStore:
             )
             proposal_id = int(cur.lastrowid or 0)
             after = change.line or f"{len(change.imported)} 条规则"
-            entry = AuditEntry(0, "", author, f"propose:{change.action}", "", after, reason, "待审核", None)
+            label = f"提议{ACTION_LABELS[change.action]}"
+            entry = AuditEntry(0, "", author, label, "", after, reason, "待审核", None)
             self._append_audit(conn, entry, None)
         return proposal_id
 
@@ -201,7 +202,7 @@ class StaffStore:
                 (reviewer, _now(), note, proposal.id),
             )
             before = proposal.change.line
-            entry = AuditEntry(0, "", reviewer, "reject", before, "", note, f"驳回提议#{proposal.id}", None)
+            entry = AuditEntry(0, "", reviewer, "驳回", before, "", note, f"驳回提议#{proposal.id}", None)
             self._append_audit(conn, entry, None)
 
     # -- audit ---------------------------------------------------------------------------------

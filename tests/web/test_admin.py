@@ -119,7 +119,7 @@ def test_editor_proposes_cannot_approve_and_reviewer_change_is_live_on_the_next_
         {"term": "二代证", "alternatives": ["居民身份证"], "source": "人工规则#1", "weight": 1.0}
     ]
     audit = reviewer.get("/admin/api/audit").json()["audit"]
-    assert [e["action"] for e in audit] == ["新增", "propose:add"]
+    assert [e["action"] for e in audit] == ["新增", "提议新增"]
     assert audit[0]["actor"] == "editor1" and audit[0]["after"].startswith("二代证 => 居民身份证")
     assert "reviewer1 批准提议#1" in audit[0]["approval"] and audit[0]["reason"] == "零结果查询"
 

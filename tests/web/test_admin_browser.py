@@ -1,0 +1,75 @@
+"""The staff pages in real headless Chromium: propose as editor, preview and approve as reviewer, audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import chromium, live_server, screenshot, wait_for
+from tests.web.admin_helpers import PASSWORD, admin_app
+
+pytestmark = pytest.mark.browser
+
+
+def _login(driver: Any, base_url: str, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(base_url + "/admin")
+    wait_for(driver, "#name").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait_for(driver, "nav.tabs")
+
+
+def _logout(driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, ".who button").click()
+    wait_for(driver, "#name")
+
+
+def test_editor_proposes_reviewer_previews_and_approves_then_search_uses_it(tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    app = admin_app(tmp_path / "data")
+    with live_server(app) as base_url, chromium() as driver:
+        driver.get(base_url + "/admin/worklist")
+        assert "/admin/login" in driver.current_url  # anonymous visitors are sent to the login page
+        screenshot(driver, "admin-login")
+        _login(driver, base_url, "editor1")
+        driver.get(base_url + "/admin/rules/new?term=二代证")
+        line = wait_for(driver, "#line")
+        line.send_keys("居民身份证  # 俗称")
+        driver.find_element(By.ID, "category").send_keys("户籍")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/admin/proposals'] button").click()
+        status = wait_for(driver, ".note")
+        assert "等待审核" in status.text
+        assert "等待审核人员批准" in driver.page_source  # an editor gets no approve button
+        assert not driver.find_elements(By.CSS_SELECTOR, "form[action$='/approve']")
+        screenshot(driver, "admin-proposal-editor")
+        _logout(driver)
+
+        _login(driver, base_url, "reviewer1")
+        driver.find_element(By.LINK_TEXT, "查看、预览与审核").click()
+        golden = wait_for(driver, "#golden")
+        assert "均未跌出前 10 名" in golden.text
+        cells = driver.find_elements(By.CSS_SELECTOR, "table tr td")
+        assert any("居民身份证换领" in c.text for c in cells)  # preview: the "after" column
+        screenshot(driver, "admin-proposal-review")
+        driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
+        assert "已生效" in wait_for(driver, ".note").text
+        assert "二代证 => 居民身份证" in driver.find_element(By.TAG_NAME, "main").text
+        screenshot(driver, "admin-rules")
+
+        driver.get(base_url + "/s?wd=二代证")
+        wait_for(driver, ".result h3 a")
+        titles = [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".result h3 a")]
+        assert "居民身份证换领" in titles
+        assert "已为您扩展：二代证 → 居民身份证" in driver.find_element(By.CSS_SELECTOR, ".expansions").text
+
+        driver.get(base_url + "/admin/audit")
+        rows = wait_for(driver, "#audit").find_elements(By.TAG_NAME, "tr")
+        assert "新增" in rows[1].text and "reviewer1 批准提议#1" in rows[1].text
+        screenshot(driver, "admin-audit")
