@@ -115,12 +115,14 @@ Ae15A01= 医生 医师 医 大夫 郎中 先生 白衣战士 卫生工作者
 
 
 def test_cilin_filter_keeps_small_unambiguous_multi_character_classes() -> None:
-    kept = dict(filter_classes(parse_cilin(CILIN_SAMPLE.splitlines())))
+    kept = dict(filter_classes(parse_cilin(CILIN_SAMPLE.splitlines()), frequency=lambda word: 100))
     assert kept["Bp18A06="] == ("户口簿", "户口册", "户口本")
     assert kept["Dm05A12="] == ("高级中学", "普高")  # 高中 has two senses: dropped
     assert "Aa01A01=" in kept and "人" not in kept["Aa01A01="]  # no single characters
     assert "Ae15A01=" not in kept  # seven multi-character words: too loose a class
     assert "Bp19B01#" not in kept and "Hj01A01@" not in kept  # related / single-word lines
+    common = dict(filter_classes(parse_cilin(CILIN_SAMPLE.splitlines())))  # jieba's real frequencies
+    assert common["Bp18A06="] == ("户口簿", "户口本")  # 户口册 is a rare word
 
 
 def test_cilin_layer_is_low_weight_and_only_where_no_reviewed_rule_fired(tmp_path: Path) -> None:
@@ -131,7 +133,7 @@ def test_cilin_layer_is_low_weight_and_only_where_no_reviewed_rule_fired(tmp_pat
     layered = LayeredSynonyms(reviewed, general)
     (match,) = layered.expand(segment_query("户口本"))
     assert match.alternatives == (("居民", "户口簿"),) and match.weight == 1.0
-    (match,) = layered.expand(segment_query("户口册"))
+    (match,) = layered.expand(segment_query("户口簿"))
     assert match.weight == CILIN_WEIGHT < 1.0 and match.source == "词林 Bp18A06="
     assert match.to_expansion().weight == CILIN_WEIGHT
 
