@@ -13,7 +13,7 @@ from indexer.pipeline import update_index
 from indexer.store import Store
 from search_api.service import SearchService
 from synonyms.catalogue import CatalogueFileError, import_catalogue
-from synonyms.cilin import CILIN_WEIGHT, filter_classes, load_cilin, parse_cilin
+from synonyms.cilin import CILIN_WEIGHT, cilin_rules, filter_classes, load_cilin, parse_cilin
 from synonyms.expansion import LayeredSynonyms, SynonymSet
 from synonyms.loader import SynonymFileError, parse_synonyms
 from synonyms.staff_rules import StaffRule, validate
@@ -160,3 +160,22 @@ def test_an_official_name_in_the_user_dictionary_does_not_stop_partial_queries(t
         assert [h.title for h in hits] == ["城镇职工基本医疗保险参保登记"], query
     backend.close()
     store.close()
+
+
+def test_expanded_terms_weigh_less_than_the_citizens_words_and_词林_least() -> None:
+    from indexer.documents import SearchRequest
+    from search_api import ranking
+    from search_api.query_builder import build_query
+
+    reviewed = SynonymSet.from_rules(parse_synonyms("老年社保 => 城乡居民基本养老保险  # 合并\n", "p.txt"))
+    general = SynonymSet.from_rules(cilin_rules([("Bp18A06=", ("户口簿", "户口本"))]))
+    tokens = segment_query("老年社保 户口本")
+    matches = LayeredSynonyms(reviewed, general).expand(tokens)
+    query = build_query("老年社保 户口本", tokens, matches, SearchRequest(q="老年社保 户口本"))
+    own = [
+        c.boost for g in query.groups[: len(tokens)] for c in g.clauses if c.tokens == (g.clauses[0].tokens)
+    ]
+    expanded = [g.clauses[0].boost for g in query.groups[len(tokens) :]]
+    assert min(own) == 1.0
+    assert expanded == [ranking.SYNONYM_BOOST, ranking.SYNONYM_BOOST * CILIN_WEIGHT]
+    assert 1.0 > expanded[0] > expanded[1]
