@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from synonyms.staff_rules import ACTION_LABELS, RuleChange, StaffRule
+from synonyms.staff_rules import ACTION_LABELS, ChangeError, RuleChange, StaffRule
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS synonym_versions (
@@ -147,16 +147,27 @@ class StaffStore:
         rows = self._connect().execute("SELECT id, at, author, rules FROM synonym_versions ORDER BY id DESC")
         return [Version(r[0], r[1], r[2], _rules_from(r[3])) for r in rows.fetchall()]
 
-    def commit(self, rules: tuple[StaffRule, ...], audit: AuditEntry) -> int:
-        """Write a new live version and its audit entry in one transaction; returns the version id."""
+    def commit(self, rules: tuple[StaffRule, ...], audit: AuditEntry, base: int) -> int:
+        """Write a new live version and its audit entry in one transaction; returns the version id.
+
+        ``base`` is the version the change was computed from: if another reviewer committed meanwhile,
+        nothing is written (their change would otherwise be lost silently)."""
         conn = self._connect()
-        with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            live = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM synonym_versions").fetchone()[0])
+            if live != base:
+                raise ChangeError(f"规则已被其他人修改（当前版本 {live}），请刷新后重新操作", field="version")
             cur = conn.execute(
                 "INSERT INTO synonym_versions (at, author, rules) VALUES (?, ?, ?)",
                 (_now(), audit.actor, _rules_json(rules)),
             )
             version_id = int(cur.lastrowid or 0)
             self._append_audit(conn, audit, version_id)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
         return version_id
 
     # -- proposals -----------------------------------------------------------------------------

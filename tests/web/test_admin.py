@@ -194,10 +194,13 @@ def test_import_export_and_work_list(anon: TestClient, app_dir: Path) -> None:
         anon.get("/api/v1/search", params={"q": "二代证"})
     anon.get("/api/v1/search", params={"q": "准迁证"})
     csrf = login(anon, "reviewer1")
+    for _ in range(3):
+        anon.get("/api/v1/search", params={"q": "社会保障卡挂失"})  # found, but nobody clicks
     items = anon.get("/admin/api/worklist").json()["items"]
-    assert [(i["query"], i["searches"], i["zero_results"]) for i in items[:2]] == [
-        ("二代证", 3, True),
-        ("准迁证", 1, True),
+    assert [(i["query"], i["searches"], i["zero_results"], i["reason"]) for i in items] == [
+        ("二代证", 3, True, "无结果"),
+        ("准迁证", 1, True, "无结果"),
+        ("社会保障卡挂失", 3, False, "点击少（0/3）"),
     ]
     page = anon.get("/admin/worklist")
     assert "/admin/rules/new?term=%E4%BA%8C%E4%BB%A3%E8%AF%81" in page.text
@@ -228,3 +231,17 @@ def test_audit_trail_cannot_be_edited_in_the_database(anon: TestClient, app_dir:
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("DELETE FROM synonym_audit")
     conn.close()
+
+
+def test_a_commit_computed_from_an_old_version_is_refused_and_nothing_is_lost(app_dir: Path) -> None:
+    from synonyms.staff_rules import StaffRule
+    from synonyms.staff_store import AuditEntry, StaffStore
+
+    TestClient(admin_app(app_dir))
+    store = StaffStore(app_dir / "store.sqlite3")
+    entry = AuditEntry(0, "", "a", "新增", "", "x", "r", "b 批准", None)
+    assert store.commit((StaffRule(id=1, line="二代证 => 居民身份证"),), entry, base=0) == 1
+    with pytest.raises(ValueError, match="当前版本 1"):
+        store.commit((StaffRule(id=1, line="准迁证 => 户口迁移"),), entry, base=0)
+    assert store.current().rules[0].line == "二代证 => 居民身份证"
+    assert len(store.audit()) == 1

@@ -103,9 +103,12 @@ class Workflow:
         needle = query.strip()
         return [r for r in rules if needle in r.line or needle in r.owner or needle in r.category]
 
-    def candidate(self, change: RuleChange) -> tuple[StaffRule, ...]:
-        """The rule list ``change`` would produce, validated with the packaged rules."""
-        rules = apply_change(self.store.current().rules, change)
+    def candidate(
+        self, change: RuleChange, base: tuple[StaffRule, ...] | None = None
+    ) -> tuple[StaffRule, ...]:
+        """The rule list ``change`` would produce from ``base`` (default: live), validated with the
+        packaged rules."""
+        rules = apply_change(self.store.current().rules if base is None else base, change)
         validate(rules, self.live.fixed)
         return rules
 
@@ -122,14 +125,17 @@ class Workflow:
             for q in queries
         ]
 
-    def golden_check(self, rules: tuple[StaffRule, ...]) -> GoldenCheck:
+    def golden_check(
+        self, rules: tuple[StaffRule, ...], base: tuple[StaffRule, ...] | None = None
+    ) -> GoldenCheck:
         if self.golden is None:
             return GoldenCheck(configured=False)
         try:
             judgments = load_judgments(self.golden)
         except (OSError, JudgmentFileError) as exc:
             return GoldenCheck(configured=True, error=str(exc), dropped=[("（黄金查询集）", 0, str(exc))])
-        before_search = self._searcher(self.live.with_staff_rules(self.store.current().rules))
+        current = self.store.current().rules if base is None else base
+        before_search = self._searcher(self.live.with_staff_rules(current))
         after_search = self._searcher(self.live.with_staff_rules(rules))
         check = GoldenCheck(configured=True, queries=len(judgments))
         for judgment in judgments:
@@ -154,14 +160,15 @@ class Workflow:
             raise PermissionDenied("只有审核人员可以批准修改")
         if proposal.status != "pending":
             raise ChangeError(f"提议#{proposal.id} 已处理（{proposal.status}）", field="proposal")
-        rules = self.candidate(proposal.change)
-        check = self.golden_check(rules)
+        live = self.store.current()
+        current = live.rules
+        rules = self.candidate(proposal.change, current)
+        check = self.golden_check(rules, current)
         if check.blocked and not override_reason.strip():
             raise GoldenSetBlock(check)
         approval = f"{staff.name} 批准提议#{proposal.id}"
         if check.blocked:
             approval += f"；黄金查询集检查未通过，审核人强制上线，理由：{override_reason.strip()}"
-        current = self.store.current().rules
         change = proposal.change
         before = _line(current, change.rule_id)
         after = _line(rules, change.rule_id) if change.action != "add" else rules[-1].line
@@ -169,7 +176,7 @@ class Workflow:
             after = f"导入 {len(rules) - len(current)} 条规则"
         label = ACTION_LABELS[change.action]
         entry = AuditEntry(0, "", proposal.author, label, before, after, proposal.reason, approval, None)
-        version = self.store.commit(rules, entry)
+        version = self.store.commit(rules, entry, base=live.id)
         self.store.decide(proposal.id, "approved", staff.name, override_reason.strip() or check.explanation())
         return version
 
@@ -201,4 +208,4 @@ class Workflow:
             f"{staff.name}（审核人员）执行",
             None,
         )
-        return self.store.commit(target.rules, entry)
+        return self.store.commit(target.rules, entry, base=current.id)
