@@ -19,6 +19,7 @@ from pathlib import Path
 from indexer.analysis import normalize, segment_query
 from synonyms.loader import parse_synonyms
 from synonyms.rules import MAX_TERM_LENGTH, SynonymRule
+from synonyms.writer import format_rules
 
 MAX_TARGETS = 2  # a phrase the catalogue uses for more items than this is too vague to expand
 _SEPARATORS = re.compile(r"[,，、;；/]+")
@@ -150,30 +151,6 @@ def candidate_rules(
                 category=CANDIDATE_CATEGORY,
             )
         )
-
-
-def format_rules(rules: Iterable[SynonymRule], header: str = "") -> str:
-    """Rules in the dictionary text format, grouped under their @owner / @category lines."""
-    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
-    owner = category = None
-    for rule in rules:
-        if rule.owner and rule.owner != owner:
-            owner = rule.owner
-            lines.append(f"@owner {owner}")
-        if rule.category and rule.category != category:
-            category = rule.category
-            lines.append(f"@category {category}")
-        lines.append(rule_line(rule))
-    return "\n".join(lines) + "\n"
-
-
-def rule_line(rule: SynonymRule) -> str:
-    """One rule as a line of the text format (comment included)."""
-    body = ", ".join(rule.terms_from)
-    if rule.kind == "one_way":
-        body += " => " + ", ".join(rule.terms_to)
-    comment = " ".join(rule.comment.split())
-    return f"{body}   # {comment}" if comment else body
 
 
 def import_catalogue(path: Path, existing: Iterable[SynonymRule]) -> tuple[str, CandidateReport]:

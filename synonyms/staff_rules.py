@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from synonyms.catalogue import format_rules, rule_line
 from synonyms.loader import SynonymFileError, parse_synonyms, rule_set_problems
 from synonyms.rules import SynonymRule
+from synonyms.writer import format_rules, rule_line
 
 ChangeAction = Literal["add", "edit", "disable", "enable", "delete", "import"]
 ACTION_LABELS: dict[str, str] = {

@@ -245,3 +245,28 @@ def test_a_commit_computed_from_an_old_version_is_refused_and_nothing_is_lost(ap
         store.commit((StaffRule(id=1, line="准迁证 => 户口迁移"),), entry, base=0)
     assert store.current().rules[0].line == "二代证 => 居民身份证"
     assert len(store.audit()) == 1
+
+
+def test_import_through_the_upload_form_and_export_round_trip(anon: TestClient) -> None:
+    csrf = login(anon, "reviewer1")
+    text = "二代证 => 居民身份证   # 俗称\n@owner 户政组\n准迁证 => 户口迁移   # 俗称\n"
+    response = anon.post(
+        "/admin/import",
+        data={"csrf": csrf, "reason": "批量导入"},
+        files={"file": ("rules.txt", text.encode("utf-8"), "text/plain")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"].startswith("/admin/proposals/1")
+    page = anon.get("/admin/proposals/1")
+    assert "准迁证 =&gt; 户口迁移" in page.text and "批量导入" in page.text
+    approve = anon.post("/admin/proposals/1/approve", data={"csrf": csrf}, follow_redirects=False)
+    assert approve.status_code == 303
+    exported = anon.get("/admin/export").text
+    assert "@owner 未填写\n@category 未填写\n二代证 => 居民身份证   # 俗称" in exported
+    assert "@owner 户政组\n准迁证 => 户口迁移   # 俗称" in exported
+    broken = anon.post(
+        "/admin/import",
+        data={"csrf": csrf, "reason": "r"},
+        files={"file": ("bad.txt", "甲方 => 甲方\n".encode(), "text/plain")},
+    )
+    assert broken.status_code == 422 and "bad.txt:1" in broken.text

@@ -73,7 +73,12 @@ def install(app: FastAPI, settings: Settings, service: SearchService) -> None:
     """Mount /admin (pages and API) and make the search service use the live synonyms."""
     from web.admin import api, pages
 
-    live = service.synonyms if isinstance(service.synonyms, LiveSynonyms) else live_synonyms(settings)
+    if isinstance(service.synonyms, LiveSynonyms):
+        live = service.synonyms
+    elif isinstance(service.synonyms, SynonymSet):  # a caller's own rule set stays the reviewed base
+        live = LiveSynonyms(service.synonyms.rules, StaffStore(settings.store_path))
+    else:
+        live = live_synonyms(settings)
     service.synonyms = live
     app.state.admin_accounts = Accounts(settings.store_path, settings.admin_session_hours)
     app.state.admin_workflow = Workflow(service, live, live.store, settings.golden_path)
