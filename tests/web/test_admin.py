@@ -270,3 +270,20 @@ def test_import_through_the_upload_form_and_export_round_trip(anon: TestClient) 
         files={"file": ("bad.txt", "甲方 => 甲方\n".encode(), "text/plain")},
     )
     assert broken.status_code == 422 and "bad.txt:1" in broken.text
+
+
+def test_preview_shows_before_and_after_without_proposing(anon: TestClient) -> None:
+    csrf = login(anon, "editor1")
+    body = {"action": "add", "line": "二代证 => 居民身份证  # 俗称"}
+    response = anon.post("/admin/api/preview", json=body, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 200
+    (row,) = response.json()["preview"]
+    assert row["query"] == "二代证" and row["before"] == [] and "居民身份证换领" in row["after"]
+    assert response.json()["golden"]["blocked"] is False
+    assert anon.get("/admin/api/proposals").json()["proposals"] == []
+    page = anon.post("/admin/preview", data={"csrf": csrf, **body, "reason": ""})
+    assert page.status_code == 200 and 'id="preview"' in page.text and "居民身份证换领" in page.text
+    bad = anon.post(
+        "/admin/api/preview", json={"action": "add", "line": "甲方 => 甲方"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert bad.status_code == 422 and "to itself" in bad.json()["error"]["message"]

@@ -43,6 +43,13 @@ def test_editor_proposes_reviewer_previews_and_approves_then_search_uses_it(tmp_
         line = wait_for(driver, "#line")
         line.send_keys("居民身份证  # 俗称")
         driver.find_element(By.ID, "category").send_keys("户籍")
+        driver.find_element(By.ID, "preview-button").click()  # see the effect before proposing
+        preview = wait_for(driver, "#preview")
+        assert "居民身份证换领" in preview.text and "无结果" in preview.text
+        assert driver.find_element(By.ID, "line").get_attribute("value") == "二代证 => 居民身份证  # 俗称"
+        assert driver.find_element(By.ID, "category").get_attribute("value") == "户籍"
+        driver.execute_script("arguments[0].scrollIntoView()", preview)
+        screenshot(driver, "admin-rule-preview")
         driver.find_element(By.CSS_SELECTOR, "form[action='/admin/proposals'] button").click()
         status = wait_for(driver, ".note")
         assert "等待审核" in status.text

@@ -57,6 +57,21 @@ def propose(request: Request, body: ProposalIn) -> dict[str, Any]:
     return {"id": proposal_id, "status": "pending"}
 
 
+@router.post("/preview")
+def preview(request: Request, body: ProposalIn) -> dict[str, Any]:
+    """What a change would do, without proposing it: top results before/after and the golden set."""
+    change = RuleChange(
+        action=body.action, rule_id=body.rule_id, line=body.line, owner=body.owner, category=body.category
+    )
+    flow = workflow(request)
+    rows = flow.preview(change)
+    check = flow.golden_check(flow.candidate(change))
+    return {
+        "preview": [{"query": r.query, "before": r.before, "after": r.after} for r in rows],
+        "golden": {"blocked": check.blocked, "explanation": check.explanation()},
+    }
+
+
 @router.post("/import", status_code=201)
 def import_rules(request: Request, body: ImportIn) -> dict[str, Any]:
     change = RuleChange(action="import", imported=import_text(body.text, body.filename))

@@ -147,6 +147,35 @@ async def propose(request: Request) -> Response:
     return _back(f"/admin/proposals/{proposal_id}", "已提交，等待审核人员批准")
 
 
+@router.post("/preview")
+async def preview(request: Request) -> HTMLResponse:
+    """The rule form again, with the top results of the affected queries before and after; nothing saved."""
+    form = await _form(request)
+    flow = workflow(request)
+    rule_id = form.get("rule_id", "")
+    change = RuleChange(
+        action="edit" if rule_id.isdigit() else "add",
+        rule_id=int(rule_id) if rule_id.isdigit() else None,
+        line=form.get("line", ""),
+        owner=form.get("owner", ""),
+        category=form.get("category", ""),
+    )
+    rule = next((r for r in flow.store.current().rules if r.id == change.rule_id), None)
+    context: dict[str, Any] = {
+        "action": change.action,
+        "rule": rule,
+        "line": change.line,
+        "term": "",
+        "form": form,
+    }
+    try:
+        context["preview"] = flow.preview(change)
+        context["golden"] = flow.golden_check(flow.candidate(change))
+    except ChangeError as exc:
+        return _page(request, "rule_form.html", {**context, "error": str(exc)}, 422)
+    return _page(request, "rule_form.html", context)
+
+
 def _action(value: str) -> ChangeAction:
     actions: dict[str, ChangeAction] = {
         "add": "add",

@@ -169,6 +169,8 @@ class Workflow:
         approval = f"{staff.name} 批准提议#{proposal.id}"
         if check.blocked:
             approval += f"；黄金查询集检查未通过，审核人强制上线，理由：{override_reason.strip()}"
+        elif not check.configured:
+            approval += "；未配置黄金查询集，未做检查"
         change = proposal.change
         before = _line(current, change.rule_id)
         after = _line(rules, change.rule_id) if change.action != "add" else rules[-1].line
