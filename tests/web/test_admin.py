@@ -287,3 +287,19 @@ def test_preview_shows_before_and_after_without_proposing(anon: TestClient) -> N
         "/admin/api/preview", json={"action": "add", "line": "甲方 => 甲方"}, headers={"X-CSRF-Token": csrf}
     )
     assert bad.status_code == 422 and "to itself" in bad.json()["error"]["message"]
+
+
+def test_rule_search_lists_staff_rules_and_read_only_packaged_rules(anon: TestClient) -> None:
+    csrf = login(anon, "reviewer1")
+    first = propose(
+        anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="r", category="户籍"
+    )
+    anon.post(f"/admin/api/proposals/{first}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    body = anon.get("/admin/api/rules", params={"q": "居民身份证"}).json()
+    assert [r["line"] for r in body["rules"]] == ["二代证 => 居民身份证  # 俗称"]
+    sources = [r["source"] for r in body["packaged"]]
+    assert sources and all(s.startswith("plain_language.txt:") for s in sources)
+    assert any(r["line"].startswith("身份证 => 居民身份证") for r in body["packaged"])
+    assert anon.get("/admin/api/rules", params={"q": "户籍"}).json()["rules"][0]["category"] == "户籍"
+    page = anon.get("/admin", params={"q": "居民身份证"})
+    assert 'id="packaged"' in page.text and "内置词典只读" in page.text

@@ -45,7 +45,15 @@ def me(request: Request) -> dict[str, str]:
 @router.get("/rules")
 def rules(request: Request, q: str = "") -> dict[str, Any]:
     flow = workflow(request)
-    return {"version": flow.store.current_version(), "rules": [r.model_dump() for r in flow.rules(q)]}
+    packaged = [
+        {"line": text, "source": r.source, "owner": r.owner, "category": r.category}
+        for text, r in flow.packaged_rules(q)
+    ]
+    return {
+        "version": flow.store.current_version(),
+        "rules": [r.model_dump() for r in flow.rules(q)],
+        "packaged": packaged,
+    }
 
 
 @router.post("/proposals", status_code=201)

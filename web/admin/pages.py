@@ -100,6 +100,7 @@ def rules_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
         "q": q,
         "note": note,
         "rules": flow.rules(q),
+        "packaged": flow.packaged_rules(q),
         "version": flow.store.current_version(),
         "pending": flow.store.proposals("pending"),
     }

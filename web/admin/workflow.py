@@ -15,6 +15,7 @@ from search_api.evaluation import CUTOFF, JudgmentFileError, is_relevant, load_j
 from search_api.service import SearchService
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms
+from synonyms.rules import SynonymRule
 from synonyms.staff_rules import (
     ACTION_LABELS,
     ChangeError,
@@ -25,6 +26,7 @@ from synonyms.staff_rules import (
     validate,
 )
 from synonyms.staff_store import AuditEntry, Proposal, StaffStore
+from synonyms.writer import rule_line
 from web.admin.accounts import Staff
 
 PREVIEW_QUERIES = 8
@@ -102,6 +104,18 @@ class Workflow:
         rules = list(self.store.current().rules)
         needle = query.strip()
         return [r for r in rules if needle in r.line or needle in r.owner or needle in r.category]
+
+    def packaged_rules(self, query: str, limit: int = 50) -> list[tuple[str, SynonymRule]]:
+        """Rules from the dictionary files matching ``query`` (read-only here), as (text, rule)."""
+        needle = query.strip()
+        if not needle:
+            return []
+        found = [
+            (rule_line(r), r)
+            for r in self.live.fixed
+            if needle in rule_line(r) or needle in r.owner or needle in r.category
+        ]
+        return found[:limit]
 
     def candidate(
         self, change: RuleChange, base: tuple[StaffRule, ...] | None = None
