@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.browser import chromium, live_server, screenshot, wait_for
-from tests.web.admin_helpers import PASSWORD, admin_app
+from tests.web.admin.helpers import PASSWORD, admin_app
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.web.admin_helpers import admin_app, login, propose
+from tests.web.admin.helpers import admin_app, login, propose
 from web.admin.accounts import Accounts, hash_password, verify_password
 
 

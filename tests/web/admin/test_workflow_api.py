@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from govsearch.app import create_app
-from tests.web.admin_helpers import admin_app, login, propose
+from tests.web.admin.helpers import admin_app, login, propose
 
 
 @pytest.fixture
