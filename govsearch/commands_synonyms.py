@@ -12,6 +12,8 @@ from govsearch.settings import Settings
 from synonyms.catalogue import CatalogueFileError, import_catalogue
 from synonyms.expansion import default_synonym_paths
 from synonyms.loader import SynonymFileError, load_synonym_files
+from synonyms.staff_rules import ChangeError, RuleChange, apply_change, import_text, validate
+from synonyms.staff_store import StaffStore
 from web.admin.accounts import ROLES, AccountError, Accounts
 
 
@@ -23,6 +25,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     imp = syn_sub.add_parser("import-catalogue", help="把事项目录的日常用语、简称变成待审核的候选规则文件")
     imp.add_argument("file", type=Path, help="事项目录 JSON Lines（含 _raw.matter_daily / matter_short）")
     imp.add_argument("--out", type=Path, default=Path("synonym-candidates.txt"), help="候选规则文件")
+    imp.add_argument(
+        "--propose-as", metavar="USER", help="同时以该管理后台账号提交为一条待审核的导入提议（/admin 中审核）"
+    )
 
     users = sub.add_parser("users", help="管理后台账号")
     users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
@@ -34,7 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def synonyms(settings: Settings, args: argparse.Namespace) -> int:
-    packaged = [*default_synonym_paths(), *settings.synonym_files]
+    packaged = _packaged(settings)
     if args.synonyms_command == "check":
         paths = args.files or packaged
         try:
@@ -57,7 +62,33 @@ def synonyms(settings: Settings, args: argparse.Namespace) -> int:
         f"{report.items} 个事项，{report.items_with_names} 个带日常用语或简称；"
         f"生成候选规则 {len(report.rules)} 条 → {args.out}（未生效，待审核）\n跳过：{skipped}"
     )
+    if args.propose_as:
+        proposal_id = _propose_import(settings, args.propose_as, text, args.out.name, args.file.name)
+        print(f"已提交为待审核提议#{proposal_id}，请审核人员在 /admin/proposals/{proposal_id} 审核")
     return 0
+
+
+def _propose_import(settings: Settings, author: str, text: str, filename: str, source: str) -> int:
+    """Candidates as one pending import proposal, checked like one made in the staff tool."""
+    accounts = Accounts(settings.store_path)
+    try:
+        if author not in {staff.name for staff in accounts.users()}:
+            raise CommandError(f"没有管理后台账号 {author}（先用 govsearch users add 创建）")
+    finally:
+        accounts.close()
+    store = StaffStore(settings.store_path)
+    try:
+        change = RuleChange(action="import", imported=import_text(text, filename))
+        validate(apply_change(store.current().rules, change), load_synonym_files(_packaged(settings)))
+        return store.propose(author, change, f"从 {source} 导入目录日常用语、简称")
+    except ChangeError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        store.close()
+
+
+def _packaged(settings: Settings) -> list[Path]:
+    return [*default_synonym_paths(), *settings.synonym_files]
 
 
 def users(settings: Settings, args: argparse.Namespace) -> int:

@@ -62,3 +62,28 @@ def test_users_add_hashes_the_password_and_refuses_bad_input(
     assert status == 2 and "已存在" in err
     status, out, _ = run(capsys, *data, "users", "list")
     assert out == "wang\treviewer\n"
+
+
+def test_import_catalogue_can_file_the_candidates_as_a_pending_proposal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from synonyms.staff_store import StaffStore
+
+    items = tmp_path / "items.jsonl"
+    item = {"事项名称": "公证员信息查询", "事项编码": "Z1", "_raw": {"matter_daily": "找公证员"}}
+    items.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    data = ["--data-dir", str(tmp_path / "d")]
+    out_file = str(tmp_path / "c.txt")
+    args = ["synonyms", "import-catalogue", str(items), "--out", out_file, "--propose-as", "wang"]
+    status, _, err = run(capsys, *data, *args)
+    assert status == 2 and "没有管理后台账号 wang" in err
+    Accounts(tmp_path / "d" / "store.sqlite3").add_user("wang", "editor", "long enough secret")
+    status, out, _ = run(capsys, *data, *args)
+    assert status == 0 and "待审核提议#1" in out
+    store = StaffStore(tmp_path / "d" / "store.sqlite3")
+    (proposal,) = store.proposals("pending")
+    assert proposal.author == "wang" and proposal.change.action == "import"
+    assert [r.line for r in proposal.change.imported] == [
+        "找公证员 => 公证员信息查询   # 目录日常用语，事项编码 Z1"
+    ]
+    assert store.current_version() == 0  # nothing live until a reviewer approves
