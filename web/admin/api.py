@@ -9,7 +9,8 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from synonyms.staff_rules import ChangeAction, RuleChange, export_text, import_text
-from web.admin.auth import AdminError, require_staff, staff_of
+from synonyms.staff_store import Proposal
+from web.admin.auth import require_staff, staff_of
 from web.admin.state import audit_csv, proposal_or_404, workflow
 from web.admin.worklist import work_list
 
@@ -155,9 +156,7 @@ def worklist(request: Request) -> dict[str, Any]:
     return {"items": [{**item.__dict__, "reason": item.reason} for item in items]}
 
 
-def _proposal_json(found: Any) -> dict[str, Any]:
-    if found is None:
-        raise AdminError(404, "not_found", "没有这个提议")
+def _proposal_json(found: Proposal) -> dict[str, Any]:
     return {
         "id": found.id,
         "at": found.at,

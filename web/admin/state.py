@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -61,7 +62,7 @@ def _is_api(request: Request) -> bool:
 
 def _error(request: Request, status: int, code: str, message: str, field: str | None) -> Response:
     if status == 401 and not _is_api(request):
-        return RedirectResponse(f"/admin/login?next={request.url.path}", status_code=303)
+        return RedirectResponse(f"/admin/login?next={quote(request.url.path)}", status_code=303)
     if _is_api(request):
         return JSONResponse({"error": {"code": code, "message": message, "field": field}}, status_code=status)
     from web.admin.pages import error_page  # pages import this module; import here to avoid a cycle
