@@ -150,6 +150,13 @@ def export(request: Request) -> PlainTextResponse:
     return PlainTextResponse(text, headers={"Content-Disposition": 'attachment; filename="staff_rules.txt"'})
 
 
+@router.get("/golden")
+def golden(request: Request) -> dict[str, Any]:
+    flow = workflow(request)
+    rows = flow.golden_status()
+    return {"configured": flow.golden is not None, "queries": [row.__dict__ for row in rows]}
+
+
 @router.get("/worklist")
 def worklist(request: Request) -> dict[str, Any]:
     items = work_list(request.app.state.settings.store_path)

@@ -270,6 +270,13 @@ async def import_rules(request: Request) -> Response:
     return _back(f"/admin/proposals/{proposal_id}", f"已导入 {len(change.imported)} 条规则，等待审核")
 
 
+@router.get("/golden")
+def golden_page(request: Request) -> HTMLResponse:
+    flow = workflow(request)
+    context = {"rows": flow.golden_status(), "configured": flow.golden is not None, "path": flow.golden}
+    return _page(request, "golden.html", context)
+
+
 @router.get("/worklist")
 def worklist_page(request: Request) -> HTMLResponse:
     items = work_list(request.app.state.settings.store_path)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.documents import SearchRequest
-from search_api.evaluation import CUTOFF, JudgmentFileError, is_relevant, load_judgments
+from search_api.evaluation import CUTOFF, Judgment, JudgmentFileError, is_relevant, load_judgments
 from search_api.service import SearchService
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms
@@ -71,6 +71,14 @@ class GoldenCheck:
 
 
 @dataclass
+class GoldenRow:
+    query: str
+    relevant: str
+    rank: int | None  # within the top 10
+    top: str
+
+
+@dataclass
 class PreviewRow:
     query: str
     before: list[str]
@@ -83,6 +91,11 @@ def _titles(service: SearchService, query: str, size: int) -> list[str]:
     except ValueError:
         return []
     return [hit.title for hit in response.hits]
+
+
+def _rank(titles: list[str], judgment: Judgment) -> int | None:
+    """1-based rank of the first relevant title, None when none is relevant."""
+    return next((i + 1 for i, t in enumerate(titles) if is_relevant(t, judgment.fragments)), None)
 
 
 def _line(rules: tuple[StaffRule, ...], rule_id: int | None) -> str:
@@ -153,14 +166,31 @@ class Workflow:
         after_search = self._searcher(self.live.with_staff_rules(rules))
         check = GoldenCheck(configured=True, queries=len(judgments))
         for judgment in judgments:
-            before = _titles(before_search, judgment.query, CUTOFF)
-            rank = next((i + 1 for i, t in enumerate(before) if is_relevant(t, judgment.fragments)), None)
+            rank = _rank(_titles(before_search, judgment.query, CUTOFF), judgment)
             if rank is None:
                 continue
             after = _titles(after_search, judgment.query, CUTOFF)
-            if not any(is_relevant(t, judgment.fragments) for t in after):
+            if _rank(after, judgment) is None:
                 check.dropped.append((judgment.query, rank, after[0] if after else ""))
         return check
+
+    def golden_status(self) -> list[GoldenRow]:
+        """Each golden query's rank with the live rules (what a change will be checked against)."""
+        if self.golden is None:
+            return []
+        try:
+            judgments = load_judgments(self.golden)
+        except (OSError, JudgmentFileError) as exc:
+            raise ChangeError(str(exc), field="golden") from exc
+        search = self._searcher(self.live.with_staff_rules(self.store.current().rules))
+        rows: list[GoldenRow] = []
+        for judgment in judgments:
+            titles = _titles(search, judgment.query, CUTOFF)
+            top = titles[0] if titles else ""
+            rows.append(
+                GoldenRow(judgment.query, " | ".join(judgment.fragments), _rank(titles, judgment), top)
+            )
+        return rows
 
     # -- writing -------------------------------------------------------------------------------
     def propose(self, staff: Staff, change: RuleChange, reason: str) -> int:

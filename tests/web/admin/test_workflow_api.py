@@ -303,3 +303,16 @@ def test_rule_search_lists_staff_rules_and_read_only_packaged_rules(anon: TestCl
     assert anon.get("/admin/api/rules", params={"q": "户籍"}).json()["rules"][0]["category"] == "户籍"
     page = anon.get("/admin", params={"q": "居民身份证"})
     assert 'id="packaged"' in page.text and "内置词典只读" in page.text
+
+
+def test_golden_set_page_shows_each_query_rank_under_the_live_rules(anon: TestClient) -> None:
+    csrf = login(anon, "reviewer1")
+    body = anon.get("/admin/api/golden").json()
+    assert body["configured"] is True
+    assert [(q["query"], q["rank"]) for q in body["queries"]] == [("二代证", None), ("换领身份证", 1)]
+    first = propose(anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="r")
+    anon.post(f"/admin/api/proposals/{first}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    ranks = [q["rank"] for q in anon.get("/admin/api/golden").json()["queries"]]
+    assert ranks[0] is not None and ranks[0] <= 10
+    page = anon.get("/admin/golden")
+    assert 'id="golden-set"' in page.text and "换领身份证" in page.text
