@@ -12,7 +12,7 @@ from govsearch.settings import Settings
 from synonyms.catalogue import CatalogueFileError, import_catalogue
 from synonyms.expansion import default_synonym_paths
 from synonyms.loader import SynonymFileError, load_synonym_files
-from synonyms.staff_rules import ChangeError, RuleChange, apply_change, import_text, validate
+from synonyms.staff_rules import ChangeError, RuleChange, apply_change, describe, import_text, validate
 from synonyms.staff_store import StaffStore
 from web.admin.accounts import ROLES, AccountError, Accounts
 
@@ -80,7 +80,8 @@ def _propose_import(settings: Settings, author: str, text: str, filename: str, s
     try:
         change = RuleChange(action="import", imported=import_text(text, filename))
         validate(apply_change(store.current().rules, change), load_synonym_files(_packaged(settings)))
-        return store.propose(author, change, f"从 {source} 导入目录日常用语、简称")
+        summary = describe(change, store.current().rules)
+        return store.propose(author, change, f"从 {source} 导入目录日常用语、简称", summary)
     except ChangeError as exc:
         raise CommandError(str(exc)) from exc
     finally:

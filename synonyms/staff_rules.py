@@ -130,6 +130,18 @@ def apply_change(rules: Sequence[StaffRule], change: RuleChange) -> tuple[StaffR
     return tuple(r.model_copy(update=update) if r.id == target.id else r for r in rules)
 
 
+def describe(change: RuleChange, rules: Sequence[StaffRule]) -> tuple[str, str]:
+    """(before, after) of ``change`` against ``rules``, as the audit trail and review pages show it."""
+    before = next((r.line for r in rules if r.id == change.rule_id), "")
+    if change.action == "import":
+        return "", f"导入 {len(change.imported)} 条规则：" + "；".join(r.line for r in change.imported[:20])
+    if change.action in ("add", "edit"):
+        return before, change.line.strip()
+    if change.action == "delete":
+        return before, "（删除）"
+    return before, f"（{ACTION_LABELS[change.action]}）{before}"
+
+
 def export_text(rules: Iterable[StaffRule]) -> str:
     """Enabled rules in the dictionary text format (what `import_text` and the file loader read)."""
     live = sorted((r for r in rules if r.enabled), key=lambda r: (r.owner, r.category, r.id))

@@ -171,7 +171,8 @@ class StaffStore:
         return version_id
 
     # -- proposals -----------------------------------------------------------------------------
-    def propose(self, author: str, change: RuleChange, reason: str) -> int:
+    def propose(self, author: str, change: RuleChange, reason: str, summary: tuple[str, str]) -> int:
+        """Store a pending proposal; ``summary`` is its (before, after) for the audit trail."""
         conn = self._connect()
         with conn:
             cur = conn.execute(
@@ -179,9 +180,8 @@ class StaffStore:
                 (_now(), author, change.model_dump_json(), reason),
             )
             proposal_id = int(cur.lastrowid or 0)
-            after = change.line or f"{len(change.imported)} 条规则"
             label = f"提议{ACTION_LABELS[change.action]}"
-            entry = AuditEntry(0, "", author, label, "", after, reason, "待审核", None)
+            entry = AuditEntry(0, "", author, label, summary[0], summary[1], reason, "待审核", None)
             self._append_audit(conn, entry, None)
         return proposal_id
 
@@ -204,7 +204,7 @@ class StaffStore:
                 (status, reviewer, _now(), note, proposal_id),
             )
 
-    def reject(self, proposal: Proposal, reviewer: str, note: str) -> None:
+    def reject(self, proposal: Proposal, reviewer: str, note: str, summary: tuple[str, str]) -> None:
         conn = self._connect()
         with conn:
             conn.execute(
@@ -212,8 +212,8 @@ class StaffStore:
                 "WHERE id = ?",
                 (reviewer, _now(), note, proposal.id),
             )
-            before = proposal.change.line
-            entry = AuditEntry(0, "", reviewer, "驳回", before, "", note, f"驳回提议#{proposal.id}", None)
+            before, after = summary
+            entry = AuditEntry(0, "", reviewer, "驳回", before, after, note, f"驳回提议#{proposal.id}", None)
             self._append_audit(conn, entry, None)
 
     # -- audit ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from synonyms.staff_rules import (
     ChangeAction,
     ChangeError,
     RuleChange,
+    describe,
     export_text,
     import_text,
 )
@@ -192,7 +193,9 @@ def _action(value: str) -> ChangeAction:
 def proposal_page(request: Request, proposal_id: int, note: str = "") -> HTMLResponse:
     flow = workflow(request)
     found = proposal_or_404(flow, proposal_id)
+    before, after = describe(found.change, flow.store.current().rules)
     context: dict[str, Any] = {"p": found, "note": note, "preview": [], "golden": None, "error": ""}
+    context.update(before=before, after=after)
     if found.status == "pending":
         try:
             context["preview"] = flow.preview(found.change)

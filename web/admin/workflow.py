@@ -23,6 +23,7 @@ from synonyms.staff_rules import (
     StaffRule,
     affected_terms,
     apply_change,
+    describe,
     validate,
 )
 from synonyms.staff_store import AuditEntry, Proposal, StaffStore
@@ -96,10 +97,6 @@ def _titles(service: SearchService, query: str, size: int) -> list[str]:
 def _rank(titles: list[str], judgment: Judgment) -> int | None:
     """1-based rank of the first relevant title, None when none is relevant."""
     return next((i + 1 for i, t in enumerate(titles) if is_relevant(t, judgment.fragments)), None)
-
-
-def _line(rules: tuple[StaffRule, ...], rule_id: int | None) -> str:
-    return next((r.line for r in rules if r.id == rule_id), "")
 
 
 class Workflow:
@@ -197,7 +194,8 @@ class Workflow:
         if not reason.strip():
             raise ChangeError("请填写修改原因", field="reason")
         self.candidate(change)  # a change that cannot apply is refused now, not at review time
-        return self.store.propose(staff.name, change, reason.strip())
+        summary = describe(change, self.store.current().rules)
+        return self.store.propose(staff.name, change, reason.strip(), summary)
 
     def approve(self, staff: Staff, proposal: Proposal, override_reason: str = "") -> int:
         if not staff.can_review:
@@ -216,10 +214,7 @@ class Workflow:
         elif not check.configured:
             approval += "；未配置黄金查询集，未做检查"
         change = proposal.change
-        before = _line(current, change.rule_id)
-        after = _line(rules, change.rule_id) if change.action != "add" else rules[-1].line
-        if change.action == "import":
-            after = f"导入 {len(rules) - len(current)} 条规则"
+        before, after = describe(change, current)
         label = ACTION_LABELS[change.action]
         entry = AuditEntry(0, "", proposal.author, label, before, after, proposal.reason, approval, None)
         version = self.store.commit(rules, entry, base=live.id)
@@ -231,7 +226,8 @@ class Workflow:
             raise PermissionDenied("只有审核人员可以驳回修改")
         if proposal.status != "pending":
             raise ChangeError(f"提议#{proposal.id} 已处理（{proposal.status}）", field="proposal")
-        self.store.reject(proposal, staff.name, reason.strip())
+        summary = describe(proposal.change, self.store.current().rules)
+        self.store.reject(proposal, staff.name, reason.strip(), summary)
 
     def rollback(self, staff: Staff, version_id: int, reason: str) -> int:
         if not staff.can_review:

@@ -80,3 +80,36 @@ def test_editor_proposes_reviewer_previews_and_approves_then_search_uses_it(tmp_
         rows = wait_for(driver, "#audit").find_elements(By.TAG_NAME, "tr")
         assert "新增" in rows[1].text and "reviewer1 批准提议#1" in rows[1].text
         screenshot(driver, "admin-audit")
+
+
+def test_reviewer_sees_a_golden_set_block_and_overrides_it_with_a_reason(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from selenium.webdriver.common.by import By
+
+    from tests.web.admin.helpers import login, propose
+
+    app = admin_app(tmp_path / "data")
+    setup = TestClient(app)
+    csrf = login(setup, "reviewer1")
+    added = propose(setup, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="加")
+    setup.post(f"/admin/api/proposals/{added}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    with live_server(app) as base_url, chromium() as driver:
+        _login(driver, base_url, "reviewer1")
+        driver.get(base_url + "/admin/rules/1")
+        driver.find_element(By.ID, "reason-delete").send_keys("清理旧说法")
+        driver.find_element(By.CSS_SELECTOR, "#reason-delete ~ button").click()
+        golden = wait_for(driver, "#golden")
+        assert "改动被阻止" in golden.text and "二代证" in golden.text
+        assert driver.find_element(By.ID, "before").text == "二代证 => 居民身份证 # 俗称"
+        assert driver.find_element(By.ID, "after").text == "（删除）"
+        driver.execute_script("arguments[0].scrollIntoView()", golden)
+        screenshot(driver, "admin-golden-blocked")
+        driver.find_element(By.ID, "override_reason").send_keys("该说法已不再使用")
+        driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
+        assert "已生效" in wait_for(driver, ".note").text
+        driver.get(base_url + "/admin/audit")
+        first = wait_for(driver, "#audit").find_elements(By.TAG_NAME, "tr")[1].text
+        assert "删除" in first and "强制上线" in first and "该说法已不再使用" in first
+        driver.get(base_url + "/admin/golden")
+        assert "前 10 名以外" in wait_for(driver, "#golden-set").text
+        screenshot(driver, "admin-golden-set")
