@@ -140,12 +140,14 @@ async def propose(request: Request) -> Response:
         proposal_id = workflow(request).propose(staff_of(request), change, form.get("reason", ""))
     except ChangeError as exc:
         rule = next((r for r in workflow(request).store.current().rules if r.id == change.rule_id), None)
+        typed = action in ("add", "edit")  # the disable/delete forms carry no rule text to show again
         context = {
-            "action": action if action in ("add", "edit") else "edit",
+            "action": action if typed else "edit",
             "rule": rule,
-            "line": change.line,
+            "line": change.line if typed else (rule.line if rule else ""),
+            "form": form if typed else None,
         }
-        return _page(request, "rule_form.html", {**context, "term": "", "error": str(exc), "form": form}, 422)
+        return _page(request, "rule_form.html", {**context, "term": "", "error": str(exc)}, 422)
     return _back(f"/admin/proposals/{proposal_id}", "已提交，等待审核人员批准")
 
 

@@ -316,3 +316,17 @@ def test_golden_set_page_shows_each_query_rank_under_the_live_rules(anon: TestCl
     assert ranks[0] is not None and ranks[0] <= 10
     page = anon.get("/admin/golden")
     assert 'id="golden-set"' in page.text and "换领身份证" in page.text
+
+
+def test_form_errors_keep_what_was_typed_and_say_what_is_wrong(anon: TestClient) -> None:
+    csrf = login(anon, "editor1")
+    typed = {"csrf": csrf, "action": "add", "line": "户口本 => 户口本", "owner": "户政组", "category": "户籍"}
+    page = anon.post("/admin/proposals", data={**typed, "reason": "r"})
+    assert page.status_code == 422 and "to itself" in page.text
+    assert 'value="户口本 =&gt; 户口本"' in page.text and 'value="户政组"' in page.text
+    missing = anon.post("/admin/proposals", data={**typed, "line": "二代证 => 居民身份证", "reason": " "})
+    assert missing.status_code == 422 and "请填写修改原因" in missing.text
+    unknown = anon.post(
+        "/admin/proposals", data={"csrf": csrf, "action": "delete", "rule_id": "7", "reason": "r"}
+    )
+    assert unknown.status_code == 422 and "没有编号为 7 的规则" in unknown.text
