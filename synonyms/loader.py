@@ -65,14 +65,14 @@ def _term_problems(terms: list[str], side_name: str) -> list[str]:
     seen: set[str] = set()
     for term in terms:
         if not term:
-            problems.append(f"empty term in the {side_name}")
+            problems.append(f"{side_name}有空词（多了一个逗号？）")
             continue
         if len(term) > MAX_TERM_LENGTH:
-            problems.append(f"term {term!r} is {len(term)} characters long (at most {MAX_TERM_LENGTH})")
+            problems.append(f"词“{term}”有 {len(term)} 个字（最多 {MAX_TERM_LENGTH} 个）")
         elif not segment_query(term):
-            problems.append(f"term {term!r} has no searchable characters")
+            problems.append(f"词“{term}”没有可检索的字符")
         if term in seen:
-            problems.append(f"term {term!r} is listed twice in this rule")
+            problems.append(f"词“{term}”在本条规则中出现了两次")
         seen.add(term)
     return problems
 
@@ -85,29 +85,29 @@ def _parse_line(raw: str, location: str) -> tuple[SynonymRule | None, list[str]]
         return None, []
     pieces = text.split(ARROW)
     if len(pieces) > 2:
-        return None, [f'more than one "{ARROW}" in a rule']
+        return None, [f'一条规则中有多个 "{ARROW}"']
     kind: RuleKind
     if len(pieces) == 2:
         kind = "one_way"
         left, right = (p.strip() for p in pieces)
         problems: list[str] = []
         if not left:
-            problems.append(f'empty left side of "{ARROW}"')
+            problems.append(f'"{ARROW}" 左边为空')
         if not right:
-            problems.append(f'empty right side of "{ARROW}"')
+            problems.append(f'"{ARROW}" 右边为空')
         if problems:
             return None, problems
         terms_from, terms_to = _split_terms(left), _split_terms(right)
-        problems += _term_problems(terms_from, "left side")
-        problems += _term_problems(terms_to, "right side")
+        problems += _term_problems(terms_from, "左边")
+        problems += _term_problems(terms_to, "右边")
         for term in dict.fromkeys(t for t in terms_from if t and t in terms_to):
-            problems.append(f"rule maps {term!r} to itself")
+            problems.append(f"规则把“{term}”映射到它自己")
     else:
         kind = "equivalent"
         terms_from, terms_to = _split_terms(text), []
-        problems = _term_problems(terms_from, "equivalence group")
+        problems = _term_problems(terms_from, "等价组")
         if len({t for t in terms_from if t}) < 2:
-            problems.append(f'an equivalence group needs at least two terms (or use "{ARROW}")')
+            problems.append(f'等价组至少需要两个不同的词（单向规则请用 "{ARROW}"）')
     if problems:
         return None, problems
     rule = SynonymRule(
@@ -138,9 +138,9 @@ def _parse(text: str, filename: str, order: int) -> tuple[list[SynonymRule], lis
         if directive is not None:
             name, value = directive
             if name not in DIRECTIVES:
-                problems.append(_Problem(order, number, f"unknown line @{name} (use @owner or @category)"))
+                problems.append(_Problem(order, number, f"未知的 @{name} 行（只能用 @owner 或 @category）"))
             elif not value:
-                problems.append(_Problem(order, number, f"@{name} needs a value"))
+                problems.append(_Problem(order, number, f"@{name} 后面需要写内容"))
             else:
                 meta[name] = value
             continue
@@ -177,7 +177,9 @@ def _cycle_problems(rules: list[SynonymRule], orders: list[int]) -> list[_Proble
                             dict.fromkeys(edges[a][b].source for a, b in _steps([*path, start]))
                         )
                         problems.append(
-                            _Problem(order_of[id(last)], _line_of(last.source), f"cycle {loop} ({where})")
+                            _Problem(
+                                order_of[id(last)], _line_of(last.source), f"规则形成循环：{loop}（{where}）"
+                            )
                         )
                 elif target not in path and len(path) < 8:
                     stack.append((target, [*path, target]))
@@ -210,10 +212,10 @@ def _duplicate_problems(rules: list[SynonymRule], orders: list[int]) -> list[_Pr
         for where, pairs in clashes.items():
             earlier = earlier_rules[where]
             if earlier.kind == rule.kind and set(earlier.pairs()) == set(rule.pairs()):
-                message = f"the same rule is already defined at {where} (and again at {rule.source})"
+                message = f"同一条规则已在 {where} 定义（{rule.source} 重复）"
             else:
                 shown = ", ".join(f"{a} => {b}" for a, b in pairs)
-                message = f"{shown} already defined at {where} (and again at {rule.source})"
+                message = f"{shown} 已在 {where} 定义（{rule.source} 重复）"
             problems.append(_Problem(order, _line_of(rule.source), message))
     return problems
 
@@ -257,7 +259,7 @@ def load_synonym_files(paths: Iterable[str | PathLike[str]]) -> list[SynonymRule
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(_Problem(order, 0, f"cannot read {path}: {exc}"))
+            problems.append(_Problem(order, 0, f"无法读取 {path}：{exc}"))
             continue
         file_rules, file_problems = _parse(text, path.name, order)
         rules += file_rules

@@ -27,7 +27,10 @@ def test_check_passes_the_packaged_files_and_names_file_and_line_of_problems(
     bad.write_text("甲方 => 乙方  # a\n乙方 => 甲方  # b\n丙方 => 丙方\n", encoding="utf-8")
     status, _, err = run(capsys, "synonyms", "check", str(bad))
     assert status == 1
-    assert "bad.txt:2: cycle 甲方 => 乙方 => 甲方" in err and "bad.txt:3: rule maps '丙方' to itself" in err
+    assert (
+        "bad.txt:2: 规则形成循环：甲方 => 乙方 => 甲方" in err
+        and "bad.txt:3: 规则把“丙方”映射到它自己" in err
+    )
 
 
 def test_import_catalogue_writes_a_candidates_file_that_is_not_live(

@@ -34,10 +34,10 @@ def test_owner_and_category_lines_apply_to_the_rules_below() -> None:
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("@team 户政组\n", "t.txt:1: unknown line @team"),
-        ("@owner\n", "t.txt:1: @owner needs a value"),
-        ("甲方 => 乙方\n乙方 => 甲方\n", "t.txt:2: cycle 甲方 => 乙方 => 甲方 (t.txt:1, t.txt:2)"),
-        ("甲方 => 乙方\n乙方 => 丙方\n丙方 => 甲方\n", "cycle 甲方 => 乙方 => 丙方 => 甲方"),
+        ("@team 户政组\n", "t.txt:1: 未知的 @team 行"),
+        ("@owner\n", "t.txt:1: @owner 后面需要写内容"),
+        ("甲方 => 乙方\n乙方 => 甲方\n", "t.txt:2: 规则形成循环：甲方 => 乙方 => 甲方（t.txt:1, t.txt:2）"),
+        ("甲方 => 乙方\n乙方 => 丙方\n丙方 => 甲方\n", "循环：甲方 => 乙方 => 丙方 => 甲方"),
     ],
 )
 def test_validator_reports_directives_and_cycles_with_file_and_line(text: str, problem: str) -> None:
@@ -55,7 +55,7 @@ def test_staff_rules_are_validated_together_with_the_packaged_ones() -> None:
     validate([StaffRule(id=1, line="二代证 => 居民身份证")], fixed)
     with pytest.raises(ValueError, match=r"plain\.txt:1"):
         validate([StaffRule(id=1, line="身份证 => 居民身份证")], fixed)
-    with pytest.raises(ValueError, match="cycle"):
+    with pytest.raises(ValueError, match="循环"):
         validate([StaffRule(id=2, line="居民身份证 => 身份证")], fixed)
     validate([StaffRule(id=2, line="居民身份证 => 身份证", enabled=False)], fixed)  # disabled: not live
 

@@ -172,9 +172,9 @@ def test_change_dropping_a_golden_query_is_blocked_unless_a_reviewer_overrides(a
     ("line", "problem"),
     [
         ("社保, 社会保险  # 重复", "plain_language.txt:"),
-        ("户口本 => 户口本", "to itself"),
-        ("二代证 =>", "empty right side"),
-        ("居民身份证 => 身份证", "cycle"),
+        ("户口本 => 户口本", "映射到它自己"),
+        ("二代证 =>", "右边为空"),
+        ("居民身份证 => 身份证", "循环"),
     ],
 )
 def test_invalid_rules_are_refused_with_their_location(anon: TestClient, line: str, problem: str) -> None:
@@ -286,7 +286,7 @@ def test_preview_shows_before_and_after_without_proposing(anon: TestClient) -> N
     bad = anon.post(
         "/admin/api/preview", json={"action": "add", "line": "甲方 => 甲方"}, headers={"X-CSRF-Token": csrf}
     )
-    assert bad.status_code == 422 and "to itself" in bad.json()["error"]["message"]
+    assert bad.status_code == 422 and "映射到它自己" in bad.json()["error"]["message"]
 
 
 def test_rule_search_lists_staff_rules_and_read_only_packaged_rules(anon: TestClient) -> None:
@@ -322,7 +322,7 @@ def test_form_errors_keep_what_was_typed_and_say_what_is_wrong(anon: TestClient)
     csrf = login(anon, "editor1")
     typed = {"csrf": csrf, "action": "add", "line": "户口本 => 户口本", "owner": "户政组", "category": "户籍"}
     page = anon.post("/admin/proposals", data={**typed, "reason": "r"})
-    assert page.status_code == 422 and "to itself" in page.text
+    assert page.status_code == 422 and "映射到它自己" in page.text
     assert 'value="户口本 =&gt; 户口本"' in page.text and 'value="户政组"' in page.text
     missing = anon.post("/admin/proposals", data={**typed, "line": "二代证 => 居民身份证", "reason": " "})
     assert missing.status_code == 422 and "请填写修改原因" in missing.text
