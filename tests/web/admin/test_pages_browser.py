@@ -113,3 +113,28 @@ def test_reviewer_sees_a_golden_set_block_and_overrides_it_with_a_reason(tmp_pat
         driver.get(base_url + "/admin/golden")
         assert "前 10 名以外" in wait_for(driver, "#golden-set").text
         screenshot(driver, "admin-golden-set")
+
+
+def test_staff_pages_fit_a_phone_screen(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.web.admin.helpers import login, propose
+
+    app = admin_app(tmp_path / "data")
+    setup = TestClient(app)
+    csrf = login(setup, "reviewer1")
+    added = propose(
+        setup, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="加", category="户籍"
+    )
+    setup.post(f"/admin/api/proposals/{added}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    with live_server(app) as base_url, chromium(390, 844) as driver:
+        # Headless windows are at least 500 px wide; emulate the phone's viewport instead.
+        metrics = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        _login(driver, base_url, "reviewer1")
+        for path in ("/admin", "/admin/audit", "/admin/proposals/1", "/admin/golden"):
+            driver.get(base_url + path)
+            wait_for(driver, "main h1")
+            sizes = driver.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]")
+            assert sizes == [390, 390], (path, sizes)
+        screenshot(driver, "admin-golden-390x844")
