@@ -1,18 +1,21 @@
-"""Crawler: polite fetching of government sites into PolicyDocument and ServiceGuide models.
+"""Crawler: polite, resumable fetching of government sites into PolicyDocument and ServiceGuide models.
 
 Imports only `indexer.documents` from the rest of the repository.
 """
 
-from crawler.profiles import SiteProfile, builtin_profile, load_profile, profile_with_seeds
-from crawler.run import CrawlProgress, CrawlReport, crawl, crawl_sync
+from crawler.profiles import SiteProfile, builtin_profile, load_profile, profile_with_seeds, validate_profiles
+from crawler.run import CrawlOptions, CrawlProgress, CrawlReport, crawl, crawl_all, crawl_sync
 
 __all__ = [
+    "CrawlOptions",
     "CrawlProgress",
     "CrawlReport",
     "SiteProfile",
     "builtin_profile",
     "crawl",
+    "crawl_all",
     "crawl_sync",
     "load_profile",
     "profile_with_seeds",
+    "validate_profiles",
 ]

@@ -7,6 +7,8 @@ again unless `recrawl=True`; pages claimed by a run that died are queued again.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -26,6 +28,7 @@ CREATE TABLE IF NOT EXISTS crawl_urls (
     attempts   INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     fetched_at TEXT,
+    host       TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (profile, url)
 );
 CREATE INDEX IF NOT EXISTS crawl_urls_status ON crawl_urls (profile, status, depth);
@@ -38,6 +41,7 @@ class UrlStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     SKIPPED = "skipped"
+    GONE = "gone"  # 404/410 or a soft 404: its document was withdrawn
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,17 @@ class Frontier:
         self.profile = profile
         self._db = sqlite3.connect(str(db_path), isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable in WAL mode when the process is killed (only a power cut may lose the tail)
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(crawl_urls)")}
+        if "host" not in columns:  # a database from before per-host scheduling
+            self._db.execute("ALTER TABLE crawl_urls ADD COLUMN host TEXT NOT NULL DEFAULT ''")
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._db
 
     def close(self) -> None:
         self._db.close()
@@ -89,7 +102,7 @@ class Frontier:
         """Re-queue what a dead run left claimed, failures worth retrying and, with recrawl, everything."""
         statuses = [UrlStatus.FETCHING]
         if recrawl:
-            statuses += [UrlStatus.DONE, UrlStatus.FAILED, UrlStatus.SKIPPED]
+            statuses += [UrlStatus.DONE, UrlStatus.FAILED, UrlStatus.SKIPPED, UrlStatus.GONE]
             self._db.execute("UPDATE crawl_urls SET attempts = 0 WHERE profile = ?", (self.profile,))
         marks = ",".join("?" * len(statuses))
         self._db.execute(
@@ -104,18 +117,21 @@ class Frontier:
 
     def enqueue(self, url: str, *, kind: str | None = None, depth: int = 0) -> bool:
         """Add a URL unless it is known already; True when it was new."""
+        url = normalize_url(url)
         cursor = self._db.execute(
-            "INSERT OR IGNORE INTO crawl_urls (profile, url, kind, depth) VALUES (?, ?, ?, ?)",
-            (self.profile, normalize_url(url), kind, depth),
+            "INSERT OR IGNORE INTO crawl_urls (profile, url, kind, depth, host) VALUES (?, ?, ?, ?, ?)",
+            (self.profile, url, kind, depth, urlsplit(url).netloc),
         )
         return cursor.rowcount > 0
 
-    def claim(self) -> FrontierEntry | None:
-        """The next queued URL (shallowest first, then oldest), marked as being fetched."""
+    def claim(self, busy_hosts: frozenset[str] = frozenset()) -> FrontierEntry | None:
+        """The next queued URL (shallowest first, then oldest) on a host not in `busy_hosts`, marked as
+        being fetched, so that workers spread over hosts instead of queueing behind one."""
+        marks = ",".join("?" * len(busy_hosts))
         row = self._db.execute(
             "SELECT url, kind, depth, attempts FROM crawl_urls WHERE profile = ? AND status = 'queued' "
-            "ORDER BY depth, rowid LIMIT 1",
-            (self.profile,),
+            f"AND host NOT IN ({marks}) ORDER BY depth, rowid LIMIT 1",
+            (self.profile, *sorted(busy_hosts)),
         ).fetchone()
         if row is None:
             return None
@@ -125,6 +141,24 @@ class Frontier:
             (self.profile, row[0]),
         )
         return FrontierEntry(url=row[0], kind=row[1], depth=row[2], attempts=row[3] + 1)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several writes that land together or not at all (a kill between them loses neither)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def requeue(self, url: str) -> None:
+        """Fetch a known URL again (in this run for this profile, in its next run for another profile),
+        e.g. a repost whose canonical copy vanished."""
+        self._db.execute(
+            "UPDATE crawl_urls SET status = 'queued', attempts = 0 WHERE url = ?", (normalize_url(url),)
+        )
 
     def mark(self, url: str, status: UrlStatus, error: str | None = None) -> None:
         self._db.execute(

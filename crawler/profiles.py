@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from crawler.extract.rules import ExtractRules
 from indexer.documents import DocumentKind
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
@@ -66,7 +67,13 @@ class SiteProfile(BaseModel):
     kind: DocumentKind | None = Field(default=None, description="default kind of [[detail]] entries")
     region: str = ""
     region_code: str = ""
-    delay_seconds: float = Field(default=1.0, ge=0)
+    publisher: str = Field(default="", description="发文机关 when a page names none")
+    extract: ExtractRules = Field(default_factory=ExtractRules)
+    feeds: list[str] = Field(default_factory=list, description="RSS/Atom feeds listing detail pages")
+    sitemaps: bool = Field(default=True, description="read sitemaps named in robots.txt and /sitemap.xml")
+    delay_seconds: float | None = Field(
+        default=None, ge=0, description="seconds between requests to one host; default: the crawl's default"
+    )
     max_pages: int = Field(default=10000, ge=1)
     user_agent: str | None = None
 
@@ -122,19 +129,31 @@ class ProfileError(ValueError):
     """A profile file that cannot be read; the message names the file and, where known, the line."""
 
 
-def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*(?:{re.escape(key)}\s*=|\[+\s*{re.escape(key)}\s*\]+)")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.match(line):
-            return number
-    return None
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the key at `loc` (e.g. ('extract', 'body') or ('detail', 1, 'pattern')), or of the
+    closest enclosing key found."""
+    lines = text.splitlines()
+    start, found = 0, None
+    parts = ["detail" if part == "detail_patterns" else part for part in loc]
+    for index, part in enumerate(parts):
+        if isinstance(part, int):
+            continue
+        pattern = re.compile(rf"^\s*(?:{re.escape(part)}\s*=|\[+\s*{re.escape(part)}\s*\]+)")
+        hits = [n for n in range(start, len(lines)) if pattern.match(lines[n])]
+        following = parts[index + 1] if index + 1 < len(parts) else 0
+        nth = following if isinstance(following, int) else 0
+        if len(hits) <= nth:
+            break
+        start = hits[nth]
+        found = start + 1
+    return found
 
 
 def _describe(path: Path, text: str, error: ValidationError) -> str:
     messages = []
     for item in error.errors():
         location = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        line = _line_of(text, str(item["loc"][0])) if item["loc"] else None
+        line = _line_of(text, tuple(item["loc"])) if item["loc"] else None
         where = f"{path}:{line}" if line else str(path)
         messages.append(f"{where}: {location}: {item['msg']}")
     return "\n".join(messages)
@@ -150,11 +169,32 @@ def load_profile(path: str | Path) -> SiteProfile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: invalid TOML: {exc}") from exc
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        where = f"{path}:{match[1]}" if match else str(path)
+        raise ProfileError(f"{where}: invalid TOML: {exc}") from exc
     try:
         return SiteProfile.model_validate(data)
     except ValidationError as exc:
         raise ProfileError(_describe(path, text, exc)) from exc
+
+
+def validate_profiles(paths: list[Path]) -> list[str]:
+    """Every problem in the given profile files ('file:line: message'), and duplicate profile names."""
+    problems: list[str] = []
+    names: dict[str, Path] = {}
+    for path in paths:
+        try:
+            profile = load_profile(path)
+        except ProfileError as exc:
+            problems.extend(str(exc).splitlines())
+            continue
+        if profile.name in names:
+            problems.append(
+                f"{path}:{_line_of(path.read_text(encoding='utf-8'), ('name',)) or 1}: "
+                f"name: {profile.name!r} is already used by {names[profile.name]}"
+            )
+        names[profile.name] = path
+    return problems
 
 
 def builtin_profile(name: str) -> SiteProfile:

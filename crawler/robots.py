@@ -24,6 +24,7 @@ class RobotsRules:
     allow_all: bool
     reason: str = ""
     delays: dict[str, float] = field(default_factory=dict)  # lower-case agent ("*" too) → Crawl-delay
+    sitemaps: tuple[str, ...] = ()
 
     def allowed(self, url: str, agent: str = AGENT_TOKEN) -> bool:
         if self.parser is None:
@@ -67,7 +68,9 @@ def _is_number(value: str) -> bool:
 def parse_robots(text: str) -> RobotsRules:
     parser = RobotFileParser()
     parser.parse(text.splitlines())
-    return RobotsRules(parser=parser, allow_all=True, delays=crawl_delays(text))
+    return RobotsRules(
+        parser=parser, allow_all=True, delays=crawl_delays(text), sitemaps=tuple(parser.site_maps() or ())
+    )
 
 
 def robots_url(url: str) -> str:
@@ -78,13 +81,16 @@ def robots_url(url: str) -> str:
 class RobotsCache:
     """Per-host robots.txt rules for one crawl run."""
 
-    def __init__(self, fetcher: Fetcher, agent: str = AGENT_TOKEN) -> None:
+    def __init__(self, fetcher: Fetcher, agent: str = AGENT_TOKEN, *, obey: bool = True) -> None:
         self.fetcher = fetcher
         self.agent = agent
+        self.obey = obey
         self._rules: dict[str, RobotsRules] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def rules(self, url: str) -> RobotsRules:
+        if not self.obey:
+            return RobotsRules(parser=None, allow_all=True, reason="robots.txt not consulted")
         key = robots_url(url)
         async with self._locks.setdefault(key, asyncio.Lock()):
             if key not in self._rules:
@@ -92,7 +98,7 @@ class RobotsCache:
             return self._rules[key]
 
     async def _load(self, url: str) -> RobotsRules:
-        result = await self.fetcher.fetch(url, html_only=False)
+        result = await self.fetcher.fetch(url, accept="any", retries=0)  # a 5xx means "disallow for now"
         if result.text is not None and 200 <= result.status < 300:
             return parse_robots(result.text)
         if 400 <= result.status < 500:

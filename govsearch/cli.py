@@ -24,7 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--mirror-port", type=int, default=8001, help="示例网站镜像端口（默认 8001）")
 
     crawl = sub.add_parser("crawl", help="按站点配置抓取政策文件和办事指南")
-    crawl.add_argument("profile", help="站点配置：crawler/sites/ 下的名称（如 demo）或 TOML 文件路径")
+    crawl.add_argument(
+        "profile", nargs="*", help="站点配置：crawler/sites/ 下的名称（如 demo）或 TOML 文件路径，可多个"
+    )
+    crawl.add_argument("--all", action="store_true", help="同时抓取 crawler/sites/ 下的全部站点")
     crawl.add_argument("--seed", action="append", default=[], help="覆盖起始地址（可多次指定）")
     crawl.add_argument(
         "--mirror-dir", type=Path, help="先在本机回环地址上镜像此目录的 HTML 文件，再从镜像抓取"
@@ -35,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("--recrawl", action="store_true", help="重新抓取已完成的页面")
     crawl.add_argument("--index", action="store_true", help="抓取后立即更新索引")
+    crawl.add_argument("--concurrency", type=int, help="同时抓取的页面数（跨站点；每个站点同一时间只抓一页）")
+    crawl.add_argument("--no-attachments", action="store_true", help="不下载附件（PDF/DOC/DOCX/XLS/XLSX）")
+    crawl.add_argument("--log", type=Path, help="把结构化日志（JSON Lines）写入此文件")
+
+    check = sub.add_parser("check-profiles", help="检查站点配置文件，问题以 文件:行号 报告")
+    check.add_argument("files", nargs="*", type=Path, help="TOML 文件（默认 crawler/sites/ 下全部）")
 
     index = sub.add_parser("index", help="把存储中新增或变化的文档写入索引")
     index.add_argument("--rebuild", action="store_true", help="清空索引并从存储全部重建")
@@ -62,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "demo": commands.demo,
         "crawl": commands.crawl,
+        "check-profiles": commands.check_profiles,
         "index": commands.index,
         "serve": commands.serve,
         "import-items": commands.import_items,

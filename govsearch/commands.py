@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile, profile_with_seeds
-from crawler.run import CrawlProgress, CrawlReport, crawl_sync
+from crawler.run import CrawlOptions, CrawlReport, crawl_sync
+from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
 from indexer.documents import PolicyDocument, SearchRequest, ServiceGuide
@@ -40,36 +43,32 @@ def resolve_profile(name: str) -> SiteProfile:
 
 
 def run_crawl(
-    settings: Settings, profile: SiteProfile, *, recrawl: bool = False, delay: float | None = None
+    settings: Settings,
+    profile: SiteProfile,
+    *,
+    recrawl: bool = False,
+    delay: float | None = None,
+    options: CrawlOptions | None = None,
 ) -> CrawlReport:
     store = Store(settings.store_path)
-    last = {"shown": 0}
+    printer = ProgressPrinter(_status)
 
     def on_document(doc: PolicyDocument | ServiceGuide) -> None:
         store.upsert([doc])
-
-    def on_progress(p: CrawlProgress) -> None:
-        if p.fetched - last["shown"] >= 5 or p.queued == 0:
-            last["shown"] = p.fetched
-            _status(
-                f"抓取 {profile.name}：已抓取 {p.fetched} 页，队列 {p.queued}，"
-                f"错误 {p.errors}，{p.pages_per_second:.1f} 页/秒"
-            )
 
     report = crawl_sync(
         profile,
         settings.store_path,
         on_document=on_document,
-        on_progress=on_progress,
+        on_progress=lambda progress: printer(profile.name, progress),
+        on_withdraw=lambda doc_id: store.withdraw([doc_id]),
+        lookup=store.get,
         recrawl=recrawl,
         delay_override=delay,
+        options=options or crawl_options(settings),
     )
-    errors = "；".join(f"{host} {n} 个" for host, n in report.errors.items()) or "无"
-    _status(
-        f"抓取完成：{report.fetched} 页，得到文档 {report.documents} 篇，"
-        f"robots.txt 跳过 {report.skipped_by_robots} 个，错误：{errors}，用时 {report.elapsed:.1f} 秒",
-        final=True,
-    )
+    for line in report_lines(report):
+        _status(line, final=True)
     store.close()
     return report
 
@@ -100,8 +99,45 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     return report
 
 
+def crawl_options(settings: Settings, args: argparse.Namespace | None = None) -> CrawlOptions:
+    return CrawlOptions(
+        concurrency=getattr(args, "concurrency", None) or settings.crawl_concurrency,
+        retries=settings.crawl_retries,
+        timeout=settings.crawl_timeout,
+        default_delay=settings.crawl_delay,
+        attachments=not getattr(args, "no_attachments", False),
+    )
+
+
+def check_profiles(settings: Settings, args: argparse.Namespace) -> int:
+    from crawler.profiles import SITES_DIR, validate_profiles
+
+    paths = args.files or sorted(SITES_DIR.glob("*.toml"))
+    problems = validate_profiles(paths)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    verdict = f"发现 {len(problems)} 处问题" if problems else "全部有效"
+    print(f"检查站点配置 {len(paths)} 个：{verdict}")
+    return 1 if problems else 0
+
+
 def crawl(settings: Settings, args: argparse.Namespace) -> int:
-    profile = resolve_profile(args.profile)
+    handler = log_to(args.log) if args.log else None
+    try:
+        return _crawl(settings, args)
+    finally:
+        if handler is not None:
+            handler.close()
+            logging.getLogger("govsearch.crawler").removeHandler(handler)
+
+
+def _crawl(settings: Settings, args: argparse.Namespace) -> int:
+    options = crawl_options(settings, args)
+    if args.all or len(args.profile) > 1:
+        return _crawl_many(settings, args, options)
+    if not args.profile:
+        raise CommandError("请指定站点配置（名称或 TOML 文件），或用 --all 抓取 crawler/sites/ 下的全部站点")
+    profile = resolve_profile(args.profile[0])
     if args.seed:
         profile = profile_with_seeds(profile, args.seed)
     if args.mirror_dir:
@@ -111,11 +147,29 @@ def crawl(settings: Settings, args: argparse.Namespace) -> int:
             raise CommandError(f"目录不存在：{args.mirror_dir}")
         with MirrorServer(directory_site(args.mirror_dir)) as mirror:
             _status(f"本地镜像 {args.mirror_dir} 已启动：{mirror.url}", final=True)
-            run_crawl(
-                settings, profile_with_seeds(profile, [mirror.url]), recrawl=args.recrawl, delay=args.delay
-            )
+            mirrored = profile_with_seeds(profile, [mirror.url])
+            run_crawl(settings, mirrored, recrawl=args.recrawl, delay=args.delay, options=options)
     else:
-        run_crawl(settings, profile, recrawl=args.recrawl, delay=args.delay)
+        run_crawl(settings, profile, recrawl=args.recrawl, delay=args.delay, options=options)
+    if args.index:
+        run_index(settings)
+    return 0
+
+
+def _crawl_many(settings: Settings, args: argparse.Namespace, options: CrawlOptions) -> int:
+    from crawler.profiles import SITES_DIR
+    from govsearch.commands_crawl import live_profiles, run_crawl_all
+
+    if args.seed or args.mirror_dir:
+        raise CommandError("--seed 和 --mirror-dir 只能用于单个站点配置")
+    names = [path.stem for path in sorted(SITES_DIR.glob("*.toml"))] if args.all else args.profile
+    profiles = [resolve_profile(name) for name in names]
+    if args.all:
+        profiles, local = live_profiles(profiles)
+        skipped = "、".join(p.name for p in local)
+        _status(f"跳过本地镜像配置：{skipped}（请单独抓取并指定 --mirror-dir 或 --seed）", final=True)
+    delay = {} if args.delay is None else {"delay": args.delay}
+    run_crawl_all(settings, profiles, replace(options, recrawl=args.recrawl, **delay), _status)
     if args.index:
         run_index(settings)
     return 0

@@ -19,6 +19,11 @@ class Settings(BaseSettings):
         default_factory=list, description="额外的同义词文件（JSON 列表），在内置词典之后加载"
     )
     crawl_delay: float = Field(default=1.0, ge=0, description="同一站点两次请求之间的最少间隔（秒）")
+    crawl_concurrency: int = Field(
+        default=4, ge=1, description="抓取时同时处理的页面数（跨站点，每站点一页）"
+    )
+    crawl_retries: int = Field(default=3, ge=0, description="5xx/429/网络错误后的重试次数（指数退避）")
+    crawl_timeout: float = Field(default=20.0, gt=0, description="单个请求的总超时（秒）")
     reload_seconds: float = Field(default=2.0, ge=0, description="服务进程检查索引更新的间隔（秒）")
     log_queries: bool = Field(default=True, description="是否记录查询日志（不含个人信息）")
     site_name: str = Field(default="政务搜索", description="页面上显示的站点名称")

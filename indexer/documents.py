@@ -46,6 +46,15 @@ class Attachment(BaseModel):
     text: str = Field(default="", description="附件正文（已抽取时）")
 
 
+class SiteLink(BaseModel):
+    """Another page where the same document is published (a repost on another site)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site: str = Field(default="", description="站点")
+    url: str = Field(description="地址")
+
+
 class _SourcedDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,6 +77,7 @@ class PolicyDocument(_SourcedDocument):
     subject: str = Field(default="", description="主题分类")
     body: str = Field(default="", description="正文")
     attachments: list[Attachment] = Field(default_factory=list, description="附件")
+    reposts: list[SiteLink] = Field(default_factory=list, description="同时发布于（其他站点的转载）")
 
     @property
     def id(self) -> str:

@@ -9,6 +9,8 @@ from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from crawler.extract.tables import is_data_table, render_table
+
 SKIP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "nav", "footer", "head", "iframe", "svg", "canvas", "select"}
 )
@@ -21,15 +23,12 @@ BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 _BREAK = "\n"
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\t\n]+")
+_ALL_SPACES = re.compile(r"\s+")
 _CN_DIGITS = {digit: value for value, digit in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
 _DATE_NUMERIC = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _CN_NUMBER = "[一二三四五六七八九十]{1,3}"
 _DATE_CHINESE = re.compile(rf"([〇○零一二三四五六七八九]{{4}})年({_CN_NUMBER})月({_CN_NUMBER})日")
-
-
-def parse_html(html: str) -> LexborHTMLParser:
-    return LexborHTMLParser(html)
 
 
 def _walk(node: LexborNode) -> Iterator[str]:
@@ -41,15 +40,35 @@ def _walk(node: LexborNode) -> Iterator[str]:
             yield item
             continue
         if item.is_text_node:
-            yield item.text_content or ""
+            yield (item.text_content or "").replace("\t", " ")  # tabs only come from rendered tables
             continue
         if not item.is_element_node or item.tag in SKIP_TAGS:
+            continue
+        if item.tag == "table" and is_data_table(item):
+            yield from (_BREAK, render_table(item, cell_text), _BREAK)
             continue
         block = item.tag in BLOCK_TAGS
         if block:
             yield _BREAK
             stack.append(_BREAK)
         stack.extend(reversed(list(_children(item))))
+
+
+HIDDEN = '[hidden], [style*="display:none" i], [style*="display: none" i], .ng-hide'
+
+
+def parse_html(html: str) -> LexborHTMLParser:
+    """Parse a page and drop what a browser does not show (display:none, hidden, AngularJS ng-hide)."""
+    tree = LexborHTMLParser(html)
+    for node in tree.css(HIDDEN):
+        node.decompose()
+    return tree
+
+
+def cell_text(cell: LexborNode) -> str:
+    """A table cell's text on one line: Word wraps long cells into paragraphs, which are joined."""
+    lines = node_text(cell).split(_BREAK)
+    return "".join(line.strip() for line in lines)
 
 
 def _children(node: LexborNode) -> Iterator[LexborNode]:
@@ -61,7 +80,7 @@ def _children(node: LexborNode) -> Iterator[LexborNode]:
 
 def clean_lines(text: str) -> str:
     """Collapse whitespace inside each line, drop empty lines, keep one "\\n" between paragraphs."""
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split(_BREAK))
+    lines = (_SPACES.sub(" ", line).strip(" ") for line in text.split(_BREAK))
     return _BREAK.join(line for line in lines if line)
 
 
@@ -74,12 +93,12 @@ def node_text(node: LexborNode | None) -> str:
 
 def inline_text(node: LexborNode | None) -> str:
     """The text of a node on one line (for labels and short values)."""
-    return _SPACES.sub(" ", node_text(node)).strip()
+    return _ALL_SPACES.sub(" ", node_text(node)).strip()
 
 
 def compact_label(label: str) -> str:
     """'索 引 号：' / '标　　题:' → '索引号' / '标题'."""
-    return _SPACES.sub("", label).rstrip("：:")
+    return _ALL_SPACES.sub("", label).rstrip("：:")
 
 
 def _chinese_number(text: str) -> int:
@@ -149,9 +168,21 @@ def labelled_cells(root: LexborNode, labels: frozenset[str]) -> dict[str, Lexbor
     return found
 
 
+def meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
+    """Non-empty <meta name=… content=…> values keyed by lower-cased name; the first one wins.
+
+    TRS and Hanweb sites spell names inconsistently (ContentSource / contentSource)."""
+    found: dict[str, str] = {}
+    for node in tree.css("meta[name]"):
+        name = (node.attributes.get("name") or "").strip().lower()
+        content = (node.attributes.get("content") or "").strip()
+        if name and content:
+            found.setdefault(name, content)
+    return found
+
+
 def meta_content(tree: LexborHTMLParser, name: str) -> str:
-    node = tree.css_first(f'meta[name="{name}"]')
-    return (node.attributes.get("content") or "").strip() if node else ""
+    return meta_tags(tree).get(name.lower(), "")
 
 
 def first_link(node: LexborNode, base: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crawler.fetcher import USER_AGENT, Fetcher, decode_html
 from crawler.profiles import DetailPattern, SiteProfile
-from crawler.run import CrawlReport, crawl_sync
+from crawler.run import CrawlOptions, CrawlReport, crawl_sync
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
 from tests.crawler.http_site import Route, Site, serve
 
@@ -70,6 +70,7 @@ def run(profile: SiteProfile, db: Path, **options: object) -> tuple[CrawlReport,
     def keep(document: PolicyDocument | ServiceGuide) -> None:
         titles.append(document.title)
 
+    options.setdefault("options", CrawlOptions(backoff=0.0))
     report = crawl_sync(profile, db, on_document=keep, **options)  # type: ignore[arg-type]
     return report, titles
 
@@ -80,14 +81,15 @@ def test_polite_crawl_respects_robots_and_delay(tmp_path: Path) -> None:
     paths = site.paths()
     assert "/private/secret.html" not in paths
     assert "/about.html" not in paths and "/zhengce/hidden.html" not in paths  # neither list nor detail
-    assert paths[0] == "/robots.txt" and paths.count("/robots.txt") == 1
+    assert paths[0] == "/robots.txt" and paths.count("/robots.txt") == 1 and paths.count("/sitemap.xml") == 1
+    assert paths.count("/zhengce/broken.html") == 4  # first try and three retries
     assert sorted(titles) == sorted(["甲通知", "乙通知", "居民身份证换领"])
     assert report.skipped_by_robots == 1
     assert report.errors == {site.base.removeprefix("http://"): 1}  # the 500 page; the crawl went on
     assert all(request.user_agent == USER_AGENT for request in site.requests)
     arrivals = [request.at for request in site.requests]
     gaps = [later - earlier for earlier, later in pairwise(arrivals)]
-    assert len(gaps) == 7 and min(gaps) >= DELAY
+    assert len(gaps) == 11 and min(gaps) >= DELAY  # retries keep the delay too
 
 
 def test_robots_crawl_delay_wins_over_a_smaller_profile_delay(tmp_path: Path) -> None:
@@ -102,7 +104,10 @@ def test_robots_5xx_disallows_the_host_for_the_run(tmp_path: Path) -> None:
     with serve(SITE | {"/robots.txt": Route("down", status=503)}) as site:
         report, titles = run(profile_for(site, delay=0.0), tmp_path / "store.db")
     assert site.paths() == ["/robots.txt"]
-    assert titles == [] and report.skipped_by_robots == 1
+    # nothing is fetched, and the pages are failures to retry next run, not permanently skipped
+    assert titles == [] and report.skipped_by_robots == 0
+    host = site.base.removeprefix("http://")
+    assert report.errors == {host: 2} and "robots.txt unavailable" in report.error_samples[host]
 
 
 def test_missing_robots_allows_everything(tmp_path: Path) -> None:
@@ -141,8 +146,16 @@ def test_redirect_loop_ends_with_an_error() -> None:
     loop = {"/loop": Route(status=302, headers=(("Location", "/loop"),))}
     with serve(loop) as site:
         result = fetch(site.url("/loop"), max_redirects=3)
+    assert "redirect loop" in (getattr(result, "error", None) or "")
+    assert len(site.paths()) == 1
+
+
+def test_redirect_chain_longer_than_the_limit_ends_with_an_error() -> None:
+    chain = {f"/r{i}": Route(status=302, headers=(("Location", f"/r{i + 1}"),)) for i in range(10)}
+    with serve(chain) as site:
+        result = fetch(site.url("/r0"), max_redirects=3)
     assert "too many redirects" in (getattr(result, "error", None) or "")
-    assert len(site.paths()) == 4
+    assert site.paths() == ["/r0", "/r1", "/r2", "/r3"]
 
 
 def test_redirect_to_another_host_is_refused(tmp_path: Path) -> None:
@@ -162,3 +175,27 @@ def test_body_cap_and_content_type() -> None:
         pdf = fetch(site.url("/file.pdf"))
     assert "too large" in (getattr(big, "error", None) or "")
     assert getattr(pdf, "skipped", False) and getattr(pdf, "text", "") is None
+
+
+def test_a_retry_after_beyond_the_limit_is_not_waited_for() -> None:
+    routes = {"/busy.html": Route("busy", status=503, headers=(("Retry-After", "1000"),))}
+    with serve(routes) as site:
+        result = fetch(site.url("/busy.html"), retries=3)
+    assert getattr(result, "error", None) == "HTTP 503" and getattr(result, "attempts", 0) == 1
+    assert site.paths() == ["/busy.html"]
+
+
+def test_pages_behind_an_unreachable_robots_txt_are_fetched_next_run(tmp_path: Path) -> None:
+    from tests.crawler.fault_site import Page, fault_site, policy_profile
+
+    pages = {
+        "/robots.txt": Page("User-agent: *\nAllow: /\n", content_type="text/plain", fail_first=1),
+        "/": Page(links("/zhengce/a.html")),
+        "/zhengce/a.html": Page(policy_page("甲通知")),
+    }
+    with fault_site(pages) as site:
+        profile = policy_profile("later", site.url("/"), detail="^/zhengce/", delay_seconds=0.0)
+        first, first_titles = run(profile, tmp_path / "store.db")
+        _, second_titles = run(profile, tmp_path / "store.db")
+    assert first_titles == [] and sum(first.errors.values()) == 2  # the seed and /sitemap.xml
+    assert second_titles == ["甲通知"]

@@ -30,8 +30,8 @@ def test_resume_fetches_the_rest_and_nothing_twice(tmp_path: Path) -> None:
         third, _ = run(profile_for(site, delay=0.0), db)
     fetched = page_requests(site.paths())
     assert first.fetched == 4 and len(after_first) == 4
-    assert second.fetched == 3 and third.fetched == 0
-    assert sorted(fetched) == sorted(["/", "/policies.html", *DETAILS])  # each exactly once
+    assert second.fetched == 4 and third.fetched == 0
+    assert sorted(fetched) == sorted(["/", "/sitemap.xml", "/policies.html", *DETAILS])  # each exactly once
     assert sorted(first_titles + second_titles) == sorted(f"第{n}号通知" for n in range(1, 6))
 
 
@@ -40,7 +40,8 @@ def test_recrawl_fetches_everything_again(tmp_path: Path) -> None:
     with serve(ROUTES) as site:
         run(profile_for(site, delay=0.0), db)
         again, titles = run(profile_for(site, delay=0.0), db, recrawl=True)
-    assert again.fetched == 7 and len(titles) == 5
+    assert again.fetched == 8 and len(titles) == 0  # all unchanged: nothing to store again
+    assert again.unchanged == 5
 
 
 def test_enqueue_dedupes_normalised_urls_and_uses_wal(tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def test_crawl_a_mirrored_directory_then_search(tmp_path: Path, capsys: pytest.C
     )
     status, _, err = run(capsys, *args)
     assert status == 0
-    assert "得到文档 60 篇" in err and "索引中共 60 篇" in err
+    assert "新增或更新 60 篇" in err and "索引中共 60 篇" in err
     with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
         hit = client.get("/api/v1/search", params={"q": "国办函〔2018〕71号"}).json()["hits"][0]
     assert hit["title"] == "国务院办公厅关于印发《政府网站集约化试点工作方案》的通知"
