@@ -24,14 +24,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
-from govsearch.app import load_synonyms  # noqa: E402
-from govsearch.settings import Settings  # noqa: E402
 from indexer.analysis import query_stopwords, segment_query  # noqa: E402
 from indexer.catalogue.formats import read_catalogue  # noqa: E402
 from indexer.documents import CatalogueItem, Document, PolicyDocument  # noqa: E402
 from indexer.importer import ImportReport  # noqa: E402
 from indexer.linking import Linker, compact, sentences  # noqa: E402
 from search_api.item_card import ItemMatcher, _coverage  # noqa: E402
+from synonyms.expansion import load_default_synonyms  # noqa: E402
 
 EXAMPLES = ("驾照到期换证", "律所查询", "社保卡挂失", "注销律师证", "结婚登记", "身份证", "残疾证怎么办")
 
@@ -104,7 +103,7 @@ def bench_linking(items: list[CatalogueItem], docs: list[Document]) -> dict[str,
 
 
 def bench_card(items: list[CatalogueItem], queries: Sequence[str]) -> dict[str, Any]:
-    synonyms = load_synonyms(Settings())
+    synonyms = load_default_synonyms()
     matcher = ItemMatcher(items)
     prepared = [(tokens, synonyms.expand(tokens)) for tokens in (segment_query(q) for q in queries)]
     stop = query_stopwords()

@@ -6,6 +6,10 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${GOVSEARCH_SHARED_DIR:-$repo/../shared}"
 queries="${1:-$shared/eval/dev_queries.tsv}"
+# The low-weight 同义词词林 layer is part of the measured system when the shared thesaurus is present.
+if [ -z "${GOVSEARCH_CILIN_PATH:-}" ] && [ -f "$shared/data/thesaurus/cilin_extended.txt" ]; then
+  export GOVSEARCH_CILIN_PATH="$shared/data/thesaurus/cilin_extended.txt"
+fi
 if [ -x "$repo/.venv/bin/python" ]; then python="$repo/.venv/bin/python"; else python="${PYTHON:-python3}"; fi
 data="$(mktemp -d -t govsearch-relevance-XXXXXX)"
 trap 'rm -rf "$data"' EXIT

@@ -18,15 +18,10 @@ from search_api import item_routes
 from search_api import routes as api_routes
 from search_api.query_log import load_denylist
 from search_api.service import SearchService
-from synonyms.expansion import SynonymSet, default_synonym_paths
-from synonyms.loader import load_synonym_files
 from web import catalogue_routes
 from web import routes as web_routes
-
-
-def load_synonyms(settings: Settings) -> SynonymSet:
-    """The packaged dictionaries, then any extra files named in the settings."""
-    return SynonymSet.from_rules(load_synonym_files([*default_synonym_paths(), *settings.synonym_files]))
+from web.admin.state import install as install_admin
+from web.admin.state import live_synonyms
 
 
 def build_service(settings: Settings) -> SearchService:
@@ -36,7 +31,7 @@ def build_service(settings: Settings) -> SearchService:
     return SearchService(
         backend,
         store,
-        load_synonyms(settings),
+        live_synonyms(settings),
         log_queries=settings.log_queries,
         reload_seconds=settings.reload_seconds,
         denylist=load_denylist(settings.denylist_file),
@@ -67,5 +62,6 @@ def create_app(settings: Settings | None = None, service: SearchService | None =
     app.include_router(item_routes.router)
     app.include_router(web_routes.router)
     app.include_router(catalogue_routes.router)
+    install_admin(app, settings, search_service)
     app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")
     return app

@@ -1,4 +1,4 @@
-"""`govsearch` command line: demo, crawl, index, serve, import-items, eval, best-bets."""
+"""`govsearch` command line: demo, crawl, index, serve, import-items, eval, best-bets, synonyms, users."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from govsearch import commands, commands_best_bets, commands_catalogue
+from govsearch import commands, commands_best_bets, commands_catalogue, commands_synonyms
 from govsearch.settings import Settings
 
 
@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("queries", type=Path, help="TSV：查询<TAB>相关标题片段<TAB>备注")
     ev.add_argument("--verbose", action="store_true", help="列出每个查询的前三条结果")
     commands_best_bets.add_parser(sub)
+    commands_synonyms.add_parsers(sub)
     return parser
 
 
@@ -79,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import-items": commands_catalogue.import_items,
         "eval": commands.evaluate,
         "best-bets": commands_best_bets.run,
+        "synonyms": commands_synonyms.synonyms,
+        "users": commands_synonyms.users,
     }
     try:
         return handlers[args.command](settings, args)

@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     denylist_file: Path | None = Field(
         default=None, description="屏蔽词文件：含这些词的查询不进热搜、相关搜索和搜索建议（每行一个）"
     )
+    cilin_path: Path | None = Field(
+        default=None, description="同义词词林扩展版文件（UTF-8）；设置后作为低权重通用词汇层参与扩展"
+    )
+    golden_path: Path | None = Field(
+        default=None, description="黄金查询集（govsearch eval 格式 TSV）；同义词改动上线前用它检查"
+    )
+    admin_session_hours: float = Field(default=8.0, gt=0, description="管理后台登录有效时长（小时）")
+    admin_secure_cookie: bool = Field(default=False, description="管理后台 Cookie 只经 HTTPS 发送")
 
     @property
     def store_path(self) -> Path:

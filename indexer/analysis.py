@@ -67,10 +67,28 @@ def add_word(word: str, freq: int | None = None) -> None:
     rjieba.add_word(normalize(word), freq, None)
 
 
+def _long_inner_words(token: str) -> list[str]:
+    """Dictionary words of 4+ characters inside a longer token. Search mode only adds 2- and 3-character
+    parts, so without this an official name taught to the dictionary (城乡居民基本养老保险) would hide
+    the 4-character words inside it (养老保险, 城乡居民) from the index and partial queries would miss."""
+    found: list[str] = []
+    for size in range(len(token) - 1, 3, -1):
+        for start in range(len(token) - size + 1):
+            part = token[start : start + size]
+            if rjieba.cut(part, False) == [part]:
+                found.append(part)
+    return found
+
+
 def segment_for_index(text: str) -> list[str]:
     """Search-mode segmentation of normalised text: whole words plus their dictionary sub-words."""
     load_user_dictionary()
-    return [t for t in rjieba.cut_for_search(normalize(text)) if _is_token(t)]
+    out: list[str] = []
+    for token in rjieba.cut_for_search(normalize(text)):
+        if _is_token(token):
+            out.extend(_long_inner_words(token) if len(token) > 4 else ())
+            out.append(token)
+    return out
 
 
 def segment_query(text: str) -> list[str]:

@@ -323,6 +323,7 @@ class Expansion(BaseModel):
     term: str = Field(description="查询中的说法")
     alternatives: list[str] = Field(description="扩展出的规范用语")
     source: str = Field(default="", description="规则位置 file:line")
+    weight: float = Field(default=1.0, description="扩展词的权重（低于群众原词；通用词林层更低）")
 
 
 class SearchHit(BaseModel):

@@ -31,7 +31,7 @@ def token_group(token: str, abbreviation: str | None = None) -> Group:
 
 
 def synonym_group(match: SynonymMatch) -> Group:
-    return Group(tuple(Clause(alt, ranking.SYNONYM_BOOST) for alt in match.alternatives))
+    return Group(tuple(Clause(alt, ranking.SYNONYM_BOOST * match.weight) for alt in match.alternatives))
 
 
 def exact_keys(compact: str) -> tuple[str, ...]:

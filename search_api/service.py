@@ -35,7 +35,7 @@ from search_api.query_builder import build_query, query_words
 from search_api.query_log import related_queries
 from search_api.rerank import rerank
 from search_api.understanding import abbreviation, correct_spelling, read_pinyin
-from synonyms.expansion import SynonymSet
+from synonyms.expansion import Expander
 
 SUGGEST_LIMIT = 8
 MAX_SUGGEST_PREFIX = 30
@@ -103,7 +103,7 @@ class SearchService:
         self,
         backend: SearchBackend,
         store: Store,
-        synonyms: SynonymSet,
+        synonyms: Expander,
         *,
         log_queries: bool = True,
         reload_seconds: float = 2.0,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from indexer.analysis import normalize, segment_query
 from indexer.documents import Expansion
@@ -41,6 +42,7 @@ class SynonymMatch:
     term: str
     alternatives: tuple[Tokens, ...]
     source: str
+    weight: float = 1.0
 
     def to_expansion(self) -> Expansion:
         """The response model the search page shows ("查询中的说法" → "扩展出的规范用语")."""
@@ -48,6 +50,7 @@ class SynonymMatch:
             term=self.term,
             alternatives=[_display(alt) for alt in self.alternatives],
             source=self.source,
+            weight=self.weight,
         )
 
 
@@ -56,6 +59,13 @@ class _Entry:
     term: str
     alternatives: tuple[Tokens, ...]
     source: str
+    weight: float
+
+
+class Expander(Protocol):
+    """What the search service needs: the synonym matches for a segmented query."""
+
+    def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]: ...
 
 
 def _key(text: str) -> str:
@@ -86,6 +96,7 @@ class SynonymSet:
         terms: dict[str, str] = {}
         alternatives: dict[str, dict[Tokens, None]] = {}
         sources: dict[str, dict[str, None]] = {}
+        weights: dict[str, float] = {}
         for rule in rule_list:
             for term in rule.terms_from:
                 own = tokens_of(term)
@@ -98,8 +109,9 @@ class SynonymSet:
                         if target_tokens and target_tokens != own:
                             found[target_tokens] = None
                     sources.setdefault(key, {})[rule.source] = None
+                    weights[key] = max(weights.get(key, 0.0), rule.weight)
         entries = {
-            key: _Entry(terms[key], tuple(alts), ", ".join(s for s in sources[key] if s))
+            key: _Entry(terms[key], tuple(alts), ", ".join(s for s in sources[key] if s), weights[key])
             for key, alts in alternatives.items()
             if alts
         }
@@ -135,9 +147,29 @@ class SynonymSet:
             end, entry = best
             alternatives = tuple(a for a in entry.alternatives if not _spelled_out(norm, i, end, a))
             if alternatives:
-                matches.append(SynonymMatch(i, end, entry.term, alternatives, entry.source))
+                matches.append(SynonymMatch(i, end, entry.term, alternatives, entry.source, entry.weight))
             i = end
         return matches
+
+
+class LayeredSynonyms:
+    """Reviewed rules first; a lower layer (the general 词林 vocabulary) only where no reviewed rule fired."""
+
+    __slots__ = ("layers",)
+
+    def __init__(self, *layers: SynonymSet) -> None:
+        self.layers = layers
+
+    def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]:
+        matches: list[SynonymMatch] = []
+        covered: set[int] = set()
+        for layer in self.layers:
+            for match in layer.expand(tokens):
+                span = set(range(match.start, match.end))
+                if not span & covered:
+                    matches.append(match)
+                    covered |= span
+        return sorted(matches, key=lambda m: m.start)
 
 
 def _spelled_out(tokens: Sequence[str], start: int, end: int, alternative: Tokens) -> bool:

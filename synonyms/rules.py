@@ -25,7 +25,10 @@ class SynonymRule(BaseModel):
     kind: RuleKind = Field(description="one_way 单向扩展 或 equivalent 等价组")
     terms_from: tuple[str, ...] = Field(description="群众可能输入的说法")
     terms_to: tuple[str, ...] = Field(default=(), description="单向规则的规范用语；等价组为空")
-    comment: str = Field(default="", description="行尾注释")
+    comment: str = Field(default="", description="行尾注释：为什么这样扩展")
+    owner: str = Field(default="", description="负责人或负责小组（文件中的 @owner 行）")
+    category: str = Field(default="", description="类别（文件中的 @category 行）")
+    weight: float = Field(default=1.0, gt=0, le=1, description="扩展词权重：人工审核规则为 1，通用词林层更低")
     source: str = Field(default="", description="规则位置 file:line")
 
     @model_validator(mode="after")

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from govsearch.app import load_synonyms
-from govsearch.settings import Settings
 from indexer.analysis import segment_query
 from indexer.catalogue.formats import read_catalogue
 from indexer.documents import CatalogueItem, ServiceGuide
 from indexer.importer import ImportReport
 from search_api.item_card import ItemMatcher
+from synonyms.expansion import load_default_synonyms
 from tests.factories import SAMPLE_DOCUMENTS
 from tests.shared_data import shared_path
 
-SYNONYMS = load_synonyms(Settings())
+SYNONYMS = load_default_synonyms()
 
 
 def best_name(matcher: ItemMatcher, items: dict[str, CatalogueItem], query: str) -> str | None:

@@ -57,18 +57,18 @@ def test_byte_order_mark_is_ignored() -> None:
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
-        ("=> 基本养老金", "empty left side"),
-        ("退休金 =>", "empty right side"),
-        ("退休金, , 养老金 => 基本养老金", "empty term"),
-        ("退休金 => 基本养老金 => 养老待遇", 'more than one "=>"'),
-        ("养老金 => 养老金", "maps '养老金' to itself"),
-        ("養老金 => 养老金", "maps '养老金' to itself"),
-        ("退休金, 退休金 => 基本养老金", "listed twice"),
-        ("社保, 社会保险, 社保", "listed twice"),
-        ("社保", "at least two terms"),
-        ("社保, 社保", "at least two terms"),
-        ("社" * 31 + " => 社会保险", "31 characters long"),
-        ("！！ => 社会保险", "no searchable characters"),
+        ("=> 基本养老金", '"=>" 左边为空'),
+        ("退休金 =>", '"=>" 右边为空'),
+        ("退休金, , 养老金 => 基本养老金", "有空词"),
+        ("退休金 => 基本养老金 => 养老待遇", '多个 "=>"'),
+        ("养老金 => 养老金", "把“养老金”映射到它自己"),
+        ("養老金 => 养老金", "把“养老金”映射到它自己"),
+        ("退休金, 退休金 => 基本养老金", "出现了两次"),
+        ("社保, 社会保险, 社保", "出现了两次"),
+        ("社保", "至少需要两个不同的词"),
+        ("社保, 社保", "至少需要两个不同的词"),
+        ("社" * 31 + " => 社会保险", "有 31 个字"),
+        ("！！ => 社会保险", "没有可检索的字符"),
     ],
 )
 def test_each_error_kind_names_file_and_line(line: str, problem: str) -> None:
@@ -78,13 +78,13 @@ def test_each_error_kind_names_file_and_line(line: str, problem: str) -> None:
 
 def test_duplicate_rule_names_both_lines() -> None:
     errors = _errors("社保, 社会保险\n# x\n社会保险, 社保\n")
-    assert errors == ("t.txt:3: the same rule is already defined at t.txt:1 (and again at t.txt:3)",)
+    assert errors == ("t.txt:3: 同一条规则已在 t.txt:1 定义（t.txt:3 重复）",)
 
 
 def test_same_left_term_with_same_target_names_both_lines() -> None:
     errors = _errors("驾照, 驾驶证 => 机动车驾驶证\n驾照 => 机动车驾驶证, 驾驶证\n")
     assert len(errors) == 1
-    assert errors[0].startswith("t.txt:2: 驾照 => 机动车驾驶证 already defined at t.txt:1")
+    assert errors[0].startswith("t.txt:2: 驾照 => 机动车驾驶证 已在 t.txt:1 定义")
 
 
 def test_same_left_term_with_other_targets_is_allowed() -> None:
@@ -114,13 +114,13 @@ def test_load_files_reports_errors_of_every_file_and_cross_file_duplicates(tmp_p
     with pytest.raises(SynonymFileError) as info:
         load_synonym_files([first, second])
     assert info.value.errors == (
-        'one.txt:2: empty right side of "=>"',
-        "two.txt:2: the same rule is already defined at one.txt:1 (and again at two.txt:2)",
+        'one.txt:2: "=>" 右边为空',
+        "two.txt:2: 同一条规则已在 one.txt:1 定义（two.txt:2 重复）",
     )
 
 
 def test_load_files_reports_unreadable_file(tmp_path: Path) -> None:
-    with pytest.raises(SynonymFileError, match=r"missing\.txt: cannot read"):
+    with pytest.raises(SynonymFileError, match=r"missing\.txt: 无法读取"):
         load_synonym_files([tmp_path / "missing.txt"])
 
 
@@ -143,10 +143,10 @@ def test_rule_model_is_frozen_and_checks_its_shape() -> None:
     assert rule.pairs() == (("社保", "社会保险"), ("社会保险", "社保"))
 
 
-def test_packaged_dictionary_loads_with_at_least_70_commented_rules() -> None:
+def test_packaged_dictionaries_load_with_comment_owner_and_category_on_every_rule() -> None:
     paths = default_synonym_paths()
-    assert [p.name for p in paths] == ["plain_language.txt"]
+    assert [p.name for p in paths] == ["catalogue_names.txt", "plain_language.txt"]
     rules = load_synonym_files(paths)
-    assert len(rules) >= 70
-    assert all(rule.comment for rule in rules)
-    assert all(rule.source.startswith("plain_language.txt:") for rule in rules)
+    assert len(rules) >= 150
+    assert all(rule.comment and rule.owner and rule.category for rule in rules)
+    assert {rule.source.split(":")[0] for rule in rules} == {"catalogue_names.txt", "plain_language.txt"}

@@ -1,0 +1,114 @@
+"""`govsearch synonyms …` and `govsearch users …`: dictionary checks, catalogue candidates, staff accounts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from govsearch.commands import CommandError
+from govsearch.settings import Settings
+from synonyms.catalogue import CatalogueFileError, import_catalogue
+from synonyms.expansion import default_synonym_paths
+from synonyms.loader import SynonymFileError, load_synonym_files
+from synonyms.staff_rules import ChangeError, RuleChange, apply_change, describe, import_text, validate
+from synonyms.staff_store import StaffStore
+from web.admin.accounts import ROLES, AccountError, Accounts
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    syn = sub.add_parser("synonyms", help="同义词词典：检查、从事项目录生成候选规则")
+    syn_sub = syn.add_subparsers(dest="synonyms_command", required=True, metavar="ACTION")
+    check = syn_sub.add_parser("check", help="严格检查词典文件（重复、循环、自映射、空项），报告 文件:行")
+    check.add_argument("files", nargs="*", type=Path, help="默认：内置词典和 GOVSEARCH_SYNONYM_FILES")
+    imp = syn_sub.add_parser("import-catalogue", help="把事项目录的日常用语、简称变成待审核的候选规则文件")
+    imp.add_argument("file", type=Path, help="事项目录 JSON Lines（含 _raw.matter_daily / matter_short）")
+    imp.add_argument("--out", type=Path, default=Path("synonym-candidates.txt"), help="候选规则文件")
+    imp.add_argument(
+        "--propose-as", metavar="USER", help="同时以该管理后台账号提交为一条待审核的导入提议（/admin 中审核）"
+    )
+
+    users = sub.add_parser("users", help="管理后台账号")
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = users_sub.add_parser("add", help="新建账号（密码从终端输入，或用 --password-stdin 从标准输入读取）")
+    add.add_argument("name")
+    add.add_argument("--role", choices=ROLES, required=True, help="editor 提议修改；reviewer 审核上线")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
+    users_sub.add_parser("list", help="列出账号")
+
+
+def synonyms(settings: Settings, args: argparse.Namespace) -> int:
+    packaged = _packaged(settings)
+    if args.synonyms_command == "check":
+        paths = args.files or packaged
+        try:
+            rules = load_synonym_files(paths)
+        except SynonymFileError as exc:
+            for error in exc.errors:
+                print(error, file=sys.stderr)
+            return 1
+        print(f"{len(rules)} 条规则，{len(paths)} 个文件，没有问题。")
+        return 0
+    try:
+        text, report = import_catalogue(args.file, load_synonym_files(packaged))
+    except OSError as exc:
+        raise CommandError(f"无法读取 {args.file}：{exc}") from exc
+    except (CatalogueFileError, SynonymFileError) as exc:
+        raise CommandError(str(exc)) from exc
+    args.out.write_text(text, encoding="utf-8")
+    skipped = "，".join(f"{reason} {n}" for reason, n in report.skipped.items()) or "无"
+    print(
+        f"{report.items} 个事项，{report.items_with_names} 个带日常用语或简称；"
+        f"生成候选规则 {len(report.rules)} 条 → {args.out}（未生效，待审核）\n跳过：{skipped}"
+    )
+    if args.propose_as:
+        proposal_id = _propose_import(settings, args.propose_as, text, args.out.name, args.file.name)
+        print(f"已提交为待审核提议#{proposal_id}，请审核人员在 /admin/proposals/{proposal_id} 审核")
+    return 0
+
+
+def _propose_import(settings: Settings, author: str, text: str, filename: str, source: str) -> int:
+    """Candidates as one pending import proposal, checked like one made in the staff tool."""
+    accounts = Accounts(settings.store_path)
+    try:
+        if author not in {staff.name for staff in accounts.users()}:
+            raise CommandError(f"没有管理后台账号 {author}（先用 govsearch users add 创建）")
+    finally:
+        accounts.close()
+    store = StaffStore(settings.store_path)
+    try:
+        change = RuleChange(action="import", imported=import_text(text, filename))
+        validate(apply_change(store.current().rules, change), load_synonym_files(_packaged(settings)))
+        summary = describe(change, store.current().rules)
+        return store.propose(author, change, f"从 {source} 导入目录日常用语、简称", summary)
+    except ChangeError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        store.close()
+
+
+def _packaged(settings: Settings) -> list[Path]:
+    return [*default_synonym_paths(), *settings.synonym_files]
+
+
+def users(settings: Settings, args: argparse.Namespace) -> int:
+    accounts = Accounts(settings.store_path)
+    try:
+        if args.users_command == "list":
+            for staff in accounts.users():
+                print(f"{staff.name}\t{staff.role}")
+            return 0
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("密码：")
+            if getpass.getpass("再次输入密码：") != password:
+                raise CommandError("两次输入的密码不一致")
+        staff = accounts.add_user(args.name, args.role, password)
+    except AccountError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        accounts.close()
+    print(f"已创建账号 {staff.name}（{staff.role}）")
+    return 0

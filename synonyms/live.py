@@ -1,0 +1,57 @@
+"""The synonyms a serving worker uses: packaged files + the live staff version + the 词林 layer.
+
+``expand`` asks the staff store for the live version number on every query (one indexed SQLite
+read) and rebuilds its table only when that number changed, so an approved change applies to the
+next query in every worker, with no re-indexing and no restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from synonyms.expansion import LayeredSynonyms, SynonymMatch, SynonymSet
+from synonyms.rules import SynonymRule
+from synonyms.staff_rules import StaffRule, live_rules
+from synonyms.staff_store import StaffStore
+
+
+def combined(
+    fixed: Sequence[SynonymRule], staff: Sequence[StaffRule], general: SynonymSet | None
+) -> LayeredSynonyms:
+    """Reviewed rules (files + staff) at full weight, the general layer below them."""
+    reviewed = SynonymSet.from_rules([*fixed, *live_rules(staff)])
+    return LayeredSynonyms(reviewed, general) if general is not None else LayeredSynonyms(reviewed)
+
+
+class LiveSynonyms:
+    def __init__(self, fixed: Sequence[SynonymRule], store: StaffStore, general: SynonymSet | None = None):
+        self.fixed = tuple(fixed)
+        self.store = store
+        self.general = general
+        self._lock = threading.Lock()
+        self._version = -1
+        self._current = combined(self.fixed, (), general)
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+    def current(self) -> LayeredSynonyms:
+        """The table for the live version, rebuilt here if another worker approved a change."""
+        live = self.store.current_version()
+        if live != self._version:
+            with self._lock:
+                if live != self._version:
+                    version = self.store.version(live)
+                    rules = version.rules if version is not None else ()
+                    self._current = combined(self.fixed, rules, self.general)
+                    self._version = live
+        return self._current
+
+    def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]:
+        return self.current().expand(tokens)
+
+    def with_staff_rules(self, staff: Sequence[StaffRule]) -> LayeredSynonyms:
+        """The table a proposed staff rule list would give (for previews and the golden-set check)."""
+        return combined(self.fixed, staff, self.general)

@@ -1,0 +1,172 @@
+"""Rules staff maintain through the admin tool: records, changes to them, and their validation.
+
+Pure functions over ``StaffRule`` lists; ``synonyms.staff_store`` keeps versions of these lists.
+A rule's ``line`` is one line of the dictionary text format (``a, b => c``), so staff rules, files
+and exports all share one syntax and one validator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from synonyms.loader import SynonymFileError, parse_synonyms, rule_set_problems
+from synonyms.rules import SynonymRule
+from synonyms.writer import format_rules, rule_line
+
+ChangeAction = Literal["add", "edit", "disable", "enable", "delete", "import"]
+ACTION_LABELS: dict[str, str] = {
+    "add": "新增",
+    "edit": "修改",
+    "disable": "停用",
+    "enable": "启用",
+    "delete": "删除",
+    "import": "导入",
+    "rollback": "回滚",
+}
+
+
+class StaffRule(BaseModel):
+    """One rule kept by staff; ``id`` is stable across versions so edits and history can name it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: int = Field(ge=1)
+    line: str = Field(min_length=1, max_length=2000, description="规则：说法 => 规范用语 # 说明")
+    owner: str = Field(default="", max_length=100)
+    category: str = Field(default="", max_length=100)
+    enabled: bool = True
+
+
+class RuleChange(BaseModel):
+    """What an editor proposes. ``rule_id`` names the rule for edit/disable/enable/delete."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: ChangeAction
+    rule_id: int | None = None
+    line: str = ""
+    owner: str = ""
+    category: str = ""
+    imported: tuple[StaffRule, ...] = ()
+
+
+class ChangeError(ValueError):
+    """A change that cannot apply or would leave an invalid rule set; ``field`` names the input."""
+
+    def __init__(self, message: str, field: str = "line") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def to_synonym_rule(rule: StaffRule) -> SynonymRule:
+    """Parse the rule's line; problems are reported as ``人工规则#id``."""
+    parsed = parse_synonyms(rule.line, f"人工规则#{rule.id}")
+    if len(parsed) != 1:
+        raise SynonymFileError([f"人工规则#{rule.id}: 需要恰好一条规则（得到 {len(parsed)} 条）"])
+    return parsed[0].model_copy(
+        update={"owner": rule.owner, "category": rule.category, "source": f"人工规则#{rule.id}"}
+    )
+
+
+def live_rules(rules: Iterable[StaffRule]) -> list[SynonymRule]:
+    return [to_synonym_rule(r) for r in rules if r.enabled]
+
+
+def validate(rules: Sequence[StaffRule], fixed: Sequence[SynonymRule]) -> None:
+    """Every enabled staff rule parses, and together with the packaged rules has no duplicate or cycle."""
+    errors: list[str] = []
+    parsed: list[SynonymRule] = []
+    for rule in rules:
+        if not rule.enabled:
+            continue
+        try:
+            parsed.append(to_synonym_rule(rule))
+        except SynonymFileError as exc:
+            errors.extend(exc.errors)
+    if not errors:
+        errors = rule_set_problems([*fixed, *parsed])
+    if errors:
+        raise ChangeError("；".join(errors))
+
+
+def _find(rules: Sequence[StaffRule], rule_id: int | None) -> StaffRule:
+    for rule in rules:
+        if rule.id == rule_id:
+            return rule
+    raise ChangeError(f"没有编号为 {rule_id} 的规则", field="rule_id")
+
+
+def apply_change(rules: Sequence[StaffRule], change: RuleChange) -> tuple[StaffRule, ...]:
+    """The rule list after ``change`` (not yet validated against the packaged rules)."""
+    next_id = max((r.id for r in rules), default=0) + 1
+    if change.action == "add":
+        if not change.line.strip():
+            raise ChangeError("规则不能为空")
+        added = StaffRule(id=next_id, line=change.line.strip(), owner=change.owner, category=change.category)
+        return (*rules, added)
+    if change.action == "import":
+        if not change.imported:
+            raise ChangeError("导入的文件中没有规则", field="file")
+        known = {r.line for r in rules}
+        fresh = [r for r in change.imported if r.line not in known]
+        renumbered = [r.model_copy(update={"id": next_id + i}) for i, r in enumerate(fresh)]
+        return (*rules, *renumbered)
+    target = _find(rules, change.rule_id)
+    if change.action == "delete":
+        return tuple(r for r in rules if r.id != target.id)
+    if change.action == "edit":
+        if not change.line.strip():
+            raise ChangeError("规则不能为空")
+        update: dict[str, object] = {
+            "line": change.line.strip(),
+            "owner": change.owner,
+            "category": change.category,
+        }
+    else:
+        update = {"enabled": change.action == "enable"}
+    return tuple(r.model_copy(update=update) if r.id == target.id else r for r in rules)
+
+
+def describe(change: RuleChange, rules: Sequence[StaffRule]) -> tuple[str, str]:
+    """(before, after) of ``change`` against ``rules``, as the audit trail and review pages show it."""
+    before = next((r.line for r in rules if r.id == change.rule_id), "")
+    if change.action == "import":
+        return "", f"导入 {len(change.imported)} 条规则：" + "；".join(r.line for r in change.imported[:20])
+    if change.action in ("add", "edit"):
+        return before, change.line.strip()
+    if change.action == "delete":
+        return before, "（删除）"
+    return before, f"（{ACTION_LABELS[change.action]}）{before}"
+
+
+def export_text(rules: Iterable[StaffRule]) -> str:
+    """Enabled rules in the dictionary text format (what `import_text` and the file loader read)."""
+    live = sorted((r for r in rules if r.enabled), key=lambda r: (r.owner, r.category, r.id))
+    header = "政务搜索 · 人工维护的同义词规则（由 /admin 导出）"
+    return format_rules([to_synonym_rule(r) for r in live], header)
+
+
+def import_text(text: str, filename: str) -> tuple[StaffRule, ...]:
+    """Rules of a text-format file as staff rules (ids assigned when the import is applied)."""
+    try:
+        parsed = parse_synonyms(text, filename)
+    except SynonymFileError as exc:
+        raise ChangeError("；".join(exc.errors), field="file") from exc
+    return tuple(
+        StaffRule(id=i, line=rule_line(r), owner=r.owner, category=r.category)
+        for i, r in enumerate(parsed, start=1)
+    )
+
+
+def affected_terms(rules: Iterable[StaffRule]) -> list[str]:
+    """The typed terms of the given rules: the queries whose results a change can move."""
+    terms: dict[str, None] = {}
+    for rule in rules:
+        try:
+            terms.update(dict.fromkeys(to_synonym_rule(rule).terms_from))
+        except SynonymFileError:
+            continue
+    return list(terms)

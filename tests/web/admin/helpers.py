@@ -1,0 +1,52 @@
+"""Shared setup for the staff-tool tests: an app over the sample documents with staff accounts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from govsearch.app import create_app
+from tests.factories import build_data_dir
+from web.admin.accounts import Accounts
+
+PASSWORD = "correct horse battery"
+GOLDEN = "query\trelevant\tnote\n二代证\t居民身份证换领\t员工维护\n换领身份证\t居民身份证换领\t\n"
+
+
+def admin_app(data_dir: Path) -> FastAPI:
+    settings = build_data_dir(data_dir)
+    golden = data_dir / "golden.tsv"
+    golden.write_text(GOLDEN, encoding="utf-8")
+    accounts = Accounts(settings.store_path)
+    for name, role in (("editor1", "editor"), ("reviewer1", "reviewer")):
+        if name not in {s.name for s in accounts.users()}:
+            accounts.add_user(name, role, PASSWORD)
+    accounts.close()
+    return create_app(settings.model_copy(update={"golden_path": golden}))
+
+
+def login(client: TestClient, name: str) -> str:
+    """Sign in through the login form; returns the session's CSRF token."""
+    page = client.get("/admin/login")
+    match = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert match, page.text
+    response = client.post(
+        "/admin/login",
+        data={"csrf": match.group(1), "name": name, "password": PASSWORD, "next": "/admin"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    csrf = client.get("/admin/api/me").json()["csrf"]
+    assert isinstance(csrf, str)
+    return csrf
+
+
+def propose(client: TestClient, csrf: str, **body: object) -> int:
+    response = client.post("/admin/api/proposals", json=body, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 201, response.text
+    proposal_id = response.json()["id"]
+    assert isinstance(proposal_id, int)
+    return proposal_id

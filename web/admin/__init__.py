@@ -1,0 +1,1 @@
+"""The staff tool for synonym rules: pages and JSON API under /admin."""

@@ -1,0 +1,288 @@
+"""HTML pages of the staff tool under /admin (forms post back here; the JSON API is in api.py)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from synonyms.staff_rules import (
+    ACTION_LABELS,
+    ChangeAction,
+    ChangeError,
+    RuleChange,
+    describe,
+    export_text,
+    import_text,
+)
+from web.admin.accounts import ROLE_LABELS
+from web.admin.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, accounts, require_staff, staff_of
+from web.admin.state import audit_csv, proposal_or_404, workflow
+from web.admin.workflow import GoldenSetBlock
+from web.admin.worklist import work_list
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+MAX_UPLOAD = 1_000_000
+
+public = APIRouter(include_in_schema=False)
+router = APIRouter(prefix="/admin", dependencies=[Depends(require_staff)], include_in_schema=False)
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    context.setdefault("site_name", request.app.state.settings.site_name)
+    context.setdefault("staff", getattr(request.state, "staff", None))
+    context.setdefault("role_labels", ROLE_LABELS)
+    context.setdefault("action_labels", ACTION_LABELS)
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return _page(request, "message.html", {"title": "无法完成操作", "message": message}, status)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _back(url: str, note: str = "") -> RedirectResponse:
+    return RedirectResponse(f"{url}?note={quote(note)}" if note else url, status_code=303)
+
+
+# -- login (the only routes open to anonymous visitors) ----------------------------------------------
+@public.get("/admin/login")
+def login_form(request: Request, next: str = "/admin") -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = _page(request, "login.html", {"csrf": token, "next": next, "error": ""})
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/admin")
+    return response
+
+
+@public.post("/admin/login", response_model=None)
+async def login(request: Request) -> Response:
+    form = await _form(request)
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    target = form.get("next", "/admin")
+    target = target if target.startswith("/admin") and not target.startswith("//") else "/admin"
+    if not expected or not secrets.compare_digest(form.get("csrf", ""), expected):
+        return _page(
+            request, "login.html", {"csrf": expected, "next": target, "error": "页面已过期，请重试"}, 403
+        )
+    found = accounts(request).login(form.get("name", "").strip(), form.get("password", ""))
+    if found is None:
+        context = {"csrf": expected, "next": target, "error": "用户名或密码不正确"}
+        return _page(request, "login.html", context, 401)
+    token, _staff = found
+    response = RedirectResponse(target, status_code=303)
+    secure = request.app.state.settings.admin_secure_cookie
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/")
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/admin")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    accounts(request).logout(request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/admin/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# -- rules ---------------------------------------------------------------------------------------
+@router.get("")
+def rules_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
+    flow = workflow(request)
+    context = {
+        "q": q,
+        "note": note,
+        "rules": flow.rules(q),
+        "packaged": flow.packaged_rules(q),
+        "version": flow.store.current_version(),
+        "pending": flow.store.proposals("pending"),
+    }
+    return _page(request, "rules.html", context)
+
+
+@router.get("/rules/new")
+def new_rule(request: Request, term: str = "") -> HTMLResponse:
+    context = {"action": "add", "rule": None, "line": f"{term} => " if term else "", "term": term}
+    return _page(request, "rule_form.html", context)
+
+
+@router.get("/rules/{rule_id}")
+def edit_rule(request: Request, rule_id: int) -> HTMLResponse:
+    rule = next((r for r in workflow(request).store.current().rules if r.id == rule_id), None)
+    if rule is None:
+        return error_page(request, 404, f"没有编号为 {rule_id} 的规则")
+    return _page(request, "rule_form.html", {"action": "edit", "rule": rule, "line": rule.line, "term": ""})
+
+
+@router.post("/proposals", response_model=None)
+async def propose(request: Request) -> Response:
+    form = await _form(request)
+    action = form.get("action", "")
+    if action not in ("add", "edit", "disable", "enable", "delete"):
+        return error_page(request, 422, "未知的操作")
+    rule_id = form.get("rule_id", "")
+    change = RuleChange(
+        action=_action(action),
+        rule_id=int(rule_id) if rule_id.isdigit() else None,
+        line=form.get("line", ""),
+        owner=form.get("owner", ""),
+        category=form.get("category", ""),
+    )
+    try:
+        proposal_id = workflow(request).propose(staff_of(request), change, form.get("reason", ""))
+    except ChangeError as exc:
+        rule = next((r for r in workflow(request).store.current().rules if r.id == change.rule_id), None)
+        typed = action in ("add", "edit")  # the disable/delete forms carry no rule text to show again
+        context = {
+            "action": action if typed else "edit",
+            "rule": rule,
+            "line": change.line if typed else (rule.line if rule else ""),
+            "form": form if typed else None,
+        }
+        return _page(request, "rule_form.html", {**context, "term": "", "error": str(exc)}, 422)
+    return _back(f"/admin/proposals/{proposal_id}", "已提交，等待审核人员批准")
+
+
+@router.post("/preview")
+async def preview(request: Request) -> HTMLResponse:
+    """The rule form again, with the top results of the affected queries before and after; nothing saved."""
+    form = await _form(request)
+    flow = workflow(request)
+    rule_id = form.get("rule_id", "")
+    change = RuleChange(
+        action="edit" if rule_id.isdigit() else "add",
+        rule_id=int(rule_id) if rule_id.isdigit() else None,
+        line=form.get("line", ""),
+        owner=form.get("owner", ""),
+        category=form.get("category", ""),
+    )
+    rule = next((r for r in flow.store.current().rules if r.id == change.rule_id), None)
+    context: dict[str, Any] = {
+        "action": change.action,
+        "rule": rule,
+        "line": change.line,
+        "term": "",
+        "form": form,
+    }
+    try:
+        context["preview"] = flow.preview(change)
+        context["golden"] = flow.golden_check(flow.candidate(change))
+    except ChangeError as exc:
+        return _page(request, "rule_form.html", {**context, "error": str(exc)}, 422)
+    return _page(request, "rule_form.html", context)
+
+
+def _action(value: str) -> ChangeAction:
+    actions: dict[str, ChangeAction] = {
+        "add": "add",
+        "edit": "edit",
+        "disable": "disable",
+        "enable": "enable",
+    }
+    return actions.get(value, "delete")
+
+
+# -- proposals -----------------------------------------------------------------------------------
+@router.get("/proposals/{proposal_id}")
+def proposal_page(request: Request, proposal_id: int, note: str = "") -> HTMLResponse:
+    flow = workflow(request)
+    found = proposal_or_404(flow, proposal_id)
+    before, after = describe(found.change, flow.store.current().rules)
+    context: dict[str, Any] = {"p": found, "note": note, "preview": [], "golden": None, "error": ""}
+    context.update(before=before, after=after)
+    if found.status == "pending":
+        try:
+            context["preview"] = flow.preview(found.change)
+            context["golden"] = flow.golden_check(flow.candidate(found.change))
+        except ChangeError as exc:
+            context["error"] = str(exc)
+    return _page(request, "proposal.html", context)
+
+
+@router.post("/proposals/{proposal_id}/approve", response_model=None)
+async def approve(request: Request, proposal_id: int) -> Response:
+    form = await _form(request)
+    flow = workflow(request)
+    try:
+        version = flow.approve(
+            staff_of(request), proposal_or_404(flow, proposal_id), form.get("override_reason", "")
+        )
+    except GoldenSetBlock as exc:
+        return error_page(request, 409, str(exc))
+    return _back("/admin", f"提议#{proposal_id} 已批准，版本 {version} 已生效")
+
+
+@router.post("/proposals/{proposal_id}/reject")
+async def reject(request: Request, proposal_id: int) -> RedirectResponse:
+    form = await _form(request)
+    flow = workflow(request)
+    flow.reject(staff_of(request), proposal_or_404(flow, proposal_id), form.get("reason", ""))
+    return _back("/admin", f"提议#{proposal_id} 已驳回")
+
+
+# -- audit, versions, import/export, work list ------------------------------------------------------
+@router.get("/audit")
+def audit_page(request: Request, note: str = "") -> HTMLResponse:
+    store = workflow(request).store
+    context = {"entries": store.audit(), "versions": store.versions(), "note": note}
+    return _page(request, "audit.html", context)
+
+
+@router.get("/audit.csv")
+def audit_export(request: Request) -> PlainTextResponse:
+    return audit_csv(workflow(request))
+
+
+@router.post("/versions/{version_id}/rollback")
+async def rollback(request: Request, version_id: int) -> RedirectResponse:
+    form = await _form(request)
+    version = workflow(request).rollback(staff_of(request), version_id, form.get("reason", ""))
+    return _back("/admin/audit", f"已回滚到版本 {version_id} 的规则（新版本 {version}）")
+
+
+@router.get("/export")
+def export(request: Request) -> PlainTextResponse:
+    text = export_text(workflow(request).store.current().rules)
+    return PlainTextResponse(text, headers={"Content-Disposition": 'attachment; filename="staff_rules.txt"'})
+
+
+@router.post("/import", response_model=None)
+async def import_rules(request: Request) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    reason = form.get("reason")
+    if upload is None or isinstance(upload, str):
+        return error_page(request, 422, "请选择要导入的规则文件")
+    data = await upload.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        return error_page(request, 413, "文件过大（最多 1 MB）")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return error_page(request, 422, f"{upload.filename}: 不是 UTF-8 文本")
+    change = RuleChange(action="import", imported=import_text(text, upload.filename or "import.txt"))
+    proposal_id = workflow(request).propose(
+        staff_of(request), change, reason if isinstance(reason, str) else ""
+    )
+    return _back(f"/admin/proposals/{proposal_id}", f"已导入 {len(change.imported)} 条规则，等待审核")
+
+
+@router.get("/golden")
+def golden_page(request: Request) -> HTMLResponse:
+    flow = workflow(request)
+    context = {"rows": flow.golden_status(), "configured": flow.golden is not None, "path": flow.golden}
+    return _page(request, "golden.html", context)
+
+
+@router.get("/worklist")
+def worklist_page(request: Request) -> HTMLResponse:
+    items = work_list(request.app.state.settings.store_path)
+    return _page(request, "worklist.html", {"items": items})

@@ -1,0 +1,253 @@
+"""What the staff tool does, shared by its HTML pages and its JSON API.
+
+Editors propose; reviewers approve. Approving runs the strict validator and the golden-set check
+on the rule list the change would produce; a change that drops a golden query out of the top 10 is
+blocked unless the reviewer gives an override reason. Every step is written to the audit trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.documents import SearchRequest
+from search_api.evaluation import CUTOFF, Judgment, JudgmentFileError, is_relevant, load_judgments
+from search_api.service import SearchService
+from synonyms.expansion import Expander
+from synonyms.live import LiveSynonyms
+from synonyms.rules import SynonymRule
+from synonyms.staff_rules import (
+    ACTION_LABELS,
+    ChangeError,
+    RuleChange,
+    StaffRule,
+    affected_terms,
+    apply_change,
+    describe,
+    validate,
+)
+from synonyms.staff_store import AuditEntry, Proposal, StaffStore
+from synonyms.writer import rule_line
+from web.admin.accounts import Staff
+
+PREVIEW_QUERIES = 8
+PREVIEW_HITS = 5
+
+
+class PermissionDenied(PermissionError):
+    """The signed-in staff member's role does not allow this."""
+
+
+class GoldenSetBlock(ValueError):
+    """The change would drop golden queries out of the top 10; ``check`` says which."""
+
+    def __init__(self, check: GoldenCheck) -> None:
+        super().__init__(check.explanation())
+        self.check = check
+
+
+@dataclass
+class GoldenCheck:
+    configured: bool
+    queries: int = 0
+    dropped: list[tuple[str, int, str]] = field(default_factory=list)  # query, rank before, top title after
+    error: str = ""
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.dropped)
+
+    def explanation(self) -> str:
+        if not self.configured:
+            return "未配置黄金查询集（GOVSEARCH_GOLDEN_PATH），未做检查"
+        if self.error:
+            return f"黄金查询集无法读取：{self.error}"
+        if not self.dropped:
+            return f"黄金查询集 {self.queries} 条查询均未跌出前 {CUTOFF} 名"
+        parts = [
+            f"“{q}”原排第 {rank} 名，改动后跌出前 {CUTOFF} 名（首条变为：{top or '无结果'}）"
+            for q, rank, top in self.dropped
+        ]
+        return "改动被阻止：" + "；".join(parts)
+
+
+@dataclass
+class GoldenRow:
+    query: str
+    relevant: str
+    rank: int | None  # within the top 10
+    top: str
+
+
+@dataclass
+class PreviewRow:
+    query: str
+    before: list[str]
+    after: list[str]
+
+
+def _titles(service: SearchService, query: str, size: int) -> list[str]:
+    try:
+        response = service.search(SearchRequest(q=query, size=size))
+    except ValueError:
+        return []
+    return [hit.title for hit in response.hits]
+
+
+def _rank(titles: list[str], judgment: Judgment) -> int | None:
+    """1-based rank of the first relevant title, None when none is relevant."""
+    return next((i + 1 for i, t in enumerate(titles) if is_relevant(t, judgment.fragments)), None)
+
+
+class Workflow:
+    def __init__(self, service: SearchService, live: LiveSynonyms, store: StaffStore, golden: Path | None):
+        self.service = service
+        self.live = live
+        self.store = store
+        self.golden = golden
+
+    def _searcher(self, expander: Expander) -> SearchService:
+        return SearchService(self.service.backend, self.service.store, expander, log_queries=False)
+
+    # -- reading -------------------------------------------------------------------------------
+    def rules(self, query: str = "") -> list[StaffRule]:
+        rules = list(self.store.current().rules)
+        needle = query.strip()
+        return [r for r in rules if needle in r.line or needle in r.owner or needle in r.category]
+
+    def packaged_rules(self, query: str, limit: int = 50) -> list[tuple[str, SynonymRule]]:
+        """Rules from the dictionary files matching ``query`` (read-only here), as (text, rule)."""
+        needle = query.strip()
+        if not needle:
+            return []
+        found = [
+            (rule_line(r), r)
+            for r in self.live.fixed
+            if needle in rule_line(r) or needle in r.owner or needle in r.category
+        ]
+        return found[:limit]
+
+    def candidate(
+        self, change: RuleChange, base: tuple[StaffRule, ...] | None = None
+    ) -> tuple[StaffRule, ...]:
+        """The rule list ``change`` would produce from ``base`` (default: live), validated with the
+        packaged rules."""
+        rules = apply_change(self.store.current().rules if base is None else base, change)
+        validate(rules, self.live.fixed)
+        return rules
+
+    def preview(self, change: RuleChange, extra_queries: list[str] | None = None) -> list[PreviewRow]:
+        """Top results of the affected queries with the live rules and with the change applied."""
+        current = self.store.current().rules
+        after = self.candidate(change)
+        touched = [r for r in current if r.id == change.rule_id] + [r for r in after if r not in current]
+        queries = list(dict.fromkeys([*(extra_queries or []), *affected_terms(touched)]))[:PREVIEW_QUERIES]
+        before_search = self._searcher(self.live.with_staff_rules(current))
+        after_search = self._searcher(self.live.with_staff_rules(after))
+        return [
+            PreviewRow(q, _titles(before_search, q, PREVIEW_HITS), _titles(after_search, q, PREVIEW_HITS))
+            for q in queries
+        ]
+
+    def golden_check(
+        self, rules: tuple[StaffRule, ...], base: tuple[StaffRule, ...] | None = None
+    ) -> GoldenCheck:
+        if self.golden is None:
+            return GoldenCheck(configured=False)
+        try:
+            judgments = load_judgments(self.golden)
+        except (OSError, JudgmentFileError) as exc:
+            return GoldenCheck(configured=True, error=str(exc), dropped=[("（黄金查询集）", 0, str(exc))])
+        current = self.store.current().rules if base is None else base
+        before_search = self._searcher(self.live.with_staff_rules(current))
+        after_search = self._searcher(self.live.with_staff_rules(rules))
+        check = GoldenCheck(configured=True, queries=len(judgments))
+        for judgment in judgments:
+            rank = _rank(_titles(before_search, judgment.query, CUTOFF), judgment)
+            if rank is None:
+                continue
+            after = _titles(after_search, judgment.query, CUTOFF)
+            if _rank(after, judgment) is None:
+                check.dropped.append((judgment.query, rank, after[0] if after else ""))
+        return check
+
+    def golden_status(self) -> list[GoldenRow]:
+        """Each golden query's rank with the live rules (what a change will be checked against)."""
+        if self.golden is None:
+            return []
+        try:
+            judgments = load_judgments(self.golden)
+        except (OSError, JudgmentFileError) as exc:
+            raise ChangeError(str(exc), field="golden") from exc
+        search = self._searcher(self.live.with_staff_rules(self.store.current().rules))
+        rows: list[GoldenRow] = []
+        for judgment in judgments:
+            titles = _titles(search, judgment.query, CUTOFF)
+            top = titles[0] if titles else ""
+            rows.append(
+                GoldenRow(judgment.query, " | ".join(judgment.fragments), _rank(titles, judgment), top)
+            )
+        return rows
+
+    # -- writing -------------------------------------------------------------------------------
+    def propose(self, staff: Staff, change: RuleChange, reason: str) -> int:
+        if not reason.strip():
+            raise ChangeError("请填写修改原因", field="reason")
+        self.candidate(change)  # a change that cannot apply is refused now, not at review time
+        summary = describe(change, self.store.current().rules)
+        return self.store.propose(staff.name, change, reason.strip(), summary)
+
+    def approve(self, staff: Staff, proposal: Proposal, override_reason: str = "") -> int:
+        if not staff.can_review:
+            raise PermissionDenied("只有审核人员可以批准修改")
+        if proposal.status != "pending":
+            raise ChangeError(f"提议#{proposal.id} 已处理（{proposal.status}）", field="proposal")
+        live = self.store.current()
+        current = live.rules
+        rules = self.candidate(proposal.change, current)
+        check = self.golden_check(rules, current)
+        if check.blocked and not override_reason.strip():
+            raise GoldenSetBlock(check)
+        approval = f"{staff.name} 批准提议#{proposal.id}"
+        if check.blocked:
+            approval += f"；黄金查询集检查未通过，审核人强制上线，理由：{override_reason.strip()}"
+        elif not check.configured:
+            approval += "；未配置黄金查询集，未做检查"
+        change = proposal.change
+        before, after = describe(change, current)
+        label = ACTION_LABELS[change.action]
+        entry = AuditEntry(0, "", proposal.author, label, before, after, proposal.reason, approval, None)
+        version = self.store.commit(rules, entry, base=live.id)
+        self.store.decide(proposal.id, "approved", staff.name, override_reason.strip() or check.explanation())
+        return version
+
+    def reject(self, staff: Staff, proposal: Proposal, reason: str) -> None:
+        if not staff.can_review:
+            raise PermissionDenied("只有审核人员可以驳回修改")
+        if proposal.status != "pending":
+            raise ChangeError(f"提议#{proposal.id} 已处理（{proposal.status}）", field="proposal")
+        summary = describe(proposal.change, self.store.current().rules)
+        self.store.reject(proposal, staff.name, reason.strip(), summary)
+
+    def rollback(self, staff: Staff, version_id: int, reason: str) -> int:
+        if not staff.can_review:
+            raise PermissionDenied("只有审核人员可以回滚")
+        if not reason.strip():
+            raise ChangeError("请填写回滚原因", field="reason")
+        target = self.store.version(version_id)
+        if target is None:
+            raise ChangeError(f"没有版本 {version_id}", field="version")
+        validate(target.rules, self.live.fixed)
+        current = self.store.current()
+        entry = AuditEntry(
+            0,
+            "",
+            staff.name,
+            ACTION_LABELS["rollback"],
+            f"版本 {current.id}（{len(current.rules)} 条规则）",
+            f"回到版本 {version_id}（{len(target.rules)} 条规则）",
+            reason.strip(),
+            f"{staff.name}（审核人员）执行",
+            None,
+        )
+        return self.store.commit(target.rules, entry, base=current.id)
