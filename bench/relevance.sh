@@ -18,4 +18,4 @@ gs() { (cd "$repo" && "$python" -m govsearch.cli --data-dir "$data" "$@"); }
 gs import-items "$shared/data/service_items/guangdong.jsonl" --no-index >/dev/null 2>&1
 gs crawl govcn_2019 --mirror-dir "$shared/data/pages/govcn_2019" --delay 0 2>&1 | grep "抓取完成" >&2
 gs index >/dev/null 2>&1
-gs eval "$queries"
+gs eval "$queries" "${@:2}"
