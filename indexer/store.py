@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from indexer.documents import Document, DocumentKind
+from indexer.sqlite_db import SQLiteDatabase
 
 _DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
 
@@ -67,28 +67,18 @@ def document_json(doc: Document) -> str:
     return doc.model_dump_json()
 
 
-class Store:
+class Store(SQLiteDatabase):
     """Thread-safe access to the SQLite store; one connection per thread."""
 
+    schema = _SCHEMA
+
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        super().__init__(path)
         with self._connect() as conn:
-            conn.executescript(_SCHEMA)
             columns = {row[1] for row in conn.execute("PRAGMA table_info(query_log)")}
             if "filters" not in columns:  # a store from before filters were logged
                 with contextlib.suppress(sqlite3.OperationalError):  # another process added it just now
                     conn.execute("ALTER TABLE query_log ADD COLUMN filters TEXT NOT NULL DEFAULT ''")
-
-    def _connect(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        return conn
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection, for modules that keep their own tables in the same file."""
@@ -196,9 +186,3 @@ class Store:
                 "INSERT INTO click_log (at, query, doc_id, position) VALUES (?, ?, ?, ?)",
                 (_now(), query, doc_id, position),
             )
-
-    def close(self) -> None:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None

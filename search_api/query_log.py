@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from indexer.analysis import normalize
+from indexer.documents import SearchHit
 
 POPULAR_LIMIT = 500  # distinct queries kept for suggestions and related searches
 _PERSONAL = re.compile(r"\d{7,}")  # phone or ID numbers: never repeated back to anyone
@@ -53,9 +54,15 @@ def popular_queries(
 
 
 def related_queries(
-    query: str, tokens: Iterable[str], popular: list[tuple[str, int]], synonyms: Iterable[str], limit: int = 8
+    query: str,
+    tokens: Iterable[str],
+    popular: list[tuple[str, int]],
+    synonyms: Iterable[str],
+    items: Iterable[str] = (),
+    limit: int = 8,
 ) -> list[str]:
-    """Other popular queries sharing a word with this one, then the synonym rule's other wordings."""
+    """Other popular queries sharing a word with this one, then the synonym rule's other wordings,
+    then catalogue neighbours (`items`: what the results link to)."""
     own = "".join(normalize(query).split())
     words = [t for t in tokens if len(t) >= 2]
     out: dict[str, None] = {}
@@ -63,7 +70,14 @@ def related_queries(
         key = "".join(normalize(text).split())
         if key != own and any(w in key for w in words):
             out[text] = None
-    for text in synonyms:
-        if "".join(text.split()) != own:
+    for text in [*synonyms, *items]:
+        if "".join(normalize(text).split()) != own:
             out[text] = None
     return list(out)[:limit]
+
+
+def linked_item_names(hits: Sequence[SearchHit], top: int = 5) -> list[str]:
+    """Catalogue items the first results link to (“可办理”) that are not results themselves: the
+    services a citizen reading those policies may want next."""
+    titles = {h.title for h in hits}
+    return list(dict.fromkeys(i.name for h in hits[:top] for i in h.items if i.name not in titles))

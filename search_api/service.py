@@ -32,7 +32,7 @@ from search_api.highlight import highlight_terms, mark, snippet
 from search_api.knowledge import Knowledge, KnowledgeCache
 from search_api.params import filter_params
 from search_api.query_builder import build_query, query_words
-from search_api.query_log import related_queries
+from search_api.query_log import linked_item_names, related_queries
 from search_api.rerank import rerank
 from search_api.understanding import abbreviation, correct_spelling, read_pinyin
 from synonyms.expansion import Expander
@@ -152,7 +152,8 @@ class SearchService:
         if request.page == 1 and not (correction and correction.applied):
             response.hits = self._pinned(request, response.hits, response.tokens)
         synonyms = [alt for e in response.expansions for alt in e.alternatives]
-        response.related = related_queries(request.q, response.tokens, know.popular, synonyms)
+        items = linked_item_names(response.hits)
+        response.related = related_queries(request.q, response.tokens, know.popular, synonyms, items)
         if self._log_queries:
             kind = request.type.value if request.type else None
             others = {k: v for k, v in filter_params(request).items() if k != "type"}

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
+from indexer.sqlite_db import SQLiteDatabase
 from synonyms.staff_rules import ACTION_LABELS, ChangeError, RuleChange, StaffRule
 
 _SCHEMA = """
@@ -98,29 +97,10 @@ def _rules_from(text: str) -> tuple[StaffRule, ...]:
     return tuple(StaffRule.model_validate(r) for r in json.loads(text))
 
 
-class StaffStore:
+class StaffStore(SQLiteDatabase):
     """Thread-safe; one SQLite connection per thread, WAL like the document store."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-        return conn
-
-    def close(self) -> None:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+    schema = _SCHEMA
 
     # -- versions ------------------------------------------------------------------------------
     def current_version(self) -> int:

@@ -91,7 +91,7 @@ def screenshot(driver: Any, name: str) -> Path:
     return path
 
 
-def wait_for(driver: Any, css: str, timeout: float = 10) -> Any:
+def wait_for(driver: Any, css: str, timeout: float = 20) -> Any:
     """The first element matching `css`, once the page has rendered it."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -99,3 +99,14 @@ def wait_for(driver: Any, css: str, timeout: float = 10) -> Any:
 
     locator = (By.CSS_SELECTOR, css)
     return WebDriverWait(driver, timeout).until(expected_conditions.visibility_of_element_located(locator))
+
+
+def wait_for_text(driver: Any, css: str, text: str, timeout: float = 20) -> Any:
+    """The first element matching `css` once it shows `text` (the previous page may still be shown)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    locator = (By.CSS_SELECTOR, css)
+    WebDriverWait(driver, timeout).until(expected_conditions.text_to_be_present_in_element(locator, text))
+    return driver.find_element(*locator)

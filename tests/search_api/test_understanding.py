@@ -8,9 +8,10 @@ from collections import Counter
 import pytest
 
 from indexer.backends.base import BackendHit
+from indexer.documents import DocumentKind, LinkedItem, SearchHit
 from search_api.corpus import Corpus, DocInfo, add_titles, invalid_label
 from search_api.pinyin import Lexicon, full_pinyin, initials, latin_letters
-from search_api.query_log import related_queries
+from search_api.query_log import linked_item_names, related_queries
 from search_api.rerank import QueryWord, rerank, secondary_action
 from search_api.understanding import abbreviation, correct_spelling, protected, read_pinyin
 
@@ -112,6 +113,36 @@ def test_related_searches_share_a_word_and_skip_the_query_itself() -> None:
     popular = [("社保卡补办", 9), ("公积金提取", 5), ("社保卡 挂失", 3)]
     related = related_queries("社保卡补办", ["社保卡", "补办"], popular, ["社会保障卡补领"])
     assert related == ["社保卡 挂失", "社会保障卡补领"]
+
+
+def _hit(title: str, *items: str) -> SearchHit:
+    return SearchHit(
+        id=f"p-{abs(hash(title))}",
+        kind=DocumentKind.POLICY,
+        kind_label="政策文件",
+        title=title,
+        title_html=title,
+        snippet_html="",
+        url="http://127.0.0.1/",
+        score=1.0,
+        items=[LinkedItem(key=str(n), name=name) for n, name in enumerate(items)],
+    )
+
+
+def test_related_searches_add_the_items_results_link_to_but_not_the_results_themselves() -> None:
+    hits = [
+        _hit(
+            "关于调整城乡居民基本养老保险基础养老金标准的通知",
+            "城乡居民基本养老保险参保登记",
+            "基本养老金申领",
+        ),
+        _hit("城乡居民基本养老保险参保登记", "城乡居民基本养老保险参保登记"),
+        _hit("关于养老保险关系转移的通知", "基本养老金申领", "养老保险关系转移接续"),
+    ]
+    items = linked_item_names(hits)
+    assert items == ["基本养老金申领", "养老保险关系转移接续"]
+    related = related_queries("养老金", ["养老金"], [("养老金查询", 4)], ["基本养老金"], items)
+    assert related == ["养老金查询", "基本养老金", "基本养老金申领", "养老保险关系转移接续"]
 
 
 def test_an_exact_doc_number_or_title_stays_on_top_whatever_the_features() -> None:

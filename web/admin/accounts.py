@@ -10,17 +10,21 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
+
+from indexer.sqlite_db import SQLiteDatabase
 
 Role = Literal["editor", "reviewer"]
 ROLES: tuple[Role, ...] = ("editor", "reviewer")
 ROLE_LABELS = {"editor": "编辑（提议修改）", "reviewer": "审核（批准上线）"}
 MIN_PASSWORD_LENGTH = 10
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+# Password guessing: after this many wrong passwords for one account, it is locked for a while.
+MAX_FAILED_LOGINS = 5
+LOCKOUT_MINUTES = 15
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS staff_users (
@@ -35,6 +39,11 @@ CREATE TABLE IF NOT EXISTS staff_sessions (
     csrf TEXT NOT NULL,
     expires_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS staff_login_failures (
+    name TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS staff_login_failures_name ON staff_login_failures (name, at);
 """
 
 
@@ -72,32 +81,20 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest.hex(), digest_hex)
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class Accounts:
+class Accounts(SQLiteDatabase):
+    schema = _SCHEMA
+
     def __init__(self, path: Path, session_hours: float = 8.0) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
+        super().__init__(path)
         self.session_hours = session_hours
-        self._local = threading.local()
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-        return conn
-
-    def close(self) -> None:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
 
     def add_user(self, name: str, role: str, password: str) -> Staff:
         name = name.strip()
@@ -122,6 +119,12 @@ class Accounts:
         rows = self._connect().execute("SELECT name, role FROM staff_users ORDER BY name").fetchall()
         return [Staff(r[0], r[1]) for r in rows]
 
+    def locked(self, name: str) -> bool:
+        """Too many wrong passwords for this account within the last LOCKOUT_MINUTES."""
+        since = (datetime.now(UTC) - timedelta(minutes=LOCKOUT_MINUTES)).isoformat(timespec="seconds")
+        sql = "SELECT COUNT(*) FROM staff_login_failures WHERE name = ? AND at >= ?"
+        return int(self._connect().execute(sql, (name, since)).fetchone()[0]) >= MAX_FAILED_LOGINS
+
     def login(self, name: str, password: str) -> tuple[str, Staff] | None:
         """A new session token and the staff member, or None when name or password is wrong."""
         row = (
@@ -132,12 +135,15 @@ class Accounts:
         if row is None:
             verify_password(password, hash_password("timing-equaliser"))
             return None
+        conn = self._connect()
         if not verify_password(password, row[1]):
+            with conn:
+                conn.execute("INSERT INTO staff_login_failures (name, at) VALUES (?, ?)", (name, _now()))
             return None
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         expires = datetime.now(UTC) + timedelta(hours=self.session_hours)
-        conn = self._connect()
         with conn:
+            conn.execute("DELETE FROM staff_login_failures WHERE name = ?", (name,))
             conn.execute(
                 "INSERT INTO staff_sessions (token_hash, name, csrf, expires_at) VALUES (?, ?, ?, ?)",
                 (_token_hash(token), name, csrf, expires.isoformat(timespec="seconds")),

@@ -20,7 +20,7 @@ from synonyms.staff_rules import (
     export_text,
     import_text,
 )
-from web.admin.accounts import ROLE_LABELS
+from web.admin.accounts import LOCKOUT_MINUTES, ROLE_LABELS
 from web.admin.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, accounts, require_staff, staff_of
 from web.admin.state import audit_csv, proposal_or_404, workflow
 from web.admin.workflow import GoldenSetBlock
@@ -73,7 +73,11 @@ async def login(request: Request) -> Response:
         return _page(
             request, "login.html", {"csrf": expected, "next": target, "error": "页面已过期，请重试"}, 403
         )
-    found = accounts(request).login(form.get("name", "").strip(), form.get("password", ""))
+    name = form.get("name", "").strip()
+    if accounts(request).locked(name):
+        message = f"密码错误次数过多，该账号已暂时锁定，请 {LOCKOUT_MINUTES} 分钟后再试"
+        return _page(request, "login.html", {"csrf": expected, "next": target, "error": message}, 429)
+    found = accounts(request).login(name, form.get("password", ""))
     if found is None:
         context = {"csrf": expected, "next": target, "error": "用户名或密码不正确"}
         return _page(request, "login.html", context, 401)

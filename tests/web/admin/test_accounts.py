@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.web.admin.helpers import admin_app, login, propose
-from web.admin.accounts import Accounts, hash_password, verify_password
+from tests.web.admin.helpers import PASSWORD, admin_app, login, propose
+from web.admin.accounts import MAX_FAILED_LOGINS, Accounts, hash_password, verify_password
 
 
 def test_passwords_are_salted_scrypt_hashes() -> None:
@@ -28,6 +29,23 @@ def test_sessions_expire_and_logout_ends_them(tmp_path: Path) -> None:
     accounts.logout(token)
     assert accounts.session(token) is None
     assert accounts.login("zhao", "wrong password!") is None and accounts.login("nobody", "x") is None
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(tmp_path: Path) -> None:
+    client = TestClient(admin_app(tmp_path))
+
+    def attempt(password: str) -> tuple[int, str]:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/admin/login").text)
+        assert token
+        form = {"csrf": token.group(1), "name": "editor1", "password": password}
+        response = client.post("/admin/login", data=form)
+        return response.status_code, response.text
+
+    assert [attempt("guess")[0] for _ in range(MAX_FAILED_LOGINS)] == [401] * MAX_FAILED_LOGINS
+    status, text = attempt(PASSWORD)
+    assert status == 429 and "已暂时锁定" in text
+    assert client.get("/admin/api/me").status_code == 401
+    login(client, "reviewer1")  # other accounts are not affected
 
 
 def test_logout_through_the_page_closes_the_session(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import chromium, live_server, screenshot, wait_for
+from tests.browser import chromium, live_server, screenshot, wait_for, wait_for_text
 from tests.web.admin.helpers import PASSWORD, admin_app
 
 pytestmark = pytest.mark.browser
@@ -51,8 +51,7 @@ def test_editor_proposes_reviewer_previews_and_approves_then_search_uses_it(tmp_
         driver.execute_script("arguments[0].scrollIntoView()", preview)
         screenshot(driver, "admin-rule-preview")
         driver.find_element(By.CSS_SELECTOR, "form[action='/admin/proposals'] button").click()
-        status = wait_for(driver, ".note")
-        assert "等待审核" in status.text
+        wait_for_text(driver, ".note", "等待审核")
         assert "等待审核人员批准" in driver.page_source  # an editor gets no approve button
         assert not driver.find_elements(By.CSS_SELECTOR, "form[action$='/approve']")
         screenshot(driver, "admin-proposal-editor")
@@ -66,7 +65,7 @@ def test_editor_proposes_reviewer_previews_and_approves_then_search_uses_it(tmp_
         assert any("居民身份证换领" in c.text for c in cells)  # preview: the "after" column
         screenshot(driver, "admin-proposal-review")
         driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
-        assert "已生效" in wait_for(driver, ".note").text
+        wait_for_text(driver, ".note", "已生效")
         assert "二代证 => 居民身份证" in driver.find_element(By.TAG_NAME, "main").text
         screenshot(driver, "admin-rules")
 
@@ -106,7 +105,7 @@ def test_reviewer_sees_a_golden_set_block_and_overrides_it_with_a_reason(tmp_pat
         screenshot(driver, "admin-golden-blocked")
         driver.find_element(By.ID, "override_reason").send_keys("该说法已不再使用")
         driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
-        assert "已生效" in wait_for(driver, ".note").text
+        wait_for_text(driver, ".note", "已生效")
         driver.get(base_url + "/admin/audit")
         first = wait_for(driver, "#audit").find_elements(By.TAG_NAME, "tr")[1].text
         assert "删除" in first and "强制上线" in first and "该说法已不再使用" in first
