@@ -11,9 +11,9 @@ import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 
 from indexer.analysis import normalize
+from indexer.sqlite_db import SQLiteDatabase
 
 MAX_PER_QUERY = 2
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -53,14 +53,10 @@ def query_key(query: str) -> str:
     return _PUNCTUATION.sub("", normalize(query))
 
 
-class BestBets:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
+class BestBets(SQLiteDatabase):
+    """Pins in the store's SQLite file; looked up on every first results page, so connections are kept."""
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
+    schema = _SCHEMA
 
     def add(
         self, query: str, doc_id: str, author: str, comment: str = "", expires: dt.date | None = None

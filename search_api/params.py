@@ -13,7 +13,14 @@ _FIELD_MESSAGES = {
     "audience": "服务对象只能是 个人 或 法人",
     "level": "层级只能是 国家、省、市 或 区县",
     "region": "区划应为行政区划名称或 6 位区划代码，最多 30 个字",
+    "publisher": "发文机关/实施主体最多 100 个字",
+    "year": "年份必须是 1949 到 2100 之间的四位数字",
+    "date_from": "开始日期格式应为 2024-01-31",
+    "date_to": "结束日期格式应为 2024-01-31",
+    "sort": "排序只能是 relevance（相关度）或 date（最新）",
 }
+# The filter and order parameters `refine` takes, as named in URLs and in `SearchRequest`.
+FILTER_PARAMS = ("publisher", "year", "date_from", "date_to", "sort", "audience", "level", "region")
 
 
 class InvalidSearch(ValueError):
@@ -32,12 +39,8 @@ def _int(value: str | None, field: str, default: int) -> int:
         raise InvalidSearch(_FIELD_MESSAGES[field], field) from None
 
 
-def parse_search(
-    q: str | None, type_: str | None, page: str | None, size: str | None, **catalogue: str | None
-) -> SearchRequest:
-    """Validate parameters as given in a URL; raises `InvalidSearch` naming the offending field.
-
-    `catalogue` takes the item filters audience (个人/法人), level and region; empty means no filter."""
+def parse_search(q: str | None, type_: str | None, page: str | None, size: str | None) -> SearchRequest:
+    """Validate parameters as given in a URL; raises `InvalidSearch` naming the offending field."""
     try:
         return SearchRequest.model_validate(
             {
@@ -45,7 +48,6 @@ def parse_search(
                 "type": DocumentKind(type_) if type_ else None,
                 "page": _int(page, "page", 1),
                 "size": _int(size, "size", 10),
-                **{k: v for k, v in catalogue.items() if v},
             }
         )
     except ValueError as exc:
@@ -59,34 +61,20 @@ def parse_search(
         raise InvalidSearch(_FIELD_MESSAGES["type"], "type") from None
 
 
-_REFINEMENT_MESSAGES = {
-    "publisher": "发文机关/实施主体最多 100 个字",
-    "year": "年份必须是 1949 到 2100 之间的四位数字",
-    "date_from": "开始日期格式应为 2024-01-31",
-    "date_to": "结束日期格式应为 2024-01-31",
-    "sort": "排序只能是 relevance（相关度）或 date（最新）",
-}
-
-
-def refine(
-    request: SearchRequest,
-    *,
-    publisher: str | None = None,
-    year: str | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-    sort: str | None = None,
-) -> SearchRequest:
-    """The request with the 发文机关, 年份/时间范围 and 排序 parameters applied, validated by the model."""
-    given = {"publisher": publisher, "year": year, "date_from": date_from, "date_to": date_to, "sort": sort}
-    update = {k: v.strip() for k, v in given.items() if v is not None and v.strip()}
+def refine(request: SearchRequest, **params: str | None) -> SearchRequest:
+    """The request with the filter and order parameters (`FILTER_PARAMS`: 发文机关, 年份/时间范围, 排序,
+    服务对象, 层级, 区划) applied, validated by the model; a blank parameter means no filter."""
+    unknown = set(params) - set(FILTER_PARAMS)
+    if unknown:
+        raise TypeError(f"not a filter parameter: {', '.join(sorted(unknown))}")
+    update = {k: v.strip() for k, v in params.items() if v is not None and v.strip()}
     if not update:
         return request
     try:
         refined = SearchRequest.model_validate(request.model_dump() | update)
     except ValidationError as exc:
         field = str(exc.errors()[0]["loc"][0])
-        raise InvalidSearch(_REFINEMENT_MESSAGES.get(field, str(exc.errors()[0]["msg"])), field) from None
+        raise InvalidSearch(_FIELD_MESSAGES.get(field, str(exc.errors()[0]["msg"])), field) from None
     if refined.date_from and refined.date_to and refined.date_from > refined.date_to:
         raise InvalidSearch("开始日期不能晚于结束日期", "date_from")
     return refined

@@ -11,8 +11,8 @@ from indexer.analysis import query_stopwords, segment_query, sub_words
 from indexer.backends.base import BackendQuery, Clause, Group
 from indexer.documents import SearchRequest, SortOrder
 from indexer.fields import DOC_NUMBER, code_key, doc_number_keys
+from indexer.regions import region_filter_values
 from search_api import ranking
-from search_api.catalogue_filters import catalogue_filters
 from search_api.rerank import QueryWord
 from synonyms.expansion import SynonymMatch
 
@@ -65,12 +65,19 @@ def date_range(request: SearchRequest) -> tuple[int, int] | None:
 
 
 def request_filters(request: SearchRequest) -> dict[str, tuple[str, ...]]:
+    """Every keyword filter of the request as index field → accepted values."""
     filters: dict[str, tuple[str, ...]] = {}
     if request.type:
         filters["kind"] = (request.type.value,)
     if request.publisher:
         filters["publisher"] = (request.publisher,)
-    return filters | catalogue_filters(request)
+    if request.audience:
+        filters["audience"] = (request.audience.value,)
+    if request.level:
+        filters["level"] = (request.level,)
+    if request.region:  # the `area` field holds a document's region and the regions above it
+        filters["area"] = region_filter_values(request.region)
+    return filters
 
 
 def build_query(

@@ -47,12 +47,15 @@ def search(
 ) -> Any:
     try:
         search_request = refine(
-            parse_search(q, type, page, size, audience=audience, level=level, region=region),
+            parse_search(q, type, page, size),
             publisher=publisher,
             year=year,
             date_from=date_from,
             date_to=date_to,
             sort=sort,
+            audience=audience,
+            level=level,
+            region=region,
         )
         return service_of(request).search(search_request, correct=nc != "1")
     except InvalidSearch as exc:

@@ -91,13 +91,6 @@ def make_hit(doc: Document, score: float, terms: list[str], status: str = "") ->
     )
 
 
-def synonym_terms(synonyms: object) -> list[str]:
-    """Every term of the synonym rules, when the expander shows its rules (a `SynonymSet` has
-    `rules`; a layered or live one may keep its file rules in `fixed`)."""
-    rules = getattr(synonyms, "rules", None) or getattr(synonyms, "fixed", None) or ()
-    return [t for rule in rules for t in (*rule.terms_from, *rule.terms_to)]
-
-
 class SearchService:
     def __init__(
         self,
@@ -113,7 +106,7 @@ class SearchService:
         self.store = store
         self.synonyms = synonyms
         self.best_bets = BestBets(store.path)
-        self.knowledge = KnowledgeCache(store.path, synonym_terms(synonyms), denylist, reload_seconds)
+        self.knowledge = KnowledgeCache(store.path, synonyms.reviewed_terms(), denylist, reload_seconds)
         self._log_queries = log_queries
         self._reload_seconds = reload_seconds
         self._last_reload = time.monotonic()
@@ -230,15 +223,17 @@ class SearchService:
         bets = self.best_bets.for_query(request.q)
         if not bets:
             return hits
-        docs = self.store.get_many([b.doc_id for b in bets])
+        ids = [b.doc_id for b in bets]
+        docs = self.store.get_many(ids)
+        linked = self.catalogue.linked_items(ids)  # “可办理” like every other result
         terms = highlight_terms([*tokens, "".join(normalize(request.q).split())])
         pinned = [
-            make_hit(docs[b.doc_id], 0.0, terms).model_copy(update={"best_bet": True})
-            for b in bets
-            if b.doc_id in docs
+            make_hit(docs[i], 0.0, terms).model_copy(update={"best_bet": True, "items": linked.get(i, [])})
+            for i in ids
+            if i in docs
         ]
-        ids = {h.id for h in pinned}
-        return pinned + [h for h in hits if h.id not in ids]
+        shown = {h.id for h in pinned}
+        return pinned + [h for h in hits if h.id not in shown]
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
         """Prefix matches (characters, pinyin, initials), then titles holding the words typed."""

@@ -67,6 +67,10 @@ class Expander(Protocol):
 
     def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]: ...
 
+    def reviewed_terms(self) -> list[str]:
+        """Every term of the reviewed rules (not a general layer): vocabulary for suggestions and spelling."""
+        ...
+
 
 def _key(text: str) -> str:
     return "".join(text.split())
@@ -124,6 +128,9 @@ class SynonymSet:
     def __contains__(self, term: object) -> bool:
         return isinstance(term, str) and _key(normalize(term)) in self._entries
 
+    def reviewed_terms(self) -> list[str]:
+        return [t for rule in self.rules for t in (*rule.terms_from, *rule.terms_to)]
+
     def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]:
         """Rule terms found in ``tokens`` (from ``segment_query``): greedy longest match, left to right,
         non-overlapping. A match covers whole tokens whose concatenation is the term's text."""
@@ -159,6 +166,9 @@ class LayeredSynonyms:
 
     def __init__(self, *layers: SynonymSet) -> None:
         self.layers = layers
+
+    def reviewed_terms(self) -> list[str]:
+        return self.layers[0].reviewed_terms() if self.layers else []
 
     def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]:
         matches: list[SynonymMatch] = []

@@ -52,6 +52,9 @@ class LiveSynonyms:
     def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]:
         return self.current().expand(tokens)
 
+    def reviewed_terms(self) -> list[str]:
+        return self.current().reviewed_terms()
+
     def with_staff_rules(self, staff: Sequence[StaffRule]) -> LayeredSynonyms:
         """The table a proposed staff rule list would give (for previews and the golden-set check)."""
         return combined(self.fixed, staff, self.general)

@@ -90,23 +90,16 @@ def results(
     region: str | None = None,
     nc: str | None = None,
 ) -> HTMLResponse:
-    catalogue = {"audience": audience, "level": level, "region": region}
-    raw = {"q": wd, "page": page_from_pn(pn), "type": type, "publisher": publisher, "year": year}
-    raw |= {"date_from": date_from, "date_to": date_to, "sort": sort} | catalogue
+    filters = {"publisher": publisher, "year": year, "date_from": date_from, "date_to": date_to}
+    filters |= {"sort": sort, "audience": audience, "level": level, "region": region}
+    raw = {"q": wd, "page": page_from_pn(pn), "type": type} | filters
     # Error pages too have their twin: the API answers the same parameters with the same error.
     context: dict[str, Any] = {
         "wd": wd or "",
         "json_url": "/api/v1/search?" + urlencode({k: v for k, v in raw.items() if v}),
     }
     try:
-        req = refine(
-            parse_search(wd, type, page_from_pn(pn), str(PAGE_SIZE), **catalogue),
-            publisher=publisher,
-            year=year,
-            date_from=date_from,
-            date_to=date_to,
-            sort=sort,
-        )
+        req = refine(parse_search(wd, type, page_from_pn(pn), str(PAGE_SIZE)), **filters)
         response = _service(request).search(req, correct=nc != "1")
     except InvalidSearch as exc:
         return _page(request, "error.html", context | {"message": exc.message}, status=422 if wd else 400)
