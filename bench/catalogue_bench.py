@@ -29,7 +29,7 @@ from indexer.catalogue.formats import read_catalogue  # noqa: E402
 from indexer.documents import CatalogueItem, Document, PolicyDocument  # noqa: E402
 from indexer.importer import ImportReport  # noqa: E402
 from indexer.linking import Linker, compact, sentences  # noqa: E402
-from search_api.item_card import ItemMatcher, _coverage  # noqa: E402
+from search_api.engine.item_card import ItemMatcher, _coverage  # noqa: E402
 from synonyms.expansion import load_default_synonyms  # noqa: E402
 
 EXAMPLES = ("驾照到期换证", "律所查询", "社保卡挂失", "注销律师证", "结婚登记", "身份证", "残疾证怎么办")

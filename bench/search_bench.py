@@ -39,8 +39,8 @@ from govsearch.app import build_service, create_app  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
 from indexer.analysis import normalize, segment_query  # noqa: E402
 from indexer.documents import SearchRequest  # noqa: E402
-from search_api.pinyin import full_pinyin, initials  # noqa: E402
-from search_api.query_builder import build_query  # noqa: E402
+from search_api.engine.pinyin import full_pinyin, initials  # noqa: E402
+from search_api.engine.query_builder import build_query  # noqa: E402
 
 SEARCH_TARGET_MS, SUGGEST_TARGET_MS = 50.0, 30.0
 

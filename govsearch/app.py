@@ -16,8 +16,8 @@ from indexer.backends import open_backend
 from indexer.store import Store
 from search_api import item_routes
 from search_api import routes as api_routes
-from search_api.query_log import load_denylist
-from search_api.service import SearchService
+from search_api.engine.query_log import load_denylist
+from search_api.engine.search import SearchService
 from web import catalogue_routes
 from web import routes as web_routes
 from web.admin.state import install as install_admin

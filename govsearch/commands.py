@@ -18,8 +18,8 @@ from indexer.catalogue.upkeep import update_links
 from indexer.documents import PolicyDocument, SearchRequest, ServiceGuide
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.store import Store
-from search_api.evaluation import JudgmentFileError, format_report, load_judgments
-from search_api.evaluation import evaluate as run_eval
+from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
+from search_api.engine.evaluation import evaluate as run_eval
 
 
 class CommandError(RuntimeError):

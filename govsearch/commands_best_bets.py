@@ -8,7 +8,7 @@ import datetime as dt
 from govsearch.commands import CommandError
 from govsearch.settings import Settings
 from indexer.store import Store
-from search_api.best_bets import BestBetError, BestBets
+from search_api.engine.best_bets import BestBetError, BestBets
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

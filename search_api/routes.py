@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from indexer.documents import MAX_QUERY_LENGTH, ResultClick, SearchResponse
-from search_api.params import InvalidSearch, parse_search, refine
-from search_api.service import PageOutOfRange, SearchService
+from search_api.engine.params import InvalidSearch, parse_search, refine
+from search_api.engine.search import PageOutOfRange, SearchService
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from indexer.documents import KIND_LABELS, SearchRequest, SearchResponse, SortOrder
-from search_api.params import filter_params
+from search_api.engine.params import filter_params
 
 PAGE_SIZE = 10
 PAGER_WIDTH = 9

@@ -12,8 +12,8 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import escape
 
 from indexer.documents import DocumentKind, PolicyDocument
-from search_api.params import InvalidSearch, parse_search, refine
-from search_api.service import PageOutOfRange, SearchService
+from search_api.engine.params import InvalidSearch, parse_search, refine
+from search_api.engine.search import PageOutOfRange, SearchService
 from web.links import (
     PAGE_SIZE,
     chosen_labels,

@@ -10,7 +10,7 @@ import pytest
 from indexer.analysis import index_text, normalize, segment_query
 from indexer.backends import BACKENDS, open_backend
 from indexer.backends.base import BackendQuery, Clause, Group, IndexDoc, SearchBackend
-from search_api.ranking import FIELD_WEIGHTS
+from search_api.engine.ranking import FIELD_WEIGHTS
 
 
 def make_doc(doc_id: str, title: str, body: str = "", kind: str = "guide", site: str = "甲站") -> IndexDoc:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from search_api.evaluation import JudgmentFileError, evaluate, load_judgments
+from search_api.engine.evaluation import JudgmentFileError, evaluate, load_judgments
 
 
 def test_metrics_on_known_rankings(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from search_api.highlight import highlight_terms, mark, snippet
+from search_api.engine.highlight import highlight_terms, mark, snippet
 
 
 def test_mark_escapes_and_highlights_longest_first() -> None:
@@ -30,7 +30,7 @@ def test_snippet_without_matches_is_the_start() -> None:
 
 
 def test_policy_snippet_skips_the_repeated_title_and_number() -> None:
-    from search_api.service import snippet_source
+    from search_api.engine.search import snippet_source
     from tests.factories import policy
 
     doc = policy(

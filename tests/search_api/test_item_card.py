@@ -8,7 +8,7 @@ from indexer.analysis import segment_query
 from indexer.catalogue.formats import read_catalogue
 from indexer.documents import CatalogueItem, ServiceGuide
 from indexer.importer import ImportReport
-from search_api.item_card import ItemMatcher
+from search_api.engine.item_card import ItemMatcher
 from synonyms.expansion import load_default_synonyms
 from tests.factories import SAMPLE_DOCUMENTS
 from tests.shared_data import shared_path

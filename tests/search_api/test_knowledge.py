@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from search_api import knowledge
-from search_api.knowledge import EMPTY, KnowledgeCache
+from search_api.engine import knowledge
+from search_api.engine.knowledge import EMPTY, KnowledgeCache
 from tests.factories import build_data_dir, guide
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from indexer.analysis import normalize, segment_query
 from indexer.documents import DocumentKind, SearchRequest
-from search_api import ranking
-from search_api.query_builder import build_query
+from search_api.engine import ranking
+from search_api.engine.query_builder import build_query
 from synonyms.expansion import load_default_synonyms
 
 

@@ -9,7 +9,7 @@ from govsearch.app import build_service
 from govsearch.cli import main
 from govsearch.settings import Settings
 from indexer.documents import SearchRequest
-from search_api.evaluation import evaluate, load_judgments
+from search_api.engine.evaluation import evaluate, load_judgments
 from tests.shared_data import shared_path
 
 MUST_FIND = ("pinyin", "traditional", "document number")

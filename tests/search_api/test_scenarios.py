@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_api.scenarios import ScenarioFileError, matches, packaged_scenarios, parse_scenarios
+from search_api.engine.scenarios import ScenarioFileError, matches, packaged_scenarios, parse_scenarios
 
 
 def test_packaged_scenarios_cover_the_six_life_events() -> None:

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs
 import pytest
 from fastapi.testclient import TestClient
 
-from search_api import ranking
-from search_api.best_bets import BestBets
+from search_api.engine import ranking
+from search_api.engine.best_bets import BestBets
 from tests.search_corpus import SOCIAL_CARD_ITEMS, feature_app
 
 

@@ -9,11 +9,11 @@ import pytest
 
 from indexer.backends.base import BackendHit
 from indexer.documents import DocumentKind, LinkedItem, SearchHit
-from search_api.corpus import Corpus, DocInfo, add_titles, invalid_label
-from search_api.pinyin import Lexicon, full_pinyin, initials, latin_letters
-from search_api.query_log import linked_item_names, related_queries
-from search_api.rerank import QueryWord, rerank, secondary_action
-from search_api.understanding import abbreviation, correct_spelling, protected, read_pinyin
+from search_api.engine.corpus import Corpus, DocInfo, add_titles, invalid_label
+from search_api.engine.pinyin import Lexicon, full_pinyin, initials, latin_letters
+from search_api.engine.query_log import linked_item_names, related_queries
+from search_api.engine.rerank import QueryWord, rerank, secondary_action
+from search_api.engine.understanding import abbreviation, correct_spelling, protected, read_pinyin
 
 TITLES = [
     "国务院关于促进综合保税区高水平开放高质量发展的若干意见",

@@ -11,7 +11,7 @@ from indexer.analysis import add_word, segment_for_index, segment_query
 from indexer.backends.tantivy_backend import TantivyBackend
 from indexer.pipeline import update_index
 from indexer.store import Store
-from search_api.service import SearchService
+from search_api.engine.search import SearchService
 from synonyms.catalogue import CatalogueFileError, import_catalogue
 from synonyms.cilin import CILIN_WEIGHT, cilin_rules, filter_classes, load_cilin, parse_cilin
 from synonyms.expansion import LayeredSynonyms, SynonymSet
@@ -164,8 +164,8 @@ def test_an_official_name_in_the_user_dictionary_does_not_stop_partial_queries(t
 
 def test_expanded_terms_weigh_less_than_the_citizens_words_and_词林_least() -> None:
     from indexer.documents import SearchRequest
-    from search_api import ranking
-    from search_api.query_builder import build_query
+    from search_api.engine import ranking
+    from search_api.engine.query_builder import build_query
 
     reviewed = SynonymSet.from_rules(parse_synonyms("老年社保 => 城乡居民基本养老保险  # 合并\n", "p.txt"))
     general = SynonymSet.from_rules(cilin_rules([("Bp18A06=", ("户口簿", "户口本"))]))

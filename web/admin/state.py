@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from govsearch.settings import Settings
-from search_api.service import SearchService
+from search_api.engine.search import SearchService
 from synonyms.cilin import load_cilin
 from synonyms.expansion import SynonymSet, default_synonym_paths
 from synonyms.live import LiveSynonyms

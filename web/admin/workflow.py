@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.documents import SearchRequest
-from search_api.evaluation import CUTOFF, Judgment, JudgmentFileError, is_relevant, load_judgments
-from search_api.service import SearchService
+from search_api.engine.evaluation import CUTOFF, Judgment, JudgmentFileError, is_relevant, load_judgments
+from search_api.engine.search import SearchService
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms
 from synonyms.rules import SynonymRule

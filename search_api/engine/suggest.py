@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from indexer.analysis import normalize
-from search_api.pinyin import full_pinyin, initials, latin_letters
-from search_api.query_log import denied
+from search_api.engine.pinyin import full_pinyin, initials, latin_letters
+from search_api.engine.query_log import denied
 
 SCAN_LIMIT = 400  # prefix matches looked at before ranking; popular entries sort early anyway
 MAX_ENTRY_LENGTH = 40  # longer titles are poor suggestions

@@ -17,9 +17,9 @@ from collections import Counter
 
 from indexer.analysis import normalize
 from indexer.fields import DOC_NUMBER
-from search_api.corpus import Corpus
-from search_api.pinyin import Lexicon, is_cjk, latin_letters
-from search_api.shapes import look_alike
+from search_api.engine.corpus import Corpus
+from search_api.engine.pinyin import Lexicon, is_cjk, latin_letters
+from search_api.engine.shapes import look_alike
 
 MAX_ABBREVIATION_GAP = 3  # characters a short form may skip between two of its characters
 _ITEM_CODE = re.compile(r"[0-9a-z]{10,}|\d{6,}", re.IGNORECASE)

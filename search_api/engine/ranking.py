@@ -2,7 +2,7 @@
 
 Ranking has two phases. The backend scores with BM25 per field, multiplied by FIELD_WEIGHTS and by
 the clause boosts below (the citizen's own words count fully, expansions less, an exact 文号 or title
-most). `search_api.rerank` then re-scores the first RERANK_DEPTH hits with features of the title
+most). `search_api.engine.rerank` then re-scores the first RERANK_DEPTH hits with features of the title
 (how much of the query it covers and how little else it says), freshness, authority and validity.
 Change these only with `govsearch eval` before and after (see README, "Relevance").
 """
@@ -39,7 +39,7 @@ INVALID_FACTOR = 0.3  # withdrawn, repealed (已废止) or expired (已失效) d
 # -- query understanding ---------------------------------------------------------------------------
 FEW_RESULTS = 3  # with fewer hits, a spelling correction or pinyin reading replaces the results
 
-# -- suggestions (search_api.suggest): candidates ranked by weight, then shorter first -------------
+# -- suggestions (search_api.engine.suggest): candidates ranked by weight, then shorter first -------------
 SUGGEST_POPULAR_WEIGHT = 20.0  # a popular query (plus its search count) beats any title word
 SUGGEST_TERM_WEIGHT = 5.0  # a synonym-rule term (社保卡); also its weight as a pinyin/typo reading
 SUGGEST_TITLE_WEIGHT = 2.0  # a whole title or item name

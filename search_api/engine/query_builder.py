@@ -12,8 +12,8 @@ from indexer.backends.base import BackendQuery, Clause, Group
 from indexer.documents import SearchRequest, SortOrder
 from indexer.fields import DOC_NUMBER, code_key, doc_number_keys
 from indexer.regions import region_filter_values
-from search_api import ranking
-from search_api.rerank import QueryWord
+from search_api.engine import ranking
+from search_api.engine.rerank import QueryWord
 from synonyms.expansion import SynonymMatch
 
 

@@ -20,8 +20,8 @@ from indexer.documents import (
 from indexer.linking import MIN_CODE_LENGTH
 from indexer.regions import area_values
 from indexer.store import Store
-from search_api.item_card import ItemMatcher
-from search_api.scenarios import ScenarioBook
+from search_api.engine.item_card import ItemMatcher
+from search_api.engine.scenarios import ScenarioBook
 from synonyms.expansion import SynonymMatch
 
 SHOW_CONFIDENCE = 0.6  # links below this are kept in the store but not shown

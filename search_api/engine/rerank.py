@@ -1,7 +1,7 @@
 """Second-phase ranking: re-score the backend's first hits with features of their titles.
 
 BM25 likes long titles that repeat a word (律师事务所 … 律师事务所 …); a citizen wants the short title
-that says what they typed. Every weight lives in `search_api.ranking`.
+that says what they typed. Every weight lives in `search_api.engine.ranking`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexer.backends.base import BackendHit
-from search_api import ranking
-from search_api.corpus import Corpus, DocInfo
+from search_api.engine import ranking
+from search_api.engine.corpus import Corpus, DocInfo
 
 # Actions that make an item a follow-up of the basic one (新办, 申领). Without a hint in the query a
 # citizen wants the basic item; a character of the action in the query (换, 补, 迁, 进度) is a hint.

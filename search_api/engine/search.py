@@ -24,17 +24,17 @@ from indexer.documents import (
 )
 from indexer.fields import code_key
 from indexer.store import Store
-from search_api import ranking
-from search_api.best_bets import BestBets
-from search_api.catalogue_search import CatalogueSearch
-from search_api.facets import facet_counts
-from search_api.highlight import highlight_terms, mark, snippet
-from search_api.knowledge import Knowledge, KnowledgeCache
-from search_api.params import filter_params
-from search_api.query_builder import build_query, query_words
-from search_api.query_log import linked_item_names, related_queries
-from search_api.rerank import rerank
-from search_api.understanding import abbreviation, correct_spelling, read_pinyin
+from search_api.engine import ranking
+from search_api.engine.best_bets import BestBets
+from search_api.engine.catalogue_search import CatalogueSearch
+from search_api.engine.facets import facet_counts
+from search_api.engine.highlight import highlight_terms, mark, snippet
+from search_api.engine.knowledge import Knowledge, KnowledgeCache
+from search_api.engine.params import filter_params
+from search_api.engine.query_builder import build_query, query_words
+from search_api.engine.query_log import linked_item_names, related_queries
+from search_api.engine.rerank import rerank
+from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
 from synonyms.expansion import Expander
 
 SUGGEST_LIMIT = 8

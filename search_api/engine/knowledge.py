@@ -14,11 +14,11 @@ from pathlib import Path
 
 import rjieba
 
-from search_api import ranking
-from search_api.corpus import Corpus, build_corpus, store_signature
-from search_api.pinyin import Lexicon
-from search_api.query_log import popular_queries
-from search_api.suggest import Suggester
+from search_api.engine import ranking
+from search_api.engine.corpus import Corpus, build_corpus, store_signature
+from search_api.engine.pinyin import Lexicon
+from search_api.engine.query_log import popular_queries
+from search_api.engine.suggest import Suggester
 
 FIRST_BUILD_WAIT_SECONDS = 10.0  # longest a search waits for the first build before going without
 POPULAR_SECONDS = 60.0  # popular queries change slowly; rebuilding for them costs a pinyin pass
