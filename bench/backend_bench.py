@@ -129,14 +129,17 @@ def index_docs(corpus: Sequence[Doc]) -> list[IndexDoc]:
     return [
         IndexDoc(
             id=f"d{i}",
-            kind="guide" if i % 3 else "policy",
             title=title,
             meta="",
             body=body,
             title_key=key,
             codes=(f"code{i}",),
             date_ordinal=738000 + i % 1500,
-            facets={"region": (REGIONS[i % len(REGIONS)],), "site": (f"site{i % 50}",)},
+            keywords={
+                "kind": ("guide" if i % 3 else "policy",),
+                "region": (REGIONS[i % len(REGIONS)],),
+                "site": (f"site{i % 50}",),
+            },
         )
         for i, (key, title, body) in enumerate(corpus)
     ]

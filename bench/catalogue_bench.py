@@ -24,11 +24,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
-from indexer.analysis import query_stopwords, segment_query  # noqa: E402
+from indexer.analysis import (  # noqa: E402
+    compact,
+    query_stopwords,
+    segment_query,
+)
 from indexer.catalogue.formats import read_catalogue  # noqa: E402
 from indexer.documents import CatalogueItem, Document, PolicyDocument  # noqa: E402
 from indexer.importer import ImportReport  # noqa: E402
-from indexer.linking import Linker, compact, sentences  # noqa: E402
+from indexer.linking import Linker, sentences  # noqa: E402
 from search_api.engine.item_card import ItemMatcher, _coverage  # noqa: E402
 from synonyms.expansion import load_default_synonyms  # noqa: E402
 

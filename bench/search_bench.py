@@ -35,11 +35,12 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from govsearch.app import build_service, create_app  # noqa: E402
+from govsearch.app import create_app  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
-from indexer.analysis import normalize, segment_query  # noqa: E402
-from indexer.documents import SearchRequest  # noqa: E402
+from indexer.analysis import segment_query  # noqa: E402
+from search_api.engine.models import SearchRequest  # noqa: E402
 from search_api.engine.pinyin import full_pinyin, initials  # noqa: E402
+from search_api.engine.query import analyse  # noqa: E402
 from search_api.engine.query_builder import build_query  # noqa: E402
 
 SEARCH_TARGET_MS, SUGGEST_TARGET_MS = 50.0, 30.0
@@ -92,15 +93,16 @@ def timed(calls: Sequence[str], run: Callable[[str], object]) -> dict[str, float
 def measure(data_dir: Path, shared: Path) -> dict[str, Any]:
     settings = Settings(data_dir=data_dir, log_queries=False, reload_seconds=3600)
     search_q, prefixes = queries(shared)
-    service = build_service(settings)
+    app = create_app(settings)
+    service = app.state.search_engine
     started = time.perf_counter()
     service.knowledge.get()
     knowledge_s = time.perf_counter() - started
 
     def baseline_search(q: str) -> list[str]:
-        tokens = segment_query(q)
+        analysed = analyse(q)
         request = SearchRequest(q=q)
-        query = build_query(normalize(q), tokens, service.synonyms.expand(tokens), request)
+        query = build_query(analysed, service.synonyms.expand(analysed.tokens), request)
         hits = service.backend.search(query).hits
         docs = service.store.get_many([h.id for h in hits])
         return [docs[h.id].title for h in hits if h.id in docs]
@@ -109,7 +111,6 @@ def measure(data_dir: Path, shared: Path) -> dict[str, Any]:
         words = segment_query(prefix)
         return service.backend.suggest(words, 8) if words else []
 
-    app = create_app(settings, service)
     # The baselines get routes of their own, so that both sides pay the same HTTP and JSON costs.
     app.add_api_route("/bench/search", lambda q: {"hits": baseline_search(q)})
     app.add_api_route("/bench/suggest", lambda q: {"suggestions": baseline_suggest(q)})

@@ -1,4 +1,5 @@
-"""The app factory: the one place that knows every package."""
+"""The composition root: the one place that knows every package. It builds the settings' parts — the
+store, the index backend, the live synonyms, the engine, the staff tool — and mounts the routers."""
 
 from __future__ import annotations
 
@@ -7,48 +8,77 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 import web
 from govsearch.settings import Settings
 from indexer.backends import open_backend
 from indexer.store import Store
-from search_api import item_routes
 from search_api import routes as api_routes
+from search_api.engine.filters import InvalidSearch
 from search_api.engine.query_log import load_denylist
-from search_api.engine.search import SearchService
-from web import catalogue_routes
+from search_api.engine.search import PageOutOfRange, SearchEngine
+from search_api.errors import search_error
+from synonyms.expansion import Expander
+from synonyms.live import LiveSynonyms, build_live_synonyms
+from synonyms.staff_store import StaffStore
 from web import routes as web_routes
-from web.admin.state import install as install_admin
-from web.admin.state import live_synonyms
+from web.admin import api as admin_api
+from web.admin import pages as admin_pages
+from web.admin.accounts import Accounts
+from web.admin.errors import ADMIN_ERRORS, admin_error
+from web.admin.workflow import Workflow
 
 
-def build_service(settings: Settings) -> SearchService:
-    """A read-only search service over the data directory (serving never takes the index writer)."""
+def live_synonyms(settings: Settings) -> LiveSynonyms:
+    return build_live_synonyms(StaffStore(settings.store_path), settings.synonym_files, settings.cilin_path)
+
+
+def build_engine(settings: Settings, synonyms: Expander | None = None) -> SearchEngine:
+    """A read-only engine over the data directory (serving never takes the index writer)."""
     backend = open_backend(settings.backend, settings.data_dir, writable=False)
-    store = Store(settings.store_path)
-    return SearchService(
+    return SearchEngine(
         backend,
-        store,
-        live_synonyms(settings),
+        Store(settings.store_path),
+        synonyms if synonyms is not None else live_synonyms(settings),
         log_queries=settings.log_queries,
         reload_seconds=settings.reload_seconds,
         denylist=load_denylist(settings.denylist_file),
     )
 
 
-def create_app(settings: Settings | None = None, service: SearchService | None = None) -> FastAPI:
+async def _search_error(request: Request, exc: Exception) -> Response:
+    """Bad search parameters or a page past the end: JSON for the API, the site's page for browsers."""
+    assert isinstance(exc, InvalidSearch | PageOutOfRange)
+    if request.url.path.startswith("/api/"):
+        return search_error(exc)
+    return web_routes.search_error_page(request, exc)
+
+
+def _install_staff_tool(app: FastAPI, settings: Settings, engine: SearchEngine, live: LiveSynonyms) -> None:
+    app.state.admin_accounts = Accounts(settings.store_path, settings.admin_session_hours)
+    app.state.admin_workflow = Workflow(engine, live, settings.golden_path)
+    for kind in ADMIN_ERRORS:
+        app.add_exception_handler(kind, admin_error)
+    app.include_router(admin_pages.public)
+    app.include_router(admin_pages.router)
+    app.include_router(admin_api.router)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    search_service = service or build_service(settings)
+    live = live_synonyms(settings)
+    engine = build_engine(settings, live)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Titles, words and pinyin for query understanding: built before the first search needs them.
-        threading.Thread(target=search_service.knowledge.get, name="knowledge", daemon=True).start()
+        threading.Thread(target=engine.knowledge.get, name="knowledge", daemon=True).start()
         yield
-        search_service.backend.close()
-        search_service.store.close()
+        engine.backend.close()
+        engine.store.close()
 
     app = FastAPI(
         title="政务搜索 API",
@@ -57,11 +87,11 @@ def create_app(settings: Settings | None = None, service: SearchService | None =
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.search_service = search_service
+    app.state.search_engine = engine
+    app.add_exception_handler(InvalidSearch, _search_error)
+    app.add_exception_handler(PageOutOfRange, _search_error)
     app.include_router(api_routes.router)
-    app.include_router(item_routes.router)
     app.include_router(web_routes.router)
-    app.include_router(catalogue_routes.router)
-    install_admin(app, settings, search_service)
+    _install_staff_tool(app, settings, engine, live)
     app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")
     return app

@@ -15,11 +15,12 @@ from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
 from indexer.catalogue.upkeep import update_links
-from indexer.documents import PolicyDocument, SearchRequest, ServiceGuide
+from indexer.documents import PolicyDocument, ServiceGuide
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.store import Store
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.engine.evaluation import evaluate as run_eval
+from search_api.engine.models import SearchRequest
 
 
 class CommandError(RuntimeError):
@@ -202,13 +203,13 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def evaluate(settings: Settings, args: argparse.Namespace) -> int:
-    from govsearch.app import build_service
+    from govsearch.app import build_engine
 
     try:
         judgments = load_judgments(args.queries)
     except (OSError, JudgmentFileError) as exc:
         raise CommandError(str(exc)) from exc
-    service = build_service(settings.model_copy(update={"log_queries": False}))
+    service = build_engine(settings.model_copy(update={"log_queries": False}))
 
     def top_titles(query: str) -> list[str]:
         return [h.title for h in service.search(SearchRequest(q=query, size=10)).hits]

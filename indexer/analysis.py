@@ -42,6 +42,11 @@ def normalize(text: str) -> str:
     return lowered
 
 
+def compact(text: str) -> str:
+    """Normalised, without any white space: the form names, codes and queries are compared in."""
+    return "".join(normalize(text).split())
+
+
 def _is_token(token: str) -> bool:
     return bool(token.strip()) and bool(_WORD_RE.search(token))
 

@@ -11,11 +11,7 @@ import hashlib
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-MAX_QUERY_LENGTH = 100
-MAX_PAGE = 50
-MAX_PAGE_SIZE = 50
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class DocumentKind(StrEnum):
@@ -75,6 +71,7 @@ class PolicyDocument(_SourcedDocument):
     written_date: dt.date | None = Field(default=None, description="成文日期")
     publish_date: dt.date | None = Field(default=None, description="发布日期")
     subject: str = Field(default="", description="主题分类")
+    validity: str = Field(default="", description="有效性（页面上的标注，如 现行有效、已废止、已失效）")
     body: str = Field(default="", description="正文")
     attachments: list[Attachment] = Field(default_factory=list, description="附件")
     reposts: list[SiteLink] = Field(default_factory=list, description="同时发布于（其他站点的转载）")
@@ -231,32 +228,6 @@ class ItemLink(BaseModel):
     confidence: float = Field(ge=0, le=1, description="置信度")
 
 
-class LinkedItem(BaseModel):
-    """An item as a result line shows it: “可办理：…”."""
-
-    key: str
-    name: str
-    region: str = ""
-
-
-class LinkedDocument(BaseModel):
-    """A policy or guide as an item page or a scenario lists it."""
-
-    id: str
-    title: str
-    kind: DocumentKind
-    confidence: float = 1.0
-    evidence: str = ""
-
-
-class ItemCard(BaseModel):
-    """The answer box above the results: one item, its guide's essentials and its regional variants."""
-
-    item: CatalogueItem
-    guide: ServiceGuide | None = None
-    variants: list[LinkedItem] = Field(default_factory=list, description="同一事项在其他层级或地区")
-
-
 class Scenario(BaseModel):
     """A life event (我要结婚 …): a curated group of items and policies, from an editable data file."""
 
@@ -268,125 +239,3 @@ class Scenario(BaseModel):
     keywords: list[str] = Field(default_factory=list, description="查询中出现这些词时显示场景卡片")
     items: list[str] = Field(default_factory=list, description="事项名称（按名称在目录中查找）")
     policies: list[str] = Field(default_factory=list, description="政策文件标题")
-
-
-class ScenarioCard(BaseModel):
-    scenario: Scenario
-    items: list[LinkedItem]
-    policies: list[LinkedDocument]
-
-
-class SortOrder(StrEnum):
-    RELEVANCE = "relevance"
-    DATE = "date"
-
-
-class SearchRequest(BaseModel):
-    """What a citizen asked for; the API and the web UI both validate through this model."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    q: str = Field(description="查询词")
-    type: DocumentKind | None = Field(default=None, description="类型过滤：policy 或 guide")
-    page: int = Field(default=1, ge=1, le=MAX_PAGE, description="页码，从 1 开始")
-    size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE, description="每页条数")
-    publisher: str = Field(default="", max_length=100, description="发文机关/实施主体过滤（完整名称）")
-    year: int | None = Field(default=None, ge=1949, le=2100, description="发布年份过滤")
-    date_from: dt.date | None = Field(default=None, description="发布日期不早于（含）")
-    date_to: dt.date | None = Field(default=None, description="发布日期不晚于（含）")
-    sort: SortOrder = Field(
-        default=SortOrder.RELEVANCE, description="排序：relevance（相关度）或 date（最新）"
-    )
-    audience: Audience | None = Field(default=None, description="服务对象：个人 或 法人")
-    level: Literal["国家", "省", "市", "区县"] | None = Field(default=None, description="层级")
-    region: str | None = Field(default=None, max_length=30, description="行政区划名称或区划代码")
-
-    @field_validator("region")
-    @classmethod
-    def _region_or_none(cls, value: str | None) -> str | None:
-        return (value or "").strip() or None
-
-    @field_validator("q")
-    @classmethod
-    def _query_is_usable(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("请输入搜索内容")
-        if len(value) > MAX_QUERY_LENGTH:
-            raise ValueError(f"搜索内容过长：最多 {MAX_QUERY_LENGTH} 个字，当前 {len(value)} 个字")
-        return value
-
-
-class Expansion(BaseModel):
-    """One synonym rule that fired for this query, so the page can say what was added."""
-
-    term: str = Field(description="查询中的说法")
-    alternatives: list[str] = Field(description="扩展出的规范用语")
-    source: str = Field(default="", description="规则位置 file:line")
-    weight: float = Field(default=1.0, description="扩展词的权重（低于群众原词；通用词林层更低）")
-
-
-class SearchHit(BaseModel):
-    id: str
-    kind: DocumentKind
-    kind_label: str
-    title: str
-    title_html: str = Field(description="已转义、以 <em> 标出命中词的标题")
-    snippet_html: str = Field(description="已转义、以 <em> 标出命中词的摘要")
-    url: str = Field(description="来源 URL")
-    site: str = ""
-    publisher: str = Field(default="", description="发文机关或实施主体")
-    doc_number: str = ""
-    date: dt.date | None = None
-    online_url: str = ""
-    score: float
-    status_label: str = Field(default="", description="效力提示：已废止、已失效（这类文件排在后面）")
-    best_bet: bool = Field(default=False, description="工作人员置顶的推荐结果")
-    exact_code: bool = Field(default=False, description="查询就是它的发文字号或事项编码（直达）")
-
-    items: list[LinkedItem] = Field(default_factory=list, description="可办理的事项")
-
-
-class FacetValue(BaseModel):
-    value: str = Field(description="过滤参数的取值")
-    label: str = Field(description="显示名称")
-    count: int = Field(description="当前查询下的结果数")
-
-
-class Correction(BaseModel):
-    """您要找的是不是: a reading of the query (typo fixed, pinyin turned into words)."""
-
-    text: str = Field(description="纠正后的查询")
-    reason: str = Field(description="typo（错别字）或 pinyin（拼音）")
-    applied: bool = Field(description="原查询结果太少，本页显示的是纠正后查询的结果")
-
-
-class SearchResponse(BaseModel):
-    query: str
-    normalized_query: str
-    tokens: list[str]
-    expansions: list[Expansion]
-    type: DocumentKind | None
-    total: int
-    page: int
-    size: int
-    pages: int
-    hits: list[SearchHit]
-    took_ms: float
-    sort: SortOrder = SortOrder.RELEVANCE
-    facets: dict[str, list[FacetValue]] = Field(default_factory=dict, description="各筛选项的结果数")
-    correction: Correction | None = None
-    related: list[str] = Field(default_factory=list, description="相关搜索")
-
-    item_card: ItemCard | None = Field(default=None, description="查询对应的办事事项")
-    scenario: ScenarioCard | None = Field(default=None, description="查询对应的场景")
-
-
-class ResultClick(BaseModel):
-    """A click on a result: which query, which document, at which position. Nothing about the person."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    query: str = Field(min_length=1, max_length=MAX_QUERY_LENGTH, description="查询词")
-    doc_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="文档 id")
-    position: int = Field(ge=1, le=MAX_PAGE * MAX_PAGE_SIZE, description="结果位置，从 1 开始")

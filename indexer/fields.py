@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from indexer.analysis import index_text, normalize
+from indexer.analysis import compact, index_text, normalize
 from indexer.backends.base import IndexDoc
 from indexer.documents import Document, PolicyDocument, ServiceGuide
-from indexer.regions import catalogue_facets
+from indexer.regions import area_filter_values, audience_values, document_level
+from indexer.validity import Validity, validity_of
 
 # A 发文字号 in any of its written forms: 国办发〔2018〕108号, 国办发[2018]108号, 国办发2018年108号.
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16})[\[(〔［（]?((?:19|20)\d{2})[\])〕］）年]?第?(\d{1,5})号")
@@ -16,7 +18,7 @@ DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16})[\[(〔［（]?((?:19|20)\d{2})
 def code_key(code: str) -> str:
     """The exact-match form of a 发文字号 or 事项编码: normalised, brackets unified, no spaces;
     a 发文字号 always as 机关代字[年份]序号号, whichever way it was written."""
-    key = "".join(normalize(code).split())
+    key = compact(code)
     found = DOC_NUMBER.fullmatch(key)
     if found:
         return f"{found.group(1)}[{found.group(2)}]{int(found.group(3))}号"
@@ -29,7 +31,7 @@ def doc_number_keys(text: str) -> list[str]:
     """Exact keys of every 发文字号 written inside a query; the 机关代字 may start anywhere before the
     year (关于国发〔2019〕5号 → 国发[2019]5号 among others), so each start is offered."""
     keys: list[str] = []
-    for found in DOC_NUMBER.finditer("".join(normalize(text).split())):
+    for found in DOC_NUMBER.finditer(compact(text)):
         prefix, year, number = found.groups()
         keys += [f"{prefix[i:]}[{year}]{int(number)}号" for i in range(len(prefix))]
     return keys
@@ -47,24 +49,51 @@ def _guide_fields(doc: ServiceGuide) -> tuple[str, list[str], list[str]]:
     return doc.item_name, meta, body
 
 
+def subjects_of(doc: Document) -> tuple[str, ...]:
+    """主题分类 as the filter offers it: a policy's top category (科技、教育\\科技 → 科技、教育), a guide's
+    own themes."""
+    if isinstance(doc, PolicyDocument):
+        top = doc.subject.split("\\", 1)[0].strip()
+        return (top,) if top else ()
+    return tuple(dict.fromkeys(s.strip() for s in doc.subjects if s.strip()))
+
+
+def _one(value: str) -> tuple[str, ...]:
+    return (value,) if value else ()
+
+
+def _validity(doc: Document) -> tuple[str, ...]:
+    if isinstance(doc, ServiceGuide):
+        return (Validity.CURRENT.value,)
+    return (validity_of(doc.title, doc.body, doc.validity).value,)
+
+
+# Every keyword field of the index (exact values: filters and facet counts) and how a document fills
+# it. Backends create one keyword field per entry; search filters name these fields.
+KEYWORD_FIELDS: dict[str, Callable[[Document], tuple[str, ...]]] = {
+    "kind": lambda doc: (doc.kind.value,),
+    "site": lambda doc: _one(doc.site),
+    "region": lambda doc: _one(doc.region),
+    "publisher": lambda doc: _one(doc.publisher),
+    "audience": audience_values,
+    "level": lambda doc: _one(document_level(doc)),
+    "area": area_filter_values,  # the region and the regions above it, for the 地区 filter
+    "subject": subjects_of,
+    "validity": _validity,
+}
+
+
 def to_index_doc(doc: Document) -> IndexDoc:
     title, meta, body = _policy_fields(doc) if isinstance(doc, PolicyDocument) else _guide_fields(doc)
     codes = [doc.doc_number] if isinstance(doc, PolicyDocument) else [doc.item_code, doc.catalogue_code]
     date = doc.date
-    facets: dict[str, tuple[str, ...]] = {
-        "site": (doc.site,) if doc.site else (),
-        "region": (doc.region,) if doc.region else (),
-        "publisher": (doc.publisher,) if doc.publisher else (),
-        **catalogue_facets(doc),
-    }
     return IndexDoc(
         id=doc.id,
-        kind=doc.kind.value,
         title=index_text(title),
         meta=index_text(" ".join(m for m in meta if m)),
         body=index_text("\n".join(b for b in body if b)),
         title_key=normalize(title).strip(),
         codes=tuple(code_key(c) for c in codes if c),
         date_ordinal=date.toordinal() if date else 0,
-        facets=facets,
+        keywords={name: values(doc) for name, values in KEYWORD_FIELDS.items()},
     )

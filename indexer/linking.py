@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from indexer.analysis import normalize
+from indexer.analysis import compact
 from indexer.documents import CatalogueItem, Document, ItemLink, PolicyDocument, ServiceGuide
 
 Offer = Callable[[ItemLink], None]
@@ -57,10 +57,6 @@ class _Target:
     rule: str
     title_confidence: float
     body_confidence: float
-
-
-def compact(text: str) -> str:
-    return "".join(normalize(text).split())
 
 
 def _is_actionable(name: str) -> bool:

@@ -68,16 +68,17 @@ def document_level(doc: Document) -> str:
     return level_of(doc.level, doc.region_code) or _level_of_region(doc.region)
 
 
-def catalogue_facets(doc: Document) -> dict[str, tuple[str, ...]]:
-    audiences = (
-        () if isinstance(doc, PolicyDocument) else tuple(a.value for a in audiences_of(doc.service_objects))
-    )
+def audience_values(doc: Document) -> tuple[str, ...]:
+    """个人/法人 of a guide, from its 服务对象; policies name no audience."""
+    if isinstance(doc, PolicyDocument):
+        return ()
+    return tuple(a.value for a in audiences_of(doc.service_objects))
+
+
+def area_filter_values(doc: Document) -> tuple[str, ...]:
+    """What the 地区 filter matches: the document's region names and code, and scope markers."""
     level = document_level(doc)
-    return {
-        "audience": audiences,
-        "level": (level,) if level else (),
-        "area": (
-            *area_values(doc.region, doc.region_code),
-            *scope_markers(doc.region, doc.region_code, level),
-        ),
-    }
+    return (
+        *area_values(doc.region, doc.region_code),
+        *scope_markers(doc.region, doc.region_code, level),
+    )

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Protocol
 
 from indexer.analysis import normalize, segment_query
-from indexer.documents import Expansion
 from synonyms.loader import load_synonym_files
 from synonyms.rules import SynonymRule
 
@@ -23,7 +22,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 Tokens = tuple[str, ...]
 
 
-def _display(tokens: Sequence[str]) -> str:
+def display(tokens: Sequence[str]) -> str:
     """Tokens back to text: no space between CJK tokens, one between two ASCII words."""
     out = ""
     for token in tokens:
@@ -43,15 +42,6 @@ class SynonymMatch:
     alternatives: tuple[Tokens, ...]
     source: str
     weight: float = 1.0
-
-    def to_expansion(self) -> Expansion:
-        """The response model the search page shows ("查询中的说法" → "扩展出的规范用语")."""
-        return Expansion(
-            term=self.term,
-            alternatives=[_display(alt) for alt in self.alternatives],
-            source=self.source,
-            weight=self.weight,
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
-from synonyms.expansion import LayeredSynonyms, SynonymMatch, SynonymSet
+from synonyms.cilin import load_cilin
+from synonyms.expansion import LayeredSynonyms, SynonymMatch, SynonymSet, default_synonym_paths
+from synonyms.loader import load_synonym_files
 from synonyms.rules import SynonymRule
 from synonyms.staff_rules import StaffRule, live_rules
 from synonyms.staff_store import StaffStore
@@ -58,3 +61,13 @@ class LiveSynonyms:
     def with_staff_rules(self, staff: Sequence[StaffRule]) -> LayeredSynonyms:
         """The table a proposed staff rule list would give (for previews and the golden-set check)."""
         return combined(self.fixed, staff, self.general)
+
+
+def build_live_synonyms(
+    store: StaffStore, extra_files: Sequence[Path] = (), cilin_path: Path | None = None
+) -> LiveSynonyms:
+    """What a serving worker expands with: the packaged dictionaries and `extra_files` (reviewed files),
+    the live staff version from `store`, and the 词林 layer when `cilin_path` is given."""
+    fixed = load_synonym_files([*default_synonym_paths(), *extra_files])
+    general = load_cilin(cilin_path) if cilin_path else None
+    return LiveSynonyms(fixed, store, general)

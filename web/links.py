@@ -3,28 +3,21 @@ links with their counts. Pure functions of the request; the templates only print
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from indexer.documents import KIND_LABELS, SearchRequest, SearchResponse, SortOrder
-from search_api.engine.params import filter_params
+from search_api.deps import PAGE_SIZE, page_from_pn
+from search_api.engine.filters import BY_FACET, BY_NAME
+from search_api.engine.models import SearchRequest, SearchResponse, SortOrder
 
-PAGE_SIZE = 10
 PAGER_WIDTH = 9
-FACET_TITLES = {
-    "kind": "类型",
-    "publisher": "发文机关/实施主体",
-    "region": "地区",
-    "level": "层级",
-    "audience": "服务对象",
-    "year": "年份",
-}
 
 
 def state(req: SearchRequest) -> dict[str, str]:
-    """The page's parameters as they appear in its URL: the query and every filter that is set (any
-    field of `SearchRequest` but paging), so links keep filters this module does not know about."""
-    return {"wd": req.q} | filter_params(req)
+    """The page's parameters as they appear in its URL: the query, every filter and option that is set
+    (`nc=1`, 仍然搜索, holds on every page), so links keep filters this module does not know about."""
+    return {"wd": req.q} | req.params()
 
 
 def results_url(params: dict[str, str], page: int = 1, changes: dict[str, str] | None = None) -> str:
@@ -36,12 +29,17 @@ def results_url(params: dict[str, str], page: int = 1, changes: dict[str, str] |
     return "/s?" + urlencode(query)
 
 
-def json_url(params: dict[str, str], page: int) -> str:
+def json_url(params: Mapping[str, str | None], page: int | str | None = None) -> str:
     """The JSON twin of a results page: the same search call through /api/v1/search."""
-    query = {("q" if k == "wd" else k): v for k, v in params.items() if v}
-    if page > 1:
+    query = {("q" if k == "wd" else k): v for k, v in params.items() if v and k != "pn"}
+    if page and str(page) != "1":
         query["page"] = str(page)
     return "/api/v1/search?" + urlencode(query)
+
+
+def raw_json_url(raw: Mapping[str, str]) -> str:
+    """The twin of a page whose parameters did not validate: the API answers with the same error."""
+    return json_url(raw, page_from_pn(raw.get("pn")))
 
 
 def pager(params: dict[str, str], page: int, pages: int) -> list[dict[str, Any]]:
@@ -52,32 +50,29 @@ def pager(params: dict[str, str], page: int, pages: int) -> list[dict[str, Any]]
     ]
 
 
-def _param(field: str) -> str:
-    return "type" if field == "kind" else field
-
-
 def filter_groups(params: dict[str, str], response: SearchResponse) -> list[dict[str, Any]]:
     """One group per facet: 全部 (clears it), then each value with its count; the chosen one marked."""
     groups = []
     for field, values in response.facets.items():
-        name = _param(field)
-        if name not in SearchRequest.model_fields:
-            continue  # counted by the index but not a filter a URL can set
-        chosen = params.get(name, "")
-        links = [{"label": "全部", "url": results_url(params, changes={name: ""}), "current": not chosen}]
+        spec = BY_FACET[field]
+        chosen = params.get(spec.name, "")
+        links = [
+            {"label": "全部", "url": results_url(params, changes={spec.name: ""}), "current": not chosen}
+        ]
         links += [
             {
                 "label": v.label,
                 "count": v.count,
-                "url": results_url(params, changes={name: v.value}),
+                "url": results_url(params, changes={spec.name: v.value}),
                 "current": chosen == v.value,
             }
             for v in values
         ]
         if chosen and not any(link["current"] for link in links):  # chosen value with no hit left
-            label = KIND_LABELS.get(response.type, chosen) if name == "type" and response.type else chosen
-            links.append({"label": label, "count": 0, "url": results_url(params), "current": True})
-        groups.append({"field": field, "title": FACET_TITLES.get(field, field), "links": links})
+            links.append(
+                {"label": spec.label_of(chosen), "count": 0, "url": results_url(params), "current": True}
+            )
+        groups.append({"field": field, "title": spec.label, "links": links})
     return groups
 
 
@@ -95,17 +90,11 @@ def sort_links(params: dict[str, str]) -> list[dict[str, Any]]:
 
 def chosen_labels(params: dict[str, str], response: SearchResponse) -> list[str]:
     """What the citizen has narrowed the results to, in words: 政策文件、2019年、按时间."""
-    labels = {(_param(f), v.value): v.label for f, values in response.facets.items() for v in values}
+    counted = {(BY_FACET[f].name, v.value): v.label for f, values in response.facets.items() for v in values}
     out = []
     for name, value in params.items():
-        if name in ("wd", "nc") or not value:
-            continue
-        if name == "sort":
+        if name == "sort" and value:
             out.append("按时间" if value == SortOrder.DATE.value else value)
-        elif name == "type":
-            out.append(KIND_LABELS.get(response.type, value) if response.type else value)
-        elif name in ("date_from", "date_to"):
-            out.append(("从 " if name == "date_from" else "到 ") + value)
-        else:
-            out.append(labels.get((name, value), value))
+        elif name in BY_NAME and value:
+            out.append(counted.get((name, value)) or BY_NAME[name].label_of(value))
     return out

@@ -1,25 +1,37 @@
-"""HTML pages: home, results (/s?wd=&pn=, Baidu's parameter names), document pages, 长辈模式."""
+"""HTML pages: home, results (/s?wd=&pn=, Baidu's parameter names), documents, items, scenarios, 长辈模式.
+
+Every page renders the same engine call as its JSON twin (named in a `Link: rel="alternate"` header)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode
+from typing import Annotated, TypedDict
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import escape
 
-from indexer.documents import DocumentKind, PolicyDocument
-from search_api.engine.params import InvalidSearch, parse_search, refine
-from search_api.engine.search import PageOutOfRange, SearchService
+from indexer.documents import PolicyDocument
+from search_api.deps import engine_of, page_search
+from search_api.engine.filters import InvalidSearch
+from search_api.engine.models import SearchRequest
+from search_api.engine.search import PageOutOfRange
+from web.contexts import (
+    DocumentContext,
+    ErrorContext,
+    HomeContext,
+    ItemContext,
+    PageContext,
+    ResultsContext,
+    ScenarioContext,
+)
 from web.links import (
-    PAGE_SIZE,
     chosen_labels,
     filter_groups,
     json_url,
     pager,
+    raw_json_url,
     results_url,
     sort_links,
     state,
@@ -33,109 +45,118 @@ HOT_LIMIT = 10
 router = APIRouter(include_in_schema=False)
 
 
-def _service(request: Request) -> SearchService:
-    service: SearchService = request.app.state.search_service
-    return service
+class Basics(TypedDict):
+    """The fields of `PageContext` that come from the request and the settings."""
+
+    site_name: str
+    elder: bool
+    here: str
+    wd: str
+    json_url: str | None
 
 
-def elder_mode(request: Request) -> bool:
-    return request.cookies.get(ELDER_COOKIE) == "1"
+def basics(request: Request, wd: str = "", json_url: str | None = None) -> Basics:
+    here = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
+    return Basics(
+        site_name=request.app.state.settings.site_name,
+        elder=request.cookies.get(ELDER_COOKIE) == "1",
+        here=here,
+        wd=wd,
+        json_url=json_url,
+    )
 
 
-def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    context.setdefault("site_name", request.app.state.settings.site_name)
-    context.setdefault("kinds", list(DocumentKind))
-    context.setdefault("elder", elder_mode(request))
-    context.setdefault("here", str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
-    page = TEMPLATES.TemplateResponse(request, name, context, status_code=status)
-    if "json_url" in context:
-        page.headers["Link"] = f'<{context["json_url"]}>; rel="alternate"; type="application/json"'
+def render(request: Request, name: str, context: PageContext, status: int = 200) -> HTMLResponse:
+    page = TEMPLATES.TemplateResponse(request, name, context.as_dict(), status_code=status)
+    if context.json_url:
+        page.headers["Link"] = f'<{context.json_url}>; rel="alternate"; type="application/json"'
     return page
 
 
-def page_from_pn(pn: str | None) -> str:
-    """Baidu's `pn` is the offset of the first result (0, 10, 20 …)."""
-    if pn is None or pn == "":
-        return "1"
-    if not pn.isdigit():
-        return pn  # let validation report it
-    return str(int(pn) // PAGE_SIZE + 1)
+def error_page(
+    request: Request, message: str, status: int, wd: str = "", twin: str | None = None
+) -> HTMLResponse:
+    return render(request, "error.html", ErrorContext(**basics(request, wd, twin), message=message), status)
+
+
+def search_error_page(request: Request, exc: InvalidSearch | PageOutOfRange) -> HTMLResponse:
+    """A results page whose parameters are wrong: the message, and the JSON twin that answers the
+    same parameters with the same error."""
+    raw = dict(request.query_params)
+    wd = raw.get("wd", "")
+    if isinstance(exc, PageOutOfRange):
+        return error_page(request, str(exc), 404, wd, raw_json_url(raw))
+    return error_page(request, exc.message, 422 if wd else 400, wd, raw_json_url(raw))
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    service = _service(request)
-    context = {
-        "counts": service.counts(),
-        "hot": service.hot_queries(HOT_LIMIT),
-        "scenarios": service.catalogue.scenarios.scenarios,
-        "json_url": "/api/v1/hot",
-    }
-    return _page(request, "home.html", context)
+    engine = engine_of(request)
+    context = HomeContext(
+        **basics(request, json_url="/api/v1/hot"),
+        counts=engine.counts(),
+        hot=engine.hot_queries(HOT_LIMIT),
+        scenarios=engine.catalogue.scenarios.scenarios,
+    )
+    return render(request, "home.html", context)
 
 
 @router.get("/s", response_class=HTMLResponse)
-def results(
-    request: Request,
-    wd: str | None = None,
-    pn: str | None = None,
-    type: str | None = None,
-    publisher: str | None = None,
-    year: str | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-    sort: str | None = None,
-    audience: str | None = None,
-    level: str | None = None,
-    region: str | None = None,
-    nc: str | None = None,
-) -> HTMLResponse:
-    filters = {"publisher": publisher, "year": year, "date_from": date_from, "date_to": date_to}
-    filters |= {"sort": sort, "audience": audience, "level": level, "region": region}
-    raw = {"q": wd, "page": page_from_pn(pn), "type": type} | filters
-    # Error pages too have their twin: the API answers the same parameters with the same error.
-    context: dict[str, Any] = {
-        "wd": wd or "",
-        "json_url": "/api/v1/search?" + urlencode({k: v for k, v in raw.items() if v}),
-    }
-    try:
-        req = refine(parse_search(wd, type, page_from_pn(pn), str(PAGE_SIZE)), **filters)
-        response = _service(request).search(req, correct=nc != "1")
-    except InvalidSearch as exc:
-        return _page(request, "error.html", context | {"message": exc.message}, status=422 if wd else 400)
-    except PageOutOfRange as exc:
-        return _page(request, "error.html", context | {"message": str(exc)}, status=404)
-    params = state(req) | ({"nc": "1"} if nc == "1" else {})  # 仍然搜索 holds on every page
-    context |= {
-        "response": response,
-        "params": params,
-        "json_url": json_url(params, req.page),
-        "pager": pager(params, req.page, response.pages),
-        "prev_url": results_url(params, req.page - 1) if req.page > 1 else None,
-        "next_url": results_url(params, req.page + 1) if req.page < response.pages else None,
-        "filters": filter_groups(params, response),
-        "chosen": chosen_labels(params, response),
-        "sorts": sort_links(params),
-        "hot": _service(request).hot_queries(HOT_LIMIT),
-        "filtered": any(v for k, v in params.items() if k not in ("wd", "nc")),
-        "clear_url": results_url({"wd": response.query}),
-    }
-    return _page(request, "results.html", context)
+def results(request: Request, req: Annotated[SearchRequest, Depends(page_search)]) -> HTMLResponse:
+    engine = engine_of(request)
+    response = engine.search(req)
+    params = state(req)
+    context = ResultsContext(
+        **basics(request, req.q, json_url(params, req.page)),
+        response=response,
+        params=params,
+        pager=pager(params, req.page, response.pages),
+        prev_url=results_url(params, req.page - 1) if req.page > 1 else None,
+        next_url=results_url(params, req.page + 1) if req.page < response.pages else None,
+        filters=filter_groups(params, response),
+        chosen=chosen_labels(params, response),
+        sorts=sort_links(params),
+        hot=engine.hot_queries(HOT_LIMIT),
+        filtered=any(v for k, v in params.items() if k not in ("wd", "nc")),
+        clear_url=results_url({"wd": response.query}),
+    )
+    return render(request, "results.html", context)
 
 
 @router.get("/doc/{doc_id}", response_class=HTMLResponse)
 def document(request: Request, doc_id: str) -> HTMLResponse:
-    doc = _service(request).get_document(doc_id)
+    engine = engine_of(request)
+    doc = engine.get_document(doc_id)
     if doc is None:
-        return _page(request, "error.html", {"message": "该文件不存在或已撤销", "wd": ""}, status=404)
+        return error_page(request, "该文件不存在或已撤销", 404)
     template = "policy.html" if isinstance(doc, PolicyDocument) else "guide.html"
-    context = {
-        "doc": doc,
-        "wd": "",
-        "json_url": f"/api/v1/documents/{doc_id}",
-        "doc_items": _service(request).catalogue.items_of_document(doc_id),
-    }
-    return _page(request, template, context)
+    context = DocumentContext(
+        **basics(request, json_url=f"/api/v1/documents/{doc_id}"),
+        doc=doc,
+        doc_items=engine.catalogue.items_of_document(doc_id),
+    )
+    return render(request, template, context)
+
+
+@router.get("/item/{key}", response_class=HTMLResponse)
+def item(request: Request, key: str) -> HTMLResponse:
+    page = engine_of(request).catalogue.item_page(key)
+    if page is None:
+        return error_page(request, "该事项不存在", 404)
+    return render(
+        request, "item.html", ItemContext(**basics(request, json_url=f"/api/v1/items/{key}"), page=page)
+    )
+
+
+@router.get("/scenario/{slug}", response_class=HTMLResponse)
+def scenario(request: Request, slug: str) -> HTMLResponse:
+    book = engine_of(request).catalogue.scenarios
+    found = book.get(slug)
+    if found is None:
+        return error_page(request, "该场景不存在", 404)
+    return render(
+        request, "scenario.html", ScenarioContext(**basics(request, found.name), card=book.card(found))
+    )
 
 
 def _safe_next(target: str | None) -> str:

@@ -51,6 +51,9 @@ POLICY_LABELS: dict[str, str] = {
     "文号": "doc_number",
     "行政处罚决定书文号": "doc_number",
     "发布日期": "publish_date",
+    "有效性": "validity",
+    "时效性": "validity",
+    "效力状态": "validity",
 }
 _DATE_FIELDS = frozenset({"written_date", "publish_date"})
 BODY_SELECTORS = (

@@ -17,7 +17,6 @@ from typing import Any
 import tantivy
 
 from indexer.backends.base import (
-    FACET_FIELDS,
     BackendError,
     BackendHit,
     BackendQuery,
@@ -26,6 +25,7 @@ from indexer.backends.base import (
     Group,
     IndexDoc,
 )
+from indexer.fields import KEYWORD_FIELDS
 
 TEXT_FIELDS = ("title", "meta", "body")
 SUGGEST_CANDIDATES = 4  # fetch this many times the limit, then prefer titles that start with the input
@@ -36,7 +36,7 @@ WRITER_HEAP_BYTES = 128_000_000
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
-    for name in FACET_FIELDS:
+    for name in KEYWORD_FIELDS:
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
@@ -76,7 +76,6 @@ class TantivyBackend:
     def _to_tantivy(self, doc: IndexDoc) -> tantivy.Document:
         fields: dict[str, Any] = {
             "id": doc.id,
-            "kind": doc.kind,
             "title": doc.title,
             "meta": doc.meta,
             "body": doc.body,
@@ -84,9 +83,8 @@ class TantivyBackend:
             "codes": list(doc.codes),
             "date": doc.date_ordinal,
         }
-        for name in FACET_FIELDS:
-            if name != "kind":
-                fields[name] = list(doc.facets.get(name, ()))
+        for name in KEYWORD_FIELDS:
+            fields[name] = list(doc.keywords.get(name, ()))
         return tantivy.Document(**fields)
 
     def index(self, docs: Iterable[IndexDoc]) -> int:
@@ -194,7 +192,7 @@ class TantivyBackend:
         return titles[:limit]
 
     def facets(self, query: BackendQuery, fields: Sequence[str]) -> dict[str, dict[str, int]]:
-        unknown = set(fields) - set(FACET_FIELDS)
+        unknown = set(fields) - set(KEYWORD_FIELDS)
         if unknown:
             raise ValueError(f"unknown facet fields: {sorted(unknown)}")
         if not fields:

@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from indexer.analysis import normalize
+from indexer.analysis import compact
 from indexer.documents import CatalogueItem, ItemLink
 from indexer.store import Store
 
@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS catalogue_meta (key TEXT PRIMARY KEY, value TEXT NOT 
 
 def group_key(name: str) -> str:
     """Items with the same name, however spaced or bracketed, are one item at several levels/regions."""
-    key = "".join(normalize(name).split())
+    key = compact(name)
     return key.replace("(", "（").replace(")", "）")
 
 

@@ -7,20 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexer.catalogue.store import ItemStore
-from indexer.documents import (
-    CatalogueItem,
-    DocumentKind,
-    ItemCard,
-    LinkedDocument,
-    LinkedItem,
-    SearchRequest,
-    SearchResponse,
-    ServiceGuide,
-)
+from indexer.documents import CatalogueItem, DocumentKind, ServiceGuide
 from indexer.linking import MIN_CODE_LENGTH
 from indexer.regions import area_values
 from indexer.store import Store
 from search_api.engine.item_card import ItemMatcher
+from search_api.engine.models import ItemCard, LinkedDocument, LinkedItem
+from search_api.engine.query import AnalyzedQuery
 from search_api.engine.scenarios import ScenarioBook
 from synonyms.expansion import SynonymMatch
 
@@ -103,18 +96,19 @@ class CatalogueSearch:
         )
 
     def item_card(
-        self, request: SearchRequest, tokens: Sequence[str], matches: Sequence[SynonymMatch]
+        self, query: AnalyzedQuery, matches: Sequence[SynonymMatch], region: str | None = None
     ) -> ItemCard | None:
-        code = "".join(request.q.split())
+        """The item the query names (or whose 实施编码 it is), in the chosen region's variant if any."""
+        code = "".join(query.text.split())
         item = self.items.get(code) if len(code) >= MIN_CODE_LENGTH else None  # a 实施编码 typed in
         if item is None:
-            key = self.matcher().best(tokens, matches)
+            key = self.matcher().best(query.tokens, matches)
             item = self.items.get(key) if key else None
         if item is None:
             return None
         variants = self.items.group(item.name)
-        if request.region:
-            chosen = [v for v in variants if request.region.strip() in area_values(v.region, v.region_code)]
+        if region:
+            chosen = [v for v in variants if region in area_values(v.region, v.region_code)]
             item = chosen[0] if chosen else item
         elif variants:
             item = variants[0]
@@ -124,19 +118,3 @@ class CatalogueSearch:
             guide=guide if isinstance(guide, ServiceGuide) else None,
             variants=[linked_item(v) for v in variants] if len(variants) > 1 else [],
         )
-
-    def decorate(
-        self,
-        response: SearchResponse,
-        request: SearchRequest,
-        tokens: Sequence[str],
-        matches: Sequence[SynonymMatch],
-    ) -> SearchResponse:
-        """Add “可办理” items to each hit and, on the first page, the item and scenario cards."""
-        linked = self.linked_items([h.id for h in response.hits])
-        hits = [h.model_copy(update={"items": linked.get(h.id, [])}) for h in response.hits]
-        update: dict[str, object] = {"hits": hits}
-        if request.page == 1:
-            update["scenario"] = self.scenarios.card_for(request.q)
-            update["item_card"] = self.item_card(request, tokens, matches)
-        return response.model_copy(update=update)

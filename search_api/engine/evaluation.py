@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.analysis import normalize
+from indexer.analysis import compact
 
 CUTOFF = 10
 
@@ -68,7 +68,7 @@ def _mean(values: Sequence[float]) -> float:
 
 
 def _key(text: str) -> str:
-    return "".join(normalize(text).split())
+    return compact(text)
 
 
 def load_judgments(path: Path) -> list[Judgment]:

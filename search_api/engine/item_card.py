@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from indexer.analysis import query_stopwords
+from indexer.analysis import compact, query_stopwords
 from indexer.documents import CatalogueItem
-from indexer.linking import ACTION_WORDS, compact
+from indexer.linking import ACTION_WORDS
 from synonyms.expansion import SynonymMatch
 
 MIN_COVERAGE = 0.6

@@ -11,8 +11,9 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from indexer.analysis import normalize
-from indexer.documents import SearchHit
+from indexer.analysis import compact, normalize
+from search_api.engine.models import SearchHit
+from search_api.engine.query import AnalyzedQuery
 
 POPULAR_LIMIT = 500  # distinct queries kept for suggestions and related searches
 _PERSONAL = re.compile(r"\d{7,}")  # phone or ID numbers: never repeated back to anyone
@@ -45,7 +46,7 @@ def popular_queries(
     seen: set[str] = set()
     out: list[tuple[str, int]] = []
     for query, searches in rows:
-        key = "".join(normalize(query).split())
+        key = compact(query)
         if key in seen or denied(query, denylist) or _PERSONAL.search(key):
             continue
         seen.add(key)
@@ -54,7 +55,7 @@ def popular_queries(
 
 
 def related_queries(
-    query: str,
+    query: AnalyzedQuery,
     tokens: Iterable[str],
     popular: list[tuple[str, int]],
     synonyms: Iterable[str],
@@ -63,15 +64,15 @@ def related_queries(
 ) -> list[str]:
     """Other popular queries sharing a word with this one, then the synonym rule's other wordings,
     then catalogue neighbours (`items`: what the results link to)."""
-    own = "".join(normalize(query).split())
+    own = query.compact
     words = [t for t in tokens if len(t) >= 2]
     out: dict[str, None] = {}
     for text, _count in popular:
-        key = "".join(normalize(text).split())
+        key = compact(text)
         if key != own and any(w in key for w in words):
             out[text] = None
     for text in [*synonyms, *items]:
-        if "".join(normalize(text).split()) != own:
+        if compact(text) != own:
             out[text] = None
     return list(out)[:limit]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from indexer.backends.base import BackendHit
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus, DocInfo
+from search_api.engine.query import AnalyzedQuery
 
 # Actions that make an item a follow-up of the basic one (新办, 申领). Without a hint in the query a
 # citizen wants the basic item; a character of the action in the query (换, 补, 迁, 进度) is a hint.
@@ -114,23 +115,22 @@ def factor(info: DocInfo, words: Sequence[QueryWord], query: str, today: dt.date
 def rerank(
     hits: Sequence[BackendHit],
     words: Sequence[QueryWord],
-    query: str,
+    query: AnalyzedQuery,
     corpus: Corpus,
     today: dt.date | None = None,
-    exact_codes: Sequence[str] = (),
 ) -> list[BackendHit]:
     """The hits re-scored and re-sorted; a hit the corpus does not know keeps its backend score.
 
     A document whose 发文字号/事项编码 or whole title is the query stays on top whatever the features say."""
     day = today or dt.date.today()
-    compact = "".join(query.split())
-    codes = set(exact_codes)
+    codes = set(query.codes)
     rescored: list[tuple[bool, BackendHit]] = []
     for hit in hits:
         info = corpus.docs.get(hit.id)
         if info is None:
             rescored.append((False, hit))
             continue
-        exact = bool(codes.intersection(info.codes)) or "".join(info.title.split()) == compact
-        rescored.append((exact, BackendHit(id=hit.id, score=hit.score * factor(info, words, query, day))))
+        exact = bool(codes.intersection(info.codes)) or "".join(info.title.split()) == query.compact
+        score = hit.score * factor(info, words, query.normalized, day)
+        rescored.append((exact, BackendHit(id=hit.id, score=score)))
     return [hit for _exact, hit in sorted(rescored, key=lambda pair: (not pair[0], -pair[1].score))]

@@ -6,10 +6,11 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
+from indexer.analysis import compact
 from indexer.catalogue.store import ItemStore
-from indexer.documents import DocumentKind, LinkedDocument, LinkedItem, Scenario, ScenarioCard
-from indexer.linking import compact
+from indexer.documents import DocumentKind, Scenario
 from indexer.store import Store
+from search_api.engine.models import LinkedDocument, LinkedItem, ScenarioCard
 
 
 class ScenarioFileError(ValueError):
@@ -36,9 +37,10 @@ def packaged_scenarios() -> tuple[Scenario, ...]:
     return tuple(parse_scenarios(path.read_text(encoding="utf-8"), str(path)))
 
 
-def matches(scenario: Scenario, query: str) -> bool:
-    """The query is the scenario's name or contains one of its keywords (any script, any spacing)."""
-    q = compact(query)
+def matches(scenario: Scenario, compact_query: str) -> bool:
+    """The query (`indexer.analysis.compact` form) is the scenario's name or contains one of its keywords
+    (any script, any spacing)."""
+    q = compact_query
     return q == compact(scenario.name) or any(compact(k) in q for k in scenario.keywords)
 
 
@@ -68,6 +70,6 @@ class ScenarioBook:
                 policies.append(LinkedDocument(id=row[0], title=title, kind=DocumentKind.POLICY))
         return ScenarioCard(scenario=scenario, items=items, policies=policies)
 
-    def card_for(self, query: str) -> ScenarioCard | None:
-        scenario = next((s for s in self.scenarios if matches(s, query)), None)
+    def card_for(self, compact_query: str) -> ScenarioCard | None:
+        scenario = next((s for s in self.scenarios if matches(s, compact_query)), None)
         return self.card(scenario) if scenario else None

@@ -1,6 +1,9 @@
-"""The one search call. The JSON API and the HTML pages both render what `search()` returns.
+"""The one search call. The JSON API and the HTML pages both render what `SearchEngine.search()` returns.
 
-validate → normalise → segment → expand synonyms → backend query → fetch from store → highlight.
+analyse the query once → expand synonyms and abbreviations → backend query → rerank → documents from the
+store → highlight → facet counts; a reading that fixes a typo or pinyin is searched too when the query as
+typed finds little; then the response is assembled in one place: best bets, 可办理 items, the item and
+scenario cards, related searches.
 """
 
 from __future__ import annotations
@@ -8,37 +11,38 @@ from __future__ import annotations
 import math
 import threading
 import time
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from indexer.analysis import normalize, segment_query
+from indexer.analysis import segment_query
 from indexer.backends.base import BackendHit, SearchBackend
-from indexer.documents import (
-    Correction,
-    Document,
-    DocumentKind,
-    PolicyDocument,
-    SearchHit,
-    SearchRequest,
-    SearchResponse,
-    ServiceGuide,
-)
-from indexer.fields import code_key
+from indexer.documents import Document, DocumentKind
 from indexer.store import Store
 from search_api.engine import ranking
 from search_api.engine.best_bets import BestBets
 from search_api.engine.catalogue_search import CatalogueSearch
 from search_api.engine.facets import facet_counts
-from search_api.engine.highlight import highlight_terms, mark, snippet
+from search_api.engine.highlight import highlight_terms
+from search_api.engine.hits import make_hit, own_codes
 from search_api.engine.knowledge import Knowledge, KnowledgeCache
-from search_api.engine.params import filter_params
+from search_api.engine.models import (
+    Correction,
+    Expansion,
+    FacetValue,
+    SearchHit,
+    SearchRequest,
+    SearchResponse,
+)
+from search_api.engine.query import AnalyzedQuery, analyse
 from search_api.engine.query_builder import build_query, query_words
 from search_api.engine.query_log import linked_item_names, related_queries
 from search_api.engine.rerank import rerank
 from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
-from synonyms.expansion import Expander
+from synonyms.expansion import Expander, SynonymMatch
 
 SUGGEST_LIMIT = 8
 MAX_SUGGEST_PREFIX = 30
+MAX_TOTAL = 10_000  # results counted towards the number of pages
 
 
 class PageOutOfRange(ValueError):
@@ -50,48 +54,19 @@ class PageOutOfRange(ValueError):
         self.pages = pages
 
 
-def snippet_source(doc: Document) -> str:
-    if isinstance(doc, PolicyDocument):
-        return _without_heading(doc.body, (doc.title, doc.doc_number))
-    materials = "、".join(doc.materials)
-    parts = [doc.conditions, f"申请材料：{materials}" if materials else "", doc.location]
-    return " ".join(p for p in parts if p)
+@dataclass
+class _Run:
+    """One pass of a query through the index: the parts of the response that depend on its wording."""
+
+    query: AnalyzedQuery
+    matches: list[SynonymMatch]
+    total: int
+    pages: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetValue]]
 
 
-def _without_heading(body: str, heading: tuple[str, ...]) -> str:
-    """Policy bodies repeat the title and 发文字号 on top; the snippet should not."""
-    text = body.lstrip()
-    for part in heading:
-        flat = "".join(text[: len(part) + 8].split())
-        if part and flat.startswith(part):
-            consumed, seen = 0, 0
-            while seen < len(part) and consumed < len(text):
-                seen += 0 if text[consumed].isspace() else 1
-                consumed += 1
-            text = text[consumed:].lstrip()
-    return text
-
-
-def make_hit(doc: Document, score: float, terms: list[str], status: str = "") -> SearchHit:
-    return SearchHit(
-        id=doc.id,
-        kind=doc.kind,
-        kind_label=doc.kind.label,
-        title=doc.title,
-        title_html=mark(doc.title, terms),
-        snippet_html=snippet(snippet_source(doc), terms),
-        url=doc.url,
-        site=doc.site,
-        publisher=doc.publisher,
-        doc_number=doc.doc_number if isinstance(doc, PolicyDocument) else "",
-        date=doc.date,
-        online_url=doc.online_url if isinstance(doc, ServiceGuide) else "",
-        score=score,
-        status_label=status,
-    )
-
-
-class SearchService:
+class SearchEngine:
     def __init__(
         self,
         backend: SearchBackend,
@@ -107,12 +82,12 @@ class SearchService:
         self.synonyms = synonyms
         self.best_bets = BestBets(store.path)
         self.knowledge = KnowledgeCache(store.path, synonyms.reviewed_terms(), denylist, reload_seconds)
+        self.catalogue = CatalogueSearch(store)
         self._log_queries = log_queries
         self._reload_seconds = reload_seconds
         self._last_reload = time.monotonic()
         self._reload_lock = threading.Lock()
         self._counts: dict[str, int] | None = None
-        self.catalogue = CatalogueSearch(store)
 
     def _maybe_reload(self) -> None:
         """Serving processes only read; pick up the indexer's commits every few seconds."""
@@ -125,108 +100,123 @@ class SearchService:
                 self._counts = None
                 self._last_reload = now
 
-    def search(self, request: SearchRequest, *, correct: bool = True) -> SearchResponse:
+    def search(
+        self, request: SearchRequest, *, synonyms: Expander | None = None, record: bool = True
+    ) -> SearchResponse:
         """Search; when the query reads better corrected (typo, pinyin) say so, and show the corrected
-        results if the query as typed finds fewer than FEW_RESULTS (`correct=False`: never)."""
+        results if the query as typed finds fewer than FEW_RESULTS (`request.spellcheck=False`: never).
+
+        `synonyms` replaces the live rules for this call (a staff preview of a rule change); `record`
+        says whether the query goes to the query log."""
         started = time.perf_counter()
         self._maybe_reload()
         know = self.knowledge.get()
-        response = self._search(request, know)
-        correction = self._correction(request.q, know) if correct else None
-        if correction and response.total < ranking.FEW_RESULTS:
+        expander = synonyms or self.synonyms
+        typed = analyse(request.q)
+        run = self._run(request, typed, know, expander)
+        correction = self._correction(typed, know) if request.spellcheck else None
+        if correction and run.total < ranking.FEW_RESULTS:
             try:
-                corrected = self._search(request.model_copy(update={"q": correction.text}), know)
+                better = self._run(request, analyse(correction.text), know, expander)
             except PageOutOfRange:  # a deep page of a query that found nothing: keep what it found
-                corrected = response
-            if corrected.total > response.total:
+                better = run
+            if better.total > run.total:
                 correction.applied = True
-                response = corrected.model_copy(update={"query": request.q})
-        response.correction = correction
-        if request.page == 1 and not (correction and correction.applied):
-            response.hits = self._pinned(request, response.hits, response.tokens)
-        synonyms = [alt for e in response.expansions for alt in e.alternatives]
-        items = linked_item_names(response.hits)
-        response.related = related_queries(request.q, response.tokens, know.popular, synonyms, items)
-        if self._log_queries:
-            kind = request.type.value if request.type else None
-            others = {k: v for k, v in filter_params(request).items() if k != "type"}
-            filters = urlencode(others)
-            self.store.log_query(request.q, kind, request.page, response.total, filters)
+                run = better
+        response = self._respond(request, typed, run, correction, know)
+        if record and self._log_queries:
+            others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
+            kind = request.kind.value if request.kind else None
+            self.store.log_query(request.q, kind, request.page, response.total, urlencode(others))
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
 
-    def _correction(self, query: str, know: Knowledge) -> Correction | None:
+    def _correction(self, query: AnalyzedQuery, know: Knowledge) -> Correction | None:
         reading = read_pinyin(query, know.corpus, know.lexicon)
         if reading:
             return Correction(text=reading, reason="pinyin", applied=False)
         fixed = correct_spelling(query, know.corpus, know.lexicon)
         return Correction(text=fixed, reason="typo", applied=False) if fixed else None
 
-    def _search(self, request: SearchRequest, know: Knowledge) -> SearchResponse:
-        normalized = normalize(request.q)
-        tokens = segment_query(request.q)
-        matches = self.synonyms.expand(tokens)
-        long_forms = {t: a for t in tokens if (a := abbreviation(t, know.corpus))}
-        query = build_query(
-            normalized, tokens, matches, request, abbreviations=long_forms, depth=ranking.RERANK_DEPTH
+    def _run(self, request: SearchRequest, query: AnalyzedQuery, know: Knowledge, expander: Expander) -> _Run:
+        matches = expander.expand(query.tokens)
+        long_forms = {t: a for t in query.tokens if (a := abbreviation(t, know.corpus))}
+        backend_query = build_query(
+            query, matches, request, abbreviations=long_forms, depth=ranking.RERANK_DEPTH
         )
-        result = self.backend.search(query)
-        pages = max(1, math.ceil(min(result.total, 10_000) / request.size))
+        result = self.backend.search(backend_query)
+        pages = max(1, math.ceil(min(result.total, MAX_TOTAL) / request.size))
         if result.total and request.page > pages:
             raise PageOutOfRange(request.page, pages)
         found = result.hits
-        if query.offset == 0 and not query.sort_by_date:
-            words = query_words(tokens, matches, long_forms)
+        if backend_query.offset == 0 and not backend_query.sort_by_date:
+            words = query_words(query.tokens, matches, long_forms)
             offset = (request.page - 1) * request.size
             depth = ranking.RERANK_DEPTH  # always the same window, so that pages of any size agree
-            top = rerank(found[:depth], words, normalized, know.corpus, exact_codes=query.exact_codes)
-            reranked = top + found[depth:]
+            reranked = rerank(found[:depth], words, query, know.corpus) + found[depth:]
             found = reranked[offset : offset + request.size]
         docs = self.store.get_many([h.id for h in found])
-        terms = highlight_terms(
-            [
-                *tokens,
-                *(t for m in matches for alt in m.alternatives for t in alt),
-                *long_forms.values(),
-                "".join(normalized.split()),
-            ]
-        )
-        hits = [self._hit(docs[h.id], h, terms, know, query.exact_codes) for h in found if h.id in docs]
-        response = SearchResponse(
-            query=request.q,
-            normalized_query=normalized,
-            tokens=tokens,
-            expansions=[m.to_expansion() for m in matches if m.alternatives],
-            type=request.type,
-            total=result.total,
-            page=request.page,
-            size=request.size,
-            pages=pages,
-            hits=hits,
-            took_ms=0.0,
-            sort=request.sort,
-            facets=facet_counts(self.backend, query, know.corpus.years),
-        )
-        return self.catalogue.decorate(response, request, tokens, matches)
+        expanded = (t for m in matches for alt in m.alternatives for t in alt)
+        terms = highlight_terms([*query.tokens, *expanded, *long_forms.values(), query.compact])
+        hits = [self._hit(docs[h.id], h, terms, know, query) for h in found if h.id in docs]
+        facets = facet_counts(self.backend, backend_query, know.corpus.years)
+        return _Run(query, matches, result.total, pages, hits, facets)
 
     def _hit(
-        self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge, codes: tuple[str, ...]
+        self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge, query: AnalyzedQuery
     ) -> SearchHit:
         info = know.corpus.docs.get(doc.id)
         made = make_hit(doc, hit.score, terms, info.invalid if info else "")
-        own = [doc.doc_number] if isinstance(doc, PolicyDocument) else [doc.item_code, doc.catalogue_code]
-        made.exact_code = any(code and code_key(code) in codes for code in own)
+        made.exact_code = bool(set(own_codes(doc)) & set(query.codes))
         return made
 
-    def _pinned(self, request: SearchRequest, hits: list[SearchHit], tokens: list[str]) -> list[SearchHit]:
+    def _respond(
+        self,
+        request: SearchRequest,
+        typed: AnalyzedQuery,
+        run: _Run,
+        correction: Correction | None,
+        know: Knowledge,
+    ) -> SearchResponse:
+        """The response, assembled here and only here."""
+        linked = self.catalogue.linked_items([h.id for h in run.hits])
+        hits = [h.model_copy(update={"items": linked.get(h.id, [])}) for h in run.hits]
+        first_page = request.page == 1
+        if first_page and not (correction and correction.applied):
+            hits = self._pinned(typed, hits)
+        expansions = [Expansion.of(m) for m in run.matches if m.alternatives]
+        synonyms = [alt for e in expansions for alt in e.alternatives]
+        related = related_queries(typed, run.query.tokens, know.popular, synonyms, linked_item_names(hits))
+        region = request.filters.get("region")
+        return SearchResponse(
+            query=request.q,
+            normalized_query=run.query.normalized,
+            tokens=list(run.query.tokens),
+            expansions=expansions,
+            type=request.kind,
+            total=run.total,
+            page=request.page,
+            size=request.size,
+            pages=run.pages,
+            hits=hits,
+            took_ms=0.0,
+            sort=request.sort,
+            facets=run.facets,
+            correction=correction,
+            related=related,
+            item_card=self.catalogue.item_card(run.query, run.matches, region) if first_page else None,
+            scenario=self.catalogue.scenarios.card_for(run.query.compact) if first_page else None,
+        )
+
+    def _pinned(self, query: AnalyzedQuery, hits: list[SearchHit]) -> list[SearchHit]:
         """Staff best bets above the ranked hits (at most two), the same documents not repeated."""
-        bets = self.best_bets.for_query(request.q)
+        bets = self.best_bets.for_query(query.text)
         if not bets:
             return hits
         ids = [b.doc_id for b in bets]
         docs = self.store.get_many(ids)
         linked = self.catalogue.linked_items(ids)  # “可办理” like every other result
-        terms = highlight_terms([*tokens, "".join(normalize(request.q).split())])
+        terms = highlight_terms([*query.tokens, query.compact])
         pinned = [
             make_hit(docs[i], 0.0, terms).model_copy(update={"best_bet": True, "items": linked.get(i, [])})
             for i in ids

@@ -15,23 +15,14 @@ import math
 import re
 from collections import Counter
 
-from indexer.analysis import normalize
-from indexer.fields import DOC_NUMBER
 from search_api.engine.corpus import Corpus
-from search_api.engine.pinyin import Lexicon, is_cjk, latin_letters
+from search_api.engine.pinyin import Lexicon, is_cjk
+from search_api.engine.query import AnalyzedQuery
 from search_api.engine.shapes import look_alike
 
 MAX_ABBREVIATION_GAP = 3  # characters a short form may skip between two of its characters
-_ITEM_CODE = re.compile(r"[0-9a-z]{10,}|\d{6,}", re.IGNORECASE)
-_QUOTES = re.compile(r"[\"“”「」『』]")
 WINDOWS = (4, 3, 2)  # lengths of stretches checked for typos, longest first
 MAX_PINYIN_LETTERS = 40  # longer strings of letters are not read as pinyin (bounded work per query)
-
-
-def protected(query: str) -> bool:
-    """A 文号, an item code or a quoted phrase: taken literally, never corrected."""
-    compact = "".join(normalize(query).split())
-    return bool(DOC_NUMBER.search(compact) or _ITEM_CODE.search(compact) or _QUOTES.search(query))
 
 
 def abbreviation(token: str, corpus: Corpus) -> str | None:
@@ -62,12 +53,12 @@ def _reading_score(words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon) -> 
     return attested, association(words, corpus), sum(lexicon.weight.get(w, 0.0) for w in words)
 
 
-def read_pinyin(query: str, corpus: Corpus, lexicon: Lexicon) -> str | None:
+def read_pinyin(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str | None:
     """Chinese words for a query typed in pinyin: full pinyin first, then initials.
 
     Among the possible readings, one that occurs as such in a title or as a known term wins, then one
     whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the most frequent."""
-    letters = latin_letters(query)
+    letters = query.pinyin
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return None
     for use_initials in (False, True):
@@ -84,11 +75,11 @@ def near_forms(window: str, lexicon: Lexicon) -> list[str]:
     return [w for w, i in lexicon.one_character_away(window) if look_alike(window[i], w[i])]
 
 
-def correct_spelling(query: str, corpus: Corpus, lexicon: Lexicon) -> str | None:
+def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str | None:
     """The query with unknown stretches replaced by known homophones (or near forms), or None."""
-    if protected(query) or latin_letters(query) is not None:
+    if query.protected or query.pinyin is not None:
         return None
-    text = "".join(normalize(query).split())
+    text = query.compact
     settled = [False] * len(text)  # inside a known or corrected stretch: left alone
     changed = False
     for size in WINDOWS:

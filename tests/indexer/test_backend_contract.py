@@ -16,13 +16,12 @@ from search_api.engine.ranking import FIELD_WEIGHTS
 def make_doc(doc_id: str, title: str, body: str = "", kind: str = "guide", site: str = "甲站") -> IndexDoc:
     return IndexDoc(
         id=doc_id,
-        kind=kind,
         title=index_text(title),
         meta="",
         body=index_text(body),
         title_key=normalize(title),
         codes=(f"code-{doc_id}",),
-        facets={"site": (site,), "region": ("示例市",), "publisher": ("示例市公安局",)},
+        keywords={"kind": (kind,), "site": (site,), "region": ("示例市",), "publisher": ("示例市公安局",)},
     )
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from indexer.documents import Audience, audiences_of, level_of
-from indexer.regions import area_values, catalogue_facets, region_filter_values, region_parts
+from indexer.documents import Audience, Document, audiences_of, level_of
+from indexer.fields import KEYWORD_FIELDS
+from indexer.regions import area_values, region_filter_values, region_parts
 from tests.factories import guide, policy
+
+
+def catalogue_facets(doc: Document) -> dict[str, tuple[str, ...]]:
+    return {name: KEYWORD_FIELDS[name](doc) for name in ("audience", "level", "area")}
 
 
 def test_levels_from_labels_and_codes() -> None:

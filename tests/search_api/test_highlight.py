@@ -30,7 +30,7 @@ def test_snippet_without_matches_is_the_start() -> None:
 
 
 def test_policy_snippet_skips_the_repeated_title_and_number() -> None:
-    from search_api.engine.search import snippet_source
+    from search_api.engine.hits import snippet_source
     from tests.factories import policy
 
     doc = policy(

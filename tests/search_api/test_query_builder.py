@@ -1,16 +1,17 @@
 from __future__ import annotations
 
-from indexer.analysis import normalize, segment_query
-from indexer.documents import DocumentKind, SearchRequest
+from indexer.documents import DocumentKind
 from search_api.engine import ranking
+from search_api.engine.models import SearchRequest
+from search_api.engine.query import analyse
 from search_api.engine.query_builder import build_query
 from synonyms.expansion import load_default_synonyms
 
 
 def build(q: str, **request: object):  # type: ignore[no-untyped-def]
-    tokens = segment_query(q)
-    matches = load_default_synonyms().expand(tokens)
-    return build_query(normalize(q), tokens, matches, SearchRequest(q=q, **request))  # type: ignore[arg-type]
+    query = analyse(q)
+    matches = load_default_synonyms().expand(query.tokens)
+    return build_query(query, matches, SearchRequest(q=q, **request))  # type: ignore[arg-type]
 
 
 def test_citizen_words_count_more_than_synonyms() -> None:

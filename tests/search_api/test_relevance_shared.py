@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from govsearch.app import build_service
+from govsearch.app import build_engine
 from govsearch.cli import main
 from govsearch.settings import Settings
-from indexer.documents import SearchRequest
 from search_api.engine.evaluation import evaluate, load_judgments
+from search_api.engine.models import SearchRequest
 from tests.shared_data import shared_path
 
 MUST_FIND = ("pinyin", "traditional", "document number")
@@ -31,7 +31,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 def test_dev_set_meets_the_targets(settings: Settings) -> None:
     judgments = load_judgments(shared_path("eval/dev_queries.tsv"))
-    service = build_service(settings)
+    service = build_engine(settings)
     report = evaluate(judgments, lambda q: [h.title for h in service.search(SearchRequest(q=q)).hits])
     assert report.success >= 0.97 and report.mrr >= 0.85, report.summary_line()
     special = [o for o in report.outcomes if any(k in o.judgment.note for k in MUST_FIND)]

@@ -153,7 +153,7 @@ def test_suggestions_by_prefix_pinyin_and_initials(api: TestClient, typed: str, 
 
 
 def test_denylisted_words_are_never_suggested(api: TestClient) -> None:
-    service = api.app.state.search_service  # type: ignore[attr-defined]
+    service = api.app.state.search_engine  # type: ignore[attr-defined]
     assert "社会保障卡注销" in api.get("/api/v1/suggest", params={"q": "社会保障卡"}).json()["suggestions"]
     service.knowledge.denylist = frozenset({"注销"})
     service.knowledge.forget()

@@ -8,12 +8,14 @@ from collections import Counter
 import pytest
 
 from indexer.backends.base import BackendHit
-from indexer.documents import DocumentKind, LinkedItem, SearchHit
+from indexer.documents import DocumentKind
 from search_api.engine.corpus import Corpus, DocInfo, add_titles, invalid_label
+from search_api.engine.models import LinkedItem, SearchHit
 from search_api.engine.pinyin import Lexicon, full_pinyin, initials, latin_letters
+from search_api.engine.query import analyse
 from search_api.engine.query_log import linked_item_names, related_queries
 from search_api.engine.rerank import QueryWord, rerank, secondary_action
-from search_api.engine.understanding import abbreviation, correct_spelling, protected, read_pinyin
+from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
 
 TITLES = [
     "国务院关于促进综合保税区高水平开放高质量发展的若干意见",
@@ -58,23 +60,27 @@ def test_abbreviations_come_from_titles(corpus: Corpus) -> None:
 
 
 def test_pinyin_readings(corpus: Corpus, lexicon: Lexicon) -> None:
-    assert read_pinyin("canjirenzheng", corpus, lexicon) == "残疾人证"
-    assert read_pinyin("shebaoka", corpus, lexicon) == "社保卡"
-    assert read_pinyin("sbk", corpus, lexicon) == "社保卡"
-    assert read_pinyin("gjj", corpus, lexicon) == "公积金"
-    assert read_pinyin("hzjz", corpus, lexicon) == "护照加注"  # words that share a title beat 核准 建造
-    assert read_pinyin("社保卡", corpus, lexicon) is None
+    assert read_pinyin(analyse("canjirenzheng"), corpus, lexicon) == "残疾人证"
+    assert read_pinyin(analyse("shebaoka"), corpus, lexicon) == "社保卡"
+    assert read_pinyin(analyse("sbk"), corpus, lexicon) == "社保卡"
+    assert read_pinyin(analyse("gjj"), corpus, lexicon) == "公积金"
+    assert (
+        read_pinyin(analyse("hzjz"), corpus, lexicon) == "护照加注"
+    )  # words that share a title beat 核准 建造
+    assert read_pinyin(analyse("社保卡"), corpus, lexicon) is None
 
 
 def test_spelling_corrections_and_what_is_never_corrected(corpus: Corpus, lexicon: Lexicon) -> None:
-    assert correct_spelling("社报卡", corpus, lexicon) == "社保卡"
-    assert correct_spelling("公积今提取", corpus, lexicon) == "公积金提取"
-    assert correct_spelling("公枳金", corpus, lexicon) == "公积金"  # 积/枳 look alike
-    assert correct_spelling("公积金提取", corpus, lexicon) is None
-    assert correct_spelling("律所查询", corpus, lexicon) is None  # unknown but no word sounds like it
+    assert correct_spelling(analyse("社报卡"), corpus, lexicon) == "社保卡"
+    assert correct_spelling(analyse("公积今提取"), corpus, lexicon) == "公积金提取"
+    assert correct_spelling(analyse("公枳金"), corpus, lexicon) == "公积金"  # 积/枳 look alike
+    assert correct_spelling(analyse("公积金提取"), corpus, lexicon) is None
+    assert (
+        correct_spelling(analyse("律所查询"), corpus, lexicon) is None
+    )  # unknown but no word sounds like it
     for literal in ("国办发〔2018〕108号 社报卡", "11440000006939756B2440101007000", "“社报卡”"):
-        assert protected(literal)
-        assert correct_spelling(literal, corpus, lexicon) is None
+        assert analyse(literal).protected
+        assert correct_spelling(analyse(literal), corpus, lexicon) is None
 
 
 def test_reranker_prefers_short_titles_that_cover_the_query() -> None:
@@ -85,7 +91,7 @@ def test_reranker_prefers_short_titles_that_cover_the_query() -> None:
         }
     )
     words = [QueryWord("律所", (("律师事务所", 0.8),)), QueryWord("查询")]
-    ranked = rerank([BackendHit("long", 10.0), BackendHit("short", 8.0)], words, "律所查询", corpus)
+    ranked = rerank([BackendHit("long", 10.0), BackendHit("short", 8.0)], words, analyse("律所查询"), corpus)
     assert [h.id for h in ranked] == ["short", "long"]
 
 
@@ -100,7 +106,10 @@ def test_follow_up_items_and_invalid_policies_sink() -> None:
         }
     )
     ranked = rerank(
-        [BackendHit("old", 10.0), BackendHit("new", 9.0)], [QueryWord("社会保障卡")], "社会保障卡", corpus
+        [BackendHit("old", 10.0), BackendHit("new", 9.0)],
+        [QueryWord("社会保障卡")],
+        analyse("社会保障卡"),
+        corpus,
     )
     assert ranked[0].id == "new"
     assert (
@@ -111,7 +120,7 @@ def test_follow_up_items_and_invalid_policies_sink() -> None:
 
 def test_related_searches_share_a_word_and_skip_the_query_itself() -> None:
     popular = [("社保卡补办", 9), ("公积金提取", 5), ("社保卡 挂失", 3)]
-    related = related_queries("社保卡补办", ["社保卡", "补办"], popular, ["社会保障卡补领"])
+    related = related_queries(analyse("社保卡补办"), ["社保卡", "补办"], popular, ["社会保障卡补领"])
     assert related == ["社保卡 挂失", "社会保障卡补领"]
 
 
@@ -141,7 +150,7 @@ def test_related_searches_add_the_items_results_link_to_but_not_the_results_them
     ]
     items = linked_item_names(hits)
     assert items == ["基本养老金申领", "养老保险关系转移接续"]
-    related = related_queries("养老金", ["养老金"], [("养老金查询", 4)], ["基本养老金"], items)
+    related = related_queries(analyse("养老金"), ["养老金"], [("养老金查询", 4)], ["基本养老金"], items)
     assert related == ["养老金查询", "基本养老金", "基本养老金申领", "养老保险关系转移接续"]
 
 
@@ -154,9 +163,9 @@ def test_an_exact_doc_number_or_title_stays_on_top_whatever_the_features() -> No
         }
     )
     hits = [BackendHit("lookalike", 500.0), BackendHit("numbered", 61.0)]
-    ranked = rerank(hits, [QueryWord("国发")], "国发[2019]5号", corpus, exact_codes=("国发[2019]5号",))
+    ranked = rerank(hits, [QueryWord("国发")], analyse("国发[2019]5号"), corpus)
     assert ranked[0].id == "numbered"
     ranked = rerank(
-        [BackendHit("lookalike", 500.0), BackendHit("titled", 31.0)], [], "社会保障卡申领", corpus
+        [BackendHit("lookalike", 500.0), BackendHit("titled", 31.0)], [], analyse("社会保障卡申领"), corpus
     )
     assert ranked[0].id == "titled"

@@ -11,7 +11,8 @@ from indexer.analysis import add_word, segment_for_index, segment_query
 from indexer.backends.tantivy_backend import TantivyBackend
 from indexer.pipeline import update_index
 from indexer.store import Store
-from search_api.engine.search import SearchService
+from search_api.engine.models import Expansion
+from search_api.engine.search import SearchEngine
 from synonyms.catalogue import CatalogueFileError, import_catalogue
 from synonyms.cilin import CILIN_WEIGHT, cilin_rules, filter_classes, load_cilin, parse_cilin
 from synonyms.expansion import LayeredSynonyms, SynonymSet
@@ -135,7 +136,7 @@ def test_cilin_layer_is_low_weight_and_only_where_no_reviewed_rule_fired(tmp_pat
     assert match.alternatives == (("居民", "户口簿"),) and match.weight == 1.0
     (match,) = layered.expand(segment_query("户口簿"))
     assert match.weight == CILIN_WEIGHT < 1.0 and match.source == "词林 Bp18A06="
-    assert match.to_expansion().weight == CILIN_WEIGHT
+    assert Expansion.of(match).weight == CILIN_WEIGHT
 
 
 def test_shared_cilin_file_loads_into_thousands_of_filtered_classes() -> None:
@@ -152,8 +153,8 @@ def test_an_official_name_in_the_user_dictionary_does_not_stop_partial_queries(t
     store.upsert([guide("城镇职工基本医疗保险参保登记", "M001"), guide("机动车驾驶证期满换证", "M002")])
     backend = TantivyBackend(tmp_path / "index", writable=True)
     update_index(store, backend)
-    service = SearchService(backend, store, SynonymSet.from_rules([]), log_queries=False)
-    from indexer.documents import SearchRequest
+    service = SearchEngine(backend, store, SynonymSet.from_rules([]), log_queries=False)
+    from search_api.engine.models import SearchRequest
 
     for query in ("医疗保险", "城镇职工", "城镇职工基本医疗保险"):
         hits = service.search(SearchRequest(q=query)).hits
@@ -163,15 +164,17 @@ def test_an_official_name_in_the_user_dictionary_does_not_stop_partial_queries(t
 
 
 def test_expanded_terms_weigh_less_than_the_citizens_words_and_词林_least() -> None:
-    from indexer.documents import SearchRequest
     from search_api.engine import ranking
+    from search_api.engine.models import SearchRequest
+    from search_api.engine.query import analyse
     from search_api.engine.query_builder import build_query
 
     reviewed = SynonymSet.from_rules(parse_synonyms("老年社保 => 城乡居民基本养老保险  # 合并\n", "p.txt"))
     general = SynonymSet.from_rules(cilin_rules([("Bp18A06=", ("户口簿", "户口本"))]))
-    tokens = segment_query("老年社保 户口本")
+    analysed = analyse("老年社保 户口本")
+    tokens = analysed.tokens
     matches = LayeredSynonyms(reviewed, general).expand(tokens)
-    query = build_query("老年社保 户口本", tokens, matches, SearchRequest(q="老年社保 户口本"))
+    query = build_query(analysed, matches, SearchRequest(q="老年社保 户口本"))
     own = [g.clauses[0].boost for g in query.groups[: len(tokens)]]  # each token's own clause
     expanded = [g.clauses[0].boost for g in query.groups[len(tokens) :]]
     assert own == [1.0] * len(tokens)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.analysis import segment_query
+from search_api.engine.models import Expansion
 from synonyms.expansion import SynonymMatch, SynonymSet, load_default_synonyms
 from synonyms.loader import parse_synonyms
 from synonyms.rules import SynonymRule
@@ -97,7 +98,7 @@ def test_term_in_several_rules_gets_all_targets() -> None:
 
 def test_to_expansion_gives_text(synonyms: SynonymSet) -> None:
     (match,) = _expand(synonyms, "老年社保")
-    expansion = match.to_expansion()
+    expansion = Expansion.of(match)
     assert expansion.term == "老年社保"
     assert expansion.alternatives == ["城乡居民基本养老保险"]
     assert expansion.source == "test.txt:1"
@@ -105,7 +106,7 @@ def test_to_expansion_gives_text(synonyms: SynonymSet) -> None:
 
 def test_to_expansion_keeps_spaces_between_latin_words() -> None:
     match = SynonymMatch(0, 1, "个税", (("个税", "app"), ("ic", "card")), "t.txt:1")
-    assert match.to_expansion().alternatives == ["个税app", "ic card"]
+    assert Expansion.of(match).alternatives == ["个税app", "ic card"]
 
 
 def test_packaged_dictionary_covers_common_colloquial_words() -> None:

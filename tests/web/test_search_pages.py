@@ -74,7 +74,7 @@ def test_hot_and_related_searches_from_the_log_without_denied_words(site: TestCl
     for _ in range(2):
         site.get("/s", params={"wd": "社会保障卡补领"})
         site.get("/s", params={"wd": "社会保障卡挂失"})
-    service = site.app.state.search_service  # type: ignore[attr-defined]
+    service = site.app.state.search_engine  # type: ignore[attr-defined]
     service.knowledge._popular_seconds = 0  # re-read the log now, not in a minute
     home = site.get("/").text
     assert "热搜" in home and "社会保障卡补领" in home

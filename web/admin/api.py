@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from synonyms.staff_rules import ChangeAction, RuleChange, export_text, import_text
 from synonyms.staff_store import Proposal
 from web.admin.auth import require_staff, staff_of
-from web.admin.state import audit_csv, proposal_or_404, workflow
+from web.admin.deps import audit_csv, proposal_or_404, workflow
 from web.admin.worklist import work_list
 
 router = APIRouter(prefix="/admin/api", dependencies=[Depends(require_staff)], include_in_schema=False)

@@ -67,8 +67,3 @@ async def require_staff(request: Request) -> Staff:
 def staff_of(request: Request) -> Staff:
     staff: Staff = request.state.staff
     return staff
-
-
-def require_reviewer(staff: Staff) -> None:
-    if not staff.can_review:
-        raise AdminError(403, "forbidden", "只有审核人员可以执行此操作（当前角色：编辑）", "role")

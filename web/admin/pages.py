@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from synonyms.staff_rules import (
-    ACTION_LABELS,
     ChangeAction,
     ChangeError,
     RuleChange,
@@ -20,29 +16,28 @@ from synonyms.staff_rules import (
     export_text,
     import_text,
 )
-from web.admin.accounts import LOCKOUT_MINUTES, ROLE_LABELS
+from web.admin.accounts import LOCKOUT_MINUTES
 from web.admin.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, accounts, require_staff, staff_of
-from web.admin.state import audit_csv, proposal_or_404, workflow
+from web.admin.deps import audit_csv, proposal_or_404, workflow
+from web.admin.rendering import (
+    AuditContext,
+    GoldenContext,
+    LoginContext,
+    ProposalContext,
+    RuleFormContext,
+    RulesContext,
+    WorklistContext,
+    error_page,
+    page_basics,
+    render,
+)
 from web.admin.workflow import GoldenSetBlock
 from web.admin.worklist import work_list
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 MAX_UPLOAD = 1_000_000
 
 public = APIRouter(include_in_schema=False)
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_staff)], include_in_schema=False)
-
-
-def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    context.setdefault("site_name", request.app.state.settings.site_name)
-    context.setdefault("staff", getattr(request.state, "staff", None))
-    context.setdefault("role_labels", ROLE_LABELS)
-    context.setdefault("action_labels", ACTION_LABELS)
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
-
-
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    return _page(request, "message.html", {"title": "无法完成操作", "message": message}, status)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -58,7 +53,7 @@ def _back(url: str, note: str = "") -> RedirectResponse:
 @public.get("/admin/login")
 def login_form(request: Request, next: str = "/admin") -> HTMLResponse:
     token = secrets.token_urlsafe(24)
-    response = _page(request, "login.html", {"csrf": token, "next": next, "error": ""})
+    response = render(request, "login.html", LoginContext(**page_basics(request), csrf=token, next=next))
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/admin")
     return response
 
@@ -69,18 +64,19 @@ async def login(request: Request) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     target = form.get("next", "/admin")
     target = target if target.startswith("/admin") and not target.startswith("//") else "/admin"
+
+    def again(error: str, status: int) -> HTMLResponse:
+        context = LoginContext(**page_basics(request), csrf=expected, next=target, error=error)
+        return render(request, "login.html", context, status)
+
     if not expected or not secrets.compare_digest(form.get("csrf", ""), expected):
-        return _page(
-            request, "login.html", {"csrf": expected, "next": target, "error": "页面已过期，请重试"}, 403
-        )
+        return again("页面已过期，请重试", 403)
     name = form.get("name", "").strip()
     if accounts(request).locked(name):
-        message = f"密码错误次数过多，该账号已暂时锁定，请 {LOCKOUT_MINUTES} 分钟后再试"
-        return _page(request, "login.html", {"csrf": expected, "next": target, "error": message}, 429)
+        return again(f"密码错误次数过多，该账号已暂时锁定，请 {LOCKOUT_MINUTES} 分钟后再试", 429)
     found = accounts(request).login(name, form.get("password", ""))
     if found is None:
-        context = {"csrf": expected, "next": target, "error": "用户名或密码不正确"}
-        return _page(request, "login.html", context, 401)
+        return again("用户名或密码不正确", 401)
     token, _staff = found
     response = RedirectResponse(target, status_code=303)
     secure = request.app.state.settings.admin_secure_cookie
@@ -101,21 +97,22 @@ def logout(request: Request) -> RedirectResponse:
 @router.get("")
 def rules_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
     flow = workflow(request)
-    context = {
-        "q": q,
-        "note": note,
-        "rules": flow.rules(q),
-        "packaged": flow.packaged_rules(q),
-        "version": flow.store.current_version(),
-        "pending": flow.store.proposals("pending"),
-    }
-    return _page(request, "rules.html", context)
+    context = RulesContext(
+        **page_basics(request, note),
+        q=q,
+        rules=flow.rules(q),
+        packaged=flow.packaged_rules(q),
+        version=flow.store.current_version(),
+        pending=flow.store.proposals("pending"),
+    )
+    return render(request, "rules.html", context)
 
 
 @router.get("/rules/new")
 def new_rule(request: Request, term: str = "") -> HTMLResponse:
-    context = {"action": "add", "rule": None, "line": f"{term} => " if term else "", "term": term}
-    return _page(request, "rule_form.html", context)
+    line = f"{term} => " if term else ""
+    context = RuleFormContext(**page_basics(request), action="add", rule=None, line=line, term=term)
+    return render(request, "rule_form.html", context)
 
 
 @router.get("/rules/{rule_id}")
@@ -123,7 +120,8 @@ def edit_rule(request: Request, rule_id: int) -> HTMLResponse:
     rule = next((r for r in workflow(request).store.current().rules if r.id == rule_id), None)
     if rule is None:
         return error_page(request, 404, f"没有编号为 {rule_id} 的规则")
-    return _page(request, "rule_form.html", {"action": "edit", "rule": rule, "line": rule.line, "term": ""})
+    context = RuleFormContext(**page_basics(request), action="edit", rule=rule, line=rule.line)
+    return render(request, "rule_form.html", context)
 
 
 @router.post("/proposals", response_model=None)
@@ -145,13 +143,15 @@ async def propose(request: Request) -> Response:
     except ChangeError as exc:
         rule = next((r for r in workflow(request).store.current().rules if r.id == change.rule_id), None)
         typed = action in ("add", "edit")  # the disable/delete forms carry no rule text to show again
-        context = {
-            "action": action if typed else "edit",
-            "rule": rule,
-            "line": change.line if typed else (rule.line if rule else ""),
-            "form": form if typed else None,
-        }
-        return _page(request, "rule_form.html", {**context, "term": "", "error": str(exc)}, 422)
+        context = RuleFormContext(
+            **page_basics(request),
+            action=action if typed else "edit",
+            rule=rule,
+            line=change.line if typed else (rule.line if rule else ""),
+            form=form if typed else None,
+            error=str(exc),
+        )
+        return render(request, "rule_form.html", context, 422)
     return _back(f"/admin/proposals/{proposal_id}", "已提交，等待审核人员批准")
 
 
@@ -169,19 +169,16 @@ async def preview(request: Request) -> HTMLResponse:
         category=form.get("category", ""),
     )
     rule = next((r for r in flow.store.current().rules if r.id == change.rule_id), None)
-    context: dict[str, Any] = {
-        "action": change.action,
-        "rule": rule,
-        "line": change.line,
-        "term": "",
-        "form": form,
-    }
+    context = RuleFormContext(
+        **page_basics(request), action=change.action, rule=rule, line=change.line, form=form
+    )
     try:
-        context["preview"] = flow.preview(change)
-        context["golden"] = flow.golden_check(flow.candidate(change))
+        context.preview = flow.preview(change)
+        context.golden = flow.golden_check(flow.candidate(change))
     except ChangeError as exc:
-        return _page(request, "rule_form.html", {**context, "error": str(exc)}, 422)
-    return _page(request, "rule_form.html", context)
+        context.error = str(exc)
+        return render(request, "rule_form.html", context, 422)
+    return render(request, "rule_form.html", context)
 
 
 def _action(value: str) -> ChangeAction:
@@ -200,15 +197,14 @@ def proposal_page(request: Request, proposal_id: int, note: str = "") -> HTMLRes
     flow = workflow(request)
     found = proposal_or_404(flow, proposal_id)
     before, after = describe(found.change, flow.store.current().rules)
-    context: dict[str, Any] = {"p": found, "note": note, "preview": [], "golden": None, "error": ""}
-    context.update(before=before, after=after)
+    context = ProposalContext(**page_basics(request, note), p=found, before=before, after=after)
     if found.status == "pending":
         try:
-            context["preview"] = flow.preview(found.change)
-            context["golden"] = flow.golden_check(flow.candidate(found.change))
+            context.preview = flow.preview(found.change)
+            context.golden = flow.golden_check(flow.candidate(found.change))
         except ChangeError as exc:
-            context["error"] = str(exc)
-    return _page(request, "proposal.html", context)
+            context.error = str(exc)
+    return render(request, "proposal.html", context)
 
 
 @router.post("/proposals/{proposal_id}/approve", response_model=None)
@@ -236,8 +232,8 @@ async def reject(request: Request, proposal_id: int) -> RedirectResponse:
 @router.get("/audit")
 def audit_page(request: Request, note: str = "") -> HTMLResponse:
     store = workflow(request).store
-    context = {"entries": store.audit(), "versions": store.versions(), "note": note}
-    return _page(request, "audit.html", context)
+    context = AuditContext(**page_basics(request, note), entries=store.audit(), versions=store.versions())
+    return render(request, "audit.html", context)
 
 
 @router.get("/audit.csv")
@@ -282,11 +278,14 @@ async def import_rules(request: Request) -> Response:
 @router.get("/golden")
 def golden_page(request: Request) -> HTMLResponse:
     flow = workflow(request)
-    context = {"rows": flow.golden_status(), "configured": flow.golden is not None, "path": flow.golden}
-    return _page(request, "golden.html", context)
+    configured = flow.golden is not None
+    context = GoldenContext(
+        **page_basics(request), rows=flow.golden_status(), configured=configured, path=flow.golden
+    )
+    return render(request, "golden.html", context)
 
 
 @router.get("/worklist")
 def worklist_page(request: Request) -> HTMLResponse:
     items = work_list(request.app.state.settings.store_path)
-    return _page(request, "worklist.html", {"items": items})
+    return render(request, "worklist.html", WorklistContext(**page_basics(request), items=items))

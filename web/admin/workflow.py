@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.documents import SearchRequest
 from search_api.engine.evaluation import CUTOFF, Judgment, JudgmentFileError, is_relevant, load_judgments
-from search_api.engine.search import SearchService
+from search_api.engine.models import SearchRequest
+from search_api.engine.search import SearchEngine
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms
 from synonyms.rules import SynonymRule
@@ -86,9 +86,10 @@ class PreviewRow:
     after: list[str]
 
 
-def _titles(service: SearchService, query: str, size: int) -> list[str]:
+def _titles(engine: SearchEngine, synonyms: Expander, query: str, size: int) -> list[str]:
+    """Top titles of `query` with `synonyms` instead of the live rules; not written to the query log."""
     try:
-        response = service.search(SearchRequest(q=query, size=size))
+        response = engine.search(SearchRequest(q=query, size=size), synonyms=synonyms, record=False)
     except ValueError:
         return []
     return [hit.title for hit in response.hits]
@@ -100,14 +101,14 @@ def _rank(titles: list[str], judgment: Judgment) -> int | None:
 
 
 class Workflow:
-    def __init__(self, service: SearchService, live: LiveSynonyms, store: StaffStore, golden: Path | None):
-        self.service = service
-        self.live = live
-        self.store = store
-        self.golden = golden
+    """Previews and golden-set checks run the serving engine with the candidate rule set in place of the
+    live one, so nothing is rebuilt per preview."""
 
-    def _searcher(self, expander: Expander) -> SearchService:
-        return SearchService(self.service.backend, self.service.store, expander, log_queries=False)
+    def __init__(self, engine: SearchEngine, live: LiveSynonyms, golden: Path | None):
+        self.engine = engine
+        self.live = live
+        self.store: StaffStore = live.store
+        self.golden = golden
 
     # -- reading -------------------------------------------------------------------------------
     def rules(self, query: str = "") -> list[StaffRule]:
@@ -142,12 +143,15 @@ class Workflow:
         after = self.candidate(change)
         touched = [r for r in current if r.id == change.rule_id] + [r for r in after if r not in current]
         queries = list(dict.fromkeys([*(extra_queries or []), *affected_terms(touched)]))[:PREVIEW_QUERIES]
-        before_search = self._searcher(self.live.with_staff_rules(current))
-        after_search = self._searcher(self.live.with_staff_rules(after))
+        before = self.live.with_staff_rules(current)
+        later = self.live.with_staff_rules(after)
         return [
-            PreviewRow(q, _titles(before_search, q, PREVIEW_HITS), _titles(after_search, q, PREVIEW_HITS))
+            PreviewRow(q, self._top(before, q, PREVIEW_HITS), self._top(later, q, PREVIEW_HITS))
             for q in queries
         ]
+
+    def _top(self, synonyms: Expander, query: str, size: int) -> list[str]:
+        return _titles(self.engine, synonyms, query, size)
 
     def golden_check(
         self, rules: tuple[StaffRule, ...], base: tuple[StaffRule, ...] | None = None
@@ -159,14 +163,14 @@ class Workflow:
         except (OSError, JudgmentFileError) as exc:
             return GoldenCheck(configured=True, error=str(exc), dropped=[("（黄金查询集）", 0, str(exc))])
         current = self.store.current().rules if base is None else base
-        before_search = self._searcher(self.live.with_staff_rules(current))
-        after_search = self._searcher(self.live.with_staff_rules(rules))
+        before = self.live.with_staff_rules(current)
+        later = self.live.with_staff_rules(rules)
         check = GoldenCheck(configured=True, queries=len(judgments))
         for judgment in judgments:
-            rank = _rank(_titles(before_search, judgment.query, CUTOFF), judgment)
+            rank = _rank(self._top(before, judgment.query, CUTOFF), judgment)
             if rank is None:
                 continue
-            after = _titles(after_search, judgment.query, CUTOFF)
+            after = self._top(later, judgment.query, CUTOFF)
             if _rank(after, judgment) is None:
                 check.dropped.append((judgment.query, rank, after[0] if after else ""))
         return check
@@ -179,10 +183,10 @@ class Workflow:
             judgments = load_judgments(self.golden)
         except (OSError, JudgmentFileError) as exc:
             raise ChangeError(str(exc), field="golden") from exc
-        search = self._searcher(self.live.with_staff_rules(self.store.current().rules))
+        live = self.live.with_staff_rules(self.store.current().rules)
         rows: list[GoldenRow] = []
         for judgment in judgments:
-            titles = _titles(search, judgment.query, CUTOFF)
+            titles = self._top(live, judgment.query, CUTOFF)
             top = titles[0] if titles else ""
             rows.append(
                 GoldenRow(judgment.query, " | ".join(judgment.fragments), _rank(titles, judgment), top)

@@ -1,0 +1,93 @@
+"""FastAPI dependencies shared by the JSON API and the pages: the engine, and a search's parameters.
+
+A search's parameters are one dependency built from the filter table (`search_api.engine.filters`), so
+every filter appears in the API documentation, is validated and reaches the engine without being named
+again here. The API calls its query and paging `q`, `page`, `size`; the pages use Baidu's names: `wd`
+and `pn` (the offset of the first result: 0, 10, 20 …), ten results a page.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+
+from search_api.engine.filters import FILTERS
+from search_api.engine.models import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest
+from search_api.engine.params import parse_search
+from search_api.engine.search import SearchEngine
+
+PAGE_SIZE = 10  # results per page on the HTML pages
+OPTION_DOCS = {
+    "sort": "relevance（相关度，默认）或 date（最新）",
+    "nc": "1：不做纠错与拼音转换（仍然搜索原词）",
+}
+
+
+def engine_of(request: Request) -> SearchEngine:
+    engine: SearchEngine = request.app.state.search_engine
+    return engine
+
+
+def page_from_pn(pn: str | None) -> str | None:
+    """Baidu's `pn` is the offset of the first result (0, 10, 20 …); anything else is left for
+    validation to report."""
+    if pn is None or pn == "":
+        return None
+    if not (pn.isascii() and pn.isdigit()):
+        return pn
+    return str(int(pn) // PAGE_SIZE + 1)
+
+
+@dataclass(frozen=True)
+class ParamStyle:
+    """How one kind of route names a search's query and paging; filters and options are shared."""
+
+    own: tuple[tuple[str, str], ...]  # (parameter, documentation) for the query and paging
+    parse: Callable[[dict[str, str | None]], SearchRequest]
+
+    def parameters(self) -> list[tuple[str, str]]:
+        """Every parameter of the route: its own, then each filter of `FILTERS`, then the options."""
+        return [*self.own, *((f.name, f.doc) for f in FILTERS), *OPTION_DOCS.items()]
+
+
+API = ParamStyle(
+    own=(
+        ("q", f"查询词，1–{MAX_QUERY_LENGTH} 个字"),
+        ("page", "页码，从 1 开始"),
+        ("size", f"每页条数，1–{MAX_PAGE_SIZE}"),
+    ),
+    parse=lambda raw: parse_search(raw["q"], raw["page"], raw["size"], raw),
+)
+PAGES = ParamStyle(
+    own=(("wd", "查询词"), ("pn", "第一条结果的序号：0、10、20 …")),
+    parse=lambda raw: parse_search(raw["wd"], page_from_pn(raw["pn"]), str(PAGE_SIZE), raw),
+)
+
+
+def search_parameters(style: ParamStyle) -> Callable[..., SearchRequest]:
+    """A dependency whose signature lists `style.parameters()` as optional query strings (so FastAPI
+    documents each one) and which returns the validated `SearchRequest`; `InvalidSearch` otherwise."""
+
+    def dependency(**raw: str | None) -> SearchRequest:
+        return style.parse(raw)
+
+    params = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[str | None, Query(description=doc)],
+        )
+        for name, doc in style.parameters()
+    ]
+    signature: Any = inspect.Signature(params, return_annotation=SearchRequest)
+    dependency.__signature__ = signature  # type: ignore[attr-defined]
+    return dependency
+
+
+api_search = search_parameters(API)
+page_search = search_parameters(PAGES)

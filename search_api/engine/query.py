@@ -1,0 +1,75 @@
+"""The query, analysed once: every later step (query building, understanding, reranking, highlighting,
+cards, best bets, related searches) reads this object instead of normalising the text again."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from indexer.analysis import compact, normalize, segment_query
+from indexer.fields import DOC_NUMBER, code_key, doc_number_keys
+from search_api.engine.pinyin import is_cjk, latin_letters
+
+_ITEM_CODE = re.compile(r"[0-9a-z]{10,}|\d{6,}", re.IGNORECASE)
+_QUOTE_MARKS = re.compile(r"[\"“”「」『』]")
+_QUOTED = re.compile(r"[\"“”「『]([^\"“”「」『』]+)[\"“”」』]")
+
+
+class Script(StrEnum):
+    HAN = "han"  # Chinese characters (and digits, punctuation)
+    LATIN = "latin"  # letters only: pinyin, initials or English
+    MIXED = "mixed"
+
+
+@dataclass(frozen=True)
+class AnalyzedQuery:
+    text: str  # as typed, trimmed
+    normalized: str  # simplified, half-width, lower case; same length as `text`
+    compact: str  # normalised without white space: how names, titles and codes are compared
+    tokens: tuple[str, ...]  # precise-mode words, as the synonym rules and the index see them
+    codes: tuple[str, ...]  # exact keys: the whole query as a 文号/事项编码, and every 文号 inside it
+    quoted: tuple[tuple[str, ...], ...]  # words of each “quoted phrase”
+    pinyin: str | None  # the letters, when the query is only letters (shebaoka, sbk, can ji)
+    script: Script
+    traditional: bool  # typed in traditional characters (換身份證)
+
+    @property
+    def protected(self) -> bool:
+        """A 文号, an item code or a quoted phrase: taken literally, never corrected."""
+        literal = DOC_NUMBER.search(self.compact) or _ITEM_CODE.search(self.compact)
+        return bool(literal or _QUOTE_MARKS.search(self.text))
+
+
+def exact_keys(compact_text: str) -> tuple[str, ...]:
+    """The whole query as a code, and every 发文字号 written inside a longer query."""
+    if not compact_text:
+        return ()
+    keys = [code_key(compact_text)]
+    if not DOC_NUMBER.fullmatch(compact_text):
+        keys += doc_number_keys(compact_text)
+    return tuple(dict.fromkeys(keys))
+
+
+def _script(text: str) -> Script:
+    letters = any(c.isascii() and c.isalpha() for c in text)
+    han = any(is_cjk(c) for c in text)
+    return Script.MIXED if letters and han else Script.LATIN if letters else Script.HAN
+
+
+def analyse(text: str) -> AnalyzedQuery:
+    text = text.strip()
+    normalized = normalize(text)
+    flat = compact(text)
+    quoted = (tuple(segment_query(m.group(1))) for m in _QUOTED.finditer(text))
+    return AnalyzedQuery(
+        text=text,
+        normalized=normalized,
+        compact=flat,
+        tokens=tuple(segment_query(text)),
+        codes=exact_keys(flat),
+        quoted=tuple(p for p in quoted if p),
+        pinyin=latin_letters(text),
+        script=_script(normalized),
+        traditional=any(a != b and is_cjk(a) for a, b in zip(text, normalized, strict=False)),
+    )

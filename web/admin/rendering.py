@@ -1,0 +1,112 @@
+"""How staff pages are rendered: one typed context per page (the variables its template uses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from synonyms.rules import SynonymRule
+from synonyms.staff_rules import ACTION_LABELS, StaffRule
+from synonyms.staff_store import AuditEntry, Proposal, Version
+from web.admin.accounts import ROLE_LABELS, Staff
+from web.admin.workflow import GoldenCheck, GoldenRow, PreviewRow
+from web.admin.worklist import WorkItem
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+@dataclass(kw_only=True)
+class AdminPage:
+    """What `admin_base.html` needs on every staff page."""
+
+    site_name: str
+    staff: Staff | None  # the signed-in staff member (None on the login page)
+    note: str = ""  # a confirmation shown on top (“已提交，等待审核”)
+
+    def as_dict(self) -> dict[str, Any]:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return values | {"role_labels": ROLE_LABELS, "action_labels": ACTION_LABELS}
+
+
+@dataclass(kw_only=True)
+class LoginContext(AdminPage):
+    csrf: str
+    next: str
+    error: str = ""
+
+
+@dataclass(kw_only=True)
+class MessageContext(AdminPage):
+    title: str
+    message: str
+
+
+@dataclass(kw_only=True)
+class RulesContext(AdminPage):
+    q: str
+    rules: list[StaffRule]
+    packaged: list[tuple[str, SynonymRule]]
+    version: int
+    pending: list[Proposal]
+
+
+@dataclass(kw_only=True)
+class RuleFormContext(AdminPage):
+    action: str
+    rule: StaffRule | None
+    line: str
+    term: str = ""
+    form: dict[str, str] | None = None  # what was typed, shown again after an error or a preview
+    error: str = ""
+    preview: list[PreviewRow] = field(default_factory=list)
+    golden: GoldenCheck | None = None
+
+
+@dataclass(kw_only=True)
+class ProposalContext(AdminPage):
+    p: Proposal
+    before: str
+    after: str
+    preview: list[PreviewRow] = field(default_factory=list)
+    golden: GoldenCheck | None = None
+    error: str = ""
+
+
+@dataclass(kw_only=True)
+class AuditContext(AdminPage):
+    entries: list[AuditEntry]
+    versions: list[Version]
+
+
+@dataclass(kw_only=True)
+class GoldenContext(AdminPage):
+    rows: list[GoldenRow]
+    configured: bool
+    path: Path | None
+
+
+@dataclass(kw_only=True)
+class WorklistContext(AdminPage):
+    items: list[WorkItem]
+
+
+def page_basics(request: Request, note: str = "") -> dict[str, Any]:
+    return {
+        "site_name": request.app.state.settings.site_name,
+        "staff": getattr(request.state, "staff", None),
+        "note": note,
+    }
+
+
+def render(request: Request, name: str, context: AdminPage, status: int = 200) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, name, context.as_dict(), status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    context = MessageContext(**page_basics(request), title="无法完成操作", message=message)
+    return render(request, "message.html", context, status)
