@@ -13,19 +13,17 @@ from crawler.fetcher import USER_AGENT, Fetcher, HostThrottle
 from crawler.frontier import Frontier
 from crawler.profiles import SiteProfile
 from crawler.report import CrawlOptions, CrawlProgress, CrawlReport
-from crawler.sink import Document, DocumentHandler, DocumentSink, Lookup, Withdraw, extract_document
+from crawler.sink import DocumentHandler, DocumentSink, Lookup, Withdraw
 from crawler.visit import CrawlRun, crawl_delay
 
 __all__ = [
     "CrawlOptions",
     "CrawlProgress",
     "CrawlReport",
-    "Document",
     "Shared",
     "crawl",
     "crawl_all",
     "crawl_sync",
-    "extract_document",
 ]
 
 

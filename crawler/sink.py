@@ -14,9 +14,8 @@ from crawler.extract.policy import extract_policy
 from crawler.fetcher import Fetcher
 from crawler.profiles import PageRole, SiteProfile
 from crawler.report import CrawlReport
-from indexer.documents import PolicyDocument, ServiceGuide
+from indexer.documents import Document, PolicyDocument
 
-Document = PolicyDocument | ServiceGuide
 DocumentSink = Callable[[Document], None]
 Withdraw = Callable[[str], None]
 Lookup = Callable[[str], Document | None]
