@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
 from crawler.extract.policy import extract_policy  # noqa: E402
+from crawler.options import CrawlOptions  # noqa: E402
 from crawler.profiles import DetailPattern, SiteProfile  # noqa: E402
-from crawler.run import CrawlOptions, crawl_sync  # noqa: E402
+from crawler.run import crawl_sync  # noqa: E402
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide  # noqa: E402
 from indexer.store import Store  # noqa: E402
 

@@ -11,20 +11,11 @@ from pathlib import Path
 from crawler.dedup import DuplicateIndex
 from crawler.fetcher import USER_AGENT, Fetcher, HostThrottle
 from crawler.frontier import Frontier
+from crawler.options import CrawlOptions
 from crawler.profiles import SiteProfile
-from crawler.report import CrawlOptions, CrawlProgress, CrawlReport
+from crawler.report import CrawlProgress, CrawlReport
 from crawler.sink import DocumentHandler, DocumentSink, Lookup, Withdraw
-from crawler.visit import CrawlRun, crawl_delay
-
-__all__ = [
-    "CrawlOptions",
-    "CrawlProgress",
-    "CrawlReport",
-    "Shared",
-    "crawl",
-    "crawl_all",
-    "crawl_sync",
-]
+from crawler.visit import CrawlRun
 
 
 async def crawl(
@@ -54,7 +45,7 @@ async def crawl(
         options = replace(options, recrawl=True)
     if delay_override is not None:
         options = replace(options, delay=delay_override)
-    delay = crawl_delay(profile, options)
+    delay = options.delay_for(profile)
     with Frontier(db_path, profile.name) as frontier:
         frontier.start_run(recrawl=options.recrawl)
         duplicates = DuplicateIndex(frontier.connection) if options.dedup else None

@@ -14,9 +14,10 @@ from crawler.discovery import feed_links, parse_feed, parse_sitemap
 from crawler.extract.common import extract_links
 from crawler.fetcher import Accept, Fetcher, FetchResult
 from crawler.frontier import Frontier, FrontierEntry, UrlStatus
+from crawler.options import CrawlOptions
 from crawler.pages import PageStore
 from crawler.profiles import PageRole, SiteProfile, host_key
-from crawler.report import CrawlOptions, CrawlProgress, CrawlReport
+from crawler.report import CrawlProgress, CrawlReport
 from crawler.robots import RobotsCache
 from crawler.signals import page_signals
 from crawler.sink import DocumentHandler, extract_document
@@ -26,13 +27,6 @@ log = logging.getLogger("govsearch.crawler")
 _IDLE_POLL = 0.02
 PROGRESS_EVERY = 0.25  # seconds between progress callbacks
 SITEMAP, FEED = "sitemap", "feed"  # frontier kinds besides the page roles
-
-
-def crawl_delay(profile: SiteProfile, options: CrawlOptions) -> float:
-    """The option's delay, else the profile's, else the default (a larger Crawl-delay still wins)."""
-    if options.delay is not None:
-        return options.delay
-    return options.default_delay if profile.delay_seconds is None else profile.delay_seconds
 
 
 class CrawlRun:
@@ -52,7 +46,7 @@ class CrawlRun:
         self.pages = PageStore(frontier.connection, profile.name)
         self.robots = RobotsCache(fetcher, obey=options.robots)
         self.handler, self.options, self.on_progress = handler, options, on_progress
-        self.base_delay = crawl_delay(profile, options)
+        self.base_delay = options.delay_for(profile)
         self.report = CrawlReport()
         self.errors: Counter[str] = Counter()
         self.started = time.monotonic()

@@ -9,8 +9,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from crawler.options import CrawlOptions
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile, profile_with_seeds
-from crawler.run import CrawlOptions, CrawlReport, crawl_sync
+from crawler.report import CrawlReport
+from crawler.run import crawl_sync
 from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend

@@ -6,8 +6,10 @@ import asyncio
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from crawler.options import CrawlOptions
 from crawler.profiles import SiteProfile
-from crawler.run import CrawlOptions, CrawlReport, crawl_all
+from crawler.report import CrawlReport
+from crawler.run import crawl_all
 from govsearch.crawl_output import ProgressPrinter, report_lines
 from govsearch.settings import Settings
 from indexer.documents import PolicyDocument, ServiceGuide

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.run import CrawlOptions, crawl_sync
+from crawler.options import CrawlOptions
+from crawler.run import crawl_sync
 from indexer.documents import PolicyDocument, ServiceGuide
 from tests.crawler.fault_site import Page, fault_site, policy_profile
 from tests.crawler.test_fault_crawl import links, policy

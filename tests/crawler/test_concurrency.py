@@ -6,8 +6,9 @@ from itertools import pairwise
 from pathlib import Path
 
 from crawler.fetcher import USER_AGENT
+from crawler.options import CrawlOptions
 from crawler.profiles import DetailPattern, SiteProfile
-from crawler.run import CrawlOptions, crawl_sync
+from crawler.run import crawl_sync
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
 from tests.crawler.fault_site import FaultSite, Page, fault_site
 from tests.crawler.test_fault_crawl import links, policy

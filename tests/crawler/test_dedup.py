@@ -8,8 +8,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from crawler.dedup import MAX_DISTANCE_SAME_TITLE, normalize_doc_number, simhash
+from crawler.options import CrawlOptions
 from crawler.profiles import DetailPattern, SiteProfile
-from crawler.run import CrawlOptions, crawl_sync
+from crawler.run import crawl_sync
 from govsearch.app import create_app
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
 from tests.crawler.fault_site import FaultSite, Page, fault_site

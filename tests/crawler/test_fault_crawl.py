@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from crawler.options import CrawlOptions
 from crawler.profiles import DetailPattern, SiteProfile
-from crawler.run import CrawlOptions, CrawlReport, crawl_sync
+from crawler.report import CrawlReport
+from crawler.run import crawl_sync
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
 from tests.crawler.fault_site import FaultSite, Hit, Page, fault_site
 from tests.crawler.files import make_doc, make_docx, make_pdf, make_xlsx

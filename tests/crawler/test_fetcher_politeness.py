@@ -7,8 +7,10 @@ from itertools import pairwise
 from pathlib import Path
 
 from crawler.fetcher import USER_AGENT, Fetcher, decode_html
+from crawler.options import CrawlOptions
 from crawler.profiles import DetailPattern, SiteProfile
-from crawler.run import CrawlOptions, CrawlReport, crawl_sync
+from crawler.report import CrawlReport
+from crawler.run import crawl_sync
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
 from tests.crawler.http_site import Route, Site, serve
 

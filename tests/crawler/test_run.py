@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.profiles import builtin_profile, profile_with_seeds
-from crawler.run import CrawlProgress, crawl_sync
+from crawler.report import CrawlProgress
+from crawler.run import crawl_sync
 from indexer.documents import PolicyDocument, ServiceGuide
 from tests.crawler.http_site import serve_directory
 from tests.shared_data import shared_path
