@@ -11,11 +11,11 @@ from pathlib import Path
 from crawler.dedup import DuplicateIndex
 from crawler.fetcher import USER_AGENT, Fetcher, HostThrottle
 from crawler.frontier import Frontier
+from crawler.loop import CrawlLoop
 from crawler.options import CrawlOptions
 from crawler.profiles import SiteProfile
 from crawler.report import CrawlProgress, CrawlReport
 from crawler.sink import DocumentHandler, DocumentSink, Lookup, Withdraw
-from crawler.visit import CrawlRun
 
 
 async def crawl(
@@ -61,7 +61,7 @@ async def crawl(
             throttle=shared.throttle if shared else None,
         ) as fetcher:
             slots = shared.slots if shared else None
-            return await CrawlRun(profile, frontier, fetcher, handler, options, on_progress, slots).run()
+            return await CrawlLoop(profile, frontier, fetcher, handler, options, on_progress, slots).run()
 
 
 @dataclass(frozen=True)

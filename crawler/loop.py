@@ -1,5 +1,5 @@
-"""One crawl run: workers claim URLs from the frontier (one page per host at a time), fetch them
-politely, follow list pages, sitemaps and feeds, and turn detail pages into documents."""
+"""The crawl loop of one run: workers claim URLs from the frontier (one page per host at a time), fetch
+them politely, follow list pages, sitemaps and feeds, and turn detail pages into documents."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ PROGRESS_EVERY = 0.25  # seconds between progress callbacks
 SITEMAP, FEED = "sitemap", "feed"  # frontier kinds besides the page roles
 
 
-class CrawlRun:
+class CrawlLoop:
     """The state of one run; `run()` drives workers until the frontier is empty or max_pages is reached."""
 
     def __init__(
