@@ -39,7 +39,7 @@ class CrawlLoop:
         fetcher: Fetcher,
         handler: DocumentHandler,
         options: CrawlOptions,
-        on_progress: Callable[[CrawlProgress], None] | None,
+        on_progress: Callable[[str, CrawlProgress], None] | None,
         slots: asyncio.Semaphore | None = None,
     ) -> None:
         self.profile, self.frontier, self.fetcher = profile, frontier, fetcher
@@ -243,6 +243,7 @@ class CrawlLoop:
         self.last_progress = now
         elapsed = max(time.monotonic() - self.started, 1e-9)
         self.on_progress(
+            self.profile.name,
             CrawlProgress(
                 fetched=self.report.fetched,
                 queued=self.frontier.count(UrlStatus.QUEUED),
@@ -250,5 +251,5 @@ class CrawlLoop:
                 pages_per_second=self.report.fetched / elapsed,
                 current_url=url,
                 errors_by_host=dict(self.errors),
-            )
+            ),
         )

@@ -13,6 +13,7 @@ from crawler.options import CrawlOptions
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile, profile_with_seeds
 from crawler.report import CrawlReport
 from crawler.run import crawl_sync
+from crawler.sink import CrawlSink
 from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
@@ -53,22 +54,20 @@ def run_crawl(
     options: CrawlOptions | None = None,
 ) -> CrawlReport:
     store = Store(settings.store_path)
-    printer = ProgressPrinter(_status)
 
     def on_document(doc: PolicyDocument | ServiceGuide) -> None:
         store.upsert([doc])
 
-    report = crawl_sync(
-        profile,
-        settings.store_path,
+    sink = CrawlSink(
         on_document=on_document,
-        on_progress=lambda progress: printer(profile.name, progress),
         on_withdraw=lambda doc_id: store.withdraw([doc_id]),
         lookup=store.get,
-        recrawl=recrawl,
-        delay_override=delay,
-        options=options or crawl_options(settings),
+        on_progress=ProgressPrinter(_status),
     )
+    options = replace(options or crawl_options(settings), recrawl=recrawl)
+    if delay is not None:
+        options = replace(options, delay=delay)
+    report = crawl_sync(profile, settings.store_path, sink, options)
     for line in report_lines(report):
         _status(line, final=True)
     store.close()

@@ -10,6 +10,7 @@ from crawler.options import CrawlOptions
 from crawler.profiles import SiteProfile
 from crawler.report import CrawlReport
 from crawler.run import crawl_all
+from crawler.sink import CrawlSink
 from govsearch.crawl_output import ProgressPrinter, report_lines
 from govsearch.settings import Settings
 from indexer.documents import PolicyDocument, ServiceGuide
@@ -41,11 +42,13 @@ def run_crawl_all(
             crawl_all(
                 profiles,
                 settings.store_path,
-                on_document=on_document,
-                on_progress=ProgressPrinter(status),
-                on_withdraw=lambda doc_id: store.withdraw([doc_id]),
-                lookup=store.get,
-                options=options,
+                CrawlSink(
+                    on_document=on_document,
+                    on_withdraw=lambda doc_id: store.withdraw([doc_id]),
+                    lookup=store.get,
+                    on_progress=ProgressPrinter(status),
+                ),
+                options,
             )
         )
     finally:
