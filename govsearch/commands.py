@@ -123,9 +123,6 @@ def evaluate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-DEMO_MIRROR_PORT = 8001  # fixed, so that document ids (from URLs) stay the same across demo runs
-
-
 def demo(settings: Settings, args: argparse.Namespace) -> int:
     from demo.mirror import MirrorServer, demo_site
     from govsearch.commands_crawl import crawl_options, run_crawl  # it imports this module
