@@ -53,6 +53,8 @@ async def crawl_all(
     all of them, one request at a time per host even when two profiles share a host. One profile is
     crawled exactly as `crawl` does."""
     options = options or CrawlOptions()
+    # Alone, a profile keeps a throttle of its own: hosts it meets only through attachments wait its
+    # delay, not the shared default (`govsearch crawl` with one profile comes this way).
     shared = None
     if len(profiles) > 1:
         shared = Shared(HostThrottle(options.default_delay), asyncio.Semaphore(max(1, options.concurrency)))
