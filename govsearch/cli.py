@@ -21,7 +21,6 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="启动示例政府网站镜像，抓取、建索引并提供搜索服务")
     demo.add_argument("--port", type=int, help="搜索服务端口（默认 8000）")
     demo.add_argument("--no-serve", action="store_true", help="只抓取和建索引，不启动服务")
-    # A fixed default port, so that document ids (from URLs) stay the same across demo runs.
     demo.add_argument("--mirror-port", type=int, default=8001, help="示例网站镜像端口（默认 8001）")
 
     crawl = sub.add_parser("crawl", help="按站点配置抓取政策文件和办事指南")

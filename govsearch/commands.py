@@ -127,7 +127,7 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
     from demo.mirror import MirrorServer, demo_site
     from govsearch.commands_crawl import crawl_options, run_crawl  # it imports this module
 
-    try:
+    try:  # the port has a fixed default, so that document ids (from URLs) stay the same across runs
         mirror = MirrorServer(demo_site(), port=args.mirror_port).start()
     except OSError as exc:
         raise CommandError(
