@@ -31,8 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
 from crawler.extract.policy import extract_policy  # noqa: E402
+from crawler.options import CrawlOptions  # noqa: E402
 from crawler.profiles import DetailPattern, SiteProfile  # noqa: E402
-from crawler.run import CrawlOptions, crawl_sync  # noqa: E402
+from crawler.run import crawl_sync  # noqa: E402
+from crawler.sink import CrawlSink  # noqa: E402
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide  # noqa: E402
 from indexer.store import Store  # noqa: E402
 
@@ -129,7 +131,7 @@ def crawl_run(ports: list[int], pages: int, concurrency: int, dedup: bool, workd
     )
     started, cpu = time.perf_counter(), time.process_time()
     report = crawl_sync(
-        profile, workdir / "store.sqlite3", on_document=put, lookup=store.get, options=options
+        profile, workdir / "store.sqlite3", CrawlSink(on_document=put, lookup=store.get), options
     )
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     stored = store.count()

@@ -3,13 +3,17 @@
 Imports only `indexer.documents` from the rest of the repository.
 """
 
+from crawler.options import CrawlOptions
 from crawler.profiles import SiteProfile, builtin_profile, load_profile, profile_with_seeds, validate_profiles
-from crawler.run import CrawlOptions, CrawlProgress, CrawlReport, crawl, crawl_all, crawl_sync
+from crawler.report import CrawlProgress, CrawlReport
+from crawler.run import crawl, crawl_all, crawl_sync
+from crawler.sink import CrawlSink
 
 __all__ = [
     "CrawlOptions",
     "CrawlProgress",
     "CrawlReport",
+    "CrawlSink",
     "SiteProfile",
     "builtin_profile",
     "crawl",

@@ -75,10 +75,6 @@ class FetchResult:
     attempts: int = 1
 
     @property
-    def ok(self) -> bool:
-        return self.error is None and self.text is not None
-
-    @property
     def not_modified(self) -> bool:
         return self.status == 304
 

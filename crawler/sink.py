@@ -1,10 +1,11 @@
 """Where extracted documents go: attachment text is added, reposts fold into their canonical copy,
-and the caller's callbacks write to (or withdraw from) the store."""
+and the caller's `CrawlSink` writes to (or withdraws from) the store."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from crawler.dedup import DuplicateIndex
@@ -13,16 +14,23 @@ from crawler.extract.guide import extract_guide
 from crawler.extract.policy import extract_policy
 from crawler.fetcher import Fetcher
 from crawler.profiles import PageRole, SiteProfile
-from crawler.report import CrawlReport
-from indexer.documents import PolicyDocument, ServiceGuide
+from crawler.report import CrawlProgress, CrawlReport
+from indexer.documents import Document, PolicyDocument
 
-Document = PolicyDocument | ServiceGuide
-DocumentSink = Callable[[Document], None]
-Withdraw = Callable[[str], None]
 Lookup = Callable[[str], Document | None]
 Permit = Callable[[str], Awaitable[bool]]
 MAX_ATTACHMENTS = 20
 log = logging.getLogger("govsearch.crawler")
+
+
+@dataclass(frozen=True)
+class CrawlSink:
+    """What the caller does with what a crawl finds; only `on_document` is required."""
+
+    on_document: Callable[[Document], None]  # a new or changed policy or guide
+    on_withdraw: Callable[[str], None] | None = None  # the id of a document whose page vanished
+    lookup: Lookup | None = None  # reads a stored document back; without it, reposts are not folded
+    on_progress: Callable[[str, CrawlProgress], None] | None = None  # (profile name, progress)
 
 
 def extract_document(role: PageRole, url: str, html: str, profile: SiteProfile) -> Document | None:
@@ -35,20 +43,14 @@ def extract_document(role: PageRole, url: str, html: str, profile: SiteProfile) 
 
 
 class DocumentHandler:
-    """Callbacks of one run. Without `lookup` (no store to read canonical copies from), no dedup."""
+    """Hands one run's documents to the caller's sink. Without `sink.lookup` (no store to read canonical
+    copies from), no dedup."""
 
-    def __init__(
-        self,
-        profile: SiteProfile,
-        on_document: DocumentSink,
-        on_withdraw: Withdraw | None,
-        lookup: Lookup | None,
-        duplicates: DuplicateIndex | None,
-    ) -> None:
+    def __init__(self, profile: SiteProfile, sink: CrawlSink, duplicates: DuplicateIndex | None) -> None:
         self.profile = profile
-        self.on_document, self.on_withdraw = on_document, on_withdraw
-        self.lookup: Lookup = lookup or (lambda _doc_id: None)
-        self.duplicates = duplicates if lookup is not None else None
+        self.on_document, self.on_withdraw = sink.on_document, sink.on_withdraw
+        self.lookup: Lookup = sink.lookup or (lambda _doc_id: None)
+        self.duplicates = duplicates if sink.lookup is not None else None
 
     def put(self, doc: Document) -> Literal["stored", "duplicate"]:
         """Store `doc`, or add it to the reposts of the canonical copy it duplicates."""

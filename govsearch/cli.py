@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from govsearch import commands, commands_best_bets, commands_catalogue, commands_synonyms
+from govsearch import commands, commands_best_bets, commands_catalogue, commands_crawl, commands_synonyms
 from govsearch.settings import Settings
 
 
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings.model_copy(update={"data_dir": args.data_dir})
     handlers = {
         "demo": commands.demo,
-        "crawl": commands.crawl,
+        "crawl": commands_crawl.crawl,
         "check-profiles": commands.check_profiles,
         "index": commands.index,
         "serve": commands.serve,

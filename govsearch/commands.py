@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile, profile_with_seeds
-from crawler.run import CrawlOptions, CrawlReport, crawl_sync
-from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
 from indexer.catalogue.upkeep import update_links
-from indexer.documents import PolicyDocument, ServiceGuide
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.store import Store
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
@@ -41,37 +37,6 @@ def resolve_profile(name: str) -> SiteProfile:
         return load_profile(name) if Path(name).is_file() else builtin_profile(name)
     except (ProfileError, OSError, ValueError) as exc:
         raise CommandError(f"站点配置 {name!r} 无法使用：{exc}") from exc
-
-
-def run_crawl(
-    settings: Settings,
-    profile: SiteProfile,
-    *,
-    recrawl: bool = False,
-    delay: float | None = None,
-    options: CrawlOptions | None = None,
-) -> CrawlReport:
-    store = Store(settings.store_path)
-    printer = ProgressPrinter(_status)
-
-    def on_document(doc: PolicyDocument | ServiceGuide) -> None:
-        store.upsert([doc])
-
-    report = crawl_sync(
-        profile,
-        settings.store_path,
-        on_document=on_document,
-        on_progress=lambda progress: printer(profile.name, progress),
-        on_withdraw=lambda doc_id: store.withdraw([doc_id]),
-        lookup=store.get,
-        recrawl=recrawl,
-        delay_override=delay,
-        options=options or crawl_options(settings),
-    )
-    for line in report_lines(report):
-        _status(line, final=True)
-    store.close()
-    return report
 
 
 def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
@@ -102,16 +67,6 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     return report
 
 
-def crawl_options(settings: Settings, args: argparse.Namespace | None = None) -> CrawlOptions:
-    return CrawlOptions(
-        concurrency=getattr(args, "concurrency", None) or settings.crawl_concurrency,
-        retries=settings.crawl_retries,
-        timeout=settings.crawl_timeout,
-        default_delay=settings.crawl_delay,
-        attachments=not getattr(args, "no_attachments", False),
-    )
-
-
 def check_profiles(settings: Settings, args: argparse.Namespace) -> int:
     from crawler.profiles import SITES_DIR, validate_profiles
 
@@ -122,60 +77,6 @@ def check_profiles(settings: Settings, args: argparse.Namespace) -> int:
     verdict = f"发现 {len(problems)} 处问题" if problems else "全部有效"
     print(f"检查站点配置 {len(paths)} 个：{verdict}")
     return 1 if problems else 0
-
-
-def crawl(settings: Settings, args: argparse.Namespace) -> int:
-    handler = log_to(args.log) if args.log else None
-    try:
-        return _crawl(settings, args)
-    finally:
-        if handler is not None:
-            handler.close()
-            logging.getLogger("govsearch.crawler").removeHandler(handler)
-
-
-def _crawl(settings: Settings, args: argparse.Namespace) -> int:
-    options = crawl_options(settings, args)
-    if args.all or len(args.profile) > 1:
-        return _crawl_many(settings, args, options)
-    if not args.profile:
-        raise CommandError("请指定站点配置（名称或 TOML 文件），或用 --all 抓取 crawler/sites/ 下的全部站点")
-    profile = resolve_profile(args.profile[0])
-    if args.seed:
-        profile = profile_with_seeds(profile, args.seed)
-    if args.mirror_dir:
-        from demo.mirror import MirrorServer, directory_site
-
-        if not args.mirror_dir.is_dir():
-            raise CommandError(f"目录不存在：{args.mirror_dir}")
-        with MirrorServer(directory_site(args.mirror_dir)) as mirror:
-            _status(f"本地镜像 {args.mirror_dir} 已启动：{mirror.url}", final=True)
-            mirrored = profile_with_seeds(profile, [mirror.url])
-            run_crawl(settings, mirrored, recrawl=args.recrawl, delay=args.delay, options=options)
-    else:
-        run_crawl(settings, profile, recrawl=args.recrawl, delay=args.delay, options=options)
-    if args.index:
-        run_index(settings)
-    return 0
-
-
-def _crawl_many(settings: Settings, args: argparse.Namespace, options: CrawlOptions) -> int:
-    from crawler.profiles import SITES_DIR
-    from govsearch.commands_crawl import live_profiles, run_crawl_all
-
-    if args.seed or args.mirror_dir:
-        raise CommandError("--seed 和 --mirror-dir 只能用于单个站点配置")
-    names = [path.stem for path in sorted(SITES_DIR.glob("*.toml"))] if args.all else args.profile
-    profiles = [resolve_profile(name) for name in names]
-    if args.all:
-        profiles, local = live_profiles(profiles)
-        skipped = "、".join(p.name for p in local)
-        _status(f"跳过本地镜像配置：{skipped}（请单独抓取并指定 --mirror-dir 或 --seed）", final=True)
-    delay = {} if args.delay is None else {"delay": args.delay}
-    run_crawl_all(settings, profiles, replace(options, recrawl=args.recrawl, **delay), _status)
-    if args.index:
-        run_index(settings)
-    return 0
 
 
 def index(settings: Settings, args: argparse.Namespace) -> int:
@@ -222,13 +123,11 @@ def evaluate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-DEMO_MIRROR_PORT = 8001  # fixed, so that document ids (from URLs) stay the same across demo runs
-
-
 def demo(settings: Settings, args: argparse.Namespace) -> int:
     from demo.mirror import MirrorServer, demo_site
+    from govsearch.commands_crawl import crawl_options, run_crawl  # it imports this module
 
-    try:
+    try:  # the port has a fixed default, so that document ids (from URLs) stay the same across runs
         mirror = MirrorServer(demo_site(), port=args.mirror_port).start()
     except OSError as exc:
         raise CommandError(
@@ -238,7 +137,7 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
         _status(f"示例政府网站镜像已启动：{mirror.url}", final=True)
         profile = profile_with_seeds(resolve_profile("demo"), [mirror.url])
         # The demo site may have changed since the last run: fetch everything again.
-        run_crawl(settings, profile, recrawl=True)
+        run_crawl(settings, [profile], replace(crawl_options(settings), recrawl=True))
     finally:
         mirror.stop()
     # Rebuilding from the store is cheap here and survives index format changes between versions.

@@ -181,10 +181,6 @@ def meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
     return found
 
 
-def meta_content(tree: LexborHTMLParser, name: str) -> str:
-    return meta_tags(tree).get(name.lower(), "")
-
-
 def first_link(node: LexborNode, base: str) -> str:
     """The first absolute link inside `node`, or ""."""
     for anchor in node.css("a[href]"):

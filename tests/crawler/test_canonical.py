@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.run import CrawlOptions, crawl_sync
+from crawler.options import CrawlOptions
+from crawler.run import crawl_sync
+from crawler.sink import CrawlSink
 from indexer.documents import PolicyDocument, ServiceGuide
 from tests.crawler.fault_site import Page, fault_site, policy_profile
 from tests.crawler.test_fault_crawl import links, policy
@@ -29,10 +31,10 @@ def test_canonical_url_names_the_document(tmp_path: Path) -> None:
             crawl_sync(
                 profile,
                 tmp_path / "db",
-                on_document=lambda doc: stored.__setitem__(doc.id, doc),
-                on_withdraw=withdrawn.append,
-                recrawl=recrawl,
-                options=CrawlOptions(delay=0.0, backoff=0.0),
+                CrawlSink(
+                    on_document=lambda doc: stored.__setitem__(doc.id, doc), on_withdraw=withdrawn.append
+                ),
+                CrawlOptions(recrawl=recrawl, delay=0.0, backoff=0.0),
             )
 
         run(recrawl=False)

@@ -6,8 +6,10 @@ from itertools import pairwise
 from pathlib import Path
 
 from crawler.fetcher import USER_AGENT
+from crawler.options import CrawlOptions
 from crawler.profiles import DetailPattern, SiteProfile
-from crawler.run import CrawlOptions, crawl_sync
+from crawler.run import crawl_sync
+from crawler.sink import CrawlSink
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
 from tests.crawler.fault_site import FaultSite, Page, fault_site
 from tests.crawler.test_fault_crawl import links, policy
@@ -37,8 +39,8 @@ def test_hosts_are_crawled_in_parallel_each_politely(tmp_path: Path) -> None:
         report = crawl_sync(
             profile,
             tmp_path / "db",
-            on_document=documents.append,
-            options=CrawlOptions(delay=DELAY, concurrency=4),
+            CrawlSink(on_document=documents.append),
+            CrawlOptions(delay=DELAY, concurrency=4),
         )
     assert len(documents) == 10 and report.errors == {}
     for site in (a, b):

@@ -8,8 +8,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from crawler.dedup import MAX_DISTANCE_SAME_TITLE, normalize_doc_number, simhash
+from crawler.options import CrawlOptions
 from crawler.profiles import DetailPattern, SiteProfile
-from crawler.run import CrawlOptions, crawl_sync
+from crawler.run import crawl_sync
+from crawler.sink import CrawlSink
 from govsearch.app import create_app
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
 from tests.crawler.fault_site import FaultSite, Page, fault_site
@@ -75,11 +77,12 @@ def test_reposts_fold_into_one_canonical_document(tmp_path: Path) -> None:
         crawl_sync(
             profile(*hosts),
             tmp_path / "crawl.db",
-            on_document=put,
-            on_withdraw=lambda doc_id: (withdrawn.append(doc_id), stored.pop(doc_id, None)),  # type: ignore[func-returns-value]
-            lookup=stored.get,
-            recrawl=recrawl,
-            options=CrawlOptions(delay=0.0, backoff=0.0, concurrency=1),  # first seen = the origin
+            CrawlSink(
+                on_document=put,
+                on_withdraw=lambda doc_id: (withdrawn.append(doc_id), stored.pop(doc_id, None)),  # type: ignore[func-returns-value]
+                lookup=stored.get,
+            ),
+            CrawlOptions(recrawl=recrawl, delay=0.0, backoff=0.0, concurrency=1),  # first seen = the origin
         )
 
     origin, province, city = sites()

@@ -6,13 +6,17 @@ on the recrawl re-index what changed, answer 304s without re-storing, and withdr
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
+from crawler.options import CrawlOptions
 from crawler.profiles import DetailPattern, SiteProfile
-from crawler.run import CrawlOptions, CrawlReport, crawl_sync
+from crawler.report import CrawlReport
+from crawler.run import crawl_sync
+from crawler.sink import CrawlSink
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
 from tests.crawler.fault_site import FaultSite, Hit, Page, fault_site
 from tests.crawler.files import make_doc, make_docx, make_pdf, make_xlsx
@@ -139,11 +143,8 @@ class Sink:
         return crawl_sync(
             profile_for(site),
             db,
-            on_document=self.put,
-            on_withdraw=self.withdrawn.append,
-            lookup=self.documents.get,
-            recrawl=recrawl,
-            options=OPTIONS,
+            CrawlSink(on_document=self.put, on_withdraw=self.withdrawn.append, lookup=self.documents.get),
+            replace(OPTIONS, recrawl=recrawl),
         )
 
 

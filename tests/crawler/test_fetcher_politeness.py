@@ -7,8 +7,11 @@ from itertools import pairwise
 from pathlib import Path
 
 from crawler.fetcher import USER_AGENT, Fetcher, decode_html
+from crawler.options import CrawlOptions
 from crawler.profiles import DetailPattern, SiteProfile
-from crawler.run import CrawlOptions, CrawlReport, crawl_sync
+from crawler.report import CrawlReport
+from crawler.run import crawl_sync
+from crawler.sink import CrawlSink
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
 from tests.crawler.http_site import Route, Site, serve
 
@@ -64,14 +67,13 @@ def profile_for(site: Site, *, delay: float = DELAY, max_pages: int = 100) -> Si
     )
 
 
-def run(profile: SiteProfile, db: Path, **options: object) -> tuple[CrawlReport, list[str]]:
+def run(profile: SiteProfile, db: Path, *, recrawl: bool = False) -> tuple[CrawlReport, list[str]]:
     titles: list[str] = []
 
     def keep(document: PolicyDocument | ServiceGuide) -> None:
         titles.append(document.title)
 
-    options.setdefault("options", CrawlOptions(backoff=0.0))
-    report = crawl_sync(profile, db, on_document=keep, **options)  # type: ignore[arg-type]
+    report = crawl_sync(profile, db, CrawlSink(on_document=keep), CrawlOptions(recrawl=recrawl, backoff=0.0))
     return report, titles
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crawler.options import CrawlOptions
 from crawler.profiles import builtin_profile, profile_with_seeds
-from crawler.run import CrawlProgress, crawl_sync
+from crawler.report import CrawlProgress
+from crawler.run import crawl_sync
+from crawler.sink import CrawlSink
 from indexer.documents import PolicyDocument, ServiceGuide
 from tests.crawler.http_site import serve_directory
 from tests.shared_data import shared_path
@@ -20,9 +23,10 @@ def test_crawl_govcn_2019_mirror(tmp_path: Path) -> None:
         report = crawl_sync(
             profile,
             tmp_path / "store.db",
-            on_document=documents.append,
-            on_progress=progress.append,
-            delay_override=0.0,
+            CrawlSink(
+                on_document=documents.append, on_progress=lambda _name, update: progress.append(update)
+            ),
+            CrawlOptions(delay=0.0),
         )
     assert report.documents == 60 == len(documents) and report.fetched == 62  # with /sitemap.xml (404)
     assert report.errors == {} and report.not_extracted == 0

@@ -1,5 +1,5 @@
-"""One crawl run: workers claim URLs from the frontier (one page per host at a time), fetch them
-politely, follow list pages, sitemaps and feeds, and turn detail pages into documents."""
+"""The crawl loop of one run: workers claim URLs from the frontier (one page per host at a time), fetch
+them politely, follow list pages, sitemaps and feeds, and turn detail pages into documents."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from crawler.discovery import feed_links, parse_feed, parse_sitemap
 from crawler.extract.common import extract_links
 from crawler.fetcher import Accept, Fetcher, FetchResult
 from crawler.frontier import Frontier, FrontierEntry, UrlStatus
+from crawler.options import CrawlOptions
 from crawler.pages import PageStore
 from crawler.profiles import PageRole, SiteProfile, host_key
-from crawler.report import CrawlOptions, CrawlProgress, CrawlReport
+from crawler.report import CrawlProgress, CrawlReport
 from crawler.robots import RobotsCache
 from crawler.signals import page_signals
 from crawler.sink import DocumentHandler, extract_document
@@ -28,14 +29,7 @@ PROGRESS_EVERY = 0.25  # seconds between progress callbacks
 SITEMAP, FEED = "sitemap", "feed"  # frontier kinds besides the page roles
 
 
-def crawl_delay(profile: SiteProfile, options: CrawlOptions) -> float:
-    """The option's delay, else the profile's, else the default (a larger Crawl-delay still wins)."""
-    if options.delay is not None:
-        return options.delay
-    return options.default_delay if profile.delay_seconds is None else profile.delay_seconds
-
-
-class CrawlRun:
+class CrawlLoop:
     """The state of one run; `run()` drives workers until the frontier is empty or max_pages is reached."""
 
     def __init__(
@@ -45,14 +39,14 @@ class CrawlRun:
         fetcher: Fetcher,
         handler: DocumentHandler,
         options: CrawlOptions,
-        on_progress: Callable[[CrawlProgress], None] | None,
+        on_progress: Callable[[str, CrawlProgress], None] | None,
         slots: asyncio.Semaphore | None = None,
     ) -> None:
         self.profile, self.frontier, self.fetcher = profile, frontier, fetcher
         self.pages = PageStore(frontier.connection, profile.name)
         self.robots = RobotsCache(fetcher, obey=options.robots)
         self.handler, self.options, self.on_progress = handler, options, on_progress
-        self.base_delay = crawl_delay(profile, options)
+        self.base_delay = options.delay_for(profile)
         self.report = CrawlReport()
         self.errors: Counter[str] = Counter()
         self.started = time.monotonic()
@@ -249,6 +243,7 @@ class CrawlRun:
         self.last_progress = now
         elapsed = max(time.monotonic() - self.started, 1e-9)
         self.on_progress(
+            self.profile.name,
             CrawlProgress(
                 fetched=self.report.fetched,
                 queued=self.frontier.count(UrlStatus.QUEUED),
@@ -256,5 +251,5 @@ class CrawlRun:
                 pages_per_second=self.report.fetched / elapsed,
                 current_url=url,
                 errors_by_host=dict(self.errors),
-            )
+            ),
         )
