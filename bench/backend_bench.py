@@ -40,8 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout; `indexer` need not be installed
 
 from indexer.analysis import normalize, segment_for_index, segment_query  # noqa: E402
-from indexer.backends.base import BackendQuery, Clause, Group, IndexDoc  # noqa: E402
+from indexer.backends.base import BackendQuery, Clause, Group  # noqa: E402
 from indexer.backends.tantivy_backend import TantivyBackend  # noqa: E402
+from indexer.fields import IndexDoc  # noqa: E402
 
 SEED = 20240601
 TARGET_BYTES = 2048  # ~2 KB of UTF-8 body text per document (≈ 680 Chinese characters)

@@ -7,7 +7,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from govsearch import commands, commands_best_bets, commands_catalogue, commands_crawl, commands_synonyms
+from govsearch import (
+    commands,
+    commands_best_bets,
+    commands_catalogue,
+    commands_crawl,
+    commands_demo,
+    commands_synonyms,
+)
 from govsearch.settings import Settings
 
 
@@ -72,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data_dir:
         settings = settings.model_copy(update={"data_dir": args.data_dir})
     handlers = {
-        "demo": commands.demo,
+        "demo": commands_demo.demo,
         "crawl": commands_crawl.crawl,
         "check-profiles": commands.check_profiles,
         "index": commands.index,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile, profile_with_seeds
+from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
 from indexer.catalogue.upkeep import update_links
@@ -121,27 +120,3 @@ def evaluate(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{o.rank or '-'}\t{o.judgment.query}\t{' | '.join(o.titles[:3])}")
     print(format_report(report))
     return 0
-
-
-def demo(settings: Settings, args: argparse.Namespace) -> int:
-    from demo.mirror import MirrorServer, demo_site
-    from govsearch.commands_crawl import crawl_options, run_crawl  # it imports this module
-
-    try:  # the port has a fixed default, so that document ids (from URLs) stay the same across runs
-        mirror = MirrorServer(demo_site(), port=args.mirror_port).start()
-    except OSError as exc:
-        raise CommandError(
-            f"示例网站端口 {args.mirror_port} 无法使用（{exc}），请用 --mirror-port 换一个"
-        ) from exc
-    try:
-        _status(f"示例政府网站镜像已启动：{mirror.url}", final=True)
-        profile = profile_with_seeds(resolve_profile("demo"), [mirror.url])
-        # The demo site may have changed since the last run: fetch everything again.
-        run_crawl(settings, [profile], replace(crawl_options(settings), recrawl=True))
-    finally:
-        mirror.stop()
-    # Rebuilding from the store is cheap here and survives index format changes between versions.
-    run_index(settings, rebuild=True)
-    if args.no_serve:
-        return 0
-    return serve(settings, argparse.Namespace(host=None, port=args.port))

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from indexer.analysis import compact, index_text, normalize
-from indexer.backends.base import IndexDoc
 from indexer.documents import Document, PolicyDocument, ServiceGuide
 from indexer.regions import area_filter_values, audience_values, document_level
 from indexer.validity import Validity, validity_of
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """A document as the index sees it: analysed text fields, exact keys and keyword values."""
+
+    id: str
+    title: str  # space-joined search-mode tokens
+    meta: str  # space-joined tokens of 发文字号, 发文机关/实施主体, 主题分类, 事项编码 …
+    body: str  # space-joined tokens of the main text
+    title_key: str  # normalised title, for exact-title matches and suggestions
+    codes: tuple[str, ...] = ()  # normalised exact keys: 发文字号, 事项编码
+    date_ordinal: int = 0  # date.toordinal() of the publication date, 0 when unknown
+    # keyword field → exact values (`indexer.fields.KEYWORD_FIELDS`: kind, publisher, region …)
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
 
 # A 发文字号 in any of its written forms: 国办发〔2018〕108号, 国办发[2018]108号, 国办发2018年108号.
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16})[\[(〔［（]?((?:19|20)\d{2})[\])〕］）年]?第?(\d{1,5})号")

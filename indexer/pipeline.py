@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.backends.base import IndexDoc, SearchBackend
-from indexer.fields import to_index_doc
+from indexer.backends.base import SearchBackend
+from indexer.fields import IndexDoc, to_index_doc
 from indexer.store import Store
 
 BATCH_SIZE = 500

@@ -10,20 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-
-@dataclass(frozen=True)
-class IndexDoc:
-    """A document as the index sees it: analysed text fields, exact keys and keyword values."""
-
-    id: str
-    title: str  # space-joined search-mode tokens
-    meta: str  # space-joined tokens of 发文字号, 发文机关/实施主体, 主题分类, 事项编码 …
-    body: str  # space-joined tokens of the main text
-    title_key: str  # normalised title, for exact-title matches and suggestions
-    codes: tuple[str, ...] = ()  # normalised exact keys: 发文字号, 事项编码
-    date_ordinal: int = 0  # date.toordinal() of the publication date, 0 when unknown
-    # keyword field → exact values (`indexer.fields.KEYWORD_FIELDS`: kind, publisher, region …)
-    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+from indexer.fields import IndexDoc
 
 
 @dataclass(frozen=True)

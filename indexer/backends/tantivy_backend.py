@@ -23,9 +23,8 @@ from indexer.backends.base import (
     BackendResult,
     Clause,
     Group,
-    IndexDoc,
 )
-from indexer.fields import KEYWORD_FIELDS
+from indexer.fields import KEYWORD_FIELDS, IndexDoc
 
 TEXT_FIELDS = ("title", "meta", "body")
 SUGGEST_CANDIDATES = 4  # fetch this many times the limit, then prefer titles that start with the input

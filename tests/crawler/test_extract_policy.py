@@ -17,6 +17,7 @@ import pytest
 
 from crawler.extract.common import parse_date
 from crawler.extract.policy import extract_policy, find_doc_number
+from crawler.extract.rules import ExtractRules
 from tests.shared_data import SHARED, shared_path
 
 JSONL = "data/policies/govcn_2019.jsonl"
@@ -120,3 +121,22 @@ def test_title_falls_back_to_h1_then_title_tag() -> None:
 )
 def test_find_doc_number(text: str, expected: str) -> None:
     assert find_doc_number(text) == expected
+
+
+def test_a_declared_validity_is_kept_and_read_as_one_of_three_values() -> None:
+    from indexer.fields import KEYWORD_FIELDS
+
+    html = """<html><body><table class="meta">
+      <tr><td>标题</td><td>示例市道路运输管理办法</td><td>发文字号</td><td>示政〔2016〕8号</td></tr>
+      <tr><td>有效性</td><td>已失效</td><td>主题分类</td><td>交通\\道路运输</td></tr>
+    </table><div id="zoom"><p>第一条 为加强道路运输管理，制定本办法。</p></div></body></html>"""
+    doc = extract_policy("http://127.0.0.1/a.html", html, rules=ExtractRules(label_tables="table.meta"))
+    assert doc is not None and doc.validity == "已失效" and doc.subject == "交通\\道路运输"
+    assert KEYWORD_FIELDS["validity"](doc) == ("已失效",)
+    assert KEYWORD_FIELDS["subject"](doc) == ("交通",)
+    plain = extract_policy(
+        "http://127.0.0.1/b.html",
+        html.replace("已失效", "有效"),
+        rules=ExtractRules(label_tables="table.meta"),
+    )
+    assert plain is not None and KEYWORD_FIELDS["validity"](plain) == ("现行有效",)

@@ -9,7 +9,8 @@ import pytest
 
 from indexer.analysis import index_text, normalize, segment_query
 from indexer.backends import BACKENDS, open_backend
-from indexer.backends.base import BackendQuery, Clause, Group, IndexDoc, SearchBackend
+from indexer.backends.base import BackendQuery, Clause, Group, SearchBackend
+from indexer.fields import IndexDoc
 from search_api.engine.ranking import FIELD_WEIGHTS
 
 

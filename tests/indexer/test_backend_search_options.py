@@ -12,7 +12,8 @@ import pytest
 
 from indexer.analysis import segment_query
 from indexer.backends import BACKENDS, open_backend
-from indexer.backends.base import IndexDoc, SearchBackend
+from indexer.backends.base import SearchBackend
+from indexer.fields import IndexDoc
 from tests.indexer.test_backend_contract import make_doc, words
 
 
