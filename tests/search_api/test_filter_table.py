@@ -4,7 +4,6 @@ and they reach the API, its documentation, the validation, the facets and the pa
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
