@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from crawler.dedup import DuplicateIndex
 from crawler.fetcher import USER_AGENT, Fetcher, HostThrottle
@@ -15,6 +14,7 @@ from crawler.profiles import SiteProfile
 from crawler.report import CrawlOptions, CrawlProgress, CrawlReport
 from crawler.sink import Document, DocumentHandler, DocumentSink, Lookup, Withdraw, extract_document
 from crawler.visit import CrawlRun, crawl_delay
+from indexer.storage import Database
 
 __all__ = [
     "CrawlOptions",
@@ -31,7 +31,7 @@ __all__ = [
 
 async def crawl(
     profile: SiteProfile,
-    db_path: str | Path,
+    database: Database,
     *,
     on_document: DocumentSink,
     on_progress: Callable[[CrawlProgress], None] | None = None,
@@ -46,7 +46,7 @@ async def crawl(
     `on_withdraw(doc_id)` for documents whose pages vanished. Prints nothing; logs to
     'govsearch.crawler'.
 
-    The frontier lives in `db_path` (tables crawl_*): a second call continues where the first stopped.
+    The frontier lives in `database` (tables crawl_*): a second call continues where the first stopped.
     `lookup(doc_id)` reads a stored document back; with it, reposts are folded into one canonical copy.
     `delay_override` replaces the profile's delay; a larger robots.txt Crawl-delay still wins.
     `shared` (from `crawl_all`) makes runs share per-host turns and the pages-in-flight limit.
@@ -57,9 +57,9 @@ async def crawl(
     if delay_override is not None:
         options = replace(options, delay=delay_override)
     delay = crawl_delay(profile, options)
-    with Frontier(db_path, profile.name) as frontier:
+    with Frontier(database, profile.name) as frontier:
         frontier.start_run(recrawl=options.recrawl)
-        duplicates = DuplicateIndex(frontier.connection) if options.dedup else None
+        duplicates = DuplicateIndex(frontier.database) if options.dedup else None
         handler = DocumentHandler(profile, on_document, on_withdraw, lookup, duplicates)
         async with Fetcher(
             user_agent=profile.user_agent or USER_AGENT,
@@ -85,7 +85,7 @@ class Shared:
 
 async def crawl_all(
     profiles: list[SiteProfile],
-    db_path: str | Path,
+    database: Database,
     *,
     on_document: DocumentSink,
     on_progress: Callable[[str, CrawlProgress], None] | None = None,
@@ -105,7 +105,7 @@ async def crawl_all(
         *(
             crawl(
                 profile,
-                db_path,
+                database,
                 on_document=on_document,
                 on_progress=progress_of(profile.name),
                 on_withdraw=on_withdraw,
@@ -121,7 +121,7 @@ async def crawl_all(
 
 def crawl_sync(
     profile: SiteProfile,
-    db_path: str | Path,
+    database: Database,
     *,
     on_document: DocumentSink,
     on_progress: Callable[[CrawlProgress], None] | None = None,
@@ -135,7 +135,7 @@ def crawl_sync(
     return asyncio.run(
         crawl(
             profile,
-            db_path,
+            database,
             on_document=on_document,
             on_progress=on_progress,
             on_withdraw=on_withdraw,

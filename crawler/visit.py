@@ -49,7 +49,7 @@ class CrawlRun:
         slots: asyncio.Semaphore | None = None,
     ) -> None:
         self.profile, self.frontier, self.fetcher = profile, frontier, fetcher
-        self.pages = PageStore(frontier.connection, profile.name)
+        self.pages = PageStore(frontier.database, profile.name)
         self.robots = RobotsCache(fetcher, obey=options.robots)
         self.handler, self.options, self.on_progress = handler, options, on_progress
         self.base_delay = crawl_delay(profile, options)

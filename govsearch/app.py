@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 import web
 from govsearch.settings import Settings
 from indexer.backends import open_backend
+from indexer.storage import Database
 from indexer.store import Store
 from search_api import item_routes
 from search_api import routes as api_routes
@@ -27,11 +28,11 @@ from web.admin.state import live_synonyms
 def build_service(settings: Settings) -> SearchService:
     """A read-only search service over the data directory (serving never takes the index writer)."""
     backend = open_backend(settings.backend, settings.data_dir, writable=False)
-    store = Store(settings.store_path)
+    database = Database.for_path(settings.store_path)  # the process's one Database, upgraded on open
     return SearchService(
         backend,
-        store,
-        live_synonyms(settings),
+        Store(database),
+        live_synonyms(settings, database),
         log_queries=settings.log_queries,
         reload_seconds=settings.reload_seconds,
         denylist=load_denylist(settings.denylist_file),
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, service: SearchService | None =
     )
     app.state.settings = settings
     app.state.search_service = search_service
+    app.state.database = search_service.store.database
     app.include_router(api_routes.router)
     app.include_router(item_routes.router)
     app.include_router(web_routes.router)

@@ -17,6 +17,7 @@ from indexer.backends import BackendError, open_backend
 from indexer.catalogue.upkeep import update_links
 from indexer.documents import PolicyDocument, SearchRequest, ServiceGuide
 from indexer.pipeline import IndexProgress, IndexReport, update_index
+from indexer.storage import Database
 from indexer.store import Store
 from search_api.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.evaluation import evaluate as run_eval
@@ -50,7 +51,8 @@ def run_crawl(
     delay: float | None = None,
     options: CrawlOptions | None = None,
 ) -> CrawlReport:
-    store = Store(settings.store_path)
+    database = Database.for_path(settings.store_path)
+    store = Store(database)
     printer = ProgressPrinter(_status)
 
     def on_document(doc: PolicyDocument | ServiceGuide) -> None:
@@ -58,7 +60,7 @@ def run_crawl(
 
     report = crawl_sync(
         profile,
-        settings.store_path,
+        database,
         on_document=on_document,
         on_progress=lambda progress: printer(profile.name, progress),
         on_withdraw=lambda doc_id: store.withdraw([doc_id]),
@@ -76,7 +78,7 @@ def run_crawl(
 def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     if rebuild:
         shutil.rmtree(settings.data_dir / "index", ignore_errors=True)
-    store = Store(settings.store_path)
+    store = Store(Database.for_path(settings.store_path))
     try:
         backend = open_backend(settings.backend, settings.data_dir, writable=True)
     except BackendError as exc:

@@ -11,6 +11,7 @@ from crawler.run import CrawlOptions, CrawlReport, crawl_all
 from govsearch.crawl_output import ProgressPrinter, report_lines
 from govsearch.settings import Settings
 from indexer.documents import PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from indexer.store import Store
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -29,7 +30,8 @@ def run_crawl_all(
     status: Callable[..., None],
 ) -> dict[str, CrawlReport]:
     """Crawl every profile at once into the store; prints progress per profile and a report each."""
-    store = Store(settings.store_path)
+    database = Database.for_path(settings.store_path)
+    store = Store(database)
 
     def on_document(doc: PolicyDocument | ServiceGuide) -> None:
         store.upsert([doc])
@@ -38,7 +40,7 @@ def run_crawl_all(
         reports = asyncio.run(
             crawl_all(
                 profiles,
-                settings.store_path,
+                database,
                 on_document=on_document,
                 on_progress=ProgressPrinter(status),
                 on_withdraw=lambda doc_id: store.withdraw([doc_id]),

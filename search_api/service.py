@@ -105,8 +105,8 @@ class SearchService:
         self.backend = backend
         self.store = store
         self.synonyms = synonyms
-        self.best_bets = BestBets(store.path)
-        self.knowledge = KnowledgeCache(store.path, synonyms.reviewed_terms(), denylist, reload_seconds)
+        self.best_bets = BestBets(store.database)
+        self.knowledge = KnowledgeCache(store.database, synonyms.reviewed_terms(), denylist, reload_seconds)
         self._log_queries = log_queries
         self._reload_seconds = reload_seconds
         self._last_reload = time.monotonic()

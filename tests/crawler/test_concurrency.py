@@ -9,6 +9,7 @@ from crawler.fetcher import USER_AGENT
 from crawler.profiles import DetailPattern, SiteProfile
 from crawler.run import CrawlOptions, crawl_sync
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from tests.crawler.fault_site import FaultSite, Page, fault_site
 from tests.crawler.test_fault_crawl import links, policy
 
@@ -36,7 +37,7 @@ def test_hosts_are_crawled_in_parallel_each_politely(tmp_path: Path) -> None:
         )
         report = crawl_sync(
             profile,
-            tmp_path / "db",
+            Database.for_path(tmp_path / "db"),
             on_document=documents.append,
             options=CrawlOptions(delay=DELAY, concurrency=4),
         )

@@ -14,6 +14,7 @@ import pytest
 from crawler.profiles import DetailPattern, SiteProfile
 from crawler.run import CrawlOptions, CrawlReport, crawl_sync
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from tests.crawler.fault_site import FaultSite, Hit, Page, fault_site
 from tests.crawler.files import make_doc, make_docx, make_pdf, make_xlsx
 
@@ -138,7 +139,7 @@ class Sink:
     def crawl(self, site: FaultSite, db: Path, *, recrawl: bool = False) -> CrawlReport:
         return crawl_sync(
             profile_for(site),
-            db,
+            Database.for_path(db),
             on_document=self.put,
             on_withdraw=self.withdrawn.append,
             lookup=self.documents.get,

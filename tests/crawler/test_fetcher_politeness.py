@@ -10,6 +10,7 @@ from crawler.fetcher import USER_AGENT, Fetcher, decode_html
 from crawler.profiles import DetailPattern, SiteProfile
 from crawler.run import CrawlOptions, CrawlReport, crawl_sync
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from tests.crawler.http_site import Route, Site, serve
 
 DELAY = 0.3
@@ -71,7 +72,7 @@ def run(profile: SiteProfile, db: Path, **options: object) -> tuple[CrawlReport,
         titles.append(document.title)
 
     options.setdefault("options", CrawlOptions(backoff=0.0))
-    report = crawl_sync(profile, db, on_document=keep, **options)  # type: ignore[arg-type]
+    report = crawl_sync(profile, Database.for_path(db), on_document=keep, **options)  # type: ignore[arg-type]
     return report, titles
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from crawler.profiles import builtin_profile, profile_with_seeds
 from crawler.run import CrawlProgress, crawl_sync
 from indexer.documents import PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from tests.crawler.http_site import serve_directory
 from tests.shared_data import shared_path
 
@@ -19,7 +20,7 @@ def test_crawl_govcn_2019_mirror(tmp_path: Path) -> None:
         profile = profile_with_seeds(builtin_profile("govcn_2019"), [root])
         report = crawl_sync(
             profile,
-            tmp_path / "store.db",
+            Database.for_path(tmp_path / "store.db"),
             on_document=documents.append,
             on_progress=progress.append,
             delay_override=0.0,

@@ -288,5 +288,5 @@ def golden_page(request: Request) -> HTMLResponse:
 
 @router.get("/worklist")
 def worklist_page(request: Request) -> HTMLResponse:
-    items = work_list(request.app.state.settings.store_path)
+    items = work_list(request.app.state.database)
     return _page(request, "worklist.html", {"items": items})

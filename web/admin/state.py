@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from govsearch.settings import Settings
+from indexer.storage import Database
 from search_api.service import SearchService
 from synonyms.cilin import load_cilin
 from synonyms.expansion import SynonymSet, default_synonym_paths
@@ -22,11 +23,11 @@ from web.admin.auth import AdminError
 from web.admin.workflow import GoldenSetBlock, PermissionDenied, Workflow
 
 
-def live_synonyms(settings: Settings) -> LiveSynonyms:
+def live_synonyms(settings: Settings, database: Database) -> LiveSynonyms:
     """Packaged + extra files, the live staff version, and the 词林 layer when configured."""
     fixed = load_synonym_files([*default_synonym_paths(), *settings.synonym_files])
     general: SynonymSet | None = load_cilin(settings.cilin_path) if settings.cilin_path else None
-    return LiveSynonyms(fixed, StaffStore(settings.store_path), general)
+    return LiveSynonyms(fixed, StaffStore(database), general)
 
 
 def workflow(request: Request) -> Workflow:
@@ -74,14 +75,15 @@ def install(app: FastAPI, settings: Settings, service: SearchService) -> None:
     """Mount /admin (pages and API) and make the search service use the live synonyms."""
     from web.admin import api, pages
 
+    database = service.store.database
     if isinstance(service.synonyms, LiveSynonyms):
         live = service.synonyms
     elif isinstance(service.synonyms, SynonymSet):  # a caller's own rule set stays the reviewed base
-        live = LiveSynonyms(service.synonyms.rules, StaffStore(settings.store_path))
+        live = LiveSynonyms(service.synonyms.rules, StaffStore(database))
     else:
-        live = live_synonyms(settings)
+        live = live_synonyms(settings, database)
     service.synonyms = live
-    app.state.admin_accounts = Accounts(settings.store_path, settings.admin_session_hours)
+    app.state.admin_accounts = Accounts(database, settings.admin_session_hours)
     app.state.admin_workflow = Workflow(service, live, live.store, settings.golden_path)
 
     async def admin_error(request: Request, exc: Exception) -> Response:
