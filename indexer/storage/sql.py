@@ -29,10 +29,10 @@ def now() -> str:
 
 def upsert(dialect: str, table: Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT that can take `.on_conflict_do_nothing()` / `.on_conflict_do_update()` on either
-    dialect (both support the same ON CONFLICT clause; SQLAlchemy keeps it per dialect)."""
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    dialect (both support the same ON CONFLICT clause; SQLAlchemy keeps it per dialect). Its result's
+    rowcount says whether a row was written (psycopg reports it for INSERT only when asked to keep it)."""
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return insert.execution_options(preserve_rowcount=True)
 
 
 def insertion_order(dialect: str, table: Table) -> list[ColumnElement[Any]]:

@@ -107,7 +107,8 @@ def _crawl_state(path: Path, policies: list) -> None:  # type: ignore[type-arg]
                 continue
             policy = next((p for p in policies if p.url == entry.url), None)
             if policy is not None:
-                pages.record(entry.url, Validators('"etag-1"', "Fri, 09 Nov 2018 00:00:00 GMT"), policy.id, "h")
+                validators = Validators('"etag-1"', "Fri, 09 Nov 2018 00:00:00 GMT")
+                pages.record(entry.url, validators, policy.id, "h")
             frontier.mark(entry.url, UrlStatus.DONE)
         duplicates = DuplicateIndex(frontier.connection)
         for policy in policies:
@@ -131,7 +132,8 @@ def _staff(path: Path) -> None:
     change = RuleChange(action="add", line="二代证 => 居民身份证  # 俗称")
     summary = describe(change, ())
     proposal_id = store.propose("editor1", change, "群众常用说法", summary)
-    entry = AuditEntry(0, "", "editor1", "新增", *summary, "群众常用说法", f"reviewer1 批准提议#{proposal_id}", None)
+    approval = f"reviewer1 批准提议#{proposal_id}"
+    entry = AuditEntry(0, "", "editor1", "新增", *summary, "群众常用说法", approval, None)
     store.commit(apply_change((), change), entry, base=0)
     store.decide(proposal_id, "approved", "reviewer1", "")
     rejected = RuleChange(action="add", line="身份证 => 户口本  # 错误")

@@ -13,8 +13,10 @@ import pytest
 from indexer.storage import Database, metadata
 from tests.storage.schema import schema_differences
 
-OPEN_STORE = "import sys; from pathlib import Path; from indexer.storage import Database; " \
+OPEN_STORE = (
+    "import sys; from pathlib import Path; from indexer.storage import Database; "
     "print(Database.for_path(Path(sys.argv[1])).check().current)"
+)
 
 
 def test_migrations_create_every_table_from_nothing(tmp_path: Path) -> None:
@@ -56,8 +58,9 @@ def test_processes_opening_a_fresh_store_at_once_all_succeed(tmp_path: Path) -> 
 def test_the_audit_trail_refuses_update_and_delete_on_sqlite(tmp_path: Path) -> None:
     from indexer.storage.synonyms import AuditRow, SynonymRows
 
+    proposed = AuditRow("editor1", "提议新增", "", "x", "r", "待审核")
     database = Database.for_path(tmp_path / "store.sqlite3")
-    SynonymRows(database).propose("editor1", "{}", "r", AuditRow("editor1", "提议新增", "", "x", "r", "待审核"))
+    SynonymRows(database).propose("editor1", "{}", "r", proposed)
     database.close()
     conn = sqlite3.connect(tmp_path / "store.sqlite3")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):

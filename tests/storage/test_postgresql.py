@@ -18,6 +18,7 @@ from indexer.storage.synonyms import AuditRow, SynonymRows
 from tests.storage.schema import schema_differences
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+PROPOSED = AuditRow("editor1", "提议新增", "", "x", "r", "待审核")
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +53,57 @@ def test_migrations_from_nothing_match_the_models(postgres: Database) -> None:
 
 def test_the_audit_trigger_refuses_update_and_delete(postgres: Database) -> None:
     postgres.upgrade()
-    SynonymRows(postgres).propose("editor1", "{}", "r", AuditRow("editor1", "提议新增", "", "x", "r", "待审核"))
+    SynonymRows(postgres).propose("editor1", "{}", "r", PROPOSED)
     for statement in ("UPDATE synonym_audit SET actor = 'someone'", "DELETE FROM synonym_audit"):
         with pytest.raises(DBAPIError, match="append-only"), postgres.write() as conn:
             conn.execute(text(statement))
     with postgres.read() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM synonym_audit")).scalar_one() >= 1
+
+
+def test_repositories_run_on_postgresql(postgres: Database) -> None:
+    """The SQLite code paths that depend on the dialect (ON CONFLICT, JSON fields, 64-bit SimHash,
+    insertion order, the exclusive write lock) work unchanged on PostgreSQL."""
+    from crawler.dedup import DuplicateIndex, Fingerprint
+    from crawler.frontier import Frontier, UrlStatus
+    from indexer.store import Store
+    from search_api.best_bets import BestBets
+    from search_api.query_log import popular_queries
+    from synonyms.staff_rules import StaffRule
+    from synonyms.staff_store import AuditEntry, StaffStore
+    from tests.factories import SAMPLE_DOCUMENTS, policy
+    from web.admin.accounts import Accounts
+    from web.admin.worklist import work_list
+
+    postgres.upgrade()
+    store = Store(postgres)
+    assert store.upsert(SAMPLE_DOCUMENTS) == len(SAMPLE_DOCUMENTS)
+    assert store.upsert(SAMPLE_DOCUMENTS) == 0  # unchanged: ON CONFLICT … WHERE kept them
+    ids = [doc.id for doc in SAMPLE_DOCUMENTS]
+    assert set(store.get_many(ids)) == set(ids) and store.count_pending() == len(ids)
+    dated = [row for row in store.corpus_rows() if row.date]
+    assert dated and all(row.date == "2024-03-01" for row in dated)  # read from the JSON text
+    body = "各区县人民政府：为提高城乡居民基本养老保险待遇水平，经研究决定调整基础养老金标准1。" * 10
+    first = policy("关于调整基础养老金标准的通知", "", body)
+    assert Fingerprint.of(first).simhash >= 1 << 63
+    duplicates = DuplicateIndex(postgres)
+    duplicates.remember(first)
+    copy = first.model_copy(update={"url": "http://127.0.0.1/other.html"})
+    assert duplicates.canonical_for(copy) == first.id  # a SimHash above 2**63 survives BIGINT
+    frontier = Frontier(postgres, "p")
+    assert frontier.enqueue("http://example.com/a") and not frontier.enqueue("http://example.com/a")
+    entry = frontier.claim()
+    assert entry is not None and frontier.count(UrlStatus.FETCHING) == 1
+    assert BestBets(postgres).add("社保卡", ids[0], "张工") > 0
+    store.log_query("社保卡", None, 1, 3)
+    store.log_query("社保卡", None, 1, 3)
+    store.log_query("没有的", None, 1, 0)
+    assert popular_queries(postgres, frozenset()) == [("社保卡", 2)]
+    assert [w.query for w in work_list(postgres)] == ["没有的"]
+    Accounts(postgres).add_user("wang", "reviewer", "long enough secret")
+    assert Accounts(postgres).login("wang", "long enough secret") is not None
+    staff = StaffStore(postgres)
+    entry_ = AuditEntry(0, "", "a", "新增", "", "x", "r", "b 批准", None)
+    assert staff.commit((StaffRule(id=1, line="二代证 => 居民身份证"),), entry_, base=0) == 1
+    with pytest.raises(ValueError, match="当前版本 1"):
+        staff.commit((StaffRule(id=1, line="准迁证 => 户口迁移"),), entry_, base=0)

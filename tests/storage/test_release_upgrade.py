@@ -28,6 +28,7 @@ from web.admin.worklist import work_list
 
 DUMP = Path(__file__).parents[1] / "data" / "store_release_0_1.sql"
 PASSWORD = "release 0.1 password"
+NUMBER, TITLE = "国办函〔2018〕71号", "国务院办公厅关于印发《政府网站集约化试点工作方案》的通知"
 
 
 @pytest.fixture
@@ -46,7 +47,8 @@ def test_the_release_store_is_stamped_and_matches_the_models(upgraded: Database)
     # Release 0.1 declared single-column keys as `id … PRIMARY KEY` without NOT NULL, which SQLite
     # reflects as nullable; rebuilding 14 tables to add the words is not worth it (no NULL key exists:
     # every writer sets them). Everything else must agree.
-    differences = [d for diff in schema_differences(upgraded) for d in (diff if isinstance(diff, list) else [diff])]
+    found = schema_differences(upgraded)
+    differences = [d for diff in found for d in (diff if isinstance(diff, list) else [diff])]
     keys = {(table.name, column.name) for table in metadata.tables.values() for column in table.primary_key}
     unexpected = [d for d in differences if d[0] != "modify_nullable" or (d[2], d[3]) not in keys]
     assert unexpected == []
@@ -55,9 +57,9 @@ def test_the_release_store_is_stamped_and_matches_the_models(upgraded: Database)
 def test_documents_links_and_items_read_back(upgraded: Database) -> None:
     store = Store(upgraded)
     assert store.count() == 5 and store.count(DocumentKind.POLICY) == 2
-    policy_id = next(r.id for r in store.corpus_rows() if r.kind == "policy" and r.numbers[0] == "国办函〔2018〕71号")
+    policy_id = next(r.id for r in store.corpus_rows() if r.numbers[0] == NUMBER)
     policy = store.get(policy_id)
-    assert isinstance(policy, PolicyDocument) and policy.title == "国务院办公厅关于印发《政府网站集约化试点工作方案》的通知"
+    assert isinstance(policy, PolicyDocument) and policy.title == TITLE
     assert store.policy_id(policy.title) == policy_id
     assert {doc_id for doc_id, _ in store.pending()} and store.count_pending() == 5  # one was indexed
     items = ItemStore(store)
@@ -103,7 +105,7 @@ def test_crawl_state_reads_back(upgraded: Database) -> None:
     frontier.start_run()
     assert frontier.count(UrlStatus.QUEUED) == 1  # the failure is retried
     store = Store(upgraded)
-    policy_id = next(r.id for r in store.corpus_rows() if r.numbers[0] == "国办函〔2018〕71号")
+    policy_id = next(r.id for r in store.corpus_rows() if r.numbers[0] == NUMBER)
     policy = store.get(policy_id)
     assert isinstance(policy, PolicyDocument)
     record = PageStore(upgraded, "govcn_2019").get(policy.url)
