@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexer.analysis import normalize
-from indexer.storage import Database, Record
+from indexer.storage import Database
 from indexer.storage.best_bets import BestBetRows
 
 MAX_PER_QUERY = 2
@@ -85,7 +86,7 @@ class BestBets:
         return [_bet(row) for row in self._rows.for_key(query_key(query), day, MAX_PER_QUERY)]
 
 
-def _bet(row: Record) -> BestBet:
+def _bet(row: Sequence[object]) -> BestBet:
     bet_id, query, doc_id, author, comment, expires, created = row
     return BestBet(
         int(str(bet_id)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Column,
     Index,
@@ -76,7 +78,7 @@ class BestBetRows:
         with self.database.read() as conn:
             return list(conn.execute(select(*_COLUMNS).order_by(best_bets.c.query_key, best_bets.c.id)))
 
-    def for_key(self, key: str, day: str, limit: int) -> list[Record]:
-        """Pins for `key` that have not expired on `day`, oldest first."""
-        with self.database.read() as conn:
-            return list(conn.execute(_FOR_KEY, {"key": key, "day": day, "limit": limit}))
+    def for_key(self, key: str, day: str, limit: int) -> list[tuple[Any, ...]]:
+        """(id, query, doc_id, author, comment, expires, created) of the pins for `key` that have not
+        expired on `day`, oldest first; on the hot path of every first results page."""
+        return self.database.rows(_FOR_KEY, {"key": key, "day": day, "limit": limit})

@@ -15,15 +15,18 @@ advisory lock, which serialises those same read-decide-write transactions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, Executable, create_engine, event, func, select
 from sqlalchemy.engine import URL, make_url
+
+from indexer.storage.hotpath import CompiledStatements
 
 BUSY_TIMEOUT_SECONDS = 30  # how long a writer waits for another process's write to finish
 POOL_SIZE = 8  # connections kept open; the serving thread pool may briefly open more
@@ -42,8 +45,17 @@ class SchemaStatus:
         return self.current == self.head
 
 
-# The transaction open in this thread or task, so repository calls made inside `write()` join it.
-_current: ContextVar[tuple[Database, Connection, bool] | None] = ContextVar("govsearch_db", default=None)
+@dataclass(frozen=True)
+class _Open:
+    """A transaction open in this thread or task: repository calls made inside it join it."""
+
+    database: Database
+    connection: Connection
+    write: bool
+    thread: int  # contexts are copied into worker threads; a connection is not
+
+
+_current: ContextVar[_Open | None] = ContextVar("govsearch_transaction", default=None)
 
 
 def sqlite_url(path: Path) -> str:
@@ -51,15 +63,19 @@ def sqlite_url(path: Path) -> str:
 
 
 class Database:
-    """Thread-safe: connections come from a pool, one per transaction, and go back after it."""
+    """Thread-safe: every thread works on a connection of its own (see `_connection`)."""
 
     def __init__(self, url: str | URL) -> None:
         self.url = make_url(url)
         self.dialect = self.url.get_backend_name()
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._kept: set[Connection] = set()  # the per-thread SQLite connections, for close()
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(self.url)
         else:
             self.engine = create_engine(self.url, pool_size=POOL_SIZE, max_overflow=-1, pool_pre_ping=True)
+        self._statements = CompiledStatements(self.engine.dialect)
 
     @classmethod
     def open(cls, url: str | URL) -> Database:
@@ -81,36 +97,102 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection for reads; inside `write()` on this thread, that transaction's connection."""
-        current = _current.get()
-        if current is not None and current[0] is self:
-            yield current[1]
+        """A connection in a read transaction; inside `write()` or `read()` on this thread, that one."""
+        current = self._joinable()
+        if current is not None:
+            yield current.connection
             return
-        with self.engine.connect() as conn:
-            token = _current.set((self, conn, False))
-            try:
-                yield conn
-            finally:
-                _current.reset(token)
+        with self._transaction(write=False) as conn:
+            yield conn
 
     @contextmanager
     def write(self, *, exclusive: bool = False) -> Iterator[Connection]:
         """A write transaction, committed when the block ends without an exception. Nested calls on
-        the same thread join the outer transaction (so a caller can group repository calls)."""
-        current = _current.get()
-        if current is not None and current[0] is self and current[2]:
-            yield current[1]
+        the same thread join the outer transaction (so a caller can group repository calls).
+
+        `exclusive`: the transaction reads, decides and writes, and no other exclusive one may run
+        meanwhile. SQLite gives every write that (BEGIN IMMEDIATE); PostgreSQL needs the advisory lock."""
+        current = self._joinable()
+        if current is not None and current.write:
+            yield current.connection
             return
-        with self.engine.connect() as conn:
-            conn.execution_options(govsearch_write=True)
+        with self._transaction(write=True) as conn:
+            if exclusive and self.dialect == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(_ADVISORY_LOCK)))
+            yield conn
+
+    def _joinable(self) -> _Open | None:
+        current = _current.get()
+        if current is not None and current.database is self and current.thread == threading.get_ident():
+            return current
+        return None
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
+        with self._connection() as conn:
+            conn.info["govsearch_write"] = write  # read by the SQLite BEGIN hook
             with conn.begin():
-                if exclusive and self.dialect == "postgresql":
-                    conn.execute(select(func.pg_advisory_xact_lock(_ADVISORY_LOCK)))
-                token = _current.set((self, conn, True))
+                token = _current.set(_Open(self, conn, write, threading.get_ident()))
                 try:
                     yield conn
                 finally:
                     _current.reset(token)
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """SQLite: this thread's own connection, kept open (checking one out of a pool for every
+        call costs more than the query). PostgreSQL, or when this thread's is busy (a write opened
+        inside a read): one from the pool, returned afterwards."""
+        if self.dialect == "sqlite":
+            conn = self._thread_connection()
+            if not conn.in_transaction():
+                yield conn
+                return
+        with self.engine.connect() as pooled:
+            yield pooled
+
+    def _thread_connection(self) -> Connection:
+        conn: Connection | None = getattr(self._local, "connection", None)
+        if conn is None or conn.closed:
+            conn = self._local.connection = self.engine.connect()
+            with self._lock:
+                self._kept.add(conn)
+        return conn
+
+    # -- the hot path ---------------------------------------------------------------------------
+    # A search makes four small calls (fetch ~10 documents, the live synonym version, best bets,
+    # the query log). Through SQLAlchemy's execute and transaction machinery each costs ~50 µs more
+    # than the query itself, so on SQLite these run their statement, compiled once (`hotpath`),
+    # straight on this thread's driver connection: a single statement needs no BEGIN (SQLite runs
+    # it atomically, waiting on the busy timeout to write). Other dialects take the ordinary path.
+
+    def rows(self, statement: Executable, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Every row of one read statement, as tuples."""
+        params = params or {}
+        raw = self._driver_connection()
+        if raw is None:
+            with self.read() as conn:
+                return [tuple(row) for row in conn.execute(statement, params)]
+        sql, values = self._statements.expand(statement, params)
+        return raw.execute(sql, values).fetchall()  # type: ignore[no-any-return]
+
+    def run(self, statement: Executable, params: Mapping[str, Any]) -> None:
+        """One write statement, committed on its own (or joining the open write transaction)."""
+        raw = self._driver_connection()
+        if raw is None:
+            with self.write() as conn:
+                conn.execute(statement, params)
+            return
+        raw.execute(*self._statements.expand(statement, params))
+
+    def _driver_connection(self) -> Any:
+        if self.dialect != "sqlite":
+            return None
+        current = self._joinable()
+        conn = current.connection if current is not None else self._thread_connection()
+        if current is None and conn.in_transaction():
+            return None
+        return conn.connection.driver_connection
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (alembic `upgrade head`).
@@ -133,7 +215,12 @@ class Database:
             return SchemaStatus(migrations.current_revision(conn), migrations.head_revision())
 
     def close(self) -> None:
-        """Close pooled connections; the `Database` stays usable and reconnects when used again."""
+        """Close every connection (call it once no thread uses the database any more); the
+        `Database` stays usable and reconnects when used again."""
+        with self._lock:
+            kept, self._kept = self._kept, set()
+        for conn in kept:
+            conn.close()
         self.engine.dispose()
 
     dispose = close
@@ -163,5 +250,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    write = conn.get_execution_options().get("govsearch_write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    # Straight to the driver: BEGIN through SQLAlchemy's execute would cost as much as the query.
+    conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+        "BEGIN IMMEDIATE" if conn.info.get("govsearch_write") else "BEGIN"
+    )

@@ -136,15 +136,14 @@ class Documents:
         )
 
     def get(self, doc_id: str) -> Document | None:
-        with self.database.read() as conn:
-            data = conn.execute(_GET, {"id": doc_id}).scalar()
-        return _DOCUMENT_ADAPTER.validate_json(data) if data is not None else None
+        rows = self.database.rows(_GET, {"id": doc_id})
+        return _DOCUMENT_ADAPTER.validate_json(rows[0][0]) if rows else None
 
     def get_many(self, ids: list[str]) -> dict[str, Document]:
+        """Live documents by id; on the hot path of every search (`Database.rows`)."""
         if not ids:
             return {}
-        with self.database.read() as conn:
-            rows = conn.execute(_GET_MANY, {"ids": ids}).all()
+        rows = self.database.rows(_GET_MANY, {"ids": ids})
         return {row[0]: _DOCUMENT_ADAPTER.validate_json(row[1]) for row in rows}
 
     def count(self, kind: DocumentKind | None = None) -> int:

@@ -48,13 +48,12 @@ class QueryLog:
         self.database = database
 
     def log_query(self, query: str, kind: str | None, page: int, total: int, filters: str = "") -> None:
+        """On the hot path of every search (`Database.run`)."""
         row = {"at": now(), "query": query, "type": kind, "page": page, "total": total, "filters": filters}
-        with self.database.write() as conn:
-            conn.execute(_LOG_QUERY, row)
+        self.database.run(_LOG_QUERY, row)
 
     def log_click(self, query: str, doc_id: str, position: int) -> None:
-        with self.database.write() as conn:
-            conn.execute(_LOG_CLICK, {"at": now(), "query": query, "doc_id": doc_id, "position": position})
+        self.database.run(_LOG_CLICK, {"at": now(), "query": query, "doc_id": doc_id, "position": position})
 
     def popular(self, min_searches: int, limit: int) -> list[tuple[str, int]]:
         """(query, searches) of queries that found something, searched at least `min_searches` times,

@@ -88,8 +88,7 @@ class SynonymRows:
 
     def live_version(self) -> int:
         """The newest version id (0 before any); cheap: called on every query by every worker."""
-        with self.database.read() as conn:
-            return int(conn.execute(_LIVE).scalar_one())
+        return int(self.database.rows(_LIVE)[0][0])
 
     def version(self, version_id: int) -> Record | None:
         """id, at, author, rules (JSON) of one version."""
