@@ -16,6 +16,7 @@ advisory lock, which serialises those same read-decide-write transactions.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -45,6 +46,15 @@ class SchemaStatus:
         return self.current == self.head
 
 
+class _Kept:
+    """A thread's own SQLite connection. Held by the thread's `threading.local`, so it is closed
+    (back to the pool) when the thread ends, e.g. an idle worker of the serving thread pool."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        weakref.finalize(self, connection.close)
+
+
 @dataclass(frozen=True)
 class _Open:
     """A transaction open in this thread or task: repository calls made inside it join it."""
@@ -70,7 +80,7 @@ class Database:
         self.dialect = self.url.get_backend_name()
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._kept: set[Connection] = set()  # the per-thread SQLite connections, for close()
+        self._kept: weakref.WeakSet[_Kept] = weakref.WeakSet()  # every thread's, for close()
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(self.url)
         else:
@@ -152,12 +162,12 @@ class Database:
             yield pooled
 
     def _thread_connection(self) -> Connection:
-        conn: Connection | None = getattr(self._local, "connection", None)
-        if conn is None or conn.closed:
-            conn = self._local.connection = self.engine.connect()
+        kept: _Kept | None = getattr(self._local, "kept", None)
+        if kept is None or kept.connection.closed:
+            kept = self._local.kept = _Kept(self.engine.connect())
             with self._lock:
-                self._kept.add(conn)
-        return conn
+                self._kept.add(kept)
+        return kept.connection
 
     # -- the hot path ---------------------------------------------------------------------------
     # A search makes four small calls (fetch ~10 documents, the live synonym version, best bets,
@@ -218,9 +228,9 @@ class Database:
         """Close every connection (call it once no thread uses the database any more); the
         `Database` stays usable and reconnects when used again."""
         with self._lock:
-            kept, self._kept = self._kept, set()
-        for conn in kept:
-            conn.close()
+            kept = list(self._kept)
+        for holder in kept:
+            holder.connection.close()
         self.engine.dispose()
 
     dispose = close

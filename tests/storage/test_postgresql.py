@@ -13,9 +13,19 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from crawler.dedup import DuplicateIndex, Fingerprint
+from crawler.frontier import Frontier, UrlStatus
 from indexer.storage import Database
 from indexer.storage.synonyms import AuditRow, SynonymRows
+from indexer.store import Store
+from search_api.best_bets import BestBets
+from search_api.query_log import popular_queries
+from synonyms.staff_rules import StaffRule
+from synonyms.staff_store import AuditEntry, StaffStore
+from tests.factories import SAMPLE_DOCUMENTS, policy
 from tests.storage.schema import schema_differences
+from web.admin.accounts import Accounts
+from web.admin.worklist import work_list
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 PROPOSED = AuditRow("editor1", "提议新增", "", "x", "r", "待审核")
@@ -61,20 +71,11 @@ def test_the_audit_trigger_refuses_update_and_delete(postgres: Database) -> None
         assert conn.execute(text("SELECT COUNT(*) FROM synonym_audit")).scalar_one() >= 1
 
 
-def test_repositories_run_on_postgresql(postgres: Database) -> None:
-    """The SQLite code paths that depend on the dialect (ON CONFLICT, JSON fields, 64-bit SimHash,
-    insertion order, the exclusive write lock) work unchanged on PostgreSQL."""
-    from crawler.dedup import DuplicateIndex, Fingerprint
-    from crawler.frontier import Frontier, UrlStatus
-    from indexer.store import Store
-    from search_api.best_bets import BestBets
-    from search_api.query_log import popular_queries
-    from synonyms.staff_rules import StaffRule
-    from synonyms.staff_store import AuditEntry, StaffStore
-    from tests.factories import SAMPLE_DOCUMENTS, policy
-    from web.admin.accounts import Accounts
-    from web.admin.worklist import work_list
+# The code paths that depend on the dialect (ON CONFLICT, JSON fields, 64-bit SimHash, insertion
+# order, the exclusive write lock) run unchanged on PostgreSQL.
 
+
+def test_documents_and_duplicates_on_postgresql(postgres: Database) -> None:
     postgres.upgrade()
     store = Store(postgres)
     assert store.upsert(SAMPLE_DOCUMENTS) == len(SAMPLE_DOCUMENTS)
@@ -89,21 +90,30 @@ def test_repositories_run_on_postgresql(postgres: Database) -> None:
     duplicates = DuplicateIndex(postgres)
     duplicates.remember(first)
     copy = first.model_copy(update={"url": "http://127.0.0.1/other.html"})
-    assert duplicates.canonical_for(copy) == first.id  # a SimHash above 2**63 survives BIGINT
+    assert duplicates.canonical_for(copy) == first.id  # the SimHash survived BIGINT
+
+
+def test_crawl_logs_and_best_bets_on_postgresql(postgres: Database) -> None:
+    postgres.upgrade()
     frontier = Frontier(postgres, "p")
     assert frontier.enqueue("http://example.com/a") and not frontier.enqueue("http://example.com/a")
-    entry = frontier.claim()
-    assert entry is not None and frontier.count(UrlStatus.FETCHING) == 1
-    assert BestBets(postgres).add("社保卡", ids[0], "张工") > 0
-    store.log_query("社保卡", None, 1, 3)
-    store.log_query("社保卡", None, 1, 3)
-    store.log_query("没有的", None, 1, 0)
+    assert frontier.claim() is not None and frontier.count(UrlStatus.FETCHING) == 1
+    assert BestBets(postgres).add("社保卡", SAMPLE_DOCUMENTS[0].id, "张工") > 0
+    assert [b.author for b in BestBets(postgres).for_query("社保卡")] == ["张工"]
+    store = Store(postgres)
+    for total in (3, 3, 0):
+        store.log_query("社保卡" if total else "没有的", None, 1, total)
     assert popular_queries(postgres, frozenset()) == [("社保卡", 2)]
     assert [w.query for w in work_list(postgres)] == ["没有的"]
+
+
+def test_staff_accounts_and_versions_on_postgresql(postgres: Database) -> None:
+    postgres.upgrade()
     Accounts(postgres).add_user("wang", "reviewer", "long enough secret")
     assert Accounts(postgres).login("wang", "long enough secret") is not None
     staff = StaffStore(postgres)
-    entry_ = AuditEntry(0, "", "a", "新增", "", "x", "r", "b 批准", None)
-    assert staff.commit((StaffRule(id=1, line="二代证 => 居民身份证"),), entry_, base=0) == 1
-    with pytest.raises(ValueError, match="当前版本 1"):
-        staff.commit((StaffRule(id=1, line="准迁证 => 户口迁移"),), entry_, base=0)
+    entry = AuditEntry(0, "", "a", "新增", "", "x", "r", "b 批准", None)
+    base = staff.current_version()
+    assert staff.commit((StaffRule(id=1, line="二代证 => 居民身份证"),), entry, base=base) == base + 1
+    with pytest.raises(ValueError, match=f"当前版本 {base + 1}"):
+        staff.commit((StaffRule(id=1, line="准迁证 => 户口迁移"),), entry, base=base)
