@@ -12,8 +12,10 @@ import json
 from dataclasses import dataclass
 
 from indexer.storage import Database, Record
-from indexer.storage.synonyms import AuditRow, SynonymRows, VersionConflict
+from indexer.storage.synonyms import AuditEntry, SynonymRows, VersionConflict
 from synonyms.staff_rules import ACTION_LABELS, ChangeError, RuleChange, StaffRule
+
+__all__ = ["AuditEntry", "Proposal", "StaffStore", "Version"]  # AuditEntry: the storage's own
 
 
 @dataclass(frozen=True)
@@ -35,19 +37,6 @@ class Proposal:
     reviewer: str | None
     decided_at: str | None
     note: str
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: str
-    actor: str
-    action: str
-    before: str
-    after: str
-    reason: str
-    approval: str
-    version: int | None
 
 
 def _rules_json(rules: tuple[StaffRule, ...]) -> str:
@@ -93,7 +82,7 @@ class StaffStore:
         ``base`` is the version the change was computed from: if another reviewer committed meanwhile,
         nothing is written (their change would otherwise be lost silently)."""
         try:
-            return self._rows.commit(_rules_json(rules), audit.actor, _audit_row(audit), base)
+            return self._rows.commit(_rules_json(rules), audit.actor, audit, base)
         except VersionConflict as exc:
             raise ChangeError(
                 f"规则已被其他人修改（当前版本 {exc.live}），请刷新后重新操作", field="version"
@@ -103,7 +92,7 @@ class StaffStore:
     def propose(self, author: str, change: RuleChange, reason: str, summary: tuple[str, str]) -> int:
         """Store a pending proposal; ``summary`` is its (before, after) for the audit trail."""
         label = f"提议{ACTION_LABELS[change.action]}"
-        entry = AuditRow(author, label, summary[0], summary[1], reason, "待审核")
+        entry = AuditEntry(0, "", author, label, summary[0], summary[1], reason, "待审核", None)
         return self._rows.propose(author, change.model_dump_json(), reason, entry)
 
     def proposal(self, proposal_id: int) -> Proposal | None:
@@ -118,16 +107,12 @@ class StaffStore:
 
     def reject(self, proposal: Proposal, reviewer: str, note: str, summary: tuple[str, str]) -> None:
         before, after = summary
-        entry = AuditRow(reviewer, "驳回", before, after, note, f"驳回提议#{proposal.id}")
+        entry = AuditEntry(0, "", reviewer, "驳回", before, after, note, f"驳回提议#{proposal.id}", None)
         self._rows.decide(proposal.id, "rejected", reviewer, note, entry)
 
     # -- audit ---------------------------------------------------------------------------------
     def audit(self) -> list[AuditEntry]:
-        return [AuditEntry(*row) for row in self._rows.audit()]
-
-
-def _audit_row(entry: AuditEntry) -> AuditRow:
-    return AuditRow(entry.actor, entry.action, entry.before, entry.after, entry.reason, entry.approval)
+        return self._rows.audit()
 
 
 def _version(row: Record) -> Version:

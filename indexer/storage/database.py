@@ -179,7 +179,7 @@ class Database:
     def rows(self, statement: Executable, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         """Every row of one read statement, as tuples."""
         params = params or {}
-        raw = self._driver_connection()
+        raw = self._driver_connection(write=False)
         if raw is None:
             with self.read() as conn:
                 return [tuple(row) for row in conn.execute(statement, params)]
@@ -188,21 +188,23 @@ class Database:
 
     def run(self, statement: Executable, params: Mapping[str, Any]) -> None:
         """One write statement, committed on its own (or joining the open write transaction)."""
-        raw = self._driver_connection()
+        raw = self._driver_connection(write=True)
         if raw is None:
             with self.write() as conn:
                 conn.execute(statement, params)
             return
         raw.execute(*self._statements.expand(statement, params))
 
-    def _driver_connection(self) -> Any:
+    def _driver_connection(self, *, write: bool) -> Any:
+        """The sqlite3 connection to run one statement on: the open transaction's when it can take
+        it, else this thread's idle one; None when neither fits (or not SQLite)."""
         if self.dialect != "sqlite":
             return None
         current = self._joinable()
-        conn = current.connection if current is not None else self._thread_connection()
-        if current is None and conn.in_transaction():
-            return None
-        return conn.connection.driver_connection
+        if current is not None:
+            return current.connection.connection.driver_connection if current.write or not write else None
+        conn = self._thread_connection()
+        return None if conn.in_transaction() else conn.connection.driver_connection
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (alembic `upgrade head`).

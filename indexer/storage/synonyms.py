@@ -58,15 +58,19 @@ AUDIT_APPEND_ONLY = "the audit trail is append-only"  # the error the database r
 
 
 @dataclass(frozen=True)
-class AuditRow:
-    """An audit entry to append (id, time and version are the store's)."""
+class AuditEntry:
+    """One entry of the audit trail. To append one, `id`, `at` and `version` are ignored: the store
+    sets them."""
 
+    id: int
+    at: str
     actor: str
     action: str
     before: str
     after: str
     reason: str
     approval: str
+    version: int | None
 
 
 class VersionConflict(Exception):
@@ -100,7 +104,7 @@ class SynonymRows:
         with self.database.read() as conn:
             return list(conn.execute(_VERSIONS))
 
-    def commit(self, rules: str, author: str, audit: AuditRow, base: int) -> int:
+    def commit(self, rules: str, author: str, audit: AuditEntry, base: int) -> int:
         """Write a new live version and its audit entry in one transaction; its id.
 
         Raises VersionConflict, writing nothing, when the live version is no longer `base`."""
@@ -113,7 +117,7 @@ class SynonymRows:
             _append_audit(conn, audit, version_id)
         return version_id
 
-    def propose(self, author: str, change: str, reason: str, audit: AuditRow) -> int:
+    def propose(self, author: str, change: str, reason: str, audit: AuditEntry) -> int:
         row = {"at": now(), "author": author, "change": change, "reason": reason}
         with self.database.write() as conn:
             proposal_id = new_id(conn.execute(insert(synonym_proposals), row))
@@ -132,7 +136,7 @@ class SynonymRows:
             return list(conn.execute(query))
 
     def decide(
-        self, proposal_id: int, status: str, reviewer: str, note: str, audit: AuditRow | None = None
+        self, proposal_id: int, status: str, reviewer: str, note: str, audit: AuditEntry | None = None
     ) -> None:
         """Record the decision on a proposal (and its audit entry, when given) in one transaction."""
         values = {"status": status, "reviewer": reviewer, "decided_at": now(), "note": note}
@@ -143,11 +147,14 @@ class SynonymRows:
             if audit is not None:
                 _append_audit(conn, audit, None)
 
-    def audit(self) -> list[Record]:
-        """Every audit entry's columns, in table order, newest first."""
+    def audit(self) -> list[AuditEntry]:
+        """Every audit entry, newest first."""
         with self.database.read() as conn:
-            return list(conn.execute(select(*synonym_audit.c).order_by(synonym_audit.c.id.desc())))
+            rows = conn.execute(select(*synonym_audit.c).order_by(synonym_audit.c.id.desc()))
+            return [AuditEntry(*row) for row in rows]
 
 
-def _append_audit(conn: Connection, entry: AuditRow, version: int | None) -> None:
-    conn.execute(insert(synonym_audit), {**asdict(entry), "at": now(), "version": version})
+def _append_audit(conn: Connection, entry: AuditEntry, version: int | None) -> None:
+    row = {**asdict(entry), "at": now(), "version": version}
+    del row["id"]  # the database numbers the entries
+    conn.execute(insert(synonym_audit), row)

@@ -1,9 +1,12 @@
-"""Helpers shared by the storage tests: the `alembic check` comparison and a raw SQLite connection."""
+"""Helpers shared by the storage tests: the `alembic check` comparison, the audit trail check."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -16,3 +19,16 @@ def schema_differences(database: Database) -> list[Any]:
     with database.read() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         return list(compare_metadata(context, metadata))
+
+
+def assert_audit_append_only(path: Path) -> None:
+    """UPDATE and DELETE on the audit trail fail in SQLite itself, through a raw connection."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT COUNT(*) FROM synonym_audit").fetchone()[0]
+        for statement in ("UPDATE synonym_audit SET actor = 'someone'", "DELETE FROM synonym_audit"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(statement)
+        assert rows and conn.execute("SELECT COUNT(*) FROM synonym_audit").fetchone()[0] == rows
+    finally:
+        conn.close()

@@ -8,10 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from indexer.storage import Database, metadata
-from tests.storage.schema import schema_differences
+from tests.storage.schema import assert_audit_append_only, schema_differences
 
 OPEN_STORE = (
     "import sys; from pathlib import Path; from indexer.storage import Database; "
@@ -56,16 +54,10 @@ def test_processes_opening_a_fresh_store_at_once_all_succeed(tmp_path: Path) -> 
 
 
 def test_the_audit_trail_refuses_update_and_delete_on_sqlite(tmp_path: Path) -> None:
-    from indexer.storage.synonyms import AuditRow, SynonymRows
+    from indexer.storage.synonyms import AuditEntry, SynonymRows
 
-    proposed = AuditRow("editor1", "提议新增", "", "x", "r", "待审核")
+    proposed = AuditEntry(0, "", "editor1", "提议新增", "", "x", "r", "待审核", None)
     database = Database.for_path(tmp_path / "store.sqlite3")
     SynonymRows(database).propose("editor1", "{}", "r", proposed)
     database.close()
-    conn = sqlite3.connect(tmp_path / "store.sqlite3")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("UPDATE synonym_audit SET actor = 'someone'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("DELETE FROM synonym_audit")
-    assert conn.execute("SELECT COUNT(*) FROM synonym_audit").fetchone()[0] == 1
-    conn.close()
+    assert_audit_append_only(tmp_path / "store.sqlite3")

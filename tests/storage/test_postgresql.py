@@ -16,19 +16,19 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from crawler.dedup import DuplicateIndex, Fingerprint
 from crawler.frontier import Frontier, UrlStatus
 from indexer.storage import Database
-from indexer.storage.synonyms import AuditRow, SynonymRows
+from indexer.storage.synonyms import AuditEntry, SynonymRows
 from indexer.store import Store
 from search_api.best_bets import BestBets
 from search_api.query_log import popular_queries
 from synonyms.staff_rules import StaffRule
-from synonyms.staff_store import AuditEntry, StaffStore
+from synonyms.staff_store import StaffStore
 from tests.factories import SAMPLE_DOCUMENTS, policy
 from tests.storage.schema import schema_differences
 from web.admin.accounts import Accounts
 from web.admin.worklist import work_list
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
-PROPOSED = AuditRow("editor1", "提议新增", "", "x", "r", "待审核")
+PROPOSED = AuditEntry(0, "", "editor1", "提议新增", "", "x", "r", "待审核", None)
 
 
 @pytest.fixture(scope="module")
