@@ -30,7 +30,7 @@ from sqlalchemy.engine import URL, make_url
 from indexer.storage.hotpath import CompiledStatements
 
 BUSY_TIMEOUT_SECONDS = 30  # how long a writer waits for another process's write to finish
-POOL_SIZE = 8  # connections kept open; the serving thread pool may briefly open more
+POOL_SIZE = 8  # idle connections kept open (on SQLite every thread also keeps its own)
 _ADVISORY_LOCK = 0x676F7673  # "govs": the PostgreSQL lock that serialises exclusive writes
 
 
