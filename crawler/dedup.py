@@ -7,7 +7,7 @@ other (reposts add a line of their own, which moves a few bits of a short text; 
 one template share boilerplate, so a looser match needs the titles to agree too). SimHashes are split
 into eight 8-bit bands, stored indexed: two hashes within 7 bits share at least one band, so
 candidates are found without a scan.
-Their tables (`indexer.storage.crawl`) are shared by all profiles (reposts cross sites).
+Their tables (`indexer.storage.crawl_dedup`) are shared by all profiles (reposts cross sites).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from indexer.documents import PolicyDocument, SiteLink
 from indexer.storage import Database
-from indexer.storage.crawl import FingerprintRows
+from indexer.storage.crawl_dedup import FingerprintRows
 
 MAX_DISTANCE = 3
 MAX_DISTANCE_SAME_TITLE = 7

@@ -1,4 +1,4 @@
-"""The persistent crawl frontier: one row per normalised URL in the store (`indexer.storage.crawl`).
+"""The persistent crawl frontier: one row per normalised URL in the store (`indexer.storage.crawl_frontier`).
 
 A crawl started again on the same database continues where it stopped: `done` pages are not fetched
 again unless `recrawl=True`; pages claimed by a run that died are queued again.
@@ -13,7 +13,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit
 
 from indexer.storage import Database
-from indexer.storage.crawl import FrontierRows
+from indexer.storage.crawl_frontier import FrontierRows
 
 MAX_ATTEMPTS = 3
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -72,9 +72,7 @@ class Frontier:
         statuses = [UrlStatus.FETCHING]
         if recrawl:
             statuses += [UrlStatus.DONE, UrlStatus.FAILED, UrlStatus.SKIPPED, UrlStatus.GONE]
-        with self.database.write():
-            self._rows.requeue_statuses([s.value for s in statuses], reset_attempts=recrawl)
-            self._rows.requeue_failed(MAX_ATTEMPTS)
+        self._rows.start_run([s.value for s in statuses], reset_attempts=recrawl, max_attempts=MAX_ATTEMPTS)
 
     def enqueue(self, url: str, *, kind: str | None = None, depth: int = 0) -> bool:
         """Add a URL unless it is known already; True when it was new."""
@@ -87,7 +85,8 @@ class Frontier:
         row = self._rows.claim(busy_hosts)
         if row is None:
             return None
-        return FrontierEntry(url=row.url, kind=row.kind, depth=row.depth, attempts=row.attempts + 1)
+        url, kind, depth, attempts = row
+        return FrontierEntry(url=url, kind=kind, depth=depth, attempts=attempts + 1)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from crawler.fetcher import Validators
 from indexer.storage import Database
-from indexer.storage.crawl import PageRows
+from indexer.storage.crawl_pages import PageRows
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,8 @@ class PageStore:
         row = self._rows.get(url)
         if row is None:
             return None
-        return PageRecord(
-            url, Validators(row.etag, row.last_modified), row.doc_id, row.doc_hash, bool(row.withdrawn)
-        )
+        etag, last_modified, doc_id, doc_hash, withdrawn = row
+        return PageRecord(url, Validators(etag, last_modified), doc_id, doc_hash, bool(withdrawn))
 
     def record(self, url: str, validators: Validators, doc_id: str | None, doc_hash: str | None) -> None:
         self._rows.record(url, validators.etag, validators.last_modified, doc_id, doc_hash)
@@ -45,7 +44,7 @@ class PageStore:
         record = self.get(url)
         if record is None or record.withdrawn:
             return None
-        others = self._rows.withdraw(url)
+        others = self._rows.withdraw(url, record.doc_id)
         return record.doc_id if not others else None
 
     def forget_hash(self, url: str) -> None:

@@ -8,10 +8,20 @@ need. No SQL exists outside this package (`tests/storage/test_no_sql_outside.py`
     accounts    staff users, sessions, login failures
     logs        query log and click log: writes, popular queries, the staff work list
     best_bets   pins of a document to a query
-    crawl       crawl frontier, per-page state, near-duplicate fingerprints and reposts
+    crawl_*     crawl frontier, per-page state, near-duplicate fingerprints and reposts
 """
 
-from indexer.storage import accounts, best_bets, catalogue, crawl, documents, logs, synonyms
+from indexer.storage import (
+    accounts,
+    best_bets,
+    catalogue,
+    crawl_dedup,
+    crawl_frontier,
+    crawl_pages,
+    documents,
+    logs,
+    synonyms,
+)
 from indexer.storage.database import Database, SchemaStatus
 from indexer.storage.sql import Record, metadata
 
@@ -22,7 +32,9 @@ __all__ = [
     "accounts",
     "best_bets",
     "catalogue",
-    "crawl",
+    "crawl_dedup",
+    "crawl_frontier",
+    "crawl_pages",
     "documents",
     "logs",
     "metadata",

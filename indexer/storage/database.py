@@ -186,14 +186,14 @@ class Database:
         sql, values = self._statements.expand(statement, params)
         return raw.execute(sql, values).fetchall()  # type: ignore[no-any-return]
 
-    def run(self, statement: Executable, params: Mapping[str, Any]) -> None:
-        """One write statement, committed on its own (or joining the open write transaction)."""
+    def run(self, statement: Executable, params: Mapping[str, Any]) -> int:
+        """One write statement, committed on its own (or joining the open write transaction); how
+        many rows it wrote."""
         raw = self._driver_connection(write=True)
         if raw is None:
             with self.write() as conn:
-                conn.execute(statement, params)
-            return
-        raw.execute(*self._statements.expand(statement, params))
+                return conn.execute(statement, params).rowcount
+        return int(raw.execute(*self._statements.expand(statement, params)).rowcount)
 
     def _driver_connection(self, *, write: bool) -> Any:
         """The sqlite3 connection to run one statement on: the open transaction's when it can take
