@@ -109,9 +109,11 @@ class Documents:
         self._upsert = self._upsert_statement()
 
     def upsert(self, docs: Iterable[Document]) -> int:
-        """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed."""
+        """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed.
+
+        One document at a time during a crawl, so each row takes the hot path (`Database.run`)."""
         changed = 0
-        with self.database.write() as conn:
+        with self.database.write():
             for doc in docs:
                 data = document_json(doc)
                 row = {
@@ -123,7 +125,7 @@ class Documents:
                     "content_hash": hashlib.sha1(data.encode("utf-8")).hexdigest(),
                     "updated_at": now(),
                 }
-                changed += conn.execute(self._upsert, row).rowcount
+                changed += self.database.run(self._upsert, row)
         return changed
 
     def _upsert_statement(self) -> Executable:
