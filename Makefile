@@ -45,6 +45,7 @@ serve: setup
 bench: setup
 	$(BIN)/python bench/backend_bench.py
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/store_bench.py
 
 relevance: setup
 	bash bench/relevance.sh

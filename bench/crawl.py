@@ -36,6 +36,7 @@ from crawler.profiles import DetailPattern, SiteProfile  # noqa: E402
 from crawler.run import crawl_sync  # noqa: E402
 from crawler.sink import CrawlSink  # noqa: E402
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide  # noqa: E402
+from indexer.storage import Database  # noqa: E402
 from indexer.store import Store  # noqa: E402
 
 PAGES_DIR = ROOT.parent / "shared" / "data" / "pages" / "govcn_2019"
@@ -121,7 +122,8 @@ def crawl_run(ports: list[int], pages: int, concurrency: int, dedup: bool, workd
         sitemaps=False,
         max_pages=pages * 2,
     )
-    store = Store(workdir / "store.sqlite3")
+    database = Database.for_path(workdir / "store.sqlite3")
+    store = Store(database)
 
     def put(doc: PolicyDocument | ServiceGuide) -> None:
         store.upsert([doc])
@@ -130,9 +132,7 @@ def crawl_run(ports: list[int], pages: int, concurrency: int, dedup: bool, workd
         delay=0.0, concurrency=concurrency, robots=False, attachments=False, dedup=dedup, retries=0
     )
     started, cpu = time.perf_counter(), time.process_time()
-    report = crawl_sync(
-        profile, workdir / "store.sqlite3", CrawlSink(on_document=put, lookup=store.get), options
-    )
+    report = crawl_sync(profile, database, CrawlSink(on_document=put, lookup=store.get), options)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     stored = store.count()
     store.close()
@@ -154,7 +154,7 @@ def baseline(pages: int, workdir: Path) -> dict[str, Any]:
     """Extraction + store of the same pages, without HTTP, frontier or page store."""
     templates = load_templates()
     bodies = [page(templates, n) for n in range(pages)]
-    store = Store(workdir / "baseline.sqlite3")
+    store = Store(Database.for_path(workdir / "baseline.sqlite3"))
     started = time.perf_counter()
     for number, html in enumerate(bodies):
         doc = extract_policy(f"http://127.0.0.1/p/{number}.html", html, site="基准测试")

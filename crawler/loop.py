@@ -43,7 +43,7 @@ class CrawlLoop:
         slots: asyncio.Semaphore | None = None,
     ) -> None:
         self.profile, self.frontier, self.fetcher = profile, frontier, fetcher
-        self.pages = PageStore(frontier.connection, profile.name)
+        self.pages = PageStore(frontier.database, profile.name)
         self.robots = RobotsCache(fetcher, obey=options.robots)
         self.handler, self.options, self.on_progress = handler, options, on_progress
         self.base_delay = options.delay_for(profile)

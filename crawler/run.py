@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from pathlib import Path
 
 from crawler.dedup import DuplicateIndex
 from crawler.fetcher import USER_AGENT, Fetcher, HostThrottle
@@ -15,27 +14,28 @@ from crawler.options import CrawlOptions
 from crawler.profiles import SiteProfile
 from crawler.report import CrawlReport
 from crawler.sink import CrawlSink, DocumentHandler
+from indexer.storage import Database
 
 
 async def crawl(
-    profile: SiteProfile, db_path: str | Path, sink: CrawlSink, options: CrawlOptions | None = None
+    profile: SiteProfile, database: Database, sink: CrawlSink, options: CrawlOptions | None = None
 ) -> CrawlReport:
     """Crawl `profile`, calling `sink.on_document` for every policy or guide extracted (new or changed)
     and `sink.on_withdraw(doc_id)` for documents whose pages vanished. Prints nothing; logs to
     'govsearch.crawler'.
 
-    The frontier lives in `db_path` (tables crawl_*): a second call continues where the first stopped.
+    The frontier lives in `database` (tables crawl_*): a second call continues where the first stopped.
     `sink.lookup(doc_id)` reads a stored document back; with it, reposts are folded into one canonical
     copy.
     """
-    return await _crawl(profile, db_path, sink, options or CrawlOptions(), shared=None)
+    return await _crawl(profile, database, sink, options or CrawlOptions(), shared=None)
 
 
 def crawl_sync(
-    profile: SiteProfile, db_path: str | Path, sink: CrawlSink, options: CrawlOptions | None = None
+    profile: SiteProfile, database: Database, sink: CrawlSink, options: CrawlOptions | None = None
 ) -> CrawlReport:
     """`crawl` for callers without an event loop (the CLI)."""
-    return asyncio.run(crawl(profile, db_path, sink, options))
+    return asyncio.run(crawl(profile, database, sink, options))
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Shared:
 
 
 async def crawl_all(
-    profiles: list[SiteProfile], db_path: str | Path, sink: CrawlSink, options: CrawlOptions | None = None
+    profiles: list[SiteProfile], database: Database, sink: CrawlSink, options: CrawlOptions | None = None
 ) -> dict[str, CrawlReport]:
     """Crawl several profiles at once (the nightly run): `options.concurrency` pages in flight across
     all of them, one request at a time per host even when two profiles share a host. One profile is
@@ -58,17 +58,19 @@ async def crawl_all(
     shared = None
     if len(profiles) > 1:
         shared = Shared(HostThrottle(options.default_delay), asyncio.Semaphore(max(1, options.concurrency)))
-    reports = await asyncio.gather(*(_crawl(profile, db_path, sink, options, shared) for profile in profiles))
+    reports = await asyncio.gather(
+        *(_crawl(profile, database, sink, options, shared) for profile in profiles)
+    )
     return {profile.name: report for profile, report in zip(profiles, reports, strict=True)}
 
 
 async def _crawl(
-    profile: SiteProfile, db_path: str | Path, sink: CrawlSink, options: CrawlOptions, shared: Shared | None
+    profile: SiteProfile, database: Database, sink: CrawlSink, options: CrawlOptions, shared: Shared | None
 ) -> CrawlReport:
     """`shared` (from `crawl_all`) makes runs share per-host turns and the pages-in-flight limit."""
-    with Frontier(db_path, profile.name) as frontier:
+    with Frontier(database, profile.name) as frontier:
         frontier.start_run(recrawl=options.recrawl)
-        duplicates = DuplicateIndex(frontier.connection) if options.dedup else None
+        duplicates = DuplicateIndex(frontier.database) if options.dedup else None
         handler = DocumentHandler(profile, sink, duplicates)
         async with Fetcher(
             user_agent=profile.user_agent or USER_AGENT,

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 import web
 from govsearch.settings import Settings
 from indexer.backends import open_backend
+from indexer.storage import Database
 from indexer.store import Store
 from search_api import routes as api_routes
 from search_api.engine.filters import InvalidSearch
@@ -32,17 +33,25 @@ from web.admin.errors import ADMIN_ERRORS, admin_error
 from web.admin.workflow import Workflow
 
 
-def live_synonyms(settings: Settings) -> LiveSynonyms:
-    return build_live_synonyms(StaffStore(settings.store_path), settings.synonym_files, settings.cilin_path)
+def live_synonyms(settings: Settings, database: Database) -> LiveSynonyms:
+    return build_live_synonyms(StaffStore(database), settings.synonym_files, settings.cilin_path)
 
 
-def build_engine(settings: Settings, synonyms: Expander | None = None) -> SearchEngine:
+def open_database(settings: Settings) -> Database:
+    """The process's one Database, upgraded on open (see `indexer.storage.database`)."""
+    return Database.for_path(settings.store_path)
+
+
+def build_engine(
+    settings: Settings, database: Database | None = None, synonyms: Expander | None = None
+) -> SearchEngine:
     """A read-only engine over the data directory (serving never takes the index writer)."""
+    database = database or open_database(settings)
     backend = open_backend(settings.backend, settings.data_dir, writable=False)
     return SearchEngine(
         backend,
-        Store(settings.store_path),
-        synonyms if synonyms is not None else live_synonyms(settings),
+        Store(database),
+        synonyms if synonyms is not None else live_synonyms(settings, database),
         log_queries=settings.log_queries,
         reload_seconds=settings.reload_seconds,
         denylist=load_denylist(settings.denylist_file),
@@ -58,7 +67,7 @@ async def _search_error(request: Request, exc: Exception) -> Response:
 
 
 def _install_staff_tool(app: FastAPI, settings: Settings, engine: SearchEngine, live: LiveSynonyms) -> None:
-    app.state.admin_accounts = Accounts(settings.store_path, settings.admin_session_hours)
+    app.state.admin_accounts = Accounts(engine.store.database, settings.admin_session_hours)
     app.state.admin_workflow = Workflow(engine, live, settings.golden_path)
     for kind in ADMIN_ERRORS:
         app.add_exception_handler(kind, admin_error)
@@ -69,8 +78,9 @@ def _install_staff_tool(app: FastAPI, settings: Settings, engine: SearchEngine, 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    live = live_synonyms(settings)
-    engine = build_engine(settings, live)
+    database = open_database(settings)
+    live = live_synonyms(settings, database)
+    engine = build_engine(settings, database, live)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -88,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.search_engine = engine
+    app.state.database = database
     app.add_exception_handler(InvalidSearch, _search_error)
     app.add_exception_handler(PageOutOfRange, _search_error)
     app.include_router(api_routes.router)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from govsearch.commands import CommandError
 from govsearch.settings import Settings
+from indexer.storage import Database
 from indexer.store import Store
 from search_api.engine.best_bets import BestBetError, BestBets
 
@@ -26,8 +27,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    store = Store(settings.store_path)
-    bets = BestBets(settings.store_path)
+    store = Store(Database.for_path(settings.store_path))
+    bets = BestBets(store.database)
     try:
         if args.action == "add":
             expires = _date(args.expires)

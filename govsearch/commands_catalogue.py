@@ -13,6 +13,7 @@ from indexer.catalogue.store import ItemStore
 from indexer.catalogue.upkeep import update_links
 from indexer.documents import CatalogueItem, ServiceGuide
 from indexer.importer import ImportReport
+from indexer.storage import Database
 from indexer.store import Store
 
 BATCH = 500
@@ -22,7 +23,7 @@ def import_items(settings: Settings, args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         raise CommandError(f"文件不存在：{path}")
-    store = Store(settings.store_path)
+    store = Store(Database.for_path(settings.store_path))
     items = ItemStore(store)
     report = ImportReport()
     guides: list[ServiceGuide] = []

@@ -18,6 +18,7 @@ from govsearch.commands import CommandError, _status, resolve_profile, run_index
 from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
 from govsearch.settings import Settings
 from indexer.documents import Document
+from indexer.storage import Database
 from indexer.store import Store
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -47,7 +48,8 @@ def run_crawl(
 ) -> dict[str, CrawlReport]:
     """Crawl `profiles` into the store (several at once share each host's turns and the pages in
     flight); prints progress, then a report per profile."""
-    store = Store(settings.store_path)
+    database = Database.for_path(settings.store_path)
+    store = Store(database)
 
     def on_document(doc: Document) -> None:
         store.upsert([doc])
@@ -59,7 +61,7 @@ def run_crawl(
         on_progress=ProgressPrinter(_status),
     )
     try:
-        reports = asyncio.run(crawl_all(profiles, settings.store_path, sink, options))
+        reports = asyncio.run(crawl_all(profiles, database, sink, options))
     finally:
         store.close()
     _print_reports(reports)

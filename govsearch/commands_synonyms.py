@@ -9,6 +9,7 @@ from pathlib import Path
 
 from govsearch.commands import CommandError
 from govsearch.settings import Settings
+from indexer.storage import Database
 from synonyms.catalogue import CatalogueFileError, import_catalogue
 from synonyms.expansion import default_synonym_paths
 from synonyms.loader import SynonymFileError, load_synonym_files
@@ -70,13 +71,12 @@ def synonyms(settings: Settings, args: argparse.Namespace) -> int:
 
 def _propose_import(settings: Settings, author: str, text: str, filename: str, source: str) -> int:
     """Candidates as one pending import proposal, checked like one made in the staff tool."""
-    accounts = Accounts(settings.store_path)
-    try:
-        if author not in {staff.name for staff in accounts.users()}:
-            raise CommandError(f"没有管理后台账号 {author}（先用 govsearch users add 创建）")
-    finally:
-        accounts.close()
-    store = StaffStore(settings.store_path)
+    database = Database.for_path(settings.store_path)
+    accounts = Accounts(database)
+    if author not in {staff.name for staff in accounts.users()}:
+        database.close()
+        raise CommandError(f"没有管理后台账号 {author}（先用 govsearch users add 创建）")
+    store = StaffStore(database)
     try:
         change = RuleChange(action="import", imported=import_text(text, filename))
         validate(apply_change(store.current().rules, change), load_synonym_files(_packaged(settings)))
@@ -93,7 +93,7 @@ def _packaged(settings: Settings) -> list[Path]:
 
 
 def users(settings: Settings, args: argparse.Namespace) -> int:
-    accounts = Accounts(settings.store_path)
+    accounts = Accounts(Database.for_path(settings.store_path))
     try:
         if args.users_command == "list":
             for staff in accounts.users():

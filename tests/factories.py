@@ -12,6 +12,7 @@ from govsearch.settings import Settings
 from indexer.backends.tantivy_backend import TantivyBackend
 from indexer.documents import Document, PolicyDocument, ServiceGuide
 from indexer.pipeline import update_index
+from indexer.storage import Database
 from indexer.store import Store
 
 
@@ -71,7 +72,7 @@ SAMPLE_DOCUMENTS: list[Document] = [
 def build_data_dir(data_dir: Path, documents: list[Document] | None = None) -> Settings:
     """Store and index the documents under `data_dir`, as `govsearch index` would."""
     settings = Settings(data_dir=data_dir, reload_seconds=0)
-    store = Store(settings.store_path)
+    store = Store(Database.for_path(settings.store_path))
     store.upsert(documents if documents is not None else SAMPLE_DOCUMENTS)
     backend = TantivyBackend(data_dir / "index", writable=True)
     update_index(store, backend)

@@ -1,6 +1,6 @@
 """What query understanding and reranking know about the indexed collection, held in memory.
 
-Read from the store in one SQL pass (titles and a few metadata columns, never the bodies), rebuilt
+Read from the store in one pass (titles and a few metadata fields, never the bodies), rebuilt
 when the store changes. Titles are the vocabulary: a word that occurs in no title and no synonym
 rule is unknown, and an unknown word is where abbreviations, pinyin and typos are looked for.
 """
@@ -9,29 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from indexer.analysis import normalize, segment_for_index
 from indexer.fields import code_key
+from indexer.storage import Database
+from indexer.storage.documents import Documents
 
 # Markers of a policy that no longer applies; the gov.cn disclosure pages print these on top.
 _INVALID_MARKERS = re.compile(r"已废止|已失效|已被废止|现已废止|已宣布失效|失效文件|废止文件")
 _HIGH_LEVELS = ("国家", "国务院", "国家级")
-_ROWS_SQL = """
-SELECT id, kind, title,
-       COALESCE(json_extract(data, '$.publish_date'), json_extract(data, '$.written_date')),
-       COALESCE(json_extract(data, '$.issuer'), json_extract(data, '$.authority'), ''),
-       COALESCE(json_extract(data, '$.level'), ''),
-       substr(COALESCE(json_extract(data, '$.body'), ''), 1, 300),
-       COALESCE(json_extract(data, '$.doc_number'), ''),
-       COALESCE(json_extract(data, '$.item_code'), ''),
-       COALESCE(json_extract(data, '$.catalogue_code'), '')
-FROM documents WHERE withdrawn = 0
-"""
 
 
 @dataclass(frozen=True)
@@ -96,25 +85,22 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
-def store_signature(path: Path) -> tuple[int, str]:
+def store_signature(database: Database) -> tuple[int, str]:
     """Changes whenever a document is added, changed or withdrawn."""
-    with sqlite3.connect(path, timeout=30) as conn:
-        count, latest = conn.execute("SELECT COUNT(*), MAX(updated_at) FROM documents").fetchone()
-    return int(count), str(latest or "")
+    return Documents(database).signature()
 
 
-def build_corpus(path: Path, extra_terms: Iterable[str] = ()) -> Corpus:
-    """Read titles and metadata from the store at `path` (read-only; the store stays the writer's)."""
-    corpus = Corpus(signature=store_signature(path))
-    with sqlite3.connect(path, timeout=30) as conn:
-        rows = conn.execute(_ROWS_SQL).fetchall()
+def build_corpus(database: Database, extra_terms: Iterable[str] = ()) -> Corpus:
+    """Read titles and metadata from the store (read-only; the store stays the writer's)."""
+    documents = Documents(database)
+    corpus = Corpus(signature=documents.signature())
     titles: dict[str, None] = {}
-    for doc_id, kind, title, date, publisher, level, head, *numbers in rows:
-        norm = normalize(title)
-        high = any(level.startswith(h) for h in _HIGH_LEVELS) or str(publisher).startswith("国务院")
-        codes = tuple(code_key(n) for n in numbers if n)
-        info = DocInfo(kind, norm, _date(date), high, invalid_label(norm, head), codes)
-        corpus.docs[doc_id] = info
+    for row in documents.corpus_rows():
+        norm = normalize(row.title)
+        high = any(row.level.startswith(h) for h in _HIGH_LEVELS) or row.publisher.startswith("国务院")
+        codes = tuple(code_key(n) for n in row.numbers if n)
+        info = DocInfo(row.kind, norm, _date(row.date), high, invalid_label(norm, row.head), codes)
+        corpus.docs[row.id] = info
         if info.date:
             corpus.years.add(info.date.year)
         titles[norm] = None

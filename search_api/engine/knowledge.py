@@ -10,10 +10,10 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import rjieba
 
+from indexer.storage import Database
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus, build_corpus, store_signature
 from search_api.engine.pinyin import Lexicon
@@ -45,9 +45,9 @@ def content_word(word: str) -> bool:
 EMPTY = Knowledge(Corpus(), Lexicon(), Suggester(), [])
 
 
-def build_knowledge(store_path: Path, terms: list[str], denylist: frozenset[str]) -> Knowledge:
-    popular = popular_queries(store_path, denylist)
-    corpus = build_corpus(store_path, [*terms, *(q for q, _ in popular)])
+def build_knowledge(database: Database, terms: list[str], denylist: frozenset[str]) -> Knowledge:
+    popular = popular_queries(database, denylist)
+    corpus = build_corpus(database, [*terms, *(q for q, _ in popular)])
     words = {w: df for w, df in corpus.word_df.items() if content_word(w)}
     weights: dict[str, float] = {w: float(df) for w, df in words.items()}
     for term in corpus.terms:
@@ -65,13 +65,13 @@ class KnowledgeCache:
 
     def __init__(
         self,
-        store_path: Path,
+        database: Database,
         terms: list[str],
         denylist: frozenset[str],
         refresh_seconds: float = 2.0,
         popular_seconds: float = POPULAR_SECONDS,
     ) -> None:
-        self._store_path = store_path
+        self._database = database
         self._terms = terms
         self.denylist = denylist
         self._refresh_seconds = refresh_seconds
@@ -90,7 +90,7 @@ class KnowledgeCache:
                 return EMPTY  # a large collection is still being read: search without, for now
             try:
                 if self._knowledge is None:
-                    self._knowledge = build_knowledge(self._store_path, self._terms, self.denylist)
+                    self._knowledge = build_knowledge(self._database, self._terms, self.denylist)
                     self._checked = self._popular_checked = time.monotonic()
                 return self._knowledge
             finally:
@@ -99,7 +99,7 @@ class KnowledgeCache:
             return current
         try:
             if self._stale(current):
-                current = self._knowledge = build_knowledge(self._store_path, self._terms, self.denylist)
+                current = self._knowledge = build_knowledge(self._database, self._terms, self.denylist)
                 self._popular_checked = time.monotonic()
             self._checked = time.monotonic()
         finally:
@@ -107,12 +107,12 @@ class KnowledgeCache:
         return current
 
     def _stale(self, current: Knowledge) -> bool:
-        if store_signature(self._store_path) != current.corpus.signature:
+        if store_signature(self._database) != current.corpus.signature:
             return True
         if time.monotonic() - self._popular_checked < self._popular_seconds:
             return False
         self._popular_checked = time.monotonic()
-        return popular_queries(self._store_path, self.denylist) != current.popular
+        return popular_queries(self._database, self.denylist) != current.popular
 
     def forget(self) -> None:
         """Drop what is known (e.g. after the denylist changed); the next `get()` rebuilds."""

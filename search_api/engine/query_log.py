@@ -1,27 +1,24 @@
 """Reading the query log: popular queries for 热搜, suggestions and 相关搜索, minus a staff denylist.
 
-The log holds the query text, filters, page and result count only (see `indexer.store`); nothing
+The log holds the query text, filters, page and result count only (see `indexer.storage.logs`); nothing
 here can tell who searched.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from indexer.analysis import compact, normalize
+from indexer.storage import Database
+from indexer.storage.logs import QueryLog
 from search_api.engine.models import SearchHit
 from search_api.engine.query import AnalyzedQuery
 
 POPULAR_LIMIT = 500  # distinct queries kept for suggestions and related searches
 _PERSONAL = re.compile(r"\d{7,}")  # phone or ID numbers: never repeated back to anyone
 MIN_SEARCHES = 2  # a query typed once is not "popular" (and may be personal: a name, a phone number)
-_POPULAR_SQL = """
-SELECT query, COUNT(*) AS searches FROM query_log
-WHERE total > 0 GROUP BY query HAVING COUNT(*) >= ? ORDER BY searches DESC, query LIMIT ?
-"""
 
 
 def load_denylist(path: Path | None) -> frozenset[str]:
@@ -38,11 +35,10 @@ def denied(text: str, denylist: Iterable[str]) -> bool:
 
 
 def popular_queries(
-    store_path: Path, denylist: frozenset[str], limit: int = POPULAR_LIMIT
+    database: Database, denylist: frozenset[str], limit: int = POPULAR_LIMIT
 ) -> list[tuple[str, int]]:
     """Queries that found something, most searched first, without denied ones."""
-    with sqlite3.connect(store_path, timeout=30) as conn:
-        rows = conn.execute(_POPULAR_SQL, (MIN_SEARCHES, limit * 2)).fetchall()
+    rows = QueryLog(database).popular(MIN_SEARCHES, limit * 2)
     seen: set[str] = set()
     out: list[tuple[str, int]] = []
     for query, searches in rows:

@@ -59,15 +59,11 @@ class ScenarioBook:
             if variants:
                 first = variants[0]
                 items.append(LinkedItem(key=first.key, name=first.name, region=first.region))
-        conn = self.store.connection()
         policies: list[LinkedDocument] = []
         for title in scenario.policies:
-            row = conn.execute(
-                "SELECT id FROM documents WHERE title = ? AND kind = ? AND withdrawn = 0",
-                (title, DocumentKind.POLICY.value),
-            ).fetchone()
-            if row:
-                policies.append(LinkedDocument(id=row[0], title=title, kind=DocumentKind.POLICY))
+            doc_id = self.store.policy_id(title)
+            if doc_id:
+                policies.append(LinkedDocument(id=doc_id, title=title, kind=DocumentKind.POLICY))
         return ScenarioCard(scenario=scenario, items=items, policies=policies)
 
     def card_for(self, compact_query: str) -> ScenarioCard | None:

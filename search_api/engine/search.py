@@ -80,8 +80,8 @@ class SearchEngine:
         self.backend = backend
         self.store = store
         self.synonyms = synonyms
-        self.best_bets = BestBets(store.path)
-        self.knowledge = KnowledgeCache(store.path, synonyms.reviewed_terms(), denylist, reload_seconds)
+        self.best_bets = BestBets(store.database)
+        self.knowledge = KnowledgeCache(store.database, synonyms.reviewed_terms(), denylist, reload_seconds)
         self.catalogue = CatalogueSearch(store)
         self._log_queries = log_queries
         self._reload_seconds = reload_seconds

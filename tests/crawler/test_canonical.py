@@ -9,6 +9,7 @@ from crawler.options import CrawlOptions
 from crawler.run import crawl_sync
 from crawler.sink import CrawlSink
 from indexer.documents import PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from tests.crawler.fault_site import Page, fault_site, policy_profile
 from tests.crawler.test_fault_crawl import links, policy
 
@@ -30,7 +31,7 @@ def test_canonical_url_names_the_document(tmp_path: Path) -> None:
         def run(recrawl: bool) -> None:
             crawl_sync(
                 profile,
-                tmp_path / "db",
+                Database.for_path(tmp_path / "db"),
                 CrawlSink(
                     on_document=lambda doc: stored.__setitem__(doc.id, doc), on_withdraw=withdrawn.append
                 ),

@@ -11,6 +11,7 @@ from crawler.profiles import DetailPattern, SiteProfile
 from crawler.run import crawl_sync
 from crawler.sink import CrawlSink
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from tests.crawler.fault_site import FaultSite, Page, fault_site
 from tests.crawler.test_fault_crawl import links, policy
 
@@ -38,7 +39,7 @@ def test_hosts_are_crawled_in_parallel_each_politely(tmp_path: Path) -> None:
         )
         report = crawl_sync(
             profile,
-            tmp_path / "db",
+            Database.for_path(tmp_path / "db"),
             CrawlSink(on_document=documents.append),
             CrawlOptions(delay=DELAY, concurrency=4),
         )

@@ -14,6 +14,7 @@ from crawler.run import crawl_sync
 from crawler.sink import CrawlSink
 from govsearch.app import create_app
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from tests.crawler.fault_site import FaultSite, Page, fault_site
 from tests.crawler.test_fault_crawl import links
 from tests.factories import build_data_dir, policy
@@ -76,7 +77,7 @@ def test_reposts_fold_into_one_canonical_document(tmp_path: Path) -> None:
     def run(*hosts: FaultSite, recrawl: bool = False) -> None:
         crawl_sync(
             profile(*hosts),
-            tmp_path / "crawl.db",
+            Database.for_path(tmp_path / "crawl.db"),
             CrawlSink(
                 on_document=put,
                 on_withdraw=lambda doc_id: (withdrawn.append(doc_id), stored.pop(doc_id, None)),  # type: ignore[func-returns-value]

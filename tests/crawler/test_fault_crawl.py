@@ -18,6 +18,7 @@ from crawler.report import CrawlReport
 from crawler.run import crawl_sync
 from crawler.sink import CrawlSink
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from tests.crawler.fault_site import FaultSite, Hit, Page, fault_site
 from tests.crawler.files import make_doc, make_docx, make_pdf, make_xlsx
 
@@ -142,7 +143,7 @@ class Sink:
     def crawl(self, site: FaultSite, db: Path, *, recrawl: bool = False) -> CrawlReport:
         return crawl_sync(
             profile_for(site),
-            db,
+            Database.for_path(db),
             CrawlSink(on_document=self.put, on_withdraw=self.withdrawn.append, lookup=self.documents.get),
             replace(OPTIONS, recrawl=recrawl),
         )

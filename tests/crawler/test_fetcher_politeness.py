@@ -13,6 +13,7 @@ from crawler.report import CrawlReport
 from crawler.run import crawl_sync
 from crawler.sink import CrawlSink
 from indexer.documents import DocumentKind, PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from tests.crawler.http_site import Route, Site, serve
 
 DELAY = 0.3
@@ -73,7 +74,12 @@ def run(profile: SiteProfile, db: Path, *, recrawl: bool = False) -> tuple[Crawl
     def keep(document: PolicyDocument | ServiceGuide) -> None:
         titles.append(document.title)
 
-    report = crawl_sync(profile, db, CrawlSink(on_document=keep), CrawlOptions(recrawl=recrawl, backoff=0.0))
+    report = crawl_sync(
+        profile,
+        Database.for_path(db),
+        CrawlSink(on_document=keep),
+        CrawlOptions(recrawl=recrawl, backoff=0.0),
+    )
     return report, titles
 
 

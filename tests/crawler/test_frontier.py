@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from crawler.frontier import Frontier, UrlStatus, normalize_url
+from indexer.storage import Database
 from tests.crawler.http_site import Route, serve
 from tests.crawler.test_fetcher_politeness import links, policy_page, profile_for, run
 
@@ -46,7 +47,7 @@ def test_recrawl_fetches_everything_again(tmp_path: Path) -> None:
 
 def test_enqueue_dedupes_normalised_urls_and_uses_wal(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
-    with Frontier(db, "p") as frontier:
+    with Frontier(Database.for_path(db), "p") as frontier:
         assert frontier.enqueue("HTTP://Example.COM:80/a.html#top")
         assert not frontier.enqueue("http://example.com/a.html")
         assert frontier.enqueue("http://example.com/a.html?page=2")
@@ -54,7 +55,7 @@ def test_enqueue_dedupes_normalised_urls_and_uses_wal(tmp_path: Path) -> None:
         assert entry is not None and entry.url == "http://example.com/a.html"
         frontier.mark(entry.url, UrlStatus.FAILED, "HTTP 500")
         assert frontier.count(UrlStatus.QUEUED) == 1
-    with Frontier(db, "p") as frontier:
+    with Frontier(Database.for_path(db), "p") as frontier:
         frontier.start_run()
         assert frontier.count(UrlStatus.QUEUED) == 2  # failures are retried (up to 3 attempts)
     with sqlite3.connect(db) as connection:
@@ -63,11 +64,11 @@ def test_enqueue_dedupes_normalised_urls_and_uses_wal(tmp_path: Path) -> None:
 
 def test_claimed_urls_of_a_dead_run_are_queued_again(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
-    with Frontier(db, "p") as frontier:
+    with Frontier(Database.for_path(db), "p") as frontier:
         frontier.enqueue("http://example.com/")
         assert frontier.claim() is not None
         assert frontier.claim() is None
-    with Frontier(db, "p") as frontier:
+    with Frontier(Database.for_path(db), "p") as frontier:
         frontier.start_run()
         assert frontier.statuses() == {"http://example.com/": "queued"}
 

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from indexer.storage import Database
 from indexer.store import Store
 from tests.crawler.fault_site import Page, fault_site
 from tests.crawler.test_fault_crawl import links, policy
@@ -78,7 +79,7 @@ def test_sigkill_then_resume_loses_nothing_and_fetches_nothing_twice(tmp_path: P
     for path in ["/", "/list.html", "/sitemap.xml", *DETAILS]:
         if path != HANGING:
             assert requested.count(path) == 1, path
-    store = Store(tmp_path / "data" / "store.sqlite3")
+    store = Store(Database.for_path(tmp_path / "data" / "store.sqlite3"))
     try:
         assert store.count() == len(DETAILS)
     finally:

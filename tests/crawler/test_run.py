@@ -10,6 +10,7 @@ from crawler.report import CrawlProgress
 from crawler.run import crawl_sync
 from crawler.sink import CrawlSink
 from indexer.documents import PolicyDocument, ServiceGuide
+from indexer.storage import Database
 from tests.crawler.http_site import serve_directory
 from tests.shared_data import shared_path
 
@@ -22,7 +23,7 @@ def test_crawl_govcn_2019_mirror(tmp_path: Path) -> None:
         profile = profile_with_seeds(builtin_profile("govcn_2019"), [root])
         report = crawl_sync(
             profile,
-            tmp_path / "store.db",
+            Database.for_path(tmp_path / "store.db"),
             CrawlSink(
                 on_document=documents.append, on_progress=lambda _name, update: progress.append(update)
             ),

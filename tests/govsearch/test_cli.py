@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from govsearch.cli import main
+from indexer.storage import Database
 from indexer.store import Store
 
 
@@ -27,7 +28,7 @@ def test_import_items_reports_bad_lines_and_keeps_the_rest(
     assert status == 0
     assert f"{items}:2:" in err and "导入完成：1 项，跳过 1 行" in err
     assert "索引完成：写入 1 篇" in err
-    assert Store(tmp_path / "d" / "store.sqlite3").count() == 1
+    assert Store(Database.for_path(tmp_path / "d" / "store.sqlite3")).count() == 1
 
     status, _, err = run(capsys, "--data-dir", str(tmp_path / "d"), "index")
     assert status == 0 and "写入 0 篇" in err

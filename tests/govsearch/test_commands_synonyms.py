@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from govsearch.cli import main
+from indexer.storage import Database
 from web.admin.accounts import Accounts
 
 
@@ -56,7 +57,10 @@ def test_users_add_hashes_the_password_and_refuses_bad_input(
     assert status == 0 and "已创建账号 wang（reviewer）" in out
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("store.sqlite3*"))  # with the WAL file
     assert b"wang" in stored and b"long enough secret" not in stored
-    assert Accounts(tmp_path / "store.sqlite3").login("wang", "long enough secret") is not None
+    assert (
+        Accounts(Database.for_path(tmp_path / "store.sqlite3")).login("wang", "long enough secret")
+        is not None
+    )
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     status, _, err = run(capsys, *data, "users", "add", "li", "--role", "editor", "--password-stdin")
     assert status == 2 and "密码至少 10 个字符" in err
@@ -80,10 +84,12 @@ def test_import_catalogue_can_file_the_candidates_as_a_pending_proposal(
     args = ["synonyms", "import-catalogue", str(items), "--out", out_file, "--propose-as", "wang"]
     status, _, err = run(capsys, *data, *args)
     assert status == 2 and "没有管理后台账号 wang" in err
-    Accounts(tmp_path / "d" / "store.sqlite3").add_user("wang", "editor", "long enough secret")
+    Accounts(Database.for_path(tmp_path / "d" / "store.sqlite3")).add_user(
+        "wang", "editor", "long enough secret"
+    )
     status, out, _ = run(capsys, *data, *args)
     assert status == 0 and "待审核提议#1" in out
-    store = StaffStore(tmp_path / "d" / "store.sqlite3")
+    store = StaffStore(Database.for_path(tmp_path / "d" / "store.sqlite3"))
     (proposal,) = store.proposals("pending")
     assert proposal.author == "wang" and proposal.change.action == "import"
     assert [r.line for r in proposal.change.imported] == [

@@ -9,6 +9,7 @@ import pytest
 
 from govsearch.cli import main
 from indexer.catalogue.store import ItemStore
+from indexer.storage import Database
 from indexer.store import Store
 
 
@@ -27,7 +28,7 @@ def test_both_formats_import_into_one_catalogue(tmp_path: Path, capsys: pytest.C
     assert main(["--data-dir", data, "import-items", str(csv), "--no-index"]) == 0
     err = capsys.readouterr().err
     assert f"跳过 {csv}:3: " in err and "导入完成：1 项，跳过 1 行" in err
-    items = ItemStore(Store(tmp_path / "d" / "store.sqlite3"))
+    items = ItemStore(Store(Database.for_path(tmp_path / "d" / "store.sqlite3")))
     assert [i.key for i in items.group("社会保障卡挂失")] == ["GD1", "SC1"]
 
     other = tmp_path / "notes.csv"

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from indexer.backends.tantivy_backend import TantivyBackend
 from indexer.pipeline import update_index
+from indexer.storage import Database
 from indexer.store import Store
 from tests.factories import SAMPLE_DOCUMENTS, guide
 
 
 def test_upsert_only_counts_changes_and_round_trips(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
     assert store.upsert(SAMPLE_DOCUMENTS) == len(SAMPLE_DOCUMENTS)
     assert store.upsert(SAMPLE_DOCUMENTS) == 0
     doc = SAMPLE_DOCUMENTS[0]
@@ -18,7 +20,7 @@ def test_upsert_only_counts_changes_and_round_trips(tmp_path: Path) -> None:
 
 
 def test_index_update_is_incremental_and_drops_withdrawn(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
     backend = TantivyBackend(tmp_path / "index", writable=True)
     store.upsert(SAMPLE_DOCUMENTS)
     first = update_index(store, backend)
@@ -36,17 +38,17 @@ def test_index_update_is_incremental_and_drops_withdrawn(tmp_path: Path) -> None
 
 
 def test_data_survives_reopen(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
     store.upsert(SAMPLE_DOCUMENTS)
     store.close()
-    assert Store(tmp_path / "s.sqlite3").count() == len(SAMPLE_DOCUMENTS)
+    assert Store(Database.for_path(tmp_path / "s.sqlite3")).count() == len(SAMPLE_DOCUMENTS)
 
 
 def test_query_and_click_logs_are_kept(tmp_path: Path) -> None:
-    store = Store(tmp_path / "store.sqlite3")
+    store = Store(Database.for_path(tmp_path / "store.sqlite3"))
     store.log_query("社保卡挂失", None, 1, 3)
     store.log_click("社保卡挂失", "g-123", 2)
-    conn = store._connect()
+    conn = sqlite3.connect(tmp_path / "store.sqlite3")
     assert conn.execute("SELECT query, total FROM query_log").fetchall() == [("社保卡挂失", 3)]
     assert conn.execute("SELECT query, doc_id, position FROM click_log").fetchall() == [
         ("社保卡挂失", "g-123", 2)

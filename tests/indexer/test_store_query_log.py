@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from indexer.storage import Database
 from indexer.store import Store
 
 OLD_QUERY_LOG = """CREATE TABLE query_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,
@@ -16,7 +17,7 @@ def test_an_old_query_log_gains_the_filters_column_and_keeps_its_rows(tmp_path: 
     path = tmp_path / "store.sqlite3"
     with sqlite3.connect(path) as conn:
         conn.executescript(OLD_QUERY_LOG)
-    store = Store(path)
+    store = Store(Database.for_path(path))
     store.log_query("公积金", "guide", 2, 7, "year=2024")
     with sqlite3.connect(path) as conn:
         rows = conn.execute("SELECT query, type, page, total, filters FROM query_log ORDER BY id").fetchall()

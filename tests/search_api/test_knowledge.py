@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.storage import Database
 from search_api.engine import knowledge
 from search_api.engine.knowledge import EMPTY, KnowledgeCache
 from tests.factories import build_data_dir, guide
@@ -13,7 +14,7 @@ from tests.factories import build_data_dir, guide
 
 def test_built_once_then_rebuilt_when_the_store_changes(tmp_path: Path) -> None:
     settings = build_data_dir(tmp_path)
-    cache = KnowledgeCache(settings.store_path, ["社保卡"], frozenset(), refresh_seconds=0)
+    cache = KnowledgeCache(Database.for_path(settings.store_path), ["社保卡"], frozenset(), refresh_seconds=0)
     first = cache.get()
     assert "居民身份证换领" in first.corpus.titles and "社保卡" in first.corpus.terms
     assert cache.get() is first  # nothing changed
@@ -25,7 +26,7 @@ def test_a_search_does_not_wait_long_for_the_first_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = build_data_dir(tmp_path)
-    cache = KnowledgeCache(settings.store_path, [], frozenset())
+    cache = KnowledgeCache(Database.for_path(settings.store_path), [], frozenset())
     monkeypatch.setattr(knowledge, "FIRST_BUILD_WAIT_SECONDS", 0.05)
     cache._lock.acquire()  # as if the startup thread were still reading a large collection
     try:

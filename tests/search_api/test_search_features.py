@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 import pytest
 from fastapi.testclient import TestClient
 
+from indexer.storage import Database
 from search_api.engine import ranking
 from search_api.engine.best_bets import BestBets
 from tests.search_corpus import SOCIAL_CARD_ITEMS, feature_app
@@ -181,7 +182,7 @@ def test_opensearch_suggestions(api: TestClient) -> None:
 def test_best_bets_pin_at_most_two_labelled(api: TestClient, tmp_path: Path) -> None:
     store_path = api.app.state.settings.store_path  # type: ignore[attr-defined]
     target = search(api, q="社会保障卡制卡进度查询")["hits"][0]["id"]
-    bets = BestBets(store_path)
+    bets = BestBets(Database.for_path(store_path))
     bet = bets.add("社保卡 怎么办", target, "张工", "群众常问")
     try:
         hits = search(api, q="社保卡怎么办")["hits"]  # normalised match: spaces ignored

@@ -10,6 +10,7 @@ import pytest
 from indexer.analysis import add_word, segment_for_index, segment_query
 from indexer.backends.tantivy_backend import TantivyBackend
 from indexer.pipeline import update_index
+from indexer.storage import Database
 from indexer.store import Store
 from search_api.engine.models import Expansion
 from search_api.engine.search import SearchEngine
@@ -149,7 +150,7 @@ def test_an_official_name_in_the_user_dictionary_does_not_stop_partial_queries(t
     add_word("城镇职工基本医疗保险")
     assert "城镇职工基本医疗保险" in segment_query("城镇职工基本医疗保险")
     assert {"医疗保险", "城镇职工"} <= set(segment_for_index("城镇职工基本医疗保险参保登记"))
-    store = Store(tmp_path / "store.sqlite3")
+    store = Store(Database.for_path(tmp_path / "store.sqlite3"))
     store.upsert([guide("城镇职工基本医疗保险参保登记", "M001"), guide("机动车驾驶证期满换证", "M002")])
     backend = TantivyBackend(tmp_path / "index", writable=True)
     update_index(store, backend)

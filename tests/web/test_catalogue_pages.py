@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from govsearch.app import create_app
 from indexer.catalogue.store import ItemStore
 from indexer.catalogue.upkeep import update_links
+from indexer.storage import Database
 from indexer.store import Store
 from tests.factories import SAMPLE_DOCUMENTS, build_data_dir, guide, policy
 
@@ -42,7 +43,7 @@ def catalogue_data_dir(path: Path) -> Path:
     docs = [d for d in SAMPLE_DOCUMENTS if getattr(d, "item_code", "") != "G003"]
     city_card = guide("社会保障卡挂失", "G003", authority="示例市人力资源和社会保障局", **CITY_FIELDS)
     settings = build_data_dir(path, [*docs, city_card, PROVINCE_CARD, NOTICE, LAWYER])
-    store = Store(settings.store_path)
+    store = Store(Database.for_path(settings.store_path))
     update_links(store, ItemStore(store))
     store.close()
     return path

@@ -1,4 +1,4 @@
-"""Staff accounts and login sessions in the store's SQLite file.
+"""Staff accounts and login sessions in the store's database (rows in `indexer.storage.accounts`).
 
 Passwords are hashed with scrypt (standard library) and a per-user salt. Sessions are random tokens;
 only their SHA-256 is stored, with a CSRF token that every write must echo back.
@@ -9,13 +9,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
-from indexer.sqlite_db import SQLiteDatabase
+from indexer.storage import Database
+from indexer.storage.accounts import AccountRows
 
 Role = Literal["editor", "reviewer"]
 ROLES: tuple[Role, ...] = ("editor", "reviewer")
@@ -25,26 +24,6 @@ _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 # Password guessing: after this many wrong passwords for one account, it is locked for a while.
 MAX_FAILED_LOGINS = 5
 LOCKOUT_MINUTES = 15
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS staff_users (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS staff_sessions (
-    token_hash TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    csrf TEXT NOT NULL,
-    expires_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS staff_login_failures (
-    name TEXT NOT NULL,
-    at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS staff_login_failures_name ON staff_login_failures (name, at);
-"""
 
 
 class AccountError(ValueError):
@@ -85,16 +64,22 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _staff(name: str, role: str, csrf: str = "") -> Staff:
+    return Staff(name, cast(Role, role), csrf)
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class Accounts(SQLiteDatabase):
-    schema = _SCHEMA
-
-    def __init__(self, path: Path, session_hours: float = 8.0) -> None:
-        super().__init__(path)
+class Accounts:
+    def __init__(self, database: Database, session_hours: float = 8.0) -> None:
+        self.database = database
+        self._rows = AccountRows(database)
         self.session_hours = session_hours
+
+    def close(self) -> None:
+        self.database.close()
 
     def add_user(self, name: str, role: str, password: str) -> Staff:
         name = name.strip()
@@ -104,70 +89,41 @@ class Accounts(SQLiteDatabase):
             raise AccountError(f"角色须为 {' 或 '.join(ROLES)}", "role")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符", "password")
-        conn = self._connect()
-        try:
-            with conn:
-                conn.execute(
-                    "INSERT INTO staff_users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                    (name, role, hash_password(password), datetime.now(UTC).isoformat(timespec="seconds")),
-                )
-        except sqlite3.IntegrityError as exc:
-            raise AccountError(f"用户 {name} 已存在", "name") from exc
+        if not self._rows.add_user(name, role, hash_password(password), _now()):
+            raise AccountError(f"用户 {name} 已存在", "name")
         return Staff(name, role)
 
     def users(self) -> list[Staff]:
-        rows = self._connect().execute("SELECT name, role FROM staff_users ORDER BY name").fetchall()
-        return [Staff(r[0], r[1]) for r in rows]
+        return [_staff(name, role) for name, role in self._rows.users()]
 
     def locked(self, name: str) -> bool:
         """Too many wrong passwords for this account within the last LOCKOUT_MINUTES."""
         since = (datetime.now(UTC) - timedelta(minutes=LOCKOUT_MINUTES)).isoformat(timespec="seconds")
-        sql = "SELECT COUNT(*) FROM staff_login_failures WHERE name = ? AND at >= ?"
-        return int(self._connect().execute(sql, (name, since)).fetchone()[0]) >= MAX_FAILED_LOGINS
+        return self._rows.failures_since(name, since) >= MAX_FAILED_LOGINS
 
     def login(self, name: str, password: str) -> tuple[str, Staff] | None:
         """A new session token and the staff member, or None when name or password is wrong."""
-        row = (
-            self._connect()
-            .execute("SELECT role, password_hash FROM staff_users WHERE name = ?", (name,))
-            .fetchone()
-        )
-        if row is None:
+        found = self._rows.user(name)
+        if found is None:
             verify_password(password, hash_password("timing-equaliser"))
             return None
-        conn = self._connect()
-        if not verify_password(password, row[1]):
-            with conn:
-                conn.execute("INSERT INTO staff_login_failures (name, at) VALUES (?, ?)", (name, _now()))
+        role, password_hash = found
+        if not verify_password(password, password_hash):
+            self._rows.add_failure(name, _now())
             return None
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         expires = datetime.now(UTC) + timedelta(hours=self.session_hours)
-        with conn:
-            conn.execute("DELETE FROM staff_login_failures WHERE name = ?", (name,))
-            conn.execute(
-                "INSERT INTO staff_sessions (token_hash, name, csrf, expires_at) VALUES (?, ?, ?, ?)",
-                (_token_hash(token), name, csrf, expires.isoformat(timespec="seconds")),
-            )
-        return token, Staff(name, row[0], csrf)
+        self._rows.start_session(_token_hash(token), name, csrf, expires.isoformat(timespec="seconds"))
+        return token, _staff(name, role, csrf)
 
     def session(self, token: str | None) -> Staff | None:
         if not token:
             return None
-        row = (
-            self._connect()
-            .execute(
-                "SELECT s.name, u.role, s.csrf, s.expires_at FROM staff_sessions s "
-                "JOIN staff_users u ON u.name = s.name WHERE s.token_hash = ?",
-                (_token_hash(token),),
-            )
-            .fetchone()
-        )
+        row = self._rows.session(_token_hash(token))
         if row is None or datetime.fromisoformat(row[3]) < datetime.now(UTC):
             return None
-        return Staff(row[0], row[1], row[2])
+        return _staff(row[0], row[1], row[2])
 
     def logout(self, token: str | None) -> None:
         if token:
-            conn = self._connect()
-            with conn:
-                conn.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (_token_hash(token),))
+            self._rows.end_session(_token_hash(token))

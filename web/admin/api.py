@@ -159,7 +159,7 @@ def golden(request: Request) -> dict[str, Any]:
 
 @router.get("/worklist")
 def worklist(request: Request) -> dict[str, Any]:
-    items = work_list(request.app.state.settings.store_path)
+    items = work_list(request.app.state.database)
     return {"items": [{**item.__dict__, "reason": item.reason} for item in items]}
 
 

@@ -287,5 +287,5 @@ def golden_page(request: Request) -> HTMLResponse:
 
 @router.get("/worklist")
 def worklist_page(request: Request) -> HTMLResponse:
-    items = work_list(request.app.state.settings.store_path)
+    items = work_list(request.app.state.database)
     return render(request, "worklist.html", WorklistContext(**page_basics(request), items=items))

@@ -12,13 +12,14 @@ from indexer.catalogue.store import ItemStore
 from indexer.catalogue.upkeep import update_links
 from indexer.documents import CatalogueItem
 from indexer.importer import ImportReport
+from indexer.storage import Database
 from indexer.store import Store
 from tests.factories import guide, policy
 from tests.shared_data import shared_path
 
 
 def test_the_same_item_at_province_and_city_is_one_group(tmp_path: Path) -> None:
-    items = ItemStore(Store(tmp_path / "s.sqlite3"))
+    items = ItemStore(Store(Database.for_path(tmp_path / "s.sqlite3")))
     imported = read_catalogue(shared_path("data/service_items/guangdong.jsonl"), ImportReport())
     assert items.upsert_items(x.item for x in imported) == 2262
     group = items.group("律师执业证书注销审核(律师执业证书注销)")
@@ -28,7 +29,7 @@ def test_the_same_item_at_province_and_city_is_one_group(tmp_path: Path) -> None
 
 
 def test_links_follow_document_and_catalogue_changes(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
     items = ItemStore(store)
     text = "参保人遗失社会保障卡的，可以办理社会保障卡挂失。"
     notice = policy("示例市社会保障卡服务通知", "示人社〔2024〕3号", text)
@@ -57,7 +58,7 @@ def test_links_follow_document_and_catalogue_changes(tmp_path: Path) -> None:
 
 
 def test_a_changed_guide_updates_its_item_and_keeps_catalogue_extras(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
     items = ItemStore(store)
     first = guide("社会保障卡挂失", "G003", authority="示例市社保局")
     items.upsert_items([CatalogueItem.from_guide(first, aliases=["社保卡挂失"])])
@@ -71,7 +72,7 @@ def test_a_changed_guide_updates_its_item_and_keeps_catalogue_extras(tmp_path: P
 
 
 def test_sub_items_of_one_parent_item_are_siblings(tmp_path: Path) -> None:
-    items = ItemStore(Store(tmp_path / "s.sqlite3"))
+    items = ItemStore(Store(Database.for_path(tmp_path / "s.sqlite3")))
     for name in ("data/service_items/guangdong.jsonl", "data/catalogue/sichuan_guangan.csv"):
         items.upsert_items(x.item for x in read_catalogue(shared_path(name), ImportReport()))
     lost = items.group("社会保障卡挂失")[0]
@@ -86,7 +87,7 @@ def test_sub_items_of_one_parent_item_are_siblings(tmp_path: Path) -> None:
 def test_new_linking_rules_relink_every_document_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
     items = ItemStore(store)
     store.upsert([guide("社会保障卡挂失", "G003"), policy("通知", "", "可以办理社会保障卡挂失。")])
     assert update_links(store, items).documents_linked == 2

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from govsearch.app import create_app
+from indexer.storage import Database
 from tests.factories import build_data_dir
 from web.admin.accounts import Accounts
 
@@ -20,7 +21,7 @@ def admin_app(data_dir: Path) -> FastAPI:
     settings = build_data_dir(data_dir)
     golden = data_dir / "golden.tsv"
     golden.write_text(GOLDEN, encoding="utf-8")
-    accounts = Accounts(settings.store_path)
+    accounts = Accounts(Database.for_path(settings.store_path))
     for name, role in (("editor1", "editor"), ("reviewer1", "reviewer")):
         if name not in {s.name for s in accounts.users()}:
             accounts.add_user(name, role, PASSWORD)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from indexer.storage import Database
 from tests.web.admin.helpers import PASSWORD, admin_app, login, propose
 from web.admin.accounts import MAX_FAILED_LOGINS, Accounts, hash_password, verify_password
 
@@ -19,7 +20,7 @@ def test_passwords_are_salted_scrypt_hashes() -> None:
 
 
 def test_sessions_expire_and_logout_ends_them(tmp_path: Path) -> None:
-    accounts = Accounts(tmp_path / "s.sqlite3", session_hours=1e-9)
+    accounts = Accounts(Database.for_path(tmp_path / "s.sqlite3"), session_hours=1e-9)
     accounts.add_user("zhao", "editor", "long enough secret")
     found = accounts.login("zhao", "long enough secret")
     assert found is not None and accounts.session(found[0]) is None  # already expired

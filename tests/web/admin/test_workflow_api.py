@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from govsearch.app import create_app
+from indexer.storage import Database
 from tests.web.admin.helpers import admin_app, login, propose
 
 
@@ -238,7 +239,7 @@ def test_a_commit_computed_from_an_old_version_is_refused_and_nothing_is_lost(ap
     from synonyms.staff_store import AuditEntry, StaffStore
 
     TestClient(admin_app(app_dir))
-    store = StaffStore(app_dir / "store.sqlite3")
+    store = StaffStore(Database.for_path(app_dir / "store.sqlite3"))
     entry = AuditEntry(0, "", "a", "新增", "", "x", "r", "b 批准", None)
     assert store.commit((StaffRule(id=1, line="二代证 => 居民身份证"),), entry, base=0) == 1
     with pytest.raises(ValueError, match="当前版本 1"):

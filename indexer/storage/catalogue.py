@@ -1,0 +1,241 @@
+"""Catalogue items, document→item links, per-document link state and the catalogue version.
+
+`link_state` remembers which document content and which catalogue version each document was last
+linked against, so links are recomputed for what changed without touching the search index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Double,
+    Index,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.sqlite import REAL
+
+from indexer.documents import CatalogueItem, ItemLink
+from indexer.storage.database import Database
+from indexer.storage.documents import documents
+from indexer.storage.sql import json_field, metadata, upsert
+
+items = Table(
+    "items",
+    metadata,
+    Column("key", Text, primary_key=True),  # 实施编码
+    Column("group_key", Text, nullable=False),  # the normalised name: one item at several levels/regions
+    Column("name", Text, nullable=False),
+    Column("level", Text, nullable=False),
+    Column("region_code", Text, nullable=False),
+    Column("guide_id", Text),
+    Column("data", Text, nullable=False),
+    Column("content_hash", Text, nullable=False),
+    Index("items_group", "group_key"),
+    Index("items_guide", "guide_id"),
+)
+
+item_links = Table(
+    "item_links",
+    metadata,
+    Column("doc_id", Text, nullable=False),
+    Column("item_key", Text, nullable=False),
+    Column("rule", Text, nullable=False),
+    Column("evidence", Text, nullable=False),
+    # REAL is SQLite's 8-byte float (and what the first release declared); DOUBLE PRECISION elsewhere.
+    Column("confidence", Double().with_variant(REAL(), "sqlite"), nullable=False),
+    PrimaryKeyConstraint("doc_id", "item_key"),
+    Index("item_links_item", "item_key"),
+)
+
+link_state = Table(
+    "link_state",
+    metadata,
+    Column("doc_id", Text, primary_key=True),
+    Column("doc_hash", Text, nullable=False),
+    Column("catalogue_version", Text, nullable=False),
+)
+
+catalogue_meta = Table(
+    "catalogue_meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+_VERSION = select(catalogue_meta.c.value).where(catalogue_meta.c.key == "version")
+_LINK_COLUMNS = (
+    item_links.c.doc_id,
+    item_links.c.item_key,
+    item_links.c.rule,
+    item_links.c.evidence,
+    item_links.c.confidence,
+)
+
+
+class Catalogue:
+    """Items and links; thread-safe (every call takes a pooled connection)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        ins = upsert(database.dialect, items)
+        self._upsert_item = ins.on_conflict_do_update(
+            index_elements=[items.c.key],
+            set_={c.name: ins.excluded[c.name] for c in items.c if c.name != "key"},
+            where=items.c.content_hash != ins.excluded.content_hash,
+        )
+        state = upsert(database.dialect, link_state)
+        self._upsert_state = state.on_conflict_do_update(
+            index_elements=[link_state.c.doc_id],
+            set_={"doc_hash": state.excluded.doc_hash, "catalogue_version": state.excluded.catalogue_version},
+        )
+
+    # -- items ---------------------------------------------------------------------------------
+    def upsert_rows(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Insert or update item rows (every column of `items`); returns how many changed, and bumps
+        the catalogue version in the same transaction if any did."""
+        with self.database.write() as conn:
+            changed = sum(conn.execute(self._upsert_item, row).rowcount for row in rows)
+            if changed:
+                self._bump_version(conn)
+        return changed
+
+    def _bump_version(self, conn: Connection) -> None:
+        found = conn.execute(_VERSION).scalar()
+        version = str(int(found) + 1 if found is not None else 1)
+        ins = upsert(self.database.dialect, catalogue_meta)
+        conn.execute(
+            ins.on_conflict_do_update(index_elements=[catalogue_meta.c.key], set_={"value": version}),
+            {"key": "version", "value": version},
+        )
+
+    def version(self) -> str:
+        with self.database.read() as conn:
+            found = conn.execute(_VERSION).scalar()
+        return str(found) if found is not None else "0"
+
+    def _items(self, *where: ColumnElement[bool]) -> list[CatalogueItem]:
+        with self.database.read() as conn:
+            rows = conn.execute(select(items.c.data).where(*where).order_by(items.c.key)).scalars().all()
+        return [CatalogueItem.model_validate_json(data) for data in rows]
+
+    def get(self, key: str) -> CatalogueItem | None:
+        found = self._items(items.c.key == key)
+        return found[0] if found else None
+
+    def get_many(self, keys: list[str]) -> dict[str, CatalogueItem]:
+        if not keys:
+            return {}
+        return {item.key: item for item in self._items(items.c.key.in_(keys))}
+
+    def in_group(self, key: str) -> list[CatalogueItem]:
+        return self._items(items.c.group_key == key)
+
+    def with_parent(
+        self, parent_code: str = "", parent_name: str = "", region_code: str = ""
+    ) -> list[CatalogueItem]:
+        """Items whose 主项 has this code, or (without a code) this name in this region."""
+        if parent_code:
+            return self._items(json_field(items.c.data, "parent_code") == parent_code)
+        return self._items(
+            json_field(items.c.data, "parent_name") == parent_name, items.c.region_code == region_code
+        )
+
+    def for_guide(self, guide_id: str) -> list[CatalogueItem]:
+        return self._items(items.c.guide_id == guide_id)
+
+    def all(self) -> Iterator[CatalogueItem]:
+        yield from self._items()
+
+    def count(self) -> int:
+        with self.database.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(items)).scalar_one())
+
+    # -- links ---------------------------------------------------------------------------------
+    def set_links(self, doc_id: str, links: list[ItemLink], doc_hash: str, version: str) -> None:
+        rows = [
+            {
+                "doc_id": doc_id,
+                "item_key": ln.item_key,
+                "rule": ln.rule,
+                "evidence": ln.evidence,
+                "confidence": ln.confidence,
+            }
+            for ln in links
+        ]
+        with self.database.write() as conn:
+            conn.execute(delete(item_links).where(item_links.c.doc_id == doc_id))
+            if rows:
+                conn.execute(insert(item_links), rows)
+            conn.execute(
+                self._upsert_state, {"doc_id": doc_id, "doc_hash": doc_hash, "catalogue_version": version}
+            )
+
+    def drop_links(self, doc_ids: Iterable[str]) -> None:
+        ids = [{"doc_id": doc_id} for doc_id in doc_ids]
+        if not ids:
+            return
+        with self.database.write() as conn:
+            conn.execute(delete(item_links).where(item_links.c.doc_id == bindparam("doc_id")), ids)
+            conn.execute(delete(link_state).where(link_state.c.doc_id == bindparam("doc_id")), ids)
+
+    def _links(self, where: ColumnElement[bool], min_confidence: float) -> list[ItemLink]:
+        query = (
+            select(*_LINK_COLUMNS)
+            .where(where, item_links.c.confidence >= min_confidence)
+            .order_by(item_links.c.confidence.desc(), item_links.c.item_key)
+        )
+        with self.database.read() as conn:
+            rows = conn.execute(query).all()
+        return [ItemLink(doc_id=d, item_key=k, rule=r, evidence=e, confidence=c) for d, k, r, e, c in rows]
+
+    def links_of_docs(self, doc_ids: list[str], min_confidence: float) -> dict[str, list[ItemLink]]:
+        found: dict[str, list[ItemLink]] = {doc_id: [] for doc_id in doc_ids}
+        if doc_ids:
+            for link in self._links(item_links.c.doc_id.in_(doc_ids), min_confidence):
+                found[link.doc_id].append(link)
+        return found
+
+    def links_of_items(self, keys: list[str], min_confidence: float) -> list[ItemLink]:
+        if not keys:
+            return []
+        return self._links(item_links.c.item_key.in_(keys), min_confidence)
+
+    def stale_documents(self, version: str) -> tuple[list[str], list[str]]:
+        """(ids to link again, ids whose links must go): content or `version` changed, or withdrawn."""
+        relink = (
+            select(documents.c.id)
+            .select_from(documents.outerjoin(link_state, link_state.c.doc_id == documents.c.id))
+            .where(
+                documents.c.withdrawn == 0,
+                or_(
+                    link_state.c.doc_id.is_(None),
+                    link_state.c.doc_hash != documents.c.content_hash,
+                    link_state.c.catalogue_version != version,
+                ),
+            )
+        )
+        gone = (
+            select(link_state.c.doc_id)
+            .select_from(link_state.outerjoin(documents, documents.c.id == link_state.c.doc_id))
+            .where(or_(documents.c.id.is_(None), documents.c.withdrawn == 1))
+        )
+        with self.database.read() as conn:
+            return list(conn.execute(relink).scalars()), list(conn.execute(gone).scalars())
+
+    def document_hash(self, doc_id: str) -> str:
+        with self.database.read() as conn:
+            found = conn.execute(select(documents.c.content_hash).where(documents.c.id == doc_id)).scalar()
+        return str(found) if found is not None else ""

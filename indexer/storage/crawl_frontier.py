@@ -1,0 +1,135 @@
+"""The crawl frontier (`crawl_urls`): one row per normalised URL and profile.
+
+Every call commits before it returns (a crawl killed at any point resumes); `Database.write()`
+groups calls that must land together. The statements are built once, with parameters, and the
+per-page ones run on the hot path (`Database.rows`/`run`): a crawl makes several per page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    Select,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
+
+from indexer.storage.database import Database
+from indexer.storage.sql import insertion_order, metadata, now, upsert
+
+crawl_urls = Table(
+    "crawl_urls",
+    metadata,
+    Column("profile", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default="queued"),
+    Column("kind", Text),
+    Column("depth", Integer, nullable=False, server_default=text("0")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    Column("fetched_at", Text),
+    Column("host", Text, nullable=False, server_default=""),
+    PrimaryKeyConstraint("profile", "url"),
+    Index("crawl_urls_status", "profile", "status", "depth"),
+)
+
+_c = crawl_urls.c
+_MINE = _c.profile == bindparam("p")
+_ROW = and_(_MINE, _c.url == bindparam("u"))
+_RESET_ATTEMPTS = update(crawl_urls).where(_MINE).values(attempts=0)
+_REQUEUE = (
+    update(crawl_urls)
+    .where(_MINE, _c.status.in_(bindparam("statuses", expanding=True)))
+    .values(status="queued")
+)
+_RETRY = (
+    update(crawl_urls)
+    .where(_MINE, _c.status == "failed", _c.attempts < bindparam("max_attempts"))
+    .values(status="queued")
+)
+_CLAIMED = update(crawl_urls).where(_ROW).values(status="fetching", attempts=_c.attempts + 1)
+_REQUEUE_URL = update(crawl_urls).where(_c.url == bindparam("u")).values(status="queued", attempts=0)
+_MARK = (
+    update(crawl_urls)
+    .where(_ROW)
+    .values(status=bindparam("new_status"), last_error=bindparam("error"), fetched_at=bindparam("at"))
+)
+_COUNT = select(func.count()).select_from(crawl_urls).where(_MINE)
+_COUNT_STATUS = _COUNT.where(_c.status == bindparam("s"))
+_STATUSES = select(_c.url, _c.status).where(_MINE)
+
+
+@cache
+def _dialect_statements(dialect: str) -> tuple[SQLiteInsert, Select[Any]]:
+    """(enqueue, next queued URL): they differ by dialect (ON CONFLICT, oldest-first order)."""
+    enqueue = upsert(dialect, crawl_urls).on_conflict_do_nothing()
+    claim = (
+        select(_c.url, _c.kind, _c.depth, _c.attempts)
+        .where(_MINE, _c.status == "queued", _c.host.not_in(bindparam("busy", expanding=True)))
+        .order_by(_c.depth, *insertion_order(dialect, crawl_urls))
+        .limit(1)
+    )
+    return enqueue, claim  # type: ignore[return-value]
+
+
+class FrontierRows:
+    """`crawl_urls` rows of one profile."""
+
+    def __init__(self, database: Database, profile: str) -> None:
+        self.database = database
+        self.profile = profile
+        self._enqueue, self._claim = _dialect_statements(database.dialect)
+
+    def start_run(self, statuses: list[str], *, reset_attempts: bool, max_attempts: int) -> None:
+        """Queue again the URLs in `statuses` and the failures with attempts left (one transaction)."""
+        mine = {"p": self.profile}
+        with self.database.write():
+            if reset_attempts:
+                self.database.run(_RESET_ATTEMPTS, mine)
+            self.database.run(_REQUEUE, {**mine, "statuses": statuses})
+            self.database.run(_RETRY, {**mine, "max_attempts": max_attempts})
+
+    def add(self, url: str, kind: str | None, depth: int, host: str) -> bool:
+        """Add a URL unless it is known already; True when it was new."""
+        row = {"profile": self.profile, "url": url, "kind": kind, "depth": depth, "host": host}
+        return self.database.run(self._enqueue, row) > 0
+
+    def claim(self, busy_hosts: Iterable[str]) -> tuple[str, str | None, int, int] | None:
+        """The next queued (url, kind, depth, attempts) on a host not in `busy_hosts`, shallowest
+        first, then oldest, marked as being fetched (one transaction)."""
+        with self.database.write():
+            rows = self.database.rows(self._claim, {"p": self.profile, "busy": sorted(busy_hosts)})
+            if rows:
+                self.database.run(_CLAIMED, {"p": self.profile, "u": rows[0][0]})
+        return rows[0] if rows else None
+
+    def requeue_url(self, url: str) -> None:
+        """Queue a known URL again, for every profile that knows it."""
+        self.database.run(_REQUEUE_URL, {"u": url})
+
+    def mark(self, url: str, status: str, error: str | None) -> None:
+        self.database.run(
+            _MARK, {"p": self.profile, "u": url, "new_status": status, "error": error, "at": now()}
+        )
+
+    def count(self, status: str | None = None) -> int:
+        if status is None:
+            return int(self.database.rows(_COUNT, {"p": self.profile})[0][0])
+        return int(self.database.rows(_COUNT_STATUS, {"p": self.profile, "s": status})[0][0])
+
+    def statuses(self) -> dict[str, str]:
+        return {str(url): str(status) for url, status in self.database.rows(_STATUSES, {"p": self.profile})}

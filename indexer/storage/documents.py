@@ -1,0 +1,231 @@
+"""The `documents` table: every policy and guide as JSON, with what change detection needs.
+
+`content_hash` is the SHA-1 of the JSON; `indexed_hash` is the hash last written to the search index,
+so a document whose two hashes differ (or whose indexed hash is NULL) is pending for the indexer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from pydantic import TypeAdapter
+from sqlalchemy import (
+    BindParameter,
+    Column,
+    ColumnElement,
+    Executable,
+    Index,
+    Integer,
+    Table,
+    Text,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
+
+from indexer.documents import Document, DocumentKind
+from indexer.storage.database import Database
+from indexer.storage.sql import json_field, metadata, now, upsert
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("content_hash", Text, nullable=False),
+    Column("indexed_hash", Text),
+    Column("withdrawn", Integer, nullable=False, server_default=text("0")),
+    Column("updated_at", Text, nullable=False),
+    Index("documents_pending", "indexed_hash", "content_hash"),
+    Index("documents_kind", "kind", "withdrawn"),
+)
+
+_DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
+_READ_BATCH = 500
+_HEAD_CHARS = 300  # the opening of a body, where 已废止/已失效 notices are printed
+_IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
+
+
+def _stale() -> ColumnElement[bool]:
+    return or_(documents.c.indexed_hash.is_(None), documents.c.indexed_hash != documents.c.content_hash)
+
+
+def _text(*keys: str) -> ColumnElement[str]:
+    """The first of `keys` present in the document's JSON, else ''."""
+    return func.coalesce(*(json_field(documents.c.data, key) for key in keys), "")
+
+
+@dataclass(frozen=True)
+class CorpusRow:
+    """What query understanding and reranking read of one live document (never the whole body)."""
+
+    id: str
+    kind: str
+    title: str
+    date: str  # publish date, else written date, else ""
+    publisher: str  # issuer, else authority
+    level: str
+    head: str  # the first 300 characters of the body
+    numbers: tuple[str, str, str]  # 发文字号, 事项编码, 目录编码 ("" when absent)
+    validity: str  # the document's own validity label, "" when it has none
+
+
+_CORPUS = select(
+    documents.c.id,
+    documents.c.kind,
+    documents.c.title,
+    _text("publish_date", "written_date"),
+    _text("issuer", "authority"),
+    _text("level"),
+    func.substr(_text("body"), 1, _HEAD_CHARS),
+    _text("doc_number"),
+    _text("item_code"),
+    _text("catalogue_code"),
+    _text("validity"),
+).where(documents.c.withdrawn == 0)
+_GET = select(documents.c.data).where(documents.c.id == bindparam("id"), documents.c.withdrawn == 0)
+_GET_MANY = select(documents.c.id, documents.c.data).where(
+    documents.c.id.in_(_IDS), documents.c.withdrawn == 0
+)
+
+
+def document_json(doc: Document) -> str:
+    return doc.model_dump_json()
+
+
+class Documents:
+    """The documents table; thread-safe (every call takes a pooled connection)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._upsert = self._upsert_statement()
+
+    def upsert(self, docs: Iterable[Document]) -> int:
+        """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed.
+
+        One document at a time during a crawl, so each row takes the hot path (`Database.run`)."""
+        changed = 0
+        with self.database.write():
+            for doc in docs:
+                data = document_json(doc)
+                row = {
+                    "id": doc.id,
+                    "kind": doc.kind.value,
+                    "url": doc.url,
+                    "title": doc.title,
+                    "data": data,
+                    "content_hash": hashlib.sha1(data.encode("utf-8")).hexdigest(),
+                    "updated_at": now(),
+                }
+                changed += self.database.run(self._upsert, row)
+        return changed
+
+    def _upsert_statement(self) -> Executable:
+        ins = upsert(self.database.dialect, documents)
+        changed = {k: ins.excluded[k] for k in ("kind", "url", "title", "data", "content_hash", "updated_at")}
+        return ins.on_conflict_do_update(
+            index_elements=[documents.c.id],
+            set_={**changed, "withdrawn": 0},
+            where=or_(documents.c.content_hash != ins.excluded.content_hash, documents.c.withdrawn == 1),
+        )
+
+    def get(self, doc_id: str) -> Document | None:
+        rows = self.database.rows(_GET, {"id": doc_id})
+        return _DOCUMENT_ADAPTER.validate_json(rows[0][0]) if rows else None
+
+    def get_many(self, ids: list[str]) -> dict[str, Document]:
+        """Live documents by id; on the hot path of every search (`Database.rows`)."""
+        if not ids:
+            return {}
+        rows = self.database.rows(_GET_MANY, {"ids": ids})
+        return {row[0]: _DOCUMENT_ADAPTER.validate_json(row[1]) for row in rows}
+
+    def count(self, kind: DocumentKind | None = None) -> int:
+        query = select(func.count()).select_from(documents).where(documents.c.withdrawn == 0)
+        if kind is not None:
+            query = query.where(documents.c.kind == kind.value)
+        with self.database.read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def withdraw(self, doc_ids: Iterable[str]) -> None:
+        rows = [{"doc_id": doc_id, "at": now()} for doc_id in doc_ids]
+        if not rows:
+            return
+        query = (
+            update(documents)
+            .where(documents.c.id == bindparam("doc_id"))
+            .values(withdrawn=1, indexed_hash=None, updated_at=bindparam("at"))
+        )
+        with self.database.write() as conn:
+            conn.execute(query, rows)
+
+    def pending(self) -> Iterator[tuple[str, Document | None]]:
+        """Documents whose indexed state is stale: (id, document) to write, (id, None) to delete.
+
+        Ids are read first and bodies a batch at a time, so a rebuild of a large store does not hold
+        every document in memory, and the caller may mark rows indexed while iterating (no
+        connection is held across a `yield`)."""
+        with self.database.read() as conn:
+            ids = list(conn.execute(select(documents.c.id).where(_stale())).scalars())
+        query = select(documents.c.id, documents.c.data, documents.c.withdrawn).where(
+            documents.c.id.in_(_IDS)
+        )
+        for start in range(0, len(ids), _READ_BATCH):
+            with self.database.read() as conn:
+                rows = conn.execute(query, {"ids": ids[start : start + _READ_BATCH]}).all()
+            for doc_id, data, withdrawn in rows:
+                yield doc_id, None if withdrawn else _DOCUMENT_ADAPTER.validate_json(data)
+
+    def count_pending(self) -> int:
+        with self.database.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(documents).where(_stale())).scalar_one())
+
+    def mark_indexed(self, doc_ids: Iterable[str]) -> None:
+        rows = [{"doc_id": doc_id} for doc_id in doc_ids]
+        if not rows:
+            return
+        query = (
+            update(documents)
+            .where(documents.c.id == bindparam("doc_id"))
+            .values(indexed_hash=documents.c.content_hash)
+        )
+        with self.database.write() as conn:
+            conn.execute(query, rows)
+
+    def reset_indexed(self) -> None:
+        with self.database.write() as conn:
+            conn.execute(update(documents).values(indexed_hash=None))
+
+    def signature(self) -> tuple[int, str]:
+        """Changes whenever a document is added, changed or withdrawn."""
+        query = select(func.count(), func.max(documents.c.updated_at)).select_from(documents)
+        with self.database.read() as conn:
+            count, latest = conn.execute(query).one()
+        return int(count), str(latest or "")
+
+    def corpus_rows(self) -> list[CorpusRow]:
+        """Titles and a few metadata fields of every live document, in one pass."""
+        with self.database.read() as conn:
+            rows = conn.execute(_CORPUS).all()
+        return [
+            CorpusRow(i, k, t, d, p, lv, h, (n1, n2, n3), v) for i, k, t, d, p, lv, h, n1, n2, n3, v in rows
+        ]
+
+    def policy_id(self, title: str) -> str | None:
+        """The id of the live policy with exactly this title, if any."""
+        query = select(documents.c.id).where(
+            documents.c.title == title,
+            documents.c.kind == DocumentKind.POLICY.value,
+            documents.c.withdrawn == 0,
+        )
+        with self.database.read() as conn:
+            found = conn.execute(query.limit(1)).scalar()
+        return str(found) if found is not None else None

@@ -1,0 +1,119 @@
+"""The same migrations and repositories on PostgreSQL, in a throwaway database.
+
+Skipped when no server answers at 127.0.0.1:5432 (trust auth), except under CI=true, where a missing
+server is a failure."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from crawler.dedup import DuplicateIndex, Fingerprint
+from crawler.frontier import Frontier, UrlStatus
+from indexer.storage import Database
+from indexer.storage.synonyms import AuditEntry, SynonymRows
+from indexer.store import Store
+from search_api.engine.best_bets import BestBets
+from search_api.engine.query_log import popular_queries
+from synonyms.staff_rules import StaffRule
+from synonyms.staff_store import StaffStore
+from tests.factories import SAMPLE_DOCUMENTS, policy
+from tests.storage.schema import schema_differences
+from web.admin.accounts import Accounts
+from web.admin.worklist import work_list
+
+SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+PROPOSED = AuditEntry(0, "", "editor1", "提议新增", "", "x", "r", "待审核", None)
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[Database]:
+    admin = create_engine(f"{SERVER}postgres", isolation_level="AUTOCOMMIT")
+    name = f"govsearch_test_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+    except OperationalError as exc:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required under CI=true: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {SERVER}: {exc.orig}")
+    database = Database(f"{SERVER}{name}")
+    try:
+        yield database
+    finally:
+        database.close()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def test_migrations_from_nothing_match_the_models(postgres: Database) -> None:
+    assert postgres.check().current is None
+    postgres.upgrade()
+    postgres.upgrade()  # a second opener finds the schema current
+    assert postgres.check().up_to_date
+    assert schema_differences(postgres) == []
+
+
+def test_the_audit_trigger_refuses_update_and_delete(postgres: Database) -> None:
+    postgres.upgrade()
+    SynonymRows(postgres).propose("editor1", "{}", "r", PROPOSED)
+    for statement in ("UPDATE synonym_audit SET actor = 'someone'", "DELETE FROM synonym_audit"):
+        with pytest.raises(DBAPIError, match="append-only"), postgres.write() as conn:
+            conn.execute(text(statement))
+    with postgres.read() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM synonym_audit")).scalar_one() >= 1
+
+
+# The code paths that depend on the dialect (ON CONFLICT, JSON fields, 64-bit SimHash, insertion
+# order, the exclusive write lock) run unchanged on PostgreSQL.
+
+
+def test_documents_and_duplicates_on_postgresql(postgres: Database) -> None:
+    postgres.upgrade()
+    store = Store(postgres)
+    assert store.upsert(SAMPLE_DOCUMENTS) == len(SAMPLE_DOCUMENTS)
+    assert store.upsert(SAMPLE_DOCUMENTS) == 0  # unchanged: ON CONFLICT … WHERE kept them
+    ids = [doc.id for doc in SAMPLE_DOCUMENTS]
+    assert set(store.get_many(ids)) == set(ids) and store.count_pending() == len(ids)
+    dated = [row for row in store.corpus_rows() if row.date]
+    assert dated and all(row.date == "2024-03-01" for row in dated)  # read from the JSON text
+    body = "各区县人民政府：为提高城乡居民基本养老保险待遇水平，经研究决定调整基础养老金标准1。" * 10
+    first = policy("关于调整基础养老金标准的通知", "", body)
+    assert Fingerprint.of(first).simhash >= 1 << 63
+    duplicates = DuplicateIndex(postgres)
+    duplicates.remember(first)
+    copy = first.model_copy(update={"url": "http://127.0.0.1/other.html"})
+    assert duplicates.canonical_for(copy) == first.id  # the SimHash survived BIGINT
+
+
+def test_crawl_logs_and_best_bets_on_postgresql(postgres: Database) -> None:
+    postgres.upgrade()
+    frontier = Frontier(postgres, "p")
+    assert frontier.enqueue("http://example.com/a") and not frontier.enqueue("http://example.com/a")
+    assert frontier.claim() is not None and frontier.count(UrlStatus.FETCHING) == 1
+    assert BestBets(postgres).add("社保卡", SAMPLE_DOCUMENTS[0].id, "张工") > 0
+    assert [b.author for b in BestBets(postgres).for_query("社保卡")] == ["张工"]
+    store = Store(postgres)
+    for total in (3, 3, 0):
+        store.log_query("社保卡" if total else "没有的", None, 1, total)
+    assert popular_queries(postgres, frozenset()) == [("社保卡", 2)]
+    assert [w.query for w in work_list(postgres)] == ["没有的"]
+
+
+def test_staff_accounts_and_versions_on_postgresql(postgres: Database) -> None:
+    postgres.upgrade()
+    Accounts(postgres).add_user("wang", "reviewer", "long enough secret")
+    assert Accounts(postgres).login("wang", "long enough secret") is not None
+    staff = StaffStore(postgres)
+    entry = AuditEntry(0, "", "a", "新增", "", "x", "r", "b 批准", None)
+    base = staff.current_version()
+    assert staff.commit((StaffRule(id=1, line="二代证 => 居民身份证"),), entry, base=base) == base + 1
+    with pytest.raises(ValueError, match=f"当前版本 {base + 1}"):
+        staff.commit((StaffRule(id=1, line="准迁证 => 户口迁移"),), entry, base=base)
