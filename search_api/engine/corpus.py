@@ -8,7 +8,6 @@ rule is unknown, and an unknown word is where abbreviations, pinyin and typos ar
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,9 +16,8 @@ from indexer.analysis import normalize, segment_for_index
 from indexer.fields import code_key
 from indexer.storage import Database
 from indexer.storage.documents import Documents
+from indexer.validity import Validity, validity_of
 
-# Markers of a policy that no longer applies; the gov.cn disclosure pages print these on top.
-_INVALID_MARKERS = re.compile(r"已废止|已失效|已被废止|现已废止|已宣布失效|失效文件|废止文件")
 _HIGH_LEVELS = ("国家", "国务院", "国家级")
 
 
@@ -68,12 +66,10 @@ class Corpus:
         return len(set.intersection(*sets))
 
 
-def invalid_label(title: str, head: str) -> str:
-    """已废止/已失效 when the title or the opening of the body says so."""
-    found = _INVALID_MARKERS.search(title) or _INVALID_MARKERS.search(head)
-    if not found:
-        return ""
-    return "已失效" if "失效" in found.group(0) else "已废止"
+def invalid_label(title: str, head: str, declared: str = "") -> str:
+    """已废止/已失效 when the document says it no longer applies (`indexer.validity`), else ""."""
+    validity = validity_of(title, head, declared)
+    return "" if validity is Validity.CURRENT else validity.value
 
 
 def _date(value: object) -> dt.date | None:
@@ -99,7 +95,8 @@ def build_corpus(database: Database, extra_terms: Iterable[str] = ()) -> Corpus:
         norm = normalize(row.title)
         high = any(row.level.startswith(h) for h in _HIGH_LEVELS) or row.publisher.startswith("国务院")
         codes = tuple(code_key(n) for n in row.numbers if n)
-        info = DocInfo(row.kind, norm, _date(row.date), high, invalid_label(norm, row.head), codes)
+        invalid = invalid_label(norm, row.head, row.validity)
+        info = DocInfo(row.kind, norm, _date(row.date), high, invalid, codes)
         corpus.docs[row.id] = info
         if info.date:
             corpus.years.add(info.date.year)

@@ -132,10 +132,10 @@ def test_real_site_profiles_recognise_their_urls() -> None:
         assert profile.role("https://elsewhere.example/a.html") is None
 
 
-def test_the_readme_example_profile_is_valid(tmp_path: Path) -> None:
+def test_the_documented_example_profile_is_valid(tmp_path: Path) -> None:
     from tests.shared_data import REPO_ROOT
 
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
     example = readme.split("### Adding a site", 1)[1].split("```toml", 1)[1].split("```", 1)[0]
     path = tmp_path / "example.toml"
     path.write_text(example, encoding="utf-8")
