@@ -122,26 +122,27 @@ class Catalogue:
         )
 
     def version(self) -> str:
-        with self.database.read() as conn:
-            found = conn.execute(_VERSION).scalar()
-        return str(found) if found is not None else "0"
+        found = self.database.rows(_VERSION)  # every search asks (the item matcher follows it)
+        return str(found[0][0]) if found and found[0][0] is not None else "0"
 
     def _items(self, *where: ColumnElement[bool]) -> list[CatalogueItem]:
         with self.database.read() as conn:
             rows = conn.execute(select(items.c.data).where(*where).order_by(items.c.key)).scalars().all()
-        return [CatalogueItem.model_validate_json(data) for data in rows]
+        return _parsed(rows)
 
+    # The reads of a search (item card, 可办理 lines) run on the hot path: statements built once.
     def get(self, key: str) -> CatalogueItem | None:
-        found = self._items(items.c.key == key)
+        found = _parsed(data for (data,) in self.database.rows(_BY_KEY, {"key": key}))
         return found[0] if found else None
 
     def get_many(self, keys: list[str]) -> dict[str, CatalogueItem]:
         if not keys:
             return {}
-        return {item.key: item for item in self._items(items.c.key.in_(keys))}
+        found = _parsed(data for (data,) in self.database.rows(_BY_KEYS, {"keys": keys}))
+        return {item.key: item for item in found}
 
     def in_group(self, key: str) -> list[CatalogueItem]:
-        return self._items(items.c.group_key == key)
+        return _parsed(data for (data,) in self.database.rows(_IN_GROUP, {"group": key}))
 
     def with_parent(
         self, parent_code: str = "", parent_name: str = "", region_code: str = ""
@@ -204,8 +205,9 @@ class Catalogue:
     def links_of_docs(self, doc_ids: list[str], min_confidence: float) -> dict[str, list[ItemLink]]:
         found: dict[str, list[ItemLink]] = {doc_id: [] for doc_id in doc_ids}
         if doc_ids:
-            for link in self._links(item_links.c.doc_id.in_(doc_ids), min_confidence):
-                found[link.doc_id].append(link)
+            rows = self.database.rows(_LINKS_OF_DOCS, {"ids": doc_ids, "least": min_confidence})
+            for d, k, r, e, c in rows:
+                found[d].append(ItemLink(doc_id=d, item_key=k, rule=r, evidence=e, confidence=c))
         return found
 
     def links_of_items(self, keys: list[str], min_confidence: float) -> list[ItemLink]:
@@ -239,3 +241,21 @@ class Catalogue:
         with self.database.read() as conn:
             found = conn.execute(select(documents.c.content_hash).where(documents.c.id == doc_id)).scalar()
         return str(found) if found is not None else ""
+
+
+def _parsed(rows: Iterable[str]) -> list[CatalogueItem]:
+    return [CatalogueItem.model_validate_json(data) for data in rows]
+
+
+_ITEM_DATA = select(items.c.data).order_by(items.c.key)
+_BY_KEY = _ITEM_DATA.where(items.c.key == bindparam("key"))
+_BY_KEYS = _ITEM_DATA.where(items.c.key.in_(bindparam("keys", expanding=True)))
+_IN_GROUP = _ITEM_DATA.where(items.c.group_key == bindparam("group"))
+_LINKS_OF_DOCS = (
+    select(*_LINK_COLUMNS)
+    .where(
+        item_links.c.doc_id.in_(bindparam("ids", expanding=True)),
+        item_links.c.confidence >= bindparam("least"),
+    )
+    .order_by(item_links.c.confidence.desc(), item_links.c.item_key)
+)

@@ -220,12 +220,17 @@ class Documents:
         ]
 
     def policy_id(self, title: str) -> str | None:
-        """The id of the live policy with exactly this title, if any."""
-        query = select(documents.c.id).where(
-            documents.c.title == title,
-            documents.c.kind == DocumentKind.POLICY.value,
-            documents.c.withdrawn == 0,
-        )
-        with self.database.read() as conn:
-            found = conn.execute(query.limit(1)).scalar()
-        return str(found) if found is not None else None
+        """The id of the live policy with exactly this title, if any (a scenario card asks per search)."""
+        found = self.database.rows(_POLICY_BY_TITLE, {"title": title})
+        return str(found[0][0]) if found else None
+
+
+_POLICY_BY_TITLE = (
+    select(documents.c.id)
+    .where(
+        documents.c.title == bindparam("title"),
+        documents.c.kind == DocumentKind.POLICY.value,
+        documents.c.withdrawn == 0,
+    )
+    .limit(1)
+)
