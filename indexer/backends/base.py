@@ -44,6 +44,7 @@ class BackendQuery:
     required: tuple[tuple[str, ...], ...] = ()  # phrases every hit must contain (a quoted “…” query)
     date_range: tuple[int, int] | None = None  # inclusive date ordinals; documents without a date drop out
     sort_by_date: bool = False  # newest first instead of by score
+    match_all: bool = False  # no words: every document the filters let through (a listing)
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,25 @@ class SearchBackend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Rebuildable(Protocol):
+    """A backend that rebuilds without downtime (`govsearch index --rebuild`): a new generation of the
+    index is written beside the live one while searches keep using the live one, checked, then made
+    live atomically; the generation it replaces is kept for one rollback. The embedded backend keeps
+    generations as directories, Elasticsearch as indices behind an alias."""
+
+    def new_generation(self) -> SearchBackend:
+        """A writable, empty index beside the live one; nothing a search sees changes."""
+        ...
+
+    def activate(self, generation: SearchBackend, expected: int) -> None:
+        """Make `generation` live for every search at once, after checking that it holds `expected`
+        documents (else `BackendError`, and the live index stays); keep the replaced generation for
+        `rollback` and delete older ones."""
+        ...
+
+    def rollback(self) -> None:
+        """Make the previous generation live again (`govsearch index --rollback`)."""
+        ...

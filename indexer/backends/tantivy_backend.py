@@ -139,6 +139,8 @@ class TantivyBackend:
         if query.title_key:
             term = tantivy.Query.term_query(self._schema, "title_key", query.title_key)
             should.append((tantivy.Occur.Should, tantivy.Query.boost_query(term, query.title_key_boost)))
+        if query.match_all:
+            return tantivy.Query.all_query()
         if not should:
             return tantivy.Query.empty_query()
         return tantivy.Query.boolean_query(should)

@@ -96,11 +96,21 @@ class SearchRequest(BaseModel):
     @classmethod
     def _query_is_usable(cls, value: str) -> str:
         value = value.strip()
-        if not value:
-            raise ValueError("请输入搜索内容")
         if len(value) > MAX_QUERY_LENGTH:
             raise ValueError(f"搜索内容过长：最多 {MAX_QUERY_LENGTH} 个字，当前 {len(value)} 个字")
         return value
+
+    @model_validator(mode="after")
+    def _something_asked(self) -> SearchRequest:
+        """Without a query, the filters ask for a listing (the newest first); with neither, nothing."""
+        if not self.q and not self.filters:
+            raise ValueError("请输入搜索内容")
+        return self
+
+    @property
+    def listing(self) -> bool:
+        """No query, only filters: every matching document, the newest first."""
+        return not self.q
 
     @property
     def kind(self) -> DocumentKind | None:

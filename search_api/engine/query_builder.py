@@ -55,7 +55,7 @@ def build_query(
     groups += [synonym_group(m) for m in matches if m.alternatives]
     content = tuple(t for t in query.tokens if t not in query_stopwords())
     offset = (request.page - 1) * request.size
-    by_date = request.sort == SortOrder.DATE
+    by_date = request.sort == SortOrder.DATE or request.listing
     rerank = depth and not by_date and offset < depth
     return BackendQuery(
         groups=tuple(groups),
@@ -72,6 +72,7 @@ def build_query(
         required=query.quoted,
         date_range=date_ordinals(request),
         sort_by_date=by_date,
+        match_all=request.listing,
     )
 
 

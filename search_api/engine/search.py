@@ -32,6 +32,7 @@ from search_api.engine.models import (
     SearchHit,
     SearchRequest,
     SearchResponse,
+    SortOrder,
 )
 from search_api.engine.query import AnalyzedQuery, analyse
 from search_api.engine.query_builder import build_query, query_words
@@ -114,7 +115,7 @@ class SearchEngine:
         expander = synonyms or self.synonyms
         typed = analyse(request.q)
         run = self._run(request, typed, know, expander)
-        correction = self._correction(typed, know) if request.spellcheck else None
+        correction = self._correction(typed, know) if request.spellcheck and typed.text else None
         if correction and run.total < ranking.FEW_RESULTS:
             try:
                 better = self._run(request, analyse(correction.text), know, expander)
@@ -124,7 +125,7 @@ class SearchEngine:
                 correction.applied = True
                 run = better
         response = self._respond(request, typed, run, correction, know)
-        if record and self._log_queries:
+        if record and self._log_queries and not request.listing:  # a listing is browsing, not a query
             others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
             kind = request.kind.value if request.kind else None
             self.store.log_query(request.q, kind, request.page, response.total, urlencode(others))
@@ -200,7 +201,7 @@ class SearchEngine:
             pages=run.pages,
             hits=hits,
             took_ms=0.0,
-            sort=request.sort,
+            sort=SortOrder.DATE if request.listing else request.sort,
             facets=run.facets,
             correction=correction,
             related=related,

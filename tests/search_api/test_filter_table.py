@@ -95,3 +95,18 @@ def test_the_page_offers_and_names_the_new_filters(client: TestClient) -> None:
     bad = client.get("/s", params={"wd": "社会保障卡", "validity": "x"})
     assert bad.status_code == 422 and "有效性只能是" in bad.text
     assert 'rel="alternate"' in bad.headers["link"] and "validity=x" in bad.headers["link"]
+
+
+def test_filters_without_a_query_list_the_newest_documents(client: TestClient) -> None:
+    listing = client.get("/api/v1/search", params={"type": "policy"})
+    assert listing.status_code == 200, listing.text
+    body = listing.json()
+    assert body["total"] == 3 and body["sort"] == "date"
+    dates = [h["date"] for h in body["hits"]]
+    assert dates == sorted(dates, reverse=True)
+    assert {f["value"] for f in body["facets"]["validity"]} == {"现行有效", "已废止", "已失效"}
+    page = client.get("/s", params={"subject": "社会保障"})
+    assert page.status_code == 200 and "社会保障卡申领" in page.text and "社会保障卡挂失" in page.text
+    nothing = client.get("/api/v1/search", params={"q": ""})
+    assert nothing.status_code == 422 and nothing.json()["error"]["message"] == "请输入搜索内容"
+    assert "" not in client.get("/api/v1/hot").json()["hot"]  # browsing is not logged as a query
