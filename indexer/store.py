@@ -20,12 +20,22 @@ class Store(Documents):
         super().__init__(database)
         self.log = QueryLog(database)
 
-    def log_query(self, query: str, kind: str | None, page: int, total: int, filters: str = "") -> None:
-        """`filters`: the other filters as URL parameters (publisher=…&year=…), never anything personal."""
-        self.log.log_query(query, kind, page, total, filters)
+    def log_query(
+        self,
+        query: str,
+        kind: str | None,
+        page: int,
+        total: int,
+        filters: str = "",
+        *,
+        portal: str | None = None,
+    ) -> None:
+        """`filters`: the other filters as URL parameters (publisher=…&year=…), never anything personal;
+        `portal`: the embedding portal whose key asked."""
+        self.log.log_query(query, kind, page, total, filters, portal=portal)
 
-    def log_click(self, query: str, doc_id: str, position: int) -> None:
-        self.log.log_click(query, doc_id, position)
+    def log_click(self, query: str, doc_id: str, position: int, *, portal: str | None = None) -> None:
+        self.log.log_click(query, doc_id, position, portal=portal)
 
     def close(self) -> None:
         self.database.close()

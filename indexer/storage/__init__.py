@@ -8,6 +8,7 @@ need. No SQL exists outside this package (`tests/storage/test_no_sql_outside.py`
     accounts    staff users, sessions, login failures
     logs        query log and click log: writes, popular queries, the staff work list
     best_bets   pins of a document to a query
+    portals     sites embedding the search: hashed API keys, origins, scope, rate
     crawl_*     crawl frontier, per-page state, near-duplicate fingerprints and reposts
 """
 
@@ -20,6 +21,7 @@ from indexer.storage import (
     crawl_pages,
     documents,
     logs,
+    portals,
     synonyms,
 )
 from indexer.storage.database import Database, SchemaStatus
@@ -38,5 +40,6 @@ __all__ = [
     "documents",
     "logs",
     "metadata",
+    "portals",
     "synonyms",
 ]

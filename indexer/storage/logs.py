@@ -1,12 +1,12 @@
 """The query log and the click log: what citizens searched and clicked, never who they are.
 
 Written on every search and click; read for 热搜, suggestions and 相关搜索 (popular queries) and for
-the staff work list (zero-result and low-click queries).
+the staff work list (zero-result and low-click queries), and per embedding portal for its usage.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, Table, Text, func, insert, select
+from sqlalchemy import Column, Index, Integer, Table, Text, case, func, insert, select
 
 from indexer.storage.database import Database
 from indexer.storage.sql import metadata, now
@@ -22,7 +22,9 @@ query_log = Table(
     Column("total", Integer, nullable=False),
     # The other filters as URL parameters (publisher=…&year=…), never anything personal.
     Column("filters", Text, nullable=False, server_default=""),
+    Column("portal", Text),  # the embedding portal whose key asked (NULL: the site's own pages, anonymous)
     Index("query_log_query", "query"),
+    Index("query_log_portal", "portal", "at"),
     sqlite_autoincrement=True,
 )
 
@@ -35,7 +37,9 @@ click_log = Table(
     Column("query", Text, nullable=False),
     Column("doc_id", Text, nullable=False),
     Column("position", Integer, nullable=False),
+    Column("portal", Text),
     Index("click_log_query", "query"),
+    Index("click_log_portal", "portal", "at"),
     sqlite_autoincrement=True,
 )
 
@@ -47,13 +51,23 @@ class QueryLog:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def log_query(self, query: str, kind: str | None, page: int, total: int, filters: str = "") -> None:
+    def log_query(
+        self,
+        query: str,
+        kind: str | None,
+        page: int,
+        total: int,
+        filters: str = "",
+        *,
+        portal: str | None = None,
+    ) -> None:
         """On the hot path of every search (`Database.run`)."""
         row = {"at": now(), "query": query, "type": kind, "page": page, "total": total, "filters": filters}
-        self.database.run(_LOG_QUERY, row)
+        self.database.run(_LOG_QUERY, row | {"portal": portal})
 
-    def log_click(self, query: str, doc_id: str, position: int) -> None:
-        self.database.run(_LOG_CLICK, {"at": now(), "query": query, "doc_id": doc_id, "position": position})
+    def log_click(self, query: str, doc_id: str, position: int, *, portal: str | None = None) -> None:
+        row = {"at": now(), "query": query, "doc_id": doc_id, "position": position, "portal": portal}
+        self.database.run(_LOG_CLICK, row)
 
     def popular(self, min_searches: int, limit: int) -> list[tuple[str, int]]:
         """(query, searches) of queries that found something, searched at least `min_searches` times,
@@ -104,3 +118,57 @@ class QueryLog:
         )
         with self.database.read() as conn:
             return [(str(q), int(n), int(c)) for q, n, c in conn.execute(query)]
+
+    # -- usage per embedding portal (first result pages count as searches) ------------------------
+    def portal_days(self, portal: str, since: str) -> list[tuple[str, int, int, int]]:
+        """(day, searches, zero-result searches, clicks) of one portal for each day since `since`."""
+        day = func.substr(query_log.c.at, 1, 10).label("day")
+        zero = func.sum(case((query_log.c.total == 0, 1), else_=0))
+        searched = (
+            select(day, func.count(), zero)
+            .where(query_log.c.portal == portal, query_log.c.page == 1, query_log.c.at >= since)
+            .group_by(day)
+        )
+        click_day = func.substr(click_log.c.at, 1, 10).label("day")
+        clicked = (
+            select(click_day, func.count())
+            .where(click_log.c.portal == portal, click_log.c.at >= since)
+            .group_by(click_day)
+        )
+        with self.database.read() as conn:
+            searches = {str(d): (int(n), int(z)) for d, n, z in conn.execute(searched)}
+            clicks = {str(d): int(n) for d, n in conn.execute(clicked)}
+        days = sorted(set(searches) | set(clicks))
+        return [(d, *searches.get(d, (0, 0)), clicks.get(d, 0)) for d in days]
+
+    def portal_top_queries(self, portal: str, since: str, limit: int) -> list[tuple[str, int, int]]:
+        """(query, searches, of which found nothing) of one portal, most searched first."""
+        searches = func.count().label("n")
+        zero = func.sum(case((query_log.c.total == 0, 1), else_=0))
+        query = (
+            select(query_log.c.query, searches, zero)
+            .where(query_log.c.portal == portal, query_log.c.page == 1, query_log.c.at >= since)
+            .group_by(query_log.c.query)
+            .order_by(searches.desc(), query_log.c.query)
+            .limit(limit)
+        )
+        with self.database.read() as conn:
+            return [(str(q), int(n), int(z)) for q, n, z in conn.execute(query)]
+
+    def portal_totals(self, since: str) -> dict[str, tuple[int, int, int]]:
+        """Portal → (searches, zero-result searches, clicks) since `since`, for every portal used."""
+        zero = func.sum(case((query_log.c.total == 0, 1), else_=0))
+        searched = (
+            select(query_log.c.portal, func.count(), zero)
+            .where(query_log.c.portal.is_not(None), query_log.c.page == 1, query_log.c.at >= since)
+            .group_by(query_log.c.portal)
+        )
+        clicked = (
+            select(click_log.c.portal, func.count())
+            .where(click_log.c.portal.is_not(None), click_log.c.at >= since)
+            .group_by(click_log.c.portal)
+        )
+        with self.database.read() as conn:
+            searches = {str(p): (int(n), int(z)) for p, n, z in conn.execute(searched)}
+            clicks = {str(p): int(n) for p, n in conn.execute(clicked)}
+        return {p: (*searches.get(p, (0, 0)), clicks.get(p, 0)) for p in sorted(set(searches) | set(clicks))}

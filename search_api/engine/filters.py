@@ -11,11 +11,12 @@ for a new index field, its extraction in `indexer.fields.KEYWORD_FIELDS`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from indexer.documents import KIND_LABELS, LEVELS, Audience
+from indexer.documents import KIND_LABELS, LEVELS, Audience, Document
+from indexer.fields import KEYWORD_FIELDS
 from indexer.regions import region_filter_values
 from indexer.validity import Validity
 
@@ -29,6 +30,14 @@ class InvalidSearch(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class OutOfScope(InvalidSearch):
+    """A filter value outside what the asking portal may search (its key's scope): 403."""
+
+
+# A scope: filter name → the values a portal may search (any of them); see `scope_filters`.
+Scope = dict[str, tuple[str, ...]]
 
 
 class FilterKind(StrEnum):
@@ -104,6 +113,10 @@ FILTERS: tuple[Filter, ...] = (
         index_field="publisher", facet_field="publisher",
     ),
     Filter(
+        "site", "站点", "来源网站名称（完整名称，如 广州市人民政府）", "站点名称最多 100 个字",
+        index_field="site",
+    ),
+    Filter(
         "subject", "主题分类", "主题分类（如 社会保障（社会保险、社会救助））", "主题分类最多 50 个字",
         index_field="subject", facet_field="subject", max_length=50,
     ),
@@ -170,3 +183,53 @@ def date_range(chosen: Mapping[str, str]) -> tuple[dt.date | None, dt.date | Non
         dt.date.fromisoformat(start) if start else None,
         dt.date.fromisoformat(end) if end else None,
     )
+
+
+# -- scopes: what a portal's key may search ------------------------------------------------------
+SCOPE_ALIASES = {"kind": "type"}  # `--scope kind=guide` reads as the 类型 filter
+
+
+def parse_scope(raw: Mapping[str, Iterable[str]]) -> Scope:
+    """Canonical scope from filter names (or `SCOPE_ALIASES`) and values; only keyword filters
+    restrict a scope. `InvalidSearch` names the offending filter."""
+    scope: Scope = {}
+    for given, values in raw.items():
+        name = SCOPE_ALIASES.get(given, given)
+        spec = BY_NAME.get(name)
+        if spec is None or spec.kind is not FilterKind.KEYWORD:
+            names = ", ".join(f.name for f in FILTERS if f.kind is FilterKind.KEYWORD)
+            raise InvalidSearch(f"范围只能按这些筛选条件限定：{names}", given)
+        parsed = tuple(dict.fromkeys(spec.parse(v) for v in values if v.strip()))
+        if parsed:
+            scope[name] = tuple(dict.fromkeys([*scope.get(name, ()), *parsed]))
+    return scope
+
+
+def check_within(chosen: Mapping[str, str], scope: Scope) -> None:
+    """A filter the request sets on a scoped name must be one of the scope's values."""
+    for name, allowed in scope.items():
+        value = chosen.get(name)
+        if value is not None and value not in allowed:
+            label = BY_NAME[name].label
+            raise OutOfScope(f"超出检索范围：{label}只能是 {'、'.join(allowed)}", name)
+
+
+def scope_filters(chosen: Mapping[str, str], scope: Scope) -> dict[str, tuple[str, ...]]:
+    """The backend's keyword filters for the chosen filters inside a scope: a scoped name the request
+    does not set accepts what any of the scope's values accepts."""
+    filters = keyword_filters(chosen)
+    for name, allowed in scope.items():
+        if name not in chosen:
+            spec = BY_NAME[name]
+            filters[spec.index_field] = tuple(dict.fromkeys(a for v in allowed for a in spec.accepts(v)))
+    return filters
+
+
+def within(doc: Document, scope: Scope) -> bool:
+    """Whether a document lies inside a scope: what the scope's filters would let through."""
+    for name, allowed in scope.items():
+        spec = BY_NAME[name]
+        values = set(KEYWORD_FIELDS[spec.index_field](doc))
+        if not any(values.intersection(spec.accepts(v)) for v in allowed):
+            return False
+    return True

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from indexer.documents import CatalogueItem, DocumentKind, Scenario, ServiceGuide
-from search_api.engine.filters import BY_NAME, parse_filters
+from search_api.engine.filters import BY_NAME, Scope, check_within, parse_filters
 from synonyms.expansion import SynonymMatch, display
 
 MAX_QUERY_LENGTH = 100
@@ -77,6 +77,10 @@ class SearchRequest(BaseModel):
     spellcheck: bool = Field(
         default=True, description="false：不做纠错与拼音转换，仍然搜索原词（网址参数 nc=1）"
     )
+    scope: Scope = Field(
+        default_factory=dict,
+        description="调用方门户的检索范围（由 API 密钥决定，不能在网址中设置）：筛选条件 → 允许的取值",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -106,6 +110,12 @@ class SearchRequest(BaseModel):
         if not self.q and not self.filters:
             raise ValueError("请输入搜索内容")
         return self
+
+    def within(self, scope: Scope) -> SearchRequest:
+        """This request limited to a portal's scope (canonical, see `filters.parse_scope`);
+        `OutOfScope` when one of its filters asks for something outside it."""
+        check_within(self.filters, scope)
+        return self.model_copy(update={"scope": scope}) if scope else self
 
     @property
     def listing(self) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from indexer.analysis import query_stopwords, segment_query, sub_words
 from indexer.backends.base import BackendQuery, Clause, Group
 from search_api.engine import ranking
-from search_api.engine.filters import date_range, keyword_filters
+from search_api.engine.filters import date_range, scope_filters
 from search_api.engine.models import SearchRequest, SortOrder
 from search_api.engine.query import AnalyzedQuery
 from search_api.engine.rerank import QueryWord
@@ -64,7 +64,7 @@ def build_query(
         code_boost=ranking.CODE_BOOST,
         title_key=query.compact,
         title_key_boost=ranking.TITLE_KEY_BOOST,
-        filters=keyword_filters(request.filters),
+        filters=scope_filters(request.filters, request.scope),
         offset=0 if rerank else offset,
         limit=max(depth, offset + request.size) if rerank else request.size,
         proximity=content if len(content) >= 2 else (),

@@ -22,6 +22,7 @@ from search_api.engine import ranking
 from search_api.engine.best_bets import BestBets
 from search_api.engine.catalogue_search import CatalogueSearch
 from search_api.engine.facets import facet_counts
+from search_api.engine.filters import Scope, within
 from search_api.engine.highlight import highlight_terms
 from search_api.engine.hits import make_hit, own_codes
 from search_api.engine.knowledge import Knowledge, KnowledgeCache
@@ -29,6 +30,7 @@ from search_api.engine.models import (
     Correction,
     Expansion,
     FacetValue,
+    ItemCard,
     SearchHit,
     SearchRequest,
     SearchResponse,
@@ -42,6 +44,7 @@ from search_api.engine.understanding import abbreviation, correct_spelling, read
 from synonyms.expansion import Expander, SynonymMatch
 
 SUGGEST_LIMIT = 8
+SCOPE_CANDIDATES = 3  # inside a scope, check this many times the limit (some find nothing there)
 MAX_SUGGEST_PREFIX = 30
 MAX_TOTAL = 10_000  # results counted towards the number of pages
 
@@ -102,13 +105,18 @@ class SearchEngine:
                 self._last_reload = now
 
     def search(
-        self, request: SearchRequest, *, synonyms: Expander | None = None, record: bool = True
+        self,
+        request: SearchRequest,
+        *,
+        synonyms: Expander | None = None,
+        record: bool = True,
+        portal: str | None = None,
     ) -> SearchResponse:
         """Search; when the query reads better corrected (typo, pinyin) say so, and show the corrected
         results if the query as typed finds fewer than FEW_RESULTS (`request.spellcheck=False`: never).
 
         `synonyms` replaces the live rules for this call (a staff preview of a rule change); `record`
-        says whether the query goes to the query log."""
+        says whether the query goes to the query log, `portal` which embedding portal asked."""
         started = time.perf_counter()
         self._maybe_reload()
         know = self.knowledge.get()
@@ -128,7 +136,9 @@ class SearchEngine:
         if record and self._log_queries and not request.listing:  # a listing is browsing, not a query
             others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
             kind = request.kind.value if request.kind else None
-            self.store.log_query(request.q, kind, request.page, response.total, urlencode(others))
+            self.store.log_query(
+                request.q, kind, request.page, response.total, urlencode(others), portal=portal
+            )
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
 
@@ -160,7 +170,7 @@ class SearchEngine:
         expanded = (t for m in matches for alt in m.alternatives for t in alt)
         terms = highlight_terms([*query.tokens, *expanded, *long_forms.values(), query.compact])
         hits = [self._hit(docs[h.id], h, terms, know, query) for h in found if h.id in docs]
-        facets = facet_counts(self.backend, backend_query, know.corpus.years)
+        facets = facet_counts(self.backend, backend_query, know.corpus.years, fixed=request.scope)
         return _Run(query, matches, result.total, pages, hits, facets)
 
     def _hit(
@@ -184,7 +194,7 @@ class SearchEngine:
         hits = [h.model_copy(update={"items": linked.get(h.id, [])}) for h in run.hits]
         first_page = request.page == 1
         if first_page and not (correction and correction.applied):
-            hits = self._pinned(typed, hits)
+            hits = self._pinned(typed, hits, request.scope)
         expansions = [Expansion.of(m) for m in run.matches if m.alternatives]
         synonyms = [alt for e in expansions for alt in e.alternatives]
         related = related_queries(typed, run.query.tokens, know.popular, synonyms, linked_item_names(hits))
@@ -205,17 +215,28 @@ class SearchEngine:
             facets=run.facets,
             correction=correction,
             related=related,
-            item_card=self.catalogue.item_card(run.query, run.matches, region) if first_page else None,
-            scenario=self.catalogue.scenarios.card_for(run.query.compact) if first_page else None,
+            item_card=self._item_card(run, region, request.scope) if first_page else None,
+            # A scenario spans departments and regions: not shown inside a portal's scope.
+            scenario=self.catalogue.scenarios.card_for(run.query.compact)
+            if first_page and not request.scope
+            else None,
         )
 
-    def _pinned(self, query: AnalyzedQuery, hits: list[SearchHit]) -> list[SearchHit]:
-        """Staff best bets above the ranked hits (at most two), the same documents not repeated."""
+    def _item_card(self, run: _Run, region: str | None, scope: Scope) -> ItemCard | None:
+        """The item card; inside a portal's scope only when its guide lies in the scope."""
+        card = self.catalogue.item_card(run.query, run.matches, region)
+        if card and scope and not (card.guide and within(card.guide, scope)):
+            return None
+        return card
+
+    def _pinned(self, query: AnalyzedQuery, hits: list[SearchHit], scope: Scope) -> list[SearchHit]:
+        """Staff best bets above the ranked hits (at most two), the same documents not repeated;
+        inside a portal's scope only the pins that lie in it."""
         bets = self.best_bets.for_query(query.text)
         if not bets:
             return hits
         ids = [b.doc_id for b in bets]
-        docs = self.store.get_many(ids)
+        docs = {i: d for i, d in self.store.get_many(ids).items() if within(d, scope)}
         linked = self.catalogue.linked_items(ids)  # “可办理” like every other result
         terms = highlight_terms([*query.tokens, query.compact])
         pinned = [
@@ -226,16 +247,27 @@ class SearchEngine:
         shown = {h.id for h in pinned}
         return pinned + [h for h in hits if h.id not in shown]
 
-    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
-        """Prefix matches (characters, pinyin, initials), then titles holding the words typed."""
+    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT, scope: Scope | None = None) -> list[str]:
+        """Prefix matches (characters, pinyin, initials), then titles holding the words typed; inside
+        a portal's scope only suggestions that find something there."""
         prefix = prefix[:MAX_SUGGEST_PREFIX]
-        found = self.knowledge.get().suggester.suggest(prefix, limit)
-        if len(found) < limit and (words := segment_query(prefix)):
+        wanted = limit * SCOPE_CANDIDATES if scope else limit
+        found = self.knowledge.get().suggester.suggest(prefix, wanted)
+        if len(found) < wanted and (words := segment_query(prefix)):
             self._maybe_reload()
             denylist = self.knowledge.denylist
-            more = [t for t in self.backend.suggest(words, limit) if not any(w in t for w in denylist)]
-            found = list(dict.fromkeys([*found, *more]))[:limit]
+            more = [t for t in self.backend.suggest(words, wanted) if not any(w in t for w in denylist)]
+            found = list(dict.fromkeys([*found, *more]))[:wanted]
+        if scope:
+            found = [text for text in found if self._finds(text, scope)][:limit]
         return found
+
+    def _finds(self, text: str, scope: Scope) -> bool:
+        """Whether searching `text` inside `scope` finds anything (one backend count)."""
+        query = analyse(text)
+        request = SearchRequest(q=text, size=1, scope=scope)
+        built = build_query(query, self.synonyms.expand(query.tokens), request)
+        return self.backend.search(built).total > 0
 
     def hot_queries(self, limit: int = 10) -> list[str]:
         """热搜: the most searched queries that found something, without the staff denylist."""
