@@ -9,19 +9,26 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 import web
 from govsearch.settings import Settings
 from indexer.backends import open_backend
 from indexer.storage import Database
 from indexer.store import Store
+from search_api import docs as api_docs
 from search_api import routes as api_routes
+from search_api.access import PortalCors
 from search_api.engine.filters import InvalidSearch
+from search_api.engine.portals import Portals
 from search_api.engine.query_log import load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
-from search_api.errors import search_error
+from search_api.errors import ApiError, api_error, for_api, is_api, search_error
+from search_api.throttle import RateLimiter
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms, build_live_synonyms
 from synonyms.staff_store import StaffStore
@@ -31,6 +38,13 @@ from web.admin import pages as admin_pages
 from web.admin.accounts import Accounts
 from web.admin.errors import ADMIN_ERRORS, admin_error
 from web.admin.workflow import Workflow
+
+
+API_DESCRIPTION = """检索政策文件与办事指南。所有接口位于 /api/v1，返回 JSON（订阅源为 Atom）。
+
+门户在请求头 `X-Api-Key` 中携带密钥（不要放在网址里）；密钥决定检索范围、频率上限和允许的浏览器来源。
+每个错误都是同一形状：`{"error": {"code", "message", "field"}}`；频率超限为 429，并带 `Retry-After`。
+未知参数返回 422。"""
 
 
 def live_synonyms(settings: Settings, database: Database) -> LiveSynonyms:
@@ -61,9 +75,43 @@ def build_engine(
 async def _search_error(request: Request, exc: Exception) -> Response:
     """Bad search parameters or a page past the end: JSON for the API, the site's page for browsers."""
     assert isinstance(exc, InvalidSearch | PageOutOfRange)
-    if request.url.path.startswith("/api/"):
+    if is_api(request):
         return search_error(exc)
     return web_routes.search_error_page(request, exc)
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    """A refused key or origin, or too many requests: JSON for the API, the site's page for browsers."""
+    assert isinstance(exc, ApiError)
+    if is_api(request):
+        return api_error(exc)
+    page = web_routes.error_page(request, exc.message, exc.status)
+    page.headers.update(exc.headers)
+    return page
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse("Internal Server Error", status_code=500)
+
+
+def _install_api(app: FastAPI, settings: Settings, database: Database) -> None:
+    """The API's keys, limits, CORS and its one error shape, and its documentation pages."""
+    app.state.portals = Portals(database)
+    app.state.rate_limiter = RateLimiter(settings.redis_url)
+    app.add_middleware(PortalCors, portals=lambda: app.state.portals)
+    app.add_exception_handler(InvalidSearch, _search_error)
+    app.add_exception_handler(PageOutOfRange, _search_error)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(HTTPException, for_api(http_exception_handler))  # type: ignore[arg-type]
+    app.add_exception_handler(
+        RequestValidationError,
+        for_api(request_validation_exception_handler),  # type: ignore[arg-type]
+    )
+    app.add_exception_handler(Exception, for_api(_server_error))
+    app.include_router(api_routes.router)
+    app.include_router(api_docs.router)
+    app.mount(api_docs.ASSETS_URL, StaticFiles(directory=str(api_docs.assets_dir())), name="apidocs")
+    app.mount(api_docs.OWN_URL, StaticFiles(directory=str(api_docs.own_dir())), name="apidocs-own")
 
 
 def _install_staff_tool(app: FastAPI, settings: Settings, engine: SearchEngine, live: LiveSynonyms) -> None:
@@ -93,15 +141,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="政务搜索 API",
         version="1.0.0",
-        description="检索政策文件与办事指南。所有接口位于 /api/v1，返回 JSON。",
+        description=API_DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from local files by search_api.docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.search_engine = engine
     app.state.database = database
-    app.add_exception_handler(InvalidSearch, _search_error)
-    app.add_exception_handler(PageOutOfRange, _search_error)
-    app.include_router(api_routes.router)
+    _install_api(app, settings, database)
     app.include_router(web_routes.router)
     _install_staff_tool(app, settings, engine, live)
     app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")

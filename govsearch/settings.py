@@ -38,6 +38,21 @@ class Settings(BaseSettings):
     )
     admin_session_hours: float = Field(default=8.0, gt=0, description="管理后台登录有效时长（小时）")
     admin_secure_cookie: bool = Field(default=False, description="管理后台 Cookie 只经 HTTPS 发送")
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis 地址（如 redis://127.0.0.1:6379/0）：设置后各服务进程共用限流额度，否则各进程各自计数",
+    )
+    anonymous_rate: str = Field(
+        default="10/second;120/minute",
+        description="不带密钥的搜索（本站页面、API、订阅源）每个客户端 IP 的频率上限；空值表示不限",
+    )
+    anonymous_suggest_rate: str = Field(
+        default="20/second;600/minute",
+        description="不带密钥的搜索建议与点击记录每个客户端 IP 的频率上限；空值表示不限",
+    )
+    anonymous_api: bool = Field(
+        default=True, description="是否允许不带密钥调用 /api/v1（本站页面自己的调用总是允许）"
+    )
 
     @property
     def store_path(self) -> Path:

@@ -1,4 +1,5 @@
-"""Versioned JSON API: /api/v1/search, /suggest, /clicks, /hot, /documents/{id}, /items/{key}."""
+"""Versioned JSON API: /api/v1/search, /suggest, /clicks, /hot, /feed, /documents/{id}, /items/{key},
+/scenarios/{slug}. A portal's key (header `X-Api-Key`) holds every route to its scope."""
 
 from __future__ import annotations
 
@@ -9,27 +10,38 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from search_api.access import Searching, Typing, known_parameters
 from search_api.deps import api_search, engine_of
-from search_api.engine.models import ResultClick, SearchRequest, SearchResponse
-from search_api.errors import error_response
+from search_api.engine.filters import within
+from search_api.engine.models import ResultClick, ScenarioCard, SearchRequest, SearchResponse, SortOrder
+from search_api.engine.scoping import card_within, item_page_within, visible
+from search_api.errors import error_response, responses
+from search_api.feeds import MEDIA_TYPE, atom_feed
 
-router = APIRouter(prefix="/api/v1", tags=["search"])
-
-
-@router.get("/search", response_model=SearchResponse, responses={422: {}, 404: {}})
-def search(request: Request, search_request: Annotated[SearchRequest, Depends(api_search)]) -> Any:
-    return engine_of(request).search(search_request)
+router = APIRouter(prefix="/api/v1", tags=["search"], dependencies=[Depends(known_parameters)])
 
 
-@router.get("/suggest", responses={422: {}})
+@router.get("/search", response_model=SearchResponse, responses=responses(401, 403, 404, 422))
+def search(
+    request: Request, caller: Searching, search_request: Annotated[SearchRequest, Depends(api_search)]
+) -> Any:
+    """Search policies and guides; without `q` but with filters, every matching document newest first
+    (a listing). A portal's key limits the search to its scope."""
+    return engine_of(request).search(search_request.within(caller.scope), portal=caller.name)
+
+
+@router.get("/suggest", responses=responses(401, 403, 422))
 def suggest(
     request: Request,
-    q: Annotated[str, Query(description="已输入的前缀：汉字、全拼（shebaoka）或首字母（sbk）")] = "",
+    caller: Typing,
+    q: Annotated[
+        str, Query(description="已输入的前缀：汉字、全拼（shebaoka）或首字母（sbk）", examples=["社保"])
+    ] = "",
     format: Annotated[str, Query(description="json（默认）或 opensearch（OpenSearch 建议格式）")] = "json",
 ) -> Any:
     if format not in ("json", "opensearch"):
         return error_response(422, "invalid_parameter", "format 只能是 json 或 opensearch", "format")
-    suggestions = engine_of(request).suggest(q)
+    suggestions = engine_of(request).suggest(q, scope=caller.scope)
     if format == "opensearch":
         urls = [str(request.base_url) + "s?" + urlencode({"wd": s}) for s in suggestions]
         return JSONResponse(
@@ -39,37 +51,55 @@ def suggest(
     return {"query": q, "suggestions": suggestions}
 
 
-@router.post("/clicks", status_code=204, response_class=Response, responses={422: {}})
-async def clicks(request: Request) -> Response:
-    """Record a click on a result (the results page sends these with navigator.sendBeacon)."""
+@router.post("/clicks", status_code=204, response_class=Response, responses=responses(401, 403, 422))
+async def clicks(request: Request, caller: Typing) -> Response:
+    """Record a click on a result (the results page and the widget send these as they navigate)."""
     try:
         click = ResultClick.model_validate_json(await request.body())
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "body"
         return error_response(422, "invalid_parameter", f"点击记录无效：{error['msg']}", field)
-    engine_of(request).store.log_click(click.query, click.doc_id, click.position)
+    engine = engine_of(request)
+    if caller.scope and not visible(engine.store, [click.doc_id], caller.scope):
+        return error_response(403, "out_of_scope", f"文档 {click.doc_id} 不在该门户的检索范围内", "doc_id")
+    engine.store.log_click(click.query, click.doc_id, click.position, portal=caller.name)
     return Response(status_code=204)
 
 
-@router.get("/hot")
-def hot(request: Request) -> dict[str, Any]:
+@router.get("/hot", responses=responses(401, 403))
+def hot(request: Request, caller: Searching) -> dict[str, Any]:
     """热搜: the most searched queries that found something, without the staff denylist."""
     return {"hot": engine_of(request).hot_queries()}
 
 
-@router.get("/documents/{doc_id}", responses={404: {}})
-def document(request: Request, doc_id: str) -> Any:
+@router.get("/feed", response_class=Response, responses=responses(401, 403, 404, 422))
+def feed(
+    request: Request, caller: Searching, search_request: Annotated[SearchRequest, Depends(api_search)]
+) -> Response:
+    """An Atom feed of the search (or the listing), newest first, for feed readers and portals."""
+    engine = engine_of(request)
+    scoped = search_request.within(caller.scope).model_copy(update={"sort": SortOrder.DATE})
+    found = engine.search(scoped, record=False)  # polled by readers: not a citizen's query
+    base = str(request.base_url).rstrip("/")
+    body = atom_feed(found, scoped, base, request.app.state.settings.site_name)
+    return Response(body, media_type=f"{MEDIA_TYPE}; charset=utf-8")
+
+
+@router.get("/documents/{doc_id}", responses=responses(401, 403, 404))
+def document(request: Request, caller: Searching, doc_id: str) -> Any:
     doc = engine_of(request).get_document(doc_id)
-    if doc is None:
+    if doc is None or not within(doc, caller.scope):
         return error_response(404, "not_found", f"文档 {doc_id} 不存在或已撤销")
     return doc.model_dump(mode="json") | {"id": doc.id}
 
 
-@router.get("/items/{key}", responses={404: {}}, tags=["items"])
-def item(request: Request, key: str) -> Any:
+@router.get("/items/{key}", responses=responses(401, 403, 404), tags=["items"])
+def item(request: Request, caller: Searching, key: str) -> Any:
     """An item of the service catalogue with its guide, its other regional variants and linked documents."""
-    page = engine_of(request).catalogue.item_page(key)
+    engine = engine_of(request)
+    page = engine.catalogue.item_page(key)
+    page = item_page_within(engine.store, page, caller.scope) if page else None
     if page is None:
         return error_response(404, "not_found", f"事项 {key} 不存在")
     return {
@@ -80,3 +110,16 @@ def item(request: Request, key: str) -> Any:
         "policies": [d.model_dump(mode="json") for d in page.policies],
         "guides": [d.model_dump(mode="json") for d in page.guides],
     }
+
+
+@router.get(
+    "/scenarios/{slug}", response_model=ScenarioCard, responses=responses(401, 403, 404), tags=["items"]
+)
+def scenario(request: Request, caller: Searching, slug: str) -> Any:
+    """A scenario entry (我要结婚 …): its items and policies; the twin of the page /scenario/{slug}."""
+    engine = engine_of(request)
+    book = engine.catalogue.scenarios
+    found = book.get(slug)
+    if found is None:
+        return error_response(404, "not_found", f"场景 {slug} 不存在")
+    return card_within(engine.store, engine.catalogue.items, book.card(found), caller.scope)
