@@ -1,4 +1,5 @@
-"""`govsearch` command line: demo, crawl, index, serve, import-items, eval, best-bets, synonyms, users."""
+"""`govsearch` command line: demo, crawl, index, serve, import-items, eval, best-bets, synonyms, users,
+portals."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from govsearch import (
     commands_catalogue,
     commands_crawl,
     commands_demo,
+    commands_portals,
     commands_synonyms,
 )
 from govsearch.settings import Settings
@@ -70,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--verbose", action="store_true", help="列出每个查询的前三条结果")
     commands_best_bets.add_parser(sub)
     commands_synonyms.add_parsers(sub)
+    commands_portals.add_parser(sub)
     return parser
 
 
@@ -89,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "best-bets": commands_best_bets.run,
         "synonyms": commands_synonyms.synonyms,
         "users": commands_synonyms.users,
+        "portals": commands_portals.run,
     }
     try:
         return handlers[args.command](settings, args)

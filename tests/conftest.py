@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -7,6 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import build_app
+
+# The suite searches hundreds of times a second from one client address: the anonymous limits are
+# tested where they are meant to bite (tests/search_api/test_rate_limits.py), and off elsewhere.
+os.environ.setdefault("GOVSEARCH_ANONYMOUS_RATE", "")
+os.environ.setdefault("GOVSEARCH_ANONYMOUS_SUGGEST_RATE", "")
 
 
 @pytest.fixture(scope="session")

@@ -128,13 +128,13 @@ class Branding:
 
     title: str = ""
     colour: str = ""  # #RRGGBB
-    logo: str = ""  # an https:// address or a path on this site
+    logo: str = ""  # a data: URI of an image, served from this site (pages make no outside request)
 
     def checked(self) -> Branding:
         if self.colour and not COLOUR.fullmatch(self.colour):
             raise PortalError(f"颜色应写成 #RRGGBB：{self.colour}", "colour")
-        if self.logo and not (self.logo.startswith(("https://", "/")) and not self.logo.startswith("//")):
-            raise PortalError(f"标志应是 https:// 地址或本站路径：{self.logo}", "logo")
+        if self.logo and not self.logo.startswith("data:image/"):
+            raise PortalError("标志应是图片文件", "logo")
         if len(self.title) > 40:
             raise PortalError("名称最多 40 个字", "title")
         return self

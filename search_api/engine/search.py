@@ -8,6 +8,7 @@ scenario cards, related searches.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -263,11 +264,12 @@ class SearchEngine:
         return found
 
     def _finds(self, text: str, scope: Scope) -> bool:
-        """Whether searching `text` inside `scope` finds anything (one backend count)."""
+        """Whether a document inside `scope` holds all of `text`'s words together (one backend count):
+        a suggested title of another region must not be offered because its first word is common."""
         query = analyse(text)
         request = SearchRequest(q=text, size=1, scope=scope)
-        built = build_query(query, self.synonyms.expand(query.tokens), request)
-        return self.backend.search(built).total > 0
+        built = build_query(query, [], request)
+        return self.backend.search(dataclasses.replace(built, required=(query.tokens,))).total > 0
 
     def hot_queries(self, limit: int = 10) -> list[str]:
         """热搜: the most searched queries that found something, without the staff denylist."""
