@@ -32,6 +32,7 @@ from search_api.throttle import RateLimiter
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms, build_live_synonyms
 from synonyms.staff_store import StaffStore
+from web import embedding
 from web import routes as web_routes
 from web.admin import api as admin_api
 from web.admin import pages as admin_pages
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     _install_api(app, settings, database)
     app.include_router(web_routes.router)
+    app.include_router(embedding.router)
     _install_staff_tool(app, settings, engine, live)
     app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")
     return app

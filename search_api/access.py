@@ -118,6 +118,11 @@ def metered(kind: Metered) -> Callable[[Request], Caller]:
     return caller
 
 
+def page_visit(request: Request) -> None:
+    """The dependency of a page that searches: the visitor's anonymous search budget."""
+    limit_anonymous(request, Metered.SEARCH)
+
+
 Searching = Annotated[Caller, Depends(metered(Metered.SEARCH))]
 Typing = Annotated[Caller, Depends(metered(Metered.TYPING))]
 

@@ -63,7 +63,7 @@ API = ParamStyle(
     parse=lambda raw: parse_search(raw["q"], raw["page"], raw["size"], raw),
 )
 PAGES = ParamStyle(
-    own=(("wd", "查询词"), ("pn", "第一条结果的序号：0、10、20 …")),
+    own=(("wd", "查询词"), ("pn", "第一条结果的序号：0、10、20 …"), ("portal", "门户的托管结果页：门户名称")),
     parse=lambda raw: parse_search(raw["wd"], page_from_pn(raw["pn"]), str(PAGE_SIZE), raw),
 )
 

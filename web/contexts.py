@@ -9,6 +9,7 @@ from typing import Any
 from indexer.documents import Document, Scenario
 from search_api.engine.catalogue_search import ItemPage
 from search_api.engine.models import LinkedItem, ScenarioCard, SearchResponse
+from search_api.engine.portals import Portal
 
 
 @dataclass(kw_only=True)
@@ -20,6 +21,7 @@ class PageContext:
     here: str  # this page's path and query, for the 长辈模式 switch to come back to
     wd: str = ""  # the query shown in the search box
     json_url: str | None = None  # the page's JSON twin (also sent as a Link header)
+    portal: Portal | None = None  # a portal's hosted results page: its name, colour and logo
 
     def as_dict(self) -> dict[str, Any]:
         """Shallow: the models inside stay models for the template."""
@@ -46,6 +48,7 @@ class ResultsContext(PageContext):
     hot: list[str]
     filtered: bool  # any filter or option set
     clear_url: str  # the same query without filters
+    feed_url: str  # the Atom feed of this search, newest first
 
 
 @dataclass(kw_only=True)

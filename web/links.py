@@ -37,6 +37,12 @@ def json_url(params: Mapping[str, str | None], page: int | str | None = None) ->
     return "/api/v1/search?" + urlencode(query)
 
 
+def feed_url(params: Mapping[str, str | None]) -> str:
+    """The Atom feed of a results page's search (or listing), newest first."""
+    query = {("q" if k == "wd" else k): v for k, v in params.items() if v and k not in ("pn", "sort", "nc")}
+    return "/api/v1/feed?" + urlencode(query)
+
+
 def raw_json_url(raw: Mapping[str, str]) -> str:
     """The twin of a page whose parameters did not validate: the API answers with the same error."""
     return json_url(raw, page_from_pn(raw.get("pn")))

@@ -13,9 +13,11 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import escape
 
 from indexer.documents import PolicyDocument
+from search_api.access import page_visit, portals_of
 from search_api.deps import engine_of, page_search
 from search_api.engine.filters import InvalidSearch
 from search_api.engine.models import SearchRequest
+from search_api.engine.portals import Portal
 from search_api.engine.search import PageOutOfRange
 from web.contexts import (
     DocumentContext,
@@ -28,6 +30,7 @@ from web.contexts import (
 )
 from web.links import (
     chosen_labels,
+    feed_url,
     filter_groups,
     json_url,
     pager,
@@ -101,25 +104,45 @@ def home(request: Request) -> HTMLResponse:
     return render(request, "home.html", context)
 
 
-@router.get("/s", response_class=HTMLResponse)
+def _hosted(request: Request) -> Portal | None:
+    """The portal whose hosted results page this is (`portal=NAME`, kept in every link of the page)."""
+    name = request.query_params.get("portal")
+    if not name:
+        return None
+    portal = portals_of(request).get(name)
+    if portal is None or portal.revoked:
+        raise InvalidSearch(f"门户 {name} 不存在", "portal")
+    return portal
+
+
+@router.get("/s", response_class=HTMLResponse, dependencies=[Depends(page_visit)])
 def results(request: Request, req: Annotated[SearchRequest, Depends(page_search)]) -> HTMLResponse:
+    """Results, or a listing (filters without a query, newest first); with `portal=NAME`, the portal's
+    hosted page: its scope, name, colour and logo."""
     engine = engine_of(request)
-    response = engine.search(req)
+    portal = _hosted(request)
+    req = req.within(portal.scope) if portal else req
+    response = engine.search(req, portal=portal.name if portal else None)
     params = state(req)
+    own = {"portal": portal.name} if portal else {}
     context = ResultsContext(
         **basics(request, req.q, json_url(params, req.page)),
+        portal=portal,
         response=response,
-        params=params,
-        pager=pager(params, req.page, response.pages),
-        prev_url=results_url(params, req.page - 1) if req.page > 1 else None,
-        next_url=results_url(params, req.page + 1) if req.page < response.pages else None,
-        filters=filter_groups(params, response),
+        params=params | own,
+        pager=pager(params | own, req.page, response.pages),
+        prev_url=results_url(params | own, req.page - 1) if req.page > 1 else None,
+        next_url=results_url(params | own, req.page + 1) if req.page < response.pages else None,
+        filters=filter_groups(params | own, response),
         chosen=chosen_labels(params, response),
-        sorts=sort_links(params),
+        sorts=sort_links(params | own),
         hot=engine.hot_queries(HOT_LIMIT),
         filtered=any(v for k, v in params.items() if k not in ("wd", "nc")),
-        clear_url=results_url({"wd": response.query}),
+        clear_url=results_url({"wd": response.query} | own),
+        feed_url=feed_url(params),
     )
+    if portal:
+        context.site_name = portal.title
     return render(request, "results.html", context)
 
 
