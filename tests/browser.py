@@ -57,9 +57,16 @@ def _missing_browser(reason: str) -> None:
     pytest.skip(reason)
 
 
+# Chromium flags that leave it no network but loopback: every other host name fails to resolve.
+LOOPBACK_ONLY = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",)
+
+
 @contextmanager
-def chromium(width: int = 1366, height: int = 768) -> Iterator[Any]:
-    """A Selenium-driven headless Chromium; fails in CI and skips elsewhere when it is not installed."""
+def chromium(
+    width: int = 1366, height: int = 768, *, flags: tuple[str, ...] = (), log_requests: bool = False
+) -> Iterator[Any]:
+    """A Selenium-driven headless Chromium; fails in CI and skips elsewhere when it is not installed.
+    `log_requests`: keep the DevTools network log (`requested_urls`)."""
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -71,8 +78,10 @@ def chromium(width: int = 1366, height: int = 768) -> Iterator[Any]:
         _missing_browser("headless Chromium needs the Debian packages chromium and chromium-driver")
     options = webdriver.ChromeOptions()
     options.binary_location = binary
-    for flag in CHROMIUM_FLAGS:
+    for flag in (*CHROMIUM_FLAGS, *flags):
         options.add_argument(flag)
+    if log_requests:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     options.add_argument(f"--window-size={width},{height}")
     profile = tempfile.mkdtemp(prefix="govsearch-chromium-")
     options.add_argument(f"--user-data-dir={profile}")
@@ -82,6 +91,18 @@ def chromium(width: int = 1366, height: int = 768) -> Iterator[Any]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def requested_urls(driver: Any) -> list[str]:
+    """Every URL the page asked for since the last call (needs `chromium(log_requests=True)`)."""
+    import json
+
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
 
 
 def screenshot(driver: Any, name: str) -> Path:
