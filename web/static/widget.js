@@ -51,7 +51,10 @@
   function api(path, options) {
     var init = options || {};
     init.headers = Object.assign({ "X-Api-Key": key }, init.headers || {});
-    return fetch(base + path, init).then(function (response) {
+    return fetch(base + path, init).catch(function () {
+      /* refused by CORS (this page's origin is not one the key lists) or no network */
+      throw new Error("无法连接搜索服务");
+    }).then(function (response) {
       if (response.ok) return response.status === 204 ? null : response.json();
       return response.json().catch(function () { return {}; }).then(function (body) {
         var message = body && body.error ? body.error.message : "搜索暂时不可用（" + response.status + "）";
