@@ -23,6 +23,8 @@ from web.admin.rendering import (
     AuditContext,
     GoldenContext,
     LoginContext,
+    PortalsContext,
+    PortalUsageContext,
     ProposalContext,
     RuleFormContext,
     RulesContext,
@@ -32,6 +34,7 @@ from web.admin.rendering import (
     render,
 )
 from web.admin.workflow import GoldenSetBlock
+from web.admin.usage import DAYS, overview, per_day, top_queries, usage_csv
 from web.admin.worklist import work_list
 
 MAX_UPLOAD = 1_000_000
@@ -289,3 +292,28 @@ def golden_page(request: Request) -> HTMLResponse:
 def worklist_page(request: Request) -> HTMLResponse:
     items = work_list(request.app.state.database)
     return render(request, "worklist.html", WorklistContext(**page_basics(request), items=items))
+
+
+# -- usage per embedding portal -------------------------------------------------------------------
+@router.get("/portals")
+def portals_page(request: Request) -> HTMLResponse:
+    context = PortalsContext(**page_basics(request), days=DAYS, portals=overview(request.app.state.database))
+    return render(request, "portals.html", context)
+
+
+@router.get("/portals/{name}")
+def portal_page(request: Request, name: str) -> Response:
+    database = request.app.state.database
+    if name.endswith(".csv"):
+        return usage_csv(database, name.removesuffix(".csv"))
+    usage = next((u for u in overview(database) if u.portal.name == name), None)
+    if usage is None:
+        return error_page(request, 404, f"没有名为 {name} 的门户")
+    context = PortalUsageContext(
+        **page_basics(request),
+        days=DAYS,
+        usage=usage,
+        per_day=per_day(database, name),
+        top=top_queries(database, name),
+    )
+    return render(request, "portal_usage.html", context)

@@ -14,6 +14,7 @@ from synonyms.rules import SynonymRule
 from synonyms.staff_rules import ACTION_LABELS, StaffRule
 from synonyms.staff_store import AuditEntry, Proposal, Version
 from web.admin.accounts import ROLE_LABELS, Staff
+from web.admin.usage import DayUsage, PortalUsage, TopQuery
 from web.admin.workflow import GoldenCheck, GoldenRow, PreviewRow
 from web.admin.worklist import WorkItem
 
@@ -93,6 +94,20 @@ class GoldenContext(AdminPage):
 @dataclass(kw_only=True)
 class WorklistContext(AdminPage):
     items: list[WorkItem]
+
+
+@dataclass(kw_only=True)
+class PortalsContext(AdminPage):
+    days: int
+    portals: list[PortalUsage]
+
+
+@dataclass(kw_only=True)
+class PortalUsageContext(AdminPage):
+    days: int
+    usage: PortalUsage
+    per_day: list[DayUsage]
+    top: list[TopQuery]
 
 
 def page_basics(request: Request, note: str = "") -> dict[str, Any]:
