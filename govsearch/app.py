@@ -40,7 +40,6 @@ from web.admin.accounts import Accounts
 from web.admin.errors import ADMIN_ERRORS, admin_error
 from web.admin.workflow import Workflow
 
-
 API_DESCRIPTION = """检索政策文件与办事指南。所有接口位于 /api/v1，返回 JSON（订阅源为 Atom）。
 
 门户在请求头 `X-Api-Key` 中携带密钥（不要放在网址里）；密钥决定检索范围、频率上限和允许的浏览器来源。

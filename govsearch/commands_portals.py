@@ -54,7 +54,9 @@ def describe(portal: Portal) -> str:
     scope = "; ".join(f"{k}={','.join(v)}" for k, v in portal.scope.items()) or "全部"
     state = f"已吊销 {portal.revoked_at}" if portal.revoked else f"最近使用 {portal.last_used_at or '从未'}"
     origins = ",".join(portal.origins) or "（仅服务器调用）"
-    return f"{portal.name}\t{portal.title}\t{portal.key_prefix}…\t{origins}\t范围 {scope}\t{portal.rate}\t{state}"
+    key = f"{portal.key_prefix}…"
+    fields = (portal.name, portal.title, key, origins, f"范围 {scope}", portal.rate, state)
+    return "\t".join(fields)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

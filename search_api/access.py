@@ -28,7 +28,9 @@ from search_api.errors import API_PREFIX, ApiError, error_response
 from search_api.throttle import RateLimiter
 
 KEY_HEADER = "X-Api-Key"
-_KEY = APIKeyHeader(name=KEY_HEADER, auto_error=False, description="门户的 API 密钥（gs_…）；本站页面无需密钥")
+_KEY = APIKeyHeader(
+    name=KEY_HEADER, auto_error=False, description="门户的 API 密钥（gs_…）；本站页面无需密钥"
+)
 CORS_KEY = "govsearch.cors_origin"  # scope key: the origin a keyed request may be answered to
 PREFLIGHT_MAX_AGE = "600"
 

@@ -33,7 +33,9 @@ _HTTP_CODES = {
 
 
 class ErrorDetail(BaseModel):
-    code: str = Field(description="机器可读的错误代码，如 invalid_parameter、rate_limited", examples=["invalid_parameter"])
+    code: str = Field(
+        description="机器可读的错误代码，如 invalid_parameter、rate_limited", examples=["invalid_parameter"]
+    )
     message: str = Field(description="给人看的说明（中文）", examples=["页码必须是 1 到 50 之间的整数"])
     field: str | None = Field(default=None, description="出错的参数名（如有）", examples=["page"])
 

@@ -10,18 +10,32 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from search_api import examples as ex
 from search_api.access import Searching, Typing, known_parameters
 from search_api.deps import api_search, engine_of
 from search_api.engine.filters import within
 from search_api.engine.models import ResultClick, ScenarioCard, SearchRequest, SearchResponse, SortOrder
 from search_api.engine.scoping import card_within, item_page_within, visible
-from search_api.errors import error_response, responses
+from search_api.errors import error_response
 from search_api.feeds import MEDIA_TYPE, atom_feed
 
 router = APIRouter(prefix="/api/v1", tags=["search"], dependencies=[Depends(known_parameters)])
 
 
-@router.get("/search", response_model=SearchResponse, responses=responses(401, 403, 404, 422))
+@router.get(
+    "/search",
+    response_model=SearchResponse,
+    **ex.documented(
+        "检索政策文件与办事指南",
+        "按查询词检索；不带 q 只带筛选条件时，按发布时间从新到旧列出全部匹配的文件。"
+        "门户密钥的检索范围自动生效，超出范围的筛选条件返回 403。",
+        ex.SEARCH,
+        401,
+        403,
+        404,
+        422,
+    ),
+)
 def search(
     request: Request, caller: Searching, search_request: Annotated[SearchRequest, Depends(api_search)]
 ) -> Any:
@@ -30,7 +44,17 @@ def search(
     return engine_of(request).search(search_request.within(caller.scope), portal=caller.name)
 
 
-@router.get("/suggest", responses=responses(401, 403, 422))
+@router.get(
+    "/suggest",
+    **ex.documented(
+        "搜索建议",
+        "输入前缀（汉字、全拼或首字母）返回建议的查询；门户密钥只得到其范围内能找到结果的建议。",
+        {"query": "shebao", "suggestions": ["社保卡补办", "社会保障卡挂失"]},
+        401,
+        403,
+        422,
+    ),
+)
 def suggest(
     request: Request,
     caller: Typing,
@@ -51,7 +75,25 @@ def suggest(
     return {"query": q, "suggestions": suggestions}
 
 
-@router.post("/clicks", status_code=204, response_class=Response, responses=responses(401, 403, 422))
+@router.post(
+    "/clicks",
+    status_code=204,
+    response_class=Response,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ResultClick.model_json_schema(), "example": ex.CLICK}},
+        }
+    },
+    **ex.documented(
+        "记录结果点击",
+        "记录某次查询中第几条结果被点击（不含任何个人信息）；门户密钥只能记录其范围内的文档。",
+        None,
+        401,
+        403,
+        422,
+    ),
+)
 async def clicks(request: Request, caller: Typing) -> Response:
     """Record a click on a result (the results page and the widget send these as they navigate)."""
     try:
@@ -67,13 +109,31 @@ async def clicks(request: Request, caller: Typing) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/hot", responses=responses(401, 403))
+@router.get(
+    "/hot",
+    **ex.documented(
+        "热搜", "搜索次数最多且有结果的查询（已去除屏蔽词）。", {"hot": ["社保卡补办", "换身份证"]}, 401, 403
+    ),
+)
 def hot(request: Request, caller: Searching) -> dict[str, Any]:
     """热搜: the most searched queries that found something, without the staff denylist."""
     return {"hot": engine_of(request).hot_queries()}
 
 
-@router.get("/feed", response_class=Response, responses=responses(401, 403, 404, 422))
+@router.get(
+    "/feed",
+    response_class=Response,
+    **ex.documented(
+        "订阅源（Atom）",
+        "与 /search 相同的参数，按发布时间从新到旧返回 Atom 订阅源，供阅读器和门户订阅。",
+        ex.FEED,
+        401,
+        403,
+        404,
+        422,
+        media=MEDIA_TYPE,
+    ),
+)
 def feed(
     request: Request, caller: Searching, search_request: Annotated[SearchRequest, Depends(api_search)]
 ) -> Response:
@@ -86,7 +146,10 @@ def feed(
     return Response(body, media_type=f"{MEDIA_TYPE}; charset=utf-8")
 
 
-@router.get("/documents/{doc_id}", responses=responses(401, 403, 404))
+@router.get(
+    "/documents/{doc_id}",
+    **ex.documented("文档全文", "一篇政策文件或办事指南的全部字段。", ex.DOCUMENT, 401, 403, 404),
+)
 def document(request: Request, caller: Searching, doc_id: str) -> Any:
     doc = engine_of(request).get_document(doc_id)
     if doc is None or not within(doc, caller.scope):
@@ -94,7 +157,18 @@ def document(request: Request, caller: Searching, doc_id: str) -> Any:
     return doc.model_dump(mode="json") | {"id": doc.id}
 
 
-@router.get("/items/{key}", responses=responses(401, 403, 404), tags=["items"])
+@router.get(
+    "/items/{key}",
+    tags=["items"],
+    **ex.documented(
+        "政务服务事项",
+        "事项目录中的一个事项（实施编码）：办事指南、其他地区的同名事项、相关政策和指南。",
+        ex.ITEM,
+        401,
+        403,
+        404,
+    ),
+)
 def item(request: Request, caller: Searching, key: str) -> Any:
     """An item of the service catalogue with its guide, its other regional variants and linked documents."""
     engine = engine_of(request)
@@ -113,7 +187,17 @@ def item(request: Request, caller: Searching, key: str) -> Any:
 
 
 @router.get(
-    "/scenarios/{slug}", response_model=ScenarioCard, responses=responses(401, 403, 404), tags=["items"]
+    "/scenarios/{slug}",
+    response_model=ScenarioCard,
+    tags=["items"],
+    **ex.documented(
+        "场景服务",
+        "一个场景（如 我要结婚）涉及的事项和政策；页面 /scenario/{slug} 的 JSON 版本。",
+        ex.SCENARIO,
+        401,
+        403,
+        404,
+    ),
 )
 def scenario(request: Request, caller: Searching, slug: str) -> Any:
     """A scenario entry (我要结婚 …): its items and policies; the twin of the page /scenario/{slug}."""

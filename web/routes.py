@@ -212,5 +212,6 @@ def opensearch(request: Request) -> Response:
 <Url type="text/html" template="{base}/s?wd={{searchTerms}}"/>
 <Url type="application/x-suggestions+json"
      template="{base}/api/v1/suggest?format=opensearch&amp;q={{searchTerms}}"/>
+<Url type="application/atom+xml" template="{base}/api/v1/feed?q={{searchTerms}}"/>
 </OpenSearchDescription>"""
     return Response(body, media_type="application/opensearchdescription+xml")

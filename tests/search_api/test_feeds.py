@@ -20,7 +20,7 @@ from tests.govsearch.test_crawl_command import write_profile
 def _page(title: str, date: str, text: str) -> Page:
     return Page(
         f"""<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="{title}">
-        <meta name="PubDate" content="{date} 09:00"><meta name="ContentSource" content="示例市人力资源和社会保障局">
+        <meta name="PubDate" content="{date} 09:00">
         <title>{title}</title></head><body><div id="zoom"><p>{text}</p></div></body></html>"""
     )
 
@@ -51,19 +51,26 @@ def test_a_crawled_document_appears_in_the_feed(tmp_path: Path, capsys: pytest.C
             assert [e.title for e in before.entries] == ["关于调整社保缴费基数的通知"]
             assert before.feed.title == "政务搜索：社保 · 政策文件"
             entry = before.entries[0]
-            assert entry.link.startswith("http://testserver/doc/") and entry.published.startswith("2024-01-05")
+            assert entry.link.startswith("http://testserver/doc/") and entry.published.startswith(
+                "2024-01-05"
+            )
             assert "社保缴费基数" in entry.summary
 
             site.pages["/"] = Page(links("/p/1.html", "/p/2.html", "/p/3.html"))
-            site.pages["/p/3.html"] = _page("关于社保卡线上申领的通知", "2024-03-10", "社保卡可以在网上申领。")
+            site.pages["/p/3.html"] = _page(
+                "关于社保卡线上申领的通知", "2024-03-10", "社保卡可以在网上申领。"
+            )
             assert main([*crawl, str(profile)]) == 0
             capsys.readouterr()
             after = _feed(client, q="社保", type="policy")
-            assert [e.title for e in after.entries] == ["关于社保卡线上申领的通知", "关于调整社保缴费基数的通知"]
+            assert [e.title for e in after.entries] == [
+                "关于社保卡线上申领的通知",
+                "关于调整社保缴费基数的通知",
+            ]
             assert after.feed.updated.startswith("2024-03-10")
 
             listing = _feed(client, type="policy")  # no query: the newest policies of every kind
-            assert [e.title for e in listing.entries][0] == "关于社保卡线上申领的通知"
+            assert listing.entries[0].title == "关于社保卡线上申领的通知"
             assert len(listing.entries) == 3
 
 

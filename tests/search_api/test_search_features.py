@@ -212,7 +212,14 @@ def test_clicks_are_logged_without_personal_data(api: TestClient) -> None:
         row = conn.execute("SELECT query, doc_id, position FROM click_log ORDER BY id DESC").fetchone()
         columns = [c[1] for c in conn.execute("PRAGMA table_info(click_log)")]
     assert row == ("社保卡", "g-0123456789abcdef", 3)
-    assert columns == ["id", "at", "query", "doc_id", "position", "portal"]  # the embedding site, not a person
+    assert columns == [
+        "id",
+        "at",
+        "query",
+        "doc_id",
+        "position",
+        "portal",
+    ]  # the embedding site, not a person
     bad = api.post("/api/v1/clicks", json={"query": "社保卡", "doc_id": "x", "position": 0})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "position"
     assert api.post("/api/v1/clicks", content=b"not json").status_code == 422

@@ -39,11 +39,11 @@ def test_the_hosted_page_wears_the_portal_and_keeps_to_its_scope(client: tuple[T
     web, _key = client
     page = web.get("/s", params={"wd": "身份证", "portal": "police"})
     assert page.status_code == 200
-    assert "示例市公安局门户" in page.text and '/portal/police/style.css' in page.text
+    assert "示例市公安局门户" in page.text and "/portal/police/style.css" in page.text
     assert 'src="/portal/police/logo"' in page.text
     assert '<input type="hidden" name="portal" value="police">' in page.text
     assert 'href="/s?wd=%E8%BA%AB%E4%BB%BD%E8%AF%81&amp;portal=police&amp;type=guide"' in page.text
-    assert "<h2 class=\"facet-title\">发文机关" not in page.text  # fixed by the scope
+    assert '<h2 class="facet-title">发文机关' not in page.text  # fixed by the scope
     assert page.text.count('<li class="result') == 2  # 居民身份证换领, 补领 (示例市公安局)
     outside = web.get("/s", params={"wd": "养老保险", "portal": "police"})
     assert '<li class="result' not in outside.text  # 社会保险事业管理中心 and policies: not the portal's

@@ -33,8 +33,8 @@ from web.admin.rendering import (
     page_basics,
     render,
 )
-from web.admin.workflow import GoldenSetBlock
 from web.admin.usage import DAYS, overview, per_day, top_queries, usage_csv
+from web.admin.workflow import GoldenSetBlock
 from web.admin.worklist import work_list
 
 MAX_UPLOAD = 1_000_000
