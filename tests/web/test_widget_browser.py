@@ -16,6 +16,7 @@ from govsearch.settings import Settings
 from tests.browser import chromium, live_server, screenshot, wait_for
 from tests.crawler.http_site import Route, serve
 from tests.search_api.portal_fixtures import add_portal, portal_data_dir
+from tests.web.a11y import CHECK_JS
 
 pytestmark = pytest.mark.browser
 SIZES = [(390, 844), (1366, 768)]
@@ -71,6 +72,18 @@ def _widget(driver: object) -> object:
     return WebDriverWait(driver, 20).until(lambda _d: host.shadow_root)  # type: ignore[attr-defined]
 
 
+def _shadow_violations(driver: object) -> list[str]:
+    """The site's accessibility check (labels, names, alt text, contrast) run inside the widget's shadow root."""
+    inside = (
+        CHECK_JS.replace("document.querySelectorAll(", "root.querySelectorAll(")
+        .replace("document.querySelector(", "root.querySelector(")
+        .replace("document.createTreeWalker(document.body", "document.createTreeWalker(root")
+        .replace("(function () {", "(function () { const root = document.querySelector('#search').shadowRoot;", 1)
+    )
+    found: list[str] = driver.execute_script(inside)  # type: ignore[attr-defined]
+    return found
+
+
 def _clicks(settings: Settings) -> list[tuple[str, str]]:
     with sqlite3.connect(settings.store_path) as conn:
         return conn.execute("SELECT doc_id, portal FROM click_log WHERE portal IS NOT NULL").fetchall()
@@ -114,6 +127,7 @@ def test_the_widget_searches_suggests_and_logs_clicks(sites: Sites, width: int, 
         titles = {link.text for link in links}  # type: ignore[attr-defined]
         assert titles <= {"社会保障卡挂失", "社会保障卡申领"}  # 示例市 guides only
         screenshot(driver, f"widget-results-{width}x{height}")
+        assert _shadow_violations(driver) == []
         before = len(_clicks(sites.settings))
         doc_id = links[0].get_attribute("data-doc")  # type: ignore[attr-defined]
         links[0].click()  # type: ignore[attr-defined]
