@@ -21,7 +21,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     actions = portals.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="新增门户并生成密钥（密钥只显示这一次）")
     add.add_argument("name", help="门户名称：小写字母、数字和连字符，如 gz-rsj（也是其结果页地址的一部分）")
-    add.add_argument("--origins", default="", help="允许在浏览器中使用密钥的来源，逗号分隔：https://a.gov.cn,...")
+    add.add_argument(
+        "--origins", default="", help="允许在浏览器中使用密钥的来源，逗号分隔：https://a.gov.cn,..."
+    )
     add.add_argument(
         "--scope", action="append", default=[], help="检索范围，可多次：region=440100、kind=guide、site=…"
     )

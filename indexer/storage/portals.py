@@ -69,9 +69,7 @@ class PortalRow:
 _SELECT = select(*(portals.c[f] for f in _FIELDS))
 # On the hot path of every keyed request (statements built once, see `indexer.storage.hotpath`).
 _BY_KEY_HASH = _SELECT.where(portals.c.key_hash == bindparam("key_hash"))
-_TOUCH = (
-    update(portals).where(portals.c.name == bindparam("portal")).values(last_used_at=bindparam("at"))
-)
+_TOUCH = update(portals).where(portals.c.name == bindparam("portal")).values(last_used_at=bindparam("at"))
 
 
 class PortalRows:

@@ -73,12 +73,14 @@ def _widget(driver: object) -> object:
 
 
 def _shadow_violations(driver: object) -> list[str]:
-    """The site's accessibility check (labels, names, alt text, contrast) run inside the widget's shadow root."""
+    """The site's accessibility check (labels, names, alt text, contrast) inside the widget's shadow root."""
     inside = (
         CHECK_JS.replace("document.querySelectorAll(", "root.querySelectorAll(")
         .replace("document.querySelector(", "root.querySelector(")
         .replace("document.createTreeWalker(document.body", "document.createTreeWalker(root")
-        .replace("(function () {", "(function () { const root = document.querySelector('#search').shadowRoot;", 1)
+        .replace(
+            "(function () {", "(function () { const root = document.querySelector('#search').shadowRoot;", 1
+        )  # noqa: E501
     )
     found: list[str] = driver.execute_script(inside)  # type: ignore[attr-defined]
     return found

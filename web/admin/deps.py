@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse
@@ -25,17 +26,24 @@ def proposal_or_404(flow: Workflow, proposal_id: int) -> Proposal:
     return found
 
 
-def audit_csv(flow: Workflow) -> PlainTextResponse:
-    """The audit trail as CSV (with a BOM, so that spreadsheet programs read the Chinese)."""
+def csv_download(filename: str, header: list[str], rows: Iterable[Sequence[object]]) -> PlainTextResponse:
+    """A CSV file to download (with a BOM, so that spreadsheet programs read the Chinese)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["id", "时间", "操作人", "操作", "修改前", "修改后", "原因", "审批", "版本"])
-    for e in flow.store.audit():
-        writer.writerow(
-            [e.id, e.at, e.actor, e.action, e.before, e.after, e.reason, e.approval, e.version or ""]
-        )
+    writer.writerow(header)
+    writer.writerows(rows)
     return PlainTextResponse(
         "\ufeff" + out.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="synonym_audit.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def audit_csv(flow: Workflow) -> PlainTextResponse:
+    """The audit trail as CSV."""
+    header = ["id", "时间", "操作人", "操作", "修改前", "修改后", "原因", "审批", "版本"]
+    rows = (
+        [e.id, e.at, e.actor, e.action, e.before, e.after, e.reason, e.approval, e.version or ""]
+        for e in flow.store.audit()
+    )
+    return csv_download("synonym_audit.csv", header, rows)

@@ -3,9 +3,7 @@ queries, over a window of days; also as CSV. Read from the query and click logs 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from fastapi.responses import PlainTextResponse
@@ -13,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 from indexer.storage import Database
 from indexer.storage.logs import QueryLog
 from search_api.engine.portals import Portal, Portals
+from web.admin.deps import csv_download
 
 DAYS = 30
 TOP = 20
@@ -67,15 +66,10 @@ def top_queries(database: Database, name: str, days: int = DAYS, limit: int = TO
 
 
 def usage_csv(database: Database, name: str, days: int = DAYS) -> PlainTextResponse:
-    """One row a day: searches, zero-result searches and rate, clicks (BOM: spreadsheets read Chinese)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["日期", "门户", "搜索次数", "无结果次数", "无结果率", "点击次数"])
-    for row in per_day(database, name, days):
-        c = row.counts
-        writer.writerow([row.day, name, c.searches, c.zero, c.zero_rate, c.clicks])
-    return PlainTextResponse(
-        "\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="portal_usage_{name}.csv"'},
+    """One row a day: searches, zero-result searches and rate, clicks."""
+    header = ["日期", "门户", "搜索次数", "无结果次数", "无结果率", "点击次数"]
+    rows = (
+        [d.day, name, d.counts.searches, d.counts.zero, d.counts.zero_rate, d.counts.clicks]
+        for d in per_day(database, name, days)
     )
+    return csv_download(f"portal_usage_{name}.csv", header, rows)
