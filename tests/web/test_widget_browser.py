@@ -80,7 +80,7 @@ def _shadow_violations(driver: object) -> list[str]:
         .replace("document.createTreeWalker(document.body", "document.createTreeWalker(root")
         .replace(
             "(function () {", "(function () { const root = document.querySelector('#search').shadowRoot;", 1
-        )  # noqa: E501
+        )
     )
     found: list[str] = driver.execute_script(inside)  # type: ignore[attr-defined]
     return found
