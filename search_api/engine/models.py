@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from indexer.documents import CatalogueItem, DocumentKind, Scenario, ServiceGuide
+from indexer.documents import Audience, CatalogueItem, DocumentKind, Scenario, ServiceGuide
 from search_api.engine.filters import BY_NAME, parse_filters
 from synonyms.expansion import SynonymMatch, display
 
@@ -77,6 +77,13 @@ class SearchRequest(BaseModel):
     spellcheck: bool = Field(
         default=True, description="false：不做纠错与拼音转换，仍然搜索原词（网址参数 nc=1）"
     )
+    # Preferences, not filters: nothing is left out, the citizen's region and audience come first.
+    prefer_region: str = Field(
+        default="", max_length=30, description="优先显示该地区（名称或区划代码）的事项和文件，不排除其他"
+    )
+    prefer_audience: Audience | None = Field(
+        default=None, description="优先显示面向 个人 或 法人 的办事指南，不排除其他"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -119,9 +126,15 @@ class SearchRequest(BaseModel):
         return DocumentKind(value) if value else None
 
     def params(self) -> dict[str, str]:
-        """Every filter and option that is set, as URL parameters (paging aside)."""
+        """Every filter and option that is set, as URL parameters (paging and preferences aside)."""
         options = {"sort": self.sort.value} if self.sort is not SortOrder.RELEVANCE else {}
         return self.filters | options | ({} if self.spellcheck else {"nc": "1"})
+
+    def preferences(self) -> dict[str, str]:
+        """The preferences that are set, as URL parameters (the pages keep them in cookies instead)."""
+        audience = self.prefer_audience.value if self.prefer_audience else ""
+        chosen = {"prefer_region": self.prefer_region, "prefer_audience": audience}
+        return {k: v for k, v in chosen.items() if v}
 
 
 class Expansion(BaseModel):

@@ -37,7 +37,7 @@ from search_api.engine.models import (
 from search_api.engine.query import AnalyzedQuery, analyse
 from search_api.engine.query_builder import build_query, query_words
 from search_api.engine.query_log import linked_item_names, related_queries
-from search_api.engine.rerank import rerank
+from search_api.engine.rerank import Preference, rerank
 from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
 from synonyms.expansion import Expander, SynonymMatch
 
@@ -154,7 +154,8 @@ class SearchEngine:
             words = query_words(query.tokens, matches, long_forms)
             offset = (request.page - 1) * request.size
             depth = ranking.RERANK_DEPTH  # always the same window, so that pages of any size agree
-            reranked = rerank(found[:depth], words, query, know.corpus) + found[depth:]
+            prefer = Preference(request.prefer_region, request.prefer_audience or "")
+            reranked = rerank(found[:depth], words, query, know.corpus, prefer=prefer) + found[depth:]
             found = reranked[offset : offset + request.size]
         docs = self.store.get_many([h.id for h in found])
         expanded = (t for m in matches for alt in m.alternatives for t in alt)
@@ -188,7 +189,7 @@ class SearchEngine:
         expansions = [Expansion.of(m) for m in run.matches if m.alternatives]
         synonyms = [alt for e in expansions for alt in e.alternatives]
         related = related_queries(typed, run.query.tokens, know.popular, synonyms, linked_item_names(hits))
-        region = request.filters.get("region")
+        region = request.filters.get("region") or request.prefer_region
         return SearchResponse(
             query=request.q,
             normalized_query=run.query.normalized,
@@ -206,7 +207,7 @@ class SearchEngine:
             correction=correction,
             related=related,
             item_card=self.catalogue.item_card(run.query, run.matches, region) if first_page else None,
-            scenario=self.catalogue.scenarios.card_for(run.query.compact) if first_page else None,
+            scenario=self.catalogue.scenarios.card_for(run.query.compact, region) if first_page else None,
         )
 
     def _pinned(self, query: AnalyzedQuery, hits: list[SearchHit]) -> list[SearchHit]:
