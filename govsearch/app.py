@@ -19,7 +19,7 @@ from indexer.storage import Database
 from indexer.store import Store
 from search_api import routes as api_routes
 from search_api.engine.filters import InvalidSearch
-from search_api.engine.query_log import load_denylist
+from search_api.engine.query_log import Popularity, load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
 from search_api.errors import search_error
 from synonyms.expansion import Expander
@@ -55,6 +55,7 @@ def build_engine(
         log_queries=settings.log_queries,
         reload_seconds=settings.reload_seconds,
         denylist=load_denylist(settings.denylist_file),
+        popularity=Popularity(settings.hot_min_visitors, settings.hot_window_days),
     )
 
 

@@ -20,9 +20,12 @@ class Store(Documents):
         super().__init__(database)
         self.log = QueryLog(database)
 
-    def log_query(self, query: str, kind: str | None, page: int, total: int, filters: str = "") -> None:
-        """`filters`: the other filters as URL parameters (publisher=…&year=…), never anything personal."""
-        self.log.log_query(query, kind, page, total, filters)
+    def log_query(
+        self, query: str, kind: str | None, page: int, total: int, filters: str = "", visitor: str = ""
+    ) -> None:
+        """`filters`: the other filters as URL parameters (publisher=…&year=…), never anything personal;
+        `visitor`: the day's salted visitor hash (`search_api.engine.visitors`)."""
+        self.log.log_query(query, kind, page, total, filters, visitor)
 
     def log_click(self, query: str, doc_id: str, position: int) -> None:
         self.log.log_click(query, doc_id, position)

@@ -34,6 +34,12 @@ def engine_of(request: Request) -> SearchEngine:
     return engine
 
 
+def visitor_of(request: Request) -> str:
+    """The day's salted hash of the address and browser: distinct visitors for 热搜, nobody identified."""
+    address = request.client.host if request.client else ""
+    return engine_of(request).visitors.key(address, request.headers.get("user-agent", ""))
+
+
 def page_from_pn(pn: str | None) -> str | None:
     """Baidu's `pn` is the offset of the first result (0, 10, 20 …); anything else is left for
     validation to report."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
-from search_api.deps import api_search, engine_of
+from search_api.deps import api_search, engine_of, visitor_of
 from search_api.engine.models import ResultClick, SearchRequest, SearchResponse
 from search_api.errors import error_response
 
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 
 @router.get("/search", response_model=SearchResponse, responses={422: {}, 404: {}})
 def search(request: Request, search_request: Annotated[SearchRequest, Depends(api_search)]) -> Any:
-    return engine_of(request).search(search_request)
+    return engine_of(request).search(search_request, visitor=visitor_of(request))
 
 
 @router.get("/suggest", responses={422: {}})

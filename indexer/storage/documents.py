@@ -80,6 +80,7 @@ class CorpusRow:
     region_code: str = ""  # 区划代码
     service_objects: str = ""  # a guide's 服务对象 as JSON text ("" for a policy)
     subjects: str = ""  # a guide's 主题分类 as JSON text, a policy's as it is
+    phone: str = ""  # a guide's 咨询电话
 
 
 _CORPUS = select(
@@ -98,6 +99,7 @@ _CORPUS = select(
     _text("region_code"),
     _text("service_objects"),
     _text("subjects", "subject"),
+    _text("phone"),
 ).where(documents.c.withdrawn == 0)
 _GET = select(documents.c.data).where(documents.c.id == bindparam("id"), documents.c.withdrawn == 0)
 _GET_MANY = select(documents.c.id, documents.c.data).where(

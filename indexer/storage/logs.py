@@ -1,15 +1,19 @@
 """The query log and the click log: what citizens searched and clicked, never who they are.
 
 Written on every search and click; read for 热搜, suggestions and 相关搜索 (popular queries) and for
-the staff work list (zero-result and low-click queries).
+the staff work list (zero-result and low-click queries). A logged query carries a visitor hash (the
+address and browser hashed with the day's salt, `visitor_salts`; the salt is deleted after its day), so
+popular queries count distinct people without anyone being identifiable.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, Table, Text, func, insert, select
+import secrets
+
+from sqlalchemy import Column, Index, Integer, Table, Text, bindparam, delete, func, insert, select
 
 from indexer.storage.database import Database
-from indexer.storage.sql import metadata, now
+from indexer.storage.sql import metadata, now, upsert
 
 query_log = Table(
     "query_log",
@@ -22,8 +26,18 @@ query_log = Table(
     Column("total", Integer, nullable=False),
     # The other filters as URL parameters (publisher=…&year=…), never anything personal.
     Column("filters", Text, nullable=False, server_default=""),
+    Column("visitor", Text),  # salted hash of the day (see above); NULL before revision 0002_i15
     Index("query_log_query", "query"),
+    Index("query_log_at", "at"),
     sqlite_autoincrement=True,
+)
+
+# The salt of each day's visitor hashes; only today's is kept.
+visitor_salts = Table(
+    "visitor_salts",
+    metadata,
+    Column("day", Text, primary_key=True),
+    Column("salt", Text, nullable=False),
 )
 
 # A click on a result: which query, which document, at which 1-based position. Nothing personal.
@@ -41,30 +55,46 @@ click_log = Table(
 
 _LOG_QUERY = insert(query_log)
 _LOG_CLICK = insert(click_log)
+_SALT = select(visitor_salts.c.salt).where(visitor_salts.c.day == bindparam("day"))
 
 
 class QueryLog:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def log_query(self, query: str, kind: str | None, page: int, total: int, filters: str = "") -> None:
+    def log_query(
+        self, query: str, kind: str | None, page: int, total: int, filters: str = "", visitor: str = ""
+    ) -> None:
         """On the hot path of every search (`Database.run`)."""
         row = {"at": now(), "query": query, "type": kind, "page": page, "total": total, "filters": filters}
-        self.database.run(_LOG_QUERY, row)
+        self.database.run(_LOG_QUERY, row | {"visitor": visitor or None})
+
+    def salt_of(self, day: str) -> str:
+        """The salt of `day` (made on first use, the same for every process); older salts are deleted,
+        so yesterday's hashes can no longer be recomputed by anyone."""
+        found = self.database.rows(_SALT, {"day": day})
+        if found:
+            return str(found[0][0])
+        with self.database.write() as conn:
+            conn.execute(delete(visitor_salts).where(visitor_salts.c.day != day))
+            fresh = {"day": day, "salt": secrets.token_hex(16)}
+            conn.execute(upsert(self.database.dialect, visitor_salts).values(fresh).on_conflict_do_nothing())
+            return str(conn.execute(_SALT, {"day": day}).scalar_one())
 
     def log_click(self, query: str, doc_id: str, position: int) -> None:
         self.database.run(_LOG_CLICK, {"at": now(), "query": query, "doc_id": doc_id, "position": position})
 
-    def popular(self, min_searches: int, limit: int) -> list[tuple[str, int]]:
-        """(query, searches) of queries that found something, searched at least `min_searches` times,
-        most searched first."""
-        searches = func.count().label("searches")
+    def popular(self, min_visitors: int, since: str, limit: int) -> list[tuple[str, int]]:
+        """(query, visitors) of queries that found something, searched since `since` (an ISO time) by
+        at least `min_visitors` different visitors, most visitors first. Queries logged without a
+        visitor hash do not count: one person repeating a phrase is one visitor."""
+        visitors = func.count(query_log.c.visitor.distinct()).label("visitors")
         query = (
-            select(query_log.c.query, searches)
-            .where(query_log.c.total > 0)
+            select(query_log.c.query, visitors)
+            .where(query_log.c.total > 0, query_log.c.at >= since)
             .group_by(query_log.c.query)
-            .having(func.count() >= min_searches)
-            .order_by(searches.desc(), query_log.c.query)
+            .having(visitors >= min_visitors)
+            .order_by(visitors.desc(), query_log.c.query)
             .limit(limit)
         )
         with self.database.read() as conn:

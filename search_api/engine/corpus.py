@@ -51,6 +51,7 @@ class Corpus:
     regions: Counter[tuple[str, str]] = field(default_factory=Counter)  # (地区, 区划代码) → documents
     # (kind, "publisher" | "subject") → value → documents: the 部门 and 主题 a citizen can browse by
     browse: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    phones: dict[str, str] = field(default_factory=dict)  # 实施主体 → a 咨询电话 one of its guides gives
 
     def _may_occur(self, text: str) -> bool:
         """False when some two adjacent characters of `text` occur in no title: most unknown words stop
@@ -98,13 +99,16 @@ def _json_list(text: str) -> list[str]:
 
 
 def _count_browsing(corpus: Corpus, row: CorpusRow) -> None:
-    """Documents per 部门, 主题 and 地区, as the 发文机关/实施主体, 主题分类 and 地区 filters see them."""
+    """Documents per 部门, 主题 and 地区, as the 发文机关/实施主体, 主题分类 and 地区 filters see them, and
+    a department's phone."""
     is_guide = row.kind == "guide"
     subjects = guide_subjects(_json_list(row.subjects)) if is_guide else policy_subjects(row.subjects)
     for name, values in (("publisher", (row.publisher,) if row.publisher else ()), ("subject", subjects)):
         corpus.browse.setdefault((row.kind, name), Counter()).update(values)
     if row.region:
         corpus.regions[(row.region, row.region_code[:6])] += 1
+    if row.phone and row.publisher:
+        corpus.phones.setdefault(row.publisher, row.phone)
 
 
 def store_signature(database: Database) -> tuple[int, str]:

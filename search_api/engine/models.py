@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from indexer.documents import Audience, CatalogueItem, DocumentKind, Scenario, ServiceGuide
+from search_api.engine.contact import Contact
 from search_api.engine.filters import BY_NAME, parse_filters
 from synonyms.expansion import SynonymMatch, display
 
@@ -190,6 +191,15 @@ class Correction(BaseModel):
     applied: bool = Field(description="原查询结果太少，本页显示的是纠正后查询的结果")
 
 
+class Broader(BaseModel):
+    """A search with fewer conditions that finds something."""
+
+    q: str = Field(description="查询词")
+    filters: dict[str, str] = Field(description="保留的筛选条件")
+    total: int = Field(description="结果数")
+    change: str = Field(description="放宽了什么：去掉筛选条件 / 去掉引号")
+
+
 class SearchResponse(BaseModel):
     query: str
     normalized_query: str
@@ -209,6 +219,11 @@ class SearchResponse(BaseModel):
 
     item_card: ItemCard | None = Field(default=None, description="查询对应的办事事项")
     scenario: ScenarioCard | None = Field(default=None, description="查询对应的场景")
+    # Only when the search finds little (fewer than ranking.FEW_RESULTS): never a dead end.
+    broader: Broader | None = Field(default=None, description="结果很少时：放宽条件后能找到结果的搜索")
+    help: list[Contact] = Field(
+        default_factory=list, description="结果很少时：相关部门的咨询电话（已知时）和 12345 热线"
+    )
 
 
 class ResultClick(BaseModel):
