@@ -9,8 +9,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 import web
 from govsearch.settings import Settings
@@ -25,6 +27,9 @@ from search_api.errors import search_error
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms, build_live_synonyms
 from synonyms.staff_store import StaffStore
+from web import browse as web_browse
+from web import errors as web_errors
+from web import prefs as web_prefs
 from web import routes as web_routes
 from web.admin import api as admin_api
 from web.admin import pages as admin_pages
@@ -102,8 +107,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.add_exception_handler(InvalidSearch, _search_error)
     app.add_exception_handler(PageOutOfRange, _search_error)
+    app.add_exception_handler(HTTPException, web_errors.http_error)
+    app.add_exception_handler(RequestValidationError, web_errors.validation_error)
+    app.add_exception_handler(Exception, web_errors.server_error)
     app.include_router(api_routes.router)
     app.include_router(web_routes.router)
+    app.include_router(web_prefs.router)
+    app.include_router(web_browse.router)
     _install_staff_tool(app, settings, engine, live)
     app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")
     return app

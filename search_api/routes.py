@@ -9,7 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from indexer.documents import DocumentKind, ServiceGuide
 from search_api.deps import api_search, engine_of, visitor_of
+from search_api.engine.browse import BrowseBy, browse_values
+from search_api.engine.contact import phones
 from search_api.engine.models import ResultClick, SearchRequest, SearchResponse
 from search_api.errors import error_response
 
@@ -52,6 +55,23 @@ async def clicks(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@router.get("/browse", responses={422: {}})
+def browse(
+    request: Request,
+    by: Annotated[str, Query(description="publisher（按部门）或 subject（按主题）")] = "publisher",
+    type: Annotated[str, Query(description="guide（办事服务，默认）或 policy（政策文件）")] = "guide",
+) -> Any:
+    """Every 部门 or 主题 of services or policies with its number of documents; each leads to the
+    listing `/api/v1/search?type=…&publisher=…` (no query: newest first)."""
+    if by not in {b.value for b in BrowseBy}:
+        return error_response(422, "invalid_parameter", "by 只能是 publisher 或 subject", "by")
+    if type not in {k.value for k in DocumentKind}:
+        return error_response(422, "invalid_parameter", "type 只能是 policy 或 guide", "type")
+    corpus = engine_of(request).knowledge.get().corpus
+    values = browse_values(corpus, DocumentKind(type), BrowseBy(by))
+    return {"by": by, "type": type, "values": [v.model_dump() for v in values]}
+
+
 @router.get("/hot")
 def hot(request: Request) -> dict[str, Any]:
     """热搜: the most searched queries that found something, without the staff denylist."""
@@ -63,7 +83,10 @@ def document(request: Request, doc_id: str) -> Any:
     doc = engine_of(request).get_document(doc_id)
     if doc is None:
         return error_response(404, "not_found", f"文档 {doc_id} 不存在或已撤销")
-    return doc.model_dump(mode="json") | {"id": doc.id}
+    extra: dict[str, Any] = {"id": doc.id, "page_url": f"{request.base_url}doc/{doc.id}"}  # to share
+    if isinstance(doc, ServiceGuide):  # what the guide page shows at the top: numbers to call
+        extra["phones"] = [p.model_dump() for p in phones(doc.phone)]
+    return doc.model_dump(mode="json") | extra
 
 
 @router.get("/items/{key}", responses={404: {}}, tags=["items"])
