@@ -5,6 +5,7 @@ plain link or form (no JavaScript needed) and shown on the pages so it can be ch
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -42,10 +43,10 @@ def _audience(value: str) -> str:
 
 def chosen(request: Request) -> Chosen:
     """The remembered choices; a cookie that is not valid counts as not set."""
-    region = request.cookies.get(REGION_COOKIE, "").strip()
+    region = unquote(request.cookies.get(REGION_COOKIE, "")).strip()
     return Chosen(
         elder=request.cookies.get(ELDER_COOKIE) == "1",
-        audience=_audience(request.cookies.get(AUDIENCE_COOKIE, "")),
+        audience=_audience(unquote(request.cookies.get(AUDIENCE_COOKIE, ""))),
         region=region if len(region) <= MAX_REGION_LENGTH else "",
     )
 
@@ -58,8 +59,9 @@ def safe_next(target: str | None) -> str:
 
 
 def _remember(response: Response, name: str, value: str) -> None:
+    """Kept percent-encoded: a cookie carries ASCII only (个人, 广州市)."""
     if value:
-        response.set_cookie(name, value, max_age=MAX_AGE, httponly=True, samesite="lax")
+        response.set_cookie(name, quote(value), max_age=MAX_AGE, httponly=True, samesite="lax")
     else:
         response.delete_cookie(name)
 

@@ -34,14 +34,17 @@ def browse_values(corpus: Corpus, kind: DocumentKind, by: BrowseBy) -> list[Face
 
 
 def region_choices(corpus: Corpus) -> list[FacetValue]:
-    """The regions of the collection as a citizen picks theirs: the 区划代码 as the value when known
-    (so a city's resident also finds the province's items), the name as the label."""
-    names: dict[str, FacetValue] = {}
-    for (name, code), count in sorted(corpus.regions.items(), key=lambda kv: (-kv[1], kv[0])):
-        value = code or name
-        if value not in names:
-            names[value] = FacetValue(value=value, label=name, count=count)
-    return sorted(names.values(), key=lambda v: (len(v.value), v.value))
+    """The regions of the collection as a citizen picks theirs, one per name: its 区划代码 as the value
+    when some document gives it (so a city's resident also finds the province's items), else the name."""
+    codes: dict[str, Counter[str]] = {}
+    for (name, code), count in corpus.regions.items():
+        codes.setdefault(name, Counter())[code] += count
+    choices = []
+    for name, counted in codes.items():
+        known = [(n, c) for c, n in counted.items() if c]
+        value = max(known)[1] if known else name
+        choices.append(FacetValue(value=value, label=name, count=sum(counted.values())))
+    return sorted(choices, key=lambda v: (not v.value.isdigit(), v.value))
 
 
 def region_label(corpus: Corpus, value: str) -> str:
