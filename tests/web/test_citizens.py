@@ -149,3 +149,9 @@ def test_server_errors_are_a_page_in_the_sites_style(tmp_path_factory: pytest.Te
         )
         api = client.get("/api/v1/search", params={"q": "社保"})
         assert api.status_code == 500 and api.json()["error"]["code"] == "internal_error"
+
+
+def test_a_region_filter_given_as_a_code_shows_no_zero_count(site: TestClient) -> None:
+    page = site.get("/s", params={"wd": "社保卡", "region": "990100"}).text
+    assert "(0)" not in page and 'aria-current="true" class="current">990100</a>' in page
+    assert '<span class="date">' in page  # dates never break at a hyphen on a phone
