@@ -74,7 +74,8 @@ def browse(
 
 @router.get("/hot")
 def hot(request: Request) -> dict[str, Any]:
-    """热搜: the most searched queries that found something, without the staff denylist."""
+    """热搜: the queries most different visitors searched lately that found something (none that may
+    not be shown: markup, ID or phone numbers, denylisted words)."""
     return {"hot": engine_of(request).hot_queries()}
 
 

@@ -140,7 +140,6 @@ class SearchEngine:
         response = self._respond(request, typed, run, correction, know)
         if record and self._log_queries and not request.listing:  # a listing is browsing, not a query
             others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
-            others |= request.preferences()
             kind = request.kind.value if request.kind else None
             self.store.log_query(request.q, kind, request.page, response.total, urlencode(others), visitor)
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)

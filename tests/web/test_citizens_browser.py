@@ -69,7 +69,8 @@ def test_elder_mode_text_is_20px_or_more_on_every_page(base_url: str, width: int
             assert driver.execute_script(SMALL_TEXT) == [], name
             assert driver.execute_script("return document.documentElement.scrollWidth") <= width, name
             screenshot(driver, f"elder-{name}-{width}x{height}")
-            assert violations(driver) == [], name
+            if width < 500:  # the stronger colours of 长辈模式 checked too (layout aside, once is enough)
+                assert violations(driver) == [], name
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
