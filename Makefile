@@ -25,12 +25,17 @@ test: setup browser
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-# Chromium, its driver and a CJK font for the browser tests (Debian packages).
+# Chromium, its driver and a CJK font for the browser tests (Debian packages), and axe-core (npm).
 browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; \
 	  else echo "browser tests need: chromium chromium-driver fonts-wqy-microhei (apt-get install as root)"; fi; \
+	fi
+	@# axe-core (accessibility engine) for the browser tests, pinned in tests/web/axe/package-lock.json.
+	@if [ ! -f tests/web/axe/node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null; then npm ci --prefix tests/web/axe --no-audit --no-fund --silent; \
+	  else echo "browser tests need npm to install axe-core (tests/web/axe)"; fi; \
 	fi
 
 lint: setup

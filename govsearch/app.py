@@ -9,9 +9,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -25,14 +24,17 @@ from search_api import routes as api_routes
 from search_api.access import PortalCors
 from search_api.engine.filters import InvalidSearch
 from search_api.engine.portals import Portals
-from search_api.engine.query_log import load_denylist
+from search_api.engine.query_log import Popularity, load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
 from search_api.errors import ApiError, api_error, for_api, is_api, search_error
 from search_api.throttle import RateLimiter
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms, build_live_synonyms
 from synonyms.staff_store import StaffStore
+from web import browse as web_browse
 from web import embedding
+from web import errors as web_errors
+from web import prefs as web_prefs
 from web import routes as web_routes
 from web.admin import api as admin_api
 from web.admin import pages as admin_pages
@@ -69,6 +71,7 @@ def build_engine(
         log_queries=settings.log_queries,
         reload_seconds=settings.reload_seconds,
         denylist=load_denylist(settings.denylist_file),
+        popularity=Popularity(settings.hot_min_visitors, settings.hot_window_days),
     )
 
 
@@ -90,10 +93,6 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     return page
 
 
-async def _server_error(request: Request, exc: Exception) -> Response:
-    return PlainTextResponse("Internal Server Error", status_code=500)
-
-
 def _install_api(app: FastAPI, settings: Settings, database: Database) -> None:
     """The API's keys, limits, CORS and its one error shape, and its documentation pages."""
     app.state.portals = Portals(database)
@@ -102,12 +101,10 @@ def _install_api(app: FastAPI, settings: Settings, database: Database) -> None:
     app.add_exception_handler(InvalidSearch, _search_error)
     app.add_exception_handler(PageOutOfRange, _search_error)
     app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(HTTPException, for_api(http_exception_handler))  # type: ignore[arg-type]
-    app.add_exception_handler(
-        RequestValidationError,
-        for_api(request_validation_exception_handler),  # type: ignore[arg-type]
-    )
-    app.add_exception_handler(Exception, for_api(_server_error))
+    # The API's errors in its one shape; every other path gets the site's error pages (web.errors).
+    app.add_exception_handler(HTTPException, for_api(web_errors.http_error))
+    app.add_exception_handler(RequestValidationError, for_api(web_errors.validation_error))
+    app.add_exception_handler(Exception, for_api(web_errors.server_error))
     app.include_router(api_routes.router)
     app.include_router(api_docs.router)
     app.mount(api_docs.ASSETS_URL, StaticFiles(directory=str(api_docs.assets_dir())), name="apidocs")
@@ -151,6 +148,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     _install_api(app, settings, database)
     app.include_router(web_routes.router)
+    app.include_router(web_prefs.router)
+    app.include_router(web_browse.router)
     app.include_router(embedding.router)
     _install_staff_tool(app, settings, engine, live)
     app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     denylist_file: Path | None = Field(
         default=None, description="屏蔽词文件：含这些词的查询不进热搜、相关搜索和搜索建议（每行一个）"
     )
+    hot_min_visitors: int = Field(
+        default=3, ge=1, description="热搜、搜索建议和相关搜索只收录至少这么多不同访客搜过的查询"
+    )
+    hot_window_days: float = Field(default=14.0, gt=0, description="统计热搜的时间窗口（天）")
     cilin_path: Path | None = Field(
         default=None, description="同义词词林扩展版文件（UTF-8）；设置后作为低权重通用词汇层参与扩展"
     )

@@ -65,13 +65,21 @@ def _guide_fields(doc: ServiceGuide) -> tuple[str, list[str], list[str]]:
     return doc.item_name, meta, body
 
 
+def policy_subjects(subject: str) -> tuple[str, ...]:
+    """A policy's top category (科技、教育\\科技 → 科技、教育)."""
+    top = subject.split("\\", 1)[0].strip()
+    return (top,) if top else ()
+
+
+def guide_subjects(subjects: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s.strip() for s in subjects if s.strip()))
+
+
 def subjects_of(doc: Document) -> tuple[str, ...]:
-    """主题分类 as the filter offers it: a policy's top category (科技、教育\\科技 → 科技、教育), a guide's
-    own themes."""
+    """主题分类 as the filter offers it: a policy's top category, a guide's own themes."""
     if isinstance(doc, PolicyDocument):
-        top = doc.subject.split("\\", 1)[0].strip()
-        return (top,) if top else ()
-    return tuple(dict.fromkeys(s.strip() for s in doc.subjects if s.strip()))
+        return policy_subjects(doc.subject)
+    return guide_subjects(doc.subjects)
 
 
 def _one(value: str) -> tuple[str, ...]:

@@ -27,12 +27,14 @@ class Store(Documents):
         page: int,
         total: int,
         filters: str = "",
+        visitor: str = "",
         *,
         portal: str | None = None,
     ) -> None:
         """`filters`: the other filters as URL parameters (publisher=…&year=…), never anything personal;
-        `portal`: the embedding portal whose key asked."""
-        self.log.log_query(query, kind, page, total, filters, portal=portal)
+        `visitor`: the day's salted visitor hash (`search_api.engine.visitors`); `portal`: the embedding
+        portal whose key asked."""
+        self.log.log_query(query, kind, page, total, filters, visitor, portal=portal)
 
     def log_click(self, query: str, doc_id: str, position: int, *, portal: str | None = None) -> None:
         self.log.log_click(query, doc_id, position, portal=portal)

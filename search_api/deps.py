@@ -24,12 +24,20 @@ PAGE_SIZE = 10  # results per page on the HTML pages
 OPTION_DOCS = {
     "sort": "relevance（相关度，默认）或 date（最新）",
     "nc": "1：不做纠错与拼音转换（仍然搜索原词）",
+    "prefer_region": "偏好（不是筛选）：优先显示该地区（名称或 6 位区划代码）的事项和文件",
+    "prefer_audience": "偏好（不是筛选）：优先显示面向 个人 或 法人 的办事指南",
 }
 
 
 def engine_of(request: Request) -> SearchEngine:
     engine: SearchEngine = request.app.state.search_engine
     return engine
+
+
+def visitor_of(request: Request) -> str:
+    """The day's salted hash of the address and browser: distinct visitors for 热搜, nobody identified."""
+    address = request.client.host if request.client else ""
+    return engine_of(request).visitors.key(address, request.headers.get("user-agent", ""))
 
 
 def page_from_pn(pn: str | None) -> str | None:

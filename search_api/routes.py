@@ -10,9 +10,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from indexer.documents import DocumentKind, ServiceGuide
 from search_api import examples as ex
 from search_api.access import Searching, Typing, known_parameters
-from search_api.deps import api_search, engine_of
+from search_api.deps import api_search, engine_of, visitor_of
+from search_api.engine.browse import BrowseBy, browse_values
+from search_api.engine.contact import phones
 from search_api.engine.filters import within
 from search_api.engine.models import ResultClick, ScenarioCard, SearchRequest, SearchResponse, SortOrder
 from search_api.engine.scoping import card_within, item_page_within, visible
@@ -41,7 +44,8 @@ def search(
 ) -> Any:
     """Search policies and guides; without `q` but with filters, every matching document newest first
     (a listing). A portal's key limits the search to its scope."""
-    return engine_of(request).search(search_request.within(caller.scope), portal=caller.name)
+    scoped = search_request.within(caller.scope)
+    return engine_of(request).search(scoped, visitor=visitor_of(request), portal=caller.name)
 
 
 @router.get(
@@ -110,13 +114,51 @@ async def clicks(request: Request, caller: Typing) -> Response:
 
 
 @router.get(
+    "/browse",
+    **ex.documented(
+        "按部门或主题浏览",
+        "全部部门（publisher）或主题（subject）及其文件数；每一项对应一个列表："
+        "/api/v1/search?type=…&publisher=…（不带查询词，最新的在前）。",
+        {
+            "by": "publisher",
+            "type": "guide",
+            "values": [{"value": "广州市公安局", "label": "广州市公安局", "count": 42}],
+        },
+        401,
+        403,
+        422,
+    ),
+)
+def browse(
+    request: Request,
+    caller: Searching,
+    by: Annotated[str, Query(description="publisher（按部门）或 subject（按主题）")] = "publisher",
+    type: Annotated[str, Query(description="guide（办事服务，默认）或 policy（政策文件）")] = "guide",
+) -> Any:
+    """Every 部门 or 主题 of services or policies with its number of documents; each leads to the
+    listing `/api/v1/search?type=…&publisher=…` (no query: newest first)."""
+    if by not in {b.value for b in BrowseBy}:
+        return error_response(422, "invalid_parameter", "by 只能是 publisher 或 subject", "by")
+    if type not in {k.value for k in DocumentKind}:
+        return error_response(422, "invalid_parameter", "type 只能是 policy 或 guide", "type")
+    corpus = engine_of(request).knowledge.get().corpus
+    values = browse_values(corpus, DocumentKind(type), BrowseBy(by))
+    return {"by": by, "type": type, "values": [v.model_dump() for v in values]}
+
+
+@router.get(
     "/hot",
     **ex.documented(
-        "热搜", "搜索次数最多且有结果的查询（已去除屏蔽词）。", {"hot": ["社保卡补办", "换身份证"]}, 401, 403
+        "热搜",
+        "最近搜索人数最多且有结果的查询（已去除屏蔽词和不宜展示的内容）。",
+        {"hot": ["社保卡补办", "换身份证"]},
+        401,
+        403,
     ),
 )
 def hot(request: Request, caller: Searching) -> dict[str, Any]:
-    """热搜: the most searched queries that found something, without the staff denylist."""
+    """热搜: the queries most different visitors searched lately that found something (none that may
+    not be shown: markup, ID or phone numbers, denylisted words)."""
     return {"hot": engine_of(request).hot_queries()}
 
 
@@ -154,7 +196,10 @@ def document(request: Request, caller: Searching, doc_id: str) -> Any:
     doc = engine_of(request).get_document(doc_id)
     if doc is None or not within(doc, caller.scope):
         return error_response(404, "not_found", f"文档 {doc_id} 不存在或已撤销")
-    return doc.model_dump(mode="json") | {"id": doc.id}
+    extra: dict[str, Any] = {"id": doc.id, "page_url": f"{request.base_url}doc/{doc.id}"}  # to share
+    if isinstance(doc, ServiceGuide):  # what the guide page shows at the top: numbers to call
+        extra["phones"] = [p.model_dump() for p in phones(doc.phone)]
+    return doc.model_dump(mode="json") | extra
 
 
 @router.get(

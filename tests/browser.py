@@ -105,6 +105,14 @@ def requested_urls(driver: Any) -> list[str]:
     return urls
 
 
+def phone_sized(driver: Any, width: int, height: int) -> None:
+    """Headless Chromium will not make a window narrower than 500 px; emulate the phone's viewport."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
+
+
 def screenshot(driver: Any, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from search_api.deps import PAGE_SIZE, page_from_pn
 from search_api.engine.filters import BY_FACET, BY_NAME
-from search_api.engine.models import SearchRequest, SearchResponse, SortOrder
+from search_api.engine.models import MAX_PAGE, SearchRequest, SearchResponse, SortOrder
 
 PAGER_WIDTH = 9
 
@@ -48,7 +48,23 @@ def raw_json_url(raw: Mapping[str, str]) -> str:
     return json_url(raw, page_from_pn(raw.get("pn")))
 
 
+def last_page(response: SearchResponse) -> int:
+    """The last page a citizen can open: the results' last page, but never past the deepest page the
+    search accepts (`MAX_PAGE`), which would answer with an error."""
+    return max(1, min(response.pages, MAX_PAGE))
+
+
+def broader_url(params: dict[str, str], response: SearchResponse) -> str | None:
+    """The broader search the engine found for a page with few results (fewer filters, no quotes)."""
+    found = response.broader
+    if found is None:
+        return None
+    kept = {k: v for k, v in params.items() if k in ("sort", "nc", "portal")}
+    return results_url({"wd": found.q, **found.filters, **kept})
+
+
 def pager(params: dict[str, str], page: int, pages: int) -> list[dict[str, Any]]:
+    """Numbered links around the current page, none past `pages` (give it `last_page`)."""
     first = max(1, min(page - PAGER_WIDTH // 2, pages - PAGER_WIDTH + 1))
     last = min(pages, first + PAGER_WIDTH - 1)
     return [
@@ -74,10 +90,10 @@ def filter_groups(params: dict[str, str], response: SearchResponse) -> list[dict
             }
             for v in values
         ]
-        if chosen and not any(link["current"] for link in links):  # chosen value with no hit left
-            links.append(
-                {"label": spec.label_of(chosen), "count": 0, "url": results_url(params), "current": True}
-            )
+        if chosen and not any(link["current"] for link in links):
+            # A value the facet does not count by that name (a region given as 440100 or 广东省广州市
+            # matches documents by their codes and the regions above): shown chosen, without a count.
+            links.append({"label": spec.label_of(chosen), "url": results_url(params), "current": True})
         groups.append({"field": field, "title": spec.label, "links": links})
     return groups
 

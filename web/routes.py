@@ -1,6 +1,7 @@
-"""HTML pages: home, results (/s?wd=&pn=, Baidu's parameter names), documents, items, scenarios, 长辈模式.
+"""HTML pages: home, results (/s?wd=&pn=, Baidu's parameter names), documents, items, scenarios.
 
-Every page renders the same engine call as its JSON twin (named in a `Link: rel="alternate"` header)."""
+Every page renders the same engine call as its JSON twin (named in a `Link: rel="alternate"` header).
+The remembered choices (长辈模式, 个人/法人, region) are `web.prefs`'; error pages are `web.errors`'."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from pathlib import Path
 from typing import Annotated, TypedDict
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import escape
 
-from indexer.documents import PolicyDocument
+from indexer.documents import DocumentKind, PolicyDocument
 from search_api.access import page_visit, portals_of
-from search_api.deps import engine_of, page_search
+from search_api.deps import engine_of, page_search, visitor_of
+from search_api.engine.browse import BrowseBy, browse_values, region_choices, region_label
+from search_api.engine.contact import HOTLINE, phones
 from search_api.engine.filters import InvalidSearch
 from search_api.engine.models import SearchRequest
 from search_api.engine.portals import Portal
@@ -29,43 +32,54 @@ from web.contexts import (
     ScenarioContext,
 )
 from web.links import (
+    broader_url,
     chosen_labels,
     feed_url,
     filter_groups,
     json_url,
+    last_page,
     pager,
     raw_json_url,
     results_url,
     sort_links,
     state,
 )
+from web.prefs import chosen
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-ELDER_COOKIE = "elder"  # 长辈模式: larger text and targets, remembered for a year
-ELDER_MAX_AGE = 365 * 24 * 3600
+TEMPLATES.env.filters["phone_numbers"] = phones  # 咨询电话 text → numbers for tel: links
 HOT_LIMIT = 10
+HOME_THEMES = 8  # 主题 of services offered on the home page; the rest are one tap away
 
 router = APIRouter(include_in_schema=False)
 
 
 class Basics(TypedDict):
-    """The fields of `PageContext` that come from the request and the settings."""
+    """The fields of `PageContext` that come from the request, the cookies and the settings."""
 
     site_name: str
     elder: bool
     here: str
     wd: str
     json_url: str | None
+    audience: str
+    region: str
+    region_label: str
 
 
 def basics(request: Request, wd: str = "", json_url: str | None = None) -> Basics:
     here = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
+    mine = chosen(request)
+    engine = engine_of(request)
     return Basics(
         site_name=request.app.state.settings.site_name,
-        elder=request.cookies.get(ELDER_COOKIE) == "1",
+        elder=mine.elder,
         here=here,
         wd=wd,
         json_url=json_url,
+        audience=mine.audience,
+        region=mine.region,
+        region_label=region_label(engine.knowledge.get().corpus, mine.region) if mine.region else "",
     )
 
 
@@ -79,27 +93,32 @@ def render(request: Request, name: str, context: PageContext, status: int = 200)
 def error_page(
     request: Request, message: str, status: int, wd: str = "", twin: str | None = None
 ) -> HTMLResponse:
-    return render(request, "error.html", ErrorContext(**basics(request, wd, twin), message=message), status)
+    context = ErrorContext(**basics(request, wd, twin), message=message, status=status, hotline=HOTLINE)
+    return render(request, "error.html", context, status)
 
 
 def search_error_page(request: Request, exc: InvalidSearch | PageOutOfRange) -> HTMLResponse:
-    """A results page whose parameters are wrong: the message, and the JSON twin that answers the
-    same parameters with the same error."""
+    """A page whose parameters are wrong: the message, and for a results page the JSON twin that
+    answers the same parameters with the same error."""
     raw = dict(request.query_params)
     wd = raw.get("wd", "")
+    twin = raw_json_url(raw) if request.url.path == "/s" else None
     if isinstance(exc, PageOutOfRange):
-        return error_page(request, str(exc), 404, wd, raw_json_url(raw))
-    return error_page(request, exc.message, 422 if wd else 400, wd, raw_json_url(raw))
+        return error_page(request, str(exc), 404, wd, twin)
+    return error_page(request, exc.message, 422 if wd else 400, wd, twin)
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     engine = engine_of(request)
+    corpus = engine.knowledge.get().corpus
     context = HomeContext(
         **basics(request, json_url="/api/v1/hot"),
         counts=engine.counts(),
         hot=engine.hot_queries(HOT_LIMIT),
         scenarios=engine.catalogue.scenarios.scenarios,
+        regions=region_choices(corpus),
+        themes=browse_values(corpus, DocumentKind.GUIDE, BrowseBy.THEME)[:HOME_THEMES],
     )
     return render(request, "home.html", context)
 
@@ -121,25 +140,30 @@ def results(request: Request, req: Annotated[SearchRequest, Depends(page_search)
     hosted page: its scope, name, colour and logo."""
     engine = engine_of(request)
     portal = _hosted(request)
-    req = req.within(portal.scope) if portal else req
-    response = engine.search(req, portal=portal.name if portal else None)
+    req = chosen(request).apply(req.within(portal.scope) if portal else req)
+    response = engine.search(req, visitor=visitor_of(request), portal=portal.name if portal else None)
     params = state(req)
-    own = {"portal": portal.name} if portal else {}
+    hosted = {"portal": portal.name} if portal else {}  # links stay on the hosted page
+    own = params | hosted
+    last = last_page(response)
     context = ResultsContext(
-        **basics(request, req.q, json_url(params, req.page)),
+        **basics(request, req.q, json_url(params | req.preferences(), req.page)),
         portal=portal,
         response=response,
-        params=params | own,
-        pager=pager(params | own, req.page, response.pages),
-        prev_url=results_url(params | own, req.page - 1) if req.page > 1 else None,
-        next_url=results_url(params | own, req.page + 1) if req.page < response.pages else None,
-        filters=filter_groups(params | own, response),
+        params=own,
+        pager=pager(own, req.page, last),
+        prev_url=results_url(own, req.page - 1) if req.page > 1 else None,
+        next_url=results_url(own, req.page + 1) if req.page < last else None,
+        filters=filter_groups(own, response),
         chosen=chosen_labels(params, response),
-        sorts=sort_links(params | own),
+        sorts=sort_links(own),
         hot=engine.hot_queries(HOT_LIMIT),
         filtered=any(v for k, v in params.items() if k not in ("wd", "nc")),
-        clear_url=results_url({"wd": response.query} | own),
+        clear_url=results_url({"wd": response.query} | hosted),
         feed_url=feed_url(params),
+        last_page=last,
+        broader_url=broader_url(own, response),
+        scenarios=list(engine.catalogue.scenarios.scenarios) if response.help else [],
     )
     if portal:
         context.site_name = portal.title
@@ -157,6 +181,7 @@ def document(request: Request, doc_id: str) -> HTMLResponse:
         **basics(request, json_url=f"/api/v1/documents/{doc_id}"),
         doc=doc,
         doc_items=engine.catalogue.items_of_document(doc_id),
+        share_url=str(request.url.replace(query="")),
     )
     return render(request, template, context)
 
@@ -166,9 +191,8 @@ def item(request: Request, key: str) -> HTMLResponse:
     page = engine_of(request).catalogue.item_page(key)
     if page is None:
         return error_page(request, "该事项不存在", 404)
-    return render(
-        request, "item.html", ItemContext(**basics(request, json_url=f"/api/v1/items/{key}"), page=page)
-    )
+    context = ItemContext(**basics(request, json_url=f"/api/v1/items/{key}"), page=page)
+    return render(request, "item.html", context)
 
 
 @router.get("/scenario/{slug}", response_class=HTMLResponse)
@@ -177,27 +201,12 @@ def scenario(request: Request, slug: str) -> HTMLResponse:
     found = book.get(slug)
     if found is None:
         return error_page(request, "该场景不存在", 404)
+    region = chosen(request).region
     return render(
-        request, "scenario.html", ScenarioContext(**basics(request, found.name), card=book.card(found))
+        request,
+        "scenario.html",
+        ScenarioContext(**basics(request, found.name), card=book.card(found, region)),
     )
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
-@router.get("/mode")
-def toggle_elder_mode(request: Request, elder: str = "", next: str | None = None) -> Response:
-    """长辈模式 on or off with a plain link, so it works without JavaScript; kept in a cookie."""
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    if elder == "1":
-        response.set_cookie(ELDER_COOKIE, "1", max_age=ELDER_MAX_AGE, httponly=True, samesite="lax")
-    else:
-        response.delete_cookie(ELDER_COOKIE)
-    return response
 
 
 @router.get("/opensearch.xml")

@@ -76,6 +76,11 @@ class CorpusRow:
     head: str  # the first 300 characters of the body
     numbers: tuple[str, str, str]  # 发文字号, 事项编码, 目录编码 ("" when absent)
     validity: str  # the document's own validity label, "" when it has none
+    region: str = ""  # 地区
+    region_code: str = ""  # 区划代码
+    service_objects: str = ""  # a guide's 服务对象 as JSON text ("" for a policy)
+    subjects: str = ""  # a guide's 主题分类 as JSON text, a policy's as it is
+    phone: str = ""  # a guide's 咨询电话
 
 
 _CORPUS = select(
@@ -90,6 +95,11 @@ _CORPUS = select(
     _text("item_code"),
     _text("catalogue_code"),
     _text("validity"),
+    _text("region"),
+    _text("region_code"),
+    _text("service_objects"),
+    _text("subjects", "subject"),
+    _text("phone"),
 ).where(documents.c.withdrawn == 0)
 _GET = select(documents.c.data).where(documents.c.id == bindparam("id"), documents.c.withdrawn == 0)
 _GET_MANY = select(documents.c.id, documents.c.data).where(
@@ -216,7 +226,8 @@ class Documents:
         with self.database.read() as conn:
             rows = conn.execute(_CORPUS).all()
         return [
-            CorpusRow(i, k, t, d, p, lv, h, (n1, n2, n3), v) for i, k, t, d, p, lv, h, n1, n2, n3, v in rows
+            CorpusRow(i, k, t, d, p, lv, h, (n1, n2, n3), v, *more)
+            for i, k, t, d, p, lv, h, n1, n2, n3, v, *more in rows
         ]
 
     def policy_id(self, title: str) -> str | None:

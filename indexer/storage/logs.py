@@ -1,15 +1,20 @@
 """The query log and the click log: what citizens searched and clicked, never who they are.
 
 Written on every search and click; read for 热搜, suggestions and 相关搜索 (popular queries) and for
-the staff work list (zero-result and low-click queries), and per embedding portal for its usage.
+the staff work list (zero-result and low-click queries). A logged query carries a visitor hash (the
+address and browser hashed with the day's salt, `visitor_salts`; the salt is deleted after its day), so
+popular queries count distinct people without anyone being identifiable. Usage per embedding portal
+(the portal whose key asked) is read from the same rows.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, Table, Text, case, func, insert, select
+import secrets
+
+from sqlalchemy import Column, Index, Integer, Table, Text, bindparam, case, delete, func, insert, select
 
 from indexer.storage.database import Database
-from indexer.storage.sql import metadata, now
+from indexer.storage.sql import metadata, now, upsert
 
 query_log = Table(
     "query_log",
@@ -22,10 +27,20 @@ query_log = Table(
     Column("total", Integer, nullable=False),
     # The other filters as URL parameters (publisher=…&year=…), never anything personal.
     Column("filters", Text, nullable=False, server_default=""),
+    Column("visitor", Text),  # salted hash of the day (see above); NULL before revision 0002_i15
     Column("portal", Text),  # the embedding portal whose key asked (NULL: the site's own pages, anonymous)
     Index("query_log_query", "query"),
+    Index("query_log_at", "at"),
     Index("query_log_portal", "portal", "at"),
     sqlite_autoincrement=True,
+)
+
+# The salt of each day's visitor hashes; only today's is kept.
+visitor_salts = Table(
+    "visitor_salts",
+    metadata,
+    Column("day", Text, primary_key=True),
+    Column("salt", Text, nullable=False),
 )
 
 # A click on a result: which query, which document, at which 1-based position. Nothing personal.
@@ -45,6 +60,7 @@ click_log = Table(
 
 _LOG_QUERY = insert(query_log)
 _LOG_CLICK = insert(click_log)
+_SALT = select(visitor_salts.c.salt).where(visitor_salts.c.day == bindparam("day"))
 
 
 class QueryLog:
@@ -58,27 +74,41 @@ class QueryLog:
         page: int,
         total: int,
         filters: str = "",
+        visitor: str = "",
         *,
         portal: str | None = None,
     ) -> None:
         """On the hot path of every search (`Database.run`)."""
         row = {"at": now(), "query": query, "type": kind, "page": page, "total": total, "filters": filters}
-        self.database.run(_LOG_QUERY, row | {"portal": portal})
+        self.database.run(_LOG_QUERY, row | {"visitor": visitor or None, "portal": portal})
+
+    def salt_of(self, day: str) -> str:
+        """The salt of `day` (made on first use, the same for every process); older salts are deleted,
+        so yesterday's hashes can no longer be recomputed by anyone."""
+        found = self.database.rows(_SALT, {"day": day})
+        if found:
+            return str(found[0][0])
+        with self.database.write() as conn:
+            conn.execute(delete(visitor_salts).where(visitor_salts.c.day != day))
+            fresh = {"day": day, "salt": secrets.token_hex(16)}
+            conn.execute(upsert(self.database.dialect, visitor_salts).values(fresh).on_conflict_do_nothing())
+            return str(conn.execute(_SALT, {"day": day}).scalar_one())
 
     def log_click(self, query: str, doc_id: str, position: int, *, portal: str | None = None) -> None:
         row = {"at": now(), "query": query, "doc_id": doc_id, "position": position, "portal": portal}
         self.database.run(_LOG_CLICK, row)
 
-    def popular(self, min_searches: int, limit: int) -> list[tuple[str, int]]:
-        """(query, searches) of queries that found something, searched at least `min_searches` times,
-        most searched first."""
-        searches = func.count().label("searches")
+    def popular(self, min_visitors: int, since: str, limit: int) -> list[tuple[str, int]]:
+        """(query, visitors) of queries that found something, searched since `since` (an ISO time) by
+        at least `min_visitors` different visitors, most visitors first. Queries logged without a
+        visitor hash do not count: one person repeating a phrase is one visitor."""
+        visitors = func.count(query_log.c.visitor.distinct()).label("visitors")
         query = (
-            select(query_log.c.query, searches)
-            .where(query_log.c.total > 0)
+            select(query_log.c.query, visitors)
+            .where(query_log.c.total > 0, query_log.c.at >= since)
             .group_by(query_log.c.query)
-            .having(func.count() >= min_searches)
-            .order_by(searches.desc(), query_log.c.query)
+            .having(visitors >= min_visitors)
+            .order_by(visitors.desc(), query_log.c.query)
             .limit(limit)
         )
         with self.database.read() as conn:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from indexer.catalogue.store import ItemStore
 from indexer.documents import CatalogueItem, DocumentKind, ServiceGuide
 from indexer.linking import MIN_CODE_LENGTH
-from indexer.regions import area_values
 from indexer.store import Store
 from search_api.engine.item_card import ItemMatcher
 from search_api.engine.models import ItemCard, LinkedDocument, LinkedItem
 from search_api.engine.query import AnalyzedQuery
+from search_api.engine.regional import regional_variant
 from search_api.engine.scenarios import ScenarioBook
 from synonyms.expansion import SynonymMatch
 
@@ -98,7 +98,8 @@ class CatalogueSearch:
     def item_card(
         self, query: AnalyzedQuery, matches: Sequence[SynonymMatch], region: str | None = None
     ) -> ItemCard | None:
-        """The item the query names (or whose 实施编码 it is), in the chosen region's variant if any."""
+        """The item the query names (or whose 实施编码 it is), in the variant for the chosen region (a
+        filter or the citizen's preference)."""
         code = "".join(query.text.split())
         item = self.items.get(code) if len(code) >= MIN_CODE_LENGTH else None  # a 实施编码 typed in
         if item is None:
@@ -106,12 +107,11 @@ class CatalogueSearch:
             item = self.items.get(key) if key else None
         if item is None:
             return None
-        variants = self.items.group(item.name)
-        if region:
-            chosen = [v for v in variants if region in area_values(v.region, v.region_code)]
-            item = chosen[0] if chosen else item
-        elif variants:
-            item = variants[0]
+        variants = self.items.group(item.name) or [item]
+        chosen = regional_variant(variants, region or "")
+        if chosen is None:  # the item exists only elsewhere: no card rather than another region's
+            return None
+        item = chosen
         guide = self.store.get(item.guide_id) if item.guide_id else None
         return ItemCard(
             item=item,

@@ -8,14 +8,18 @@ rule is unknown, and an unknown word is where abbreviations, pinyin and typos ar
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from indexer.analysis import normalize, segment_for_index
-from indexer.fields import code_key
+from indexer.documents import audiences_of
+from indexer.fields import code_key, guide_subjects, policy_subjects
+from indexer.regions import area_values
 from indexer.storage import Database
-from indexer.storage.documents import Documents
+from indexer.storage.documents import CorpusRow, Documents
 from indexer.validity import Validity, validity_of
 
 _HIGH_LEVELS = ("国家", "国务院", "国家级")
@@ -31,6 +35,8 @@ class DocInfo:
     high_level: bool  # 国务院 / 国家 level
     invalid: str  # "" or the label to show: 已废止, 已失效
     codes: tuple[str, ...] = ()  # exact keys (`code_key`) of its 发文字号 / 事项编码
+    areas: tuple[str, ...] = ()  # its region's names and code (`indexer.regions.area_values`)
+    audiences: tuple[str, ...] = ()  # 个人 / 法人, from a guide's 服务对象
 
 
 @dataclass
@@ -43,6 +49,10 @@ class Corpus:
     terms: set[str] = field(default_factory=set)  # synonym-rule terms and popular queries
     years: set[int] = field(default_factory=set)  # publication years present, for the 年份 facet
     pairs: set[str] = field(default_factory=set)  # every two adjacent characters of a title
+    regions: Counter[tuple[str, str]] = field(default_factory=Counter)  # (地区, 区划代码) → documents
+    # (kind, "publisher" | "subject") → value → documents: the 部门 and 主题 a citizen can browse by
+    browse: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    phones: dict[str, str] = field(default_factory=dict)  # 实施主体 → a 咨询电话 one of its guides gives
 
     def _may_occur(self, text: str) -> bool:
         """False when some two adjacent characters of `text` occur in no title: most unknown words stop
@@ -81,6 +91,33 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
+def _json_list(text: str) -> list[str]:
+    try:
+        value = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+@lru_cache(maxsize=4096)
+def _subjects(kind: str, text: str) -> tuple[str, ...]:
+    """主题分类 as the 主题分类 filter sees it (the same few texts repeat over many documents)."""
+    return guide_subjects(_json_list(text)) if kind == "guide" else policy_subjects(text)
+
+
+def _count_browsing(corpus: Corpus, row: CorpusRow) -> None:
+    """Documents per 部门, 主题 and 地区, as the 发文机关/实施主体, 主题分类 and 地区 filters see them, and
+    a department's phone."""
+    if row.publisher:
+        corpus.browse.setdefault((row.kind, "publisher"), Counter())[row.publisher] += 1
+    if subjects := _subjects(row.kind, row.subjects):
+        corpus.browse.setdefault((row.kind, "subject"), Counter()).update(subjects)
+    if row.region:
+        corpus.regions[(row.region, row.region_code[:6])] += 1
+    if row.phone and row.publisher:
+        corpus.phones.setdefault(row.publisher, row.phone)
+
+
 def store_signature(database: Database) -> tuple[int, str]:
     """Changes whenever a document is added, changed or withdrawn."""
     return Documents(database).signature()
@@ -91,13 +128,24 @@ def build_corpus(database: Database, extra_terms: Iterable[str] = ()) -> Corpus:
     documents = Documents(database)
     corpus = Corpus(signature=documents.signature())
     titles: dict[str, None] = {}
+    # Regions and 服务对象 repeat across thousands of documents: each distinct one is read once and its
+    # tuple shared (less time and memory than one per document).
+    areas_of: dict[tuple[str, str], tuple[str, ...]] = {}
+    audiences_of_text: dict[str, tuple[str, ...]] = {}
     for row in documents.corpus_rows():
         norm = normalize(row.title)
         high = any(row.level.startswith(h) for h in _HIGH_LEVELS) or row.publisher.startswith("国务院")
         codes = tuple(code_key(n) for n in row.numbers if n)
         invalid = invalid_label(norm, row.head, row.validity)
-        info = DocInfo(row.kind, norm, _date(row.date), high, invalid, codes)
+        place = (row.region, row.region_code)
+        if (areas := areas_of.get(place)) is None:
+            areas = areas_of[place] = area_values(*place)
+        if (audiences := audiences_of_text.get(row.service_objects)) is None:
+            people = tuple(a.value for a in audiences_of(_json_list(row.service_objects)))
+            audiences = audiences_of_text[row.service_objects] = people
+        info = DocInfo(row.kind, norm, _date(row.date), high, invalid, codes, areas, audiences)
         corpus.docs[row.id] = info
+        _count_browsing(corpus, row)
         if info.date:
             corpus.years.add(info.date.year)
         titles[norm] = None

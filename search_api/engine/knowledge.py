@@ -17,7 +17,7 @@ from indexer.storage import Database
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus, build_corpus, store_signature
 from search_api.engine.pinyin import Lexicon
-from search_api.engine.query_log import popular_queries
+from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, popular_queries
 from search_api.engine.suggest import Suggester
 
 FIRST_BUILD_WAIT_SECONDS = 10.0  # longest a search waits for the first build before going without
@@ -45,8 +45,10 @@ def content_word(word: str) -> bool:
 EMPTY = Knowledge(Corpus(), Lexicon(), Suggester(), [])
 
 
-def build_knowledge(database: Database, terms: list[str], denylist: frozenset[str]) -> Knowledge:
-    popular = popular_queries(database, denylist)
+def build_knowledge(
+    database: Database, terms: list[str], denylist: frozenset[str], rules: Popularity = DEFAULT_POPULARITY
+) -> Knowledge:
+    popular = popular_queries(database, denylist, rules)
     corpus = build_corpus(database, [*terms, *(q for q, _ in popular)])
     words = {w: df for w, df in corpus.word_df.items() if content_word(w)}
     weights: dict[str, float] = {w: float(df) for w, df in words.items()}
@@ -70,10 +72,12 @@ class KnowledgeCache:
         denylist: frozenset[str],
         refresh_seconds: float = 2.0,
         popular_seconds: float = POPULAR_SECONDS,
+        popularity: Popularity = DEFAULT_POPULARITY,
     ) -> None:
         self._database = database
         self._terms = terms
         self.denylist = denylist
+        self.popularity = popularity
         self._refresh_seconds = refresh_seconds
         self._lock = threading.Lock()
         self._knowledge: Knowledge | None = None
@@ -90,7 +94,9 @@ class KnowledgeCache:
                 return EMPTY  # a large collection is still being read: search without, for now
             try:
                 if self._knowledge is None:
-                    self._knowledge = build_knowledge(self._database, self._terms, self.denylist)
+                    self._knowledge = build_knowledge(
+                        self._database, self._terms, self.denylist, self.popularity
+                    )
                     self._checked = self._popular_checked = time.monotonic()
                 return self._knowledge
             finally:
@@ -99,7 +105,9 @@ class KnowledgeCache:
             return current
         try:
             if self._stale(current):
-                current = self._knowledge = build_knowledge(self._database, self._terms, self.denylist)
+                current = self._knowledge = build_knowledge(
+                    self._database, self._terms, self.denylist, self.popularity
+                )
                 self._popular_checked = time.monotonic()
             self._checked = time.monotonic()
         finally:
@@ -112,7 +120,7 @@ class KnowledgeCache:
         if time.monotonic() - self._popular_checked < self._popular_seconds:
             return False
         self._popular_checked = time.monotonic()
-        return popular_queries(self._database, self.denylist) != current.popular
+        return popular_queries(self._database, self.denylist, self.popularity) != current.popular
 
     def forget(self) -> None:
         """Drop what is known (e.g. after the denylist changed); the next `get()` rebuilds."""

@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from indexer.documents import CatalogueItem, DocumentKind, Scenario, ServiceGuide
+from indexer.documents import Audience, CatalogueItem, DocumentKind, Scenario, ServiceGuide
+from search_api.engine.contact import Contact
 from search_api.engine.filters import BY_NAME, Scope, check_within, parse_filters
 from synonyms.expansion import SynonymMatch, display
 
@@ -81,6 +82,13 @@ class SearchRequest(BaseModel):
         default_factory=dict,
         description="调用方门户的检索范围（由 API 密钥决定，不能在网址中设置）：筛选条件 → 允许的取值",
     )
+    # Preferences, not filters: nothing is left out, the citizen's region and audience come first.
+    prefer_region: str = Field(
+        default="", max_length=30, description="优先显示该地区（名称或区划代码）的事项和文件，不排除其他"
+    )
+    prefer_audience: Audience | None = Field(
+        default=None, description="优先显示面向 个人 或 法人 的办事指南，不排除其他"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -129,9 +137,15 @@ class SearchRequest(BaseModel):
         return DocumentKind(value) if value else None
 
     def params(self) -> dict[str, str]:
-        """Every filter and option that is set, as URL parameters (paging aside)."""
+        """Every filter and option that is set, as URL parameters (paging and preferences aside)."""
         options = {"sort": self.sort.value} if self.sort is not SortOrder.RELEVANCE else {}
         return self.filters | options | ({} if self.spellcheck else {"nc": "1"})
+
+    def preferences(self) -> dict[str, str]:
+        """The preferences that are set, as URL parameters (the pages keep them in cookies instead)."""
+        audience = self.prefer_audience.value if self.prefer_audience else ""
+        chosen = {"prefer_region": self.prefer_region, "prefer_audience": audience}
+        return {k: v for k, v in chosen.items() if v}
 
 
 class Expansion(BaseModel):
@@ -187,6 +201,15 @@ class Correction(BaseModel):
     applied: bool = Field(description="原查询结果太少，本页显示的是纠正后查询的结果")
 
 
+class Broader(BaseModel):
+    """A search with fewer conditions that finds something."""
+
+    q: str = Field(description="查询词")
+    filters: dict[str, str] = Field(description="保留的筛选条件")
+    total: int = Field(description="结果数")
+    change: str = Field(description="放宽了什么：去掉筛选条件 / 去掉引号")
+
+
 class SearchResponse(BaseModel):
     query: str
     normalized_query: str
@@ -206,6 +229,11 @@ class SearchResponse(BaseModel):
 
     item_card: ItemCard | None = Field(default=None, description="查询对应的办事事项")
     scenario: ScenarioCard | None = Field(default=None, description="查询对应的场景")
+    # Only when the search finds little (fewer than ranking.FEW_RESULTS): never a dead end.
+    broader: Broader | None = Field(default=None, description="结果很少时：放宽条件后能找到结果的搜索")
+    help: list[Contact] = Field(
+        default_factory=list, description="结果很少时：相关部门的咨询电话（已知时）和 12345 热线"
+    )
 
 
 class ResultClick(BaseModel):

@@ -13,8 +13,11 @@ _MESSAGES = {
     "page": f"页码必须是 1 到 {MAX_PAGE} 之间的整数",
     "size": f"每页条数必须是 1 到 {MAX_PAGE_SIZE} 之间的整数",
     "sort": "排序只能是 relevance（相关度）或 date（最新）",
+    "prefer_region": "地区偏好应为行政区划名称或 6 位区划代码，最多 30 个字",
+    "prefer_audience": "服务对象偏好只能是 个人 或 法人",
 }
-OPTIONS = ("sort", "nc")  # parameters beside the filters: the order, and 仍然搜索 (no correction)
+# Parameters beside the filters: the order, 仍然搜索 (no correction), and the two preferences.
+OPTIONS = ("sort", "nc", "prefer_region", "prefer_audience")
 
 
 def _int(value: str | None, field: str, default: int) -> int:
@@ -45,6 +48,8 @@ def parse_search(
         "sort": _sort(params.get("sort")),
         "filters": filters,
         "spellcheck": params.get("nc") != "1",
+        "prefer_region": (params.get("prefer_region") or "").strip(),
+        "prefer_audience": (params.get("prefer_audience") or "").strip() or None,
     }
     try:
         return SearchRequest.model_validate(values)

@@ -1,13 +1,17 @@
-"""Reading the query log: popular queries for 热搜, suggestions and 相关搜索, minus a staff denylist.
+"""Reading the query log: popular queries for 热搜, suggestions and 相关搜索, minus what must never be
+repeated back to anyone.
 
-The log holds the query text, filters, page and result count only (see `indexer.storage.logs`); nothing
-here can tell who searched.
+The log holds the query text, filters, page, result count and a visitor hash salted per day (see
+`indexer.storage.logs`); nothing here can tell who searched. A query is popular when enough different
+visitors searched it within a window: one person (or one script) repeating a phrase counts once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.analysis import compact, normalize
@@ -17,8 +21,33 @@ from search_api.engine.models import SearchHit
 from search_api.engine.query import AnalyzedQuery
 
 POPULAR_LIMIT = 500  # distinct queries kept for suggestions and related searches
-_PERSONAL = re.compile(r"\d{7,}")  # phone or ID numbers: never repeated back to anyone
-MIN_SEARCHES = 2  # a query typed once is not "popular" (and may be personal: a name, a phone number)
+MAX_SHOWN_LENGTH = 30  # a citizen's query for a service is short; a long one is a sentence or a paste
+# Never shown to others, whoever searched it: markup and script, web and mail addresses, ID-card
+# numbers (18 digits, the last maybe X), mobile and landline numbers, any run of 7+ digits (an account,
+# a case number), in any script or width (matched on the normalised text).
+NEVER_SHOWN = (
+    re.compile(r"[<>{}]|&#|javascript:|script|onerror|alert\("),
+    re.compile(r"https?:|www\.|@[a-z0-9-]+\.|\.(com|cn|net|org)\b"),
+    re.compile(r"\d{17}[\dx]"),
+    re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}"),
+    re.compile(r"\d{7,}"),
+)
+
+
+@dataclass(frozen=True)
+class Popularity:
+    """When a query counts as popular: searched by `min_visitors` different visitors in the last
+    `window_days` days (settings GOVSEARCH_HOT_MIN_VISITORS, GOVSEARCH_HOT_WINDOW_DAYS)."""
+
+    min_visitors: int = 3
+    window_days: float = 14.0
+
+    def since(self, now: dt.datetime | None = None) -> str:
+        start = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=self.window_days)
+        return start.isoformat(timespec="seconds")
+
+
+DEFAULT_POPULARITY = Popularity()
 
 
 def load_denylist(path: Path | None) -> frozenset[str]:
@@ -34,19 +63,30 @@ def denied(text: str, denylist: Iterable[str]) -> bool:
     return any(word in norm for word in denylist)
 
 
+def showable(text: str, denylist: Iterable[str] = ()) -> bool:
+    """May this query be shown to other people (热搜, suggestions, 相关搜索)?"""
+    norm = normalize(text).strip()
+    if not norm or len(norm) > MAX_SHOWN_LENGTH or denied(norm, denylist):
+        return False
+    return not any(rule.search(norm) for rule in NEVER_SHOWN)
+
+
 def popular_queries(
-    database: Database, denylist: frozenset[str], limit: int = POPULAR_LIMIT
+    database: Database,
+    denylist: frozenset[str],
+    rules: Popularity = DEFAULT_POPULARITY,
+    limit: int = POPULAR_LIMIT,
 ) -> list[tuple[str, int]]:
-    """Queries that found something, most searched first, without denied ones."""
-    rows = QueryLog(database).popular(MIN_SEARCHES, limit * 2)
+    """Queries that found something, most visitors first, only those that may be shown."""
+    rows = QueryLog(database).popular(rules.min_visitors, rules.since(), limit * 2)
     seen: set[str] = set()
     out: list[tuple[str, int]] = []
-    for query, searches in rows:
+    for query, visitors in rows:
         key = compact(query)
-        if key in seen or denied(query, denylist) or _PERSONAL.search(key):
+        if key in seen or not showable(query, denylist):
             continue
         seen.add(key)
-        out.append((query.strip(), int(searches)))
+        out.append((query.strip(), int(visitors)))
     return out[:limit]
 
 

@@ -35,6 +35,11 @@ FRESHNESS_MAX = 0.15  # a policy published today gains up to 15 %
 FRESHNESS_HALF_LIFE_YEARS = 3.0  # … halving every three years
 AUTHORITY_FACTOR = 1.05  # 国务院/国家 level documents and national items
 INVALID_FACTOR = 0.3  # withdrawn, repealed (已废止) or expired (已失效) documents sink, labelled
+# The citizen's own choice on the home page (个人/法人, 地区; a preference, not a filter): their region's
+# documents and the guides for their audience come first among equally good matches (the city's 社保卡补领
+# above the province's), without lifting a poor match over a good one (coverage alone spans 1.0–3.3).
+REGION_PREFERENCE_FACTOR = 1.3
+AUDIENCE_PREFERENCE_FACTOR = 1.15
 
 # -- query understanding ---------------------------------------------------------------------------
 FEW_RESULTS = 3  # with fewer hits, a spelling correction or pinyin reading replaces the results

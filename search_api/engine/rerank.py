@@ -39,6 +39,23 @@ SECONDARY_ACTIONS = (
 
 
 @dataclass(frozen=True)
+class Preference:
+    """What the citizen chose to see first: their 地区 (a name or 区划代码) and 个人 or 法人."""
+
+    region: str = ""
+    audience: str = ""
+
+    def factor(self, info: DocInfo) -> float:
+        value = ranking.REGION_PREFERENCE_FACTOR if self.region and self.region in info.areas else 1.0
+        if self.audience and self.audience in info.audiences:
+            value *= ranking.AUDIENCE_PREFERENCE_FACTOR
+        return value
+
+
+NO_PREFERENCE = Preference()
+
+
+@dataclass(frozen=True)
 class QueryWord:
     """One word of the query as the reranker sees it: the word, its alternatives with their credit."""
 
@@ -98,9 +115,16 @@ def freshness(date: dt.date | None, today: dt.date) -> float:
     return 1.0 + ranking.FRESHNESS_MAX * float(0.5 ** (years / ranking.FRESHNESS_HALF_LIFE_YEARS))
 
 
-def factor(info: DocInfo, words: Sequence[QueryWord], query: str, today: dt.date) -> float:
+def factor(
+    info: DocInfo,
+    words: Sequence[QueryWord],
+    query: str,
+    today: dt.date,
+    prefer: Preference = NO_PREFERENCE,
+) -> float:
     coverage, compactness = title_features(words, info.title)
     value = 1.0 + ranking.COVERAGE_WEIGHT * coverage + ranking.COMPACTNESS_WEIGHT * compactness
+    value *= prefer.factor(info)
     if info.kind == "guide" and secondary_action(info.title, query):
         value *= ranking.SECONDARY_ACTION_FACTOR
     if info.kind == "policy":
@@ -118,6 +142,7 @@ def rerank(
     query: AnalyzedQuery,
     corpus: Corpus,
     today: dt.date | None = None,
+    prefer: Preference = NO_PREFERENCE,
 ) -> list[BackendHit]:
     """The hits re-scored and re-sorted; a hit the corpus does not know keeps its backend score.
 
@@ -131,6 +156,6 @@ def rerank(
             rescored.append((False, hit))
             continue
         exact = bool(codes.intersection(info.codes)) or "".join(info.title.split()) == query.compact
-        score = hit.score * factor(info, words, query.normalized, day)
+        score = hit.score * factor(info, words, query.normalized, day, prefer)
         rescored.append((exact, BackendHit(id=hit.id, score=score)))
     return [hit for _exact, hit in sorted(rescored, key=lambda pair: (not pair[0], -pair[1].score))]

@@ -11,6 +11,7 @@ from indexer.catalogue.store import ItemStore
 from indexer.documents import DocumentKind, Scenario
 from indexer.store import Store
 from search_api.engine.models import LinkedDocument, LinkedItem, ScenarioCard
+from search_api.engine.regional import regional_variant
 
 
 class ScenarioFileError(ValueError):
@@ -53,12 +54,13 @@ class ScenarioBook:
     def get(self, slug: str) -> Scenario | None:
         return next((s for s in self.scenarios if s.slug == slug), None)
 
-    def card(self, scenario: Scenario) -> ScenarioCard:
+    def card(self, scenario: Scenario, region: str = "") -> ScenarioCard:
+        """The scenario's items (each in the variant for `region`, left out when it exists only
+        elsewhere) and policies."""
         items: list[LinkedItem] = []
         for variants in self.items.by_names(scenario.items).values():
-            if variants:
-                first = variants[0]
-                items.append(LinkedItem(key=first.key, name=first.name, region=first.region))
+            if chosen := regional_variant(variants, region):
+                items.append(LinkedItem(key=chosen.key, name=chosen.name, region=chosen.region))
         policies: list[LinkedDocument] = []
         for title in scenario.policies:
             doc_id = self.store.policy_id(title)
@@ -66,6 +68,6 @@ class ScenarioBook:
                 policies.append(LinkedDocument(id=doc_id, title=title, kind=DocumentKind.POLICY))
         return ScenarioCard(scenario=scenario, items=items, policies=policies)
 
-    def card_for(self, compact_query: str) -> ScenarioCard | None:
+    def card_for(self, compact_query: str, region: str = "") -> ScenarioCard | None:
         scenario = next((s for s in self.scenarios if matches(s, compact_query)), None)
-        return self.card(scenario) if scenario else None
+        return self.card(scenario, region) if scenario else None

@@ -22,6 +22,7 @@ from indexer.store import Store
 from search_api.engine import ranking
 from search_api.engine.best_bets import BestBets
 from search_api.engine.catalogue_search import CatalogueSearch
+from search_api.engine.dead_ends import broader_search, help_contacts
 from search_api.engine.facets import facet_counts
 from search_api.engine.filters import Scope, within
 from search_api.engine.highlight import highlight_terms
@@ -39,9 +40,10 @@ from search_api.engine.models import (
 )
 from search_api.engine.query import AnalyzedQuery, analyse
 from search_api.engine.query_builder import build_query, query_words
-from search_api.engine.query_log import linked_item_names, related_queries
-from search_api.engine.rerank import rerank
+from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, linked_item_names, related_queries
+from search_api.engine.rerank import Preference, rerank
 from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
+from search_api.engine.visitors import Visitors
 from synonyms.expansion import Expander, SynonymMatch
 
 SUGGEST_LIMIT = 8
@@ -81,12 +83,17 @@ class SearchEngine:
         log_queries: bool = True,
         reload_seconds: float = 2.0,
         denylist: frozenset[str] = frozenset(),
+        popularity: Popularity = DEFAULT_POPULARITY,
     ) -> None:
         self.backend = backend
         self.store = store
         self.synonyms = synonyms
         self.best_bets = BestBets(store.database)
-        self.knowledge = KnowledgeCache(store.database, synonyms.reviewed_terms(), denylist, reload_seconds)
+        terms = synonyms.reviewed_terms()
+        self.knowledge = KnowledgeCache(
+            store.database, terms, denylist, reload_seconds, popularity=popularity
+        )
+        self.visitors = Visitors(store.log)
         self.catalogue = CatalogueSearch(store)
         self._log_queries = log_queries
         self._reload_seconds = reload_seconds
@@ -111,13 +118,15 @@ class SearchEngine:
         *,
         synonyms: Expander | None = None,
         record: bool = True,
+        visitor: str = "",
         portal: str | None = None,
     ) -> SearchResponse:
         """Search; when the query reads better corrected (typo, pinyin) say so, and show the corrected
         results if the query as typed finds fewer than FEW_RESULTS (`request.spellcheck=False`: never).
 
         `synonyms` replaces the live rules for this call (a staff preview of a rule change); `record`
-        says whether the query goes to the query log, `portal` which embedding portal asked."""
+        says whether the query goes to the query log, `visitor` is who asked (`Visitors.key`), `portal`
+        which embedding portal asked."""
         started = time.perf_counter()
         self._maybe_reload()
         know = self.knowledge.get()
@@ -138,7 +147,7 @@ class SearchEngine:
             others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
             kind = request.kind.value if request.kind else None
             self.store.log_query(
-                request.q, kind, request.page, response.total, urlencode(others), portal=portal
+                request.q, kind, request.page, response.total, urlencode(others), visitor, portal=portal
             )
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
@@ -165,7 +174,8 @@ class SearchEngine:
             words = query_words(query.tokens, matches, long_forms)
             offset = (request.page - 1) * request.size
             depth = ranking.RERANK_DEPTH  # always the same window, so that pages of any size agree
-            reranked = rerank(found[:depth], words, query, know.corpus) + found[depth:]
+            prefer = Preference(request.prefer_region, request.prefer_audience or "")
+            reranked = rerank(found[:depth], words, query, know.corpus, prefer=prefer) + found[depth:]
             found = reranked[offset : offset + request.size]
         docs = self.store.get_many([h.id for h in found])
         expanded = (t for m in matches for alt in m.alternatives for t in alt)
@@ -199,7 +209,9 @@ class SearchEngine:
         expansions = [Expansion.of(m) for m in run.matches if m.alternatives]
         synonyms = [alt for e in expansions for alt in e.alternatives]
         related = related_queries(typed, run.query.tokens, know.popular, synonyms, linked_item_names(hits))
-        region = request.filters.get("region")
+        region = request.filters.get("region") or request.prefer_region
+        card = self._item_card(run, region, request.scope) if first_page else None
+        weak = run.total < ranking.FEW_RESULTS
         return SearchResponse(
             query=request.q,
             normalized_query=run.query.normalized,
@@ -216,11 +228,13 @@ class SearchEngine:
             facets=run.facets,
             correction=correction,
             related=related,
-            item_card=self._item_card(run, region, request.scope) if first_page else None,
+            item_card=card,
             # A scenario spans departments and regions: not shown inside a portal's scope.
-            scenario=self.catalogue.scenarios.card_for(run.query.compact)
+            scenario=self.catalogue.scenarios.card_for(run.query.compact, region)
             if first_page and not request.scope
             else None,
+            broader=broader_search(request, self._count) if weak and first_page else None,
+            help=help_contacts(request, card, hits, know.corpus.phones) if weak else [],
         )
 
     def _item_card(self, run: _Run, region: str | None, scope: Scope) -> ItemCard | None:
@@ -229,6 +243,12 @@ class SearchEngine:
         if card and scope and not (card.guide and within(card.guide, scope)):
             return None
         return card
+
+    def _count(self, request: SearchRequest) -> int:
+        """How many documents a search finds (no ranking, no documents read)."""
+        query = analyse(request.q)
+        backend_query = build_query(query, self.synonyms.expand(query.tokens), request)
+        return self.backend.search(dataclasses.replace(backend_query, offset=0, limit=1)).total
 
     def _pinned(self, query: AnalyzedQuery, hits: list[SearchHit], scope: Scope) -> list[SearchHit]:
         """Staff best bets above the ranked hits (at most two), the same documents not repeated;
@@ -272,7 +292,8 @@ class SearchEngine:
         return self.backend.search(dataclasses.replace(built, required=(query.tokens,))).total > 0
 
     def hot_queries(self, limit: int = 10) -> list[str]:
-        """热搜: the most searched queries that found something, without the staff denylist."""
+        """热搜: the queries the most different visitors searched lately that found something, without
+        what may not be shown (`query_log.showable`)."""
         return [q for q, _ in self.knowledge.get().popular[:limit]]
 
     def get_document(self, doc_id: str) -> Document | None:

@@ -16,10 +16,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from crawler.dedup import DuplicateIndex, Fingerprint
 from crawler.frontier import Frontier, UrlStatus
 from indexer.storage import Database
+from indexer.storage.logs import QueryLog
 from indexer.storage.synonyms import AuditEntry, SynonymRows
 from indexer.store import Store
 from search_api.engine.best_bets import BestBets
-from search_api.engine.query_log import popular_queries
+from search_api.engine.query_log import Popularity, popular_queries
 from synonyms.staff_rules import StaffRule
 from synonyms.staff_store import StaffStore
 from tests.factories import SAMPLE_DOCUMENTS, policy
@@ -101,9 +102,10 @@ def test_crawl_logs_and_best_bets_on_postgresql(postgres: Database) -> None:
     assert BestBets(postgres).add("社保卡", SAMPLE_DOCUMENTS[0].id, "张工") > 0
     assert [b.author for b in BestBets(postgres).for_query("社保卡")] == ["张工"]
     store = Store(postgres)
-    for total in (3, 3, 0):
-        store.log_query("社保卡" if total else "没有的", None, 1, total)
-    assert popular_queries(postgres, frozenset()) == [("社保卡", 2)]
+    for visitor, total in (("a", 3), ("b", 3), ("b", 0)):
+        store.log_query("社保卡" if total else "没有的", None, 1, total, visitor=visitor)
+    assert popular_queries(postgres, frozenset(), Popularity(min_visitors=2)) == [("社保卡", 2)]
+    assert QueryLog(postgres).salt_of("2026-12-01") == QueryLog(postgres).salt_of("2026-12-01")
     assert [w.query for w in work_list(postgres)] == ["没有的"]
 
 

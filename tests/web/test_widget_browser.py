@@ -13,16 +13,16 @@ import pytest
 
 from govsearch.app import create_app
 from govsearch.settings import Settings
-from tests.browser import chromium, live_server, screenshot, wait_for
+from tests.browser import chromium, live_server, phone_sized, screenshot, wait_for
 from tests.crawler.http_site import Route, serve
 from tests.search_api.portal_fixtures import add_portal, portal_data_dir
-from tests.web.a11y import CHECK_JS
+from tests.web.a11y import violations
 
 pytestmark = pytest.mark.browser
 SIZES = [(390, 844), (1366, 768)]
 HOST_PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>示例市门户</title>
-<style>body {{ font-family: serif; margin: 0; }} header {{ background: #0b5; color: #fff; padding: 12px; }}
+<style>body {{ font-family: serif; margin: 0; }} header {{ background: #0a5c2f; color: #fff; padding: 12px; }}
 input {{ border: 5px dashed red; }}</style></head>
 <body><header><h1>示例市人民政府门户</h1></header><main><p>站内搜索：</p><div id="search"></div></main>
 <script src="{search}/widget.js" data-key="{key}" data-target="search" data-portal="city" defer></script>
@@ -58,32 +58,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
             yield Sites(search, settings, f"{allowed}/", f"{refused}/")
 
 
-def _phone_sized(driver: object, width: int, height: int) -> None:
-    driver.execute_cdp_cmd(  # type: ignore[attr-defined]
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
-    )
-
-
 def _widget(driver: object) -> object:
     from selenium.webdriver.support.ui import WebDriverWait
 
     host = wait_for(driver, "#search")
     return WebDriverWait(driver, 20).until(lambda _d: host.shadow_root)  # type: ignore[attr-defined]
-
-
-def _shadow_violations(driver: object) -> list[str]:
-    """The site's accessibility check (labels, names, alt text, contrast) inside the widget's shadow root."""
-    inside = (
-        CHECK_JS.replace("document.querySelectorAll(", "root.querySelectorAll(")
-        .replace("document.querySelector(", "root.querySelector(")
-        .replace("document.createTreeWalker(document.body", "document.createTreeWalker(root")
-        .replace(
-            "(function () {", "(function () { const root = document.querySelector('#search').shadowRoot;", 1
-        )
-    )
-    found: list[str] = driver.execute_script(inside)  # type: ignore[attr-defined]
-    return found
 
 
 def _clicks(settings: Settings) -> list[tuple[str, str]]:
@@ -108,7 +87,7 @@ def test_the_widget_searches_suggests_and_logs_clicks(sites: Sites, width: int, 
     from selenium.webdriver.common.keys import Keys
 
     with chromium(width, height) as driver:
-        _phone_sized(driver, width, height)
+        phone_sized(driver, width, height)
         driver.get(sites.allowed)
         root = _widget(driver)
         box = root.find_element(By.CSS_SELECTOR, "input[role=combobox]")  # type: ignore[attr-defined]
@@ -129,7 +108,7 @@ def test_the_widget_searches_suggests_and_logs_clicks(sites: Sites, width: int, 
         titles = {link.text for link in links}  # type: ignore[attr-defined]
         assert titles <= {"社会保障卡挂失", "社会保障卡申领"}  # 示例市 guides only
         screenshot(driver, f"widget-results-{width}x{height}")
-        assert _shadow_violations(driver) == []
+        assert violations(driver) == []  # axe-core looks into the widget's shadow root too
         before = len(_clicks(sites.settings))
         doc_id = links[0].get_attribute("data-doc")  # type: ignore[attr-defined]
         links[0].click()  # type: ignore[attr-defined]

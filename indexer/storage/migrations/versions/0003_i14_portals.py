@@ -1,8 +1,8 @@
 """Portals that embed the search (API keys stored hashed), and which portal a logged query or click
 came from.
 
-Revision ID: 0002_i14_portals
-Revises: 0001
+Revision ID: 0003_i14_portals
+Revises: 0002_i15_visitors
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_i14_portals"
-down_revision = "0001"
+revision = "0003_i14_portals"
+down_revision = "0002_i15_visitors"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,94 @@
+"""热搜, suggestions and 相关搜索 that nobody can poison: distinct visitors over a window (a hash salted per
+day), a minimum count, and rules that keep markup, ID numbers and phone numbers out whoever searched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from indexer.storage import Database
+from indexer.storage.logs import QueryLog
+from search_api.engine.query_log import Popularity, popular_queries, showable
+from search_api.engine.visitors import Visitors
+from tests.web.citizen_site import citizen_app
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "<script>alert(1)</script>",
+        "＜img src=x onerror=alert(1)＞",
+        "社保卡 http://evil.example.com",
+        "身份证 44010619900101123X",
+        "换证 13800138000",
+        "咨询 020-83134173",
+        "账号 1234567",
+        "社保卡" * 20,
+    ],
+)
+def test_what_is_never_shown_to_others(query: str) -> None:
+    assert not showable(query)
+
+
+def test_ordinary_queries_are_shown_unless_denied() -> None:
+    for query in ("社保卡补办", "换身份證", "sbk", "国办发〔2018〕104号", "12345热线"):
+        assert showable(query), query
+    assert not showable("社保卡补办", frozenset({"补办"}))
+
+
+def _hot(client: TestClient) -> list[str]:
+    client.app.state.search_engine.knowledge.forget()  # type: ignore[attr-defined]
+    hot: list[str] = client.get("/api/v1/hot").json()["hot"]
+    return hot
+
+
+def test_one_visitor_flooding_a_phrase_never_reaches_hot_searches(tmp_path: Path) -> None:
+    with TestClient(citizen_app(tmp_path, reload_seconds=0)) as client:
+        flood = {"user-agent": "flooder"}
+        for _ in range(60):
+            client.get("/api/v1/search", params={"q": "社保卡挂失"}, headers=flood)
+            client.get("/s", params={"wd": "<script>alert(1)</script>社保卡"}, headers=flood)
+        assert _hot(client) == []
+        assert (
+            "社保卡挂失" not in client.get("/api/v1/suggest", params={"q": "社保卡挂"}).json()["suggestions"]
+        )
+        for person in ("a", "b"):
+            client.get("/api/v1/search", params={"q": "社保卡挂失"}, headers={"user-agent": person})
+        assert _hot(client) == ["社保卡挂失"]  # three different visitors: popular
+        for person in ("c", "d", "e"):
+            client.get("/s", params={"wd": "<script>alert(1)</script>社保卡"}, headers={"user-agent": person})
+        assert _hot(client) == ["社保卡挂失"]  # markup never, however many searched it
+        related = client.get("/api/v1/search", params={"q": "社保卡"}).json()["related"]
+        assert "社保卡挂失" in related and not any("<" in r for r in related)
+
+
+def test_the_window_and_the_minimum(tmp_path: Path) -> None:
+    database = Database.for_path(tmp_path / "store.sqlite3")
+    log = QueryLog(database)
+    for person in ("a", "b"):
+        log.log_query("公积金提取", None, 1, 3, visitor=person)
+    log.log_query("公积金提取", None, 1, 3)  # before visitors were counted: no one to count
+    assert popular_queries(database, frozenset(), Popularity(min_visitors=3)) == []
+    assert popular_queries(database, frozenset(), Popularity(min_visitors=2)) == [("公积金提取", 2)]
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+    assert log.popular(2, Popularity(window_days=14).since(later), 10) == []  # outside the window
+    database.close()
+
+
+def test_visitor_hashes_change_every_day_and_old_salts_are_gone(tmp_path: Path) -> None:
+    database = Database.for_path(tmp_path / "store.sqlite3")
+    visitors = Visitors(QueryLog(database))
+    monday, tuesday = dt.date(2026, 11, 30), dt.date(2026, 12, 1)
+    first = visitors.key("127.0.0.1", "browser", monday)
+    assert (
+        first == visitors.key("127.0.0.1", "browser", monday) != visitors.key("127.0.0.2", "browser", monday)
+    )
+    other_process = Visitors(QueryLog(Database.for_path(tmp_path / "store.sqlite3")))
+    assert other_process.key("127.0.0.1", "browser", monday) == first  # one salt for every worker
+    assert visitors.key("127.0.0.1", "browser", tuesday) != first
+    assert QueryLog(database).salt_of(tuesday.isoformat()) != QueryLog(database).salt_of(monday.isoformat())
+    assert "127.0.0.1" not in first and len(first) == 24
+    database.close()
