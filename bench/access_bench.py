@@ -4,9 +4,11 @@ to a request, against the same request with every limit off, in the same run.
   python bench/access_bench.py [--requests 2000] [--out bench/results/] [--redis redis://127.0.0.1:6379/0]
 
 The route is /api/v1/hot (it reads an in-memory list), so the time is the HTTP stack plus the access
-layer; requests go through the real app in process (ASGI, no network). Rounds alternate the variants
-so that all see the same machine; the result is the median of per-round medians, in µs per request,
-and the ratio to the baseline. The Redis row is measured when --redis names a reachable server.
+layer; requests go through the real app in process (ASGI, no network), one app whose settings and
+limiter each variant swaps in. Rounds alternate the variants, each round starting with the next one
+(no variant always goes first), so that all see the same machine; the
+result is the median of per-round medians, in µs per request, and the ratio to the baseline. The
+Redis row is measured when --redis names a reachable server.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from indexer.storage import Database  # noqa: E402
 from search_api.engine.portals import Branding, Portals  # noqa: E402
 from search_api.throttle import RateLimiter  # noqa: E402
 
-ROUNDS = 5
+ROUNDS = 8
 UNLIMITED = "1000000/second"
 
 
@@ -47,39 +49,43 @@ def _timed(call: Callable[[], object], count: int) -> float:
     return statistics.median(samples) * 1e6
 
 
-def _clients(data_dir: Path, redis: str | None) -> dict[str, tuple[TestClient, dict[str, str]]]:
+Variant = tuple[Settings, RateLimiter, dict[str, str]]
+
+
+def _variants(data_dir: Path, redis: str | None) -> dict[str, Variant]:
+    """What each variant sets on the one app: its settings, its limiter and the request's headers."""
     base = Settings(data_dir=data_dir, log_queries=False, anonymous_rate="", anonymous_suggest_rate="")
     database = Database.for_path(base.store_path)
     _portal, key = Portals(database).add(f"bench-{secrets.token_hex(3)}", [], {}, UNLIMITED, Branding())
     database.close()
-    limited = base.model_copy(update={"anonymous_rate": UNLIMITED})
+    local = RateLimiter()
     variants = {
-        "baseline: anonymous, limits off": (base, {}),
-        "anonymous, in-process limit": (limited, {}),
-        "portal key, in-process limit": (base, {"X-Api-Key": key}),
+        "baseline: anonymous, limits off": (base, local, {}),
+        "anonymous, in-process limit": (base.model_copy(update={"anonymous_rate": UNLIMITED}), local, {}),
+        "portal key, in-process limit": (base, local, {"X-Api-Key": key}),
     }
     if redis:
-        variants["portal key, Redis limit"] = (
-            base.model_copy(update={"redis_url": redis}),
-            {"X-Api-Key": key},
-        )
-    return {name: (TestClient(create_app(s)), headers) for name, (s, headers) in variants.items()}
+        variants["portal key, Redis limit"] = (base, RateLimiter(redis), {"X-Api-Key": key})
+    return variants
 
 
 def measure(requests: int, redis: str | None) -> dict[str, dict[str, float]]:
+    """One app and one client; each variant swaps the app's settings and limiter, so that only the
+    access layer differs between them."""
     with tempfile.TemporaryDirectory() as tmp:
-        clients = _clients(Path(tmp), redis)
-        per_round: dict[str, list[float]] = {name: [] for name in clients}
-        for client, headers in clients.values():
-            client.__enter__()
-            client.get("/api/v1/hot", headers=headers).raise_for_status()
-        for _ in range(ROUNDS):
-            for name, (client, headers) in clients.items():
-                per_round[name].append(
-                    _timed(lambda c=client, h=headers: c.get("/api/v1/hot", headers=h), requests)
-                )
-        for client, _headers in clients.values():
-            client.__exit__(None, None, None)
+        variants = _variants(Path(tmp), redis)
+        app = create_app(next(iter(variants.values()))[0])
+        per_round: dict[str, list[float]] = {name: [] for name in variants}
+        with TestClient(app) as client:
+            names = list(variants)
+            for round_number in range(ROUNDS):
+                for name in names[round_number % len(names) :] + names[: round_number % len(names)]:
+                    settings, limiter, headers = variants[name]
+                    app.state.settings, app.state.rate_limiter = settings, limiter
+                    client.get("/api/v1/hot", headers=headers).raise_for_status()
+                    per_round[name].append(
+                        _timed(lambda h=headers: client.get("/api/v1/hot", headers=h), requests)
+                    )
     baseline = statistics.median(next(iter(per_round.values())))
     return {
         name: {"us": round(statistics.median(v), 1), "ratio": round(statistics.median(v) / baseline, 2)}
