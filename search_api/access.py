@@ -83,9 +83,10 @@ def limit_anonymous(request: Request, kind: Metered) -> None:
         raise _retry(wait)
 
 
-def _keyed(request: Request, key: str) -> Caller:
+def _keyed(request: Request, key: str, kind: Metered) -> Caller:
     portal = portals_of(request).authenticate(key)
-    if portal is None:
+    if portal is None:  # guessing keys counts against the client's anonymous budget
+        limit_anonymous(request, kind)
         raise ApiError(401, "invalid_key", "API 密钥无效", KEY_HEADER)
     if portal.revoked:
         raise ApiError(401, "revoked_key", "该 API 密钥已被吊销", KEY_HEADER)
@@ -111,7 +112,7 @@ def metered(kind: Metered) -> Callable[[Request], Caller]:
 
     def caller(request: Request, key: Annotated[str | None, Security(_KEY)] = None) -> Caller:
         if key:
-            return _keyed(request, key)
+            return _keyed(request, key, kind)
         if not (request.app.state.settings.anonymous_api or _own_page(request)):
             raise ApiError(401, "key_required", f"调用 API 需要密钥（请求头 {KEY_HEADER}）", KEY_HEADER)
         limit_anonymous(request, kind)
@@ -129,7 +130,7 @@ Searching = Annotated[Caller, Depends(metered(Metered.SEARCH))]
 Typing = Annotated[Caller, Depends(metered(Metered.TYPING))]
 
 
-_known: dict[int, frozenset[str]] = {}
+_known: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
 
 
 def _query_names(dependant: Any) -> frozenset[str]:
@@ -149,9 +150,10 @@ def known_parameters(request: Request) -> None:
     route: Any = request.scope.get("route")
     if route is None:
         return
-    names = _known.get(id(route))
+    key = (route.path, frozenset(route.methods))  # the routes of `search_api.routes`, the same in every app
+    names = _known.get(key)
     if names is None:
-        names = _known[id(route)] = _query_names(route.dependant)
+        names = _known[key] = _query_names(route.dependant)
     unknown = sorted(set(request.query_params) - names)
     if unknown:
         raise ApiError(422, "unknown_parameter", f"未知参数：{', '.join(unknown)}", unknown[0])

@@ -142,7 +142,7 @@ class Branding:
 
 @dataclass
 class _Cached:
-    portal: Portal | None
+    portal: Portal
     at: float
 
 
@@ -200,14 +200,18 @@ class Portals:
         return key
 
     def authenticate(self, key: str) -> Portal | None:
-        """The portal holding this key (revoked ones included: the caller says why it refuses)."""
+        """The portal holding this key (revoked ones included: the caller says why it refuses). Only
+        keys that exist are cached, so made-up keys cannot grow the cache."""
         digest = hash_key(key)
         clock = time.monotonic()
         cached = self._by_hash.get(digest)
         if cached is None or clock - cached.at > CACHE_SECONDS:
             row = self._rows.by_key_hash(digest)
-            cached = self._by_hash[digest] = _Cached(Portal.of(row) if row else None, clock)
-        if cached.portal and not cached.portal.revoked:
+            if row is None:
+                self._by_hash.pop(digest, None)
+                return None
+            cached = self._by_hash[digest] = _Cached(Portal.of(row), clock)
+        if not cached.portal.revoked:
             self._touch(cached.portal.name, clock)
         return cached.portal
 

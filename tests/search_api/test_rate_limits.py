@@ -62,6 +62,8 @@ def test_anonymous_visitors_are_limited_on_pages_and_api(settings: Settings) -> 
         assert page_refused.status_code == 429 and "text/html" in page_refused.headers["content-type"]
         assert "请求过于频繁" in page_refused.text and page_refused.headers["Retry-After"]
         assert api[-1].json()["error"]["code"] == "rate_limited"
+        guessing = client.get("/api/v1/search?q=社保卡", headers={KEY_HEADER: "gs_guessed"})
+        assert guessing.status_code == 429  # made-up keys spend the visitor's budget too
         # suggestions have their own, larger budget; a keyed portal is not held to the visitor's
         assert client.get("/api/v1/suggest", params={"q": "社保"}).status_code == 200
         key = add_portal(settings, f"busy-{secrets.token_hex(3)}")
