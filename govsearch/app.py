@@ -27,6 +27,7 @@ from search_api.engine.portals import Portals
 from search_api.engine.query_log import Popularity, load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
 from search_api.errors import ApiError, api_error, for_api, is_api, search_error
+from search_api.guard import Admission, BodyCap, BodyLimit, SecurityHeaders
 from search_api.throttle import RateLimiter
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms, build_live_synonyms
@@ -121,6 +122,18 @@ def _install_staff_tool(app: FastAPI, settings: Settings, engine: SearchEngine, 
     app.include_router(admin_api.router)
 
 
+# Request bodies: a click is a few hundred bytes; a staff rule import up to 1,000,000 characters.
+BODY_CAPS = (BodyCap("/api/v1/clicks", 16_384), BodyCap("/admin", 8_000_000))
+DEFAULT_BODY_CAP = 1_000_000
+
+
+def _install_guards(app: FastAPI, settings: Settings) -> None:
+    """Outermost last: security headers on every answer, then admission control, then the body cap."""
+    app.add_middleware(BodyLimit, caps=BODY_CAPS, default=DEFAULT_BODY_CAP)
+    app.add_middleware(Admission, max_in_flight=settings.max_in_flight, timeout=settings.request_timeout)
+    app.add_middleware(SecurityHeaders)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = open_database(settings)
@@ -152,5 +165,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_browse.router)
     app.include_router(embedding.router)
     _install_staff_tool(app, settings, engine, live)
+    _install_guards(app, settings)
     app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")
     return app

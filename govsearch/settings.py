@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     )
     admin_session_hours: float = Field(default=8.0, gt=0, description="管理后台登录有效时长（小时）")
     admin_secure_cookie: bool = Field(default=False, description="管理后台 Cookie 只经 HTTPS 发送")
+    public_url: str = Field(
+        default="",
+        description="对外访问地址（如 https://search.example.gov.cn）；https 时 Cookie 只经 HTTPS 发送",
+    )
+    workers: int = Field(default=0, ge=0, le=64, description="serve 的工作进程数；0 表示按 CPU 核数")
+    max_in_flight: int = Field(
+        default=16, ge=1, description="每个工作进程同时处理的请求上限；超出立即返回 503 和 Retry-After"
+    )
+    request_timeout: float = Field(default=10.0, gt=0, description="单个请求的处理时限（秒），超时返回 503")
+    query_log_days: float = Field(default=180.0, gt=0, description="查询日志保留天数，过期的自动删除")
     redis_url: str | None = Field(
         default=None,
         description="Redis 地址（如 redis://127.0.0.1:6379/0）：设置后各服务进程共用限流额度，否则各进程各自计数",

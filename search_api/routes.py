@@ -7,18 +7,20 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from indexer.documents import DocumentKind, ServiceGuide
 from search_api import examples as ex
-from search_api.access import Searching, Typing, known_parameters
+from search_api.access import Caller, Searching, Typing, known_parameters
 from search_api.deps import api_search, engine_of, visitor_of
 from search_api.engine.browse import BrowseBy, browse_values
 from search_api.engine.contact import phones
 from search_api.engine.filters import within
 from search_api.engine.models import ResultClick, ScenarioCard, SearchRequest, SearchResponse, SortOrder
 from search_api.engine.scoping import card_within, item_page_within, visible
+from search_api.engine.search import SearchEngine
 from search_api.errors import error_response
 from search_api.feeds import MEDIA_TYPE, atom_feed
 
@@ -106,7 +108,11 @@ async def clicks(request: Request, caller: Typing) -> Response:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "body"
         return error_response(422, "invalid_parameter", f"点击记录无效：{error['msg']}", field)
-    engine = engine_of(request)
+    return await run_in_threadpool(_record_click, engine_of(request), click, caller)
+
+
+def _record_click(engine: SearchEngine, click: ResultClick, caller: Caller) -> Response:
+    """The store's part of a click, in a thread (SQLite blocks)."""
     if caller.scope and not visible(engine.store, [click.doc_id], caller.scope):
         return error_response(403, "out_of_scope", f"文档 {click.doc_id} 不在该门户的检索范围内", "doc_id")
     engine.store.log_click(click.query, click.doc_id, click.position, portal=caller.name)
@@ -203,7 +209,7 @@ def document(request: Request, caller: Searching, doc_id: str) -> Any:
 
 
 @router.get(
-    "/items/{key}",
+    "/items/{key:path}",  # an item code may hold "/"
     tags=["items"],
     **ex.documented(
         "政务服务事项",

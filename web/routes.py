@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, TypedDict
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -51,6 +52,7 @@ TEMPLATES.env.filters["phone_numbers"] = phones  # 咨询电话 text → numbers
 HOT_LIMIT = 10
 HOME_THEMES = 8  # 主题 of services offered on the home page; the rest are one tap away
 
+URL_SAFE = "/?&=%:;,+@!$'()*~"  # what a URL keeps literally; everything else percent-encoded
 router = APIRouter(include_in_schema=False)
 
 
@@ -86,7 +88,9 @@ def basics(request: Request, wd: str = "", json_url: str | None = None) -> Basic
 def render(request: Request, name: str, context: PageContext, status: int = 200) -> HTMLResponse:
     page = TEMPLATES.TemplateResponse(request, name, context.as_dict(), status_code=status)
     if context.json_url:
-        page.headers["Link"] = f'<{context.json_url}>; rel="alternate"; type="application/json"'
+        # Header values are Latin-1: a twin's path with Chinese (an item code) is sent percent-encoded.
+        twin = quote(context.json_url, safe=URL_SAFE)
+        page.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
     return page
 
 
@@ -186,7 +190,7 @@ def document(request: Request, doc_id: str) -> HTMLResponse:
     return render(request, template, context)
 
 
-@router.get("/item/{key}", response_class=HTMLResponse)
+@router.get("/item/{key:path}", response_class=HTMLResponse)  # a code may hold "/"
 def item(request: Request, key: str) -> HTMLResponse:
     page = engine_of(request).catalogue.item_page(key)
     if page is None:

@@ -75,7 +75,7 @@ def test_staff_accounts_and_synonym_history_read_back(upgraded: Database) -> Non
     accounts = Accounts(upgraded)
     assert [(s.name, s.role) for s in accounts.users()] == [("editor1", "editor"), ("reviewer1", "reviewer")]
     assert accounts.login("reviewer1", PASSWORD) is not None
-    assert not accounts.locked("editor1")
+    assert accounts.wait_seconds("editor1") == 0
     staff = StaffStore(upgraded)
     assert staff.current_version() == 1
     assert [r.line for r in staff.current().rules] == ["二代证 => 居民身份证  # 俗称"]

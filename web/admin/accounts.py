@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Literal, cast
 
 from indexer.storage import Database
@@ -21,9 +22,51 @@ ROLES: tuple[Role, ...] = ("editor", "reviewer")
 ROLE_LABELS = {"editor": "编辑（提议修改）", "reviewer": "审核（批准上线）"}
 MIN_PASSWORD_LENGTH = 10
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-# Password guessing: after this many wrong passwords for one account, it is locked for a while.
-MAX_FAILED_LOGINS = 5
-LOCKOUT_MINUTES = 15
+# Password guessing is slowed, never locked out (a lockout lets anyone lock staff out): after a few
+# wrong passwords within the window, each further answer, for the account and for the client address,
+# waits twice as long as the one before, up to a cap; the right password still gets in after the wait.
+FREE_FAILURES = 3
+MAX_DELAY_SECONDS = 8.0
+FAILURE_WINDOW_MINUTES = 15
+MAX_TRACKED_CLIENTS = 10_000
+
+
+def failure_delay(failures: int) -> float:
+    """Seconds before the next password is checked: none for the first few mistakes, then doubling."""
+    if failures < FREE_FAILURES:
+        return 0.0
+    return min(2.0 ** (failures - FREE_FAILURES), MAX_DELAY_SECONDS)
+
+
+@dataclass
+class ClientThrottle:
+    """Wrong passwords per client address in this process. An attempt earlier than its client's delay
+    allows is refused before any hashing, so guessing cannot also burn the server's CPU."""
+
+    _failures: dict[str, list[float]] = field(default_factory=dict)
+
+    def _recent(self, client: str, now: float) -> list[float]:
+        since = now - FAILURE_WINDOW_MINUTES * 60
+        kept = [t for t in self._failures.get(client, []) if t >= since]
+        if kept:
+            self._failures[client] = kept
+        else:
+            self._failures.pop(client, None)
+        return kept
+
+    def retry_after(self, client: str, now: float) -> float:
+        recent = self._recent(client, now)
+        if not recent:
+            return 0.0
+        return max(0.0, recent[-1] + failure_delay(len(recent)) - now)
+
+    def failed(self, client: str, now: float) -> None:
+        if len(self._failures) >= MAX_TRACKED_CLIENTS:  # forget the oldest clients first
+            del self._failures[next(iter(self._failures))]
+        self._failures.setdefault(client, []).append(now)
+
+    def succeeded(self, client: str) -> None:
+        self._failures.pop(client, None)
 
 
 class AccountError(ValueError):
@@ -60,6 +103,12 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest.hex(), digest_hex)
 
 
+@cache
+def _unknown_user_hash() -> str:
+    """A hash to check an unknown name's password against: the answer takes as long as for a real one."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -77,6 +126,7 @@ class Accounts:
         self.database = database
         self._rows = AccountRows(database)
         self.session_hours = session_hours
+        self.clients = ClientThrottle()
 
     def close(self) -> None:
         self.database.close()
@@ -96,20 +146,17 @@ class Accounts:
     def users(self) -> list[Staff]:
         return [_staff(name, role) for name, role in self._rows.users()]
 
-    def locked(self, name: str) -> bool:
-        """Too many wrong passwords for this account within the last LOCKOUT_MINUTES."""
-        since = (datetime.now(UTC) - timedelta(minutes=LOCKOUT_MINUTES)).isoformat(timespec="seconds")
-        return self._rows.failures_since(name, since) >= MAX_FAILED_LOGINS
+    def wait_seconds(self, name: str) -> float:
+        """How long the next password for this name waits (known or not: the answers look the same)."""
+        since = datetime.now(UTC) - timedelta(minutes=FAILURE_WINDOW_MINUTES)
+        return failure_delay(self._rows.failures_since(name[:50], since.isoformat(timespec="seconds")))
 
     def login(self, name: str, password: str) -> tuple[str, Staff] | None:
         """A new session token and the staff member, or None when name or password is wrong."""
         found = self._rows.user(name)
-        if found is None:
-            verify_password(password, hash_password("timing-equaliser"))
-            return None
-        role, password_hash = found
-        if not verify_password(password, password_hash):
-            self._rows.add_failure(name, _now())
+        role, password_hash = found or ("", _unknown_user_hash())
+        if not verify_password(password, password_hash) or found is None:
+            self._rows.add_failure(name[:50], _now())  # unknown names too: they slow down alike
             return None
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         expires = datetime.now(UTC) + timedelta(hours=self.session_hours)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from synonyms.staff_rules import ChangeAction, RuleChange, export_text, import_text
 from synonyms.staff_store import Proposal
 from web.admin.auth import require_staff, staff_of
-from web.admin.deps import audit_csv, proposal_or_404, workflow
+from web.admin.deps import MAX_ROW_ID, RowId, audit_csv, proposal_or_404, workflow
 from web.admin.worklist import work_list
 
 router = APIRouter(prefix="/admin/api", dependencies=[Depends(require_staff)], include_in_schema=False)
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/admin/api", dependencies=[Depends(require_staff)], i
 
 class ProposalIn(BaseModel):
     action: ChangeAction
-    rule_id: int | None = None
+    rule_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
     line: str = Field(default="", max_length=2000)
     owner: str = Field(default="", max_length=100)
     category: str = Field(default="", max_length=100)
@@ -95,7 +95,7 @@ def proposals(request: Request, status: str | None = None) -> dict[str, Any]:
 
 
 @router.get("/proposals/{proposal_id}")
-def proposal(request: Request, proposal_id: int) -> dict[str, Any]:
+def proposal(request: Request, proposal_id: RowId) -> dict[str, Any]:
     flow = workflow(request)
     found = proposal_or_404(flow, proposal_id)
     result = _proposal_json(found)
@@ -108,14 +108,14 @@ def proposal(request: Request, proposal_id: int) -> dict[str, Any]:
 
 
 @router.post("/proposals/{proposal_id}/approve")
-def approve(request: Request, proposal_id: int, body: DecisionIn) -> dict[str, Any]:
+def approve(request: Request, proposal_id: RowId, body: DecisionIn) -> dict[str, Any]:
     flow = workflow(request)
     version = flow.approve(staff_of(request), proposal_or_404(flow, proposal_id), body.override_reason)
     return {"id": proposal_id, "status": "approved", "version": version}
 
 
 @router.post("/proposals/{proposal_id}/reject")
-def reject(request: Request, proposal_id: int, body: DecisionIn) -> dict[str, Any]:
+def reject(request: Request, proposal_id: RowId, body: DecisionIn) -> dict[str, Any]:
     flow = workflow(request)
     flow.reject(staff_of(request), proposal_or_404(flow, proposal_id), body.reason)
     return {"id": proposal_id, "status": "rejected"}
@@ -128,7 +128,7 @@ def versions(request: Request) -> dict[str, Any]:
 
 
 @router.post("/versions/{version_id}/rollback")
-def rollback(request: Request, version_id: int, body: DecisionIn) -> dict[str, Any]:
+def rollback(request: Request, version_id: RowId, body: DecisionIn) -> dict[str, Any]:
     version = workflow(request).rollback(staff_of(request), version_id, body.reason)
     return {"version": version, "restored": version_id}
 

@@ -5,13 +5,26 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.responses import PlainTextResponse
 
 from synonyms.staff_store import Proposal
 from web.admin.auth import AdminError
 from web.admin.workflow import Workflow
+
+# SQLite keeps integers in 64 bits: a larger id in a URL or form would overflow in the driver (a 500),
+# so it is refused as invalid before any query.
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=0, le=MAX_ROW_ID)]
+
+
+def form_row_id(text: str) -> int | None:
+    """A rule id typed into a form: ASCII digits within range, else none (`str.isdigit` accepts "²")."""
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ROW_ID:
+        return int(text)
+    return None
 
 
 def workflow(request: Request) -> Workflow:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import math
 import secrets
+import time
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from search_api.access import client_address
 from synonyms.staff_rules import (
     ChangeAction,
     ChangeError,
@@ -16,9 +22,8 @@ from synonyms.staff_rules import (
     export_text,
     import_text,
 )
-from web.admin.accounts import LOCKOUT_MINUTES
 from web.admin.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, accounts, require_staff, staff_of
-from web.admin.deps import audit_csv, proposal_or_404, workflow
+from web.admin.deps import RowId, audit_csv, form_row_id, proposal_or_404, workflow
 from web.admin.rendering import (
     AuditContext,
     GoldenContext,
@@ -48,6 +53,19 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+# Read as a dependency so that the routes themselves are plain functions, which FastAPI runs in a
+# thread: the golden check and the store's writes never hold up the event loop.
+Form = Annotated[dict[str, str], Depends(_form)]
+
+
+def secure_cookies(request: Request) -> bool:
+    """Cookies only over HTTPS when the site is public over https, or this request came over it (a
+    trusted proxy's X-Forwarded-Proto counts: uvicorn's proxy headers)."""
+    settings = request.app.state.settings
+    public_https = str(settings.public_url).lower().startswith("https://")
+    return bool(settings.admin_secure_cookie or public_https or request.url.scheme == "https")
+
+
 def _back(url: str, note: str = "") -> RedirectResponse:
     return RedirectResponse(f"{url}?note={quote(note)}" if note else url, status_code=303)
 
@@ -57,13 +75,15 @@ def _back(url: str, note: str = "") -> RedirectResponse:
 def login_form(request: Request, next: str = "/admin") -> HTMLResponse:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", LoginContext(**page_basics(request), csrf=token, next=next))
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/admin")
+    secure = secure_cookies(request)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/admin"
+    )
     return response
 
 
 @public.post("/admin/login", response_model=None)
-async def login(request: Request) -> Response:
-    form = await _form(request)
+async def login(request: Request, form: Form) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     target = form.get("next", "/admin")
     target = target if target.startswith("/admin") and not target.startswith("//") else "/admin"
@@ -74,15 +94,23 @@ async def login(request: Request) -> Response:
 
     if not expected or not secrets.compare_digest(form.get("csrf", ""), expected):
         return again("页面已过期，请重试", 403)
-    name = form.get("name", "").strip()
-    if accounts(request).locked(name):
-        return again(f"密码错误次数过多，该账号已暂时锁定，请 {LOCKOUT_MINUTES} 分钟后再试", 429)
-    found = accounts(request).login(name, form.get("password", ""))
+    name, staff = form.get("name", "").strip(), accounts(request)
+    client = client_address(request)
+    retry = staff.clients.retry_after(client, time.monotonic())
+    if retry > 0:
+        page = again(f"尝试次数过多，请 {math.ceil(retry)} 秒后再试", 429)
+        page.headers["Retry-After"] = str(math.ceil(retry))
+        return page
+    # Hashing and the store run in a thread: the event loop keeps serving searches meanwhile.
+    await asyncio.sleep(await run_in_threadpool(staff.wait_seconds, name))
+    found = await run_in_threadpool(staff.login, name, form.get("password", ""))
     if found is None:
+        staff.clients.failed(client, time.monotonic())
         return again("用户名或密码不正确", 401)
+    staff.clients.succeeded(client)
     token, _staff = found
     response = RedirectResponse(target, status_code=303)
-    secure = request.app.state.settings.admin_secure_cookie
+    secure = secure_cookies(request)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/admin")
     return response
@@ -119,7 +147,7 @@ def new_rule(request: Request, term: str = "") -> HTMLResponse:
 
 
 @router.get("/rules/{rule_id}")
-def edit_rule(request: Request, rule_id: int) -> HTMLResponse:
+def edit_rule(request: Request, rule_id: RowId) -> HTMLResponse:
     rule = next((r for r in workflow(request).store.current().rules if r.id == rule_id), None)
     if rule is None:
         return error_page(request, 404, f"没有编号为 {rule_id} 的规则")
@@ -128,15 +156,14 @@ def edit_rule(request: Request, rule_id: int) -> HTMLResponse:
 
 
 @router.post("/proposals", response_model=None)
-async def propose(request: Request) -> Response:
-    form = await _form(request)
+def propose(request: Request, form: Form) -> Response:
     action = form.get("action", "")
     if action not in ("add", "edit", "disable", "enable", "delete"):
         return error_page(request, 422, "未知的操作")
     rule_id = form.get("rule_id", "")
     change = RuleChange(
         action=_action(action),
-        rule_id=int(rule_id) if rule_id.isdigit() else None,
+        rule_id=form_row_id(rule_id),
         line=form.get("line", ""),
         owner=form.get("owner", ""),
         category=form.get("category", ""),
@@ -159,14 +186,13 @@ async def propose(request: Request) -> Response:
 
 
 @router.post("/preview")
-async def preview(request: Request) -> HTMLResponse:
+def preview(request: Request, form: Form) -> HTMLResponse:
     """The rule form again, with the top results of the affected queries before and after; nothing saved."""
-    form = await _form(request)
     flow = workflow(request)
     rule_id = form.get("rule_id", "")
     change = RuleChange(
-        action="edit" if rule_id.isdigit() else "add",
-        rule_id=int(rule_id) if rule_id.isdigit() else None,
+        action="edit" if form_row_id(rule_id) else "add",
+        rule_id=form_row_id(rule_id),
         line=form.get("line", ""),
         owner=form.get("owner", ""),
         category=form.get("category", ""),
@@ -196,7 +222,7 @@ def _action(value: str) -> ChangeAction:
 
 # -- proposals -----------------------------------------------------------------------------------
 @router.get("/proposals/{proposal_id}")
-def proposal_page(request: Request, proposal_id: int, note: str = "") -> HTMLResponse:
+def proposal_page(request: Request, proposal_id: RowId, note: str = "") -> HTMLResponse:
     flow = workflow(request)
     found = proposal_or_404(flow, proposal_id)
     before, after = describe(found.change, flow.store.current().rules)
@@ -211,8 +237,7 @@ def proposal_page(request: Request, proposal_id: int, note: str = "") -> HTMLRes
 
 
 @router.post("/proposals/{proposal_id}/approve", response_model=None)
-async def approve(request: Request, proposal_id: int) -> Response:
-    form = await _form(request)
+def approve(request: Request, proposal_id: RowId, form: Form) -> Response:
     flow = workflow(request)
     try:
         version = flow.approve(
@@ -224,8 +249,7 @@ async def approve(request: Request, proposal_id: int) -> Response:
 
 
 @router.post("/proposals/{proposal_id}/reject")
-async def reject(request: Request, proposal_id: int) -> RedirectResponse:
-    form = await _form(request)
+def reject(request: Request, proposal_id: RowId, form: Form) -> RedirectResponse:
     flow = workflow(request)
     flow.reject(staff_of(request), proposal_or_404(flow, proposal_id), form.get("reason", ""))
     return _back("/admin", f"提议#{proposal_id} 已驳回")
@@ -245,8 +269,7 @@ def audit_export(request: Request) -> PlainTextResponse:
 
 
 @router.post("/versions/{version_id}/rollback")
-async def rollback(request: Request, version_id: int) -> RedirectResponse:
-    form = await _form(request)
+def rollback(request: Request, version_id: RowId, form: Form) -> RedirectResponse:
     version = workflow(request).rollback(staff_of(request), version_id, form.get("reason", ""))
     return _back("/admin/audit", f"已回滚到版本 {version_id} 的规则（新版本 {version}）")
 
@@ -272,9 +295,8 @@ async def import_rules(request: Request) -> Response:
     except UnicodeDecodeError:
         return error_page(request, 422, f"{upload.filename}: 不是 UTF-8 文本")
     change = RuleChange(action="import", imported=import_text(text, upload.filename or "import.txt"))
-    proposal_id = workflow(request).propose(
-        staff_of(request), change, reason if isinstance(reason, str) else ""
-    )
+    reason_text = reason if isinstance(reason, str) else ""
+    proposal_id = await run_in_threadpool(workflow(request).propose, staff_of(request), change, reason_text)
     return _back(f"/admin/proposals/{proposal_id}", f"已导入 {len(change.imported)} 条规则，等待审核")
 
 

@@ -9,7 +9,14 @@ from fastapi.testclient import TestClient
 
 from indexer.storage import Database
 from tests.web.admin.helpers import PASSWORD, admin_app, login, propose
-from web.admin.accounts import MAX_FAILED_LOGINS, Accounts, hash_password, verify_password
+from web.admin.accounts import (
+    FREE_FAILURES,
+    MAX_DELAY_SECONDS,
+    Accounts,
+    failure_delay,
+    hash_password,
+    verify_password,
+)
 
 
 def test_passwords_are_salted_scrypt_hashes() -> None:
@@ -32,21 +39,41 @@ def test_sessions_expire_and_logout_ends_them(tmp_path: Path) -> None:
     assert accounts.login("zhao", "wrong password!") is None and accounts.login("nobody", "x") is None
 
 
-def test_repeated_wrong_passwords_lock_the_account_for_a_while(tmp_path: Path) -> None:
-    client = TestClient(admin_app(tmp_path))
+def _attempt(client: TestClient, name: str, password: str) -> tuple[int, str, str]:
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/admin/login").text)
+    assert token
+    form = {"csrf": token.group(1), "name": name, "password": password}
+    response = client.post("/admin/login", data=form, follow_redirects=False)
+    return response.status_code, response.text, response.headers.get("retry-after", "")
 
-    def attempt(password: str) -> tuple[int, str]:
-        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/admin/login").text)
-        assert token
-        form = {"csrf": token.group(1), "name": "editor1", "password": password}
-        response = client.post("/admin/login", data=form)
-        return response.status_code, response.text
 
-    assert [attempt("guess")[0] for _ in range(MAX_FAILED_LOGINS)] == [401] * MAX_FAILED_LOGINS
-    status, text = attempt(PASSWORD)
-    assert status == 429 and "已暂时锁定" in text
-    assert client.get("/admin/api/me").status_code == 401
-    login(client, "reviewer1")  # other accounts are not affected
+def test_wrong_passwords_slow_the_guesser_down_but_lock_nobody_out(tmp_path: Path) -> None:
+    app = admin_app(tmp_path)
+    guesser = TestClient(app, client=("10.0.0.66", 5000))
+    wrong = [_attempt(guesser, "editor1", "guess")[0] for _ in range(FREE_FAILURES)]
+    assert wrong == [401] * FREE_FAILURES
+    status, text, retry = _attempt(guesser, "editor1", PASSWORD)  # too soon: refused before hashing
+    assert status == 429 and "秒后再试" in text and int(retry) >= 1
+    staff = TestClient(app, client=("10.0.0.7", 5000))  # the real user, elsewhere: slowed, not locked
+    assert _attempt(staff, "editor1", PASSWORD)[0] == 303
+
+
+def test_unknown_names_answer_like_real_ones(tmp_path: Path) -> None:
+    app = admin_app(tmp_path)
+    client = TestClient(app)
+    real, unknown = _attempt(client, "editor1", "guess"), _attempt(client, "nobody-here", "guess")
+    assert real[0] == unknown[0] == 401
+    assert re.search("用户名或密码不正确", real[1]) and re.search("用户名或密码不正确", unknown[1])
+    accounts = Accounts(Database.for_path(tmp_path / "store.sqlite3"))
+    for _ in range(FREE_FAILURES):
+        accounts.login("editor1", "guess"), accounts.login("nobody-here", "guess")
+    assert accounts.wait_seconds("editor1") == accounts.wait_seconds("nobody-here") > 0
+
+
+def test_failure_delay_doubles_up_to_a_cap() -> None:
+    delays = [failure_delay(n) for n in range(FREE_FAILURES + 6)]
+    assert delays[:FREE_FAILURES] == [0.0] * FREE_FAILURES
+    assert delays[FREE_FAILURES : FREE_FAILURES + 3] == [1.0, 2.0, 4.0] and max(delays) == MAX_DELAY_SECONDS
 
 
 def test_logout_through_the_page_closes_the_session(tmp_path: Path) -> None:

@@ -1,0 +1,170 @@
+"""What stands in front of every route (pure ASGI, outermost first): security headers, a cap on request
+bodies, and admission control with a time limit per request.
+
+Admission control sheds load instead of queueing it: a process answers at most `max_in_flight`
+requests at once, and the next one gets an immediate `503` with `Retry-After` rather than a place in a
+queue that only grows while the machine is saturated. A request that runs past `timeout` seconds gets
+`503` too (if nothing was sent yet). Both keep the latency of the requests that are served bounded, and
+the process recovers as soon as the offered load drops: nothing is left waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from search_api.errors import API_PREFIX
+
+# The pages' own scripts, styles and images only (no inline script, no outside origin); no framing.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# The staff tool's template still carries one inline <style> block (its stylesheet).
+ADMIN_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+)
+
+
+class SecurityHeaders:
+    """Adds CSP, nosniff, X-Frame-Options and Referrer-Policy to every response that lacks them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = ADMIN_CSP if scope["path"].startswith("/admin") else CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                wanted = (*HEADERS, (b"content-security-policy", csp.encode()))
+                headers.extend((n, v) for n, v in wanted if n not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _error(scope: Scope, status: int, code: str, message: str, retry_after: int | None = None) -> ASGIApp:
+    """A short answer in the API's one shape under /api/, plain text elsewhere."""
+
+    async def answer(_scope: Scope, _receive: Receive, send: Send) -> None:
+        if scope["path"].startswith(API_PREFIX):
+            body = json.dumps({"error": {"code": code, "message": message, "field": None}}).encode()
+            kind = b"application/json"
+        else:
+            body, kind = message.encode(), b"text/plain; charset=utf-8"
+        headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
+        if retry_after is not None:
+            headers.append((b"retry-after", str(retry_after).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return answer
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class BodyCap:
+    """At most `limit` bytes of request body under `prefix`."""
+
+    prefix: str
+    limit: int
+
+
+class BodyLimit:
+    """Refuses a request body over its cap with 413 before reading it whole (Content-Length) or as soon
+    as the streamed body passes the cap, so nobody can make a route buffer 100 MB."""
+
+    def __init__(self, app: ASGIApp, caps: Sequence[BodyCap], default: int) -> None:
+        self.app = app
+        self.caps = sorted(caps, key=lambda c: len(c.prefix), reverse=True)
+        self.default = default
+
+    def _limit(self, path: str) -> int:
+        return next((c.limit for c in self.caps if path.startswith(c.prefix)), self.default)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self._limit(scope["path"])
+        refuse = _error(scope, 413, "too_large", f"请求体过大（上限 {limit} 字节）")
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await refuse(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _TooLarge
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except _TooLarge:
+            if started:
+                raise
+            await refuse(scope, receive, send)
+
+
+class Admission:
+    """At most `max_in_flight` requests at once in this process, each within `timeout` seconds."""
+
+    def __init__(self, app: ASGIApp, max_in_flight: int, timeout: float, retry_after: int = 1) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.timeout = timeout
+        self.retry_after = retry_after
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.max_in_flight:
+            busy = _error(scope, 503, "overloaded", "服务繁忙，请稍后再试", self.retry_after)
+            await busy(scope, receive, send)
+            return
+        self.in_flight += 1
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await asyncio.wait_for(self.app(scope, receive, watched), self.timeout)
+        except TimeoutError:
+            if started:
+                raise
+            slow = _error(scope, 503, "timeout", "请求处理超时，请稍后再试", self.retry_after)
+            await slow(scope, receive, send)
+        finally:
+            self.in_flight -= 1

@@ -1,0 +1,113 @@
+"""Holes found by probing the site (issue 17): each answered with a 4xx, never a 500; headers on every
+page; bodies capped; load shed with 503 + Retry-After instead of queued."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from govsearch.app import create_app
+from indexer.catalogue.store import ItemStore
+from indexer.catalogue.upkeep import update_links
+from indexer.storage import Database
+from indexer.store import Store
+from search_api.guard import Admission
+from tests.factories import SAMPLE_DOCUMENTS, build_data_dir, guide
+from tests.web.admin.helpers import admin_app, login
+
+ODD_CODES = ("粤办编码一", "4400/123/A")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    path = tmp_path_factory.mktemp("hardening")
+    odd = [guide(f"测试事项{i}", code) for i, code in enumerate(ODD_CODES)]
+    settings = build_data_dir(path, [*SAMPLE_DOCUMENTS, *odd])
+    store = Store(Database.for_path(settings.store_path))
+    update_links(store, ItemStore(store))
+    store.close()
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.mark.parametrize("url", ["/s?wd=社&pn=²", "/s?wd=社&pn=①", "/api/v1/search?q=社&page=²"])
+def test_unicode_digits_are_refused_not_crashed_on(site: TestClient, url: str) -> None:
+    assert site.get(url).status_code == 422
+
+
+@pytest.mark.parametrize("code", ODD_CODES)
+def test_items_with_chinese_or_slash_in_their_code_are_reachable(site: TestClient, code: str) -> None:
+    page = site.get(f"/item/{code}")
+    assert page.status_code == 200, page.text
+    link = page.headers["link"]
+    assert link.isascii() and httpx.URL(link[1 : link.index(">")]).path == f"/api/v1/items/{code}"
+    assert site.get(f"/api/v1/items/{code}").json()["item"]["key"] == code
+
+
+def test_a_click_body_is_capped_before_it_is_read(site: TestClient) -> None:
+    huge = b'{"query": "' + b"x" * 200_000 + b'"}'
+    response = site.post("/api/v1/clicks", content=huge, headers={"content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the cap counts what streams in
+        for _ in range(100):
+            yield b"x" * 1000
+
+    streamed = site.post("/api/v1/clicks", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+
+
+@pytest.mark.parametrize("url", ["/", "/s?wd=社保", "/api/v1/search?q=社保", "/nowhere", "/admin/login"])
+def test_every_answer_carries_the_security_headers(site: TestClient, url: str) -> None:
+    headers = site.get(url).headers
+    csp = headers["content-security-policy"]
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "unsafe-inline'" not in (csp.split("script-src")[1].split(";")[0])
+    )
+    assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+def test_staff_ids_beyond_64_bits_are_refused(tmp_path: Path) -> None:
+    with TestClient(admin_app(tmp_path), raise_server_exceptions=False) as client:
+        csrf = login(client, "reviewer1")
+        big = "99999999999999999999"
+        assert client.get(f"/admin/api/proposals/{big}").status_code == 422
+        assert client.get(f"/admin/proposals/{big}").status_code == 422
+        for url in (f"/admin/api/proposals/{big}/approve", f"/admin/api/versions/{big}/rollback"):
+            assert client.post(url, json={"reason": "x"}, headers={"X-CSRF-Token": csrf}).status_code == 422
+        form = {"csrf": csrf, "action": "edit", "rule_id": "²", "line": "甲 => 乙", "reason": "r"}
+        assert client.post("/admin/preview", data=form).status_code == 200
+
+
+def test_session_cookie_is_secure_when_the_site_is_public_over_https(tmp_path: Path) -> None:
+    app = admin_app(tmp_path)
+    app.state.settings = app.state.settings.model_copy(update={"public_url": "https://s.example.gov.cn"})
+    with TestClient(app) as client:
+        page = client.get("/admin/login")
+        assert "secure" in page.headers["set-cookie"].lower()
+
+
+def test_admission_sheds_load_beyond_the_bound_and_times_out_slow_requests() -> None:
+    release = asyncio.Event()
+
+    async def slow_app(scope: object, receive: object, send: object) -> None:
+        await release.wait()
+
+    async def scenario() -> tuple[list[int], list[str | None]]:
+        guard = Admission(slow_app, max_in_flight=2, timeout=0.5)
+        transport = httpx.ASGITransport(app=guard)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            answers = await asyncio.gather(*(http.get("/api/v1/search?q=x") for _ in range(5)))
+        return [a.status_code for a in answers], [a.headers.get("retry-after") for a in answers]
+
+    statuses, retries = asyncio.run(scenario())
+    assert statuses == [503] * 5  # three shed at once, two timed out
+    assert all(r == "1" for r in retries)
