@@ -55,7 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="*", type=Path, help="TOML 文件（默认 crawler/sites/ 下全部）")
 
     index = sub.add_parser("index", help="把存储中新增或变化的文档写入索引")
-    index.add_argument("--rebuild", action="store_true", help="清空索引并从存储全部重建")
+    index.add_argument(
+        "--rebuild", action="store_true", help="在现有索引旁从存储全部重建，核对后原子切换（服务不中断）"
+    )
+    index.add_argument("--rollback", action="store_true", help="切回上一次重建前的索引")
 
     serve = sub.add_parser("serve", help="启动网页和 API 服务")
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
+from indexer.backends.base import Rebuildable
 from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.storage import Database
@@ -40,11 +40,11 @@ def resolve_profile(name: str) -> SiteProfile:
 
 
 def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
-    if rebuild:
-        shutil.rmtree(settings.data_dir / "index", ignore_errors=True)
+    """Bring the index up to date; `rebuild` builds a new one beside the live index and switches to it
+    (the live one is never written, so serving goes on and a crash changes nothing)."""
     store = Store(Database.for_path(settings.store_path))
     try:
-        backend = open_backend(settings.backend, settings.data_dir, writable=True)
+        backend = open_backend(settings.backend, settings.data_dir, writable=not rebuild, rebuilding=rebuild)
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
 
@@ -80,6 +80,18 @@ def check_profiles(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def index(settings: Settings, args: argparse.Namespace) -> int:
+    if args.rollback:
+        backend = open_backend(settings.backend, settings.data_dir)
+        try:
+            if not isinstance(backend, Rebuildable):
+                raise CommandError(f"后端 {settings.backend} 不支持回滚")
+            backend.rollback()
+        except BackendError as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            backend.close()
+        print("已切回上一代索引；正在运行的服务会在几秒内改用它。")
+        return 0
     run_index(settings, rebuild=args.rebuild)
     return 0
 

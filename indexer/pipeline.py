@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.backends.base import SearchBackend
+from indexer.backends.base import Rebuildable, SearchBackend
 from indexer.fields import IndexDoc, to_index_doc
 from indexer.store import Store
 
@@ -25,6 +25,33 @@ class IndexReport:
     total_in_index: int
 
 
+def rebuild_beside(
+    store: Store, backend: Rebuildable, on_progress: Callable[[IndexProgress], None] | None = None
+) -> IndexReport:
+    """Build a complete new generation from the store beside the live index, check its count against
+    the store and switch to it atomically. Searches use the live index until the switch; the store's
+    indexed marks change only after it, so an interruption at any point leaves the old index live and
+    the store agreeing with it."""
+    generation = backend.new_generation()
+    total = store.count()
+    done, seen, batch = 0, [], []
+    for doc_id, doc in store.pending(everything=True):
+        seen.append(doc_id)
+        if doc is not None:
+            batch.append(to_index_doc(doc))
+        if len(batch) >= BATCH_SIZE:
+            done += generation.index(batch)
+            batch.clear()
+            if on_progress:
+                on_progress(IndexProgress(done, total))
+    done += generation.index(batch) if batch else 0
+    backend.activate(generation, store.count())
+    store.mark_indexed(seen)
+    if on_progress:
+        on_progress(IndexProgress(done, total))
+    return IndexReport(written=done, deleted=0, total_in_index=generation.count())
+
+
 def update_index(
     store: Store,
     backend: SearchBackend,
@@ -32,7 +59,10 @@ def update_index(
     rebuild: bool = False,
     on_progress: Callable[[IndexProgress], None] | None = None,
 ) -> IndexReport:
-    """Write every pending document (all of them with `rebuild`) to the backend, in batches."""
+    """Write every pending document to the backend, in batches. `rebuild` rewrites all of them: beside
+    the live index when the backend can (`rebuild_beside`), else in place."""
+    if rebuild and isinstance(backend, Rebuildable):
+        return rebuild_beside(store, backend, on_progress)
     if rebuild:
         store.reset_indexed()
     total = store.count_pending()

@@ -1,4 +1,5 @@
-"""The embedded default backend: a tantivy index in `<data_dir>/index`.
+"""The embedded default backend: a tantivy index in `<data_dir>/index` (or the generation a rebuild
+made live beside it, see `indexer.backends.generations`).
 
 Text fields hold space-joined tokens from `indexer.analysis` and use tantivy's whitespace
 tokenizer, so the index never segments on its own. Only one process may hold the writer
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 
 import tantivy
 
+from indexer.backends import generations
 from indexer.backends.base import (
     BackendError,
     BackendHit,
@@ -23,6 +26,7 @@ from indexer.backends.base import (
     BackendResult,
     Clause,
     Group,
+    SearchBackend,
 )
 from indexer.fields import KEYWORD_FIELDS, IndexDoc
 
@@ -46,20 +50,63 @@ def _schema() -> tantivy.Schema:
 
 
 class TantivyBackend:
-    """`SearchBackend` over a tantivy index directory."""
+    """`SearchBackend` and `Rebuildable` over a tantivy index directory. With `generation=True` the
+    directory is exactly `path` (a generation being built); otherwise `path` names the index and the
+    live generation is followed, also when another process switches it (checked on `refresh`)."""
 
-    def __init__(self, path: Path, *, writable: bool = False) -> None:
-        self._path = path
+    def __init__(
+        self, path: Path, *, writable: bool = False, generation: bool = False, rebuilding: bool = False
+    ) -> None:
+        self._base = path
+        self._fixed = generation
         self._schema = _schema()
         self._writable = writable
         self._writer: Any = None
         self._lock = threading.Lock()
+        self._path = path if generation else generations.live(path)
+        try:
+            self._index = self._open(self._path)
+        except BackendError:
+            if not rebuilding:
+                raise
+            self._index = tantivy.Index(self._schema)  # unreadable live index: a rebuild replaces it
+
+    def _open(self, path: Path) -> tantivy.Index:
         path.mkdir(parents=True, exist_ok=True)
         try:
-            self._index = tantivy.Index(self._schema, path=str(path), reuse=True)
+            return tantivy.Index(self._schema, path=str(path), reuse=True)
         except ValueError as exc:  # schema mismatch or corrupt meta.json
             hint = "；索引可以从存储重建：govsearch index --rebuild" if "schema" in str(exc).lower() else ""
             raise BackendError(f"无法打开索引目录 {path}：{exc}{hint}") from exc
+
+    def _follow(self, path: Path) -> None:
+        """Serve from `path` from now on (searches already running finish on the old one)."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.wait_merging_threads()
+                self._writer = None
+            self._index, self._path = self._open(path), path
+
+    # -- generations (Rebuildable) -------------------------------------------------------------
+    def new_generation(self) -> SearchBackend:
+        return TantivyBackend(generations.new_directory(self._base), writable=True, generation=True)
+
+    def activate(self, generation: SearchBackend, expected: int) -> None:
+        if not isinstance(generation, TantivyBackend) or not generation._fixed:
+            raise BackendError("not a generation of this index")
+        generation.close()  # every batch was committed; this waits for merges to finish
+        found = generation.count()
+        if found != expected:
+            shutil.rmtree(generation._path, ignore_errors=True)
+            raise BackendError(f"新索引有 {found} 篇文档，存储中有 {expected} 篇；仍使用原索引")
+        generations.switch(self._base, generation._path)
+        self._follow(generation._path)
+
+    def rollback(self) -> None:
+        restored = generations.rollback(self._base)
+        if restored is None:
+            raise BackendError("没有可回滚的上一代索引（只有重建过的索引才保留上一代）")
+        self._follow(restored)
 
     # -- writing -------------------------------------------------------------------------------
     def _get_writer(self) -> Any:
@@ -222,6 +269,9 @@ class TantivyBackend:
         return int(self._index.searcher().num_docs)
 
     def refresh(self) -> None:
+        if not self._fixed and (live := generations.live(self._base)) != self._path:
+            self._follow(live)  # a rebuild elsewhere switched generations
+            return
         self._index.reload()
 
     def close(self) -> None:

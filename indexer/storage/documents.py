@@ -177,14 +177,16 @@ class Documents:
         with self.database.write() as conn:
             conn.execute(query, rows)
 
-    def pending(self) -> Iterator[tuple[str, Document | None]]:
-        """Documents whose indexed state is stale: (id, document) to write, (id, None) to delete.
+    def pending(self, *, everything: bool = False) -> Iterator[tuple[str, Document | None]]:
+        """Documents whose indexed state is stale (every document with `everything`, for a rebuild):
+        (id, document) to write, (id, None) to delete.
 
         Ids are read first and bodies a batch at a time, so a rebuild of a large store does not hold
         every document in memory, and the caller may mark rows indexed while iterating (no
         connection is held across a `yield`)."""
         with self.database.read() as conn:
-            ids = list(conn.execute(select(documents.c.id).where(_stale())).scalars())
+            which = select(documents.c.id) if everything else select(documents.c.id).where(_stale())
+            ids = list(conn.execute(which).scalars())
         query = select(documents.c.id, documents.c.data, documents.c.withdrawn).where(
             documents.c.id.in_(_IDS)
         )
@@ -209,6 +211,11 @@ class Documents:
         )
         with self.database.write() as conn:
             conn.execute(query, rows)
+
+    def live_ids(self) -> set[str]:
+        """Ids of every document that is not withdrawn: what a complete index holds."""
+        with self.database.read() as conn:
+            return set(conn.execute(select(documents.c.id).where(documents.c.withdrawn == 0)).scalars())
 
     def reset_indexed(self) -> None:
         with self.database.write() as conn:
