@@ -3,12 +3,16 @@ store, the index backend, the live synonyms, the engine, the staff tool — and 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
@@ -74,6 +78,22 @@ def build_engine(
         denylist=load_denylist(settings.denylist_file),
         popularity=Popularity(settings.hot_min_visitors, settings.hot_window_days),
     )
+
+
+PURGE_EVERY_SECONDS = 3600.0
+log = logging.getLogger(__name__)
+
+
+async def purge_query_log(store: Store, days: float) -> None:
+    """Delete query-log entries older than `days`, at start and every hour (each worker does; the
+    second finds nothing left)."""
+    while True:
+        before = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+        try:
+            await run_in_threadpool(store.log.purge, before)
+        except Exception:  # a busy store: try again next time, never stop serving for it
+            log.exception("query log purge failed")
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
 
 
 async def _search_error(request: Request, exc: Exception) -> Response:
@@ -144,7 +164,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Titles, words and pinyin for query understanding: built before the first search needs them.
         threading.Thread(target=engine.knowledge.get, name="knowledge", daemon=True).start()
+        purge = asyncio.create_task(purge_query_log(engine.store, settings.query_log_days))
         yield
+        purge.cancel()
+        with suppress(asyncio.CancelledError):
+            await purge
         engine.backend.close()
         engine.store.close()
 
@@ -168,3 +192,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_guards(app, settings)
     app.mount("/static", StaticFiles(directory=str(Path(web.__file__).parent / "static")), name="static")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `serve` worker process, configured by the environment (uvicorn's factory)."""
+    return create_app(Settings())

@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="启动网页和 API 服务")
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, help="端口（默认 8000）")
+    serve.add_argument("--workers", type=int, help="工作进程数（默认 $GOVSEARCH_WORKERS，或 CPU 核数）")
 
     items = sub.add_parser(
         "import-items", help="导入政务服务事项目录：广东 JSON Lines（含办事指南）或四川 CSV（自动识别格式）"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -96,6 +97,12 @@ def index(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def worker_count(settings: Settings) -> int:
+    """`GOVSEARCH_WORKERS`, else one process per core: a search is CPU work in Python, and one process
+    runs Python on one core at a time."""
+    return settings.workers or os.cpu_count() or 1
+
+
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -103,15 +110,30 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
-    try:
-        app = create_app(settings)
+    workers = getattr(args, "workers", None) or worker_count(settings)
+    try:  # fail here, with one clear message, on an index no worker could open
+        app = create_app(settings) if workers == 1 else None
+        open_backend(settings.backend, settings.data_dir).close()
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     print(
-        f"政务搜索已启动：http://{host}:{port}/  （API 文档：http://{host}:{port}/docs，按 Ctrl+C 停止）",
+        f"政务搜索已启动：http://{host}:{port}/  （API 文档：http://{host}:{port}/docs，"
+        f"{workers} 个工作进程，按 Ctrl+C 停止）",
         flush=True,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if app is not None:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return 0
+    # Each worker process builds its own app from the environment: hand it this command's settings.
+    os.environ["GOVSEARCH_DATA_DIR"] = str(settings.data_dir.resolve())
+    uvicorn.run(
+        "govsearch.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
     return 0
 
 

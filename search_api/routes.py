@@ -19,6 +19,7 @@ from search_api.engine.browse import BrowseBy, browse_values
 from search_api.engine.contact import phones
 from search_api.engine.filters import within
 from search_api.engine.models import ResultClick, ScenarioCard, SearchRequest, SearchResponse, SortOrder
+from search_api.engine.privacy import mask_personal
 from search_api.engine.scoping import card_within, item_page_within, visible
 from search_api.engine.search import SearchEngine
 from search_api.errors import error_response
@@ -115,7 +116,7 @@ def _record_click(engine: SearchEngine, click: ResultClick, caller: Caller) -> R
     """The store's part of a click, in a thread (SQLite blocks)."""
     if caller.scope and not visible(engine.store, [click.doc_id], caller.scope):
         return error_response(403, "out_of_scope", f"文档 {click.doc_id} 不在该门户的检索范围内", "doc_id")
-    engine.store.log_click(click.query, click.doc_id, click.position, portal=caller.name)
+    engine.store.log_click(mask_personal(click.query), click.doc_id, click.position, portal=caller.name)
     return Response(status_code=204)
 
 

@@ -98,6 +98,13 @@ class QueryLog:
         row = {"at": now(), "query": query, "doc_id": doc_id, "position": position, "portal": portal}
         self.database.run(_LOG_CLICK, row)
 
+    def purge(self, before: str) -> int:
+        """Delete searches and clicks logged before `before` (ISO time); returns how many rows went."""
+        with self.database.write() as conn:
+            searches = conn.execute(delete(query_log).where(query_log.c.at < before)).rowcount
+            clicks = conn.execute(delete(click_log).where(click_log.c.at < before)).rowcount
+        return int(searches or 0) + int(clicks or 0)
+
     def popular(self, min_visitors: int, since: str, limit: int) -> list[tuple[str, int]]:
         """(query, visitors) of queries that found something, searched since `since` (an ISO time) by
         at least `min_visitors` different visitors, most visitors first. Queries logged without a

@@ -38,6 +38,7 @@ from search_api.engine.models import (
     SearchResponse,
     SortOrder,
 )
+from search_api.engine.privacy import mask_personal
 from search_api.engine.query import AnalyzedQuery, analyse
 from search_api.engine.query_builder import build_query, query_words
 from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, linked_item_names, related_queries
@@ -147,7 +148,13 @@ class SearchEngine:
             others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
             kind = request.kind.value if request.kind else None
             self.store.log_query(
-                request.q, kind, request.page, response.total, urlencode(others), visitor, portal=portal
+                mask_personal(request.q),
+                kind,
+                request.page,
+                response.total,
+                urlencode(others),
+                visitor,
+                portal=portal,
             )
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response

@@ -1,0 +1,280 @@
+"""Load benchmark: `govsearch serve` (its default workers and admission control) under an open-loop
+offered load of real queries, on loopback only.
+
+  python bench/load.py [--data-dir DIR] [--rate 300] [--seconds 60] [--out bench/results/]
+
+Phases, one server: a baseline at a light rate; the offered load (a request every 1/rate s whether or not
+earlier ones finished, as a busy day would: 4 in 5 to /api/v1/search, 1 in 5 to the page /s); then the
+recovery (a probe every 0.25 s until latency is back near the baseline); then search throughput of a
+fixed number of closed-loop clients without and with 10 wrong staff logins per second. Reported:
+completed/s, p50/p95/p99 of completed requests, shed (503) and failed (timeouts, other 5xx, errors)
+counts, seconds to recover, RSS of the server's processes before and after, and the login ratio.
+The load generator shares the machine's cores with the server, so the figures are pessimistic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from search_bench import build_corpus, queries  # noqa: E402
+
+HOST = "127.0.0.1"  # loopback only: this tool never sends load elsewhere
+MAX_RATE, MAX_SECONDS = 1000, 300  # bounds on what it may offer
+CLIENT_TIMEOUT = 10.0
+CLOSED_LOOP_CLIENTS, CLOSED_LOOP_SECONDS = 8, 15.0
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of the process and its children (the workers), in MB."""
+    pids = [pid, *(int(p) for p in _children(pid))]
+    total = 0
+    for p in pids:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        total += int(match.group(1)) if match else 0
+    return round(total / 1024, 1)
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [*found, *(c for child in found for c in _children(int(child)))]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+
+
+async def _one(client: httpx.AsyncClient, url: str, outcomes: Counter[str], times: list[float]) -> None:
+    started = time.perf_counter()
+    try:
+        response = await client.get(url)
+    except httpx.TimeoutException:
+        outcomes["timeout"] += 1
+        return
+    except httpx.HTTPError:
+        outcomes["error"] += 1
+        return
+    status = response.status_code
+    if status == 503:
+        outcomes["shed"] += 1
+    elif status >= 500:
+        outcomes[f"status_{status}"] += 1
+    else:
+        outcomes["completed"] += 1
+        times.append(time.perf_counter() - started)
+
+
+def _url(number: int, search: list[str]) -> str:
+    q = search[number % len(search)]
+    return f"/s?wd={q}" if number % 5 == 4 else f"/api/v1/search?q={q}"
+
+
+async def offered(base: str, search: list[str], rate: float, seconds: float) -> dict[str, Any]:
+    """Open loop: a request every 1/rate s, each with its own task; nothing waits for answers."""
+    outcomes: Counter[str] = Counter()
+    times: list[float] = []
+    limits = httpx.Limits(max_connections=2000, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=base, timeout=CLIENT_TIMEOUT, limits=limits) as client:
+        start = time.perf_counter()
+        tasks = []
+        for number in range(int(rate * seconds)):
+            delay = start + number / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(_one(client, _url(number, search), outcomes, times)))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - start
+    failed = sum(v for k, v in outcomes.items() if k not in ("completed", "shed"))
+    return {
+        "offered_per_s": rate,
+        "seconds": round(elapsed, 1),
+        "completed": outcomes["completed"],
+        "completed_per_s": round(outcomes["completed"] / elapsed, 1),
+        "p50_ms": _percentile(times, 0.5),
+        "p95_ms": _percentile(times, 0.95),
+        "p99_ms": _percentile(times, 0.99),
+        "shed_503": outcomes["shed"],
+        "failed": failed,
+        "failures": {k: v for k, v in outcomes.items() if k not in ("completed", "shed")},
+    }
+
+
+async def recovery(base: str, search: list[str], normal_ms: float, limit: float = 60.0) -> float:
+    """Seconds after the load until four probes in a row answer within 3× the baseline (≥ 100 ms)."""
+    threshold = max(3 * normal_ms, 100.0) / 1000
+    start, good = time.perf_counter(), 0
+    async with httpx.AsyncClient(base_url=base, timeout=CLIENT_TIMEOUT) as client:
+        number = 0
+        while time.perf_counter() - start < limit:
+            began = time.perf_counter()
+            try:
+                answer = await client.get(_url(number, search))
+                ok = answer.status_code == 200 and time.perf_counter() - began <= threshold
+            except httpx.HTTPError:
+                ok = False
+            good = good + 1 if ok else 0
+            if good == 4:
+                return round(time.perf_counter() - start - 0.75, 2)
+            number += 1
+            await asyncio.sleep(0.25)
+    return limit
+
+
+async def _wrong_logins(base: str, per_second: float, stop: asyncio.Event) -> int:
+    sent = 0
+    async with httpx.AsyncClient(base_url=base, timeout=CLIENT_TIMEOUT) as client:
+        while not stop.is_set():
+            page = await client.get("/admin/login")
+            token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+            form = {
+                "csrf": token.group(1) if token else "",
+                "name": "bench-nobody",
+                "password": "wrong-guess",
+            }
+            await client.post("/admin/login", data=form)
+            sent += 1
+            await asyncio.sleep(1 / per_second)
+    return sent
+
+
+async def closed_loop(base: str, search: list[str], logins_per_s: float = 0) -> dict[str, float]:
+    """Searches/s of a few clients that each send the next search when the last one answered."""
+    stop, done = asyncio.Event(), Counter[str]()
+
+    async def client_loop(offset: int) -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=CLIENT_TIMEOUT) as client:
+            number = offset
+            while not stop.is_set():
+                answer = await client.get(f"/api/v1/search?q={search[number % len(search)]}")
+                done["ok" if answer.status_code == 200 else "other"] += 1
+                number += CLOSED_LOOP_CLIENTS
+
+    loops = [asyncio.create_task(client_loop(i)) for i in range(CLOSED_LOOP_CLIENTS)]
+    logins = asyncio.create_task(_wrong_logins(base, logins_per_s, stop)) if logins_per_s else None
+    await asyncio.sleep(CLOSED_LOOP_SECONDS)
+    stop.set()
+    await asyncio.gather(*loops)
+    sent = await logins if logins else 0
+    return {"searches_per_s": round(done["ok"] / CLOSED_LOOP_SECONDS, 1), "logins": sent}
+
+
+def _start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "GOVSEARCH_ANONYMOUS_RATE": "", "GOVSEARCH_ANONYMOUS_SUGGEST_RATE": ""}
+    command = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data_dir), "serve"]
+    server = subprocess.Popen([*command, "--host", HOST, "--port", str(port)], cwd=ROOT, env=env)
+    for _ in range(240):
+        try:
+            if httpx.get(f"http://{HOST}:{port}/api/v1/search?q=社保", timeout=5).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    server.kill()
+    raise SystemExit("server did not start")
+
+
+async def measure(base: str, server: subprocess.Popen[bytes], args: argparse.Namespace) -> dict[str, Any]:
+    search, _prefixes = queries(args.shared)
+    await offered(base, search, 10, 5)  # warm up every worker
+    rss_before = _rss_mb(server.pid)
+    baseline = await offered(base, search, 20, 10)
+    load = await offered(base, search, args.rate, args.seconds)
+    recovered = await recovery(base, search, baseline["p50_ms"])
+    quiet = await closed_loop(base, search)
+    busy = await closed_loop(base, search, logins_per_s=10)
+    return {
+        "date": dt.date.today().isoformat(),
+        "cores": os.cpu_count(),
+        "baseline": baseline,
+        "load": load,
+        "recovered_after_s": recovered,
+        "rss_mb": {"before": rss_before, "after": _rss_mb(server.pid)},
+        "logins": {
+            "searches_per_s_without": quiet["searches_per_s"],
+            "searches_per_s_with_10_wrong_logins_per_s": busy["searches_per_s"],
+            "ratio": round(busy["searches_per_s"] / max(quiet["searches_per_s"], 0.1), 3),
+            "wrong_logins_sent": busy["logins"],
+        },
+    }
+
+
+def markdown(report: dict[str, Any]) -> str:
+    load, base, logins = report["load"], report["baseline"], report["logins"]
+    return "\n".join(
+        [
+            f"# Load benchmark {report['date']}",
+            f"{report['cores']} cores, loopback; the load generator runs on the same cores.",
+            "",
+            "| phase | offered/s | completed/s | p50 ms | p95 ms | p99 ms | shed 503 | failed |",
+            "|---|---|---|---|---|---|---|---|",
+            *(
+                f"| {name} | {r['offered_per_s']} | {r['completed_per_s']} | {r['p50_ms']} | {r['p95_ms']} "
+                f"| {r['p99_ms']} | {r['shed_503']} | {r['failed']} {r['failures'] or ''} |"
+                for name, r in (("baseline", base), ("load", load))
+            ),
+            "",
+            f"Back to normal latency {report['recovered_after_s']} s after the load stopped. "
+            f"RSS {report['rss_mb']['before']} MB before, {report['rss_mb']['after']} MB after.",
+            f"Closed-loop searches/s: {logins['searches_per_s_without']} without, "
+            f"{logins['searches_per_s_with_10_wrong_logins_per_s']} with 10 wrong logins/s "
+            f"(ratio {logins['ratio']}).",
+            "",
+        ]
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, help="an existing data directory (default: build one)")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--rate", type=float, default=300.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args()
+    if not (0 < args.rate <= MAX_RATE and 0 < args.seconds <= MAX_SECONDS):
+        parser.error(f"--rate must be in (0, {MAX_RATE}] and --seconds in (0, {MAX_SECONDS}]")
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = args.data_dir or Path(tmp)
+        if not args.data_dir:
+            build_corpus(args.shared, data_dir)
+        server = _start_server(data_dir, args.port)
+        try:
+            report = asyncio.run(measure(f"http://{HOST}:{args.port}", server, args))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    stem = args.out / f"load_{report['date'].replace('-', '')}"
+    stem.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    stem.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
+    print(markdown(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
