@@ -198,14 +198,32 @@ def _start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("server did not start")
 
 
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def _phase(name: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {name}", file=sys.stderr, flush=True)
+
+
 async def measure(base: str, server: subprocess.Popen[bytes], args: argparse.Namespace) -> dict[str, Any]:
     search, _prefixes = queries(args.shared)
+    _phase("warm-up")
     await offered(base, search, 10, 5)  # warm up every worker
     rss_before = _rss_mb(server.pid)
+    _phase("baseline")
     baseline = await offered(base, search, 20, 10)
+    _phase(f"load: {args.rate}/s for {args.seconds} s")
     load = await offered(base, search, args.rate, args.seconds)
+    _phase("recovery")
     recovered = await recovery(base, search, baseline["p50_ms"])
+    _phase("closed loop")
     quiet = await closed_loop(base, search)
+    _phase("closed loop with wrong logins")
     busy = await closed_loop(base, search, logins_per_s=10)
     return {
         "date": dt.date.today().isoformat(),
@@ -263,12 +281,12 @@ def main() -> int:
         data_dir = args.data_dir or Path(tmp)
         if not args.data_dir:
             build_corpus(args.shared, data_dir)
+        _phase("starting the server")
         server = _start_server(data_dir, args.port)
         try:
             report = asyncio.run(measure(f"http://{HOST}:{args.port}", server, args))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            _stop(server)
     stem = args.out / f"load_{report['date'].replace('-', '')}"
     stem.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     stem.with_suffix(".md").write_text(markdown(report), encoding="utf-8")

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from crawler.addresses import refusal
 from crawler.charset import decode_html
 
 __all__ = ["USER_AGENT", "FetchResult", "Fetcher", "Validators", "decode_html"]
@@ -175,6 +176,7 @@ class Fetcher:
         max_retry_after: float = 300.0,
         host_allowed: Callable[[str], bool] | None = None,
         throttle: HostThrottle | None = None,
+        private_addresses: bool = False,
     ) -> None:
         self.user_agent = user_agent
         self.throttle = throttle or HostThrottle(delay)  # shared by runs crawling at the same time
@@ -185,6 +187,7 @@ class Fetcher:
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self.host_allowed = host_allowed or (lambda _url: True)
+        self.private_addresses = private_addresses  # else only public addresses (crawler.addresses)
         self.requests = 0
         self._client = httpx.AsyncClient(
             headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.5"},
@@ -261,7 +264,9 @@ class Fetcher:
         return None
 
     async def _get_once(self, url: str, accept: Accept, validators: Validators | None) -> Response:
-        """One request under the host's throttle, within the total deadline."""
+        """One request under the host's throttle, within the total deadline, to a public address."""
+        if not self.private_addresses and (refused := await refusal(url)):
+            raise FetchError(refused)
         host = urlsplit(url).netloc.lower()
         async with self.throttle.lock(host):
             await self.throttle.wait_turn(host)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from crawler.addresses import is_private_literal
 from crawler.extract.rules import ExtractRules
 from indexer.documents import DocumentKind
 
@@ -53,6 +54,9 @@ class DetailPattern(BaseModel):
     _check = field_validator("pattern")(_check_regex)
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 class SiteProfile(BaseModel):
     """One site to crawl. Detail patterns each carry a kind, so one site can hold policies and guides."""
 
@@ -76,6 +80,10 @@ class SiteProfile(BaseModel):
     )
     max_pages: int = Field(default=10000, ge=1)
     user_agent: str | None = None
+    private_addresses: bool | None = Field(
+        default=None,
+        description="fetch from loopback/private/link-local addresses; default: only when every seed is one",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -105,12 +113,29 @@ class SiteProfile(BaseModel):
             self.allowed_hosts = sorted({host_key(seed) for seed in self.seeds})
         return self
 
+    @property
+    def allows_private_addresses(self) -> bool:
+        """Said in the profile, or else a crawl whose seeds are all private IP addresses (a local mirror)."""
+        if self.private_addresses is not None:
+            return self.private_addresses
+        return all(is_private_literal(urlsplit(seed).hostname or "") for seed in self.seeds)
+
     def host_allowed(self, url: str) -> bool:
+        """On an allowed host: "host:port" entries match exactly; a bare "host" only on the scheme's
+        default port (a redirect to another port of an allowed host is another service)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return False
+        try:
+            port = parts.port
+        except ValueError:
+            return False
         netloc, hostname = parts.netloc.lower(), (parts.hostname or "").lower()
-        return any(entry.lower() in (netloc, hostname) for entry in self.allowed_hosts)
+        default_port = port is None or port == DEFAULT_PORTS[parts.scheme]
+        return any(
+            entry.lower() == netloc or (entry.lower() == hostname and default_port)
+            for entry in self.allowed_hosts
+        )
 
     def role(self, url: str) -> PageRole | None:
         """LIST, POLICY or GUIDE for a URL on an allowed host; None for pages the crawler ignores."""

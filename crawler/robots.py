@@ -1,4 +1,5 @@
-"""robots.txt: fetched once per host through the polite fetcher, parsed with urllib.robotparser.
+"""robots.txt: fetched once per host through the polite fetcher, parsed with Protego (Scrapy's parser:
+RFC 9309 with `*` and `$` wildcards, fractional Crawl-delay, Sitemap lines).
 
 A missing robots.txt (4xx) allows everything; a 5xx answer or a network failure disallows the host
 for the rest of this run (the next run asks again), as RFC 9309 recommends.
@@ -7,9 +8,10 @@ for the rest of this run (the next run asks again), as RFC 9309 recommends.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 from crawler.fetcher import Fetcher
 
@@ -20,57 +22,26 @@ AGENT_TOKEN = "govsearch-crawler"
 class RobotsRules:
     """The rules of one host: a parsed file, or allow/deny everything."""
 
-    parser: RobotFileParser | None
+    parser: Protego | None
     allow_all: bool
     reason: str = ""
-    delays: dict[str, float] = field(default_factory=dict)  # lower-case agent ("*" too) → Crawl-delay
     sitemaps: tuple[str, ...] = ()
 
     def allowed(self, url: str, agent: str = AGENT_TOKEN) -> bool:
         if self.parser is None:
             return self.allow_all
-        return self.parser.can_fetch(agent, url)
+        return bool(self.parser.can_fetch(url, agent))
 
     def crawl_delay(self, agent: str = AGENT_TOKEN) -> float | None:
-        agent = agent.lower()
-        for name, delay in self.delays.items():
-            if name != "*" and name in agent:
-                return delay
-        return self.delays.get("*")
-
-
-def crawl_delays(text: str) -> dict[str, float]:
-    """Crawl-delay per user-agent group, fractions included (urllib.robotparser reads integers only)."""
-    delays: dict[str, float] = {}
-    agents: list[str] = []
-    in_rules = False
-    for raw in text.splitlines():
-        key, _, value = raw.split("#", 1)[0].partition(":")
-        key, value = key.strip().lower(), value.strip()
-        if key == "user-agent":
-            agents = [] if in_rules else agents
-            in_rules = False
-            agents.append(value.lower())
-        elif key:
-            in_rules = True
-            if key == "crawl-delay" and _is_number(value):
-                delays.update(dict.fromkeys(agents, float(value)))
-    return delays
-
-
-def _is_number(value: str) -> bool:
-    try:
-        return float(value) >= 0
-    except ValueError:
-        return False
+        if self.parser is None:
+            return None
+        delay = self.parser.crawl_delay(agent)
+        return float(delay) if delay is not None else None
 
 
 def parse_robots(text: str) -> RobotsRules:
-    parser = RobotFileParser()
-    parser.parse(text.splitlines())
-    return RobotsRules(
-        parser=parser, allow_all=True, delays=crawl_delays(text), sitemaps=tuple(parser.site_maps() or ())
-    )
+    parser = Protego.parse(text)
+    return RobotsRules(parser=parser, allow_all=True, sitemaps=tuple(parser.sitemaps))
 
 
 def robots_url(url: str) -> str:

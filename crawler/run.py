@@ -80,6 +80,7 @@ async def _crawl(
             retries=options.retries,
             backoff=options.backoff,
             host_allowed=profile.host_allowed,
+            private_addresses=profile.allows_private_addresses,
             throttle=shared.throttle if shared else None,
         ) as fetcher:
             slots = shared.slots if shared else None

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from crawler.dedup import DuplicateIndex
-from crawler.extract.attachments import AttachmentError, attachment_text
+from crawler.extract.attachments import AttachmentError
 from crawler.extract.guide import extract_guide
 from crawler.extract.policy import extract_policy
 from crawler.fetcher import Fetcher
+from crawler.parse_worker import attachment_text_limited
 from crawler.profiles import PageRole, SiteProfile
 from crawler.report import CrawlProgress, CrawlReport
 from indexer.documents import Document, PolicyDocument
@@ -97,7 +98,7 @@ class DocumentHandler:
             text = ""
             if result.content:
                 try:
-                    text = attachment_text(result.content)
+                    text = await attachment_text_limited(result.content)
                     report.attachments += 1
                 except AttachmentError as exc:
                     log.info(

@@ -28,3 +28,10 @@ def test_rules_for_our_agent_and_fractional_crawl_delay() -> None:
 
 def test_no_crawl_delay() -> None:
     assert parse_robots("User-agent: *\nDisallow:\n").crawl_delay() is None
+
+
+def test_wildcards_and_end_anchors() -> None:
+    rules = parse_robots("User-agent: *\nDisallow: /*/secret\nDisallow: /*.xls$\n")
+    assert not rules.allowed("http://x/a/secret/page.html")
+    assert not rules.allowed("http://x/files/table.xls")
+    assert rules.allowed("http://x/files/table.xlsx") and rules.allowed("http://x/secret")

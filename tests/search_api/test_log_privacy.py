@@ -72,7 +72,9 @@ def test_entries_older_than_the_retention_are_purged(tmp_path: Path) -> None:
     store = Store(Database.for_path(settings.store_path))
     store.log_query("公积金", None, 1, 3)
     with sqlite3.connect(settings.store_path) as conn:
-        conn.execute("INSERT INTO query_log (at, query, page, total) VALUES ('2020-01-01T00:00:00', '旧', 1, 0)")
+        conn.execute(
+            "INSERT INTO query_log (at, query, page, total) VALUES ('2020-01-01T00:00:00', '旧', 1, 0)"
+        )
 
     async def one_pass() -> None:
         task = asyncio.create_task(purge_query_log(store, 180))
