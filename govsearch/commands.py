@@ -133,6 +133,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         port=port,
         workers=workers,
         log_level="warning",
+        # A busy worker answers the supervisor's ping late; at uvicorn's 5 s it would be killed mid-load
+        # and its requests lost. A truly hung worker is still replaced within a minute.
+        timeout_worker_healthcheck=60,
     )
     return 0
 

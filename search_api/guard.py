@@ -24,8 +24,10 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-# The staff tool's template still carries one inline <style> block (its stylesheet).
-ADMIN_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+# Inline styles (never scripts) where a page needs them: the staff tool's template carries one <style>
+# block; Swagger UI and ReDoc inject theirs, and ReDoc runs its search in a blob: worker.
+INLINE_STYLE_PATHS = ("/admin", "/docs", "/redoc")
+LOOSER_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; worker-src 'self' blob:"
 HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -43,7 +45,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = ADMIN_CSP if scope["path"].startswith("/admin") else CSP
+        csp = LOOSER_CSP if scope["path"].startswith(INLINE_STYLE_PATHS) else CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -63,10 +63,16 @@ LOOPBACK_ONLY = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCL
 
 @contextmanager
 def chromium(
-    width: int = 1366, height: int = 768, *, flags: tuple[str, ...] = (), log_requests: bool = False
+    width: int = 1366,
+    height: int = 768,
+    *,
+    flags: tuple[str, ...] = (),
+    log_requests: bool = False,
+    log_console: bool = False,
 ) -> Iterator[Any]:
     """A Selenium-driven headless Chromium; fails in CI and skips elsewhere when it is not installed.
-    `log_requests`: keep the DevTools network log (`requested_urls`)."""
+    `log_requests`: keep the DevTools network log (`requested_urls`); `log_console`: keep the console
+    (`driver.get_log("browser")`, where CSP violations are reported)."""
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -80,8 +86,10 @@ def chromium(
     options.binary_location = binary
     for flag in (*CHROMIUM_FLAGS, *flags):
         options.add_argument(flag)
-    if log_requests:
-        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    logging = {"performance": "ALL"} if log_requests else {}
+    logging |= {"browser": "ALL"} if log_console else {}
+    if logging:
+        options.set_capability("goog:loggingPrefs", logging)
     options.add_argument(f"--window-size={width},{height}")
     profile = tempfile.mkdtemp(prefix="govsearch-chromium-")
     options.add_argument(f"--user-data-dir={profile}")
