@@ -247,6 +247,7 @@ async def measure(base: str, server: subprocess.Popen[bytes], args: argparse.Nam
     return {
         "date": dt.date.today().isoformat(),
         "cores": os.cpu_count(),
+        "load_average_at_end": [round(x, 1) for x in os.getloadavg()],  # other work on the machine
         "baseline": baseline,
         "load": load,
         "recovered_after_s": recovered,
@@ -265,7 +266,8 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"# Load benchmark {report['date']}",
-            f"{report['cores']} cores, loopback; the load generator runs on the same cores.",
+            f"{report['cores']} cores, loopback; the load generator runs on the same cores; "
+            f"load average at the end {report['load_average_at_end']} (other processes on the machine).",
             "",
             "| phase | offered/s | completed/s | p50 ms | p95 ms | p99 ms | shed 503 | failed |",
             "|---|---|---|---|---|---|---|---|",

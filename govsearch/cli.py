@@ -16,6 +16,7 @@ from govsearch import (
     commands_demo,
     commands_portals,
     commands_synonyms,
+    commands_upkeep,
 )
 from govsearch.settings import Settings
 
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     commands_best_bets.add_parser(sub)
     commands_synonyms.add_parsers(sub)
     commands_portals.add_parser(sub)
+    commands_upkeep.add_parsers(sub)
     return parser
 
 
@@ -97,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "synonyms": commands_synonyms.synonyms,
         "users": commands_synonyms.users,
         "portals": commands_portals.run,
+        "check": commands_upkeep.check,
+        "backup": commands_upkeep.backup,
+        "restore": commands_upkeep.restore,
     }
     try:
         return handlers[args.command](settings, args)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from indexer.backends import generations
 from indexer.backends.base import BackendError, SearchBackend
 
-__all__ = ["BACKENDS", "BackendError", "SearchBackend", "open_backend"]
+__all__ = ["BACKENDS", "BackendError", "SearchBackend", "generations", "open_backend"]
 
 BACKENDS = ("tantivy",)
 

@@ -67,12 +67,14 @@ class AccountRows:
             row = conn.execute(query).first()
         return (str(row[0]), str(row[1])) if row else None
 
-    def failures_since(self, name: str, since: str) -> int:
-        query = select(func.count()).where(
+    def failures_since(self, name: str, since: str) -> tuple[int, str | None]:
+        """How many wrong passwords for `name` since `since`, and when the last one was."""
+        query = select(func.count(), func.max(staff_login_failures.c.at)).where(
             staff_login_failures.c.name == name, staff_login_failures.c.at >= since
         )
         with self.database.read() as conn:
-            return int(conn.execute(query).scalar_one())
+            count, last = conn.execute(query).one()
+        return int(count), str(last) if last else None
 
     def add_failure(self, name: str, at: str) -> None:
         with self.database.write() as conn:

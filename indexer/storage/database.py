@@ -226,6 +226,21 @@ class Database:
         with self.read() as conn:
             return SchemaStatus(migrations.current_revision(conn), migrations.head_revision())
 
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the SQLite store in the file `target`, made with SQLite's online backup
+        (safe while other processes read and write)."""
+        if self.dialect != "sqlite":
+            raise ValueError("只能备份 SQLite 存储；PostgreSQL 请用 pg_dump")
+        import sqlite3
+
+        raw = self.engine.raw_connection()
+        destination = sqlite3.connect(target)
+        try:
+            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+        finally:
+            destination.close()
+            raw.close()
+
     def close(self) -> None:
         """Close every connection (call it once no thread uses the database any more); the
         `Database` stays usable and reconnects when used again."""

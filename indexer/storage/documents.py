@@ -217,6 +217,14 @@ class Documents:
         with self.database.read() as conn:
             return set(conn.execute(select(documents.c.id).where(documents.c.withdrawn == 0)).scalars())
 
+    def mark_unindexed(self, doc_ids: Iterable[str]) -> None:
+        """Make these documents pending again (the index lacks them or holds an old copy)."""
+        ids = list(doc_ids)
+        for start in range(0, len(ids), _READ_BATCH):
+            query = update(documents).where(documents.c.id.in_(ids[start : start + _READ_BATCH]))
+            with self.database.write() as conn:
+                conn.execute(query.values(indexed_hash=None))
+
     def reset_indexed(self) -> None:
         with self.database.write() as conn:
             conn.execute(update(documents).values(indexed_hash=None))

@@ -147,9 +147,15 @@ class Accounts:
         return [_staff(name, role) for name, role in self._rows.users()]
 
     def wait_seconds(self, name: str) -> float:
-        """How long the next password for this name waits (known or not: the answers look the same)."""
-        since = datetime.now(UTC) - timedelta(minutes=FAILURE_WINDOW_MINUTES)
-        return failure_delay(self._rows.failures_since(name[:50], since.isoformat(timespec="seconds")))
+        """Seconds before the next password for this name is checked (0: now). Known or unknown names
+        answer alike; the wait is counted from the last wrong password, so it is never a lockout."""
+        now = datetime.now(UTC)
+        since = (now - timedelta(minutes=FAILURE_WINDOW_MINUTES)).isoformat(timespec="seconds")
+        count, last = self._rows.failures_since(name[:50], since)
+        if last is None:
+            return 0.0
+        ready = datetime.fromisoformat(last) + timedelta(seconds=failure_delay(count))
+        return max(0.0, (ready - now).total_seconds())
 
     def login(self, name: str, password: str) -> tuple[str, Staff] | None:
         """A new session token and the staff member, or None when name or password is wrong."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
 import secrets
 import time
@@ -96,13 +95,15 @@ async def login(request: Request, form: Form) -> Response:
         return again("页面已过期，请重试", 403)
     name, staff = form.get("name", "").strip(), accounts(request)
     client = client_address(request)
-    retry = staff.clients.retry_after(client, time.monotonic())
+    # Too soon after wrong passwords from this client or for this name: answered at once, before any
+    # hashing (no waiting request holds a place the searches need). The store and the hash run in a
+    # thread: the event loop keeps serving searches meanwhile.
+    account_wait = await run_in_threadpool(staff.wait_seconds, name)
+    retry = max(staff.clients.retry_after(client, time.monotonic()), account_wait)
     if retry > 0:
         page = again(f"尝试次数过多，请 {math.ceil(retry)} 秒后再试", 429)
         page.headers["Retry-After"] = str(math.ceil(retry))
         return page
-    # Hashing and the store run in a thread: the event loop keeps serving searches meanwhile.
-    await asyncio.sleep(await run_in_threadpool(staff.wait_seconds, name))
     found = await run_in_threadpool(staff.login, name, form.get("password", ""))
     if found is None:
         staff.clients.failed(client, time.monotonic())
