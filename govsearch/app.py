@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -128,8 +129,27 @@ def _install_api(app: FastAPI, settings: Settings, database: Database) -> None:
     app.add_exception_handler(Exception, for_api(web_errors.server_error))
     app.include_router(api_routes.router)
     app.include_router(api_docs.router)
+    if settings.anonymous_api:
+        _document_anonymous_access(app)
     app.mount(api_docs.ASSETS_URL, StaticFiles(directory=str(api_docs.assets_dir())), name="apidocs")
     app.mount(api_docs.OWN_URL, StaticFiles(directory=str(api_docs.own_dir())), name="apidocs-own")
+
+
+def _document_anonymous_access(app: FastAPI) -> None:
+    """The key is optional where anonymous calls are allowed: the schema says so (an empty security
+    requirement beside the key), so that clients and checkers know a call without one is answered."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    if isinstance(operation, dict) and operation.get("security"):
+                        operation["security"].append({})
+        return app.openapi_schema or generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _install_staff_tool(app: FastAPI, settings: Settings, engine: SearchEngine, live: LiveSynonyms) -> None:

@@ -25,6 +25,7 @@ from search_api.engine.search import SearchEngine
 from search_api.errors import error_response
 from search_api.feeds import MEDIA_TYPE, atom_feed
 
+OPENSEARCH_SUGGESTIONS = "application/x-suggestions+json"
 router = APIRouter(prefix="/api/v1", tags=["search"], dependencies=[Depends(known_parameters)])
 
 
@@ -51,24 +52,34 @@ def search(
     return engine_of(request).search(scoped, visitor=visitor_of(request), portal=caller.name)
 
 
-@router.get(
-    "/suggest",
-    **ex.documented(
-        "搜索建议",
-        "输入前缀（汉字、全拼或首字母）返回建议的查询；门户密钥只得到其范围内能找到结果的建议。",
-        {"query": "shebao", "suggestions": ["社保卡补办", "社会保障卡挂失"]},
-        401,
-        403,
-        422,
-    ),
+SUGGEST_DOCS = ex.documented(
+    "搜索建议",
+    "输入前缀（汉字、全拼或首字母）返回建议的查询；门户密钥只得到其范围内能找到结果的建议。",
+    {"query": "shebao", "suggestions": ["社保卡补办", "社会保障卡挂失"]},
+    401,
+    403,
+    422,
 )
+# format=opensearch answers in the OpenSearch suggestions format: [query, [suggestions], [], [urls]].
+SUGGEST_DOCS["responses"][200]["content"][OPENSEARCH_SUGGESTIONS] = {
+    "example": ["shebao", ["社保卡补办"], [""], ["https://example.gov.cn/s?wd=社保卡补办"]]
+}
+
+
+@router.get("/suggest", **SUGGEST_DOCS)
 def suggest(
     request: Request,
     caller: Typing,
     q: Annotated[
         str, Query(description="已输入的前缀：汉字、全拼（shebaoka）或首字母（sbk）", examples=["社保"])
     ] = "",
-    format: Annotated[str, Query(description="json（默认）或 opensearch（OpenSearch 建议格式）")] = "json",
+    format: Annotated[
+        str,
+        Query(
+            description="json（默认）或 opensearch（OpenSearch 建议格式）",
+            json_schema_extra={"enum": ["json", "opensearch"]},
+        ),
+    ] = "json",
 ) -> Any:
     if format not in ("json", "opensearch"):
         return error_response(422, "invalid_parameter", "format 只能是 json 或 opensearch", "format")
@@ -77,7 +88,7 @@ def suggest(
         urls = [str(request.base_url) + "s?" + urlencode({"wd": s}) for s in suggestions]
         return JSONResponse(
             [q, suggestions, ["" for _ in suggestions], urls],
-            media_type="application/x-suggestions+json",
+            media_type=OPENSEARCH_SUGGESTIONS,
         )
     return {"query": q, "suggestions": suggestions}
 
@@ -139,8 +150,20 @@ def _record_click(engine: SearchEngine, click: ResultClick, caller: Caller) -> R
 def browse(
     request: Request,
     caller: Searching,
-    by: Annotated[str, Query(description="publisher（按部门）或 subject（按主题）")] = "publisher",
-    type: Annotated[str, Query(description="guide（办事服务，默认）或 policy（政策文件）")] = "guide",
+    by: Annotated[
+        str,
+        Query(
+            description="publisher（按部门）或 subject（按主题）",
+            json_schema_extra={"enum": [b.value for b in BrowseBy]},
+        ),
+    ] = "publisher",
+    type: Annotated[
+        str,
+        Query(
+            description="guide（办事服务，默认）或 policy（政策文件）",
+            json_schema_extra={"enum": ["guide", "policy"]},
+        ),
+    ] = "guide",
 ) -> Any:
     """Every 部门 or 主题 of services or policies with its number of documents; each leads to the
     listing `/api/v1/search?type=…&publisher=…` (no query: newest first)."""

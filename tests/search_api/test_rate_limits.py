@@ -83,6 +83,7 @@ def _redis_or_skip() -> None:
 
 def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = os.environ | {"GOVSEARCH_DATA_DIR": str(data_dir), "GOVSEARCH_REDIS_URL": REDIS_URL}
+    env |= {"GOVSEARCH_WORKERS": "1"}  # two single-process servers: the budget is shared through Redis
     command = [sys.executable, "-m", "govsearch.cli", "serve", "--port", str(port)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
