@@ -127,7 +127,8 @@ def test_missing_robots_allows_everything(tmp_path: Path) -> None:
 
 def fetch(url: str, **options: int) -> object:
     async def go() -> object:
-        async with Fetcher(delay=0.0, **options) as fetcher:  # type: ignore[arg-type]
+        # The test server is on loopback, which a Fetcher refuses unless told (tests/crawler/test_ssrf.py).
+        async with Fetcher(delay=0.0, private_addresses=True, **options) as fetcher:  # type: ignore[arg-type]
             return await asyncio.wait_for(fetcher.fetch(url), timeout=5)
 
     return asyncio.run(go())
