@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -214,6 +215,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+# Searches run in threads beside the event loop and hold the GIL; at Python's default 5 ms switch
+# interval the loop waits up to that long for every step of every request, shed ones included, and
+# under overload cannot keep up with accepting and refusing. 1 ms keeps the loop responsive.
+SWITCH_INTERVAL_SECONDS = 0.001
+
+
+def prepare_serving_process() -> None:
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+
+
 def app_from_environment() -> FastAPI:
     """The app of one `serve` worker process, configured by the environment (uvicorn's factory)."""
+    prepare_serving_process()
     return create_app(Settings())

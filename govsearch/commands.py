@@ -106,7 +106,7 @@ def worker_count(settings: Settings) -> int:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from govsearch.app import create_app
+    from govsearch.app import create_app, prepare_serving_process
 
     host = args.host or settings.host
     port = args.port or settings.port
@@ -122,6 +122,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         flush=True,
     )
     if app is not None:
+        prepare_serving_process()
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return 0
     # Each worker process builds its own app from the environment: hand it this command's settings.
