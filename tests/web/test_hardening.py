@@ -111,3 +111,11 @@ def test_admission_sheds_load_beyond_the_bound_and_times_out_slow_requests() -> 
     statuses, retries = asyncio.run(scenario())
     assert statuses == [503] * 5  # three shed at once, two timed out
     assert all(r == "1" for r in retries)
+
+
+def test_staff_error_pages_link_back_without_javascript(tmp_path: Path) -> None:
+    with TestClient(admin_app(tmp_path)) as client:
+        login(client, "editor1")
+        page = client.get("/admin/rules/999999", headers={"referer": "http://testserver/admin?q=sb"})
+        assert page.status_code == 404 and "javascript:" not in page.text
+        assert 'href="/admin?q=sb"' in page.text

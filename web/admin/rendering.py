@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -45,6 +46,7 @@ class LoginContext(AdminPage):
 class MessageContext(AdminPage):
     title: str
     message: str
+    back: str = "/admin"  # the staff page that led here (a link, not javascript:, which the CSP forbids)
 
 
 @dataclass(kw_only=True)
@@ -123,5 +125,8 @@ def render(request: Request, name: str, context: AdminPage, status: int = 200) -
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    context = MessageContext(**page_basics(request), title="无法完成操作", message=message)
+    came_from = urlsplit(request.headers.get("referer", ""))
+    same_site = came_from.netloc == request.url.netloc and came_from.path.startswith("/admin")
+    back = came_from.path + (f"?{came_from.query}" if came_from.query else "") if same_site else "/admin"
+    context = MessageContext(**page_basics(request), title="无法完成操作", message=message, back=back)
     return render(request, "message.html", context, status)
