@@ -113,7 +113,7 @@ def _install_api(app: FastAPI, settings: Settings, database: Database) -> None:
 
 def _install_staff_tool(app: FastAPI, settings: Settings, engine: SearchEngine, live: LiveSynonyms) -> None:
     app.state.admin_accounts = Accounts(engine.store.database, settings.admin_session_hours)
-    app.state.admin_workflow = Workflow(engine, live, settings.golden_path)
+    app.state.admin_workflow = Workflow(engine, live, settings.golden_path, settings.allow_self_approval)
     for kind in ADMIN_ERRORS:
         app.add_exception_handler(kind, admin_error)
     app.include_router(admin_pages.public)

@@ -104,8 +104,11 @@ class Workflow:
     """Previews and golden-set checks run the serving engine with the candidate rule set in place of the
     live one, so nothing is rebuilt per preview."""
 
-    def __init__(self, engine: SearchEngine, live: LiveSynonyms, golden: Path | None):
+    def __init__(
+        self, engine: SearchEngine, live: LiveSynonyms, golden: Path | None, allow_self_approval: bool = False
+    ):
         self.engine = engine
+        self.allow_self_approval = allow_self_approval
         self.live = live
         self.store: StaffStore = live.store
         self.golden = golden
@@ -206,6 +209,9 @@ class Workflow:
             raise PermissionDenied("只有审核人员可以批准修改")
         if proposal.status != "pending":
             raise ChangeError(f"提议#{proposal.id} 已处理（{proposal.status}）", field="proposal")
+        own = proposal.author == staff.name
+        if own and not self.allow_self_approval:
+            raise PermissionDenied("四眼原则：不能批准自己提交的修改，请由另一位审核人员批准")
         live = self.store.current()
         current = live.rules
         rules = self.candidate(proposal.change, current)
@@ -213,6 +219,8 @@ class Workflow:
         if check.blocked and not override_reason.strip():
             raise GoldenSetBlock(check)
         approval = f"{staff.name} 批准提议#{proposal.id}"
+        if own:
+            approval += "（本人提议、本人批准：已开启 GOVSEARCH_ALLOW_SELF_APPROVAL）"
         if check.blocked:
             approval += f"；黄金查询集检查未通过，审核人强制上线，理由：{override_reason.strip()}"
         elif not check.configured:

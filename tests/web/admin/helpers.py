@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from govsearch.app import create_app
 from indexer.storage import Database
@@ -22,7 +23,7 @@ def admin_app(data_dir: Path) -> FastAPI:
     golden = data_dir / "golden.tsv"
     golden.write_text(GOLDEN, encoding="utf-8")
     accounts = Accounts(Database.for_path(settings.store_path))
-    for name, role in (("editor1", "editor"), ("reviewer1", "reviewer")):
+    for name, role in (("editor1", "editor"), ("reviewer1", "reviewer"), ("reviewer2", "reviewer")):
         if name not in {s.name for s in accounts.users()}:
             accounts.add_user(name, role, PASSWORD)
     accounts.close()
@@ -51,3 +52,14 @@ def propose(client: TestClient, csrf: str, **body: object) -> int:
     proposal_id = response.json()["id"]
     assert isinstance(proposal_id, int)
     return proposal_id
+
+
+def approve_as_other(client: TestClient, proposal_id: int, override_reason: str = "") -> Response:
+    """Approve as reviewer2 in a session of its own (four eyes: the proposer cannot approve)."""
+    other = TestClient(client.app)
+    csrf = login(other, "reviewer2")
+    return other.post(
+        f"/admin/api/proposals/{proposal_id}/approve",
+        json={"override_reason": override_reason},
+        headers={"X-CSRF-Token": csrf},
+    )
