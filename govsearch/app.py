@@ -37,6 +37,7 @@ from web import errors as web_errors
 from web import prefs as web_prefs
 from web import routes as web_routes
 from web.admin import api as admin_api
+from web.admin import pages_curation as admin_curation
 from web.admin import pages as admin_pages
 from web.admin.accounts import Accounts
 from web.admin.errors import ADMIN_ERRORS, admin_error
@@ -118,6 +119,7 @@ def _install_staff_tool(app: FastAPI, settings: Settings, engine: SearchEngine, 
         app.add_exception_handler(kind, admin_error)
     app.include_router(admin_pages.public)
     app.include_router(admin_pages.router)
+    app.include_router(admin_curation.router)
     app.include_router(admin_api.router)
 
 

@@ -17,6 +17,11 @@ from synonyms.rules import SynonymRule
 from synonyms.writer import format_rules, rule_line
 
 ChangeAction = Literal["add", "edit", "disable", "enable", "delete", "import"]
+# "rule": a line of the text format. "vocabulary": a switch of the general 词林 layer — its line is
+# VOCABULARY_OFF (the whole layer off while the rule is enabled) or a word / class code whose class
+# is left out of the layer.
+RuleKind = Literal["rule", "vocabulary"]
+VOCABULARY_OFF = "*"
 ACTION_LABELS: dict[str, str] = {
     "add": "新增",
     "edit": "修改",
@@ -38,6 +43,12 @@ class StaffRule(BaseModel):
     owner: str = Field(default="", max_length=100)
     category: str = Field(default="", max_length=100)
     enabled: bool = True
+    kind: RuleKind = "rule"
+    replaces: str = Field(
+        default="",
+        max_length=2000,
+        description="被本规则替代的内置词典规则（其原文）；替代后内置规则不再生效",
+    )
 
 
 class RuleChange(BaseModel):
@@ -51,6 +62,8 @@ class RuleChange(BaseModel):
     owner: str = ""
     category: str = ""
     imported: tuple[StaffRule, ...] = ()
+    kind: RuleKind = "rule"
+    replaces: str = ""
 
 
 class ChangeError(ValueError):
@@ -72,22 +85,51 @@ def to_synonym_rule(rule: StaffRule) -> SynonymRule:
 
 
 def live_rules(rules: Iterable[StaffRule]) -> list[SynonymRule]:
-    return [to_synonym_rule(r) for r in rules if r.enabled]
+    return [to_synonym_rule(r) for r in rules if r.enabled and r.kind == "rule"]
+
+
+def packaged_in_force(fixed: Sequence[SynonymRule], staff: Iterable[StaffRule]) -> list[SynonymRule]:
+    """The packaged rules no staff rule replaces (a replacing rule counts even while disabled: that is
+    how a packaged rule is switched off)."""
+    replaced = {r.replaces for r in staff if r.replaces}
+    return [r for r in fixed if rule_line(r) not in replaced] if replaced else list(fixed)
+
+
+def vocabulary_switches(staff: Iterable[StaffRule]) -> tuple[bool, frozenset[str]]:
+    """(is the general layer on, the words / class codes whose classes are left out of it)."""
+    lines = [r.line for r in staff if r.kind == "vocabulary" and r.enabled]
+    return VOCABULARY_OFF not in lines, frozenset(line for line in lines if line != VOCABULARY_OFF)
+
+
+def _check_replacements(rules: Sequence[StaffRule], fixed: Sequence[SynonymRule]) -> list[str]:
+    known = {rule_line(r) for r in fixed}
+    errors = [f"人工规则#{r.id}: 内置词典中没有规则“{r.replaces}”" for r in rules if r.replaces not in known]
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.replaces in seen:
+            errors.append(f"人工规则#{rule.id}: 内置规则“{rule.replaces}”已被另一条人工规则替代")
+        seen.add(rule.replaces)
+    return errors
 
 
 def validate(rules: Sequence[StaffRule], fixed: Sequence[SynonymRule]) -> None:
-    """Every enabled staff rule parses, and together with the packaged rules has no duplicate or cycle."""
-    errors: list[str] = []
+    """Every enabled staff rule parses, and together with the packaged rules in force has no duplicate
+    or cycle; a replacement names an existing packaged rule, at most once."""
+    errors = _check_replacements([r for r in rules if r.replaces], fixed)
     parsed: list[SynonymRule] = []
     for rule in rules:
-        if not rule.enabled:
+        if rule.kind == "vocabulary" and not rule.line.strip():
+            errors.append(
+                f"人工规则#{rule.id}: 请填写要排除的词或词林类代码，或 {VOCABULARY_OFF}（关闭通用词汇层）"
+            )
+        if not rule.enabled or rule.kind != "rule":
             continue
         try:
             parsed.append(to_synonym_rule(rule))
         except SynonymFileError as exc:
             errors.extend(exc.errors)
     if not errors:
-        errors = rule_set_problems([*fixed, *parsed])
+        errors = rule_set_problems([*packaged_in_force(fixed, rules), *parsed])
     if errors:
         raise ChangeError("；".join(errors))
 
@@ -102,10 +144,18 @@ def _find(rules: Sequence[StaffRule], rule_id: int | None) -> StaffRule:
 def apply_change(rules: Sequence[StaffRule], change: RuleChange) -> tuple[StaffRule, ...]:
     """The rule list after ``change`` (not yet validated against the packaged rules)."""
     next_id = max((r.id for r in rules), default=0) + 1
-    if change.action == "add":
+    if change.action == "add" or (change.action == "disable" and change.replaces):
         if not change.line.strip():
             raise ChangeError("规则不能为空")
-        added = StaffRule(id=next_id, line=change.line.strip(), owner=change.owner, category=change.category)
+        added = StaffRule(
+            id=next_id,
+            line=change.line.strip(),
+            owner=change.owner,
+            category=change.category,
+            kind=change.kind,
+            replaces=change.replaces.strip(),
+            enabled=change.action == "add",  # "disable" with ``replaces``: the packaged rule goes off
+        )
         return (*rules, added)
     if change.action == "import":
         if not change.imported:
@@ -135,6 +185,17 @@ def describe(change: RuleChange, rules: Sequence[StaffRule]) -> tuple[str, str]:
     before = next((r.line for r in rules if r.id == change.rule_id), "")
     if change.action == "import":
         return "", f"导入 {len(change.imported)} 条规则：" + "；".join(r.line for r in change.imported[:20])
+    if change.replaces:
+        verb = "替代内置规则" if change.action == "add" else "停用内置规则"
+        after = f"{change.line.strip()}（{verb}）" if change.action == "add" else f"（{verb}）"
+        return change.replaces, after
+    if change.kind == "vocabulary":
+        what = (
+            "关闭通用词汇层"
+            if change.line.strip() == VOCABULARY_OFF
+            else f"通用词汇层排除“{change.line.strip()}”所在类"
+        )
+        return before, f"（{what}）"
     if change.action in ("add", "edit"):
         return before, change.line.strip()
     if change.action == "delete":
@@ -144,7 +205,9 @@ def describe(change: RuleChange, rules: Sequence[StaffRule]) -> tuple[str, str]:
 
 def export_text(rules: Iterable[StaffRule]) -> str:
     """Enabled rules in the dictionary text format (what `import_text` and the file loader read)."""
-    live = sorted((r for r in rules if r.enabled), key=lambda r: (r.owner, r.category, r.id))
+    live = sorted(
+        (r for r in rules if r.enabled and r.kind == "rule"), key=lambda r: (r.owner, r.category, r.id)
+    )
     header = "政务搜索 · 人工维护的同义词规则（由 /admin 导出）"
     return format_rules([to_synonym_rule(r) for r in live], header)
 
@@ -165,6 +228,10 @@ def affected_terms(rules: Iterable[StaffRule]) -> list[str]:
     """The typed terms of the given rules: the queries whose results a change can move."""
     terms: dict[str, None] = {}
     for rule in rules:
+        if rule.kind == "vocabulary":
+            if rule.line != VOCABULARY_OFF:
+                terms[rule.line] = None
+            continue
         try:
             terms.update(dict.fromkeys(to_synonym_rule(rule).terms_from))
         except SynonymFileError:

@@ -105,6 +105,7 @@ def rules_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
         q=q,
         rules=flow.rules(q),
         packaged=flow.packaged_rules(q),
+        replaced=flow.replacements(),
         version=flow.store.current_version(),
         pending=flow.store.proposals("pending"),
     )
@@ -112,9 +113,11 @@ def rules_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
 
 
 @router.get("/rules/new")
-def new_rule(request: Request, term: str = "") -> HTMLResponse:
-    line = f"{term} => " if term else ""
-    context = RuleFormContext(**page_basics(request), action="add", rule=None, line=line, term=term)
+def new_rule(request: Request, term: str = "", replaces: str = "") -> HTMLResponse:
+    line = replaces or (f"{term} => " if term else "")
+    context = RuleFormContext(
+        **page_basics(request), action="add", rule=None, line=line, term=term, replaces=replaces
+    )
     return render(request, "rule_form.html", context)
 
 
@@ -133,14 +136,7 @@ async def propose(request: Request) -> Response:
     action = form.get("action", "")
     if action not in ("add", "edit", "disable", "enable", "delete"):
         return error_page(request, 422, "未知的操作")
-    rule_id = form.get("rule_id", "")
-    change = RuleChange(
-        action=_action(action),
-        rule_id=int(rule_id) if rule_id.isdigit() else None,
-        line=form.get("line", ""),
-        owner=form.get("owner", ""),
-        category=form.get("category", ""),
-    )
+    change = _change(form, _action(action))
     try:
         proposal_id = workflow(request).propose(staff_of(request), change, form.get("reason", ""))
     except ChangeError as exc:
@@ -153,6 +149,7 @@ async def propose(request: Request) -> Response:
             line=change.line if typed else (rule.line if rule else ""),
             form=form if typed else None,
             error=str(exc),
+            replaces=change.replaces,
         )
         return render(request, "rule_form.html", context, 422)
     return _back(f"/admin/proposals/{proposal_id}", "已提交，等待审核人员批准")
@@ -163,17 +160,15 @@ async def preview(request: Request) -> HTMLResponse:
     """The rule form again, with the top results of the affected queries before and after; nothing saved."""
     form = await _form(request)
     flow = workflow(request)
-    rule_id = form.get("rule_id", "")
-    change = RuleChange(
-        action="edit" if rule_id.isdigit() else "add",
-        rule_id=int(rule_id) if rule_id.isdigit() else None,
-        line=form.get("line", ""),
-        owner=form.get("owner", ""),
-        category=form.get("category", ""),
-    )
+    change = _change(form, "edit" if form.get("rule_id", "").isdigit() else "add")
     rule = next((r for r in flow.store.current().rules if r.id == change.rule_id), None)
     context = RuleFormContext(
-        **page_basics(request), action=change.action, rule=rule, line=change.line, form=form
+        **page_basics(request),
+        action=change.action,
+        rule=rule,
+        line=change.line,
+        form=form,
+        replaces=change.replaces,
     )
     try:
         context.preview = flow.preview(change)
@@ -182,6 +177,21 @@ async def preview(request: Request) -> HTMLResponse:
         context.error = str(exc)
         return render(request, "rule_form.html", context, 422)
     return render(request, "rule_form.html", context)
+
+
+def _change(form: dict[str, str], action: ChangeAction) -> RuleChange:
+    """The change a rule form describes (packaged-rule replacements and 词林 switches included)."""
+    rule_id = form.get("rule_id", "")
+    replaces = form.get("replaces", "")
+    return RuleChange(
+        action=action,
+        rule_id=int(rule_id) if rule_id.isdigit() else None,
+        line=form.get("line", "") or (replaces if action == "disable" else ""),
+        owner=form.get("owner", ""),
+        category=form.get("category", ""),
+        kind="vocabulary" if form.get("kind") == "vocabulary" else "rule",
+        replaces=replaces,
+    )
 
 
 def _action(value: str) -> ChangeAction:

@@ -15,7 +15,7 @@ from synonyms.staff_rules import ACTION_LABELS, StaffRule
 from synonyms.staff_store import AuditEntry, Proposal, Version
 from web.admin.accounts import ROLE_LABELS, Staff
 from web.admin.usage import DayUsage, PortalUsage, TopQuery
-from web.admin.workflow import GoldenCheck, GoldenRow, PreviewRow
+from web.admin.workflow import GoldenCheck, GoldenRow, PreviewRow, VocabularyStatus
 from web.admin.worklist import WorkItem
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -52,6 +52,7 @@ class RulesContext(AdminPage):
     q: str
     rules: list[StaffRule]
     packaged: list[tuple[str, SynonymRule]]
+    replaced: dict[str, StaffRule]  # packaged rule text → the staff rule replacing it
     version: int
     pending: list[Proposal]
 
@@ -62,6 +63,7 @@ class RuleFormContext(AdminPage):
     rule: StaffRule | None
     line: str
     term: str = ""
+    replaces: str = ""  # the packaged rule a new rule replaces
     form: dict[str, str] | None = None  # what was typed, shown again after an error or a preview
     error: str = ""
     preview: list[PreviewRow] = field(default_factory=list)
@@ -82,6 +84,12 @@ class ProposalContext(AdminPage):
 class AuditContext(AdminPage):
     entries: list[AuditEntry]
     versions: list[Version]
+
+
+@dataclass(kw_only=True)
+class VocabularyContext(AdminPage):
+    q: str
+    status: VocabularyStatus
 
 
 @dataclass(kw_only=True)

@@ -14,7 +14,7 @@ from search_api.engine.evaluation import CUTOFF, Judgment, JudgmentFileError, is
 from search_api.engine.models import SearchRequest
 from search_api.engine.search import SearchEngine
 from synonyms.expansion import Expander
-from synonyms.live import LiveSynonyms
+from synonyms.live import LiveSynonyms, general_layer
 from synonyms.rules import SynonymRule
 from synonyms.staff_rules import (
     ACTION_LABELS,
@@ -25,6 +25,7 @@ from synonyms.staff_rules import (
     apply_change,
     describe,
     validate,
+    vocabulary_switches,
 )
 from synonyms.staff_store import AuditEntry, Proposal, StaffStore
 from synonyms.writer import rule_line
@@ -80,6 +81,16 @@ class GoldenRow:
 
 
 @dataclass
+class VocabularyStatus:
+    configured: bool  # GOVSEARCH_CILIN_PATH set
+    on: bool
+    classes: int  # after the quality filter
+    live_classes: int  # after staff exclusions (0 when off)
+    switches: list[StaffRule]
+    matches: list[tuple[str, tuple[str, ...]]]  # class code, words
+
+
+@dataclass
 class PreviewRow:
     query: str
     before: list[str]
@@ -130,6 +141,31 @@ class Workflow:
             if needle in rule_line(r) or needle in r.owner or needle in r.category
         ]
         return found[:limit]
+
+    def replacements(self) -> dict[str, StaffRule]:
+        """Packaged rule text → the live staff rule that replaces (or, disabled, switches off) it."""
+        return {r.replaces: r for r in self.store.current().rules if r.replaces}
+
+    def vocabulary(self, query: str = "") -> VocabularyStatus:
+        """The 词林 layer as staff switched it, and the classes holding ``query`` (a word or class code)."""
+        rules = self.store.current().rules
+        on, _words = vocabulary_switches(rules)
+        general = self.live.general
+        needle = query.strip()
+        matches = [
+            (r.source.removeprefix("词林 "), r.terms_from)
+            for r in (general.rules if general is not None and needle else ())
+            if needle in r.terms_from or r.source.endswith(needle)
+        ]
+        layer = general_layer(general, rules)
+        return VocabularyStatus(
+            configured=general is not None,
+            on=on,
+            classes=len(general.rules) if general is not None else 0,
+            live_classes=len(layer.rules) if layer is not None else 0,
+            switches=[r for r in rules if r.kind == "vocabulary"],
+            matches=matches,
+        )
 
     def candidate(
         self, change: RuleChange, base: tuple[StaffRule, ...] | None = None

@@ -289,7 +289,7 @@ def test_preview_shows_before_and_after_without_proposing(anon: TestClient) -> N
     assert bad.status_code == 422 and "映射到它自己" in bad.json()["error"]["message"]
 
 
-def test_rule_search_lists_staff_rules_and_read_only_packaged_rules(anon: TestClient) -> None:
+def test_rule_search_lists_staff_rules_and_packaged_rules_with_their_actions(anon: TestClient) -> None:
     csrf = login(anon, "reviewer1")
     first = propose(
         anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="r", category="户籍"
@@ -302,7 +302,9 @@ def test_rule_search_lists_staff_rules_and_read_only_packaged_rules(anon: TestCl
     assert any(r["line"].startswith("身份证 => 居民身份证") for r in body["packaged"])
     assert anon.get("/admin/api/rules", params={"q": "户籍"}).json()["rules"][0]["category"] == "户籍"
     page = anon.get("/admin", params={"q": "居民身份证"})
-    assert 'id="packaged"' in page.text and "内置词典只读" in page.text
+    assert (
+        'id="packaged"' in page.text and "提议停用" in page.text and "/admin/rules/new?replaces=" in page.text
+    )
 
 
 def test_golden_set_page_shows_each_query_rank_under_the_live_rules(anon: TestClient) -> None:
