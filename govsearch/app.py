@@ -37,8 +37,8 @@ from web import errors as web_errors
 from web import prefs as web_prefs
 from web import routes as web_routes
 from web.admin import api as admin_api
-from web.admin import pages_curation as admin_curation
 from web.admin import pages as admin_pages
+from web.admin import pages_curation as admin_curation
 from web.admin.accounts import Accounts
 from web.admin.errors import ADMIN_ERRORS, admin_error
 from web.admin.workflow import Workflow
