@@ -150,12 +150,20 @@ class SynonymSet:
 
 
 class LayeredSynonyms:
-    """Reviewed rules first; a lower layer (the general 词林 vocabulary) only where no reviewed rule fired."""
+    """Reviewed rules first; a lower layer (the general 词林 vocabulary) only where no reviewed rule fired.
 
-    __slots__ = ("layers",)
+    ``pins`` are the staff best bets of the same curated version ((query, document id, expiry)
+    triples): they travel with the rules so that a preview or golden-set check of a candidate version
+    sees its pins too."""
 
-    def __init__(self, *layers: SynonymSet) -> None:
+    __slots__ = ("layers", "pins")
+
+    def __init__(self, *layers: SynonymSet, pins: tuple[tuple[str, str, str], ...] = ()) -> None:
         self.layers = layers
+        self.pins = pins
+
+    def staff_pins(self) -> tuple[tuple[str, str, str], ...]:
+        return self.pins
 
     def reviewed_terms(self) -> list[str]:
         return self.layers[0].reviewed_terms() if self.layers else []

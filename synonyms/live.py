@@ -17,7 +17,7 @@ from synonyms.cilin import load_cilin
 from synonyms.expansion import LayeredSynonyms, SynonymMatch, SynonymSet, default_synonym_paths
 from synonyms.loader import load_synonym_files
 from synonyms.rules import SynonymRule
-from synonyms.staff_rules import StaffRule, live_rules, packaged_in_force, vocabulary_switches
+from synonyms.staff_rules import StaffRule, live_rules, packaged_in_force, pins, vocabulary_switches
 from synonyms.staff_store import StaffStore
 
 
@@ -49,7 +49,8 @@ def combined(
     below them."""
     reviewed = SynonymSet.from_rules([*packaged_in_force(fixed, staff), *live_rules(staff)])
     layer = general_layer(general, staff)
-    return LayeredSynonyms(reviewed, layer) if layer is not None else LayeredSynonyms(reviewed)
+    layers = (reviewed, layer) if layer is not None else (reviewed,)
+    return LayeredSynonyms(*layers, pins=pins(staff))
 
 
 class LiveSynonyms:
@@ -82,6 +83,10 @@ class LiveSynonyms:
 
     def reviewed_terms(self) -> list[str]:
         return self.current().reviewed_terms()
+
+    def staff_pins(self) -> tuple[tuple[str, str, str], ...]:
+        """The live version's best bets (query, document id, expiry)."""
+        return self.current().staff_pins()
 
     def with_staff_rules(self, staff: Sequence[StaffRule]) -> LayeredSynonyms:
         """The table a proposed staff rule list would give (for previews and the golden-set check)."""

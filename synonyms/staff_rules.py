@@ -8,7 +8,8 @@ and exports all share one syntax and one validator.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from datetime import date
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,7 +21,8 @@ ChangeAction = Literal["add", "edit", "disable", "enable", "delete", "import"]
 # "rule": a line of the text format. "vocabulary": a switch of the general 词林 layer — its line is
 # VOCABULARY_OFF (the whole layer off while the rule is enabled) or a word / class code whose class
 # is left out of the layer.
-RuleKind = Literal["rule", "vocabulary"]
+# "best_bet": a document pinned to a query — its line is the query, ``target`` the document id.
+RuleKind = Literal["rule", "vocabulary", "best_bet"]
 VOCABULARY_OFF = "*"
 ACTION_LABELS: dict[str, str] = {
     "add": "新增",
@@ -49,6 +51,9 @@ class StaffRule(BaseModel):
         max_length=2000,
         description="被本规则替代的内置词典规则（其原文）；替代后内置规则不再生效",
     )
+    target: str = Field(default="", max_length=200, description="置顶：文档编号")
+    expires: str = Field(default="", max_length=10, description="置顶：到期日（YYYY-MM-DD，空为长期）")
+    comment: str = Field(default="", max_length=500, description="置顶：说明")
 
 
 class RuleChange(BaseModel):
@@ -64,6 +69,17 @@ class RuleChange(BaseModel):
     imported: tuple[StaffRule, ...] = ()
     kind: RuleKind = "rule"
     replaces: str = ""
+    target: str = ""
+    expires: str = ""
+    comment: str = ""
+
+
+class Pin(NamedTuple):
+    """A staff best bet as the search engine reads it."""
+
+    query: str
+    doc_id: str
+    expires: str  # YYYY-MM-DD or ""
 
 
 class ChangeError(ValueError):
@@ -112,12 +128,32 @@ def _check_replacements(rules: Sequence[StaffRule], fixed: Sequence[SynonymRule]
     return errors
 
 
+def best_bet_problems(rule: StaffRule) -> list[str]:
+    """What is wrong with a pin on its own (the workflow checks that the document exists)."""
+    if rule.kind != "best_bet":
+        return []
+    where = f"人工规则#{rule.id}"
+    problems = [] if rule.target else [f"{where}: 请填写要置顶的文档编号"]
+    if rule.expires:
+        try:
+            date.fromisoformat(rule.expires)
+        except ValueError:
+            problems.append(f"{where}: 到期日“{rule.expires}”不是 YYYY-MM-DD 格式的日期")
+    return problems
+
+
+def pins(rules: Iterable[StaffRule]) -> tuple[Pin, ...]:
+    """The enabled best bets, oldest first (whoever shows them skips the expired ones)."""
+    return tuple(Pin(r.line, r.target, r.expires) for r in rules if r.kind == "best_bet" and r.enabled)
+
+
 def validate(rules: Sequence[StaffRule], fixed: Sequence[SynonymRule]) -> None:
     """Every enabled staff rule parses, and together with the packaged rules in force has no duplicate
     or cycle; a replacement names an existing packaged rule, at most once."""
     errors = _check_replacements([r for r in rules if r.replaces], fixed)
     parsed: list[SynonymRule] = []
     for rule in rules:
+        errors.extend(best_bet_problems(rule))
         if rule.kind == "vocabulary" and not rule.line.strip():
             errors.append(
                 f"人工规则#{rule.id}: 请填写要排除的词或词林类代码，或 {VOCABULARY_OFF}（关闭通用词汇层）"
@@ -154,6 +190,9 @@ def apply_change(rules: Sequence[StaffRule], change: RuleChange) -> tuple[StaffR
             category=change.category,
             kind=change.kind,
             replaces=change.replaces.strip(),
+            target=change.target.strip(),
+            expires=change.expires.strip(),
+            comment=change.comment.strip(),
             enabled=change.action == "add",  # "disable" with ``replaces``: the packaged rule goes off
         )
         return (*rules, added)
@@ -174,6 +213,9 @@ def apply_change(rules: Sequence[StaffRule], change: RuleChange) -> tuple[StaffR
             "line": change.line.strip(),
             "owner": change.owner,
             "category": change.category,
+            "target": change.target.strip(),
+            "expires": change.expires.strip(),
+            "comment": change.comment.strip(),
         }
     else:
         update = {"enabled": change.action == "enable"}
@@ -189,6 +231,9 @@ def describe(change: RuleChange, rules: Sequence[StaffRule]) -> tuple[str, str]:
         verb = "替代内置规则" if change.action == "add" else "停用内置规则"
         after = f"{change.line.strip()}（{verb}）" if change.action == "add" else f"（{verb}）"
         return change.replaces, after
+    if change.kind == "best_bet":
+        when = f"，{change.expires} 到期" if change.expires else ""
+        return before, f"置顶：查询“{change.line.strip()}” → 文档 {change.target.strip()}{when}"
     if change.kind == "vocabulary":
         what = (
             "关闭通用词汇层"
@@ -228,7 +273,7 @@ def affected_terms(rules: Iterable[StaffRule]) -> list[str]:
     """The typed terms of the given rules: the queries whose results a change can move."""
     terms: dict[str, None] = {}
     for rule in rules:
-        if rule.kind == "vocabulary":
+        if rule.kind != "rule":
             if rule.line != VOCABULARY_OFF:
                 terms[rule.line] = None
             continue

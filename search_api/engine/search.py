@@ -20,7 +20,7 @@ from indexer.backends.base import BackendHit, SearchBackend
 from indexer.documents import Document, DocumentKind
 from indexer.store import Store
 from search_api.engine import ranking
-from search_api.engine.best_bets import BestBets
+from search_api.engine.best_bets import MAX_PER_QUERY, BestBets, staff_pin_ids
 from search_api.engine.catalogue_search import CatalogueSearch
 from search_api.engine.dead_ends import broader_search, help_contacts
 from search_api.engine.facets import facet_counts
@@ -142,7 +142,7 @@ class SearchEngine:
             if better.total > run.total:
                 correction.applied = True
                 run = better
-        response = self._respond(request, typed, run, correction, know)
+        response = self._respond(request, typed, run, correction, know, expander)
         if record and self._log_queries and not request.listing:  # a listing is browsing, not a query
             others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
             kind = request.kind.value if request.kind else None
@@ -199,13 +199,14 @@ class SearchEngine:
         run: _Run,
         correction: Correction | None,
         know: Knowledge,
+        expander: Expander,
     ) -> SearchResponse:
         """The response, assembled here and only here."""
         linked = self.catalogue.linked_items([h.id for h in run.hits])
         hits = [h.model_copy(update={"items": linked.get(h.id, [])}) for h in run.hits]
         first_page = request.page == 1
         if first_page and not (correction and correction.applied):
-            hits = self._pinned(typed, hits, request.scope)
+            hits = self._pinned(typed, hits, request.scope, expander)
         expansions = [Expansion.of(m) for m in run.matches if m.alternatives]
         synonyms = [alt for e in expansions for alt in e.alternatives]
         related = related_queries(typed, run.query.tokens, know.popular, synonyms, linked_item_names(hits))
@@ -250,13 +251,17 @@ class SearchEngine:
         backend_query = build_query(query, self.synonyms.expand(query.tokens), request)
         return self.backend.search(dataclasses.replace(backend_query, offset=0, limit=1)).total
 
-    def _pinned(self, query: AnalyzedQuery, hits: list[SearchHit], scope: Scope) -> list[SearchHit]:
-        """Staff best bets above the ranked hits (at most two), the same documents not repeated;
-        inside a portal's scope only the pins that lie in it."""
-        bets = self.best_bets.for_query(query.text)
-        if not bets:
+    def _pinned(
+        self, query: AnalyzedQuery, hits: list[SearchHit], scope: Scope, expander: Expander
+    ) -> list[SearchHit]:
+        """Staff best bets (reviewed in the staff tool, then those added with `govsearch best-bets`)
+        above the ranked hits, at most two, the same documents not repeated; inside a portal's scope
+        only the pins that lie in it."""
+        reviewed = staff_pin_ids(expander, query.text)
+        listed = [b.doc_id for b in self.best_bets.for_query(query.text)]
+        ids = list(dict.fromkeys([*reviewed, *listed]))[:MAX_PER_QUERY]
+        if not ids:
             return hits
-        ids = [b.doc_id for b in bets]
         docs = {i: d for i, d in self.store.get_many(ids).items() if within(d, scope)}
         linked = self.catalogue.linked_items(ids)  # “可办理” like every other result
         terms = highlight_terms([*query.tokens, query.compact])

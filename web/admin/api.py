@@ -25,6 +25,9 @@ class ProposalIn(BaseModel):
     category: str = Field(default="", max_length=100)
     kind: RuleKind = "rule"
     replaces: str = Field(default="", max_length=2000)
+    target: str = Field(default="", max_length=200)
+    expires: str = Field(default="", max_length=10)
+    comment: str = Field(default="", max_length=500)
     reason: str = Field(default="", max_length=1000)
 
     def change(self) -> RuleChange:
@@ -82,6 +85,17 @@ def vocabulary(request: Request, q: str = "") -> dict[str, Any]:
         "switches": [r.model_dump() for r in status.switches],
         "matches": [{"code": code, "words": list(words)} for code, words in status.matches],
     }
+
+
+@router.get("/best-bets")
+def best_bets(request: Request) -> dict[str, Any]:
+    """Pins reviewed in the staff tool (``staff``) and those added with `govsearch best-bets` (``listed``)."""
+    flow = workflow(request)
+    listed = [
+        {**bet.__dict__, "expires": bet.expires.isoformat() if bet.expires else ""}
+        for bet in flow.engine.best_bets.all()
+    ]
+    return {"staff": [r.model_dump() for r in flow.pins()], "listed": listed}
 
 
 @router.post("/proposals", status_code=201)

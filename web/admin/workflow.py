@@ -7,9 +7,12 @@ blocked unless the reviewer gives an override reason. Every step is written to t
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from search_api.engine.best_bets import MAX_PER_QUERY, query_key
 from search_api.engine.evaluation import CUTOFF, Judgment, JudgmentFileError, is_relevant, load_judgments
 from search_api.engine.models import SearchRequest
 from search_api.engine.search import SearchEngine
@@ -103,7 +106,7 @@ def _titles(engine: SearchEngine, synonyms: Expander, query: str, size: int) -> 
         response = engine.search(SearchRequest(q=query, size=size), synonyms=synonyms, record=False)
     except ValueError:
         return []
-    return [hit.title for hit in response.hits]
+    return [hit.title for hit in response.hits[:size]]  # pins come on top of a full page: cut to top N
 
 
 def _rank(titles: list[str], judgment: Judgment) -> int | None:
@@ -142,6 +145,10 @@ class Workflow:
         ]
         return found[:limit]
 
+    def pins(self) -> list[StaffRule]:
+        """The live version's best bets (disabled ones too)."""
+        return [r for r in self.store.current().rules if r.kind == "best_bet"]
+
     def replacements(self) -> dict[str, StaffRule]:
         """Packaged rule text → the live staff rule that replaces (or, disabled, switches off) it."""
         return {r.replaces: r for r in self.store.current().rules if r.replaces}
@@ -174,7 +181,20 @@ class Workflow:
         packaged rules."""
         rules = apply_change(self.store.current().rules if base is None else base, change)
         validate(rules, self.live.fixed)
+        self._check_pins(rules)
         return rules
+
+    def _check_pins(self, rules: tuple[StaffRule, ...]) -> None:
+        """Every pinned document exists, and no query has more than MAX_PER_QUERY pins."""
+        bets = [r for r in rules if r.kind == "best_bet" and r.enabled]
+        found = self.engine.store.get_many([r.target for r in bets])
+        missing = [f"人工规则#{r.id}: 没有编号为 {r.target} 的文档" for r in bets if r.target not in found]
+        if missing:
+            raise ChangeError("；".join(missing), field="target")
+        per_query = Counter(query_key(r.line) for r in bets)
+        crowded = [r.line for r in bets if per_query[query_key(r.line)] > MAX_PER_QUERY]
+        if crowded:
+            raise ChangeError(f"查询“{crowded[0]}”最多置顶 {MAX_PER_QUERY} 条，请先停用一条", field="line")
 
     def preview(self, change: RuleChange, extra_queries: list[str] | None = None) -> list[PreviewRow]:
         """Top results of the affected queries with the live rules and with the change applied."""
@@ -236,6 +256,8 @@ class Workflow:
     def propose(self, staff: Staff, change: RuleChange, reason: str) -> int:
         if not reason.strip():
             raise ChangeError("请填写修改原因", field="reason")
+        if change.kind == "best_bet" and change.expires and change.expires < date.today().isoformat():
+            raise ChangeError(f"到期日 {change.expires} 已经过去", field="expires")
         self.candidate(change)  # a change that cannot apply is refused now, not at review time
         summary = describe(change, self.store.current().rules)
         return self.store.propose(staff.name, change, reason.strip(), summary)

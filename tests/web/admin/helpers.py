@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from govsearch.app import create_app
+from indexer.documents import Document
 from indexer.storage import Database
 from tests.factories import build_data_dir
 from web.admin.accounts import Accounts
@@ -18,8 +19,8 @@ PASSWORD = "correct horse battery"
 GOLDEN = "query\trelevant\tnote\n二代证\t居民身份证换领\t员工维护\n换领身份证\t居民身份证换领\t\n"
 
 
-def admin_app(data_dir: Path) -> FastAPI:
-    settings = build_data_dir(data_dir)
+def admin_app(data_dir: Path, documents: list[Document] | None = None) -> FastAPI:
+    settings = build_data_dir(data_dir, documents)
     golden = data_dir / "golden.tsv"
     golden.write_text(GOLDEN, encoding="utf-8")
     accounts = Accounts(Database.for_path(settings.store_path))
