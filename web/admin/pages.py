@@ -12,6 +12,7 @@ from synonyms.staff_rules import (
     ChangeAction,
     ChangeError,
     RuleChange,
+    RuleKind,
     describe,
     export_text,
     import_text,
@@ -189,9 +190,17 @@ def _change(form: dict[str, str], action: ChangeAction) -> RuleChange:
         line=form.get("line", "") or (replaces if action == "disable" else ""),
         owner=form.get("owner", ""),
         category=form.get("category", ""),
-        kind="vocabulary" if form.get("kind") == "vocabulary" else "rule",
+        kind=_kind(form.get("kind", "")),
         replaces=replaces,
+        target=form.get("target", ""),
+        expires=form.get("expires", ""),
+        comment=form.get("comment", ""),
     )
+
+
+def _kind(value: str) -> RuleKind:
+    kinds: dict[str, RuleKind] = {"vocabulary": "vocabulary", "best_bet": "best_bet"}
+    return kinds.get(value, "rule")
 
 
 def _action(value: str) -> ChangeAction:

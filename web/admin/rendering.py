@@ -10,6 +10,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from search_api.engine.best_bets import BestBet
+from search_api.engine.models import SearchHit
 from synonyms.rules import SynonymRule
 from synonyms.staff_rules import ACTION_LABELS, StaffRule
 from synonyms.staff_store import AuditEntry, Proposal, Version
@@ -90,6 +92,15 @@ class AuditContext(AdminPage):
 class VocabularyContext(AdminPage):
     q: str
     status: VocabularyStatus
+
+
+@dataclass(kw_only=True)
+class BestBetsContext(AdminPage):
+    q: str
+    pins: list[StaffRule]  # reviewed in the staff tool
+    listed: list[BestBet]  # added with `govsearch best-bets`
+    results: list[SearchHit]  # the query's top results, to pin with one click
+    today: str
 
 
 @dataclass(kw_only=True)

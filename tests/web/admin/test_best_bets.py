@@ -100,3 +100,29 @@ def test_best_bet_pushing_a_golden_answer_out_of_the_top_10_is_blocked(client: T
     entry = client.get("/admin/api/audit").json()["audit"][0]
     assert "强制上线" in entry["approval"] and "本期重点事项" in entry["approval"]
     assert _ids(client, "证明开具")[0] == (ranked[10][0], True)
+
+
+def test_best_bet_from_the_page_in_one_click_then_edited(client: TestClient) -> None:
+    csrf = login(client, "editor1")
+    page = client.get("/admin/best-bets", params={"q": "身份证"})
+    assert page.status_code == 200 and "提议置顶此条" in page.text and "居民身份证换领" in page.text
+    target = _doc_id(client, "居民身份证换领")
+    form = {"csrf": csrf, "action": "add", "kind": "best_bet", "line": "二代证", "target": target}
+    sent = client.post("/admin/proposals", data={**form, "reason": "零结果"}, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/admin/proposals/1")
+    proposal = client.get("/admin/proposals/1")
+    assert "置顶" in proposal.text and "居民身份证换领" in proposal.text  # the preview shows the pin
+    assert approve_as_other(client, 1).status_code == 200
+    listed = client.get("/admin/best-bets")
+    assert "二代证" in listed.text and target in listed.text
+    edit = client.get("/admin/rules/1")
+    assert 'name="target"' in edit.text and target in edit.text
+    off = client.post(
+        "/admin/proposals",
+        data={"csrf": csrf, "action": "disable", "rule_id": "1", "reason": "过时"},
+        follow_redirects=False,
+    )
+    assert off.status_code == 303
+    assert approve_as_other(client, 2).status_code == 409  # the golden set expects 二代证 → 换领
+    assert approve_as_other(client, 2, "改用同义词规则").status_code == 200
+    assert _ids(client, "二代证") == []
