@@ -114,6 +114,10 @@ class StaffStore:
     def audit(self) -> list[AuditEntry]:
         return self._rows.audit()
 
+    def last_audit(self) -> AuditEntry | None:
+        """The newest audit entry (who changed what last), for the status line of every staff page."""
+        return self._rows.last_audit()
+
 
 def _version(row: Record) -> Version:
     return Version(row.id, row.at, row.author, _rules_from(row.rules))

@@ -153,6 +153,13 @@ class SynonymRows:
             rows = conn.execute(select(*synonym_audit.c).order_by(synonym_audit.c.id.desc()))
             return [AuditEntry(*row) for row in rows]
 
+    def last_audit(self) -> AuditEntry | None:
+        """The newest audit entry."""
+        with self.database.read() as conn:
+            query = select(*synonym_audit.c).order_by(synonym_audit.c.id.desc()).limit(1)
+            row = conn.execute(query).first()
+            return AuditEntry(*row) if row else None
+
 
 def _append_audit(conn: Connection, entry: AuditEntry, version: int | None) -> None:
     row = {**asdict(entry), "at": now(), "version": version}

@@ -30,6 +30,8 @@ class AdminPage:
     site_name: str
     staff: Staff | None  # the signed-in staff member (None on the login page)
     note: str = ""  # a confirmation shown on top (“已提交，等待审核”)
+    live_version: int = 0  # shown on every page with the last change, so staff know what is live
+    last_change: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -130,11 +132,15 @@ class PortalUsageContext(AdminPage):
 
 
 def page_basics(request: Request, note: str = "") -> dict[str, Any]:
-    return {
-        "site_name": request.app.state.settings.site_name,
-        "staff": getattr(request.state, "staff", None),
-        "note": note,
-    }
+    staff = getattr(request.state, "staff", None)
+    basics = {"site_name": request.app.state.settings.site_name, "staff": staff, "note": note}
+    if staff is None:
+        return basics
+    store = request.app.state.admin_workflow.store
+    last = store.last_audit()
+    when = last.at[:16].replace("T", " ") if last else ""
+    change = f"{last.actor} {last.action}（{when}）" if last else ""
+    return basics | {"live_version": store.current_version(), "last_change": change}
 
 
 def render(request: Request, name: str, context: AdminPage, status: int = 200) -> HTMLResponse:
