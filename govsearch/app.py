@@ -38,6 +38,7 @@ from web import prefs as web_prefs
 from web import routes as web_routes
 from web.admin import api as admin_api
 from web.admin import pages as admin_pages
+from web.admin import pages_analytics as admin_analytics
 from web.admin import pages_curation as admin_curation
 from web.admin.accounts import Accounts
 from web.admin.errors import ADMIN_ERRORS, admin_error
@@ -120,6 +121,8 @@ def _install_staff_tool(app: FastAPI, settings: Settings, engine: SearchEngine, 
     app.include_router(admin_pages.public)
     app.include_router(admin_pages.router)
     app.include_router(admin_curation.router)
+    app.include_router(admin_analytics.router)
+    app.include_router(admin_analytics.api)
     app.include_router(admin_api.router)
 
 

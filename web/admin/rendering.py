@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from synonyms.rules import SynonymRule
 from synonyms.staff_rules import ACTION_LABELS, StaffRule
 from synonyms.staff_store import AuditEntry, Proposal, Version
 from web.admin.accounts import ROLE_LABELS, Staff
+from web.admin.analytics import Report
 from web.admin.usage import DayUsage, PortalUsage, TopQuery
 from web.admin.workflow import GoldenCheck, GoldenRow, PreviewRow, VocabularyStatus
 from web.admin.worklist import WorkItem
@@ -103,6 +105,14 @@ class BestBetsContext(AdminPage):
     listed: list[BestBet]  # added with `govsearch best-bets`
     results: list[SearchHit]  # the query's top results, to pin with one click
     today: str
+
+
+@dataclass(kw_only=True)
+class AnalyticsContext(AdminPage):
+    report: Report
+    portal_names: list[str]
+    portal_label: Callable[[str], str]
+    csv_query: str  # the page's filters, repeated on every CSV link
 
 
 @dataclass(kw_only=True)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import insert
 
 from govsearch.app import create_app
 from indexer.documents import Document
 from indexer.storage import Database
+from indexer.storage.logs import click_log, query_log
 from tests.factories import build_data_dir
 from web.admin.accounts import Accounts
 
@@ -64,3 +67,35 @@ def approve_as_other(client: TestClient, proposal_id: int, override_reason: str 
         json={"override_reason": override_reason},
         headers={"X-CSRF-Token": csrf},
     )
+
+
+def seed_logs(database: Database, today: dt.date, days: int = 30) -> None:
+    """A month of searches and clicks with a known shape, written straight into the logs.
+
+    Every day: 社保卡补办 (found, clicked at positions 1 and 3), 二代证 (finds nothing, rising: from
+    day 20 on it is searched more each day), 公积金提取 (found three times, never clicked); two
+    searches a day come through the portal ``street``."""
+    searches: list[dict[str, object]] = []
+    clicks: list[dict[str, object]] = []
+    for back in range(days):
+        day = today - dt.timedelta(days=back)
+        at = f"{day.isoformat()}T09:00:00+00:00"
+        hot = 1 + max(0, 10 - back)  # grows towards today
+
+        plan = [
+            ("社保卡补办", 12, None, "guide", 4 + back % 3),
+            ("二代证", 0, None, None, hot),
+            ("公积金提取", 5, None, None, 3),
+            ("养老保险", 7, "street", None, 2),
+        ]
+        for query, total, portal, kind, times in plan:
+            row = {"at": at, "query": query, "type": kind, "page": 1, "total": total, "filters": ""}
+            searches += [row | {"visitor": None, "portal": portal}] * times
+        for position in (1, 3):
+            clicks.append(
+                {"at": at, "query": "社保卡补办", "doc_id": "x", "position": position, "portal": None}
+            )
+        clicks.append({"at": at, "query": "养老保险", "doc_id": "y", "position": 12, "portal": "street"})
+    with database.write() as conn:
+        conn.execute(insert(query_log), searches)
+        conn.execute(insert(click_log), clicks)
