@@ -147,6 +147,11 @@ class SynonymRows:
             if audit is not None:
                 _append_audit(conn, audit, None)
 
+    def record(self, audit: AuditEntry) -> None:
+        """An audit entry for a staff action outside the rule versions (account management)."""
+        with self.database.write() as conn:
+            _append_audit(conn, audit, None)
+
     def audit(self) -> list[AuditEntry]:
         """Every audit entry, newest first."""
         with self.database.read() as conn:

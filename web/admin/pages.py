@@ -55,9 +55,11 @@ def _back(url: str, note: str = "") -> RedirectResponse:
 
 # -- login (the only routes open to anonymous visitors) ----------------------------------------------
 @public.get("/admin/login")
-def login_form(request: Request, next: str = "/admin") -> HTMLResponse:
+def login_form(request: Request, next: str = "/admin", note: str = "") -> HTMLResponse:
     token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", LoginContext(**page_basics(request), csrf=token, next=next))
+    shown = "密码已设置，请登录" if note == "set" else ""  # only fixed texts: the note is in the URL
+    context = LoginContext(**page_basics(request, shown), csrf=token, next=next)
+    response = render(request, "login.html", context)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/admin")
     return response
 

@@ -16,6 +16,7 @@ from search_api.engine.models import SearchHit
 from synonyms.rules import SynonymRule
 from synonyms.staff_rules import ACTION_LABELS, StaffRule
 from synonyms.staff_store import AuditEntry, Proposal, Version
+from web.admin.account_admin import AccountView
 from web.admin.accounts import ROLE_LABELS, Staff
 from web.admin.analytics import Report
 from web.admin.usage import DayUsage, PortalUsage, TopQuery
@@ -113,6 +114,23 @@ class AnalyticsContext(AdminPage):
     portal_names: list[str]
     portal_label: Callable[[str], str]
     csv_query: str  # the page's filters, repeated on every CSV link
+
+
+@dataclass(kw_only=True)
+class AccountsContext(AdminPage):
+    accounts: list[AccountView]
+    roles: tuple[str, ...]
+    link: str  # a one-time setup link, shown once right after an invite or reset
+    hours: int
+
+
+@dataclass(kw_only=True)
+class WelcomeContext(AdminPage):
+    token: str
+    account: str | None  # None: the link is invalid or expired
+    csrf: str
+    error: str
+    min_length: int
 
 
 @dataclass(kw_only=True)

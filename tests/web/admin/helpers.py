@@ -27,7 +27,12 @@ def admin_app(data_dir: Path, documents: list[Document] | None = None) -> FastAP
     golden = data_dir / "golden.tsv"
     golden.write_text(GOLDEN, encoding="utf-8")
     accounts = Accounts(Database.for_path(settings.store_path))
-    for name, role in (("editor1", "editor"), ("reviewer1", "reviewer"), ("reviewer2", "reviewer")):
+    for name, role in (
+        ("editor1", "editor"),
+        ("reviewer1", "reviewer"),
+        ("reviewer2", "reviewer"),
+        ("admin1", "admin"),
+    ):
         if name not in {s.name for s in accounts.users()}:
             accounts.add_user(name, role, PASSWORD)
     accounts.close()
