@@ -34,6 +34,11 @@ def percent(value: float) -> str:
     return f"{value:.0%}"
 
 
+def axis_percent(value: float) -> str:
+    """A chart axis label: 2.5% stays 2.5%, not a rounded 2%."""
+    return f"{value * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
 @dataclass(frozen=True)
 class QueryRow:
     query: str
@@ -170,14 +175,14 @@ def _charts(found: Report) -> dict[str, Markup]:
                 ("点击率", [rate(d.clicks, d.searches) for d in found.days]),
                 ("无结果率", [rate(d.zero, d.searches) for d in found.days]),
             ],
-            percent,
+            axis_percent,
         ),
         "positions": bar_chart(
             "chart-positions",
             "各排名位置的点击率",
             [label for label, _n, _r in found.positions],
             [r for _label, _n, r in found.positions],
-            percent,
+            axis_percent,
         ),
     }
 
