@@ -22,7 +22,10 @@ ChangeAction = Literal["add", "edit", "disable", "enable", "delete", "import"]
 # VOCABULARY_OFF (the whole layer off while the rule is enabled) or a word / class code whose class
 # is left out of the layer.
 # "best_bet": a document pinned to a query — its line is the query, ``target`` the document id.
-RuleKind = Literal["rule", "vocabulary", "best_bet"]
+# "correction": a document's metadata field set by staff — ``target`` the document, ``field`` the
+# field, the line the value.
+RuleKind = Literal["rule", "vocabulary", "best_bet", "correction"]
+FIELD_LABELS = {"validity": "有效性", "subject": "主题分类", "issuer": "发文机关"}
 VOCABULARY_OFF = "*"
 ACTION_LABELS: dict[str, str] = {
     "add": "新增",
@@ -54,6 +57,7 @@ class StaffRule(BaseModel):
     target: str = Field(default="", max_length=200, description="置顶：文档编号")
     expires: str = Field(default="", max_length=10, description="置顶：到期日（YYYY-MM-DD，空为长期）")
     comment: str = Field(default="", max_length=500, description="置顶：说明")
+    field: str = Field(default="", max_length=40, description="更正：文档的哪个元数据字段")
 
 
 class RuleChange(BaseModel):
@@ -72,6 +76,7 @@ class RuleChange(BaseModel):
     target: str = ""
     expires: str = ""
     comment: str = ""
+    field: str = ""
 
 
 class Pin(NamedTuple):
@@ -193,6 +198,7 @@ def apply_change(rules: Sequence[StaffRule], change: RuleChange) -> tuple[StaffR
             target=change.target.strip(),
             expires=change.expires.strip(),
             comment=change.comment.strip(),
+            field=change.field.strip(),
             enabled=change.action == "add",  # "disable" with ``replaces``: the packaged rule goes off
         )
         return (*rules, added)
@@ -216,6 +222,7 @@ def apply_change(rules: Sequence[StaffRule], change: RuleChange) -> tuple[StaffR
             "target": change.target.strip(),
             "expires": change.expires.strip(),
             "comment": change.comment.strip(),
+            "field": change.field.strip(),
         }
     else:
         update = {"enabled": change.action == "enable"}
@@ -231,6 +238,9 @@ def describe(change: RuleChange, rules: Sequence[StaffRule]) -> tuple[str, str]:
         verb = "替代内置规则" if change.action == "add" else "停用内置规则"
         after = f"{change.line.strip()}（{verb}）" if change.action == "add" else f"（{verb}）"
         return change.replaces, after
+    if change.kind == "correction":
+        label = FIELD_LABELS.get(change.field, change.field)
+        return before, f"更正文档 {change.target.strip()} 的{label}：{change.line.strip()}"
     if change.kind == "best_bet":
         when = f"，{change.expires} 到期" if change.expires else ""
         return before, f"置顶：查询“{change.line.strip()}” → 文档 {change.target.strip()}{when}"
@@ -273,6 +283,8 @@ def affected_terms(rules: Iterable[StaffRule]) -> list[str]:
     """The typed terms of the given rules: the queries whose results a change can move."""
     terms: dict[str, None] = {}
     for rule in rules:
+        if rule.kind == "correction":
+            continue  # a metadata correction moves no query's results by its words
         if rule.kind != "rule":
             if rule.line != VOCABULARY_OFF:
                 terms[rule.line] = None

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 
 from indexer.documents import Document, DocumentKind
+from indexer.storage.corrections import CorrectionRows, apply
 from indexer.storage.database import Database
 from indexer.storage.sql import json_field, metadata, now, upsert
 
@@ -48,7 +49,8 @@ documents = Table(
     Index("documents_kind", "kind", "withdrawn"),
 )
 
-_DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
+DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
+_DOCUMENT_ADAPTER = DOCUMENT_ADAPTER
 _READ_BATCH = 500
 _HEAD_CHARS = 300  # the opening of a body, where 已废止/已失效 notices are printed
 _IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
@@ -122,9 +124,16 @@ class Documents:
         """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed.
 
         One document at a time during a crawl, so each row takes the hot path (`Database.run`)."""
+        docs = list(docs)
+        fixes = CorrectionRows(self.database).for_documents([d.id for d in docs])
+        crawled: dict[str, dict[str, str]] = {}
         changed = 0
         with self.database.write():
             for doc in docs:
+                if doc.id in fixes:  # staff corrected this document's metadata: keep the correction
+                    fields = doc.model_dump(mode="json")
+                    crawled[doc.id] = apply(fields, fixes[doc.id])
+                    doc = DOCUMENT_ADAPTER.validate_python(fields)
                 data = document_json(doc)
                 row = {
                     "id": doc.id,
@@ -136,6 +145,7 @@ class Documents:
                     "updated_at": now(),
                 }
                 changed += self.database.run(self._upsert, row)
+        CorrectionRows(self.database).remember_originals(crawled)
         return changed
 
     def _upsert_statement(self) -> Executable:

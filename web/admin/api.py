@@ -28,6 +28,7 @@ class ProposalIn(BaseModel):
     target: str = Field(default="", max_length=200)
     expires: str = Field(default="", max_length=10)
     comment: str = Field(default="", max_length=500)
+    field: str = Field(default="", max_length=40)
     reason: str = Field(default="", max_length=1000)
 
     def change(self) -> RuleChange:

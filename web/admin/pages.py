@@ -197,11 +197,16 @@ def _change(form: dict[str, str], action: ChangeAction) -> RuleChange:
         target=form.get("target", ""),
         expires=form.get("expires", ""),
         comment=form.get("comment", ""),
+        field=form.get("field", ""),
     )
 
 
 def _kind(value: str) -> RuleKind:
-    kinds: dict[str, RuleKind] = {"vocabulary": "vocabulary", "best_bet": "best_bet"}
+    kinds: dict[str, RuleKind] = {
+        "vocabulary": "vocabulary",
+        "best_bet": "best_bet",
+        "correction": "correction",
+    }
     return kinds.get(value, "rule")
 
 

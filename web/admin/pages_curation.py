@@ -11,10 +11,20 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from indexer.storage.corrections import CORRECTABLE
 from search_api.engine.models import SearchRequest
+from synonyms.staff_rules import FIELD_LABELS
 from web.admin.auth import require_staff
+from web.admin.corrections import VALIDITY_VALUES
 from web.admin.deps import workflow
-from web.admin.rendering import BestBetsContext, VocabularyContext, page_basics, render
+from web.admin.rendering import (
+    BestBetsContext,
+    DocumentContext,
+    VocabularyContext,
+    error_page,
+    page_basics,
+    render,
+)
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_staff)], include_in_schema=False)
 
@@ -39,3 +49,25 @@ def best_bets_page(request: Request, q: str = "", note: str = "") -> HTMLRespons
         today=date.today().isoformat(),
     )
     return render(request, "best_bets.html", context)
+
+
+@router.get("/documents/{doc_id}")
+def document_page(request: Request, doc_id: str, note: str = "") -> HTMLResponse:
+    """A document's metadata as crawled and as corrected, with a form to propose a correction."""
+    flow = workflow(request)
+    doc = flow.engine.store.get_many([doc_id]).get(doc_id)
+    if doc is None:
+        return error_page(request, 404, f"没有编号为 {doc_id} 的文档")
+    fixes = [r for r in flow.store.current().rules if r.kind == "correction" and r.target == doc_id]
+    context = DocumentContext(
+        **page_basics(request, note),
+        doc=doc,
+        fields=[
+            (f, FIELD_LABELS[f], str(getattr(doc, f, "")))
+            for f in CORRECTABLE
+            if doc.kind.value in CORRECTABLE[f]
+        ],
+        corrections=fixes,
+        validity_values=VALIDITY_VALUES,
+    )
+    return render(request, "document.html", context)

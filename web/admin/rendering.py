@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from indexer.documents import Document
 from search_api.engine.best_bets import BestBet
 from search_api.engine.models import SearchHit
 from synonyms.rules import SynonymRule
@@ -131,6 +132,14 @@ class WelcomeContext(AdminPage):
     csrf: str
     error: str
     min_length: int
+
+
+@dataclass(kw_only=True)
+class DocumentContext(AdminPage):
+    doc: Document
+    fields: list[tuple[str, str, str]]  # field, label, stored value (corrected where corrected)
+    corrections: list[StaffRule]  # this document's corrections in the live version
+    validity_values: tuple[str, ...]
 
 
 @dataclass(kw_only=True)

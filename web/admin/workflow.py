@@ -33,6 +33,7 @@ from synonyms.staff_rules import (
 from synonyms.staff_store import AuditEntry, Proposal, StaffStore
 from synonyms.writer import rule_line
 from web.admin.accounts import Staff
+from web.admin.corrections import check_corrections, sync_corrections
 
 PREVIEW_QUERIES = 8
 PREVIEW_HITS = 5
@@ -182,6 +183,7 @@ class Workflow:
         rules = apply_change(self.store.current().rules if base is None else base, change)
         validate(rules, self.live.fixed)
         self._check_pins(rules)
+        check_corrections(rules, self.engine.store.get_many)
         return rules
 
     def _check_pins(self, rules: tuple[StaffRule, ...]) -> None:
@@ -288,6 +290,7 @@ class Workflow:
         label = ACTION_LABELS[change.action]
         entry = AuditEntry(0, "", proposal.author, label, before, after, proposal.reason, approval, None)
         version = self.store.commit(rules, entry, base=live.id)
+        sync_corrections(self.engine.store.database, rules)
         self.store.decide(proposal.id, "approved", staff.name, override_reason.strip() or check.explanation())
         return version
 
@@ -320,4 +323,6 @@ class Workflow:
             f"{staff.name}（审核人员）执行",
             None,
         )
-        return self.store.commit(target.rules, entry, base=current.id)
+        version = self.store.commit(target.rules, entry, base=current.id)
+        sync_corrections(self.engine.store.database, target.rules)
+        return version
