@@ -4,21 +4,19 @@ A correction sets one metadata field of one document (有效性, 主题分类, �
 value staff approved. It is applied to the stored document at once, and again by `documents.upsert`
 whenever a crawl brings the document back (`apply`), so a re-crawl cannot undo it. ``original`` is the
 crawled value, updated by every crawl, so that withdrawing the correction restores what the site says.
-Which corrections are live is decided by the staff tool's versions (`web.admin`); this module only keeps
-the table and the stored documents in step with the set it is given.
+Which corrections are live is decided by the staff tool's versions (`web.admin`);
+`documents.Documents.sync_corrections` keeps this table and the stored documents in step with them.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Column, PrimaryKeyConstraint, Table, Text, delete, insert, select, update
+from sqlalchemy import Column, Connection, PrimaryKeyConstraint, Table, Text, delete, insert, select, update
 
 from indexer.storage.database import Database
-from indexer.storage.sql import metadata, now
+from indexer.storage.sql import metadata
 
 # Field name in the document JSON → the kinds of document it may be corrected on.
 CORRECTABLE = {"validity": ("policy",), "subject": ("policy",), "issuer": ("policy",)}
@@ -77,51 +75,17 @@ class CorrectionRows:
                         .values(original=value)
                     )
 
-    def sync(self, wanted: Mapping[Key, str]) -> list[str]:
-        """Make the live corrections exactly ``wanted`` and rewrite the affected stored documents
-        (a withdrawn correction gives the field its crawled value back). Returns the documents changed;
-        they are pending for the indexer like any changed document."""
-        from indexer.storage.documents import DOCUMENT_ADAPTER, document_json, documents
+    def put(self, conn: Connection, key: Key, value: str, original: str | None) -> None:
+        """Set a correction inside the caller's transaction (``original`` None: keep the known one)."""
+        doc_id, field = key
+        where = (document_corrections.c.doc_id == doc_id, document_corrections.c.field == field)
+        if original is None:
+            conn.execute(update(document_corrections).where(*where).values(value=value))
+        else:
+            row = {"doc_id": doc_id, "field": field, "value": value, "original": original}
+            conn.execute(insert(document_corrections), row)
 
-        current = self.all()
-        touched = sorted({doc for doc, _f in current} | {doc for doc, _f in wanted})
-        changed: list[str] = []
-        with self.database.write() as conn:
-            rows = conn.execute(select(documents.c.id, documents.c.data).where(documents.c.id.in_(touched)))
-            for doc_id, text in list(rows):
-                data = json.loads(text)
-                for (doc, field), (_value, original) in current.items():
-                    if doc == doc_id and (doc, field) not in wanted:
-                        data[field] = original
-                        conn.execute(
-                            delete(document_corrections).where(
-                                document_corrections.c.doc_id == doc, document_corrections.c.field == field
-                            )
-                        )
-                for (doc, field), value in wanted.items():
-                    if doc != doc_id:
-                        continue
-                    if (doc, field) in current:
-                        conn.execute(
-                            update(document_corrections)
-                            .where(
-                                document_corrections.c.doc_id == doc, document_corrections.c.field == field
-                            )
-                            .values(value=value)
-                        )
-                    else:
-                        row = {
-                            "doc_id": doc,
-                            "field": field,
-                            "value": value,
-                            "original": str(data.get(field, "")),
-                        }
-                        conn.execute(insert(document_corrections), row)
-                    data[field] = value
-                fresh = document_json(DOCUMENT_ADAPTER.validate_python(data))
-                if fresh != text:
-                    digest = hashlib.sha1(fresh.encode("utf-8")).hexdigest()
-                    values = {"data": fresh, "content_hash": digest, "updated_at": now()}
-                    conn.execute(update(documents).where(documents.c.id == doc_id).values(**values))
-                    changed.append(doc_id)
-        return changed
+    def drop(self, conn: Connection, key: Key) -> None:
+        doc_id, field = key
+        where = (document_corrections.c.doc_id == doc_id, document_corrections.c.field == field)
+        conn.execute(delete(document_corrections).where(*where))

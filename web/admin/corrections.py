@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 
 from indexer.documents import Document
 from indexer.storage import Database
-from indexer.storage.corrections import CORRECTABLE, CorrectionRows
+from indexer.storage.corrections import CORRECTABLE
+from indexer.storage.documents import Documents
 from synonyms.staff_rules import FIELD_LABELS, ChangeError, StaffRule
 
 VALIDITY_VALUES = ("现行有效", "已废止", "已失效", "部分失效", "已修订")
@@ -48,4 +49,4 @@ def check_corrections(
 def sync_corrections(database: Database, rules: Sequence[StaffRule]) -> list[str]:
     """Make the stored documents carry exactly the version's corrections; returns the documents changed
     (pending for the next index update)."""
-    return CorrectionRows(database).sync(corrections(rules))
+    return Documents(database).sync_corrections(corrections(rules))
