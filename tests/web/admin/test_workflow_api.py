@@ -356,3 +356,33 @@ def test_self_approval_setting_for_a_one_person_office_is_audited(app_dir: Path)
     assert approved.status_code == 200
     entry = client.get("/admin/api/audit").json()["audit"][0]
     assert "本人提议、本人批准" in entry["approval"]
+
+
+def test_every_staff_write_needs_the_csrf_token_and_approval_needs_a_reviewer(anon: TestClient) -> None:
+    routes = [r for r in _api_routes(list(anon.app.routes)) if r.path.startswith("/admin")]  # type: ignore[attr-defined]
+    writes = [
+        (method, re.sub(r"\{[^}]+\}", "1", r.path))
+        for r in routes
+        for method in r.methods - {"GET", "HEAD"}
+        if r.path not in ("/admin/login", "/admin/welcome")  # open forms, with their own token cookie
+    ]
+    assert len(writes) >= 19
+    login(anon, "admin1")
+    for method, path in writes:
+        response = anon.request(method, path, json={}, follow_redirects=False)
+        assert response.status_code == 403, (method, path)
+        assert "CSRF" in response.text, (method, path)
+    editor = TestClient(anon.app)
+    csrf = login(editor, "editor1")
+    proposal = propose(editor, csrf, action="add", line="二代证 => 居民身份证", reason="r")
+    for who in ("editor1", "admin1"):  # neither an editor nor an account admin approves
+        client = TestClient(anon.app)
+        token = login(client, who)
+        denied = client.post(
+            f"/admin/api/proposals/{proposal}/approve", json={}, headers={"X-CSRF-Token": token}
+        )
+        assert denied.status_code == 403, who
+        rollback = client.post(
+            "/admin/api/versions/0/rollback", json={"reason": "r"}, headers={"X-CSRF-Token": token}
+        )
+        assert rollback.status_code == 403, who
