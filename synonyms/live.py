@@ -17,7 +17,14 @@ from synonyms.cilin import load_cilin
 from synonyms.expansion import LayeredSynonyms, SynonymMatch, SynonymSet, default_synonym_paths
 from synonyms.loader import load_synonym_files
 from synonyms.rules import SynonymRule
-from synonyms.staff_rules import StaffRule, live_rules, packaged_in_force, pins, vocabulary_switches
+from synonyms.staff_rules import (
+    StaffRule,
+    denied_words,
+    live_rules,
+    packaged_in_force,
+    pins,
+    vocabulary_switches,
+)
 from synonyms.staff_store import StaffStore
 
 
@@ -50,7 +57,7 @@ def combined(
     reviewed = SynonymSet.from_rules([*packaged_in_force(fixed, staff), *live_rules(staff)])
     layer = general_layer(general, staff)
     layers = (reviewed, layer) if layer is not None else (reviewed,)
-    return LayeredSynonyms(*layers, pins=pins(staff))
+    return LayeredSynonyms(*layers, pins=pins(staff), denied=denied_words(staff))
 
 
 class LiveSynonyms:
@@ -87,6 +94,10 @@ class LiveSynonyms:
     def staff_pins(self) -> tuple[tuple[str, str, str], ...]:
         """The live version's best bets (query, document id, expiry)."""
         return self.current().staff_pins()
+
+    def staff_denylist(self, feature: str) -> frozenset[str]:
+        """The live version's denylist of a feature ("suggest", "hot")."""
+        return self.current().staff_denylist(feature)
 
     def with_staff_rules(self, staff: Sequence[StaffRule]) -> LayeredSynonyms:
         """The table a proposed staff rule list would give (for previews and the golden-set check)."""

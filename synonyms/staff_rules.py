@@ -24,7 +24,11 @@ ChangeAction = Literal["add", "edit", "disable", "enable", "delete", "import"]
 # "best_bet": a document pinned to a query — its line is the query, ``target`` the document id.
 # "correction": a document's metadata field set by staff — ``target`` the document, ``field`` the
 # field, the line the value.
-RuleKind = Literal["rule", "vocabulary", "best_bet", "correction"]
+# "deny": a word whose queries are never shown in suggestions (``field`` "suggest") or in 热搜 and
+# 相关搜索 ("hot"); the word DENY_ALL switches that feature off altogether.
+RuleKind = Literal["rule", "vocabulary", "best_bet", "correction", "deny"]
+DENY_ALL = "*"
+DENY_FEATURES = {"suggest": "搜索建议", "hot": "热搜与相关搜索"}
 FIELD_LABELS = {"validity": "有效性", "subject": "主题分类", "issuer": "发文机关"}
 VOCABULARY_OFF = "*"
 ACTION_LABELS: dict[str, str] = {
@@ -147,6 +151,11 @@ def best_bet_problems(rule: StaffRule) -> list[str]:
     return problems
 
 
+def denied_words(rules: Iterable[StaffRule]) -> tuple[tuple[str, str], ...]:
+    """(word or DENY_ALL, feature) of the enabled denylist entries."""
+    return tuple((r.line, r.field) for r in rules if r.kind == "deny" and r.enabled)
+
+
 def pins(rules: Iterable[StaffRule]) -> tuple[Pin, ...]:
     """The enabled best bets, oldest first (whoever shows them skips the expired ones)."""
     return tuple(Pin(r.line, r.target, r.expires) for r in rules if r.kind == "best_bet" and r.enabled)
@@ -159,6 +168,8 @@ def validate(rules: Sequence[StaffRule], fixed: Sequence[SynonymRule]) -> None:
     parsed: list[SynonymRule] = []
     for rule in rules:
         errors.extend(best_bet_problems(rule))
+        if rule.kind == "deny" and rule.field not in DENY_FEATURES:
+            errors.append(f"人工规则#{rule.id}: 屏蔽范围须为 {' 或 '.join(DENY_FEATURES)}")
         if rule.kind == "vocabulary" and not rule.line.strip():
             errors.append(
                 f"人工规则#{rule.id}: 请填写要排除的词或词林类代码，或 {VOCABULARY_OFF}（关闭通用词汇层）"
@@ -241,6 +252,10 @@ def describe(change: RuleChange, rules: Sequence[StaffRule]) -> tuple[str, str]:
     if change.kind == "correction":
         label = FIELD_LABELS.get(change.field, change.field)
         return before, f"更正文档 {change.target.strip()} 的{label}：{change.line.strip()}"
+    if change.kind == "deny":
+        feature = DENY_FEATURES.get(change.field, change.field)
+        word = change.line.strip()
+        return before, f"关闭{feature}" if word == DENY_ALL else f"{feature}屏蔽“{word}”"
     if change.kind == "best_bet":
         when = f"，{change.expires} 到期" if change.expires else ""
         return before, f"置顶：查询“{change.line.strip()}” → 文档 {change.target.strip()}{when}"
@@ -283,8 +298,8 @@ def affected_terms(rules: Iterable[StaffRule]) -> list[str]:
     """The typed terms of the given rules: the queries whose results a change can move."""
     terms: dict[str, None] = {}
     for rule in rules:
-        if rule.kind == "correction":
-            continue  # a metadata correction moves no query's results by its words
+        if rule.kind in ("correction", "deny"):
+            continue  # moves no query's results
         if rule.kind != "rule":
             if rule.line != VOCABULARY_OFF:
                 terms[rule.line] = None

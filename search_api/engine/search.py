@@ -41,7 +41,15 @@ from search_api.engine.models import (
 )
 from search_api.engine.query import AnalyzedQuery, analyse
 from search_api.engine.query_builder import build_query, query_words
-from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, linked_item_names, related_queries
+from search_api.engine.query_log import (
+    DEFAULT_POPULARITY,
+    DENY_ALL,
+    Popularity,
+    denied,
+    linked_item_names,
+    related_queries,
+    staff_denylist,
+)
 from search_api.engine.rerank import Preference, rerank
 from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
 from search_api.engine.visitors import Visitors
@@ -210,7 +218,9 @@ class SearchEngine:
             hits = self._pinned(typed, hits, request.scope, expander)
         expansions = [Expansion.of(m) for m in run.matches if m.alternatives]
         synonyms = [alt for e in expansions for alt in e.alternatives]
-        related = related_queries(typed, run.query.tokens, know.popular, synonyms, linked_item_names(hits))
+        hidden = staff_denylist(self.synonyms, "hot")
+        popular = [] if DENY_ALL in hidden else [p for p in know.popular if not denied(p[0], hidden)]
+        related = related_queries(typed, run.query.tokens, popular, synonyms, linked_item_names(hits))
         region = request.filters.get("region") or request.prefer_region
         card = self._item_card(run, region, request.scope) if first_page else None
         weak = run.total < ranking.FEW_RESULTS
@@ -277,6 +287,9 @@ class SearchEngine:
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT, scope: Scope | None = None) -> list[str]:
         """Prefix matches (characters, pinyin, initials), then titles holding the words typed; inside
         a portal's scope only suggestions that find something there."""
+        staff = staff_denylist(self.synonyms, "suggest")
+        if DENY_ALL in staff:  # staff switched suggestions off
+            return []
         prefix = prefix[:MAX_SUGGEST_PREFIX]
         wanted = limit * SCOPE_CANDIDATES if scope else limit
         found = self.knowledge.get().suggester.suggest(prefix, wanted)
@@ -285,6 +298,8 @@ class SearchEngine:
             denylist = self.knowledge.denylist
             more = [t for t in self.backend.suggest(words, wanted) if not any(w in t for w in denylist)]
             found = list(dict.fromkeys([*found, *more]))[:wanted]
+        if staff:
+            found = [text for text in found if not denied(text, staff)]
         if scope:
             found = [text for text in found if self._finds(text, scope)][:limit]
         return found
@@ -300,7 +315,10 @@ class SearchEngine:
     def hot_queries(self, limit: int = 10, scope: Scope | None = None) -> list[str]:
         """热搜: the queries the most different visitors searched lately that found something, without
         what may not be shown (`query_log.showable`); inside a scope, only those that find something there."""
-        popular = [q for q, _ in self.knowledge.get().popular]
+        staff = staff_denylist(self.synonyms, "hot")
+        if DENY_ALL in staff:  # staff switched 热搜 off
+            return []
+        popular = [q for q, _ in self.knowledge.get().popular if not denied(q, staff)]
         if not scope:
             return popular[:limit]
         candidates = popular[: limit * SCOPE_CANDIDATES]

@@ -13,12 +13,13 @@ from fastapi.responses import HTMLResponse
 
 from indexer.storage.corrections import CORRECTABLE
 from search_api.engine.models import SearchRequest
-from synonyms.staff_rules import FIELD_LABELS
+from synonyms.staff_rules import DENY_ALL, DENY_FEATURES, FIELD_LABELS
 from web.admin.auth import require_staff
 from web.admin.corrections import VALIDITY_VALUES
 from web.admin.deps import workflow
 from web.admin.rendering import (
     BestBetsContext,
+    DenylistContext,
     DocumentContext,
     VocabularyContext,
     error_page,
@@ -71,3 +72,19 @@ def document_page(request: Request, doc_id: str, note: str = "") -> HTMLResponse
         validity_values=VALIDITY_VALUES,
     )
     return render(request, "document.html", context)
+
+
+@router.get("/denylist")
+def denylist_page(request: Request, note: str = "") -> HTMLResponse:
+    """The suggestion and 热搜 denylists and their kill switches (reviewed), and the file denylist."""
+    flow = workflow(request)
+    entries = [r for r in flow.store.current().rules if r.kind == "deny"]
+    off = {r.field for r in entries if r.enabled and r.line == DENY_ALL}
+    context = DenylistContext(
+        **page_basics(request, note),
+        entries=entries,
+        features=DENY_FEATURES,
+        off=off,
+        file_words=sorted(flow.engine.knowledge.denylist),
+    )
+    return render(request, "denylist.html", context)

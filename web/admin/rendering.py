@@ -143,6 +143,14 @@ class DocumentContext(AdminPage):
 
 
 @dataclass(kw_only=True)
+class DenylistContext(AdminPage):
+    entries: list[StaffRule]  # reviewed denylist entries of the live version
+    features: dict[str, str]  # feature → label
+    off: set[str]  # features staff switched off
+    file_words: list[str]  # GOVSEARCH_DENYLIST_FILE, read at start
+
+
+@dataclass(kw_only=True)
 class GoldenContext(AdminPage):
     rows: list[GoldenRow]
     configured: bool
