@@ -26,7 +26,8 @@ ChangeAction = Literal["add", "edit", "disable", "enable", "delete", "import"]
 # field, the line the value.
 # "deny": a word whose queries are never shown in suggestions (``field`` "suggest") or in 热搜 and
 # 相关搜索 ("hot"); the word DENY_ALL switches that feature off altogether.
-RuleKind = Literal["rule", "vocabulary", "best_bet", "correction", "deny"]
+# "golden": a golden query reviewers keep here (line the query, target the expected title fragments).
+RuleKind = Literal["rule", "vocabulary", "best_bet", "correction", "deny", "golden"]
 DENY_ALL = "*"
 DENY_FEATURES = {"suggest": "搜索建议", "hot": "热搜与相关搜索"}
 FIELD_LABELS = {"validity": "有效性", "subject": "主题分类", "issuer": "发文机关"}
@@ -298,7 +299,7 @@ def affected_terms(rules: Iterable[StaffRule]) -> list[str]:
     """The typed terms of the given rules: the queries whose results a change can move."""
     terms: dict[str, None] = {}
     for rule in rules:
-        if rule.kind in ("correction", "deny"):
+        if rule.kind in ("correction", "deny", "golden"):
             continue  # moves no query's results
         if rule.kind != "rule":
             if rule.line != VOCABULARY_OFF:

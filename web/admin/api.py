@@ -191,7 +191,23 @@ def export(request: Request) -> PlainTextResponse:
 def golden(request: Request) -> dict[str, Any]:
     flow = workflow(request)
     rows = flow.golden_status()
-    return {"configured": flow.golden is not None, "queries": [row.__dict__ for row in rows]}
+    return {"configured": bool(rows) or flow.golden is not None, "queries": [row.__dict__ for row in rows]}
+
+
+class GoldenIn(BaseModel):
+    query: str = Field(max_length=200)
+    relevant: str = Field(max_length=500)
+
+
+@router.post("/golden", status_code=201)
+def golden_add(request: Request, body: GoldenIn) -> dict[str, Any]:
+    version = workflow(request).golden_add(staff_of(request), body.query, body.relevant)
+    return {"version": version}
+
+
+@router.post("/golden/{rule_id}/delete")
+def golden_delete(request: Request, rule_id: int, body: DecisionIn) -> dict[str, Any]:
+    return {"version": workflow(request).golden_remove(staff_of(request), rule_id, body.reason)}
 
 
 @router.get("/worklist")

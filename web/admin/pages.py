@@ -22,7 +22,6 @@ from web.admin.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, accounts, require_
 from web.admin.deps import audit_csv, proposal_or_404, workflow
 from web.admin.rendering import (
     AuditContext,
-    GoldenContext,
     LoginContext,
     PortalsContext,
     PortalUsageContext,
@@ -302,16 +301,6 @@ async def import_rules(request: Request) -> Response:
         staff_of(request), change, reason if isinstance(reason, str) else ""
     )
     return _back(f"/admin/proposals/{proposal_id}", f"已导入 {len(change.imported)} 条规则，等待审核")
-
-
-@router.get("/golden")
-def golden_page(request: Request) -> HTMLResponse:
-    flow = workflow(request)
-    configured = flow.golden is not None
-    context = GoldenContext(
-        **page_basics(request), rows=flow.golden_status(), configured=configured, path=flow.golden
-    )
-    return render(request, "golden.html", context)
 
 
 @router.get("/worklist")

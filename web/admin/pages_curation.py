@@ -7,20 +7,22 @@ check, approval by someone else, audit, rollback); the forms post to the routes 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from indexer.storage.corrections import CORRECTABLE
 from search_api.engine.models import SearchRequest
 from synonyms.staff_rules import DENY_ALL, DENY_FEATURES, FIELD_LABELS
-from web.admin.auth import require_staff
+from web.admin.auth import require_staff, staff_of
 from web.admin.corrections import VALIDITY_VALUES
 from web.admin.deps import workflow
 from web.admin.rendering import (
     BestBetsContext,
     DenylistContext,
     DocumentContext,
+    GoldenContext,
     VocabularyContext,
     error_page,
     page_basics,
@@ -88,3 +90,43 @@ def denylist_page(request: Request, note: str = "") -> HTMLResponse:
         file_words=sorted(flow.engine.knowledge.denylist),
     )
     return render(request, "denylist.html", context)
+
+
+@router.get("/golden")
+def golden_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
+    """Each golden query's rank under the live rules; a query's results, one click to make one the
+    expected answer (reviewers)."""
+    flow = workflow(request)
+    rows = flow.golden_status()
+    results = flow.engine.search(SearchRequest(q=q, size=10), record=False).hits if q.strip() else []
+    context = GoldenContext(
+        **page_basics(request, note),
+        rows=rows,
+        configured=bool(rows) or flow.golden is not None,
+        path=flow.golden,
+        q=q,
+        results=results,
+    )
+    return render(request, "golden.html", context)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+@router.post("/golden")
+async def golden_add(request: Request) -> RedirectResponse:
+    form = await _form(request)
+    query = form.get("query", "")
+    workflow(request).golden_add(staff_of(request), query, form.get("relevant", ""))
+    return RedirectResponse(
+        f"/admin/golden?note={quote('已加入黄金查询集：' + query.strip())}", status_code=303
+    )
+
+
+@router.post("/golden/{rule_id}/delete")
+async def golden_delete(request: Request, rule_id: int) -> RedirectResponse:
+    form = await _form(request)
+    workflow(request).golden_remove(staff_of(request), rule_id, form.get("reason", ""))
+    return RedirectResponse(f"/admin/golden?note={quote('已从黄金查询集删除')}", status_code=303)

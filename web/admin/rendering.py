@@ -155,6 +155,8 @@ class GoldenContext(AdminPage):
     rows: list[GoldenRow]
     configured: bool
     path: Path | None
+    q: str = ""
+    results: list[SearchHit] = field(default_factory=list)  # to pick an expected answer from
 
 
 @dataclass(kw_only=True)

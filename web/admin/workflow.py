@@ -34,6 +34,7 @@ from synonyms.staff_store import AuditEntry, Proposal, StaffStore
 from synonyms.writer import rule_line
 from web.admin.accounts import Staff
 from web.admin.corrections import check_corrections, sync_corrections
+from web.admin.golden import golden_entry, golden_removal, staff_judgments
 
 PREVIEW_QUERIES = 8
 PREVIEW_HITS = 5
@@ -82,6 +83,7 @@ class GoldenRow:
     relevant: str
     rank: int | None  # within the top 10
     top: str
+    rule_id: int = 0  # a query reviewers added in the tool (0: from the golden-set file)
 
 
 @dataclass
@@ -214,16 +216,26 @@ class Workflow:
     def _top(self, synonyms: Expander, query: str, size: int) -> list[str]:
         return _titles(self.engine, synonyms, query, size)
 
+    def _judgments(self, rules: tuple[StaffRule, ...]) -> list[Judgment]:
+        """The golden set: the file's queries (GOVSEARCH_GOLDEN_PATH) and those reviewers added here."""
+        found: list[Judgment] = []
+        if self.golden is not None:
+            try:
+                found = load_judgments(self.golden)
+            except (OSError, JudgmentFileError) as exc:
+                raise ChangeError(str(exc), field="golden") from exc
+        return found + staff_judgments(rules)
+
     def golden_check(
         self, rules: tuple[StaffRule, ...], base: tuple[StaffRule, ...] | None = None
     ) -> GoldenCheck:
-        if self.golden is None:
-            return GoldenCheck(configured=False)
-        try:
-            judgments = load_judgments(self.golden)
-        except (OSError, JudgmentFileError) as exc:
-            return GoldenCheck(configured=True, error=str(exc), dropped=[("（黄金查询集）", 0, str(exc))])
         current = self.store.current().rules if base is None else base
+        try:
+            judgments = self._judgments(current)
+        except ChangeError as exc:
+            return GoldenCheck(configured=True, error=str(exc), dropped=[("（黄金查询集）", 0, str(exc))])
+        if not judgments:
+            return GoldenCheck(configured=False)
         before = self.live.with_staff_rules(current)
         later = self.live.with_staff_rules(rules)
         check = GoldenCheck(configured=True, queries=len(judgments))
@@ -238,21 +250,32 @@ class Workflow:
 
     def golden_status(self) -> list[GoldenRow]:
         """Each golden query's rank with the live rules (what a change will be checked against)."""
-        if self.golden is None:
-            return []
-        try:
-            judgments = load_judgments(self.golden)
-        except (OSError, JudgmentFileError) as exc:
-            raise ChangeError(str(exc), field="golden") from exc
-        live = self.live.with_staff_rules(self.store.current().rules)
+        current = self.store.current().rules
+        live = self.live.with_staff_rules(current)
         rows: list[GoldenRow] = []
-        for judgment in judgments:
+        judgments = self._judgments(current)
+        from_file = len(judgments) - len(staff_judgments(current))  # the file's come first
+        for index, judgment in enumerate(judgments):
             titles = self._top(live, judgment.query, CUTOFF)
             top = titles[0] if titles else ""
-            rows.append(
-                GoldenRow(judgment.query, " | ".join(judgment.fragments), _rank(titles, judgment), top)
-            )
+            relevant, rule_id = " | ".join(judgment.fragments), judgment.line if index >= from_file else 0
+            rows.append(GoldenRow(judgment.query, relevant, _rank(titles, judgment), top, rule_id))
         return rows
+
+    def golden_add(self, staff: Staff, query: str, relevant: str) -> int:
+        """A reviewer adds a golden query directly (no proposal: it guards changes, it changes no result)."""
+        if not staff.can_review:
+            raise PermissionDenied("只有审核人员可以维护黄金查询集")
+        live = self.store.current()
+        rules, entry = golden_entry(live.rules, staff.name, query, relevant)
+        return self.store.commit(rules, entry, base=live.id)
+
+    def golden_remove(self, staff: Staff, rule_id: int, reason: str) -> int:
+        if not staff.can_review:
+            raise PermissionDenied("只有审核人员可以维护黄金查询集")
+        live = self.store.current()
+        rules, entry = golden_removal(live.rules, staff.name, rule_id, reason)
+        return self.store.commit(rules, entry, base=live.id)
 
     # -- writing -------------------------------------------------------------------------------
     def propose(self, staff: Staff, change: RuleChange, reason: str) -> int:
