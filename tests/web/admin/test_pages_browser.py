@@ -103,6 +103,11 @@ def test_reviewer_sees_a_golden_set_block_and_overrides_it_with_a_reason(tmp_pat
         assert driver.find_element(By.ID, "after").text == "（删除）"
         driver.execute_script("arguments[0].scrollIntoView()", golden)
         screenshot(driver, "admin-golden-blocked")
+        proposal_url = driver.current_url
+        _logout(driver)  # four eyes: another reviewer decides
+        _login(driver, base_url, "reviewer2")
+        driver.get(proposal_url)
+        wait_for(driver, "#golden")
         driver.find_element(By.ID, "override_reason").send_keys("该说法已不再使用")
         driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
         wait_for_text(driver, ".note", "已生效")

@@ -14,11 +14,13 @@ from fastapi.testclient import TestClient
 
 from govsearch.app import create_app
 from tests.browser import chromium, live_server, phone_sized, screenshot, wait_for
+from tests.factories import SAMPLE_DOCUMENTS
 from tests.web.a11y import violations
 from tests.web.admin.helpers import PASSWORD, admin_app, approve_as_other, login, propose, seed_logs
 
 pytestmark = pytest.mark.browser
 
+POLICY = next(d for d in SAMPLE_DOCUMENTS if d.title == "示例市住房公积金提取管理办法")
 PACKAGED = "补身份证, 身份证补办, 身份证丢了 => 居民身份证补领   # 丢失、损坏后补领"
 PAGES = {
     "rules": "/admin?q=身份证",
@@ -29,7 +31,9 @@ PAGES = {
     "vocabulary": "/admin/vocabulary?q=赡养",
     "analytics": "/admin/analytics",
     "worklist": "/admin/worklist",
-    "golden": "/admin/golden",
+    "golden": "/admin/golden?q=身份证",
+    "denylist": "/admin/denylist",
+    "document": "/admin/documents/{policy}",
     "audit": "/admin/audit",
     "portals": "/admin/portals",
     "accounts": "/admin/accounts",
@@ -50,6 +54,8 @@ def _staff_app(tmp_path: Path) -> tuple[FastAPI, str, int]:
         {"action": "add", "kind": "rule", "line": "二代证 => 居民身份证  # 俗称", "category": "户籍"},
         {"action": "disable", "replaces": PACKAGED, "line": PACKAGED},
         {"action": "add", "kind": "vocabulary", "line": "赡养"},
+        {"action": "add", "kind": "deny", "field": "hot", "line": "挂失"},
+        {"action": "add", "kind": "correction", "target": POLICY.id, "field": "validity", "line": "已废止"},
     ]
     for change in changes:
         assert approve_as_other(client, propose(client, csrf, **change, reason="演示")).status_code == 200
@@ -88,9 +94,9 @@ def test_every_staff_page_at_phone_and_desktop_width(tmp_path: Path, width: int)
         driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
         wait_for(driver, "nav.tabs")
         status = driver.find_element(By.CSS_SELECTOR, ".status-bar").text
-        assert "当前生效版本 3" in status and "最近修改" in status
+        assert "当前生效版本 5" in status and "最近修改" in status
         for name, path in PAGES.items():
-            driver.get(base_url + path.format(pending=pending))
+            driver.get(base_url + path.format(pending=pending, policy=POLICY.id))
             _check(driver, name, width)
             if name == "analytics":
                 charts = driver.find_elements(By.CSS_SELECTOR, "figure.chart svg")
