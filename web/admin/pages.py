@@ -19,7 +19,7 @@ from synonyms.staff_rules import (
 )
 from web.admin.accounts import LOCKOUT_MINUTES
 from web.admin.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, accounts, require_staff, staff_of
-from web.admin.deps import audit_csv, proposal_or_404, workflow
+from web.admin.deps import audit_csv, form_fields, proposal_or_404, workflow
 from web.admin.rendering import (
     AuditContext,
     LoginContext,
@@ -43,11 +43,6 @@ public = APIRouter(include_in_schema=False)
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_staff)], include_in_schema=False)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
 def _back(url: str, note: str = "") -> RedirectResponse:
     return RedirectResponse(f"{url}?note={quote(note)}" if note else url, status_code=303)
 
@@ -65,7 +60,7 @@ def login_form(request: Request, next: str = "/admin", note: str = "") -> HTMLRe
 
 @public.post("/admin/login", response_model=None)
 async def login(request: Request) -> Response:
-    form = await _form(request)
+    form = await form_fields(request)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     target = form.get("next", "/admin")
     target = target if target.startswith("/admin") and not target.startswith("//") else "/admin"
@@ -134,7 +129,7 @@ def edit_rule(request: Request, rule_id: int) -> HTMLResponse:
 
 @router.post("/proposals", response_model=None)
 async def propose(request: Request) -> Response:
-    form = await _form(request)
+    form = await form_fields(request)
     action = form.get("action", "")
     if action not in ("add", "edit", "disable", "enable", "delete"):
         return error_page(request, 422, "未知的操作")
@@ -160,7 +155,7 @@ async def propose(request: Request) -> Response:
 @router.post("/preview")
 async def preview(request: Request) -> HTMLResponse:
     """The rule form again, with the top results of the affected queries before and after; nothing saved."""
-    form = await _form(request)
+    form = await form_fields(request)
     flow = workflow(request)
     change = _change(form, "edit" if form.get("rule_id", "").isdigit() else "add")
     rule = next((r for r in flow.store.current().rules if r.id == change.rule_id), None)
@@ -237,7 +232,7 @@ def proposal_page(request: Request, proposal_id: int, note: str = "") -> HTMLRes
 
 @router.post("/proposals/{proposal_id}/approve", response_model=None)
 async def approve(request: Request, proposal_id: int) -> Response:
-    form = await _form(request)
+    form = await form_fields(request)
     flow = workflow(request)
     try:
         version = flow.approve(
@@ -250,7 +245,7 @@ async def approve(request: Request, proposal_id: int) -> Response:
 
 @router.post("/proposals/{proposal_id}/reject")
 async def reject(request: Request, proposal_id: int) -> RedirectResponse:
-    form = await _form(request)
+    form = await form_fields(request)
     flow = workflow(request)
     flow.reject(staff_of(request), proposal_or_404(flow, proposal_id), form.get("reason", ""))
     return _back("/admin", f"提议#{proposal_id} 已驳回")
@@ -271,7 +266,7 @@ def audit_export(request: Request) -> PlainTextResponse:
 
 @router.post("/versions/{version_id}/rollback")
 async def rollback(request: Request, version_id: int) -> RedirectResponse:
-    form = await _form(request)
+    form = await form_fields(request)
     version = workflow(request).rollback(staff_of(request), version_id, form.get("reason", ""))
     return _back("/admin/audit", f"已回滚到版本 {version_id} 的规则（新版本 {version}）")
 

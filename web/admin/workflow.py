@@ -30,7 +30,7 @@ from synonyms.staff_rules import (
     validate,
     vocabulary_switches,
 )
-from synonyms.staff_store import AuditEntry, Proposal, StaffStore
+from synonyms.staff_store import AuditEntry, Proposal, StaffStore, Version
 from synonyms.writer import rule_line
 from web.admin.accounts import Staff
 from web.admin.corrections import check_corrections, sync_corrections
@@ -264,18 +264,19 @@ class Workflow:
 
     def golden_add(self, staff: Staff, query: str, relevant: str) -> int:
         """A reviewer adds a golden query directly (no proposal: it guards changes, it changes no result)."""
-        if not staff.can_review:
-            raise PermissionDenied("只有审核人员可以维护黄金查询集")
-        live = self.store.current()
+        live = self._golden_keeper(staff)
         rules, entry = golden_entry(live.rules, staff.name, query, relevant)
         return self.store.commit(rules, entry, base=live.id)
 
     def golden_remove(self, staff: Staff, rule_id: int, reason: str) -> int:
-        if not staff.can_review:
-            raise PermissionDenied("只有审核人员可以维护黄金查询集")
-        live = self.store.current()
+        live = self._golden_keeper(staff)
         rules, entry = golden_removal(live.rules, staff.name, rule_id, reason)
         return self.store.commit(rules, entry, base=live.id)
+
+    def _golden_keeper(self, staff: Staff) -> Version:
+        if not staff.can_review:
+            raise PermissionDenied("只有审核人员可以维护黄金查询集")
+        return self.store.current()
 
     # -- writing -------------------------------------------------------------------------------
     def propose(self, staff: Staff, change: RuleChange, reason: str) -> int:
