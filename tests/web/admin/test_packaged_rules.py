@@ -148,3 +148,25 @@ def test_packaged_rule_disabled_and_replaced_through_the_pages(client: TestClien
     assert "已停用（人工规则#1）" in listed.text
     vocabulary = client.get("/admin/vocabulary", params={"q": "赡养"})
     assert vocabulary.status_code == 200 and "Ab01A01=" in vocabulary.text
+
+
+def test_vocabulary_class_excluded_and_layer_switched_off_through_the_pages(client: TestClient) -> None:
+    csrf = login(client, "editor1")
+    page = client.get("/admin/vocabulary", params={"q": "赡养"})
+    assert "提议排除此类" in page.text and "提议关闭整个通用词汇层" in page.text
+    form = {"csrf": csrf, "action": "add", "kind": "vocabulary"}
+    sent = client.post(
+        "/admin/proposals", data={**form, "line": "Ab01A01=", "reason": "养老≠赡养"}, follow_redirects=False
+    )
+    assert sent.status_code == 303
+    proposal = client.get(sent.headers["location"])
+    assert "通用词汇层排除“Ab01A01=”所在类" in proposal.text
+    assert approve_as_other(client, 1).status_code == 200
+    assert _sources(client, "赡养") == [] and _sources(client, "高龄") == ["词林 Ab01A02="]
+    off = client.post(
+        "/admin/proposals", data={**form, "line": "*", "reason": "关闭"}, follow_redirects=False
+    )
+    assert off.status_code == 303 and approve_as_other(client, 2).status_code == 200
+    assert _sources(client, "高龄") == []
+    assert "已关闭" in client.get("/admin/vocabulary").text
+    assert "关闭通用词汇层" in client.get("/admin/audit").text
