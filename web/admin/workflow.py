@@ -284,6 +284,8 @@ class Workflow:
             raise ChangeError("请填写修改原因", field="reason")
         if change.kind == "best_bet" and change.expires and change.expires < date.today().isoformat():
             raise ChangeError(f"到期日 {change.expires} 已经过去", field="expires")
+        if change.kind == "best_bet" and not change.owner.strip():
+            change = change.model_copy(update={"owner": staff.name})  # a pin's author is who proposed it
         self.candidate(change)  # a change that cannot apply is refused now, not at review time
         summary = describe(change, self.store.current().rules)
         return self.store.propose(staff.name, change, reason.strip(), summary)

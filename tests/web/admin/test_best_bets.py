@@ -53,8 +53,8 @@ def test_best_bet_workflow_preview_live_audit_and_rollback(client: TestClient) -
     assert approve_as_other(client, bet).status_code == 200
     assert _ids(client, "二 代 证") == [(target, True)]  # normalised match, next query
     listed = client.get("/admin/api/best-bets").json()["staff"]
-    assert [(b["line"], b["target"], b["expires"], b["comment"]) for b in listed] == [
-        ("二代证", target, "2999-12-31", "俗称")
+    assert [(b["line"], b["target"], b["expires"], b["comment"], b["owner"]) for b in listed] == [
+        ("二代证", target, "2999-12-31", "俗称", "editor1")
     ]
     entry = client.get("/admin/api/audit").json()["audit"][0]
     assert entry["action"] == "新增" and "置顶" in entry["after"] and entry["actor"] == "editor1"
