@@ -84,7 +84,9 @@ def vocabulary(request: Request, q: str = "") -> dict[str, Any]:
         "classes": status.classes,
         "live_classes": status.live_classes,
         "switches": [r.model_dump() for r in status.switches],
-        "matches": [{"code": code, "words": list(words)} for code, words in status.matches],
+        "matches": [
+            {"code": code, "words": list(words), "excluded": out} for code, words, out in status.matches
+        ],
     }
 
 

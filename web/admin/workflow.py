@@ -93,7 +93,7 @@ class VocabularyStatus:
     classes: int  # after the quality filter
     live_classes: int  # after staff exclusions (0 when off)
     switches: list[StaffRule]
-    matches: list[tuple[str, tuple[str, ...]]]  # class code, words
+    matches: list[tuple[str, tuple[str, ...], bool]]  # class code, words, excluded by staff
 
 
 @dataclass
@@ -162,12 +162,13 @@ class Workflow:
         on, _words = vocabulary_switches(rules)
         general = self.live.general
         needle = query.strip()
+        layer = general_layer(general, rules)
+        live = set(layer.rules) if layer is not None else set()
         matches = [
-            (r.source.removeprefix("词林 "), r.terms_from)
+            (r.source.removeprefix("词林 "), r.terms_from, r not in live)
             for r in (general.rules if general is not None and needle else ())
             if needle in r.terms_from or r.source.endswith(needle)
         ]
-        layer = general_layer(general, rules)
         return VocabularyStatus(
             configured=general is not None,
             on=on,

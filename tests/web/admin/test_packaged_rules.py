@@ -101,7 +101,7 @@ def test_vocabulary_layer_exclusion_and_switch_off_are_live_audited_and_rolled_b
     csrf = login(client, "editor1")
     status = client.get("/admin/api/vocabulary", params={"q": "赡养"}).json()
     assert status["on"] is True and status["classes"] == 2 and status["live_classes"] == 2
-    assert status["matches"] == [{"code": "Ab01A01=", "words": ["养老", "赡养"]}]
+    assert status["matches"] == [{"code": "Ab01A01=", "words": ["养老", "赡养"], "excluded": False}]
 
     exclude = propose(client, csrf, action="add", kind="vocabulary", line="赡养", reason="养老≠赡养")
     preview = client.get(f"/admin/api/proposals/{exclude}").json()["preview"]
@@ -110,6 +110,7 @@ def test_vocabulary_layer_exclusion_and_switch_off_are_live_audited_and_rolled_b
     assert _sources(client, "赡养") == []
     assert _sources(client, "高龄") == ["词林 Ab01A02="]  # other classes stay
     assert client.get("/admin/api/vocabulary").json()["live_classes"] == 1
+    assert client.get("/admin/api/vocabulary", params={"q": "赡养"}).json()["matches"][0]["excluded"] is True
 
     off = propose(client, csrf, action="add", kind="vocabulary", line="*", reason="通用词汇层关闭")
     assert approve_as_other(client, off).status_code == 200
