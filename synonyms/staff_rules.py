@@ -127,9 +127,17 @@ def vocabulary_switches(staff: Iterable[StaffRule]) -> tuple[bool, frozenset[str
     return VOCABULARY_OFF not in lines, frozenset(line for line in lines if line != VOCABULARY_OFF)
 
 
-def _check_replacements(rules: Sequence[StaffRule], fixed: Sequence[SynonymRule]) -> list[str]:
-    known = {rule_line(r) for r in fixed}
-    errors = [f"人工规则#{r.id}: 内置词典中没有规则“{r.replaces}”" for r in rules if r.replaces not in known]
+def stale_replacement(change: RuleChange, fixed: Sequence[SynonymRule]) -> str:
+    """The problem of a change replacing a packaged rule that does not exist ("" when none). Checked for
+    the change proposed only: an older replacement whose packaged line an upgrade reworded simply
+    stops matching, and must not block every later change."""
+    if change.replaces and change.replaces not in {rule_line(r) for r in fixed}:
+        return f"内置词典中没有规则“{change.replaces}”"
+    return ""
+
+
+def _check_replacements(rules: Sequence[StaffRule]) -> list[str]:
+    errors: list[str] = []
     seen: set[str] = set()
     for rule in rules:
         if rule.replaces in seen:
@@ -165,7 +173,7 @@ def pins(rules: Iterable[StaffRule]) -> tuple[Pin, ...]:
 def validate(rules: Sequence[StaffRule], fixed: Sequence[SynonymRule]) -> None:
     """Every enabled staff rule parses, and together with the packaged rules in force has no duplicate
     or cycle; a replacement names an existing packaged rule, at most once."""
-    errors = _check_replacements([r for r in rules if r.replaces], fixed)
+    errors = _check_replacements([r for r in rules if r.replaces])
     parsed: list[SynonymRule] = []
     for rule in rules:
         errors.extend(best_bet_problems(rule))

@@ -27,6 +27,7 @@ from synonyms.staff_rules import (
     affected_terms,
     apply_change,
     describe,
+    stale_replacement,
     validate,
     vocabulary_switches,
 )
@@ -183,6 +184,8 @@ class Workflow:
     ) -> tuple[StaffRule, ...]:
         """The rule list ``change`` would produce from ``base`` (default: live), validated with the
         packaged rules."""
+        if problem := stale_replacement(change, self.live.fixed):
+            raise ChangeError(problem, field="replaces")
         rules = apply_change(self.store.current().rules if base is None else base, change)
         validate(rules, self.live.fixed)
         self._check_pins(rules)

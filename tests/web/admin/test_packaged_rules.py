@@ -171,3 +171,13 @@ def test_vocabulary_class_excluded_and_layer_switched_off_through_the_pages(clie
     assert _sources(client, "高龄") == []
     assert "已关闭" in client.get("/admin/vocabulary").text
     assert "关闭通用词汇层" in client.get("/admin/audit").text
+
+
+def test_a_replacement_whose_packaged_line_an_upgrade_reworded_blocks_nothing(client: TestClient) -> None:
+    csrf = login(client, "editor1")
+    off = propose(client, csrf, action="disable", replaces=PACKAGED, line=PACKAGED, reason="r")
+    assert approve_as_other(client, off).status_code == 200
+    workflow = client.app.state.admin_workflow  # type: ignore[attr-defined]
+    workflow.live.fixed = tuple(r for r in workflow.live.fixed if r.source != "plain_language.txt:63")
+    later = propose(client, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="r")
+    assert approve_as_other(client, later).status_code == 200  # the stale replacement stops matching
