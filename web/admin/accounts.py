@@ -17,9 +17,9 @@ from typing import Literal, cast
 from indexer.storage import Database
 from indexer.storage.accounts import AccountRows
 
-Role = Literal["editor", "reviewer"]
-ROLES: tuple[Role, ...] = ("editor", "reviewer")
-ROLE_LABELS = {"editor": "编辑（提议修改）", "reviewer": "审核（批准上线）"}
+Role = Literal["editor", "reviewer", "admin"]
+ROLES: tuple[Role, ...] = ("editor", "reviewer", "admin")
+ROLE_LABELS = {"editor": "编辑（提议修改）", "reviewer": "审核（批准上线）", "admin": "管理员（管理账号）"}
 MIN_PASSWORD_LENGTH = 10
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 # Password guessing is slowed, never locked out (a lockout lets anyone lock staff out): after a few
@@ -86,6 +86,10 @@ class Staff:
     @property
     def can_review(self) -> bool:
         return self.role == "reviewer"
+
+    @property
+    def can_manage_accounts(self) -> bool:
+        return self.role == "admin"
 
 
 def hash_password(password: str) -> str:
@@ -156,6 +160,10 @@ class Accounts:
             return 0.0
         ready = datetime.fromisoformat(last) + timedelta(seconds=failure_delay(count))
         return max(0.0, (ready - now).total_seconds())
+
+    def locked(self, name: str) -> bool:
+        """Wrong passwords for this name are being slowed down right now (shown in account management)."""
+        return self.wait_seconds(name) > 0
 
     def login(self, name: str, password: str) -> tuple[str, Staff] | None:
         """A new session token and the staff member, or None when name or password is wrong."""

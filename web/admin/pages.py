@@ -17,15 +17,15 @@ from synonyms.staff_rules import (
     ChangeAction,
     ChangeError,
     RuleChange,
+    RuleKind,
     describe,
     export_text,
     import_text,
 )
 from web.admin.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, accounts, require_staff, staff_of
-from web.admin.deps import RowId, audit_csv, form_row_id, proposal_or_404, workflow
+from web.admin.deps import RowId, audit_csv, form_fields, form_row_id, proposal_or_404, workflow
 from web.admin.rendering import (
     AuditContext,
-    GoldenContext,
     LoginContext,
     PortalsContext,
     PortalUsageContext,
@@ -47,14 +47,9 @@ public = APIRouter(include_in_schema=False)
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_staff)], include_in_schema=False)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
 # Read as a dependency so that the routes themselves are plain functions, which FastAPI runs in a
 # thread: the golden check and the store's writes never hold up the event loop.
-Form = Annotated[dict[str, str], Depends(_form)]
+Form = Annotated[dict[str, str], Depends(form_fields)]
 
 
 def secure_cookies(request: Request) -> bool:
@@ -71,9 +66,11 @@ def _back(url: str, note: str = "") -> RedirectResponse:
 
 # -- login (the only routes open to anonymous visitors) ----------------------------------------------
 @public.get("/admin/login")
-def login_form(request: Request, next: str = "/admin") -> HTMLResponse:
+def login_form(request: Request, next: str = "/admin", note: str = "") -> HTMLResponse:
     token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", LoginContext(**page_basics(request), csrf=token, next=next))
+    shown = "密码已设置，请登录" if note == "set" else ""  # only fixed texts: the note is in the URL
+    context = LoginContext(**page_basics(request, shown), csrf=token, next=next)
+    response = render(request, "login.html", context)
     secure = secure_cookies(request)
     response.set_cookie(
         LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/admin"
@@ -134,6 +131,7 @@ def rules_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
         q=q,
         rules=flow.rules(q),
         packaged=flow.packaged_rules(q),
+        replaced=flow.replacements(),
         version=flow.store.current_version(),
         pending=flow.store.proposals("pending"),
     )
@@ -141,9 +139,11 @@ def rules_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
 
 
 @router.get("/rules/new")
-def new_rule(request: Request, term: str = "") -> HTMLResponse:
-    line = f"{term} => " if term else ""
-    context = RuleFormContext(**page_basics(request), action="add", rule=None, line=line, term=term)
+def new_rule(request: Request, term: str = "", replaces: str = "") -> HTMLResponse:
+    line = replaces or (f"{term} => " if term else "")
+    context = RuleFormContext(
+        **page_basics(request), action="add", rule=None, line=line, term=term, replaces=replaces
+    )
     return render(request, "rule_form.html", context)
 
 
@@ -161,14 +161,7 @@ def propose(request: Request, form: Form) -> Response:
     action = form.get("action", "")
     if action not in ("add", "edit", "disable", "enable", "delete"):
         return error_page(request, 422, "未知的操作")
-    rule_id = form.get("rule_id", "")
-    change = RuleChange(
-        action=_action(action),
-        rule_id=form_row_id(rule_id),
-        line=form.get("line", ""),
-        owner=form.get("owner", ""),
-        category=form.get("category", ""),
-    )
+    change = _change(form, _action(action))
     try:
         proposal_id = workflow(request).propose(staff_of(request), change, form.get("reason", ""))
     except ChangeError as exc:
@@ -181,6 +174,7 @@ def propose(request: Request, form: Form) -> Response:
             line=change.line if typed else (rule.line if rule else ""),
             form=form if typed else None,
             error=str(exc),
+            replaces=change.replaces,
         )
         return render(request, "rule_form.html", context, 422)
     return _back(f"/admin/proposals/{proposal_id}", "已提交，等待审核人员批准")
@@ -190,17 +184,15 @@ def propose(request: Request, form: Form) -> Response:
 def preview(request: Request, form: Form) -> HTMLResponse:
     """The rule form again, with the top results of the affected queries before and after; nothing saved."""
     flow = workflow(request)
-    rule_id = form.get("rule_id", "")
-    change = RuleChange(
-        action="edit" if form_row_id(rule_id) else "add",
-        rule_id=form_row_id(rule_id),
-        line=form.get("line", ""),
-        owner=form.get("owner", ""),
-        category=form.get("category", ""),
-    )
+    change = _change(form, "edit" if form_row_id(form.get("rule_id", "")) else "add")
     rule = next((r for r in flow.store.current().rules if r.id == change.rule_id), None)
     context = RuleFormContext(
-        **page_basics(request), action=change.action, rule=rule, line=change.line, form=form
+        **page_basics(request),
+        action=change.action,
+        rule=rule,
+        line=change.line,
+        form=form,
+        replaces=change.replaces,
     )
     try:
         context.preview = flow.preview(change)
@@ -209,6 +201,34 @@ def preview(request: Request, form: Form) -> HTMLResponse:
         context.error = str(exc)
         return render(request, "rule_form.html", context, 422)
     return render(request, "rule_form.html", context)
+
+
+def _change(form: dict[str, str], action: ChangeAction) -> RuleChange:
+    """The change a rule form describes (packaged-rule replacements and 词林 switches included)."""
+    rule_id = form.get("rule_id", "")
+    replaces = form.get("replaces", "")
+    return RuleChange(
+        action=action,
+        rule_id=form_row_id(rule_id),
+        line=form.get("line", "") or (replaces if action == "disable" else ""),
+        owner=form.get("owner", ""),
+        category=form.get("category", ""),
+        kind=_kind(form.get("kind", "")),
+        replaces=replaces,
+        target=form.get("target", ""),
+        expires=form.get("expires", ""),
+        comment=form.get("comment", ""),
+        field=form.get("field", ""),
+    )
+
+
+def _kind(value: str) -> RuleKind:
+    kinds: dict[str, RuleKind] = {
+        "vocabulary": "vocabulary",
+        "best_bet": "best_bet",
+        "correction": "correction",
+    }
+    return kinds.get(value, "rule")
 
 
 def _action(value: str) -> ChangeAction:
@@ -299,16 +319,6 @@ async def import_rules(request: Request) -> Response:
     reason_text = reason if isinstance(reason, str) else ""
     proposal_id = await run_in_threadpool(workflow(request).propose, staff_of(request), change, reason_text)
     return _back(f"/admin/proposals/{proposal_id}", f"已导入 {len(change.imported)} 条规则，等待审核")
-
-
-@router.get("/golden")
-def golden_page(request: Request) -> HTMLResponse:
-    flow = workflow(request)
-    configured = flow.golden is not None
-    context = GoldenContext(
-        **page_basics(request), rows=flow.golden_status(), configured=configured, path=flow.golden
-    )
-    return render(request, "golden.html", context)
 
 
 @router.get("/worklist")
