@@ -19,6 +19,7 @@ from govsearch.settings import Settings
 from indexer.backends import open_backend
 from indexer.storage import Database
 from indexer.store import Store
+from indexer.vectors import vectors_path
 from search_api import docs as api_docs
 from search_api import routes as api_routes
 from search_api.access import PortalCors
@@ -26,6 +27,7 @@ from search_api.engine.filters import InvalidSearch
 from search_api.engine.portals import Portals
 from search_api.engine.query_log import Popularity, load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
+from search_api.engine.semantic import SemanticIndex
 from search_api.errors import ApiError, api_error, for_api, is_api, search_error
 from search_api.throttle import RateLimiter
 from synonyms.expansion import Expander
@@ -72,6 +74,9 @@ def build_engine(
         reload_seconds=settings.reload_seconds,
         denylist=load_denylist(settings.denylist_file),
         popularity=Popularity(settings.hot_min_visitors, settings.hot_window_days),
+        semantic=SemanticIndex(vectors_path(settings.data_dir), settings.reload_seconds)
+        if settings.semantic
+        else None,
     )
 
 

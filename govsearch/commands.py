@@ -14,6 +14,7 @@ from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.storage import Database
 from indexer.store import Store
+from indexer.vectors import sync_vectors, vectors_path
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.engine.evaluation import evaluate as run_eval
 from search_api.engine.models import SearchRequest
@@ -54,6 +55,9 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     try:
         report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress)
         linked = update_links(store)
+        if settings.semantic:
+            _status("计算标题语义向量…")
+            sync_vectors(store, vectors_path(settings.data_dir))
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     crawl_timeout: float = Field(default=20.0, gt=0, description="单个请求的总超时（秒）")
     reload_seconds: float = Field(default=2.0, ge=0, description="服务进程检查索引更新的间隔（秒）")
     log_queries: bool = Field(default=True, description="是否记录查询日志（不含个人信息）")
+    semantic: bool = Field(
+        default=True, description="语义信号：建索引时计算标题向量，搜索时与词语检索的排名融合"
+    )
     site_name: str = Field(default="政务搜索", description="页面上显示的站点名称")
     denylist_file: Path | None = Field(
         default=None, description="屏蔽词文件：含这些词的查询不进热搜、相关搜索和搜索建议（每行一个）"

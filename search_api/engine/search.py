@@ -42,6 +42,7 @@ from search_api.engine.query import AnalyzedQuery, analyse
 from search_api.engine.query_builder import build_query, query_words
 from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, linked_item_names, related_queries
 from search_api.engine.rerank import Preference, rerank
+from search_api.engine.semantic import SemanticIndex, exact_first, fuse, semantic_query
 from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
 from search_api.engine.visitors import Visitors
 from synonyms.expansion import Expander, SynonymMatch
@@ -68,6 +69,7 @@ class _Run:
     query: AnalyzedQuery
     matches: list[SynonymMatch]
     total: int
+    matched: int  # what the words matched; `total` adds the titles only the semantic signal found
     pages: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetValue]]
@@ -84,8 +86,10 @@ class SearchEngine:
         reload_seconds: float = 2.0,
         denylist: frozenset[str] = frozenset(),
         popularity: Popularity = DEFAULT_POPULARITY,
+        semantic: SemanticIndex | None = None,
     ) -> None:
         self.backend = backend
+        self.semantic = semantic
         self.store = store
         self.synonyms = synonyms
         self.best_bets = BestBets(store.database)
@@ -134,12 +138,12 @@ class SearchEngine:
         typed = analyse(request.q)
         run = self._run(request, typed, know, expander)
         correction = self._correction(typed, know) if request.spellcheck and typed.text else None
-        if correction and run.total < ranking.FEW_RESULTS:
+        if correction and run.matched < ranking.FEW_RESULTS:
             try:
                 better = self._run(request, analyse(correction.text), know, expander)
             except PageOutOfRange:  # a deep page of a query that found nothing: keep what it found
                 better = run
-            if better.total > run.total:
+            if better.matched > run.matched:
                 correction.applied = True
                 run = better
         response = self._respond(request, typed, run, correction, know)
@@ -166,23 +170,35 @@ class SearchEngine:
             query, matches, request, abbreviations=long_forms, depth=ranking.RERANK_DEPTH
         )
         result = self.backend.search(backend_query)
-        pages = max(1, math.ceil(min(result.total, MAX_TOTAL) / request.size))
-        if result.total and request.page > pages:
-            raise PageOutOfRange(request.page, pages)
-        found = result.hits
+        found, total = result.hits, result.total
         if backend_query.offset == 0 and not backend_query.sort_by_date:
             words = query_words(query.tokens, matches, long_forms)
-            offset = (request.page - 1) * request.size
             depth = ranking.RERANK_DEPTH  # always the same window, so that pages of any size agree
             prefer = Preference(request.prefer_region, request.prefer_audience or "")
-            reranked = rerank(found[:depth], words, query, know.corpus, prefer=prefer) + found[depth:]
-            found = reranked[offset : offset + request.size]
+            top = rerank(found[:depth], words, query, know.corpus, prefer=prefer)
+            fused = self._fuse(top, query, request, know)
+            total += len(fused) - len(top)
+            offset = (request.page - 1) * request.size
+            found = (fused + found[depth:])[offset : offset + request.size]
+        pages = max(1, math.ceil(min(total, MAX_TOTAL) / request.size))
+        if total and request.page > pages:
+            raise PageOutOfRange(request.page, pages)
         docs = self.store.get_many([h.id for h in found])
         expanded = (t for m in matches for alt in m.alternatives for t in alt)
         terms = highlight_terms([*query.tokens, *expanded, *long_forms.values(), query.compact])
         hits = [self._hit(docs[h.id], h, terms, know, query) for h in found if h.id in docs]
         facets = facet_counts(self.backend, backend_query, know.corpus.years, fixed=request.scope)
-        return _Run(query, matches, result.total, pages, hits, facets)
+        return _Run(query, matches, total, result.total, pages, hits, facets)
+
+    def _fuse(
+        self, top: list[BackendHit], query: AnalyzedQuery, request: SearchRequest, know: Knowledge
+    ) -> list[BackendHit]:
+        """The reranked hits fused with the titles nearest in meaning (`engine.semantic`)."""
+        text = semantic_query(query)
+        if self.semantic is None or not text or exact_first(top, query, know.corpus):
+            return top
+        near = self.semantic.nearest(text, ranking.SEMANTIC_CANDIDATES)
+        return fuse(top, near, request, know.corpus)
 
     def _hit(
         self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge, query: AnalyzedQuery
@@ -211,7 +227,7 @@ class SearchEngine:
         related = related_queries(typed, run.query.tokens, know.popular, synonyms, linked_item_names(hits))
         region = request.filters.get("region") or request.prefer_region
         card = self._item_card(run, region, request.scope) if first_page else None
-        weak = run.total < ranking.FEW_RESULTS
+        weak = run.matched < ranking.FEW_RESULTS
         return SearchResponse(
             query=request.q,
             normalized_query=run.query.normalized,
