@@ -22,6 +22,10 @@ ABBREVIATION_BOOST = 0.8  # 综保区 → 综合保税区, found in the indexed 
 PROXIMITY_BOOST = 1.0  # all the query's words close together (a phrase with slop), on top of each word
 CODE_BOOST = 60.0  # the query is (or contains) a 发文字号 or 事项编码: goes straight to the top
 TITLE_KEY_BOOST = 30.0  # the query is exactly a title
+# A word no title holds whole (社保卡挂失, kept whole by the segmenter) is also looked for by its
+# character bigrams in the titles' bigram field, like a stock `cjk` analyzer: low weight, recall only.
+BIGRAM_BOOST = 0.3
+BIGRAM_MIN_WORD = 3  # shorter words are their own bigram
 
 # -- phase 2: the reranker -------------------------------------------------------------------------
 RERANK_DEPTH = 60  # hits re-scored in Python; deeper pages keep the backend order

@@ -43,7 +43,7 @@ from search_api.engine.query_builder import build_query, query_words
 from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, linked_item_names, related_queries
 from search_api.engine.rerank import Preference, rerank
 from search_api.engine.semantic import SemanticIndex, exact_first, fuse, semantic_query
-from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
+from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin, reads_better
 from search_api.engine.visitors import Visitors
 from synonyms.expansion import Expander, SynonymMatch
 
@@ -138,12 +138,13 @@ class SearchEngine:
         typed = analyse(request.q)
         run = self._run(request, typed, know, expander)
         correction = self._correction(typed, know) if request.spellcheck and typed.text else None
-        if correction and run.matched < ranking.FEW_RESULTS:
+        clearer = correction is not None and reads_better(typed, correction, know.corpus)
+        if correction and (run.matched < ranking.FEW_RESULTS or clearer):
             try:
                 better = self._run(request, analyse(correction.text), know, expander)
             except PageOutOfRange:  # a deep page of a query that found nothing: keep what it found
                 better = run
-            if better.matched > run.matched:
+            if better.matched > run.matched or (clearer and better.matched):
                 correction.applied = True
                 run = better
         response = self._respond(request, typed, run, correction, know)
@@ -166,8 +167,14 @@ class SearchEngine:
     def _run(self, request: SearchRequest, query: AnalyzedQuery, know: Knowledge, expander: Expander) -> _Run:
         matches = expander.expand(query.tokens)
         long_forms = {t: a for t in query.tokens if (a := abbreviation(t, know.corpus))}
+        unknown = [t for t in query.tokens if len(t) >= ranking.BIGRAM_MIN_WORD and not know.corpus.known(t)]
         backend_query = build_query(
-            query, matches, request, abbreviations=long_forms, depth=ranking.RERANK_DEPTH
+            query,
+            matches,
+            request,
+            abbreviations=long_forms,
+            depth=ranking.RERANK_DEPTH,
+            unknown_words=unknown if ranking.BIGRAM_BOOST else (),
         )
         result = self.backend.search(backend_query)
         found, total = result.hits, result.total

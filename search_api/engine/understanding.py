@@ -15,7 +15,10 @@ import math
 import re
 from collections import Counter
 
+from indexer.analysis import compact
+from indexer.fields import doc_number_keys
 from search_api.engine.corpus import Corpus
+from search_api.engine.models import Correction
 from search_api.engine.pinyin import Lexicon, is_cjk
 from search_api.engine.query import AnalyzedQuery
 from search_api.engine.shapes import look_alike
@@ -80,7 +83,7 @@ def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> 
     if query.protected or query.pinyin is not None:
         return None
     text = query.compact
-    settled = [False] * len(text)  # inside a known or corrected stretch: left alone
+    settled = _known_words(text, query.tokens, corpus)  # inside a known or corrected stretch: left alone
     changed = False
     for size in WINDOWS:
         for start in range(len(text) - size + 1):
@@ -98,3 +101,25 @@ def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> 
                 settled[start : start + size] = [True] * size
                 changed = True
     return text if changed else None
+
+
+def _known_words(text: str, tokens: tuple[str, ...], corpus: Corpus) -> list[bool]:
+    """The stretches of `text` that are whole words of the query known to titles or rules: an
+    official term such as 社会保障卡 is not a typo of 社会保险卡 because no window of it is."""
+    settled = [False] * len(text)
+    start = 0
+    for token in tokens:
+        found = text.find(token, start)
+        if found >= 0 and len(token) >= 2 and corpus.known(token):
+            settled[found : found + len(token)] = [True] * len(token)
+            start = found + len(token)
+    return settled
+
+
+def reads_better(query: AnalyzedQuery, correction: Correction, corpus: Corpus) -> bool:
+    """A typo whose correction is a title phrase or rule term while the typed query is neither: its
+    results are shown even when the misspelt query finds some (社报卡 finds titles with 报).
+    Never for a 文号, a code or a “quoted” phrase: those were typed exactly on purpose."""
+    if correction.reason != "typo" or query.quoted or doc_number_keys(query.text):
+        return False
+    return corpus.known(compact(correction.text)) and not corpus.known(query.compact)
