@@ -35,6 +35,7 @@ COMPACTNESS_WEIGHT = 0.8  # share of the title made of query words: 律师事务
 PARTIAL_CHAR_CREDIT = 0.5  # a query word not in the title, but some of its characters are (查 → 查询)
 STOPWORD_COVERAGE_WEIGHT = 0.2  # how much a question word (怎么办) counts towards coverage
 SECONDARY_ACTION_FACTOR = 0.85  # 变更/注销/迁出… items, when the query names no such action
+QUALIFIER_FACTOR = 0.4  # 外国人/港澳/企业… in a guide's title, when the query does not say it
 FRESHNESS_MAX = 0.15  # a policy published today gains up to 15 %
 FRESHNESS_HALF_LIFE_YEARS = 3.0  # … halving every three years
 AUTHORITY_FACTOR = 1.05  # 国务院/国家 level documents and national items
