@@ -210,6 +210,13 @@ class Broader(BaseModel):
     change: str = Field(description="放宽了什么：去掉筛选条件 / 去掉引号")
 
 
+class MissingDocNumber(BaseModel):
+    """The query is a 发文字号 that no indexed document carries."""
+
+    number: str = Field(description="查询中的发文字号")
+    nearest: list[str] = Field(description="索引中相近的发文字号（同一机关代字，年份、序号最接近）")
+
+
 class SearchResponse(BaseModel):
     query: str
     normalized_query: str
@@ -225,6 +232,9 @@ class SearchResponse(BaseModel):
     sort: SortOrder = SortOrder.RELEVANCE
     facets: dict[str, list[FacetValue]] = Field(default_factory=dict, description="各筛选项的结果数")
     correction: Correction | None = None
+    missing_number: MissingDocNumber | None = Field(
+        default=None, description="查询的发文字号不在索引中：不显示正文碰巧匹配的结果，给出相近文号"
+    )
     related: list[str] = Field(default_factory=list, description="相关搜索")
 
     item_card: ItemCard | None = Field(default=None, description="查询对应的办事事项")

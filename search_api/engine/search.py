@@ -23,6 +23,7 @@ from search_api.engine import ranking
 from search_api.engine.best_bets import BestBets
 from search_api.engine.catalogue_search import CatalogueSearch
 from search_api.engine.dead_ends import broader_search, help_contacts
+from search_api.engine.doc_numbers import missing_number
 from search_api.engine.facets import facet_counts
 from search_api.engine.filters import Scope, within
 from search_api.engine.highlight import highlight_terms
@@ -147,7 +148,11 @@ class SearchEngine:
             if better.matched > run.matched or (clearer and better.matched):
                 correction.applied = True
                 run = better
+        missing = missing_number(typed, know.corpus) if not request.listing else None
+        if missing:  # say so rather than list documents that merely mention the year and 号
+            run = dataclasses.replace(run, total=0, matched=0, pages=1, hits=[], facets={})
         response = self._respond(request, typed, run, correction, know)
+        response.missing_number = missing
         if record and self._log_queries and not request.listing:  # a listing is browsing, not a query
             others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
             kind = request.kind.value if request.kind else None
