@@ -197,7 +197,7 @@ class Correction(BaseModel):
     """您要找的是不是: a reading of the query (typo fixed, pinyin turned into words)."""
 
     text: str = Field(description="纠正后的查询")
-    reason: str = Field(description="typo（错别字）或 pinyin（拼音）")
+    reason: str = Field(description="typo（错别字）、pinyin（拼音）或 quotes（去掉表示强调的引号）")
     applied: bool = Field(description="原查询结果太少，本页显示的是纠正后查询的结果")
 
 

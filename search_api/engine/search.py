@@ -39,7 +39,7 @@ from search_api.engine.models import (
     SearchResponse,
     SortOrder,
 )
-from search_api.engine.query import AnalyzedQuery, analyse
+from search_api.engine.query import AnalyzedQuery, analyse, emphasis_quotes, unquoted
 from search_api.engine.query_builder import build_query, query_words
 from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, linked_item_names, related_queries
 from search_api.engine.rerank import Preference, rerank
@@ -137,17 +137,7 @@ class SearchEngine:
         know = self.knowledge.get()
         expander = synonyms or self.synonyms
         typed = analyse(request.q)
-        run = self._run(request, typed, know, expander)
-        correction = self._correction(typed, know) if request.spellcheck and typed.text else None
-        clearer = correction is not None and reads_better(typed, correction, know.corpus)
-        if correction and (run.matched < ranking.FEW_RESULTS or clearer):
-            try:
-                better = self._run(request, analyse(correction.text), know, expander)
-            except PageOutOfRange:  # a deep page of a query that found nothing: keep what it found
-                better = run
-            if better.matched > run.matched or (clearer and better.matched):
-                correction.applied = True
-                run = better
+        run, correction = self._corrected(request, typed, know, expander)
         missing = missing_number(typed, know.corpus) if not request.listing else None
         if missing:  # say so rather than list documents that merely mention the year and 号
             run = dataclasses.replace(run, total=0, matched=0, pages=1, hits=[], facets={})
@@ -161,6 +151,27 @@ class SearchEngine:
             )
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
+
+    def _corrected(
+        self, request: SearchRequest, typed: AnalyzedQuery, know: Knowledge, expander: Expander
+    ) -> tuple[_Run, Correction | None]:
+        """The run of the query as typed, or of a better reading: a typo or pinyin reading when the
+        query finds little or the reading is a known phrase and the query is not (`reads_better`);
+        the words without their “quotes” when quotes for emphasis in a long question find nothing."""
+        run = self._run(request, typed, know, expander)
+        correction = self._correction(typed, know) if request.spellcheck and typed.text else None
+        clearer = correction is not None and reads_better(typed, correction, know.corpus)
+        if correction is None and not run.matched and emphasis_quotes(typed):
+            correction = Correction(text=unquoted(typed.text), reason="quotes", applied=False)
+        if correction and (run.matched < ranking.FEW_RESULTS or clearer):
+            try:
+                better = self._run(request, analyse(correction.text), know, expander)
+            except PageOutOfRange:  # a deep page of a query that found nothing: keep what it found
+                better = run
+            if better.matched > run.matched or (clearer and better.matched):
+                correction.applied = True
+                run = better
+        return run, correction
 
     def _correction(self, query: AnalyzedQuery, know: Knowledge) -> Correction | None:
         reading = read_pinyin(query, know.corpus, know.lexicon)
@@ -210,7 +221,7 @@ class SearchEngine:
         if self.semantic is None or not text or exact_first(top, query, know.corpus):
             return top
         near = self.semantic.nearest(text, ranking.SEMANTIC_CANDIDATES)
-        return fuse(top, near, request, know.corpus)
+        return fuse(top, near, request, query, know.corpus)
 
     def _hit(
         self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge, query: AnalyzedQuery

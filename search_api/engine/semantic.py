@@ -27,7 +27,7 @@ from indexer.vectors import QUANT, TitleVectors, embed, load_vectors
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
-from search_api.engine.query import AnalyzedQuery
+from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery
 
 CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
 _LATIN_WORD = re.compile(r"[a-z0-9\-]+")  # pinyin, initials, an 事项编码
@@ -43,7 +43,7 @@ def _query_vector(text: str) -> npt.NDArray[np.float32]:
 def semantic_query(query: AnalyzedQuery) -> str:
     """The text to embed, or "" when meaning is not the way to read it: a 文号 or code goes to its
     document, and one Latin word is pinyin or initials (hz, shebao), not English."""
-    text = query.normalized.strip()
+    text = MASKED_PLACE_IN_TEXT.sub("", query.normalized).strip()
     if not text or doc_number_keys(text) or _LATIN_WORD.fullmatch(text):
         return ""
     return text
@@ -91,19 +91,24 @@ def exact_first(lexical: Sequence[BackendHit], query: AnalyzedQuery, corpus: Cor
     return info is not None and "".join(info.title.split()) == query.compact
 
 
-def _open_to_new(request: SearchRequest) -> bool:
-    """May a title found only by meaning join? Not when filters or a scope restrict the results."""
-    return not request.scope and not set(request.filters) - {"type"}
+def _open_to_new(request: SearchRequest, query: AnalyzedQuery) -> bool:
+    """May a title found only by meaning join? Not when filters, a scope or a “quoted” phrase (a
+    search operator: these words, exactly) restrict the results."""
+    return not request.scope and not set(request.filters) - {"type"} and not query.quoted
 
 
 def _candidates(
-    lexical: Sequence[BackendHit], near: Sequence[tuple[str, float]], request: SearchRequest, corpus: Corpus
+    lexical: Sequence[BackendHit],
+    near: Sequence[tuple[str, float]],
+    request: SearchRequest,
+    query: AnalyzedQuery,
+    corpus: Corpus,
 ) -> list[tuple[str, float]]:
     """The nearest titles that may take part: any word hit, and titles only meaning found when
     nothing restricts the results and their kind is the one asked for."""
     kind = request.kind.value if request.kind else None
     words = {hit.id for hit in lexical}
-    open_to_new = _open_to_new(request)
+    open_to_new = _open_to_new(request, query)
     kept = []
     for doc_id, cosine in near:
         info = corpus.docs.get(doc_id)
@@ -117,6 +122,7 @@ def fuse(
     lexical: Sequence[BackendHit],
     near: Sequence[tuple[str, float]],
     request: SearchRequest,
+    query: AnalyzedQuery,
     corpus: Corpus,
 ) -> list[BackendHit]:
     """The reranked word hits and the nearest titles in one order.
@@ -126,7 +132,7 @@ def fuse(
     same from one query to the next; inside one query both order the candidates."""
     best = max((hit.score for hit in lexical), default=0.0) or 1.0
     fused = {hit.id: hit.score / best for hit in lexical}
-    kept = _candidates(lexical, near, request, corpus)
+    kept = _candidates(lexical, near, request, query, corpus)
     if len(near) >= 2:
         high, low = near[0][1], near[-1][1]
         span = (high - low) or 1.0
