@@ -50,17 +50,23 @@ def association(words: tuple[str, ...], corpus: Corpus) -> float:
     return float(shared / product ** (1 / len(words)))
 
 
-def _reading_score(words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon) -> tuple[bool, float, float]:
+def _reading_score(
+    words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon
+) -> tuple[bool, bool, float, float]:
+    """A word citizens are known to say (a synonym-rule term or a popular query: hz → 护照) before a
+    word only titles use (核准), then a reading titles hold, then association and frequency."""
     joined = "".join(words)
-    attested = joined in corpus.terms or corpus.title_count(joined) > 0
-    return attested, association(words, corpus), sum(lexicon.weight.get(w, 0.0) for w in words)
+    said = joined in corpus.terms
+    attested = said or corpus.title_count(joined) > 0
+    return said, attested, association(words, corpus), sum(lexicon.weight.get(w, 0.0) for w in words)
 
 
 def read_pinyin(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str | None:
     """Chinese words for a query typed in pinyin: full pinyin first, then initials.
 
-    Among the possible readings, one that occurs as such in a title or as a known term wins, then one
-    whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the most frequent."""
+    Among the possible readings, a term citizens say wins (hz → 护照), then one that occurs as such in
+    a title, then one whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the
+    most frequent."""
     letters = query.pinyin
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return None
