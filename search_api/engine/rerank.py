@@ -123,6 +123,8 @@ def title_features(words: Sequence[QueryWord], title: str) -> tuple[float, float
 
 def unasked_qualifier(title: str, query: str, words: Sequence[QueryWord]) -> bool:
     """The title narrows the service with a qualifier neither the query nor its expansions say."""
+    if any(c.isascii() and c.isalpha() for c in query):  # Hong Kong 通行证: English may say it
+        return False
     said = query + "".join(alt for w in words for alt, _credit in w.alternatives)
     return any(q in title and q not in said for q in RESTRICTING_QUALIFIERS)
 

@@ -30,7 +30,7 @@ from search_api.engine.models import SearchRequest
 from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery
 
 CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
-_LATIN_WORD = re.compile(r"[a-z0-9\-]+")  # pinyin, initials, an 事项编码
+_CODE = re.compile(r"[a-z\-]*\d[0-9a-z\-]*")  # an 事项编码 or other code typed alone
 
 
 @lru_cache(maxsize=2048)
@@ -42,9 +42,10 @@ def _query_vector(text: str) -> npt.NDArray[np.float32]:
 
 def semantic_query(query: AnalyzedQuery) -> str:
     """The text to embed, or "" when meaning is not the way to read it: a 文号 or code goes to its
-    document, and one Latin word is pinyin or initials (hz, shebao), not English."""
+    document. Pinyin (shebao) is embedded too: its nearest titles are noise, but a query in pinyin
+    finds no words, so its reading replaces those results (`SearchEngine._corrected`)."""
     text = MASKED_PLACE_IN_TEXT.sub("", query.normalized).strip()
-    if not text or doc_number_keys(text) or _LATIN_WORD.fullmatch(text):
+    if not text or doc_number_keys(text) or _CODE.fullmatch(text):
         return ""
     return text
 
