@@ -147,6 +147,6 @@ def test_packaged_dictionaries_load_with_comment_owner_category_and_origin_on_ev
     paths = default_synonym_paths()
     assert [p.name for p in paths] == ["catalogue_names.txt", "plain_language.txt"]
     rules = load_synonym_files(paths)
-    assert len(rules) >= 130  # 20 rules written only for development queries were removed (issue 13)
+    assert len(rules) >= 130  # 19 rules written only for development queries were removed (issue 13)
     assert all(rule.comment and rule.owner and rule.category and rule.origin for rule in rules)
     assert {rule.source.split(":")[0] for rule in rules} == {"catalogue_names.txt", "plain_language.txt"}
