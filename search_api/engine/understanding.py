@@ -109,6 +109,9 @@ def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> 
     return text if changed else None
 
 
+KNOWN_WORD_MIN = 3  # a known two-character part (公积 of 公积今) does not vouch for its neighbours
+
+
 def _known_words(text: str, tokens: tuple[str, ...], corpus: Corpus) -> list[bool]:
     """The stretches of `text` that are whole words of the query known to titles or rules: an
     official term such as 社会保障卡 is not a typo of 社会保险卡 because no window of it is."""
@@ -116,7 +119,7 @@ def _known_words(text: str, tokens: tuple[str, ...], corpus: Corpus) -> list[boo
     start = 0
     for token in tokens:
         found = text.find(token, start)
-        if found >= 0 and len(token) >= 2 and corpus.known(token):
+        if found >= 0 and len(token) >= KNOWN_WORD_MIN and corpus.known(token):
             settled[found : found + len(token)] = [True] * len(token)
             start = found + len(token)
     return settled
