@@ -81,9 +81,10 @@ class ItemMatcher:
         if not any(w and w not in stop and w not in ACTION_WORDS for w in words):
             return None  # “申请”, “办理” alone name no item
         best: tuple[float, bool, int, str] | None = None
+        spans = prepared(matches)
         for index in self._candidates(words, matches, stop):
             entry = self._entries[index]
-            coverage = max(_coverage(words, matches, text, stop) for text in entry.names)
+            coverage = max(_coverage(words, spans, text, stop) for text in entry.names)
             if coverage < MIN_COVERAGE:
                 continue
             rank = (coverage, entry.has_guide, -entry.length, entry.key)
@@ -92,7 +93,24 @@ class ItemMatcher:
         return best[3] if best else None
 
 
-def _coverage(words: list[str], matches: Sequence[SynonymMatch], text: str, stop: frozenset[str]) -> float:
+@dataclass(frozen=True)
+class _Span:
+    """A synonym match with its alternatives in compact form, made once per query rather than once
+    per candidate item (normalising is the costly part of matching against thousands of names)."""
+
+    start: int
+    end: int
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+def prepared(matches: Sequence[SynonymMatch]) -> list[_Span]:
+    return [
+        _Span(m.start, m.end, tuple(tuple(compact(t) for t in alt) for alt in m.alternatives))
+        for m in matches
+    ]
+
+
+def _coverage(words: list[str], matches: Sequence[_Span], text: str, stop: frozenset[str]) -> float:
     """Share of `text` the query accounts for; 0 when a meaningful query word is missing from it."""
     covered = [False] * len(words)
     counted = [0] * len(words)  # characters of `text` each query word accounts for
@@ -101,8 +119,7 @@ def _coverage(words: list[str], matches: Sequence[SynonymMatch], text: str, stop
             covered[i] = True
             counted[i] = len(word)
     for match in matches:
-        for alt in match.alternatives:
-            parts = [compact(t) for t in alt]
+        for parts in match.alternatives:
             if parts and all(p in text for p in parts):
                 span = range(match.start, match.end)
                 gain = sum(len(p) for p in parts) - sum(counted[i] for i in span)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 import rjieba
 
@@ -22,6 +24,27 @@ from search_api.engine.suggest import Suggester
 
 FIRST_BUILD_WAIT_SECONDS = 10.0  # longest a search waits for the first build before going without
 POPULAR_SECONDS = 60.0  # popular queries change slowly; rebuilding for them costs a pinyin pass
+MEMO_ENTRIES = 100_000  # remembered answers per knowledge build (a few tens of MB at most)
+T = TypeVar("T")
+
+
+class Memo:
+    """Answers worked out from one `Knowledge` (abbreviations, corrections), kept while it is current:
+    a new build starts with an empty memo, so a changed store or new popular queries are never
+    answered from an old one. Bounded: emptied when full."""
+
+    def __init__(self, limit: int = MEMO_ENTRIES) -> None:
+        self._answers: dict[Hashable, object] = {}
+        self._limit = limit
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        if key in self._answers:
+            return cast(T, self._answers[key])
+        answer = compute()
+        if len(self._answers) >= self._limit:
+            self._answers.clear()
+        self._answers[key] = answer
+        return answer
 
 
 @dataclass(frozen=True)
@@ -30,6 +53,7 @@ class Knowledge:
     lexicon: Lexicon
     suggester: Suggester
     popular: list[tuple[str, int]]
+    memo: Memo = field(default_factory=Memo, compare=False)
 
 
 # Parts of speech that never make a suggestion or a pinyin reading on their own: conjunctions (或者),

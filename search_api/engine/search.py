@@ -13,6 +13,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 from indexer.analysis import segment_query
@@ -71,6 +72,15 @@ class _Run:
     pages: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetValue]]
+
+
+def _reading(query: AnalyzedQuery, know: Knowledge) -> tuple[str, str] | None:
+    """What the query reads as when typed in pinyin or with a typo: (text, reason), or None."""
+    reading = read_pinyin(query, know.corpus, know.lexicon)
+    if reading:
+        return reading, "pinyin"
+    fixed = correct_spelling(query, know.corpus, know.lexicon)
+    return (fixed, "typo") if fixed else None
 
 
 class SearchEngine:
@@ -153,15 +163,21 @@ class SearchEngine:
         return response
 
     def _correction(self, query: AnalyzedQuery, know: Knowledge) -> Correction | None:
-        reading = read_pinyin(query, know.corpus, know.lexicon)
-        if reading:
-            return Correction(text=reading, reason="pinyin", applied=False)
-        fixed = correct_spelling(query, know.corpus, know.lexicon)
-        return Correction(text=fixed, reason="typo", applied=False) if fixed else None
+        found = know.memo.get(("correction", query.text), lambda: _reading(query, know))
+        return Correction(text=found[0], reason=found[1], applied=False) if found else None
+
+    def _long_forms(self, query: AnalyzedQuery, know: Knowledge) -> dict[str, str]:
+        """Abbreviations among the query's words (律所 → 律师事务所), each worked out once per build."""
+        found: dict[str, str] = {}
+        for token in query.tokens:
+            long_form = know.memo.get(("abbreviation", token), partial(abbreviation, token, know.corpus))
+            if long_form:
+                found[token] = long_form
+        return found
 
     def _run(self, request: SearchRequest, query: AnalyzedQuery, know: Knowledge, expander: Expander) -> _Run:
         matches = expander.expand(query.tokens)
-        long_forms = {t: a for t in query.tokens if (a := abbreviation(t, know.corpus))}
+        long_forms = self._long_forms(query, know)
         backend_query = build_query(
             query, matches, request, abbreviations=long_forms, depth=ranking.RERANK_DEPTH
         )
