@@ -35,11 +35,18 @@ class ItemMatcher:
     def __init__(self, items: Iterable[CatalogueItem]) -> None:
         self._entries: list[_Entry] = []
         self._postings: dict[str, set[int]] = {}  # character bigram → entries whose names contain it
+        # The same item implemented in many regions is one entry: the card shows the variant of the
+        # citizen's region from the item's whole group anyway (`CatalogueSearch.item_card`), so one
+        # key per group and guide flag is enough, and the matcher grows with the distinct names.
+        seen: set[tuple[tuple[str, ...], bool]] = set()
         for item in items:
             name = compact(item.name)
             base = name.split("(", 1)[0].split("（", 1)[0]
             aliases = [a for a in (compact(a) for a in item.aliases) if len(a) >= MIN_ALIAS_LENGTH]
             names = tuple(dict.fromkeys([name, base, *aliases]))
+            if (names, item.guide_id is not None) in seen:
+                continue
+            seen.add((names, item.guide_id is not None))
             for gram in set().union(*(_bigrams(n) for n in names)):
                 self._postings.setdefault(gram, set()).add(len(self._entries))
             self._entries.append(_Entry(item.key, names, item.guide_id is not None, len(name)))

@@ -108,10 +108,12 @@ class KnowledgeCache:
         self._checked = 0.0
         self._popular_seconds = popular_seconds
         self._popular_checked = 0.0
+        self._refreshing: threading.Thread | None = None
 
     def get(self) -> Knowledge:
-        """The current knowledge. Only the first build makes callers wait; later, one caller checks for
-        changes and rebuilds while the others keep using what there is."""
+        """The current knowledge. Only the first build makes callers wait; later, one caller starts a
+        check for changes (and a rebuild) in a thread of its own, and everyone keeps using what there is
+        until the new knowledge is ready."""
         current = self._knowledge
         if current is None:
             if not self._lock.acquire(timeout=FIRST_BUILD_WAIT_SECONDS):
@@ -127,16 +129,27 @@ class KnowledgeCache:
                 self._lock.release()
         if time.monotonic() - self._checked < self._refresh_seconds or not self._lock.acquire(blocking=False):
             return current
+        # Checked and rebuilt beside the searches, never inside one: at 100k documents a rebuild takes
+        # tens of seconds, and the search that happened to notice the change used to wait for it.
+        self._refreshing = threading.Thread(target=self._refresh, args=(current,), daemon=True)
+        self._refreshing.start()
+        return current
+
+    def _refresh(self, current: Knowledge) -> None:
+        """Runs holding the lock `get()` took (a Lock may be released by another thread)."""
         try:
             if self._stale(current):
-                current = self._knowledge = build_knowledge(
-                    self._database, self._terms, self.denylist, self.popularity
-                )
+                self._knowledge = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
                 self._popular_checked = time.monotonic()
             self._checked = time.monotonic()
         finally:
             self._lock.release()
-        return current
+
+    def settle(self, timeout: float = 30.0) -> Knowledge:
+        """The knowledge once a running check or rebuild has finished (tests, benchmarks)."""
+        if self._refreshing is not None:
+            self._refreshing.join(timeout)
+        return self._knowledge or self.get()
 
     def _stale(self, current: Knowledge) -> bool:
         if store_signature(self._database) != current.corpus.signature:
