@@ -72,6 +72,7 @@ def build_engine(
         reload_seconds=settings.reload_seconds,
         denylist=load_denylist(settings.denylist_file),
         popularity=Popularity(settings.hot_min_visitors, settings.hot_window_days),
+        knowledge_path=settings.knowledge_path,
     )
 
 
@@ -129,8 +130,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Titles, words and pinyin for query understanding: built before the first search needs them.
-        threading.Thread(target=engine.knowledge.get, name="knowledge", daemon=True).start()
+        # Titles, words and pinyin for query understanding, and the item matcher: read (or built)
+        # before the first search needs them.
+        threading.Thread(target=engine.warm, name="knowledge", daemon=True).start()
         yield
         engine.backend.close()
         engine.store.close()

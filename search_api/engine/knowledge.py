@@ -7,16 +7,18 @@ popular queries are re-read on the same clock.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar, cast
 
 import rjieba
 
 from indexer.storage import Database
-from search_api.engine import ranking
+from search_api.engine import knowledge_file, ranking
 from search_api.engine.corpus import Corpus, build_corpus, store_signature
 from search_api.engine.pinyin import Lexicon
 from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, popular_queries
@@ -97,7 +99,10 @@ class KnowledgeCache:
         refresh_seconds: float = 2.0,
         popular_seconds: float = POPULAR_SECONDS,
         popularity: Popularity = DEFAULT_POPULARITY,
+        path: Path | None = None,
     ) -> None:
+        """`path`: where the knowledge is kept between runs (`knowledge_file`); None: not kept."""
+        self._path = path
         self._database = database
         self._terms = terms
         self.denylist = denylist
@@ -120,10 +125,8 @@ class KnowledgeCache:
                 return EMPTY  # a large collection is still being read: search without, for now
             try:
                 if self._knowledge is None:
-                    self._knowledge = build_knowledge(
-                        self._database, self._terms, self.denylist, self.popularity
-                    )
-                    self._checked = self._popular_checked = time.monotonic()
+                    self._knowledge = self._saved() or self._build()
+                    self._checked = time.monotonic()
                 return self._knowledge
             finally:
                 self._lock.release()
@@ -139,11 +142,33 @@ class KnowledgeCache:
         """Runs holding the lock `get()` took (a Lock may be released by another thread)."""
         try:
             if self._stale(current):
-                self._knowledge = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
-                self._popular_checked = time.monotonic()
+                self._knowledge = self._build()
             self._checked = time.monotonic()
         finally:
             self._lock.release()
+
+    def _key(self, signature: tuple[int, str]) -> tuple[object, ...]:
+        return (signature, tuple(self._terms), tuple(sorted(self.denylist)), self.popularity)
+
+    def _saved(self) -> Knowledge | None:
+        """The knowledge saved for the store as it is now; its popular queries are checked again at
+        the first refresh (they may have changed while no process was serving)."""
+        if self._path is None:
+            return None
+        found = knowledge_file.load(self._path, self._key(store_signature(self._database)))
+        if not isinstance(found, Knowledge):
+            return None
+        self._popular_checked = 0.0
+        return found
+
+    def _build(self) -> Knowledge:
+        built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
+        self._popular_checked = time.monotonic()
+        if self._path is not None:
+            key = self._key(built.corpus.signature)
+            kept = dataclasses.replace(built, memo=Memo())
+            threading.Thread(target=knowledge_file.save, args=(self._path, key, kept), daemon=True).start()
+        return built
 
     def settle(self, timeout: float = 30.0) -> Knowledge:
         """The knowledge once a running check or rebuild has finished (tests, benchmarks)."""

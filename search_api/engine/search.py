@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from urllib.parse import urlencode
 
 from indexer.analysis import segment_query
@@ -94,6 +95,7 @@ class SearchEngine:
         reload_seconds: float = 2.0,
         denylist: frozenset[str] = frozenset(),
         popularity: Popularity = DEFAULT_POPULARITY,
+        knowledge_path: Path | None = None,
     ) -> None:
         self.backend = backend
         self.store = store
@@ -101,7 +103,7 @@ class SearchEngine:
         self.best_bets = BestBets(store.database)
         terms = synonyms.reviewed_terms()
         self.knowledge = KnowledgeCache(
-            store.database, terms, denylist, reload_seconds, popularity=popularity
+            store.database, terms, denylist, reload_seconds, popularity=popularity, path=knowledge_path
         )
         self.visitors = Visitors(store.log)
         self.catalogue = CatalogueSearch(store)
@@ -110,6 +112,11 @@ class SearchEngine:
         self._last_reload = time.monotonic()
         self._reload_lock = threading.Lock()
         self._counts: dict[str, int] | None = None
+
+    def warm(self) -> None:
+        """What the first searches would otherwise build: the knowledge and the item matcher."""
+        self.knowledge.get()
+        self.catalogue.matcher()
 
     def _maybe_reload(self) -> None:
         """Serving processes only read; pick up the indexer's commits every few seconds."""
