@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale_corpus import query_mix, suggest_prefixes, write_corpus  # noqa: E402
+from scale_corpus import query_mix, records, suggest_prefixes, write_corpus  # noqa: E402
 
 RESULTS = ROOT / "bench/results"
 
@@ -195,6 +195,31 @@ def raw_engine(data_dir: Path, queries: list[str]) -> dict[str, float]:
     return percentiles(times[20:])
 
 
+def freshness(data_dir: Path, base: str, shared: Path) -> float:
+    """Seconds from writing a changed document to the store until the running server finds it: the
+    store write, the index update (as `govsearch index` does it) and the server's reload."""
+    from indexer.backends import open_backend
+    from indexer.importer import guide_from_record
+    from indexer.pipeline import update_index
+    from indexer.storage import Database
+    from indexer.store import Store
+
+    record = next(iter(records(1, shared)))
+    record["事项名称"] = name = f"规模测试变更事项{int(time.time())}"
+    store = Store(Database.for_path(data_dir / "store.sqlite3"))
+    started = time.perf_counter()
+    store.upsert([guide_from_record(record)])
+    backend = open_backend("tantivy", data_dir, writable=True)
+    update_index(store, backend)
+    backend.close()
+    store.close()
+    while time.perf_counter() - started < 60:
+        if httpx.get(f"{base}/search", params={"q": name}, timeout=60).json()["total"]:
+            return round(time.perf_counter() - started, 2)
+        time.sleep(0.05)
+    return -1.0
+
+
 def measure(data_dir: Path, shared: Path, requests: int, log_queries: bool, code: Path) -> dict[str, Any]:
     queries = query_mix(shared)
     searches = [{"q": queries[i % len(queries)]} for i in range(requests)]
@@ -211,11 +236,18 @@ def measure(data_dir: Path, shared: Path, requests: int, log_queries: bool, code
             "suggest_1": load(f"{base}/suggest", prefixes, 1),
         }
         rss_end = rss_mb(proc.pid)
+        fresh_s = freshness(data_dir, base, shared)
     finally:
         proc.terminate()
         proc.wait(30)
     results["raw"] = raw_engine(data_dir, [p["q"] for p in searches])
-    return {"results": results, "startup_s": startup_s, "rss_start_mb": rss_start, "rss_mb": rss_end}
+    return {
+        "results": results,
+        "startup_s": startup_s,
+        "rss_start_mb": rss_start,
+        "rss_mb": rss_end,
+        "change_searchable_s": fresh_s,
+    }
 
 
 def plot(out: Path) -> None:

@@ -151,14 +151,15 @@ class KnowledgeCache:
         return (signature, tuple(self._terms), tuple(sorted(self.denylist)), self.popularity)
 
     def _saved(self) -> Knowledge | None:
-        """The knowledge saved for the store as it is now; its popular queries are checked again at
-        the first refresh (they may have changed while no process was serving)."""
+        """The knowledge saved for the store as it is now and the popular queries as they are now."""
         if self._path is None:
             return None
         found = knowledge_file.load(self._path, self._key(store_signature(self._database)))
         if not isinstance(found, Knowledge):
             return None
-        self._popular_checked = 0.0
+        if popular_queries(self._database, self.denylist, self.popularity) != found.popular:
+            return None
+        self._popular_checked = time.monotonic()
         return found
 
     def _build(self) -> Knowledge:

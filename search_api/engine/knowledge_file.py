@@ -9,13 +9,16 @@ and the knowledge is built from the store as before.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import threading
+import time
 from collections.abc import Hashable
 from pathlib import Path
 
 FORMAT = 1  # raise when Knowledge, Corpus, Lexicon or Suggester change shape
+ABANDONED_SECONDS = 600.0  # a temporary file this old belongs to no running save
 
 
 def load(path: Path, key: Hashable) -> object | None:
@@ -33,6 +36,10 @@ def load(path: Path, key: Hashable) -> object | None:
 def save(path: Path, key: Hashable, value: object) -> None:
     """Written to a temporary file and renamed: readers see the old file or the new one, whole."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    for left in path.parent.glob(f".{path.name}.*"):  # a process stopped while writing left it
+        with contextlib.suppress(OSError):  # another process may be cleaning up too
+            if time.time() - left.stat().st_mtime > ABANDONED_SECONDS:
+                left.unlink()
     try:
         with temporary.open("wb") as file:
             pickle.dump(((FORMAT, key), value), file, protocol=pickle.HIGHEST_PROTOCOL)
