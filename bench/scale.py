@@ -10,7 +10,8 @@ clients) and /api/v1/suggest with one client, 5. times the raw tantivy search of
 engine's backend query, built outside the clock) in this process, 6. writes
 `bench/results/scale-<N>-<date>.json` and redraws `bench/results/scale.png` from every scale result.
 Ends with one line: `scale docs=N search_p50_ms=… search_p99_ms=… searches_per_s=… raw_p50_ms=…
-build_docs_per_s=… rss_mb=…`.
+build_docs_per_s=… rss_mb=…`. On a shared machine compare `server_cpu_ms` (server CPU time per
+request) between runs: wall-clock latency there mostly measures the other work.
 """
 
 from __future__ import annotations
@@ -143,7 +144,24 @@ def serve(data_dir: Path, port: int, log_queries: bool, code: Path) -> tuple[sub
     raise SystemExit("the server did not answer within 900 s")
 
 
-def load(url: str, params: list[dict[str, str]], clients: int) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the server process and its children used so far: on a shared machine
+    the cost of a search is read from it more reliably than from wall-clock latency."""
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def load(url: str, params: list[dict[str, str]], clients: int, server: int = 0) -> dict[str, float]:
     """Closed loop: `clients` threads share the list of requests, each sending its next one as soon
     as the last one answered; bounded by the list's length."""
     times: list[float] = []
@@ -167,14 +185,15 @@ def load(url: str, params: list[dict[str, str]], clients: int) -> dict[str, floa
                     errors += not ok
         return
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds(server) if server else 0.0
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
-    return {**percentiles(times), "per_s": round(len(times) / wall, 1), "errors": errors}
+    used = {"server_cpu_ms": round((cpu_seconds(server) - cpu) * 1000 / len(times), 2)} if server else {}
+    return {**percentiles(times), "per_s": round(len(times) / wall, 1), "errors": errors, **used}
 
 
 def raw_engine(data_dir: Path, queries: list[str]) -> dict[str, float]:
@@ -231,9 +250,9 @@ def measure(data_dir: Path, shared: Path, requests: int, log_queries: bool, code
         rss_start = rss_mb(proc.pid)
         load(f"{base}/search", searches[:50], 1)  # warm-up
         results = {
-            "search_1": load(f"{base}/search", searches, 1),
-            "search_8": load(f"{base}/search", searches, 8),
-            "suggest_1": load(f"{base}/suggest", prefixes, 1),
+            "search_1": load(f"{base}/search", searches, 1, proc.pid),
+            "search_8": load(f"{base}/search", searches, 8, proc.pid),
+            "suggest_1": load(f"{base}/suggest", prefixes, 1, proc.pid),
         }
         rss_end = rss_mb(proc.pid)
         fresh_s = freshness(data_dir, base, shared)

@@ -114,6 +114,7 @@ class KnowledgeCache:
         self._popular_seconds = popular_seconds
         self._popular_checked = 0.0
         self._refreshing: threading.Thread | None = None
+        self._saving: threading.Thread | None = None
 
     def get(self) -> Knowledge:
         """The current knowledge. Only the first build makes callers wait; later, one caller starts a
@@ -168,13 +169,18 @@ class KnowledgeCache:
         if self._path is not None:
             key = self._key(built.corpus.signature)
             kept = dataclasses.replace(built, memo=Memo())
-            threading.Thread(target=knowledge_file.save, args=(self._path, key, kept), daemon=True).start()
+            self._saving = threading.Thread(
+                target=knowledge_file.save, args=(self._path, key, kept), daemon=True
+            )
+            self._saving.start()
         return built
 
     def settle(self, timeout: float = 30.0) -> Knowledge:
-        """The knowledge once a running check or rebuild has finished (tests, benchmarks)."""
+        """The knowledge once a running check, rebuild or save has finished (shutdown, tests)."""
         if self._refreshing is not None:
             self._refreshing.join(timeout)
+        if self._saving is not None:  # read after the rebuild that may have started it
+            self._saving.join(timeout)
         return self._knowledge or self.get()
 
     def _stale(self, current: Knowledge) -> bool:
