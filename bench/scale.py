@@ -214,24 +214,34 @@ def raw_engine(data_dir: Path, queries: list[str]) -> dict[str, float]:
     return percentiles(times[20:])
 
 
-def freshness(data_dir: Path, base: str, shared: Path) -> float:
-    """Seconds from writing a changed document to the store until the running server finds it: the
-    store write, the index update (as `govsearch index` does it) and the server's reload."""
-    from indexer.backends import open_backend
-    from indexer.importer import guide_from_record
-    from indexer.pipeline import update_index
-    from indexer.storage import Database
-    from indexer.store import Store
+# Runs in the served checkout (`--code`), so that a before/after run writes with its own code.
+_CHANGE = """
+import json, sys
+from pathlib import Path
+from indexer.backends import open_backend
+from indexer.importer import guide_from_record
+from indexer.pipeline import update_index
+from indexer.storage import Database
+from indexer.store import Store
+data_dir, record = Path(sys.argv[1]), json.loads(sys.argv[2])
+store = Store(Database.for_path(data_dir / "store.sqlite3"))
+store.upsert([guide_from_record(record)])
+backend = open_backend("tantivy", data_dir, writable=True)
+update_index(store, backend)
+backend.close()
+print("written", flush=True)
+"""
 
+
+def freshness(data_dir: Path, base: str, shared: Path, code: Path) -> float:
+    """Seconds from a changed document written to the store and the index (as `govsearch index`
+    writes it) until the running server finds it."""
     record = next(iter(records(1, shared)))
     record["事项名称"] = name = f"规模测试变更事项{int(time.time())}"
-    store = Store(Database.for_path(data_dir / "store.sqlite3"))
+    change = [sys.executable, "-c", _CHANGE, str(data_dir), json.dumps(record, ensure_ascii=False)]
+    writer = subprocess.run(change, cwd=code, check=True, capture_output=True, text=True)
+    assert writer.stdout.strip() == "written"
     started = time.perf_counter()
-    store.upsert([guide_from_record(record)])
-    backend = open_backend("tantivy", data_dir, writable=True)
-    update_index(store, backend)
-    backend.close()
-    store.close()
     while time.perf_counter() - started < 60:
         if httpx.get(f"{base}/search", params={"q": name}, timeout=60).json()["total"]:
             return round(time.perf_counter() - started, 2)
@@ -255,7 +265,7 @@ def measure(data_dir: Path, shared: Path, requests: int, log_queries: bool, code
             "suggest_1": load(f"{base}/suggest", prefixes, 1, proc.pid),
         }
         rss_end = rss_mb(proc.pid)
-        fresh_s = freshness(data_dir, base, shared)
+        fresh_s = freshness(data_dir, base, shared, code)
     finally:
         proc.terminate()
         proc.wait(30)
@@ -269,7 +279,7 @@ def measure(data_dir: Path, shared: Path, requests: int, log_queries: bool, code
     }
 
 
-def plot(out: Path) -> None:
+def plot(results: Path, out: Path) -> None:
     """Latency and throughput against corpus size, the latest result per size."""
     import matplotlib
 
@@ -277,7 +287,7 @@ def plot(out: Path) -> None:
     import matplotlib.pyplot as plt
 
     latest: dict[int, dict[str, Any]] = {}
-    for path in sorted(RESULTS.glob("scale-*.json")):
+    for path in sorted(results.glob("scale-*.json")):
         report = json.loads(path.read_text(encoding="utf-8"))
         if not report.get("label"):  # before/after runs of other checkouts are not the curve
             latest[report["docs"]] = report
@@ -298,7 +308,7 @@ def plot(out: Path) -> None:
     fig.savefig(out, dpi=90)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -309,7 +319,8 @@ def main() -> None:
     parser.add_argument("--no-log", action="store_true", help="serve with the query log off")
     parser.add_argument("--code", type=Path, default=ROOT, help="serve another checkout (a before/after run)")
     parser.add_argument("--label", default="", help="added to the result file's name")
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where results and the plot go")
+    args = parser.parse_args(argv)
     data_dir: Path = args.data_dir or Path(tempfile.mkdtemp(prefix="govsearch-scale-"))
     report: dict[str, Any] = {"docs": args.docs, "log_queries": not args.no_log, "label": args.label}
     try:
@@ -327,12 +338,13 @@ def main() -> None:
             shutil.rmtree(data_dir, ignore_errors=True)
     report["machine"] = f"{os.cpu_count()} cores, Python {platform.python_version()}"
     report["when"] = dt.datetime.now().isoformat(timespec="seconds")
-    RESULTS.mkdir(exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     label = f"-{args.label}" if args.label else ""
-    out = RESULTS / f"scale-{args.docs}-{dt.date.today():%Y%m%d}{label}.json"
+    out = args.out / f"scale-{args.docs}-{dt.date.today():%Y%m%d}{label}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    plot(RESULTS / "scale.png")
+    plot(args.out, args.out / "scale.png")
     print(summary(report))
+    return 0
 
 
 def summary(report: dict[str, Any]) -> str:
@@ -346,4 +358,4 @@ def summary(report: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
