@@ -268,7 +268,11 @@ def measure(data_dir: Path, shared: Path, requests: int, log_queries: bool, code
         fresh_s = freshness(data_dir, base, shared, code)
     finally:
         proc.terminate()
-        proc.wait(30)
+        try:
+            proc.wait(120)  # a loaded machine may take a while to shut down cleanly
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
     results["raw"] = raw_engine(data_dir, [p["q"] for p in searches])
     return {
         "results": results,
