@@ -301,6 +301,9 @@ def plot(results: Path, out: Path) -> None:
     for key, label in (("p50_ms", "search p50"), ("p99_ms", "search p99")):
         left.plot(sizes, [r["search_1"][key] for r in res], marker="o", label=label)
     left.plot(sizes, [r["raw"]["p50_ms"] for r in res], marker="o", label="raw tantivy p50")
+    cpu = [r["search_1"].get("server_cpu_ms") for r in res]
+    if all(cpu):  # the figure a loaded machine does not distort
+        left.plot(sizes, cpu, marker="s", linestyle="--", label="server CPU per search")
     left.set(xscale="log", yscale="log", xlabel="documents", ylabel="ms", title="latency (1 client)")
     right.plot(sizes, [r["search_1"]["per_s"] for r in res], marker="o", label="1 client")
     right.plot(sizes, [r["search_8"]["per_s"] for r in res], marker="o", label="8 clients")
