@@ -3,7 +3,7 @@ changed (the latest `updated_at` and the number of documents); without the index
 table, 0.1 s at 100k documents and over 1 s at 1M.
 
 Revision ID: 0004_i18_documents_updated
-Revises: 0003_i14_portals
+Revises: 0004_i16_corrections
 Create Date: 2026-11-30
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0004_i18_documents_updated"
-down_revision = "0003_i14_portals"
+down_revision = "0004_i16_corrections"
 branch_labels = None
 depends_on = None
 
