@@ -48,6 +48,8 @@ from web.admin.accounts import Accounts
 from web.admin.errors import ADMIN_ERRORS, admin_error
 from web.admin.workflow import Workflow
 
+SHUTDOWN_WAIT_SECONDS = 60.0
+
 API_DESCRIPTION = """检索政策文件与办事指南。所有接口位于 /api/v1，返回 JSON（订阅源为 Atom）。
 
 门户在请求头 `X-Api-Key` 中携带密钥（不要放在网址里）；密钥决定检索范围、频率上限和允许的浏览器来源。
@@ -81,6 +83,7 @@ def build_engine(
         semantic=SemanticIndex(vectors_path(settings.data_dir), settings.reload_seconds)
         if settings.semantic
         else None,
+        knowledge_path=settings.knowledge_path,
     )
 
 
@@ -145,9 +148,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Titles, words and pinyin for query understanding: built before the first search needs them.
-        threading.Thread(target=engine.knowledge.get, name="knowledge", daemon=True).start()
+        # Titles, words and pinyin for query understanding, and the item matcher: read (or built)
+        # before the first search needs them.
+        warming = threading.Thread(target=engine.warm, name="knowledge", daemon=True)
+        warming.start()
         yield
+        # Threads still reading the store finish before it closes (a closed SQLite connection under a
+        # running statement crashes the process).
+        warming.join(SHUTDOWN_WAIT_SECONDS)
+        engine.knowledge.settle(SHUTDOWN_WAIT_SECONDS)
         engine.backend.close()
         engine.store.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -53,7 +54,8 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
         _status(f"建索引：{p.done}/{p.total}")
 
     try:
-        report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress)
+        workers = settings.index_workers or os.cpu_count() or 1
+        report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
         linked = update_links(store)
         if settings.semantic:
             _status("计算标题语义向量…")

@@ -13,6 +13,8 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from urllib.parse import urlencode
 
 from indexer.analysis import segment_query
@@ -85,6 +87,15 @@ class _Run:
     facets: dict[str, list[FacetValue]]
 
 
+def _reading(query: AnalyzedQuery, know: Knowledge) -> tuple[str, str] | None:
+    """What the query reads as when typed in pinyin or with a typo: (text, reason), or None."""
+    reading = read_pinyin(query, know.corpus, know.lexicon)
+    if reading:
+        return reading, "pinyin"
+    fixed = correct_spelling(query, know.corpus, know.lexicon)
+    return (fixed, "typo") if fixed else None
+
+
 class SearchEngine:
     def __init__(
         self,
@@ -97,6 +108,7 @@ class SearchEngine:
         denylist: frozenset[str] = frozenset(),
         popularity: Popularity = DEFAULT_POPULARITY,
         semantic: SemanticIndex | None = None,
+        knowledge_path: Path | None = None,
     ) -> None:
         self.backend = backend
         self.semantic = semantic
@@ -105,7 +117,7 @@ class SearchEngine:
         self.best_bets = BestBets(store.database)
         terms = synonyms.reviewed_terms()
         self.knowledge = KnowledgeCache(
-            store.database, terms, denylist, reload_seconds, popularity=popularity
+            store.database, terms, denylist, reload_seconds, popularity=popularity, path=knowledge_path
         )
         self.visitors = Visitors(store.log)
         self.catalogue = CatalogueSearch(store)
@@ -114,6 +126,11 @@ class SearchEngine:
         self._last_reload = time.monotonic()
         self._reload_lock = threading.Lock()
         self._counts: dict[str, int] | None = None
+
+    def warm(self) -> None:
+        """What the first searches would otherwise build: the knowledge and the item matcher."""
+        self.knowledge.get()
+        self.catalogue.matcher()
 
     def _maybe_reload(self) -> None:
         """Serving processes only read; pick up the indexer's commits every few seconds."""
@@ -183,15 +200,21 @@ class SearchEngine:
         return run, correction
 
     def _correction(self, query: AnalyzedQuery, know: Knowledge) -> Correction | None:
-        reading = read_pinyin(query, know.corpus, know.lexicon)
-        if reading:
-            return Correction(text=reading, reason="pinyin", applied=False)
-        fixed = correct_spelling(query, know.corpus, know.lexicon)
-        return Correction(text=fixed, reason="typo", applied=False) if fixed else None
+        found = know.memo.get(("correction", query.text), lambda: _reading(query, know))
+        return Correction(text=found[0], reason=found[1], applied=False) if found else None
+
+    def _long_forms(self, query: AnalyzedQuery, know: Knowledge) -> dict[str, str]:
+        """Abbreviations among the query's words (律所 → 律师事务所), each worked out once per build."""
+        found: dict[str, str] = {}
+        for token in query.tokens:
+            long_form = know.memo.get(("abbreviation", token), partial(abbreviation, token, know.corpus))
+            if long_form:
+                found[token] = long_form
+        return found
 
     def _run(self, request: SearchRequest, query: AnalyzedQuery, know: Knowledge, expander: Expander) -> _Run:
         matches = expander.expand(query.tokens)
-        long_forms = {t: a for t in query.tokens if (a := abbreviation(t, know.corpus))}
+        long_forms = self._long_forms(query, know)
         unknown = [t for t in query.tokens if len(t) >= ranking.BIGRAM_MIN_WORD and not know.corpus.known(t)]
         backend_query = build_query(
             query,

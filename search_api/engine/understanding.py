@@ -33,9 +33,9 @@ def abbreviation(token: str, corpus: Corpus) -> str | None:
     order, for a 2–4 character word no title contains (律所 → 律师事务所)."""
     if not (2 <= len(token) <= 4) or not is_cjk(token) or corpus.known(token):
         return None
-    gap = f"[\u4e00-\u9fff]{{0,{MAX_ABBREVIATION_GAP}}}"
+    gap = f".{{0,{MAX_ABBREVIATION_GAP}}}"  # over `han_blob`: Han characters only, as before
     pattern = re.compile(gap.join(re.escape(c) for c in token))
-    found = Counter(m.group(0) for m in pattern.finditer(corpus.blob) if len(m.group(0)) > len(token))
+    found = Counter(m.group(0) for m in pattern.finditer(corpus.han_blob) if len(m.group(0)) > len(token))
     if not found:
         return None
     return max(found.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
