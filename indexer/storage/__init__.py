@@ -24,13 +24,24 @@ from indexer.storage import (
     portals,
     synonyms,
 )
-from indexer.storage.database import Database, SchemaStatus
+from indexer.storage.database import (
+    Database,
+    DatabaseUnreachable,
+    SchemaMismatch,
+    SchemaStatus,
+    StorageError,
+    shown_url,
+    sqlite_url,
+)
 from indexer.storage.sql import Record, metadata
 
 __all__ = [
     "Database",
+    "DatabaseUnreachable",
     "Record",
+    "SchemaMismatch",
     "SchemaStatus",
+    "StorageError",
     "accounts",
     "best_bets",
     "catalogue",
@@ -41,5 +52,7 @@ __all__ = [
     "logs",
     "metadata",
     "portals",
+    "shown_url",
+    "sqlite_url",
     "synonyms",
 ]

@@ -26,12 +26,36 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Executable, create_engine, event, func, select
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 
 from indexer.storage.hotpath import CompiledStatements
 
 BUSY_TIMEOUT_SECONDS = 30  # how long a writer waits for another process's write to finish
 POOL_SIZE = 8  # idle connections kept open (on SQLite every thread also keeps its own)
+# PostgreSQL: every API server and worker holds at most POOL_SIZE + PG_OVERFLOW connections, so a
+# few servers with a few workers each stay well inside the server's max_connections (100 by default).
+PG_OVERFLOW = 8
+PG_POOL_TIMEOUT_SECONDS = 30  # a thread waits this long for a free connection, then gets an error
+PG_CONNECT_TIMEOUT_SECONDS = 5  # an unreachable server is reported instead of hanging
+PG_RECYCLE_SECONDS = 1800  # reconnect now and then (load balancers and firewalls drop idle links)
 _ADVISORY_LOCK = 0x676F7673  # "govs": the PostgreSQL lock that serialises exclusive writes
+
+
+class StorageError(RuntimeError):
+    """The store cannot be used as it stands; the message (Chinese) says what to do."""
+
+
+class DatabaseUnreachable(StorageError):
+    pass
+
+
+class SchemaMismatch(StorageError):
+    pass
+
+
+def shown_url(url: str | URL) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @dataclass(frozen=True)
@@ -40,10 +64,20 @@ class SchemaStatus:
 
     current: str | None  # None: no schema yet, or a store made before migrations existed
     head: str
+    known: bool = True  # False: a revision this code does not ship (a newer release upgraded it)
 
     @property
     def up_to_date(self) -> bool:
         return self.current == self.head
+
+    def problem(self) -> str | None:
+        """What is wrong, in the words a command prints; None when the schema is current."""
+        if self.up_to_date:
+            return None
+        if not self.known:
+            return f"数据库结构版本 {self.current} 比本程序（{self.head}）新：请升级 govsearch"
+        found = self.current or "空（尚未建表）"
+        return f"数据库结构版本为 {found}，本程序需要 {self.head}：请先运行 govsearch db upgrade"
 
 
 class _Kept:
@@ -81,22 +115,33 @@ class Database:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._kept: weakref.WeakSet[_Kept] = weakref.WeakSet()  # every thread's, for close()
-        if self.dialect == "sqlite":
-            self.engine = _sqlite_engine(self.url)
-        else:
-            self.engine = create_engine(self.url, pool_size=POOL_SIZE, max_overflow=-1, pool_pre_ping=True)
+        self.engine = _sqlite_engine(self.url) if self.dialect == "sqlite" else _server_engine(self.url)
         self._statements = CompiledStatements(self.engine.dialect)
 
     @classmethod
-    def open(cls, url: str | URL) -> Database:
-        """The database of a govsearch process, its schema brought up to date.
+    def open(cls, url: str | URL, *, upgrade: bool | None = None) -> Database:
+        """The database of a govsearch process, its schema checked against this code.
 
-        This is the one place that decides when migrations run: on open, in every command and in
-        `serve`, as the first release's CREATE TABLE IF NOT EXISTS did, so the embedded SQLite store
-        needs no step of its own. When the schema is current this costs one read; when it is not,
-        concurrent openers wait on a lock and the first one upgrades (see `upgrade`)."""
+        This is the one place that decides when migrations run. The embedded SQLite store upgrades on
+        open, in every command and in `serve`, as the first release's CREATE TABLE IF NOT EXISTS did,
+        so it needs no step of its own: when the schema is current this costs one read; when it is
+        not, concurrent openers wait on a lock and the first one upgrades (see `upgrade`). A shared
+        server database is used by several machines, possibly of different releases during a rolling
+        upgrade, so it is upgraded only on purpose (`govsearch db upgrade`, or `upgrade=True`); opening
+        one whose schema differs from the code raises `SchemaMismatch`. An unreachable server raises
+        `DatabaseUnreachable`. Both carry a message for the operator."""
         database = cls(url)
-        database.upgrade()
+        try:
+            status = database.check()
+            wanted = upgrade if upgrade is not None else database.dialect == "sqlite"
+            if not status.up_to_date:
+                if wanted:
+                    database.upgrade()
+                else:
+                    raise SchemaMismatch(f"{shown_url(database.url)}：{status.problem()}")
+        except BaseException:
+            database.close()
+            raise
         return database
 
     @classmethod
@@ -214,17 +259,27 @@ class Database:
         transactional there), so the others wait, then find the schema current and do nothing."""
         from indexer.storage import migrations
 
-        if self.check().up_to_date:
+        status = self.check()
+        if status.up_to_date:
             return
+        if not status.known:
+            raise SchemaMismatch(f"{shown_url(self.url)}：{status.problem()}")
         with self.write(exclusive=True) as conn:
             migrations.upgrade(conn)
 
     def check(self) -> SchemaStatus:
-        """The current revision of the database and the newest one this code ships."""
+        """The current revision of the database and the newest one this code ships.
+        Raises `DatabaseUnreachable` when the server cannot be reached."""
         from indexer.storage import migrations
 
-        with self.read() as conn:
-            return SchemaStatus(migrations.current_revision(conn), migrations.head_revision())
+        try:
+            with self.read() as conn:
+                current = migrations.current_revision(conn)
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise DatabaseUnreachable(f"无法连接数据库 {shown_url(self.url)}：{reason}") from exc
+        known = current is None or current in migrations.revisions()
+        return SchemaStatus(current, migrations.head_revision(), known)
 
     def close(self) -> None:
         """Close every connection (call it once no thread uses the database any more); the
@@ -236,6 +291,20 @@ class Database:
         self.engine.dispose()
 
     dispose = close
+
+
+def _server_engine(url: URL) -> Engine:
+    """PostgreSQL (and what speaks its protocol): a bounded pool, a connect timeout, a name in
+    pg_stat_activity; connections are checked before use, so a restarted server costs no error."""
+    return create_engine(
+        url,
+        pool_size=POOL_SIZE,
+        max_overflow=PG_OVERFLOW,
+        pool_timeout=PG_POOL_TIMEOUT_SECONDS,
+        pool_recycle=PG_RECYCLE_SECONDS,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS, "application_name": "govsearch"},
+    )
 
 
 def _sqlite_engine(url: URL) -> Engine:
