@@ -61,7 +61,9 @@ _RETRY = (
     .where(_MINE, _c.status == "failed", _c.attempts < bindparam("max_attempts"))
     .values(status="queued")
 )
-_CLAIMED = update(crawl_urls).where(_ROW).values(status="fetching", attempts=_c.attempts + 1)
+_CLAIMED = (
+    update(crawl_urls).where(_ROW, _c.status == "queued").values(status="fetching", attempts=_c.attempts + 1)
+)
 _REQUEUE_URL = update(crawl_urls).where(_c.url == bindparam("u")).values(status="queued", attempts=0)
 _MARK = (
     update(crawl_urls)
@@ -75,7 +77,12 @@ _STATUSES = select(_c.url, _c.status).where(_MINE)
 
 @cache
 def _dialect_statements(dialect: str) -> tuple[SQLiteInsert, Select[Any]]:
-    """(enqueue, next queued URL): they differ by dialect (ON CONFLICT, oldest-first order)."""
+    """(enqueue, next queued URL): they differ by dialect (ON CONFLICT, oldest-first order, locking).
+
+    Two crawler processes on one PostgreSQL store claim from the same frontier: the chosen row is
+    locked (FOR UPDATE) until the claim commits, and rows another claim holds are skipped (SKIP
+    LOCKED), so the two never take the same URL and never wait on each other. SQLite needs neither:
+    every write transaction holds the database's one write lock (BEGIN IMMEDIATE)."""
     enqueue = upsert(dialect, crawl_urls).on_conflict_do_nothing()
     claim = (
         select(_c.url, _c.kind, _c.depth, _c.attempts)
@@ -83,6 +90,8 @@ def _dialect_statements(dialect: str) -> tuple[SQLiteInsert, Select[Any]]:
         .order_by(_c.depth, *insertion_order(dialect, crawl_urls))
         .limit(1)
     )
+    if dialect == "postgresql":
+        claim = claim.with_for_update(skip_locked=True)
     return enqueue, claim  # type: ignore[return-value]
 
 
