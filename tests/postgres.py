@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from indexer.storage import Database, metadata
+from indexer.storage.log_writer import writer_for
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 
@@ -46,6 +47,9 @@ def emptied(database: Database) -> Database:
     without migrating a new database each time. The audit trail's triggers refuse TRUNCATE, so they
     are switched off for this one transaction (the test role is a superuser)."""
     database.upgrade()
+    writer = writer_for(database)
+    if writer is not None:
+        writer.flush()  # rows an earlier test queued land before the tables are emptied, not after
     names = ", ".join(table.name for table in metadata.sorted_tables)
     with database.write() as conn:
         conn.execute(text("SET LOCAL session_replication_role = replica"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -115,6 +115,7 @@ class Database:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._kept: weakref.WeakSet[_Kept] = weakref.WeakSet()  # every thread's, for close()
+        self._before_close: list[Callable[[], None]] = []
         self.engine = _sqlite_engine(self.url) if self.dialect == "sqlite" else _server_engine(self.url)
         self._statements = CompiledStatements(self.engine.dialect)
 
@@ -281,9 +282,19 @@ class Database:
         known = current is None or current in migrations.revisions()
         return SchemaStatus(current, migrations.head_revision(), known)
 
+    def before_close(self, callback: Callable[[], None]) -> None:
+        """Run `callback` first thing in `close()` (the log writer writes its last rows)."""
+        self._before_close.append(callback)
+
+    def in_transaction(self) -> bool:
+        """Whether this thread has a transaction of this database open (calls would join it)."""
+        return self._joinable() is not None
+
     def close(self) -> None:
         """Close every connection (call it once no thread uses the database any more); the
         `Database` stays usable and reconnects when used again."""
+        for callback in self._before_close:
+            callback()
         with self._lock:
             kept = list(self._kept)
         for holder in kept:
