@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 import web
-from govsearch.commands_db import open_database
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.backends import open_backend
 from indexer.storage import Database

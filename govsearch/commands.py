@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
-from govsearch.commands_db import open_database
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
 from indexer.catalogue.upkeep import update_links

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 
 from govsearch.commands import CommandError
-from govsearch.commands_db import open_database
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.store import Store
 from search_api.engine.best_bets import BestBetError, BestBets

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from govsearch.commands import CommandError, _status, run_index
-from govsearch.commands_db import open_database
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.catalogue.formats import UnknownFormat, read_catalogue
 from indexer.catalogue.store import ItemStore

@@ -15,8 +15,8 @@ from crawler.report import CrawlReport
 from crawler.run import crawl_all
 from crawler.sink import CrawlSink
 from govsearch.commands import CommandError, _status, resolve_profile, run_index
-from govsearch.commands_db import open_database
 from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.documents import Document
 from indexer.store import Store

@@ -1,20 +1,12 @@
-"""`govsearch db upgrade|check|copy`, and the one way a command opens the store's database."""
+"""`govsearch db upgrade|check|copy`."""
 
 from __future__ import annotations
 
 import argparse
 
+from govsearch.commands import CommandError
 from govsearch.settings import Settings
-from indexer.storage import Database, StorageError, shown_url
-
-
-def open_database(settings: Settings) -> Database:
-    """The process's one Database (`GOVSEARCH_DATABASE_URL`, default the data directory's SQLite
-    file). The embedded file is upgraded on open; a server database must already be current
-    (`StorageError` otherwise, printed by the command line as one line)."""
-    if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Database.open(settings.store_url)
+from indexer.storage import Database, StorageError, make_sqlite_folder, shown_url
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,8 +26,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         from govsearch.commands_db_copy import copy_command
 
         return copy_command(args.source, args.target)
-    if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_sqlite_folder(settings.store_url)
     database = Database(settings.store_url)
     try:
         status = database.check()
@@ -53,8 +44,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         print(problem or "状态：最新")
         return 1 if problem else 0
     except StorageError as exc:
-        from govsearch.commands import CommandError
-
         raise CommandError(str(exc)) from exc
     finally:
         database.close()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from govsearch.commands import CommandError
-from govsearch.commands_db import open_database
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from synonyms.catalogue import CatalogueFileError, import_catalogue
 from synonyms.expansion import default_synonym_paths

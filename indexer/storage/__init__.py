@@ -30,6 +30,7 @@ from indexer.storage.database import (
     SchemaMismatch,
     SchemaStatus,
     StorageError,
+    make_sqlite_folder,
     shown_url,
     sqlite_url,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "crawl_pages",
     "documents",
     "logs",
+    "make_sqlite_folder",
     "metadata",
     "portals",
     "shown_url",

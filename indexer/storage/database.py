@@ -106,6 +106,13 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def make_sqlite_folder(url: str | URL) -> None:
+    """SQLite creates its file but not the folder (a new data directory): make it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 class Database:
     """Thread-safe: every thread works on a connection of its own (see `_connection`)."""
 
