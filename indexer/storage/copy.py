@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, func, insert, select, text
+from sqlalchemy import ColumnElement, Connection, Integer, Table, func, insert, select, text
 
 from indexer.storage.database import Database, StorageError
-from indexer.storage.sql import metadata
+from indexer.storage.sql import insertion_order, metadata
 
 BATCH_ROWS = 2000  # rows read and written at a time: bounded memory for the query log's millions
 
@@ -64,10 +65,14 @@ def _count(conn: Connection, table: Table) -> int:
 
 
 def _copy_rows(src: Connection, out: Connection, table: Table) -> None:
-    # Ordered by the primary key so that ids keep their order (the audit chain, the logs).
-    rows = src.execution_options(yield_per=BATCH_ROWS).execute(
-        select(table).order_by(*table.primary_key.columns)
-    )
+    """Rows in primary-key order (ids keep their order: the audit trail, the logs); a table with an
+    insertion sequence in insertion order, its `seq` left to the target to number (SQLite has none)."""
+    order: list[ColumnElement[Any]] = list(table.primary_key.columns)
+    columns = list(table.columns)
+    if "seq" in table.c:
+        order = insertion_order(src.dialect.name, table)
+        columns = [c for c in columns if c.name != "seq"]
+    rows = src.execution_options(yield_per=BATCH_ROWS).execute(select(*columns).order_by(*order))
     for batch in rows.partitions(BATCH_ROWS):
         out.execute(insert(table), [dict(row._mapping) for row in batch])
 

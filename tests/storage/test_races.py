@@ -149,3 +149,22 @@ def test_two_crawlers_never_claim_the_same_url(store_db: Database) -> None:
     every = claimed["a"] + claimed["b"]
     assert len(every) == len(set(every)) == 60
     other.close()
+
+
+def test_a_starting_crawler_leaves_a_live_crawlers_claims_alone(store_db: Database) -> None:
+    first = Frontier(store_db, "p")
+    for n in range(5):
+        first.enqueue(f"http://example.com/{n}.html")
+    first.start_run()
+    in_flight = [first.claim(), first.claim()]
+    assert all(in_flight)
+    other = Database(store_db.url)
+    Frontier(other, "p").start_run()  # a second crawler process of the same profile
+    fetching = [u for u, s in first.statuses().items() if s == "fetching"]
+    if store_db.dialect == "postgresql":
+        assert len(fetching) == 2  # still the first crawler's: nobody else will fetch them
+        first.close()  # the first run ends (a SIGKILL closes its connection just the same)
+        Frontier(other, "p").start_run()
+    fetching = [u for u, s in first.statuses().items() if s == "fetching"]
+    assert fetching == []  # a gone run's claims are queued again
+    other.close()
