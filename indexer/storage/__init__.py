@@ -8,6 +8,7 @@ need. No SQL exists outside this package (`tests/storage/test_no_sql_outside.py`
     accounts    staff users, sessions, login failures
     logs        query log and click log: writes, popular queries, the staff work list
     best_bets   pins of a document to a query
+    denylist    staff words whose queries are never shown (热搜, suggestions, 相关搜索)
     portals     sites embedding the search: hashed API keys, origins, scope, rate
     crawl_*     crawl frontier, per-page state, near-duplicate fingerprints and reposts
 """
@@ -19,6 +20,7 @@ from indexer.storage import (
     crawl_dedup,
     crawl_frontier,
     crawl_pages,
+    denylist,
     documents,
     logs,
     portals,
@@ -49,6 +51,7 @@ __all__ = [
     "crawl_dedup",
     "crawl_frontier",
     "crawl_pages",
+    "denylist",
     "documents",
     "logs",
     "make_sqlite_folder",

@@ -41,7 +41,13 @@ from search_api.engine.models import (
 )
 from search_api.engine.query import AnalyzedQuery, analyse
 from search_api.engine.query_builder import build_query, query_words
-from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, linked_item_names, related_queries
+from search_api.engine.query_log import (
+    DEFAULT_POPULARITY,
+    Popularity,
+    denied,
+    linked_item_names,
+    related_queries,
+)
 from search_api.engine.rerank import Preference, rerank
 from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
 from search_api.engine.visitors import Visitors
@@ -210,6 +216,7 @@ class SearchEngine:
         expansions = [Expansion.of(m) for m in run.matches if m.alternatives]
         synonyms = [alt for e in expansions for alt in e.alternatives]
         related = related_queries(typed, run.query.tokens, know.popular, synonyms, linked_item_names(hits))
+        related = self._shown(related)
         region = request.filters.get("region") or request.prefer_region
         card = self._item_card(run, region, request.scope) if first_page else None
         weak = run.total < ranking.FEW_RESULTS
@@ -274,15 +281,20 @@ class SearchEngine:
         a portal's scope only suggestions that find something there."""
         prefix = prefix[:MAX_SUGGEST_PREFIX]
         wanted = limit * SCOPE_CANDIDATES if scope else limit
-        found = self.knowledge.get().suggester.suggest(prefix, wanted)
+        found = self._shown(self.knowledge.get().suggester.suggest(prefix, wanted))
         if len(found) < wanted and (words := segment_query(prefix)):
             self._maybe_reload()
-            denylist = self.knowledge.denylist
-            more = [t for t in self.backend.suggest(words, wanted) if not any(w in t for w in denylist)]
+            more = self._shown(self.backend.suggest(words, wanted))
             found = list(dict.fromkeys([*found, *more]))[:wanted]
         if scope:
             found = [text for text in found if self._finds(text, scope)][:limit]
         return found
+
+    def _shown(self, texts: list[str]) -> list[str]:
+        """Without what the denylist in force now holds: a word staff added through any server
+        applies here at the next query, before the knowledge is rebuilt without it."""
+        denylist = self.knowledge.denylist
+        return [text for text in texts if not denied(text, denylist)] if denylist else texts
 
     def _finds(self, text: str, scope: Scope) -> bool:
         """Whether a document inside `scope` holds all of `text`'s words together (one backend count):
@@ -295,7 +307,7 @@ class SearchEngine:
     def hot_queries(self, limit: int = 10, scope: Scope | None = None) -> list[str]:
         """热搜: the queries the most different visitors searched lately that found something, without
         what may not be shown (`query_log.showable`); inside a scope, only those that find something there."""
-        popular = [q for q, _ in self.knowledge.get().popular]
+        popular = self._shown([q for q, _ in self.knowledge.get().popular])
         if not scope:
             return popular[:limit]
         candidates = popular[: limit * SCOPE_CANDIDATES]

@@ -1,6 +1,6 @@
 """Two `govsearch serve` processes on two loopback ports sharing one PostgreSQL store (and, for now,
-one embedded index): what staff change through one server applies on the other at its next query,
-and what citizens do on one shows in the other's analytics."""
+one embedded index): what staff change through one server (or the command line anywhere) applies on
+the other at its next query, and what citizens do on one shows in the other's analytics."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import pytest
 from indexer.backends.tantivy_backend import TantivyBackend
 from indexer.pipeline import update_index
 from indexer.storage import Database
+from indexer.storage.denylist import DenylistRows
 from indexer.store import Store
 from tests.factories import SAMPLE_DOCUMENTS
 from tests.postgres import fresh_database
@@ -134,3 +135,13 @@ def test_two_servers_share_staff_changes_and_logs(shared: tuple[Path, str]) -> N
             return any(i["query"] == "社会保障卡挂失" and i["clicks"] == 1 for i in items)
 
         _until(clicked_on_a, "B's searches and click never reached A's work list")
+
+        def suggested(client: httpx.Client) -> list[str]:
+            found: list[str] = client.get("/api/v1/suggest", params={"q": "社会保障卡"}).json()["suggestions"]
+            return found
+
+        assert "社会保障卡挂失" in suggested(a) and "社会保障卡挂失" in suggested(b)
+        shared_store = Database.open(url)
+        DenylistRows(shared_store).add("挂失", "staff")  # as `govsearch denylist add` on a third machine
+        shared_store.close()
+        assert "社会保障卡挂失" not in suggested(a) and "社会保障卡挂失" not in suggested(b)

@@ -4,6 +4,7 @@
   UPDATE/DELETE triggers left that way open). SQLite has no TRUNCATE.
 - `crawl_urls.claimed_by`: which crawler run claimed a URL being fetched, so that a crawler starting
   re-queues only the claims of runs that are gone (`indexer.storage.crawl_frontier`).
+- `denylist`: the staff denylist, in the store instead of a file on each server.
 - `seq` on `crawl_urls` and `crawl_reposts`: the insertion order ("oldest first") that SQLite's rowid
   gives, from a PostgreSQL sequence as the column's default (existing rows are numbered); a plain,
   unused column on SQLite.
@@ -25,6 +26,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "denylist",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("word", sa.Text(), nullable=False, unique=True),
+        sa.Column("added_by", sa.Text(), nullable=False),
+        sa.Column("at", sa.Text(), nullable=False),
+        sqlite_autoincrement=True,
+    )
     op.add_column("crawl_urls", sa.Column("claimed_by", sa.Text(), nullable=True))
     if op.get_bind().dialect.name != "postgresql":
         for table in ("crawl_urls", "crawl_reposts"):
@@ -42,6 +51,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("denylist")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS synonym_audit_no_truncate ON synonym_audit")
     for table in ("crawl_reposts", "crawl_urls"):
