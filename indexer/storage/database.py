@@ -124,6 +124,7 @@ class Database:
         self._kept: weakref.WeakSet[_Kept] = weakref.WeakSet()  # every thread's, for close()
         self._before_close: list[Callable[[], None]] = []
         self.engine = _sqlite_engine(self.url) if self.dialect == "sqlite" else _server_engine(self.url)
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._statements = CompiledStatements(self.engine.dialect)
 
     @classmethod
@@ -234,7 +235,7 @@ class Database:
         params = params or {}
         raw = self._driver_connection(write=False)
         if raw is None:
-            with self.read() as conn:
+            with self._single_statement(write=False) as conn:
                 return [tuple(row) for row in conn.execute(statement, params)]
         sql, values = self._statements.expand(statement, params)
         return raw.execute(sql, values).fetchall()  # type: ignore[no-any-return]
@@ -244,9 +245,22 @@ class Database:
         many rows it wrote."""
         raw = self._driver_connection(write=True)
         if raw is None:
-            with self.write() as conn:
+            with self._single_statement(write=True) as conn:
                 return conn.execute(statement, params).rowcount
         return int(raw.execute(*self._statements.expand(statement, params)).rowcount)
+
+    @contextmanager
+    def _single_statement(self, *, write: bool) -> Iterator[Connection]:
+        """Where one statement runs when SQLite's driver path does not apply: the open transaction
+        when there is one to join; else, on a server database, a pooled connection in autocommit (one
+        statement is atomic on its own: BEGIN and COMMIT would be two more round trips per call)."""
+        current = self._joinable()
+        if self.dialect == "sqlite" or (current is not None and (current.write or not write)):
+            with self.write() if write else self.read() as conn:
+                yield conn
+            return
+        with self._autocommit.connect() as conn:
+            yield conn
 
     def _driver_connection(self, *, write: bool) -> Any:
         """The sqlite3 connection to run one statement on: the open transaction's when it can take
