@@ -4,6 +4,7 @@ line naming the problem, exit status 2, no traceback."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,49 @@ def test_denylist_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     status, _, err = run(capsys, *data, "denylist", "add", "长" * 51, "--by", "wang")
     assert status == 2 and "屏蔽词" in err
     assert "赌博" not in run(capsys, *data, "denylist", "list")[1]
+
+
+def test_the_commands_work_unchanged_on_postgresql(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """import-items, index, best-bets, users, synonyms and eval with only GOVSEARCH_DATABASE_URL set
+    (crawl: tests/crawler/test_kill_resume.py; serve: tests/govsearch/test_two_servers.py)."""
+    items = tmp_path / "items.jsonl"
+    rows = [
+        {
+            "事项名称": "居民身份证换领",
+            "事项编码": "X1",
+            "实施主体": "示例市公安局",
+            "_raw": {"matter_daily": "换二代证"},
+        },
+        {"事项名称": "社会保障卡挂失", "事项编码": "X2", "实施主体": "示例市人社局"},
+    ]
+    items.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    queries = tmp_path / "q.tsv"
+    queries.write_text("query\trelevant\tnote\n身份证换领\t居民身份证换领\t\n", encoding="utf-8")
+    with fresh_database() as url:
+        monkeypatch.setenv("GOVSEARCH_DATABASE_URL", url)
+        monkeypatch.setenv("GOVSEARCH_DATA_DIR", str(tmp_path / "d"))
+        assert run(capsys, "db", "upgrade")[0] == 0
+        status, _, err = run(capsys, "import-items", str(items))
+        assert status == 0 and "导入完成：2 项" in err and "索引完成：写入 2 篇" in err
+        assert run(capsys, "index")[0] == 0
+        doc_id = Store(Database.open(url)).corpus_rows()[0].id
+        assert run(capsys, "best-bets", "add", "社保卡", doc_id, "--author", "张工")[0] == 0
+        assert "张工" in run(capsys, "best-bets", "list")[1]
+        monkeypatch.setattr("sys.stdin", io.StringIO("a long enough secret\n"))
+        assert run(capsys, "users", "add", "wang", "--role", "editor", "--password-stdin")[0] == 0
+        args = [
+            "synonyms",
+            "import-catalogue",
+            str(items),
+            "--out",
+            str(tmp_path / "c.txt"),
+            "--propose-as",
+            "wang",
+        ]
+        status, out, _ = run(capsys, *args)
+        assert status == 0 and "待审核提议#1" in out
+        status, out, _ = run(capsys, "eval", str(queries))
+        assert status == 0 and out.splitlines()[-1].startswith("success@10=1.000")
+        assert not (tmp_path / "d" / "store.sqlite3").exists()
