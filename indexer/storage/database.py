@@ -175,9 +175,12 @@ class Database:
         the same thread join the outer transaction (so a caller can group repository calls).
 
         `exclusive`: the transaction reads, decides and writes, and no other exclusive one may run
-        meanwhile. SQLite gives every write that (BEGIN IMMEDIATE); PostgreSQL needs the advisory lock."""
+        meanwhile. SQLite gives every write that (BEGIN IMMEDIATE); PostgreSQL needs the advisory lock,
+        taken also when the block joins an outer write transaction (held until that one ends)."""
         current = self._joinable()
         if current is not None and current.write:
+            if exclusive and self.dialect == "postgresql":  # held from here to the outer commit
+                current.connection.execute(select(func.pg_advisory_xact_lock(_ADVISORY_LOCK)))
             yield current.connection
             return
         with self._transaction(write=True) as conn:

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pytest
+
 from crawler.frontier import Frontier
 from indexer.catalogue.store import ItemStore
 from indexer.documents import CatalogueItem
@@ -49,10 +51,14 @@ class Committed:
 
 
 def _writer(
-    database: Database, name: str, change: Callable[[StaffStore], tuple[StaffRule, ...]]
+    database: Database,
+    name: str,
+    change: Callable[[StaffStore], tuple[StaffRule, ...]],
+    grouped: bool = False,
 ) -> list[Committed]:
     """A reviewer who commits ROUNDS changes; on a conflict (someone committed since they looked)
-    they look again and redo the change, as the staff tool asks them to."""
+    they look again and redo the change, as the staff tool asks them to. `grouped`: the commit runs
+    inside the caller's own write transaction (as when grouped with the proposal's decision)."""
     staff = StaffStore(database)
     done: list[Committed] = []
     while len(done) < ROUNDS:
@@ -60,14 +66,19 @@ def _writer(
         rules = change(staff)
         entry = AuditEntry(0, "", name, "新增", "", str(len(rules)), "race", f"{name} 批准", None)
         try:
-            version = staff.commit(rules, entry, base=live.id)
+            if grouped:
+                with database.write():
+                    version = staff.commit(rules, entry, base=live.id)
+            else:
+                version = staff.commit(rules, entry, base=live.id)
         except ChangeError:
             continue
         done.append(Committed(version, live.id, rules))
     return done
 
 
-def test_approve_and_rollback_racing_lose_nothing(store_db: Database) -> None:
+@pytest.mark.parametrize("grouped", [False, True], ids=["alone", "grouped"])
+def test_approve_and_rollback_racing_lose_nothing(store_db: Database, grouped: bool) -> None:
     other = Database(store_db.url)
     staff = StaffStore(store_db)
     first = (StaffRule(id=1, line="二代证 => 居民身份证"),)
@@ -84,8 +95,8 @@ def test_approve_and_rollback_racing_lose_nothing(store_db: Database) -> None:
         return first  # back to version 1's rules
 
     _together(
-        lambda: results.__setitem__("approve", _writer(store_db, "approver", approve)),
-        lambda: results.__setitem__("rollback", _writer(other, "rollbacker", roll_back)),
+        lambda: results.__setitem__("approve", _writer(store_db, "approver", approve, grouped)),
+        lambda: results.__setitem__("rollback", _writer(other, "rollbacker", roll_back, grouped)),
     )
     commits = sorted(results["approve"] + results["rollback"], key=lambda c: c.version)
     assert [c.version for c in commits] == list(range(2, 2 * ROUNDS + 2))
