@@ -1,5 +1,5 @@
 """`govsearch` command line: demo, crawl, index, serve, import-items, eval, best-bets, synonyms, users,
-portals, db, denylist."""
+portals, db."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from govsearch import (
     commands_crawl,
     commands_db,
     commands_demo,
-    commands_denylist,
     commands_portals,
     commands_synonyms,
 )
@@ -77,7 +76,6 @@ def _parser() -> argparse.ArgumentParser:
     commands_synonyms.add_parsers(sub)
     commands_portals.add_parser(sub)
     commands_db.add_parser(sub)
-    commands_denylist.add_parser(sub)
     return parser
 
 
@@ -99,7 +97,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "users": commands_synonyms.users,
         "portals": commands_portals.run,
         "db": commands_db.run,
-        "denylist": commands_denylist.run,
     }
     try:
         return handlers[args.command](settings, args)

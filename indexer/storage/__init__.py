@@ -8,8 +8,8 @@ need. No SQL exists outside this package (`tests/storage/test_no_sql_outside.py`
     accounts    staff users, sessions, login failures
     logs        query log and click log: writes, popular queries, the staff work list
     best_bets   pins of a document to a query
-    denylist    staff words whose queries are never shown (热搜, suggestions, 相关搜索)
     portals     sites embedding the search: hashed API keys, origins, scope, rate
+    corrections metadata staff corrected on a document, re-applied after every crawl
     crawl_*     crawl frontier, per-page state, near-duplicate fingerprints and reposts
 """
 
@@ -17,10 +17,10 @@ from indexer.storage import (
     accounts,
     best_bets,
     catalogue,
+    corrections,
     crawl_dedup,
     crawl_frontier,
     crawl_pages,
-    denylist,
     documents,
     logs,
     portals,
@@ -48,10 +48,10 @@ __all__ = [
     "accounts",
     "best_bets",
     "catalogue",
+    "corrections",
     "crawl_dedup",
     "crawl_frontier",
     "crawl_pages",
-    "denylist",
     "documents",
     "logs",
     "make_sqlite_folder",

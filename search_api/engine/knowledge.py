@@ -16,7 +16,6 @@ import rjieba
 from indexer.storage import Database
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus, build_corpus, store_signature
-from search_api.engine.denylist import Denylist
 from search_api.engine.pinyin import Lexicon
 from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, popular_queries
 from search_api.engine.suggest import Suggester
@@ -31,7 +30,6 @@ class Knowledge:
     lexicon: Lexicon
     suggester: Suggester
     popular: list[tuple[str, int]]
-    denylist: frozenset[str] = frozenset()  # the words it was built without
 
 
 # Parts of speech that never make a suggestion or a pinyin reading on their own: conjunctions (或者),
@@ -61,7 +59,7 @@ def build_knowledge(
     entries += [(w, float(df)) for w, df in words.items() if df >= least and len(w) >= 2]
     entries += [(t, ranking.SUGGEST_TERM_WEIGHT) for t in terms]
     entries += [(q, ranking.SUGGEST_POPULAR_WEIGHT + count) for q, count in popular]
-    return Knowledge(corpus, Lexicon.build(weights), Suggester.build(entries, denylist), popular, denylist)
+    return Knowledge(corpus, Lexicon.build(weights), Suggester.build(entries, denylist), popular)
 
 
 class KnowledgeCache:
@@ -71,14 +69,14 @@ class KnowledgeCache:
         self,
         database: Database,
         terms: list[str],
-        denylist: frozenset[str] | Denylist,
+        denylist: frozenset[str],
         refresh_seconds: float = 2.0,
         popular_seconds: float = POPULAR_SECONDS,
         popularity: Popularity = DEFAULT_POPULARITY,
     ) -> None:
         self._database = database
         self._terms = terms
-        self._denylist = denylist if isinstance(denylist, Denylist) else Denylist(database, denylist)
+        self.denylist = denylist
         self.popularity = popularity
         self._refresh_seconds = refresh_seconds
         self._lock = threading.Lock()
@@ -116,13 +114,8 @@ class KnowledgeCache:
             self._lock.release()
         return current
 
-    @property
-    def denylist(self) -> frozenset[str]:
-        """The words in force now (the store's are shared by every server: one indexed read)."""
-        return self._denylist.words()
-
     def _stale(self, current: Knowledge) -> bool:
-        if store_signature(self._database) != current.corpus.signature or self.denylist != current.denylist:
+        if store_signature(self._database) != current.corpus.signature:
             return True
         if time.monotonic() - self._popular_checked < self._popular_seconds:
             return False

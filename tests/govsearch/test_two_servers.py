@@ -1,6 +1,6 @@
 """Two `govsearch serve` processes on two loopback ports sharing one PostgreSQL store (and, for now,
-one embedded index): what staff change through one server (or the command line anywhere) applies on
-the other at its next query, and what citizens do on one shows in the other's analytics."""
+one embedded index): what staff change through one server applies on the other at its next query, and
+what citizens do on one shows in the other's analytics."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ import pytest
 from indexer.backends.tantivy_backend import TantivyBackend
 from indexer.pipeline import update_index
 from indexer.storage import Database
-from indexer.storage.denylist import DenylistRows
 from indexer.store import Store
 from tests.factories import SAMPLE_DOCUMENTS
 from tests.postgres import fresh_database
@@ -77,12 +76,15 @@ def _login(client: httpx.Client, name: str) -> dict[str, str]:
     return {"X-CSRF-Token": client.get("/admin/api/me").json()["csrf"]}
 
 
-def _approve(client: httpx.Client, headers: dict[str, str], **change: Any) -> int:
-    proposal = client.post("/admin/api/proposals", json=change, headers=headers)
+def _approve(
+    editor: tuple[httpx.Client, dict[str, str]], reviewer: tuple[httpx.Client, dict[str, str]], **change: Any
+) -> int:
+    """An editor proposes, a reviewer (another person: four eyes) approves."""
+    proposal = editor[0].post("/admin/api/proposals", json=change, headers=editor[1])
     assert proposal.status_code == 201, proposal.text
     body = {"override_reason": "测试"}
     path = f"/admin/api/proposals/{proposal.json()['id']}/approve"
-    approved = client.post(path, json=body, headers=headers)
+    approved = reviewer[0].post(path, json=body, headers=reviewer[1])
     assert approved.status_code == 200, approved.text
     return int(approved.json()["version"])
 
@@ -102,6 +104,7 @@ def shared(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         update_index(store, backend)
         backend.close()
         Accounts(database).add_user("reviewer1", "reviewer", PASSWORD)
+        Accounts(database).add_user("editor1", "editor", PASSWORD)
         database.close()
         yield tmp_path, url
 
@@ -112,10 +115,12 @@ def test_two_servers_share_staff_changes_and_logs(shared: tuple[Path, str]) -> N
         a = stack.enter_context(_serve(data_dir, url))
         b = stack.enter_context(_serve(data_dir, url))
         assert _titles(b, "二代证") == []
-        staff_a = _login(a, "reviewer1")
-        assert _approve(a, staff_a, action="add", line="二代证 => 居民身份证", reason="俗称") == 1
-        assert "居民身份证换领" in _titles(b, "二代证")  # B's very next query
-        assert _approve(a, staff_a, action="disable", rule_id=1, reason="试停用") == 2
+        editor = (a, _login(a, "editor1"))
+        with httpx.Client(base_url=a.base_url, timeout=30) as second_a:
+            reviewer = (second_a, _login(second_a, "reviewer1"))
+            assert _approve(editor, reviewer, action="add", line="二代证 => 居民身份证", reason="俗称") == 1
+            assert "居民身份证换领" in _titles(b, "二代证")  # B's very next query
+            assert _approve(editor, reviewer, action="disable", rule_id=1, reason="试停用") == 2
         assert _titles(b, "二代证") == []
 
         staff_b = _login(b, "reviewer1")
@@ -135,13 +140,3 @@ def test_two_servers_share_staff_changes_and_logs(shared: tuple[Path, str]) -> N
             return any(i["query"] == "社会保障卡挂失" and i["clicks"] == 1 for i in items)
 
         _until(clicked_on_a, "B's searches and click never reached A's work list")
-
-        def suggested(client: httpx.Client) -> list[str]:
-            found: list[str] = client.get("/api/v1/suggest", params={"q": "社会保障卡"}).json()["suggestions"]
-            return found
-
-        assert "社会保障卡挂失" in suggested(a) and "社会保障卡挂失" in suggested(b)
-        shared_store = Database.open(url)
-        DenylistRows(shared_store).add("挂失", "staff")  # as `govsearch denylist add` on a third machine
-        shared_store.close()
-        assert "社会保障卡挂失" not in suggested(a) and "社会保障卡挂失" not in suggested(b)

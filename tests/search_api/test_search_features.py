@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from indexer.storage import Database
-from indexer.storage.denylist import DenylistRows
 from search_api.engine import ranking
 from search_api.engine.best_bets import BestBets
 from tests.search_corpus import SOCIAL_CARD_ITEMS, feature_app
@@ -157,14 +156,15 @@ def test_suggestions_by_prefix_pinyin_and_initials(api: TestClient, typed: str, 
 def test_denylisted_words_are_never_suggested(api: TestClient) -> None:
     service = api.app.state.search_engine  # type: ignore[attr-defined]
     assert "社会保障卡注销" in api.get("/api/v1/suggest", params={"q": "社会保障卡"}).json()["suggestions"]
-    words = DenylistRows(service.store.database)
-    words.add("注销", "staff")  # applies at the next query
+    service.knowledge.denylist = frozenset({"注销"})
+    service.knowledge.forget()
     try:
         found = api.get("/api/v1/suggest", params={"q": "社会保障卡"}).json()["suggestions"]
         assert found and not any("注销" in s for s in found)
         assert api.get("/api/v1/suggest", params={"q": "注销"}).json()["suggestions"] == []
     finally:
-        words.remove("注销")
+        service.knowledge.denylist = frozenset()
+        service.knowledge.forget()
 
 
 def test_opensearch_suggestions(api: TestClient) -> None:

@@ -99,17 +99,6 @@ def test_copy_moves_a_whole_store_and_checks_counts(
         assert status == 2 and "目标数据库不是空的" in err
 
 
-def test_denylist_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = ["--data-dir", str(tmp_path)]
-    assert run(capsys, *data, "denylist", "add", "挂失", "赌博", "--by", "wang")[1].count("已添加") == 2
-    assert "已存在：挂失" in run(capsys, *data, "denylist", "add", "挂失", "--by", "li")[1]
-    assert "挂失\twang" in run(capsys, *data, "denylist", "list")[1]
-    assert "已删除：赌博" in run(capsys, *data, "denylist", "remove", "赌博")[1]
-    status, _, err = run(capsys, *data, "denylist", "add", "长" * 51, "--by", "wang")
-    assert status == 2 and "屏蔽词" in err
-    assert "赌博" not in run(capsys, *data, "denylist", "list")[1]
-
-
 def test_the_commands_work_unchanged_on_postgresql(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

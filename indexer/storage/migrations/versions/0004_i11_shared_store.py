@@ -4,13 +4,12 @@
   UPDATE/DELETE triggers left that way open). SQLite has no TRUNCATE.
 - `crawl_urls.claimed_by`: which crawler run claimed a URL being fetched, so that a crawler starting
   re-queues only the claims of runs that are gone (`indexer.storage.crawl_frontier`).
-- `denylist`: the staff denylist, in the store instead of a file on each server.
 - `seq` on `crawl_urls` and `crawl_reposts`: the insertion order ("oldest first") that SQLite's rowid
   gives, from a PostgreSQL sequence as the column's default (existing rows are numbered); a plain,
   unused column on SQLite.
 
 Revision ID: 0004_i11_shared_store
-Revises: 0003_i14_portals
+Revises: 0004_i16_corrections
 Create Date: 2026-11-30
 """
 
@@ -20,20 +19,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_i11_shared_store"
-down_revision = "0003_i14_portals"
+down_revision = "0004_i16_corrections"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "denylist",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("word", sa.Text(), nullable=False, unique=True),
-        sa.Column("added_by", sa.Text(), nullable=False),
-        sa.Column("at", sa.Text(), nullable=False),
-        sqlite_autoincrement=True,
-    )
     op.add_column("crawl_urls", sa.Column("claimed_by", sa.Text(), nullable=True))
     if op.get_bind().dialect.name != "postgresql":
         for table in ("crawl_urls", "crawl_reposts"):
@@ -51,7 +42,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("denylist")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS synonym_audit_no_truncate ON synonym_audit")
     for table in ("crawl_reposts", "crawl_urls"):
