@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
 from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
-from indexer.storage import Database
 from indexer.store import Store
 from indexer.vectors import sync_vectors, vectors_path
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
@@ -44,7 +44,7 @@ def resolve_profile(name: str) -> SiteProfile:
 def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     if rebuild:
         shutil.rmtree(settings.data_dir / "index", ignore_errors=True)
-    store = Store(Database.for_path(settings.store_path))
+    store = Store(open_database(settings))
     try:
         backend = open_backend(settings.backend, settings.data_dir, writable=True)
     except BackendError as exc:
