@@ -1,5 +1,5 @@
 """`govsearch` command line: demo, crawl, index, serve, import-items, eval, best-bets, synonyms, users,
-portals."""
+portals, db."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from govsearch import (
     commands_best_bets,
     commands_catalogue,
     commands_crawl,
+    commands_db,
     commands_demo,
     commands_portals,
     commands_synonyms,
     commands_upkeep,
 )
 from govsearch.settings import Settings
+from indexer.storage import StorageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     commands_synonyms.add_parsers(sub)
     commands_portals.add_parser(sub)
     commands_upkeep.add_parsers(sub)
+    commands_db.add_parser(sub)
     return parser
 
 
@@ -102,10 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": commands_upkeep.check,
         "backup": commands_upkeep.backup,
         "restore": commands_upkeep.restore,
+        "db": commands_db.run,
     }
     try:
         return handlers[args.command](settings, args)
-    except commands.CommandError as exc:
+    except (commands.CommandError, StorageError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.backends import BackendError, open_backend
 from indexer.backends.base import Rebuildable
 from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
-from indexer.storage import Database
 from indexer.store import Store
+from indexer.vectors import sync_vectors, vectors_path
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.engine.evaluation import evaluate as run_eval
 from search_api.engine.models import SearchRequest
@@ -43,7 +44,7 @@ def resolve_profile(name: str) -> SiteProfile:
 def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     """Bring the index up to date; `rebuild` builds a new one beside the live index and switches to it
     (the live one is never written, so serving goes on and a crash changes nothing)."""
-    store = Store(Database.for_path(settings.store_path))
+    store = Store(open_database(settings))
     try:
         backend = open_backend(settings.backend, settings.data_dir, writable=not rebuild, rebuilding=rebuild)
     except BackendError as exc:
@@ -53,8 +54,12 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
         _status(f"建索引：{p.done}/{p.total}")
 
     try:
-        report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress)
+        workers = settings.index_workers or os.cpu_count() or 1
+        report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
         linked = update_links(store)
+        if settings.semantic:
+            _status("计算标题语义向量…")
+            sync_vectors(store, vectors_path(settings.data_dir))
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:

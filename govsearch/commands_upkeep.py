@@ -15,10 +15,10 @@ import shutil
 from pathlib import Path
 
 from govsearch.commands import CommandError
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.backends import BackendError, generations, open_backend
 from indexer.consistency import check_index, repair_index
-from indexer.storage import Database
 from indexer.store import Store
 
 STORE_FILE = "store.sqlite3"
@@ -35,7 +35,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def check(settings: Settings, args: argparse.Namespace) -> int:
-    store = Store(Database.for_path(settings.store_path))
+    store = Store(open_database(settings))
     try:
         backend = open_backend(settings.backend, settings.data_dir, writable=args.repair)
         try:
@@ -61,7 +61,7 @@ def backup(settings: Settings, args: argparse.Namespace) -> int:
     if target.exists() and any(target.iterdir()):
         raise CommandError(f"备份目录 {target} 已存在且不为空")
     target.mkdir(parents=True, exist_ok=True)
-    database = Database.for_path(settings.store_path)
+    database = open_database(settings)
     try:
         database.backup(target / STORE_FILE)
     except ValueError as exc:

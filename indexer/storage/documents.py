@@ -48,6 +48,7 @@ documents = Table(
     Column("updated_at", Text, nullable=False),
     Index("documents_pending", "indexed_hash", "content_hash"),
     Index("documents_kind", "kind", "withdrawn"),
+    Index("documents_updated", "updated_at"),
 )
 
 DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
@@ -124,8 +125,10 @@ class Documents:
     def upsert(self, docs: Iterable[Document]) -> int:
         """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed.
 
-        One document at a time during a crawl, so each row takes the hot path (`Database.run`)."""
-        docs = list(docs)
+        One document at a time during a crawl, so each row takes the hot path (`Database.run`). A batch
+        is written in id order, so two imports sharing documents lock them in the same order
+        (PostgreSQL: one waits for the other instead of deadlocking)."""
+        docs = sorted(docs, key=lambda d: d.id)
         fixes = CorrectionRows(self.database).for_documents([d.id for d in docs])
         crawled: dict[str, dict[str, str]] = {}
         changed = 0
@@ -271,10 +274,13 @@ class Documents:
 
     def signature(self) -> tuple[int, str]:
         """Changes whenever a document is added, changed or withdrawn."""
-        query = select(func.count(), func.max(documents.c.updated_at)).select_from(documents)
+        # Every change stamps `updated_at` (nothing deletes rows): the latest stamp and how many rows
+        # carry it tell a second change within the same second apart too. Both read a few entries of
+        # the `documents_updated` index, where counting every row took 0.1 s at 100k documents.
         with self.database.read() as conn:
-            count, latest = conn.execute(query).one()
-        return int(count), str(latest or "")
+            latest = conn.execute(_LATEST).scalar() or ""
+            count = conn.execute(_COUNT_AT, {"at": latest}).scalar()
+        return int(count or 0), str(latest)
 
     def corpus_rows(self) -> list[CorpusRow]:
         """Titles and a few metadata fields of every live document, in one pass."""
@@ -291,6 +297,8 @@ class Documents:
         return str(found[0][0]) if found else None
 
 
+_LATEST = select(func.max(documents.c.updated_at))
+_COUNT_AT = select(func.count()).select_from(documents).where(documents.c.updated_at == bindparam("at"))
 _POLICY_BY_TITLE = (
     select(documents.c.id)
     .where(
