@@ -172,15 +172,9 @@ class SearchEngine:
         response.missing_number = missing
         if record and self._log_queries and not request.listing:  # a listing is browsing, not a query
             others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
-            kind = request.kind.value if request.kind else None
+            kind, q = (request.kind.value if request.kind else None), mask_personal(request.q)  # no ID no.
             self.store.log_query(
-                mask_personal(request.q),
-                kind,
-                request.page,
-                response.total,
-                urlencode(others),
-                visitor,
-                portal=portal,
+                q, kind, request.page, response.total, urlencode(others), visitor, portal=portal
             )
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
