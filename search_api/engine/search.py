@@ -56,7 +56,7 @@ from search_api.engine.query_log import (
 )
 from search_api.engine.rerank import Preference, rerank
 from search_api.engine.semantic import SemanticIndex, exact_first, fuse, semantic_query
-from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin, reads_better
+from search_api.engine.understanding import abbreviation, reading, reads_better
 from search_api.engine.visitors import Visitors
 from synonyms.expansion import Expander, SynonymMatch
 
@@ -86,15 +86,6 @@ class _Run:
     pages: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetValue]]
-
-
-def _reading(query: AnalyzedQuery, know: Knowledge) -> tuple[str, str] | None:
-    """What the query reads as when typed in pinyin or with a typo: (text, reason), or None."""
-    reading = read_pinyin(query, know.corpus, know.lexicon)
-    if reading:
-        return reading, "pinyin"
-    fixed = correct_spelling(query, know.corpus, know.lexicon)
-    return (fixed, "typo") if fixed else None
 
 
 class SearchEngine:
@@ -201,7 +192,7 @@ class SearchEngine:
         return run, correction
 
     def _correction(self, query: AnalyzedQuery, know: Knowledge) -> Correction | None:
-        found = know.memo.get(("correction", query.text), lambda: _reading(query, know))
+        found = know.memo.get(("correction", query.text), lambda: reading(query, know.corpus, know.lexicon))
         return Correction(text=found[0], reason=found[1], applied=False) if found else None
 
     def _long_forms(self, query: AnalyzedQuery, know: Knowledge) -> dict[str, str]:

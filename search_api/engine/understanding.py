@@ -132,3 +132,12 @@ def reads_better(query: AnalyzedQuery, correction: Correction, corpus: Corpus) -
     if correction.reason != "typo" or query.quoted or doc_number_keys(query.text):
         return False
     return corpus.known(compact(correction.text)) and not corpus.known(query.compact)
+
+
+def reading(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> tuple[str, str] | None:
+    """What the query reads as when typed in pinyin or with a typo: (text, reason), or None."""
+    pinyin = read_pinyin(query, corpus, lexicon)
+    if pinyin:
+        return pinyin, "pinyin"
+    fixed = correct_spelling(query, corpus, lexicon)
+    return (fixed, "typo") if fixed else None
