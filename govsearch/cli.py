@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
 
     index = sub.add_parser("index", help="把存储中新增或变化的文档写入索引")
     index.add_argument("--rebuild", action="store_true", help="清空索引并从存储全部重建")
+    index.add_argument(
+        "--rollback", action="store_true", help="切回上一代索引（Elasticsearch：别名指回上一代）"
+    )
 
     serve = sub.add_parser("serve", help="启动网页和 API 服务")
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")

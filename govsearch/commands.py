@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
 from govsearch.settings import Settings
-from indexer.backends import BackendError, open_backend
+from indexer.backends import BackendError, Rebuildable, SearchBackend, open_backend
 from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.storage import Database
@@ -39,20 +40,39 @@ def resolve_profile(name: str) -> SiteProfile:
         raise CommandError(f"站点配置 {name!r} 无法使用：{exc}") from exc
 
 
-def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
-    if rebuild:
-        shutil.rmtree(settings.data_dir / "index", ignore_errors=True)
-    store = Store(Database.for_path(settings.store_path))
+def open_writer(settings: Settings) -> SearchBackend:
     try:
-        backend = open_backend(settings.backend, settings.data_dir, writable=True)
+        return open_backend(
+            settings.backend, settings.data_dir, writable=True, elasticsearch=settings.elasticsearch
+        )
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
+
+
+def _rebuild_beside(
+    store: Store, backend: Rebuildable, on_progress: Callable[[IndexProgress], None]
+) -> IndexReport:
+    """Write a new generation beside the live one, check its count against the store, make it live."""
+    generation = backend.new_generation()
+    report = update_index(store, generation, rebuild=True, on_progress=on_progress)
+    backend.activate(generation, expected=store.count())
+    return report
+
+
+def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
+    if rebuild and settings.backend == "tantivy":
+        shutil.rmtree(settings.data_dir / "index", ignore_errors=True)
+    store = Store(Database.for_path(settings.store_path))
+    backend = open_writer(settings)
 
     def on_progress(p: IndexProgress) -> None:
         _status(f"建索引：{p.done}/{p.total}")
 
     try:
-        report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress)
+        if rebuild and isinstance(backend, Rebuildable) and settings.backend != "tantivy":
+            report = _rebuild_beside(store, backend, on_progress)
+        else:
+            report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress)
         linked = update_links(store)
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
@@ -80,7 +100,24 @@ def check_profiles(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def index(settings: Settings, args: argparse.Namespace) -> int:
+    if getattr(args, "rollback", False):
+        return rollback_index(settings)
     run_index(settings, rebuild=args.rebuild)
+    return 0
+
+
+def rollback_index(settings: Settings) -> int:
+    """Make the previous generation of the index live again."""
+    backend = open_writer(settings)
+    try:
+        if not isinstance(backend, Rebuildable):
+            raise CommandError(f"搜索后端 {settings.backend} 不支持回滚")
+        backend.rollback()
+    except BackendError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        backend.close()
+    _status("已回滚到上一代索引", final=True)
     return 0
 
 

@@ -3,11 +3,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import build_app
+
+if TYPE_CHECKING:
+    from tests.es_nodes import BackendOpener
 
 # The suite searches hundreds of times a second from one client address: the anonymous limits are
 # tested where they are meant to bite (tests/search_api/test_rate_limits.py), and off elsewhere.
@@ -24,3 +28,21 @@ def sample_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def client(sample_data_dir: Path) -> Iterator[TestClient]:
     with TestClient(build_app(sample_data_dir)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def es_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ...]]:
+    """One Elasticsearch for the whole session (started on first use; see tests/es_nodes.py)."""
+    from tests.es_nodes import session_cluster
+
+    yield from session_cluster(tmp_path_factory.mktemp("elasticsearch"))
+
+
+@pytest.fixture
+def open_index(request: pytest.FixtureRequest) -> Iterator[BackendOpener]:
+    """`open_index(name, path, writable=…)`: a backend by name; Elasticsearch indices are dropped after."""
+    from tests.es_nodes import BackendOpener
+
+    opener = BackendOpener(request)
+    yield opener
+    opener.cleanup()

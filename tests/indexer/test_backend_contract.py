@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import index_text, normalize, segment_query
-from indexer.backends import BACKENDS, open_backend
+from indexer.backends import BACKENDS
 from indexer.backends.base import BackendQuery, Clause, Group, SearchBackend
 from indexer.fields import IndexDoc
 from search_api.engine.ranking import FIELD_WEIGHTS
+from tests.es_nodes import BackendOpener
 
 
 def make_doc(doc_id: str, title: str, body: str = "", kind: str = "guide", site: str = "甲站") -> IndexDoc:
@@ -40,8 +41,10 @@ def words(query: str, boost: float = 1.0) -> BackendQuery:
 
 
 @pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
-    b = open_backend(request.param, tmp_path, writable=True)
+def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, open_index: BackendOpener
+) -> Iterator[SearchBackend]:
+    b = open_index(request.param, tmp_path, writable=True)
     b.index(DOCS)
     yield b
     b.close()
@@ -123,22 +126,22 @@ def test_suggest_by_word_prefix(backend: SearchBackend) -> None:
     assert backend.suggest([]) == []
 
 
-def test_survives_reopen(tmp_path: Path) -> None:
+def test_survives_reopen(tmp_path: Path, open_index: BackendOpener) -> None:
     for name in BACKENDS:
-        writer = open_backend(name, tmp_path / name, writable=True)
+        writer = open_index(name, tmp_path / name, writable=True)
         writer.index(DOCS)
         writer.close()
-        reader = open_backend(name, tmp_path / name)
+        reader = open_index(name, tmp_path / name)
         assert reader.count() == 4
         assert reader.search(words("社会保障卡")).hits[0].id == "c"
         reader.close()
 
 
-def test_reader_sees_writer_commit_after_refresh(tmp_path: Path) -> None:
+def test_reader_sees_writer_commit_after_refresh(tmp_path: Path, open_index: BackendOpener) -> None:
     for name in BACKENDS:
-        writer = open_backend(name, tmp_path / name, writable=True)
+        writer = open_index(name, tmp_path / name, writable=True)
         writer.index(DOCS[:1])
-        reader = open_backend(name, tmp_path / name)
+        reader = open_index(name, tmp_path / name)
         writer.index(DOCS[1:])
         reader.refresh()
         assert reader.count() == 4
