@@ -31,11 +31,11 @@ def client(sample_data_dir: Path) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="session")
-def es_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ...]]:
+def es_urls() -> Iterator[tuple[str, ...]]:
     """One Elasticsearch for the whole session (started on first use; see tests/es_nodes.py)."""
     from tests.es_nodes import session_cluster
 
-    yield from session_cluster(tmp_path_factory.mktemp("elasticsearch"))
+    yield from session_cluster()
 
 
 @pytest.fixture

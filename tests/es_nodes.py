@@ -10,8 +10,10 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -82,7 +84,19 @@ def restart_member(port: int, seed_ports: list[int], directory: Path, base: int)
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def session_cluster(tmp: Path) -> Iterator[tuple[str, ...]]:
+@contextmanager
+def node_directory() -> Iterator[Path]:
+    """A directory for node data that the node's own user can reach: the script runs nodes as the
+    user `elasticsearch` when we are root, and pytest's temporary directories are private (0700)."""
+    path = Path(tempfile.mkdtemp(prefix="govsearch-es-"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def session_cluster() -> Iterator[tuple[str, ...]]:
     """The URLs of the cluster the tests use, started (and stopped) here when none is configured."""
     configured = os.environ.get("GOVSEARCH_ELASTICSEARCH_URL")
     if configured:
@@ -94,13 +108,13 @@ def session_cluster(tmp: Path) -> Iterator[tuple[str, ...]]:
         yield urls
         return
     port = free_port(9420)
-    data_dir = tmp / f"node-{port}"
-    start_node(port, data_dir)
-    try:
-        yield (f"http://127.0.0.1:{port}",)
-    finally:
-        stop_node(port, data_dir)
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with node_directory() as tmp:
+        data_dir = tmp / f"node-{port}"
+        start_node(port, data_dir)
+        try:
+            yield (f"http://127.0.0.1:{port}",)
+        finally:
+            stop_node(port, data_dir)
 
 
 def isolated_config(urls: tuple[str, ...], key: str = "") -> ElasticsearchConfig:

@@ -28,5 +28,5 @@ def open_backend(
     if name == "elasticsearch":
         from indexer.backends.elasticsearch import ElasticsearchBackend
 
-        return ElasticsearchBackend(elasticsearch or ElasticsearchConfig())
+        return ElasticsearchBackend(elasticsearch or ElasticsearchConfig(), writable=writable)
     raise BackendError(f"未知的搜索后端 {name!r}，可选：{', '.join(BACKENDS)}")

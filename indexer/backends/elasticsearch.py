@@ -61,6 +61,7 @@ class ElasticsearchBackend:
         *,
         client: Elasticsearch | None = None,
         target: str | None = None,
+        writable: bool = True,
     ) -> None:
         self.config = config
         self.prefix = config.index_prefix
@@ -68,8 +69,11 @@ class ElasticsearchBackend:
         self.client = client or connect(config)
         if client is None:
             self.version = check_cluster(self.client, config.urls)
-            self._call(put_template, self.client, config)
-            self._call(es_alias.ensure_live, self.client, self.prefix)
+            # A writer brings the template up to date; a reader (a serving process, perhaps with a
+            # read-only API key) only needs the alias, created once if nothing was indexed yet.
+            if writable or self._call(es_alias.live_generation, self.client, self.prefix) is None:
+                self._call(put_template, self.client, config)
+                self._call(es_alias.ensure_live, self.client, self.prefix)
         # A new generation is written by name; everything else goes through the alias.
         self.target = target or self.prefix
 
@@ -144,7 +148,15 @@ class ElasticsearchBackend:
     # -- reading -------------------------------------------------------------------------------
     def _search(self, **body: Any) -> Any:
         search_type = "dfs_query_then_fetch" if self.config.shards > 1 else "query_then_fetch"
-        return self._call(self.client.search, index=self.target, search_type=search_type, **body)
+        # A shard that cannot answer (its node just died) fails the search with 503, which the client
+        # retries, instead of a silently incomplete answer.
+        return self._call(
+            self.client.search,
+            index=self.target,
+            search_type=search_type,
+            allow_partial_search_results=False,
+            **body,
+        )
 
     def search(self, query: BackendQuery) -> BackendResult:
         window = self._max_window()
