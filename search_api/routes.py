@@ -14,7 +14,7 @@ from indexer.documents import DocumentKind, ServiceGuide
 from search_api import examples as ex
 from search_api.access import Searching, Typing, known_parameters
 from search_api.deps import api_search, engine_of, visitor_of
-from search_api.engine.browse import BrowseBy, browse_values
+from search_api.engine.browse import BrowseBy
 from search_api.engine.contact import phones
 from search_api.engine.filters import within
 from search_api.engine.models import ResultClick, ScenarioCard, SearchRequest, SearchResponse, SortOrder
@@ -118,7 +118,7 @@ async def clicks(request: Request, caller: Typing) -> Response:
     **ex.documented(
         "按部门或主题浏览",
         "全部部门（publisher）或主题（subject）及其文件数；每一项对应一个列表："
-        "/api/v1/search?type=…&publisher=…（不带查询词，最新的在前）。",
+        "/api/v1/search?type=…&publisher=…（不带查询词，最新的在前）。带门户密钥时只计其检索范围内的文件。",
         {
             "by": "publisher",
             "type": "guide",
@@ -141,8 +141,7 @@ def browse(
         return error_response(422, "invalid_parameter", "by 只能是 publisher 或 subject", "by")
     if type not in {k.value for k in DocumentKind}:
         return error_response(422, "invalid_parameter", "type 只能是 policy 或 guide", "type")
-    corpus = engine_of(request).knowledge.get().corpus
-    values = browse_values(corpus, DocumentKind(type), BrowseBy(by))
+    values = engine_of(request).browse(DocumentKind(type), BrowseBy(by), caller.scope)
     return {"by": by, "type": type, "values": [v.model_dump() for v in values]}
 
 
@@ -150,7 +149,7 @@ def browse(
     "/hot",
     **ex.documented(
         "热搜",
-        "最近搜索人数最多且有结果的查询（已去除屏蔽词和不宜展示的内容）。",
+        "最近搜索人数最多且有结果的查询（已去除屏蔽词和不宜展示的内容）；带门户密钥时只列出在其检索范围内有结果的查询。",
         {"hot": ["社保卡补办", "换身份证"]},
         401,
         403,
@@ -159,7 +158,7 @@ def browse(
 def hot(request: Request, caller: Searching) -> dict[str, Any]:
     """热搜: the queries most different visitors searched lately that found something (none that may
     not be shown: markup, ID or phone numbers, denylisted words)."""
-    return {"hot": engine_of(request).hot_queries()}
+    return {"hot": engine_of(request).hot_queries(scope=caller.scope)}
 
 
 @router.get(

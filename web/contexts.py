@@ -58,6 +58,7 @@ class ResultsContext(PageContext):
     last_page: int  # the last page a citizen can open
     broader_url: str | None = None  # the broader search that finds more, when the results are few
     scenarios: list[Scenario] = field(default_factory=list)  # ways in when the results are few
+    scenarios_related: bool = False  # they share wording with the query (else: all, as 常办场景)
 
 
 @dataclass(kw_only=True)

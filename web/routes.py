@@ -13,15 +13,17 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import escape
 
-from indexer.documents import DocumentKind, PolicyDocument
+from indexer.analysis import compact
+from indexer.documents import DocumentKind, PolicyDocument, Scenario
 from search_api.access import page_visit, portals_of
 from search_api.deps import engine_of, page_search, visitor_of
 from search_api.engine.browse import BrowseBy, browse_values, region_choices, region_label
 from search_api.engine.contact import HOTLINE, phones
 from search_api.engine.filters import InvalidSearch
-from search_api.engine.models import SearchRequest
+from search_api.engine.models import SearchRequest, SearchResponse
 from search_api.engine.portals import Portal
-from search_api.engine.search import PageOutOfRange
+from search_api.engine.scenarios import related as related_scenarios
+from search_api.engine.search import PageOutOfRange, SearchEngine
 from web.contexts import (
     DocumentContext,
     ErrorContext,
@@ -65,6 +67,11 @@ class Basics(TypedDict):
     audience: str
     region: str
     region_label: str
+
+
+class HelpScenarios(TypedDict):
+    scenarios: list[Scenario]
+    scenarios_related: bool
 
 
 def basics(request: Request, wd: str = "", json_url: str | None = None) -> Basics:
@@ -157,17 +164,27 @@ def results(request: Request, req: Annotated[SearchRequest, Depends(page_search)
         filters=filter_groups(own, response),
         chosen=chosen_labels(params, response),
         sorts=sort_links(own),
-        hot=engine.hot_queries(HOT_LIMIT),
+        hot=engine.hot_queries(HOT_LIMIT, scope=portal.scope if portal else None),
         filtered=any(v for k, v in params.items() if k not in ("wd", "nc")),
         clear_url=results_url({"wd": response.query} | hosted),
         feed_url=feed_url(params),
         last_page=last,
         broader_url=broader_url(own, response),
-        scenarios=list(engine.catalogue.scenarios.scenarios) if response.help else [],
+        **_help_scenarios(engine, response),
     )
     if portal:
         context.site_name = portal.title
     return render(request, "results.html", context)
+
+
+def _help_scenarios(engine: SearchEngine, response: SearchResponse) -> HelpScenarios:
+    """Ways in when a search finds little: the scenarios that share wording with the query, else all
+    of them as 常办场景."""
+    if not response.help:
+        return {"scenarios": [], "scenarios_related": False}
+    every = engine.catalogue.scenarios.scenarios
+    near = related_scenarios(every, compact(response.query))
+    return {"scenarios": near or list(every), "scenarios_related": bool(near)}
 
 
 @router.get("/doc/{doc_id}", response_class=HTMLResponse)

@@ -5,8 +5,10 @@ leads to a listing (`SearchRequest.listing`: the filter without a query, newest 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from enum import StrEnum
 
+from indexer.backends.base import BackendQuery, SearchBackend
 from indexer.documents import DocumentKind
 from search_api.engine.corpus import Corpus
 from search_api.engine.filters import BY_NAME
@@ -27,7 +29,17 @@ class BrowseBy(StrEnum):
 def browse_values(corpus: Corpus, kind: DocumentKind, by: BrowseBy) -> list[FacetValue]:
     """Every value of the filter among documents of `kind`, most documents first (no cut-off: the
     facets of a search show the top few, this shows them all)."""
-    counts = corpus.browse.get((kind.value, by.value)) or Counter()
+    return _ranked(by, corpus.browse.get((kind.value, by.value)) or Counter())
+
+
+def browse_values_in(backend: SearchBackend, listing: BackendQuery, by: BrowseBy) -> list[FacetValue]:
+    """The same inside a portal's scope: counted by the index over `listing` (the kind's documents
+    within the scope), since the collection-wide counts would show departments the portal cannot reach."""
+    field = BY_NAME[by.value].facet_field
+    return _ranked(by, backend.facets(listing, [field]).get(field, {}))
+
+
+def _ranked(by: BrowseBy, counts: Mapping[str, int]) -> list[FacetValue]:
     spec = BY_NAME[by.value]
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return [FacetValue(value=v, label=spec.label_of(v), count=n) for v, n in ranked if v]

@@ -190,6 +190,39 @@ class Portals:
             raise PortalError(f"没有名为 {name} 的门户", "name")
         self._forget()
 
+    def change(
+        self,
+        name: str,
+        *,
+        origins: Iterable[str] | None = None,
+        scope: Scope | None = None,
+        rate: str | None = None,
+        branding: Branding | None = None,
+    ) -> Portal:
+        """Change what is given (None: keep) and keep the key; every server sees it within
+        `CACHE_SECONDS`. A title, colour or logo left empty in `branding` is kept."""
+        values: dict[str, str | None] = {}
+        if origins is not None:
+            values["origins"] = json.dumps([parse_origin(o) for o in origins])
+        if scope is not None:
+            values["scope"] = json.dumps(scope, ensure_ascii=False)
+        if rate is not None:
+            values["rate"] = parse_rate(rate)
+        if branding is not None:
+            checked = branding.checked()
+            given = {"title": checked.title, "colour": checked.colour, "logo": checked.logo}
+            values |= {column: value for column, value in given.items() if value}
+        if not values:
+            raise PortalError(
+                "没有要修改的内容：请给出 --origins、--scope、--rate、--title、--colour 或 --logo", "name"
+            )
+        if not self._rows.change(name, **values):
+            raise PortalError(f"没有名为 {name} 的门户", "name")
+        self._forget()
+        found = self.get(name)
+        assert found is not None
+        return found
+
     def rotate(self, name: str) -> str:
         """A new key for the portal; the old one stops working (within `CACHE_SECONDS` elsewhere)."""
         key = new_key()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -43,6 +44,19 @@ def matches(scenario: Scenario, compact_query: str) -> bool:
     (any script, any spacing)."""
     q = compact_query
     return q == compact(scenario.name) or any(compact(k) in q for k in scenario.keywords)
+
+
+def related(scenarios: Sequence[Scenario], compact_query: str) -> list[Scenario]:
+    """The scenarios that share some wording with the query (any two adjacent characters of it in the
+    scenario's name, summary, keywords or items), those sharing most first; [] when none does."""
+    pairs = {compact_query[i : i + 2] for i in range(len(compact_query) - 1)}
+    scored = []
+    for order, scenario in enumerate(scenarios):
+        text = compact(" ".join([scenario.name, scenario.summary, *scenario.keywords, *scenario.items]))
+        shared = sum(1 for pair in pairs if pair in text)
+        if shared:
+            scored.append((-shared, order, scenario))
+    return [scenario for *_, scenario in sorted(scored, key=lambda t: t[:2])]
 
 
 class ScenarioBook:

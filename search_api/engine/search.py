@@ -21,6 +21,7 @@ from indexer.documents import Document, DocumentKind
 from indexer.store import Store
 from search_api.engine import ranking
 from search_api.engine.best_bets import BestBets
+from search_api.engine.browse import BrowseBy, browse_values, browse_values_in
 from search_api.engine.catalogue_search import CatalogueSearch
 from search_api.engine.dead_ends import broader_search, help_contacts
 from search_api.engine.facets import facet_counts
@@ -291,10 +292,21 @@ class SearchEngine:
         built = build_query(query, [], request)
         return self.backend.search(dataclasses.replace(built, required=(query.tokens,))).total > 0
 
-    def hot_queries(self, limit: int = 10) -> list[str]:
+    def hot_queries(self, limit: int = 10, scope: Scope | None = None) -> list[str]:
         """热搜: the queries the most different visitors searched lately that found something, without
-        what may not be shown (`query_log.showable`)."""
-        return [q for q, _ in self.knowledge.get().popular[:limit]]
+        what may not be shown (`query_log.showable`); inside a scope, only those that find something there."""
+        popular = [q for q, _ in self.knowledge.get().popular]
+        if not scope:
+            return popular[:limit]
+        candidates = popular[: limit * SCOPE_CANDIDATES]
+        return [text for text in candidates if self._finds(text, scope)][:limit]
+
+    def browse(self, kind: DocumentKind, by: BrowseBy, scope: Scope | None = None) -> list[FacetValue]:
+        """Every 部门 or 主题 of documents of `kind` with its count; inside a scope, counted there."""
+        if not scope:
+            return browse_values(self.knowledge.get().corpus, kind, by)
+        listing = SearchRequest(q="", filters={"type": kind.value}).within(scope)  # OutOfScope: another kind
+        return browse_values_in(self.backend, build_query(analyse(""), [], listing), by)
 
     def get_document(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)

@@ -1,4 +1,4 @@
-"""`govsearch portals add|list|revoke|rotate` as an operator runs it: the key is printed once and only its
+"""`govsearch portals add|set|list|revoke|rotate` as an operator runs it: the key is printed once and only its
 hash is stored; bad input is a one-line error naming what is wrong."""
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ def test_add_list_rotate_revoke(tmp_path: Path, capsys: pytest.CaptureFixture[st
         (("add", "gz", "--logo", "logo.txt"), "标志应是"),
         (("revoke", "nobody"), "没有名为 nobody 的门户"),
         (("rotate", "nobody"), "没有名为 nobody 的门户"),
+        (("set", "nobody", "--rate", "5/s"), "没有名为 nobody 的门户"),
+        (("set", "nobody"), "没有要修改的内容"),
     ],
 )
 def test_bad_input_is_one_clear_line(
@@ -78,3 +80,33 @@ def test_a_name_is_taken_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert run(capsys, *base)[0] == 0
     status, _, err = run(capsys, *base)
     assert status == 2 and "门户 once 已存在" in err
+
+
+def test_set_changes_what_is_given_and_keeps_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ("--data-dir", str(tmp_path), "portals")
+    run(
+        capsys,
+        *base,
+        "add",
+        "gz",
+        "--origins",
+        "https://a.gov.cn",
+        "--scope",
+        "region=440100",
+        "--title",
+        "广州",
+    )
+    with sqlite3.connect(tmp_path / "store.sqlite3") as conn:
+        before = conn.execute("SELECT key_hash, origins, scope, rate, title FROM portals").fetchone()
+    status, out, _ = run(capsys, *base, "set", "gz", "--scope", "kind=policy", "--rate", "5/s")
+    assert status == 0 and "已修改门户 gz" in out
+    with sqlite3.connect(tmp_path / "store.sqlite3") as conn:
+        after = conn.execute("SELECT key_hash, origins, scope, rate, title FROM portals").fetchone()
+    assert after == (before[0], before[1], '{"type": ["policy"]}', "5/second", "广州")
+    status, _, err = run(capsys, *base, "set", "gz", "--rate", "lots")
+    assert status == 2 and "频率应写成" in err
+    run(capsys, *base, "set", "gz", "--origins", "")  # no origins: server use only
+    with sqlite3.connect(tmp_path / "store.sqlite3") as conn:
+        assert conn.execute("SELECT origins, rate FROM portals").fetchone() == ("[]", "5/second")

@@ -176,3 +176,32 @@ def test_a_key_used_from_another_origin_is_refused(setup: Setup) -> None:
     _error(setup.client.get("/api/v1/search", params=params, headers=browser), 403, "origin_not_allowed")
     anonymous = setup.client.get("/api/v1/search", params=params, headers={"Origin": CITY_ORIGIN})
     assert "access-control-allow-origin" not in anonymous.headers  # no key: not for other sites
+
+
+def test_hot_searches_and_browsing_keep_to_the_scope(setup: Setup) -> None:
+    for visitor in ("a", "b", "c", "d"):
+        for query in ("社会保障卡密码重置", "社会保障卡申领"):  # 密码重置: 另一市 only
+            setup.client.get("/api/v1/search", params={"q": query}, headers={"user-agent": visitor})
+    setup.client.app.state.search_engine.knowledge.forget()  # type: ignore[attr-defined]
+
+    def hot(key: str | None) -> list[str]:
+        headers = {KEY_HEADER: key} if key else {}
+        return setup.client.get("/api/v1/hot", headers=headers).json()["hot"]  # type: ignore[no-any-return]
+
+    assert {"社会保障卡密码重置", "社会保障卡申领"} <= set(hot(None))
+    assert "社会保障卡申领" in hot(setup.keys.city) and "社会保障卡密码重置" not in hot(setup.keys.city)
+
+    def departments(key: str | None, kind: str = "guide") -> dict[str, int]:
+        headers = {KEY_HEADER: key} if key else {}
+        response = setup.client.get(
+            "/api/v1/browse", params={"by": "publisher", "type": kind}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        return {v["value"]: v["count"] for v in response.json()["values"]}
+
+    assert departments(None) == {"示例市人力资源和社会保障局": 2, "另一市人力资源和社会保障局": 2}
+    assert departments(setup.keys.city) == {"示例市人力资源和社会保障局": 2}
+    policies = setup.client.get(
+        "/api/v1/browse", params={"type": "policy"}, headers={KEY_HEADER: setup.keys.city}
+    )
+    assert _error(policies, 403, "out_of_scope")["field"] == "type"

@@ -122,3 +122,19 @@ def test_two_api_processes_share_one_redis_budget(settings: Settings, two_server
     codes = [httpx.get(f"{base}{url}", headers=headers).status_code for base in two_servers * 4]
     assert codes.count(404) == 6 and codes.count(429) == 2, codes  # each alone would allow 6
     assert codes[:6] == [404] * 6
+
+
+def test_an_unreachable_redis_keeps_limits_in_this_process(settings: Settings) -> None:
+    """Redis down: the limits hold per process (not lifted, and searches still answer)."""
+    from search_api.throttle import RateLimiter
+
+    closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    limiter = RateLimiter(closed)
+    answers = [limiter.hit("portal:x", "3/minute") for _ in range(5)]
+    assert answers[:3] == [None] * 3 and all(wait and wait >= 1 for wait in answers[3:])
+    assert limiter.degraded
+    down = settings.model_copy(update={"redis_url": closed})
+    key = add_portal(settings, f"down-{secrets.token_hex(3)}", rate="2/minute")
+    with TestClient(create_app(down)) as client:
+        codes = [r.status_code for r in _burst(client, "/api/v1/hot", 4, **{KEY_HEADER: key})]
+    assert codes == [200, 200, 429, 429]

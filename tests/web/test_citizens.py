@@ -114,7 +114,10 @@ def test_a_guide_page_is_made_to_be_used(site: TestClient) -> None:
 def test_a_search_that_finds_nothing_is_never_a_dead_end(site: TestClient) -> None:
     nothing = site.get("/s", params={"wd": "量子引力波"}).text
     assert 'href="tel:12345"' in nothing and "12345 政务服务便民热线" in nothing
-    assert "/scenario/retire" in nothing and "按部门查找办事服务" in nothing
+    assert "常办场景" in nothing and "/scenario/retire" in nothing and "按部门查找办事服务" in nothing
+    # a query that shares wording with a scenario offers that one (and not the unrelated ones)
+    near = site.get("/s", params={"wd": "量子领证"}).text
+    assert "相关场景" in near and "/scenario/marry" in near and "/scenario/retire" not in near
     narrowed = site.get("/s", params={"wd": "社保卡挂失", "publisher": "示例市交通警察支队"}).text
     assert "去掉筛选条件后搜索“社保卡挂失”，可找到" in narrowed
     assert 'href="tel:12333"' in narrowed  # the department of the item card, by its phone
