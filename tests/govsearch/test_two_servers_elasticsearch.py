@@ -13,12 +13,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from elasticsearch import Elasticsearch
 
 from govsearch.cli import main
+from indexer.storage import Database
+from indexer.store import Store
 from tests.browser import free_port
 from tests.crawler.fault_site import Page, fault_site
 from tests.crawler.test_fault_crawl import links, policy
 from tests.es_nodes import drop_prefix, isolated_config
+from tests.factories import SAMPLE_DOCUMENTS
 from tests.govsearch.test_crawl_command import write_profile
 from tests.shared_data import REPO_ROOT
 
@@ -85,3 +89,22 @@ def test_a_page_indexed_once_is_found_through_both_servers(es_env: dict[str, str
         for process, _ in servers:
             process.terminate()
             process.wait(timeout=30)
+
+
+def test_index_rebuild_and_rollback_commands(
+    es_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store(Database.for_path(Path(es_env["GOVSEARCH_DATA_DIR"]) / "store.sqlite3"))
+    store.upsert(SAMPLE_DOCUMENTS)
+    store.close()
+    prefix = es_env["GOVSEARCH_ELASTICSEARCH_INDEX_PREFIX"]
+    client = Elasticsearch(es_env["GOVSEARCH_ELASTICSEARCH_URL"].split(","))
+    assert main(["index"]) == 0
+    assert main(["index", "--rebuild"]) == 0
+    assert client.indices.get_alias(name=prefix).keys() == {f"{prefix}-v2"}
+    assert client.count(index=prefix)["count"] == len(SAMPLE_DOCUMENTS)
+    assert main(["index", "--rollback"]) == 0
+    assert client.indices.get_alias(name=prefix).keys() == {f"{prefix}-v1"}
+    assert "已回滚" in capsys.readouterr().err
+    assert main(["index", "--rollback"]) == 2  # nothing older than v1
+    assert "没有可回滚" in capsys.readouterr().err
