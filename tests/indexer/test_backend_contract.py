@@ -147,3 +147,43 @@ def test_reader_sees_writer_commit_after_refresh(tmp_path: Path, open_index: Bac
         assert reader.count() == 4
         writer.close()
         reader.close()
+
+
+def test_index_returns_how_many_were_written_and_deleting_unknown_ids_is_harmless(
+    backend: SearchBackend,
+) -> None:
+    assert backend.index([make_doc("e", "户口迁移"), make_doc("f", "户口登记")]) == 2
+    backend.delete(["never-indexed"])
+    backend.delete([])
+    assert backend.count() == 6
+
+
+def test_a_page_past_the_end_is_empty_with_the_total(backend: SearchBackend) -> None:
+    query = words("居民")
+    result = backend.search(BackendQuery(groups=query.groups, field_weights=FIELD_WEIGHTS, offset=10))
+    assert result.hits == [] and result.total == 3
+
+
+def test_match_all_lists_what_the_filters_let_through(backend: SearchBackend) -> None:
+    every = BackendQuery(groups=(), field_weights=FIELD_WEIGHTS, match_all=True)
+    assert backend.search(every).total == 4
+    guides_of_b = BackendQuery(
+        groups=(),
+        field_weights=FIELD_WEIGHTS,
+        match_all=True,
+        filters={"kind": ("guide",), "site": ("乙站",)},
+    )
+    assert [h.id for h in backend.search(guides_of_b).hits] == ["c"]
+    either_kind = BackendQuery(
+        groups=(), field_weights=FIELD_WEIGHTS, match_all=True, filters={"kind": ("guide", "policy")}
+    )
+    assert backend.search(either_kind).total == 4
+
+
+def test_suggest_keeps_to_the_limit(backend: SearchBackend) -> None:
+    assert len(backend.suggest(["居民"], limit=1)) == 1
+
+
+def test_no_facet_fields_and_no_years_ask_for_nothing(backend: SearchBackend) -> None:
+    assert backend.facets(words("身份证"), []) == {}
+    assert backend.year_counts(words("身份证"), []) == {}
