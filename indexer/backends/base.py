@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from indexer.fields import IndexDoc
+from indexer.fields import KEYWORD_FIELDS, IndexDoc
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,22 @@ class BackendQuery:
     date_range: tuple[int, int] | None = None  # inclusive date ordinals; documents without a date drop out
     sort_by_date: bool = False  # newest first instead of by score
     match_all: bool = False  # no words: every document the filters let through (a listing)
+
+
+def document_fields(doc: IndexDoc) -> dict[str, str | int | list[str]]:
+    """Every index field of a document and its value(s), as each backend stores it."""
+    fields: dict[str, str | int | list[str]] = {
+        "id": doc.id,
+        "title": doc.title,
+        "meta": doc.meta,
+        "body": doc.body,
+        "title_key": doc.title_key,
+        "codes": list(doc.codes),
+        "date": doc.date_ordinal,
+    }
+    for name in KEYWORD_FIELDS:
+        fields[name] = list(doc.keywords.get(name, ()))
+    return fields
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,14 @@ from elasticsearch import TransportError as ESTransportError
 from elasticsearch.helpers import streaming_bulk
 
 from indexer.backends import es_alias
-from indexer.backends.base import BackendError, BackendHit, BackendQuery, BackendResult, SearchBackend
+from indexer.backends.base import (
+    BackendError,
+    BackendHit,
+    BackendQuery,
+    BackendResult,
+    SearchBackend,
+    document_fields,
+)
 from indexer.backends.es_admin import ElasticsearchConfig, check_cluster, connect, put_template
 from indexer.backends.es_query import (
     facet_aggs,
@@ -30,26 +37,11 @@ from indexer.backends.es_query import (
     suggest_query,
     year_aggs,
 )
-from indexer.fields import KEYWORD_FIELDS, IndexDoc
+from indexer.fields import IndexDoc
 
 SUGGEST_CANDIDATES = 4  # as the embedded backend: fetch more, then prefer titles starting with the input
 BULK_BACKOFF_SECONDS = 1.0  # first wait before re-sending rejected (429) documents; doubles each time
 FAILURES_SHOWN = 10
-
-
-def _source(doc: IndexDoc) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": doc.id,
-        "title": doc.title,
-        "meta": doc.meta,
-        "body": doc.body,
-        "title_key": doc.title_key,
-        "codes": list(doc.codes),
-        "date": doc.date_ordinal,
-    }
-    for name in KEYWORD_FIELDS:
-        body[name] = list(doc.keywords.get(name, ()))
-    return body
 
 
 class ElasticsearchBackend:
@@ -90,7 +82,7 @@ class ElasticsearchBackend:
     def _actions(self, docs: Iterable[IndexDoc], seen: list[str]) -> Iterator[dict[str, Any]]:
         for doc in docs:
             seen.append(doc.id)
-            yield {"_op_type": "index", "_index": self.target, "_id": doc.id, "_source": _source(doc)}
+            yield {"_op_type": "index", "_index": self.target, "_id": doc.id, "_source": document_fields(doc)}
 
     def index(self, docs: Iterable[IndexDoc]) -> int:
         """Bulk-write in bounded batches; rejected (429) documents are re-sent with backoff, and every
