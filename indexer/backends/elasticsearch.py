@@ -13,6 +13,7 @@ are the whole index's, as in the embedded backend.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -42,6 +43,7 @@ from indexer.fields import IndexDoc
 SUGGEST_CANDIDATES = 4  # as the embedded backend: fetch more, then prefer titles starting with the input
 BULK_BACKOFF_SECONDS = 1.0  # first wait before re-sending rejected (429) documents; doubles each time
 FAILURES_SHOWN = 10
+SEARCH_RETRY_SECONDS = 0.5  # wait before retrying a search whose shards were unreachable; grows linearly
 
 
 class ElasticsearchBackend:
@@ -140,15 +142,25 @@ class ElasticsearchBackend:
     # -- reading -------------------------------------------------------------------------------
     def _search(self, **body: Any) -> Any:
         search_type = "dfs_query_then_fetch" if self.config.shards > 1 else "query_then_fetch"
-        # A shard that cannot answer (its node just died) fails the search with 503, which the client
-        # retries, instead of a silently incomplete answer.
-        return self._call(
-            self.client.search,
-            index=self.target,
-            search_type=search_type,
-            allow_partial_search_results=False,
-            **body,
-        )
+        # A shard that cannot answer (its node just died) fails the whole search instead of giving a
+        # silently incomplete answer; the client retries 503s on another node, and a search phase that
+        # failed because a node disconnected mid-search (500) is retried here, once the cluster has
+        # routed around the node.
+        for attempt in range(self.config.retries + 1):
+            try:
+                return self.client.search(
+                    index=self.target,
+                    search_type=search_type,
+                    allow_partial_search_results=False,
+                    **body,
+                )
+            except ApiError as exc:
+                if attempt == self.config.retries or not _shard_failure(exc):
+                    return self._call(_reraise, exc)
+                time.sleep(SEARCH_RETRY_SECONDS * (attempt + 1))
+            except ESTransportError as exc:
+                return self._call(_reraise, exc)
+        raise AssertionError("unreachable")
 
     def search(self, query: BackendQuery) -> BackendResult:
         window = self._max_window()
@@ -268,6 +280,18 @@ def _score(hit: dict[str, Any], query: BackendQuery) -> float:
     if query.sort_by_date:  # as the embedded backend: the sort value stands in for the score
         return float(hit["sort"][0])
     return float(hit.get("_score") or 0.0)
+
+
+def _shard_failure(exc: ApiError) -> bool:
+    """A search that failed because shard copies were unreachable, not because it was wrong."""
+    return exc.status_code >= 500 and exc.error in (
+        "search_phase_execution_exception",
+        "no_shard_available_action_exception",
+    )
+
+
+def _reraise(exc: Exception) -> None:
+    raise exc
 
 
 def _describe_failure(item: dict[str, Any]) -> str:
