@@ -38,6 +38,10 @@ from web import prefs as web_prefs
 from web import routes as web_routes
 from web.admin import api as admin_api
 from web.admin import pages as admin_pages
+from web.admin import pages_accounts as admin_accounts
+from web.admin import pages_analytics as admin_analytics
+from web.admin import pages_curation as admin_curation
+from web.admin.account_admin import AccountAdmin
 from web.admin.accounts import Accounts
 from web.admin.errors import ADMIN_ERRORS, admin_error
 from web.admin.workflow import Workflow
@@ -115,11 +119,18 @@ def _install_api(app: FastAPI, settings: Settings, database: Database) -> None:
 
 def _install_staff_tool(app: FastAPI, settings: Settings, engine: SearchEngine, live: LiveSynonyms) -> None:
     app.state.admin_accounts = Accounts(engine.store.database, settings.admin_session_hours)
-    app.state.admin_workflow = Workflow(engine, live, settings.golden_path)
+    app.state.admin_workflow = Workflow(engine, live, settings.golden_path, settings.allow_self_approval)
+    app.state.admin_account_admin = AccountAdmin(app.state.admin_accounts, live.store)
     for kind in ADMIN_ERRORS:
         app.add_exception_handler(kind, admin_error)
     app.include_router(admin_pages.public)
     app.include_router(admin_pages.router)
+    app.include_router(admin_curation.router)
+    app.include_router(admin_analytics.router)
+    app.include_router(admin_analytics.api)
+    app.include_router(admin_accounts.public)
+    app.include_router(admin_accounts.router)
+    app.include_router(admin_accounts.api)
     app.include_router(admin_api.router)
 
 

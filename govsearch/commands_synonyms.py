@@ -34,7 +34,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     add = users_sub.add_parser("add", help="新建账号（密码从终端输入，或用 --password-stdin 从标准输入读取）")
     add.add_argument("name")
-    add.add_argument("--role", choices=ROLES, required=True, help="editor 提议修改；reviewer 审核上线")
+    add.add_argument(
+        "--role",
+        choices=ROLES,
+        required=True,
+        help="editor 提议修改；reviewer 审核上线；admin 在 /admin/accounts 管理账号",
+    )
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
     users_sub.add_parser("list", help="列出账号")
 

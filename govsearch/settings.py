@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     golden_path: Path | None = Field(
         default=None, description="黄金查询集（govsearch eval 格式 TSV）；同义词改动上线前用它检查"
     )
+    allow_self_approval: bool = Field(
+        default=False,
+        description="允许审核人员批准自己提交的修改（仅适用于一人办公室；审计记录会注明）",
+    )
     admin_session_hours: float = Field(default=8.0, gt=0, description="管理后台登录有效时长（小时）")
     admin_secure_cookie: bool = Field(default=False, description="管理后台 Cookie 只经 HTTPS 发送")
     redis_url: str | None = Field(

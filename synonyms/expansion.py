@@ -150,12 +150,31 @@ class SynonymSet:
 
 
 class LayeredSynonyms:
-    """Reviewed rules first; a lower layer (the general 词林 vocabulary) only where no reviewed rule fired."""
+    """Reviewed rules first; a lower layer (the general 词林 vocabulary) only where no reviewed rule fired.
 
-    __slots__ = ("layers",)
+    ``pins`` are the staff best bets of the same curated version ((query, document id, expiry)
+    triples) and ``denied`` its denylist ((word, feature) pairs): they travel with the rules so that a
+    preview or golden-set check of a candidate version sees them too, and the engine reads them from
+    the one live version."""
 
-    def __init__(self, *layers: SynonymSet) -> None:
+    __slots__ = ("denied", "layers", "pins")
+
+    def __init__(
+        self,
+        *layers: SynonymSet,
+        pins: tuple[tuple[str, str, str], ...] = (),
+        denied: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         self.layers = layers
+        self.pins = pins
+        self.denied = denied
+
+    def staff_pins(self) -> tuple[tuple[str, str, str], ...]:
+        return self.pins
+
+    def staff_denylist(self, feature: str) -> frozenset[str]:
+        """Words staff keep out of a feature ("suggest", "hot"); "*" switches the feature off."""
+        return frozenset(word for word, where in self.denied if where == feature)
 
     def reviewed_terms(self) -> list[str]:
         return self.layers[0].reviewed_terms() if self.layers else []

@@ -9,22 +9,55 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
+from indexer.analysis import normalize
 from synonyms.cilin import load_cilin
 from synonyms.expansion import LayeredSynonyms, SynonymMatch, SynonymSet, default_synonym_paths
 from synonyms.loader import load_synonym_files
 from synonyms.rules import SynonymRule
-from synonyms.staff_rules import StaffRule, live_rules
+from synonyms.staff_rules import (
+    StaffRule,
+    denied_words,
+    live_rules,
+    packaged_in_force,
+    pins,
+    vocabulary_switches,
+)
 from synonyms.staff_store import StaffStore
+
+
+def excluded(rule: SynonymRule, words: frozenset[str]) -> bool:
+    """Whether staff left this 词林 class out: by its class code or by one of its words."""
+    code = rule.source.removeprefix("词林 ")
+    return code in words or any(t in words for t in rule.terms_from)
+
+
+@lru_cache(maxsize=8)
+def _general_without(general: SynonymSet, words: frozenset[str]) -> SynonymSet:
+    return SynonymSet.from_rules(r for r in general.rules if not excluded(r, words))
+
+
+def general_layer(general: SynonymSet | None, staff: Sequence[StaffRule]) -> SynonymSet | None:
+    """The 词林 layer as staff switched it: off, or without the classes they excluded."""
+    on, words = vocabulary_switches(staff)
+    if general is None or not on:
+        return None
+    if not words:
+        return general
+    return _general_without(general, frozenset(w for raw in words for w in (raw.strip(), normalize(raw))))
 
 
 def combined(
     fixed: Sequence[SynonymRule], staff: Sequence[StaffRule], general: SynonymSet | None
 ) -> LayeredSynonyms:
-    """Reviewed rules (files + staff) at full weight, the general layer below them."""
-    reviewed = SynonymSet.from_rules([*fixed, *live_rules(staff)])
-    return LayeredSynonyms(reviewed, general) if general is not None else LayeredSynonyms(reviewed)
+    """Reviewed rules (packaged ones staff did not replace + staff) at full weight, the general layer
+    below them."""
+    reviewed = SynonymSet.from_rules([*packaged_in_force(fixed, staff), *live_rules(staff)])
+    layer = general_layer(general, staff)
+    layers = (reviewed, layer) if layer is not None else (reviewed,)
+    return LayeredSynonyms(*layers, pins=pins(staff), denied=denied_words(staff))
 
 
 class LiveSynonyms:
@@ -57,6 +90,14 @@ class LiveSynonyms:
 
     def reviewed_terms(self) -> list[str]:
         return self.current().reviewed_terms()
+
+    def staff_pins(self) -> tuple[tuple[str, str, str], ...]:
+        """The live version's best bets (query, document id, expiry)."""
+        return self.current().staff_pins()
+
+    def staff_denylist(self, feature: str) -> frozenset[str]:
+        """The live version's denylist of a feature ("suggest", "hot")."""
+        return self.current().staff_denylist(feature)
 
     def with_staff_rules(self, staff: Sequence[StaffRule]) -> LayeredSynonyms:
         """The table a proposed staff rule list would give (for previews and the golden-set check)."""

@@ -114,6 +114,14 @@ class StaffStore:
     def audit(self) -> list[AuditEntry]:
         return self._rows.audit()
 
+    def record(self, actor: str, action: str, before: str, after: str, reason: str = "") -> None:
+        """Audit a staff action that is not a rule change (accounts): who, what, before and after."""
+        self._rows.record(AuditEntry(0, "", actor, action, before, after, reason, "管理员操作", None))
+
+    def last_audit(self) -> AuditEntry | None:
+        """The newest audit entry (who changed what last), for the status line of every staff page."""
+        return self._rows.last_audit()
+
 
 def _version(row: Record) -> Version:
     return Version(row.id, row.at, row.author, _rules_from(row.rules))

@@ -9,6 +9,7 @@ need. No SQL exists outside this package (`tests/storage/test_no_sql_outside.py`
     logs        query log and click log: writes, popular queries, the staff work list
     best_bets   pins of a document to a query
     portals     sites embedding the search: hashed API keys, origins, scope, rate
+    corrections metadata staff corrected on a document, re-applied after every crawl
     crawl_*     crawl frontier, per-page state, near-duplicate fingerprints and reposts
 """
 
@@ -16,6 +17,7 @@ from indexer.storage import (
     accounts,
     best_bets,
     catalogue,
+    corrections,
     crawl_dedup,
     crawl_frontier,
     crawl_pages,
@@ -34,6 +36,7 @@ __all__ = [
     "accounts",
     "best_bets",
     "catalogue",
+    "corrections",
     "crawl_dedup",
     "crawl_frontier",
     "crawl_pages",

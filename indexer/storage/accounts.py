@@ -6,7 +6,7 @@ what it is given (only a hash of a session token, never the token).
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Table, Text, delete, func, insert, select
+from sqlalchemy import Column, Index, Table, Text, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from indexer.storage.database import Database
@@ -97,3 +97,36 @@ class AccountRows:
     def end_session(self, token_hash: str) -> None:
         with self.database.write() as conn:
             conn.execute(delete(staff_sessions).where(staff_sessions.c.token_hash == token_hash))
+
+    # -- account management (web.admin.account_admin) ---------------------------------------------
+    def accounts(self) -> list[tuple[str, str, str, str]]:
+        """(name, role, password hash, created_at) of every user, by name."""
+        query = select(*staff_users.c).order_by(staff_users.c.name)
+        with self.database.read() as conn:
+            return [(str(n), str(r), str(h), str(c)) for n, r, h, c in conn.execute(query)]
+
+    def named_by_hash(self, password_hash_prefix: str) -> str | None:
+        """The user whose stored hash starts with the prefix (a one-time setup token), if any."""
+        query = select(staff_users.c.name).where(staff_users.c.password_hash.startswith(password_hash_prefix))
+        with self.database.read() as conn:
+            row = conn.execute(query).first()
+        return str(row[0]) if row else None
+
+    def set_password_hash(self, name: str, password_hash: str, *, end_sessions: bool) -> bool:
+        """False when there is no such user; ``end_sessions`` signs the user out everywhere."""
+        with self.database.write() as conn:
+            changed = conn.execute(
+                update(staff_users).where(staff_users.c.name == name).values(password_hash=password_hash)
+            ).rowcount
+            if changed and end_sessions:
+                conn.execute(delete(staff_sessions).where(staff_sessions.c.name == name))
+        return bool(changed)
+
+    def set_role(self, name: str, role: str) -> bool:
+        with self.database.write() as conn:
+            changed = conn.execute(update(staff_users).where(staff_users.c.name == name).values(role=role))
+            return bool(changed.rowcount)
+
+    def clear_failures(self, name: str) -> None:
+        with self.database.write() as conn:
+            conn.execute(delete(staff_login_failures).where(staff_login_failures.c.name == name))

@@ -7,7 +7,8 @@ so a document whose two hashes differ (or whose indexed hash is NULL) is pending
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter
@@ -29,6 +30,7 @@ from sqlalchemy import (
 )
 
 from indexer.documents import Document, DocumentKind
+from indexer.storage.corrections import CorrectionRows, Key, apply
 from indexer.storage.database import Database
 from indexer.storage.sql import json_field, metadata, now, upsert
 
@@ -48,7 +50,8 @@ documents = Table(
     Index("documents_kind", "kind", "withdrawn"),
 )
 
-_DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
+DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
+_DOCUMENT_ADAPTER = DOCUMENT_ADAPTER
 _READ_BATCH = 500
 _HEAD_CHARS = 300  # the opening of a body, where 已废止/已失效 notices are printed
 _IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
@@ -122,9 +125,16 @@ class Documents:
         """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed.
 
         One document at a time during a crawl, so each row takes the hot path (`Database.run`)."""
+        docs = list(docs)
+        fixes = CorrectionRows(self.database).for_documents([d.id for d in docs])
+        crawled: dict[str, dict[str, str]] = {}
         changed = 0
         with self.database.write():
             for doc in docs:
+                if doc.id in fixes:  # staff corrected this document's metadata: keep the correction
+                    fields = doc.model_dump(mode="json")
+                    crawled[doc.id] = apply(fields, fixes[doc.id])
+                    doc = DOCUMENT_ADAPTER.validate_python(fields)
                 data = document_json(doc)
                 row = {
                     "id": doc.id,
@@ -136,6 +146,36 @@ class Documents:
                     "updated_at": now(),
                 }
                 changed += self.database.run(self._upsert, row)
+        CorrectionRows(self.database).remember_originals(crawled)
+        return changed
+
+    def sync_corrections(self, wanted: Mapping[Key, str]) -> list[str]:
+        """Make the live metadata corrections exactly ``wanted`` ((document id, field) → value) and
+        rewrite the affected documents; a withdrawn correction gives the field its crawled value back.
+        Returns the documents changed (pending for the indexer like any changed document)."""
+        rows = CorrectionRows(self.database)
+        current = rows.all()
+        touched = sorted({doc for doc, _f in current} | {doc for doc, _f in wanted})
+        changed: list[str] = []
+        with self.database.write() as conn:
+            found = conn.execute(select(documents.c.id, documents.c.data).where(documents.c.id.in_(touched)))
+            for doc_id, text in list(found):
+                data = json.loads(text)
+                for key, (_value, original) in current.items():
+                    if key[0] == doc_id and key not in wanted:
+                        data[key[1]] = original
+                        rows.drop(conn, key)
+                for key, value in wanted.items():
+                    if key[0] == doc_id:
+                        known = key in current
+                        rows.put(conn, key, value, None if known else str(data.get(key[1], "")))
+                        data[key[1]] = value
+                fresh = document_json(DOCUMENT_ADAPTER.validate_python(data))
+                if fresh != text:
+                    digest = hashlib.sha1(fresh.encode("utf-8")).hexdigest()
+                    values = {"data": fresh, "content_hash": digest, "updated_at": now()}
+                    conn.execute(update(documents).where(documents.c.id == doc_id).values(**values))
+                    changed.append(doc_id)
         return changed
 
     def _upsert_statement(self) -> Executable:

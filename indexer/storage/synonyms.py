@@ -147,11 +147,23 @@ class SynonymRows:
             if audit is not None:
                 _append_audit(conn, audit, None)
 
+    def record(self, audit: AuditEntry) -> None:
+        """An audit entry for a staff action outside the rule versions (account management)."""
+        with self.database.write() as conn:
+            _append_audit(conn, audit, None)
+
     def audit(self) -> list[AuditEntry]:
         """Every audit entry, newest first."""
         with self.database.read() as conn:
             rows = conn.execute(select(*synonym_audit.c).order_by(synonym_audit.c.id.desc()))
             return [AuditEntry(*row) for row in rows]
+
+    def last_audit(self) -> AuditEntry | None:
+        """The newest audit entry."""
+        with self.database.read() as conn:
+            query = select(*synonym_audit.c).order_by(synonym_audit.c.id.desc()).limit(1)
+            row = conn.execute(query).first()
+            return AuditEntry(*row) if row else None
 
 
 def _append_audit(conn: Connection, entry: AuditEntry, version: int | None) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from indexer.analysis import normalize
 from indexer.storage import Database
@@ -22,6 +23,26 @@ _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
 
 class BestBetError(ValueError):
     pass
+
+
+@runtime_checkable
+class PinSource(Protocol):
+    """Synonyms that also carry the staff tool's reviewed best bets (``synonyms.live.LiveSynonyms`` and
+    a candidate version in a preview): (query, document id, expiry YYYY-MM-DD or "")."""
+
+    def staff_pins(self) -> Sequence[tuple[str, str, str]]: ...
+
+
+def staff_pin_ids(source: object, query: str, today: dt.date | None = None) -> list[str]:
+    """Document ids the staff tool pinned to ``query`` (normalised match), unexpired, oldest first."""
+    if not isinstance(source, PinSource):
+        return []
+    key, day = query_key(query), (today or dt.date.today()).isoformat()
+    return [
+        doc
+        for q, doc, expires in source.staff_pins()
+        if (not expires or expires >= day) and query_key(q) == key
+    ]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from indexer.analysis import compact, normalize
 from indexer.storage import Database
@@ -56,6 +57,21 @@ def load_denylist(path: Path | None) -> frozenset[str]:
         return frozenset()
     words = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
     return frozenset(normalize(w) for w in words if w)
+
+
+@runtime_checkable
+class DenySource(Protocol):
+    """Synonyms that carry the staff tool's reviewed denylists (``synonyms.live.LiveSynonyms``)."""
+
+    def staff_denylist(self, feature: str) -> frozenset[str]: ...
+
+
+DENY_ALL = "*"  # a denylist holding this switches its feature off
+
+
+def staff_denylist(source: object, feature: str) -> frozenset[str]:
+    """The words staff keep out of "suggest" or "hot" (empty when ``source`` carries none)."""
+    return source.staff_denylist(feature) if isinstance(source, DenySource) else frozenset()
 
 
 def denied(text: str, denylist: Iterable[str]) -> bool:

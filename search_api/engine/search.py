@@ -20,7 +20,7 @@ from indexer.backends.base import BackendHit, SearchBackend
 from indexer.documents import Document, DocumentKind
 from indexer.store import Store
 from search_api.engine import ranking
-from search_api.engine.best_bets import BestBets
+from search_api.engine.best_bets import MAX_PER_QUERY, BestBets, staff_pin_ids
 from search_api.engine.browse import BrowseBy, browse_values, browse_values_in
 from search_api.engine.catalogue_search import CatalogueSearch
 from search_api.engine.dead_ends import broader_search, help_contacts
@@ -41,7 +41,15 @@ from search_api.engine.models import (
 )
 from search_api.engine.query import AnalyzedQuery, analyse
 from search_api.engine.query_builder import build_query, query_words
-from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, linked_item_names, related_queries
+from search_api.engine.query_log import (
+    DEFAULT_POPULARITY,
+    DENY_ALL,
+    Popularity,
+    denied,
+    linked_item_names,
+    related_queries,
+    staff_denylist,
+)
 from search_api.engine.rerank import Preference, rerank
 from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
 from search_api.engine.visitors import Visitors
@@ -143,7 +151,7 @@ class SearchEngine:
             if better.total > run.total:
                 correction.applied = True
                 run = better
-        response = self._respond(request, typed, run, correction, know)
+        response = self._respond(request, typed, run, correction, know, expander)
         if record and self._log_queries and not request.listing:  # a listing is browsing, not a query
             others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
             kind = request.kind.value if request.kind else None
@@ -200,16 +208,19 @@ class SearchEngine:
         run: _Run,
         correction: Correction | None,
         know: Knowledge,
+        expander: Expander,
     ) -> SearchResponse:
         """The response, assembled here and only here."""
         linked = self.catalogue.linked_items([h.id for h in run.hits])
         hits = [h.model_copy(update={"items": linked.get(h.id, [])}) for h in run.hits]
         first_page = request.page == 1
         if first_page and not (correction and correction.applied):
-            hits = self._pinned(typed, hits, request.scope)
+            hits = self._pinned(typed, hits, request.scope, expander)
         expansions = [Expansion.of(m) for m in run.matches if m.alternatives]
         synonyms = [alt for e in expansions for alt in e.alternatives]
-        related = related_queries(typed, run.query.tokens, know.popular, synonyms, linked_item_names(hits))
+        hidden = staff_denylist(self.synonyms, "hot")
+        popular = [] if DENY_ALL in hidden else [p for p in know.popular if not denied(p[0], hidden)]
+        related = related_queries(typed, run.query.tokens, popular, synonyms, linked_item_names(hits))
         region = request.filters.get("region") or request.prefer_region
         card = self._item_card(run, region, request.scope) if first_page else None
         weak = run.total < ranking.FEW_RESULTS
@@ -251,13 +262,17 @@ class SearchEngine:
         backend_query = build_query(query, self.synonyms.expand(query.tokens), request)
         return self.backend.search(dataclasses.replace(backend_query, offset=0, limit=1)).total
 
-    def _pinned(self, query: AnalyzedQuery, hits: list[SearchHit], scope: Scope) -> list[SearchHit]:
-        """Staff best bets above the ranked hits (at most two), the same documents not repeated;
-        inside a portal's scope only the pins that lie in it."""
-        bets = self.best_bets.for_query(query.text)
-        if not bets:
+    def _pinned(
+        self, query: AnalyzedQuery, hits: list[SearchHit], scope: Scope, expander: Expander
+    ) -> list[SearchHit]:
+        """Staff best bets (reviewed in the staff tool, then those added with `govsearch best-bets`)
+        above the ranked hits, at most two, the same documents not repeated; inside a portal's scope
+        only the pins that lie in it."""
+        reviewed = staff_pin_ids(expander, query.text)
+        listed = [b.doc_id for b in self.best_bets.for_query(query.text)]
+        ids = list(dict.fromkeys([*reviewed, *listed]))[:MAX_PER_QUERY]
+        if not ids:
             return hits
-        ids = [b.doc_id for b in bets]
         docs = {i: d for i, d in self.store.get_many(ids).items() if within(d, scope)}
         linked = self.catalogue.linked_items(ids)  # “可办理” like every other result
         terms = highlight_terms([*query.tokens, query.compact])
@@ -272,6 +287,9 @@ class SearchEngine:
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT, scope: Scope | None = None) -> list[str]:
         """Prefix matches (characters, pinyin, initials), then titles holding the words typed; inside
         a portal's scope only suggestions that find something there."""
+        staff = staff_denylist(self.synonyms, "suggest")
+        if DENY_ALL in staff:  # staff switched suggestions off
+            return []
         prefix = prefix[:MAX_SUGGEST_PREFIX]
         wanted = limit * SCOPE_CANDIDATES if scope else limit
         found = self.knowledge.get().suggester.suggest(prefix, wanted)
@@ -280,6 +298,8 @@ class SearchEngine:
             denylist = self.knowledge.denylist
             more = [t for t in self.backend.suggest(words, wanted) if not any(w in t for w in denylist)]
             found = list(dict.fromkeys([*found, *more]))[:wanted]
+        if staff:
+            found = [text for text in found if not denied(text, staff)]
         if scope:
             found = [text for text in found if self._finds(text, scope)][:limit]
         return found
@@ -295,7 +315,10 @@ class SearchEngine:
     def hot_queries(self, limit: int = 10, scope: Scope | None = None) -> list[str]:
         """热搜: the queries the most different visitors searched lately that found something, without
         what may not be shown (`query_log.showable`); inside a scope, only those that find something there."""
-        popular = [q for q, _ in self.knowledge.get().popular]
+        staff = staff_denylist(self.synonyms, "hot")
+        if DENY_ALL in staff:  # staff switched 热搜 off
+            return []
+        popular = [q for q, _ in self.knowledge.get().popular if not denied(q, staff)]
         if not scope:
             return popular[:limit]
         candidates = popular[: limit * SCOPE_CANDIDATES]

@@ -16,9 +16,9 @@ from typing import Literal, cast
 from indexer.storage import Database
 from indexer.storage.accounts import AccountRows
 
-Role = Literal["editor", "reviewer"]
-ROLES: tuple[Role, ...] = ("editor", "reviewer")
-ROLE_LABELS = {"editor": "编辑（提议修改）", "reviewer": "审核（批准上线）"}
+Role = Literal["editor", "reviewer", "admin"]
+ROLES: tuple[Role, ...] = ("editor", "reviewer", "admin")
+ROLE_LABELS = {"editor": "编辑（提议修改）", "reviewer": "审核（批准上线）", "admin": "管理员（管理账号）"}
 MIN_PASSWORD_LENGTH = 10
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 # Password guessing: after this many wrong passwords for one account, it is locked for a while.
@@ -43,6 +43,10 @@ class Staff:
     @property
     def can_review(self) -> bool:
         return self.role == "reviewer"
+
+    @property
+    def can_manage_accounts(self) -> bool:
+        return self.role == "admin"
 
 
 def hash_password(password: str) -> str:

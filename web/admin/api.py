@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from synonyms.staff_rules import ChangeAction, RuleChange, export_text, import_text
+from synonyms.staff_rules import ChangeAction, RuleChange, RuleKind, export_text, import_text
 from synonyms.staff_store import Proposal
 from web.admin.auth import require_staff, staff_of
 from web.admin.deps import audit_csv, proposal_or_404, workflow
@@ -23,7 +23,16 @@ class ProposalIn(BaseModel):
     line: str = Field(default="", max_length=2000)
     owner: str = Field(default="", max_length=100)
     category: str = Field(default="", max_length=100)
+    kind: RuleKind = "rule"
+    replaces: str = Field(default="", max_length=2000)
+    target: str = Field(default="", max_length=200)
+    expires: str = Field(default="", max_length=10)
+    comment: str = Field(default="", max_length=500)
+    field: str = Field(default="", max_length=40)
     reason: str = Field(default="", max_length=1000)
+
+    def change(self) -> RuleChange:
+        return RuleChange(**self.model_dump(exclude={"reason"}))
 
 
 class DecisionIn(BaseModel):
@@ -46,8 +55,16 @@ def me(request: Request) -> dict[str, str]:
 @router.get("/rules")
 def rules(request: Request, q: str = "") -> dict[str, Any]:
     flow = workflow(request)
+    replaced = flow.replacements()
     packaged = [
-        {"line": text, "source": r.source, "owner": r.owner, "category": r.category}
+        {
+            "line": text,
+            "source": r.source,
+            "owner": r.owner,
+            "category": r.category,
+            "replaced_by": replaced[text].id if text in replaced else None,
+            "in_force": text not in replaced,
+        }
         for text, r in flow.packaged_rules(q)
     ]
     return {
@@ -57,21 +74,43 @@ def rules(request: Request, q: str = "") -> dict[str, Any]:
     }
 
 
+@router.get("/vocabulary")
+def vocabulary(request: Request, q: str = "") -> dict[str, Any]:
+    """The general 词林 layer: on/off, classes in use, staff exclusions, the classes holding ``q``."""
+    status = workflow(request).vocabulary(q)
+    return {
+        "configured": status.configured,
+        "on": status.on,
+        "classes": status.classes,
+        "live_classes": status.live_classes,
+        "switches": [r.model_dump() for r in status.switches],
+        "matches": [
+            {"code": code, "words": list(words), "excluded": out} for code, words, out in status.matches
+        ],
+    }
+
+
+@router.get("/best-bets")
+def best_bets(request: Request) -> dict[str, Any]:
+    """Pins reviewed in the staff tool (``staff``) and those added with `govsearch best-bets` (``listed``)."""
+    flow = workflow(request)
+    listed = [
+        {**bet.__dict__, "expires": bet.expires.isoformat() if bet.expires else ""}
+        for bet in flow.engine.best_bets.all()
+    ]
+    return {"staff": [r.model_dump() for r in flow.pins()], "listed": listed}
+
+
 @router.post("/proposals", status_code=201)
 def propose(request: Request, body: ProposalIn) -> dict[str, Any]:
-    change = RuleChange(
-        action=body.action, rule_id=body.rule_id, line=body.line, owner=body.owner, category=body.category
-    )
-    proposal_id = workflow(request).propose(staff_of(request), change, body.reason)
+    proposal_id = workflow(request).propose(staff_of(request), body.change(), body.reason)
     return {"id": proposal_id, "status": "pending"}
 
 
 @router.post("/preview")
 def preview(request: Request, body: ProposalIn) -> dict[str, Any]:
     """What a change would do, without proposing it: top results before/after and the golden set."""
-    change = RuleChange(
-        action=body.action, rule_id=body.rule_id, line=body.line, owner=body.owner, category=body.category
-    )
+    change = body.change()
     flow = workflow(request)
     rows = flow.preview(change)
     check = flow.golden_check(flow.candidate(change))
@@ -154,7 +193,23 @@ def export(request: Request) -> PlainTextResponse:
 def golden(request: Request) -> dict[str, Any]:
     flow = workflow(request)
     rows = flow.golden_status()
-    return {"configured": flow.golden is not None, "queries": [row.__dict__ for row in rows]}
+    return {"configured": bool(rows) or flow.golden is not None, "queries": [row.__dict__ for row in rows]}
+
+
+class GoldenIn(BaseModel):
+    query: str = Field(max_length=200)
+    relevant: str = Field(max_length=500)
+
+
+@router.post("/golden", status_code=201)
+def golden_add(request: Request, body: GoldenIn) -> dict[str, Any]:
+    version = workflow(request).golden_add(staff_of(request), body.query, body.relevant)
+    return {"version": version}
+
+
+@router.post("/golden/{rule_id}/delete")
+def golden_delete(request: Request, rule_id: int, body: DecisionIn) -> dict[str, Any]:
+    return {"version": workflow(request).golden_remove(staff_of(request), rule_id, body.reason)}
 
 
 @router.get("/worklist")

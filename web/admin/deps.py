@@ -19,6 +19,12 @@ def workflow(request: Request) -> Workflow:
     return flow
 
 
+async def form_fields(request: Request) -> dict[str, str]:
+    """A posted form's text fields (files left out)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
 def proposal_or_404(flow: Workflow, proposal_id: int) -> Proposal:
     found = flow.store.proposal(proposal_id)
     if found is None:

@@ -12,16 +12,16 @@ from synonyms.staff_rules import (
     ChangeAction,
     ChangeError,
     RuleChange,
+    RuleKind,
     describe,
     export_text,
     import_text,
 )
 from web.admin.accounts import LOCKOUT_MINUTES
 from web.admin.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, accounts, require_staff, staff_of
-from web.admin.deps import audit_csv, proposal_or_404, workflow
+from web.admin.deps import audit_csv, form_fields, proposal_or_404, workflow
 from web.admin.rendering import (
     AuditContext,
-    GoldenContext,
     LoginContext,
     PortalsContext,
     PortalUsageContext,
@@ -43,27 +43,24 @@ public = APIRouter(include_in_schema=False)
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_staff)], include_in_schema=False)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
 def _back(url: str, note: str = "") -> RedirectResponse:
     return RedirectResponse(f"{url}?note={quote(note)}" if note else url, status_code=303)
 
 
 # -- login (the only routes open to anonymous visitors) ----------------------------------------------
 @public.get("/admin/login")
-def login_form(request: Request, next: str = "/admin") -> HTMLResponse:
+def login_form(request: Request, next: str = "/admin", note: str = "") -> HTMLResponse:
     token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", LoginContext(**page_basics(request), csrf=token, next=next))
+    shown = "密码已设置，请登录" if note == "set" else ""  # only fixed texts: the note is in the URL
+    context = LoginContext(**page_basics(request, shown), csrf=token, next=next)
+    response = render(request, "login.html", context)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/admin")
     return response
 
 
 @public.post("/admin/login", response_model=None)
 async def login(request: Request) -> Response:
-    form = await _form(request)
+    form = await form_fields(request)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     target = form.get("next", "/admin")
     target = target if target.startswith("/admin") and not target.startswith("//") else "/admin"
@@ -105,6 +102,7 @@ def rules_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
         q=q,
         rules=flow.rules(q),
         packaged=flow.packaged_rules(q),
+        replaced=flow.replacements(),
         version=flow.store.current_version(),
         pending=flow.store.proposals("pending"),
     )
@@ -112,9 +110,11 @@ def rules_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
 
 
 @router.get("/rules/new")
-def new_rule(request: Request, term: str = "") -> HTMLResponse:
-    line = f"{term} => " if term else ""
-    context = RuleFormContext(**page_basics(request), action="add", rule=None, line=line, term=term)
+def new_rule(request: Request, term: str = "", replaces: str = "") -> HTMLResponse:
+    line = replaces or (f"{term} => " if term else "")
+    context = RuleFormContext(
+        **page_basics(request), action="add", rule=None, line=line, term=term, replaces=replaces
+    )
     return render(request, "rule_form.html", context)
 
 
@@ -129,18 +129,11 @@ def edit_rule(request: Request, rule_id: int) -> HTMLResponse:
 
 @router.post("/proposals", response_model=None)
 async def propose(request: Request) -> Response:
-    form = await _form(request)
+    form = await form_fields(request)
     action = form.get("action", "")
     if action not in ("add", "edit", "disable", "enable", "delete"):
         return error_page(request, 422, "未知的操作")
-    rule_id = form.get("rule_id", "")
-    change = RuleChange(
-        action=_action(action),
-        rule_id=int(rule_id) if rule_id.isdigit() else None,
-        line=form.get("line", ""),
-        owner=form.get("owner", ""),
-        category=form.get("category", ""),
-    )
+    change = _change(form, _action(action))
     try:
         proposal_id = workflow(request).propose(staff_of(request), change, form.get("reason", ""))
     except ChangeError as exc:
@@ -153,6 +146,7 @@ async def propose(request: Request) -> Response:
             line=change.line if typed else (rule.line if rule else ""),
             form=form if typed else None,
             error=str(exc),
+            replaces=change.replaces,
         )
         return render(request, "rule_form.html", context, 422)
     return _back(f"/admin/proposals/{proposal_id}", "已提交，等待审核人员批准")
@@ -161,19 +155,17 @@ async def propose(request: Request) -> Response:
 @router.post("/preview")
 async def preview(request: Request) -> HTMLResponse:
     """The rule form again, with the top results of the affected queries before and after; nothing saved."""
-    form = await _form(request)
+    form = await form_fields(request)
     flow = workflow(request)
-    rule_id = form.get("rule_id", "")
-    change = RuleChange(
-        action="edit" if rule_id.isdigit() else "add",
-        rule_id=int(rule_id) if rule_id.isdigit() else None,
-        line=form.get("line", ""),
-        owner=form.get("owner", ""),
-        category=form.get("category", ""),
-    )
+    change = _change(form, "edit" if form.get("rule_id", "").isdigit() else "add")
     rule = next((r for r in flow.store.current().rules if r.id == change.rule_id), None)
     context = RuleFormContext(
-        **page_basics(request), action=change.action, rule=rule, line=change.line, form=form
+        **page_basics(request),
+        action=change.action,
+        rule=rule,
+        line=change.line,
+        form=form,
+        replaces=change.replaces,
     )
     try:
         context.preview = flow.preview(change)
@@ -182,6 +174,34 @@ async def preview(request: Request) -> HTMLResponse:
         context.error = str(exc)
         return render(request, "rule_form.html", context, 422)
     return render(request, "rule_form.html", context)
+
+
+def _change(form: dict[str, str], action: ChangeAction) -> RuleChange:
+    """The change a rule form describes (packaged-rule replacements and 词林 switches included)."""
+    rule_id = form.get("rule_id", "")
+    replaces = form.get("replaces", "")
+    return RuleChange(
+        action=action,
+        rule_id=int(rule_id) if rule_id.isdigit() else None,
+        line=form.get("line", "") or (replaces if action == "disable" else ""),
+        owner=form.get("owner", ""),
+        category=form.get("category", ""),
+        kind=_kind(form.get("kind", "")),
+        replaces=replaces,
+        target=form.get("target", ""),
+        expires=form.get("expires", ""),
+        comment=form.get("comment", ""),
+        field=form.get("field", ""),
+    )
+
+
+def _kind(value: str) -> RuleKind:
+    kinds: dict[str, RuleKind] = {
+        "vocabulary": "vocabulary",
+        "best_bet": "best_bet",
+        "correction": "correction",
+    }
+    return kinds.get(value, "rule")
 
 
 def _action(value: str) -> ChangeAction:
@@ -212,7 +232,7 @@ def proposal_page(request: Request, proposal_id: int, note: str = "") -> HTMLRes
 
 @router.post("/proposals/{proposal_id}/approve", response_model=None)
 async def approve(request: Request, proposal_id: int) -> Response:
-    form = await _form(request)
+    form = await form_fields(request)
     flow = workflow(request)
     try:
         version = flow.approve(
@@ -225,7 +245,7 @@ async def approve(request: Request, proposal_id: int) -> Response:
 
 @router.post("/proposals/{proposal_id}/reject")
 async def reject(request: Request, proposal_id: int) -> RedirectResponse:
-    form = await _form(request)
+    form = await form_fields(request)
     flow = workflow(request)
     flow.reject(staff_of(request), proposal_or_404(flow, proposal_id), form.get("reason", ""))
     return _back("/admin", f"提议#{proposal_id} 已驳回")
@@ -246,7 +266,7 @@ def audit_export(request: Request) -> PlainTextResponse:
 
 @router.post("/versions/{version_id}/rollback")
 async def rollback(request: Request, version_id: int) -> RedirectResponse:
-    form = await _form(request)
+    form = await form_fields(request)
     version = workflow(request).rollback(staff_of(request), version_id, form.get("reason", ""))
     return _back("/admin/audit", f"已回滚到版本 {version_id} 的规则（新版本 {version}）")
 
@@ -276,16 +296,6 @@ async def import_rules(request: Request) -> Response:
         staff_of(request), change, reason if isinstance(reason, str) else ""
     )
     return _back(f"/admin/proposals/{proposal_id}", f"已导入 {len(change.imported)} 条规则，等待审核")
-
-
-@router.get("/golden")
-def golden_page(request: Request) -> HTMLResponse:
-    flow = workflow(request)
-    configured = flow.golden is not None
-    context = GoldenContext(
-        **page_basics(request), rows=flow.golden_status(), configured=configured, path=flow.golden
-    )
-    return render(request, "golden.html", context)
 
 
 @router.get("/worklist")

@@ -85,13 +85,13 @@ def test_reviewer_sees_a_golden_set_block_and_overrides_it_with_a_reason(tmp_pat
     from fastapi.testclient import TestClient
     from selenium.webdriver.common.by import By
 
-    from tests.web.admin.helpers import login, propose
+    from tests.web.admin.helpers import approve_as_other, login, propose
 
     app = admin_app(tmp_path / "data")
     setup = TestClient(app)
     csrf = login(setup, "reviewer1")
     added = propose(setup, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="加")
-    setup.post(f"/admin/api/proposals/{added}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    assert approve_as_other(setup, added).status_code == 200
     with live_server(app) as base_url, chromium() as driver:
         _login(driver, base_url, "reviewer1")
         driver.get(base_url + "/admin/rules/1")
@@ -103,6 +103,11 @@ def test_reviewer_sees_a_golden_set_block_and_overrides_it_with_a_reason(tmp_pat
         assert driver.find_element(By.ID, "after").text == "（删除）"
         driver.execute_script("arguments[0].scrollIntoView()", golden)
         screenshot(driver, "admin-golden-blocked")
+        proposal_url = driver.current_url
+        _logout(driver)  # four eyes: another reviewer decides
+        _login(driver, base_url, "reviewer2")
+        driver.get(proposal_url)
+        wait_for(driver, "#golden")
         driver.find_element(By.ID, "override_reason").send_keys("该说法已不再使用")
         driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
         wait_for_text(driver, ".note", "已生效")
@@ -117,7 +122,7 @@ def test_reviewer_sees_a_golden_set_block_and_overrides_it_with_a_reason(tmp_pat
 def test_staff_pages_fit_a_phone_screen(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from tests.web.admin.helpers import login, propose
+    from tests.web.admin.helpers import approve_as_other, login, propose
 
     app = admin_app(tmp_path / "data")
     setup = TestClient(app)
@@ -125,7 +130,7 @@ def test_staff_pages_fit_a_phone_screen(tmp_path: Path) -> None:
     added = propose(
         setup, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="加", category="户籍"
     )
-    setup.post(f"/admin/api/proposals/{added}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    assert approve_as_other(setup, added).status_code == 200
     with live_server(app) as base_url, chromium(390, 844) as driver:
         # Headless windows are at least 500 px wide; emulate the phone's viewport instead.
         metrics = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}

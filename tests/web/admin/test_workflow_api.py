@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from govsearch.app import create_app
 from indexer.storage import Database
-from tests.web.admin.helpers import admin_app, login, propose
+from tests.web.admin.helpers import admin_app, approve_as_other, login, propose
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_every_admin_route_turns_away_anonymous_visitors(anon: TestClient) -> No
     routes = [r for r in _api_routes(app_routes) if r.path.startswith("/admin")]
     checked = 0
     for route in routes:
-        if route.path == "/admin/login":
+        if route.path in ("/admin/login", "/admin/welcome"):  # open: the login and the set-password page
             continue
         path = re.sub(r"\{[^}]+\}", "1", route.path)
         for method in route.methods - {"HEAD"}:
@@ -129,9 +129,9 @@ def test_change_and_rollback_are_both_recorded_and_rollback_restores_results(ano
     csrf = login(anon, "reviewer1")
     headers = {"X-CSRF-Token": csrf}
     first = propose(anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="加")
-    anon.post(f"/admin/api/proposals/{first}/approve", json={}, headers=headers)
+    assert approve_as_other(anon, first).status_code == 200
     second = propose(anon, csrf, action="disable", rule_id=1, reason="试停用")
-    anon.post(f"/admin/api/proposals/{second}/approve", json={"override_reason": "测试"}, headers=headers)
+    assert approve_as_other(anon, second, "测试").status_code == 200
     assert _titles(anon, "二代证") == []
     rollback = anon.post("/admin/api/versions/1/rollback", json={"reason": "停用有误"}, headers=headers)
     assert rollback.status_code == 200 and rollback.json() == {"version": 3, "restored": 1}
@@ -145,22 +145,19 @@ def test_change_and_rollback_are_both_recorded_and_rollback_restores_results(ano
 
 def test_change_dropping_a_golden_query_is_blocked_unless_a_reviewer_overrides(anon: TestClient) -> None:
     csrf = login(anon, "reviewer1")
-    headers = {"X-CSRF-Token": csrf}
     add = propose(anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="加")
-    assert anon.post(f"/admin/api/proposals/{add}/approve", json={}, headers=headers).status_code == 200
+    assert approve_as_other(anon, add).status_code == 200
     delete = propose(anon, csrf, action="delete", rule_id=1, reason="清理")
     golden = anon.get(f"/admin/api/proposals/{delete}").json()["golden"]
     assert golden["blocked"] is True and "二代证" in golden["explanation"]
-    blocked = anon.post(f"/admin/api/proposals/{delete}/approve", json={}, headers=headers)
+    blocked = approve_as_other(anon, delete)
     assert blocked.status_code == 409
     assert (
         blocked.json()["error"]["field"] == "override_reason"
         and "二代证" in blocked.json()["error"]["message"]
     )
     assert "居民身份证换领" in _titles(anon, "二代证")  # still live
-    forced = anon.post(
-        f"/admin/api/proposals/{delete}/approve", json={"override_reason": "该说法已停用"}, headers=headers
-    )
+    forced = approve_as_other(anon, delete, "该说法已停用")
     assert forced.status_code == 200
     assert _titles(anon, "二代证") == []
     entry = anon.get("/admin/api/audit").json()["audit"][0]
@@ -212,9 +209,7 @@ def test_import_export_and_work_list(anon: TestClient, app_dir: Path) -> None:
         headers={"X-CSRF-Token": csrf},
     )
     assert imported.status_code == 201 and imported.json()["rules"] == 2
-    anon.post(
-        f"/admin/api/proposals/{imported.json()['id']}/approve", json={}, headers={"X-CSRF-Token": csrf}
-    )
+    assert approve_as_other(anon, imported.json()["id"]).status_code == 200
     exported = anon.get("/admin/api/export").text
     assert "@owner 户政组" in exported and "准迁证 => 户口迁移   # 俗称" in exported
     bad = anon.post(
@@ -260,7 +255,11 @@ def test_import_through_the_upload_form_and_export_round_trip(anon: TestClient) 
     assert response.status_code == 303 and response.headers["location"].startswith("/admin/proposals/1")
     page = anon.get("/admin/proposals/1")
     assert "准迁证 =&gt; 户口迁移" in page.text and "批量导入" in page.text
-    approve = anon.post("/admin/proposals/1/approve", data={"csrf": csrf}, follow_redirects=False)
+    own = anon.post("/admin/proposals/1/approve", data={"csrf": csrf}, follow_redirects=False)
+    assert own.status_code == 403 and "四眼原则" in own.text
+    other = TestClient(anon.app)
+    other_csrf = login(other, "reviewer2")
+    approve = other.post("/admin/proposals/1/approve", data={"csrf": other_csrf}, follow_redirects=False)
     assert approve.status_code == 303
     exported = anon.get("/admin/export").text
     assert "@owner 未填写\n@category 未填写\n二代证 => 居民身份证   # 俗称" in exported
@@ -290,12 +289,12 @@ def test_preview_shows_before_and_after_without_proposing(anon: TestClient) -> N
     assert bad.status_code == 422 and "映射到它自己" in bad.json()["error"]["message"]
 
 
-def test_rule_search_lists_staff_rules_and_read_only_packaged_rules(anon: TestClient) -> None:
+def test_rule_search_lists_staff_rules_and_packaged_rules_with_their_actions(anon: TestClient) -> None:
     csrf = login(anon, "reviewer1")
     first = propose(
         anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="r", category="户籍"
     )
-    anon.post(f"/admin/api/proposals/{first}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    assert approve_as_other(anon, first).status_code == 200
     body = anon.get("/admin/api/rules", params={"q": "居民身份证"}).json()
     assert [r["line"] for r in body["rules"]] == ["二代证 => 居民身份证  # 俗称"]
     sources = [r["source"] for r in body["packaged"]]
@@ -303,7 +302,9 @@ def test_rule_search_lists_staff_rules_and_read_only_packaged_rules(anon: TestCl
     assert any(r["line"].startswith("身份证 => 居民身份证") for r in body["packaged"])
     assert anon.get("/admin/api/rules", params={"q": "户籍"}).json()["rules"][0]["category"] == "户籍"
     page = anon.get("/admin", params={"q": "居民身份证"})
-    assert 'id="packaged"' in page.text and "内置词典只读" in page.text
+    assert (
+        'id="packaged"' in page.text and "提议停用" in page.text and "/admin/rules/new?replaces=" in page.text
+    )
 
 
 def test_golden_set_page_shows_each_query_rank_under_the_live_rules(anon: TestClient) -> None:
@@ -312,7 +313,7 @@ def test_golden_set_page_shows_each_query_rank_under_the_live_rules(anon: TestCl
     assert body["configured"] is True
     assert [(q["query"], q["rank"]) for q in body["queries"]] == [("二代证", None), ("换领身份证", 1)]
     first = propose(anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="r")
-    anon.post(f"/admin/api/proposals/{first}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    assert approve_as_other(anon, first).status_code == 200
     ranks = [q["rank"] for q in anon.get("/admin/api/golden").json()["queries"]]
     assert ranks[0] is not None and ranks[0] <= 10
     page = anon.get("/admin/golden")
@@ -331,3 +332,67 @@ def test_form_errors_keep_what_was_typed_and_say_what_is_wrong(anon: TestClient)
         "/admin/proposals", data={"csrf": csrf, "action": "delete", "rule_id": "7", "reason": "r"}
     )
     assert unknown.status_code == 422 and "没有编号为 7 的规则" in unknown.text
+
+
+def test_four_eyes_nobody_approves_their_own_change(anon: TestClient) -> None:
+    csrf = login(anon, "reviewer1")
+    own = propose(anon, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="加")
+    denied = anon.post(f"/admin/api/proposals/{own}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    assert denied.status_code == 403 and "四眼原则" in denied.json()["error"]["message"]
+    assert (
+        _titles(anon, "二代证") == []
+        and anon.get(f"/admin/api/proposals/{own}").json()["status"] == "pending"
+    )
+    assert approve_as_other(anon, own).status_code == 200
+    assert "居民身份证换领" in _titles(anon, "二代证")
+
+
+def test_self_approval_setting_for_a_one_person_office_is_audited(app_dir: Path) -> None:
+    app = admin_app(app_dir)
+    client = TestClient(create_app(app.state.settings.model_copy(update={"allow_self_approval": True})))
+    csrf = login(client, "reviewer1")
+    own = propose(client, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="加")
+    approved = client.post(f"/admin/api/proposals/{own}/approve", json={}, headers={"X-CSRF-Token": csrf})
+    assert approved.status_code == 200
+    entry = client.get("/admin/api/audit").json()["audit"][0]
+    assert "本人提议、本人批准" in entry["approval"]
+
+
+def test_every_staff_write_needs_the_csrf_token_and_approval_needs_a_reviewer(anon: TestClient) -> None:
+    routes = [r for r in _api_routes(list(anon.app.routes)) if r.path.startswith("/admin")]  # type: ignore[attr-defined]
+    writes = [
+        (method, re.sub(r"\{[^}]+\}", "1", r.path))
+        for r in routes
+        for method in r.methods - {"GET", "HEAD"}
+        if r.path not in ("/admin/login", "/admin/welcome")  # open forms, with their own token cookie
+    ]
+    assert len(writes) >= 19
+    login(anon, "admin1")
+    for method, path in writes:
+        response = anon.request(method, path, json={}, follow_redirects=False)
+        assert response.status_code == 403, (method, path)
+        assert "CSRF" in response.text, (method, path)
+    editor = TestClient(anon.app)
+    csrf = login(editor, "editor1")
+    proposal = propose(editor, csrf, action="add", line="二代证 => 居民身份证", reason="r")
+    for who in ("editor1", "admin1"):  # neither an editor nor an account admin approves
+        client = TestClient(anon.app)
+        token = login(client, who)
+        denied = client.post(
+            f"/admin/api/proposals/{proposal}/approve", json={}, headers={"X-CSRF-Token": token}
+        )
+        assert denied.status_code == 403, who
+        rollback = client.post(
+            "/admin/api/versions/0/rollback", json={"reason": "r"}, headers={"X-CSRF-Token": token}
+        )
+        assert rollback.status_code == 403, who
+
+
+def test_staff_templates_hold_no_inline_script_or_style() -> None:
+    """A strict Content-Security-Policy (no 'unsafe-inline') must not break any staff page."""
+    templates = Path(__file__).resolve().parents[3] / "web" / "admin" / "templates"
+    found = sorted(templates.glob("*.html"))
+    assert len(found) >= 20
+    for template in found:
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script|<style|\sstyle=|\son[a-z]+=", text), template.name
