@@ -34,6 +34,7 @@ from indexer.documents import CatalogueItem, Document, PolicyDocument  # noqa: E
 from indexer.importer import ImportReport  # noqa: E402
 from indexer.linking import Linker, sentences  # noqa: E402
 from search_api.engine.item_card import ItemMatcher, _coverage  # noqa: E402
+from search_api.engine.item_card import prepared as spans_of  # noqa: E402
 from synonyms.expansion import load_default_synonyms  # noqa: E402
 
 EXAMPLES = ("驾照到期换证", "律所查询", "社保卡挂失", "注销律师证", "结婚登记", "身份证", "残疾证怎么办")
@@ -114,8 +115,9 @@ def bench_card(items: list[CatalogueItem], queries: Sequence[str]) -> dict[str, 
 
     def full_scan(tokens: list[str], matches: Any) -> str | None:
         words = [compact(t) for t in tokens]
+        spans = spans_of(matches)
         best = max(
-            ((max(_coverage(words, matches, n, stop) for n in e.names), e.key) for e in matcher._entries),
+            ((max(_coverage(words, spans, n, stop) for n in e.names), e.key) for e in matcher._entries),
             default=(0.0, ""),
         )
         return best[1] if best[0] >= 0.6 else None

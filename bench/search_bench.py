@@ -57,12 +57,13 @@ def build_corpus(shared: Path, data_dir: Path) -> None:
 
 
 def queries(shared: Path) -> tuple[list[str], list[str]]:
-    def first_column(path: Path) -> list[str]:
-        lines = path.read_text(encoding="utf-8").splitlines()[1:]
-        return [line.split("\t")[0].strip() for line in lines if line.strip()]
+    def column(path: Path, name: str) -> list[str]:
+        header, *lines = path.read_text(encoding="utf-8").splitlines()
+        at = header.split("\t").index(name)
+        return [line.split("\t")[at].strip() for line in lines if line.strip()]
 
-    dev = first_column(shared / "eval/dev_queries.tsv")
-    messages = first_column(shared / "data/messages/queries_from_message_titles.tsv")
+    dev = column(shared / "eval/dev_queries.tsv", "query")
+    messages = column(shared / "data/messages/queries_from_message_titles.tsv", "query_title")
     search = [q[:100] for q in dev + messages if q]
     prefixes: list[str] = []
     for q in dev:

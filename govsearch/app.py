@@ -19,6 +19,7 @@ from govsearch.settings import Settings
 from indexer.backends import open_backend
 from indexer.storage import Database
 from indexer.store import Store
+from indexer.vectors import vectors_path
 from search_api import docs as api_docs
 from search_api import routes as api_routes
 from search_api.access import PortalCors
@@ -26,6 +27,7 @@ from search_api.engine.filters import InvalidSearch
 from search_api.engine.portals import Portals
 from search_api.engine.query_log import Popularity, load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
+from search_api.engine.semantic import SemanticIndex
 from search_api.errors import ApiError, api_error, for_api, is_api, search_error
 from search_api.throttle import RateLimiter
 from synonyms.expansion import Expander
@@ -45,6 +47,8 @@ from web.admin.account_admin import AccountAdmin
 from web.admin.accounts import Accounts
 from web.admin.errors import ADMIN_ERRORS, admin_error
 from web.admin.workflow import Workflow
+
+SHUTDOWN_WAIT_SECONDS = 60.0
 
 API_DESCRIPTION = """检索政策文件与办事指南。所有接口位于 /api/v1，返回 JSON（订阅源为 Atom）。
 
@@ -78,6 +82,10 @@ def build_engine(
         reload_seconds=settings.reload_seconds,
         denylist=load_denylist(settings.denylist_file),
         popularity=Popularity(settings.hot_min_visitors, settings.hot_window_days),
+        semantic=SemanticIndex(vectors_path(settings.data_dir), settings.reload_seconds)
+        if settings.semantic
+        else None,
+        knowledge_path=settings.knowledge_path,
     )
 
 
@@ -142,9 +150,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Titles, words and pinyin for query understanding: built before the first search needs them.
-        threading.Thread(target=engine.knowledge.get, name="knowledge", daemon=True).start()
+        # Titles, words and pinyin for query understanding, and the item matcher: read (or built)
+        # before the first search needs them.
+        warming = threading.Thread(target=engine.warm, name="knowledge", daemon=True)
+        warming.start()
         yield
+        # Threads still reading the store finish before it closes (a closed SQLite connection under a
+        # running statement crashes the process).
+        warming.join(SHUTDOWN_WAIT_SECONDS)
+        engine.knowledge.settle(SHUTDOWN_WAIT_SECONDS)
         engine.backend.close()
         engine.store.close()
 

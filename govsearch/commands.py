@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.storage import Database
 from indexer.store import Store
+from indexer.vectors import sync_vectors, vectors_path
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.engine.evaluation import evaluate as run_eval
 from search_api.engine.models import SearchRequest
@@ -50,11 +52,11 @@ def open_writer(settings: Settings) -> SearchBackend:
 
 
 def _rebuild_beside(
-    store: Store, backend: Rebuildable, on_progress: Callable[[IndexProgress], None]
+    store: Store, backend: Rebuildable, on_progress: Callable[[IndexProgress], None], workers: int
 ) -> IndexReport:
     """Write a new generation beside the live one, check its count against the store, make it live."""
     generation = backend.new_generation()
-    report = update_index(store, generation, rebuild=True, on_progress=on_progress)
+    report = update_index(store, generation, rebuild=True, on_progress=on_progress, workers=workers)
     backend.activate(generation, expected=store.count())
     return report
 
@@ -69,11 +71,15 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
         _status(f"建索引：{p.done}/{p.total}")
 
     try:
+        workers = settings.index_workers or os.cpu_count() or 1
         if rebuild and isinstance(backend, Rebuildable) and settings.backend != "tantivy":
-            report = _rebuild_beside(store, backend, on_progress)
+            report = _rebuild_beside(store, backend, on_progress, workers)
         else:
-            report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress)
+            report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
         linked = update_links(store)
+        if settings.semantic:
+            _status("计算标题语义向量…")
+            sync_vectors(store, vectors_path(settings.data_dir))
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:

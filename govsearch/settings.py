@@ -26,10 +26,16 @@ class Settings(BaseSettings):
     crawl_concurrency: int = Field(
         default=4, ge=1, description="抓取时同时处理的页面数（跨站点，每站点一页）"
     )
+    index_workers: int = Field(
+        default=0, ge=0, description="建索引时分词的进程数（0：每个 CPU 核一个；1：不另开进程）"
+    )
     crawl_retries: int = Field(default=3, ge=0, description="5xx/429/网络错误后的重试次数（指数退避）")
     crawl_timeout: float = Field(default=20.0, gt=0, description="单个请求的总超时（秒）")
     reload_seconds: float = Field(default=2.0, ge=0, description="服务进程检查索引更新的间隔（秒）")
     log_queries: bool = Field(default=True, description="是否记录查询日志（不含个人信息）")
+    semantic: bool = Field(
+        default=True, description="语义信号：建索引时计算标题向量，搜索时与词语检索的排名融合"
+    )
     site_name: str = Field(default="政务搜索", description="页面上显示的站点名称")
     denylist_file: Path | None = Field(
         default=None, description="屏蔽词文件：含这些词的查询不进热搜、相关搜索和搜索建议（每行一个）"
@@ -112,3 +118,8 @@ class Settings(BaseSettings):
     @property
     def store_path(self) -> Path:
         return self.data_dir / "store.sqlite3"
+
+    @property
+    def knowledge_path(self) -> Path:
+        """The serving knowledge kept between runs (`search_api.engine.knowledge_file`)."""
+        return self.data_dir / "knowledge.pickle"

@@ -110,6 +110,16 @@ def sub_words(token: str) -> list[str]:
     return [t for t in rjieba.cut_for_search(token) if t != token and len(t) >= 2 and _is_token(t)]
 
 
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def cjk_bigrams(text: str) -> list[str]:
+    """Every two adjacent Han characters of the normalised text, in order, repeats kept: what a stock
+    `cjk` analyzer indexes. A word the segmenter keeps whole (社保卡挂失) still meets titles that
+    split it, through the bigrams they share."""
+    return [run[i : i + 2] for run in _HAN_RUN.findall(normalize(text)) for i in range(len(run) - 1)]
+
+
 def index_text(text: str) -> str:
     """The form a text field takes in the index: search-mode tokens joined by spaces."""
     return " ".join(segment_for_index(text))

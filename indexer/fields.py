@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from indexer.analysis import compact, index_text, normalize
+from indexer.analysis import cjk_bigrams, compact, index_text, normalize
 from indexer.documents import Document, PolicyDocument, ServiceGuide
 from indexer.regions import area_filter_values, audience_values, document_level
 from indexer.validity import Validity, validity_of
@@ -21,6 +21,7 @@ class IndexDoc:
     meta: str  # space-joined tokens of 发文字号, 发文机关/实施主体, 主题分类, 事项编码 …
     body: str  # space-joined tokens of the main text
     title_key: str  # normalised title, for exact-title matches and suggestions
+    bigrams: str = ""  # space-joined Han character bigrams of the title (`analysis.cjk_bigrams`)
     codes: tuple[str, ...] = ()  # normalised exact keys: 发文字号, 事项编码
     date_ordinal: int = 0  # date.toordinal() of the publication date, 0 when unknown
     # keyword field → exact values (`indexer.fields.KEYWORD_FIELDS`: kind, publisher, region …)
@@ -117,6 +118,7 @@ def to_index_doc(doc: Document) -> IndexDoc:
         meta=index_text(" ".join(m for m in meta if m)),
         body=index_text("\n".join(b for b in body if b)),
         title_key=normalize(title).strip(),
+        bigrams=" ".join(cjk_bigrams(title)),
         codes=tuple(code_key(c) for c in codes if c),
         date_ordinal=date.toordinal() if date else 0,
         keywords={name: values(doc) for name, values in KEYWORD_FIELDS.items()},

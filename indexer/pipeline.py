@@ -1,15 +1,25 @@
-"""Bring the search index up to date with the store: write changed documents, drop withdrawn ones."""
+"""Bring the search index up to date with the store: write changed documents, drop withdrawn ones.
+
+With several workers, documents are turned into index fields (normalising and segmenting, most of a
+build's time and pure Python) in worker processes, a few batches ahead of the writer in this process,
+which alone holds the index writer; batches are written in the order they were read.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 
 from indexer.backends.base import SearchBackend
+from indexer.documents import Document
 from indexer.fields import IndexDoc, to_index_doc
 from indexer.store import Store
 
 BATCH_SIZE = 500
+AHEAD = 2  # batches in flight per worker: enough to keep them busy, little memory
 
 
 @dataclass
@@ -25,44 +35,79 @@ class IndexReport:
     total_in_index: int
 
 
+@dataclass
+class _Batch:
+    fields: Future[list[IndexDoc]] | list[IndexDoc]
+    deleted: list[str]
+    done: int  # documents read up to and including this batch
+
+
+def index_fields(docs: list[Document]) -> list[IndexDoc]:
+    """One batch's index fields (run in a worker process when there are several)."""
+    return [to_index_doc(doc) for doc in docs]
+
+
+def _batches(store: Store) -> Iterator[tuple[list[Document], list[str], int]]:
+    docs: list[Document] = []
+    deleted: list[str] = []
+    done = 0
+    for doc_id, doc in store.pending():
+        if doc is None:
+            deleted.append(doc_id)
+        else:
+            docs.append(doc)
+        done += 1
+        if len(docs) + len(deleted) >= BATCH_SIZE:
+            yield docs, deleted, done
+            docs, deleted = [], []
+    if docs or deleted:
+        yield docs, deleted, done
+
+
 def update_index(
     store: Store,
     backend: SearchBackend,
     *,
     rebuild: bool = False,
     on_progress: Callable[[IndexProgress], None] | None = None,
+    workers: int = 1,
 ) -> IndexReport:
-    """Write every pending document (all of them with `rebuild`) to the backend, in batches."""
+    """Write every pending document (all of them with `rebuild`) to the backend, in batches;
+    `workers` > 1 segments in that many processes."""
     if rebuild:
         store.reset_indexed()
     total = store.count_pending()
-    batch: list[IndexDoc] = []
-    written = deleted = done = 0
-    to_delete: list[str] = []
+    written = deleted = 0
+    pool: Executor | None = None
+    if workers > 1 and total > BATCH_SIZE:
+        # spawn, not fork: the index writer's threads live in this process
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    in_flight: deque[_Batch] = deque()
 
-    def flush() -> None:
+    def write(batch: _Batch) -> None:
         nonlocal written, deleted
-        if batch:
-            written += backend.index(batch)
-            store.mark_indexed(d.id for d in batch)
-            batch.clear()
-        if to_delete:
-            backend.delete(to_delete)
-            store.mark_indexed(to_delete)
-            deleted += len(to_delete)
-            to_delete.clear()
+        fields = batch.fields.result() if isinstance(batch.fields, Future) else batch.fields
+        if fields:
+            written += backend.index(fields)
+            store.mark_indexed(d.id for d in fields)
+        if batch.deleted:
+            backend.delete(batch.deleted)
+            store.mark_indexed(batch.deleted)
+            deleted += len(batch.deleted)
+        if on_progress:
+            on_progress(IndexProgress(batch.done, total))
 
-    for doc_id, doc in store.pending():
-        if doc is None:
-            to_delete.append(doc_id)
-        else:
-            batch.append(to_index_doc(doc))
-        done += 1
-        if len(batch) + len(to_delete) >= BATCH_SIZE:
-            flush()
-            if on_progress:
-                on_progress(IndexProgress(done, total))
-    flush()
-    if on_progress:
-        on_progress(IndexProgress(done, total))
+    try:
+        for docs, gone, done in _batches(store):
+            fields = pool.submit(index_fields, docs) if pool else index_fields(docs)
+            in_flight.append(_Batch(fields, gone, done))
+            while len(in_flight) > (AHEAD * workers if pool else 0):
+                write(in_flight.popleft())
+        while in_flight:
+            write(in_flight.popleft())
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    if on_progress and total == 0:
+        on_progress(IndexProgress(0, 0))
     return IndexReport(written=written, deleted=deleted, total_in_index=backend.count())

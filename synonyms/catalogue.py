@@ -28,6 +28,7 @@ GENERIC_NAME_COUNT = 3  # a phrase found inside this many official names is a ge
 _PLACEHOLDERS = frozenset({"无", "暂无", "null", "none", "-"})
 CANDIDATE_OWNER = "待审核：目录导入"
 CANDIDATE_CATEGORY = "政务服务事项目录"
+CANDIDATE_ORIGIN = "政务服务事项目录的日常用语/简称"
 
 
 class CatalogueFileError(ValueError):
@@ -149,6 +150,7 @@ def candidate_rules(
                 comment=f"目录{fields}，事项编码 {codes}" if codes else f"目录{fields}",
                 owner=CANDIDATE_OWNER,
                 category=CANDIDATE_CATEGORY,
+                origin=CANDIDATE_ORIGIN,
             )
         )
 

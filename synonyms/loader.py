@@ -6,10 +6,12 @@ Format::
     老年社保, 农村养老保险 => 城乡居民基本养老保险   # one-way: left side expands to the right side
     社保, 社会保险                                 # equivalence group: each expands to the others
 
-Metadata lines set the owner and category of the rules below them, until the next such line::
+Metadata lines set the owner, category and origin (where the everyday phrase comes from: the
+catalogue's own 日常用语, citizens' messages …) of the rules below them, until the next such line::
 
     @owner 人社业务组
     @category 社会保险
+    @origin 群众留言
 
 A one-way chain that comes back to its start (A => B, B => A) is reported as a cycle.
 Terms are separated by "," or "，" and normalised with ``indexer.analysis.normalize``, so
@@ -28,7 +30,7 @@ from indexer.analysis import normalize, segment_query
 from synonyms.rules import MAX_TERM_LENGTH, RuleKind, SynonymRule
 
 ARROW = "=>"
-DIRECTIVES = ("owner", "category")
+DIRECTIVES = ("owner", "category", "origin")
 _COMMENT_MARKS = ("#", "＃")
 
 
@@ -121,7 +123,7 @@ def _parse_line(raw: str, location: str) -> tuple[SynonymRule | None, list[str]]
 
 
 def _directive(raw: str) -> tuple[str, str] | None:
-    """``@owner X`` / ``@category Y`` → (name, value); None for any other line."""
+    """``@owner X`` / ``@category Y`` / ``@origin Z`` → (name, value); None for any other line."""
     text = raw.removeprefix("\ufeff").strip()
     if not text.startswith(("@", "＠")):
         return None
@@ -138,7 +140,8 @@ def _parse(text: str, filename: str, order: int) -> tuple[list[SynonymRule], lis
         if directive is not None:
             name, value = directive
             if name not in DIRECTIVES:
-                problems.append(_Problem(order, number, f"未知的 @{name} 行（只能用 @owner 或 @category）"))
+                allowed = "、".join(f"@{d}" for d in DIRECTIVES)
+                problems.append(_Problem(order, number, f"未知的 @{name} 行（只能用 {allowed}）"))
             elif not value:
                 problems.append(_Problem(order, number, f"@{name} 后面需要写内容"))
             else:

@@ -28,6 +28,10 @@ class SynonymRule(BaseModel):
     comment: str = Field(default="", description="行尾注释：为什么这样扩展")
     owner: str = Field(default="", description="负责人或负责小组（文件中的 @owner 行）")
     category: str = Field(default="", description="类别（文件中的 @category 行）")
+    origin: str = Field(
+        default="",
+        description="群众说法的出处（@origin 行）：目录日常用语/简称、群众留言、名称变更…",
+    )
     weight: float = Field(default=1.0, gt=0, le=1, description="扩展词权重：人工审核规则为 1，通用词林层更低")
     source: str = Field(default="", description="规则位置 file:line")
 

@@ -7,20 +7,20 @@ from collections.abc import Iterable
 from synonyms.rules import SynonymRule
 
 UNSET = "未填写"
+DIRECTIVES = ("owner", "category", "origin")  # the @ lines, in the order they are written
 
 
 def format_rules(rules: Iterable[SynonymRule], header: str = "") -> str:
-    """Rules in the dictionary text format, grouped under their @owner / @category lines."""
+    """Rules in the dictionary text format, grouped under their @owner / @category / @origin lines."""
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
-    owner = category = None
+    current: dict[str, str | None] = dict.fromkeys(DIRECTIVES)
     for rule in rules:
         # An @ line holds until the next one, so a missing value is written out rather than inherited.
-        if (rule.owner or UNSET) != owner:
-            owner = rule.owner or UNSET
-            lines.append(f"@owner {owner}")
-        if (rule.category or UNSET) != category:
-            category = rule.category or UNSET
-            lines.append(f"@category {category}")
+        for name in DIRECTIVES:
+            value = getattr(rule, name) or UNSET
+            if value != current[name]:
+                current[name] = value
+                lines.append(f"@{name} {value}")
         lines.append(rule_line(rule))
     return "\n".join(lines) + "\n"
 

@@ -45,6 +45,10 @@ class BackendQuery:
     date_range: tuple[int, int] | None = None  # inclusive date ordinals; documents without a date drop out
     sort_by_date: bool = False  # newest first instead of by score
     match_all: bool = False  # no words: every document the filters let through (a listing)
+    # The query's Han bigrams against the title bigram field (`IndexDoc.bigrams`), as one more
+    # low-weight word: recall for a compound the segmenter keeps whole and no title holds whole.
+    bigrams: tuple[str, ...] = ()
+    bigram_boost: float = 1.0
 
 
 def document_fields(doc: IndexDoc) -> dict[str, str | int | list[str]]:
@@ -55,6 +59,7 @@ def document_fields(doc: IndexDoc) -> dict[str, str | int | list[str]]:
         "meta": doc.meta,
         "body": doc.body,
         "title_key": doc.title_key,
+        "bigrams": doc.bigrams,
         "codes": list(doc.codes),
         "date": doc.date_ordinal,
     }

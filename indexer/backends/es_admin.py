@@ -80,6 +80,8 @@ def check_cluster(client: Elasticsearch, urls: tuple[str, ...]) -> str:
 def mappings() -> dict[str, Any]:
     text = {"type": "text", "analyzer": "govsearch_tokens", "similarity": "BM25"}
     props: dict[str, Any] = {name: dict(text) for name in TEXT_FIELDS}
+    # Title bigrams: only counted (no positions), as in the embedded index.
+    props["bigrams"] = dict(text, index_options="freqs")
     props |= {name: {"type": "keyword"} for name in KEYWORD_FIELDS}
     props |= {
         "id": {"type": "keyword"},

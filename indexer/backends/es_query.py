@@ -52,6 +52,9 @@ def text_query(query: BackendQuery) -> Json:
         groups.append(Group((Clause(query.proximity, query.proximity_boost),)))
     should = [_group_query(g, query.field_weights) for g in groups]
     should += [{"term": {"codes": {"value": c, "boost": query.code_boost}}} for c in query.exact_codes]
+    if query.bigrams:  # every bigram of the words no title holds whole, summed, at the bigram boost
+        grams = [{"term": {"bigrams": g}} for g in query.bigrams]
+        should.append({"bool": {"should": grams, "boost": query.bigram_boost}})
     if query.title_key:
         should.append({"term": {"title_key": {"value": query.title_key, "boost": query.title_key_boost}}})
     if not should:

@@ -41,6 +41,7 @@ def _schema() -> tantivy.Schema:
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     builder.add_text_field("title_key", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("bigrams", tokenizer_name="whitespace", index_option="freq")
     builder.add_text_field("codes", tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("date", fast=True, indexed=True)
     return builder.build()
@@ -126,6 +127,13 @@ class TantivyBackend:
         for code in query.exact_codes:
             term = tantivy.Query.term_query(self._schema, "codes", code)
             should.append((tantivy.Occur.Should, tantivy.Query.boost_query(term, query.code_boost)))
+        if query.bigrams:
+            grams = [
+                (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "bigrams", g))
+                for g in query.bigrams
+            ]
+            grams_query = tantivy.Query.boolean_query(grams)
+            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(grams_query, query.bigram_boost)))
         if query.title_key:
             term = tantivy.Query.term_query(self._schema, "title_key", query.title_key)
             should.append((tantivy.Occur.Should, tantivy.Query.boost_query(term, query.title_key_boost)))
@@ -134,6 +142,14 @@ class TantivyBackend:
         if not should:
             return tantivy.Query.empty_query()
         return tantivy.Query.boolean_query(should)
+
+    def _bigram_query(self, query: BackendQuery) -> tantivy.Query:
+        """Every bigram of the query's unknown words, summed, at the bigram boost."""
+        grams = [
+            (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "bigrams", gram))
+            for gram in query.bigrams
+        ]
+        return tantivy.Query.boost_query(tantivy.Query.boolean_query(grams), query.bigram_boost)
 
     def _full_query(self, query: BackendQuery) -> tantivy.Query:
         parts = [(tantivy.Occur.Must, self._text_query(query))]

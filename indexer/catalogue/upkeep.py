@@ -75,8 +75,9 @@ def update_links(store: Store, items: ItemStore | None = None) -> LinkReport:
     total = 0
     for start in range(0, len(relink), BATCH):
         batch = relink[start : start + BATCH]
-        for doc_id, doc in store.get_many(batch).items():
-            links = linker.link(doc)
-            items.set_links(doc_id, links, items.document_hash(doc_id), version)
-            total += len(links)
+        found = [(doc_id, linker.link(doc)) for doc_id, doc in store.get_many(batch).items()]
+        with store.database.write():  # one transaction per batch: a commit per document was 30% of a build
+            for doc_id, links in found:
+                items.set_links(doc_id, links, items.document_hash(doc_id), version)
+                total += len(links)
     return LinkReport(created, len(relink), total)

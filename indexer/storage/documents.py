@@ -48,6 +48,7 @@ documents = Table(
     Column("updated_at", Text, nullable=False),
     Index("documents_pending", "indexed_hash", "content_hash"),
     Index("documents_kind", "kind", "withdrawn"),
+    Index("documents_updated", "updated_at"),
 )
 
 DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
@@ -256,10 +257,13 @@ class Documents:
 
     def signature(self) -> tuple[int, str]:
         """Changes whenever a document is added, changed or withdrawn."""
-        query = select(func.count(), func.max(documents.c.updated_at)).select_from(documents)
+        # Every change stamps `updated_at` (nothing deletes rows): the latest stamp and how many rows
+        # carry it tell a second change within the same second apart too. Both read a few entries of
+        # the `documents_updated` index, where counting every row took 0.1 s at 100k documents.
         with self.database.read() as conn:
-            count, latest = conn.execute(query).one()
-        return int(count), str(latest or "")
+            latest = conn.execute(_LATEST).scalar() or ""
+            count = conn.execute(_COUNT_AT, {"at": latest}).scalar()
+        return int(count or 0), str(latest)
 
     def corpus_rows(self) -> list[CorpusRow]:
         """Titles and a few metadata fields of every live document, in one pass."""
@@ -276,6 +280,8 @@ class Documents:
         return str(found[0][0]) if found else None
 
 
+_LATEST = select(func.max(documents.c.updated_at))
+_COUNT_AT = select(func.count()).select_from(documents).where(documents.c.updated_at == bindparam("at"))
 _POLICY_BY_TITLE = (
     select(documents.c.id)
     .where(

@@ -118,5 +118,21 @@ def format_report(report: EvalReport) -> str:
         lines.append(
             f"FAIL {outcome.judgment.query}\t想要：{'|'.join(outcome.judgment.fragments)}\t前三：{top}"
         )
+    lines.append(kinds_line(report))
     lines.append(report.summary_line())
     return "\n".join(lines)
+
+
+def kind_of(note: str) -> str:
+    """The kind of a judged query: the first word of its note (colloquial, pinyin …), else 其他."""
+    return note.replace(":", " ").split()[0] if note.strip() else "其他"
+
+
+def kinds_line(report: EvalReport) -> str:
+    """Successes per kind, e.g. `kinds: pinyin 5/6, typo 7/8`."""
+    found: dict[str, list[int]] = {}
+    for outcome in report.outcomes:
+        tally = found.setdefault(kind_of(outcome.judgment.note), [0, 0])
+        tally[0] += 1 if outcome.rank else 0
+        tally[1] += 1
+    return "kinds: " + ", ".join(f"{k} {ok}/{n}" for k, (ok, n) in sorted(found.items()))

@@ -35,11 +35,18 @@ class ItemMatcher:
     def __init__(self, items: Iterable[CatalogueItem]) -> None:
         self._entries: list[_Entry] = []
         self._postings: dict[str, set[int]] = {}  # character bigram → entries whose names contain it
+        # The same item implemented in many regions is one entry: the card shows the variant of the
+        # citizen's region from the item's whole group anyway (`CatalogueSearch.item_card`), so one
+        # key per group and guide flag is enough, and the matcher grows with the distinct names.
+        seen: set[tuple[tuple[str, ...], bool]] = set()
         for item in items:
             name = compact(item.name)
             base = name.split("(", 1)[0].split("（", 1)[0]
             aliases = [a for a in (compact(a) for a in item.aliases) if len(a) >= MIN_ALIAS_LENGTH]
             names = tuple(dict.fromkeys([name, base, *aliases]))
+            if (names, item.guide_id is not None) in seen:
+                continue
+            seen.add((names, item.guide_id is not None))
             for gram in set().union(*(_bigrams(n) for n in names)):
                 self._postings.setdefault(gram, set()).add(len(self._entries))
             self._entries.append(_Entry(item.key, names, item.guide_id is not None, len(name)))
@@ -81,9 +88,10 @@ class ItemMatcher:
         if not any(w and w not in stop and w not in ACTION_WORDS for w in words):
             return None  # “申请”, “办理” alone name no item
         best: tuple[float, bool, int, str] | None = None
+        spans = prepared(matches)
         for index in self._candidates(words, matches, stop):
             entry = self._entries[index]
-            coverage = max(_coverage(words, matches, text, stop) for text in entry.names)
+            coverage = max(_coverage(words, spans, text, stop) for text in entry.names)
             if coverage < MIN_COVERAGE:
                 continue
             rank = (coverage, entry.has_guide, -entry.length, entry.key)
@@ -92,7 +100,24 @@ class ItemMatcher:
         return best[3] if best else None
 
 
-def _coverage(words: list[str], matches: Sequence[SynonymMatch], text: str, stop: frozenset[str]) -> float:
+@dataclass(frozen=True)
+class _Span:
+    """A synonym match with its alternatives in compact form, made once per query rather than once
+    per candidate item (normalising is the costly part of matching against thousands of names)."""
+
+    start: int
+    end: int
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+def prepared(matches: Sequence[SynonymMatch]) -> list[_Span]:
+    return [
+        _Span(m.start, m.end, tuple(tuple(compact(t) for t in alt) for alt in m.alternatives))
+        for m in matches
+    ]
+
+
+def _coverage(words: list[str], matches: Sequence[_Span], text: str, stop: frozenset[str]) -> float:
     """Share of `text` the query accounts for; 0 when a meaningful query word is missing from it."""
     covered = [False] * len(words)
     counted = [0] * len(words)  # characters of `text` each query word accounts for
@@ -101,8 +126,7 @@ def _coverage(words: list[str], matches: Sequence[SynonymMatch], text: str, stop
             covered[i] = True
             counted[i] = len(word)
     for match in matches:
-        for alt in match.alternatives:
-            parts = [compact(t) for t in alt]
+        for parts in match.alternatives:
             if parts and all(p in text for p in parts):
                 span = range(match.start, match.end)
                 gain = sum(len(p) for p in parts) - sum(counted[i] for i in span)

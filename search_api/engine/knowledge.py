@@ -7,14 +7,18 @@ popular queries are re-read on the same clock.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar, cast
 
 import rjieba
 
 from indexer.storage import Database
-from search_api.engine import ranking
+from search_api.engine import knowledge_file, ranking
 from search_api.engine.corpus import Corpus, build_corpus, store_signature
 from search_api.engine.pinyin import Lexicon
 from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, popular_queries
@@ -22,6 +26,27 @@ from search_api.engine.suggest import Suggester
 
 FIRST_BUILD_WAIT_SECONDS = 10.0  # longest a search waits for the first build before going without
 POPULAR_SECONDS = 60.0  # popular queries change slowly; rebuilding for them costs a pinyin pass
+MEMO_ENTRIES = 100_000  # remembered answers per knowledge build (a few tens of MB at most)
+T = TypeVar("T")
+
+
+class Memo:
+    """Answers worked out from one `Knowledge` (abbreviations, corrections), kept while it is current:
+    a new build starts with an empty memo, so a changed store or new popular queries are never
+    answered from an old one. Bounded: emptied when full."""
+
+    def __init__(self, limit: int = MEMO_ENTRIES) -> None:
+        self._answers: dict[Hashable, object] = {}
+        self._limit = limit
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        if key in self._answers:
+            return cast(T, self._answers[key])
+        answer = compute()
+        if len(self._answers) >= self._limit:
+            self._answers.clear()
+        self._answers[key] = answer
+        return answer
 
 
 @dataclass(frozen=True)
@@ -30,6 +55,7 @@ class Knowledge:
     lexicon: Lexicon
     suggester: Suggester
     popular: list[tuple[str, int]]
+    memo: Memo = field(default_factory=Memo, compare=False)
 
 
 # Parts of speech that never make a suggestion or a pinyin reading on their own: conjunctions (或者),
@@ -73,7 +99,10 @@ class KnowledgeCache:
         refresh_seconds: float = 2.0,
         popular_seconds: float = POPULAR_SECONDS,
         popularity: Popularity = DEFAULT_POPULARITY,
+        path: Path | None = None,
     ) -> None:
+        """`path`: where the knowledge is kept between runs (`knowledge_file`); None: not kept."""
+        self._path = path
         self._database = database
         self._terms = terms
         self.denylist = denylist
@@ -84,35 +113,75 @@ class KnowledgeCache:
         self._checked = 0.0
         self._popular_seconds = popular_seconds
         self._popular_checked = 0.0
+        self._refreshing: threading.Thread | None = None
+        self._saving: threading.Thread | None = None
 
     def get(self) -> Knowledge:
-        """The current knowledge. Only the first build makes callers wait; later, one caller checks for
-        changes and rebuilds while the others keep using what there is."""
+        """The current knowledge. Only the first build makes callers wait; later, one caller starts a
+        check for changes (and a rebuild) in a thread of its own, and everyone keeps using what there is
+        until the new knowledge is ready."""
         current = self._knowledge
         if current is None:
             if not self._lock.acquire(timeout=FIRST_BUILD_WAIT_SECONDS):
                 return EMPTY  # a large collection is still being read: search without, for now
             try:
                 if self._knowledge is None:
-                    self._knowledge = build_knowledge(
-                        self._database, self._terms, self.denylist, self.popularity
-                    )
-                    self._checked = self._popular_checked = time.monotonic()
+                    self._knowledge = self._saved() or self._build()
+                    self._checked = time.monotonic()
                 return self._knowledge
             finally:
                 self._lock.release()
         if time.monotonic() - self._checked < self._refresh_seconds or not self._lock.acquire(blocking=False):
             return current
+        # Checked and rebuilt beside the searches, never inside one: at 100k documents a rebuild takes
+        # tens of seconds, and the search that happened to notice the change used to wait for it.
+        self._refreshing = threading.Thread(target=self._refresh, args=(current,), daemon=True)
+        self._refreshing.start()
+        return current
+
+    def _refresh(self, current: Knowledge) -> None:
+        """Runs holding the lock `get()` took (a Lock may be released by another thread)."""
         try:
             if self._stale(current):
-                current = self._knowledge = build_knowledge(
-                    self._database, self._terms, self.denylist, self.popularity
-                )
-                self._popular_checked = time.monotonic()
+                self._knowledge = self._build()
             self._checked = time.monotonic()
         finally:
             self._lock.release()
-        return current
+
+    def _key(self, signature: tuple[int, str]) -> tuple[object, ...]:
+        return (signature, tuple(self._terms), tuple(sorted(self.denylist)), self.popularity)
+
+    def _saved(self) -> Knowledge | None:
+        """The knowledge saved for the store as it is now and the popular queries as they are now."""
+        if self._path is None:
+            return None
+        found = knowledge_file.load(self._path, self._key(store_signature(self._database)))
+        if not isinstance(found, Knowledge):
+            return None
+        if popular_queries(self._database, self.denylist, self.popularity) != found.popular:
+            return None
+        self._popular_checked = time.monotonic()
+        return found
+
+    def _build(self) -> Knowledge:
+        built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
+        self._popular_checked = time.monotonic()
+        if self._path is not None:
+            key = self._key(built.corpus.signature)
+            kept = dataclasses.replace(built, memo=Memo())
+            self._saving = threading.Thread(
+                target=knowledge_file.save, args=(self._path, key, kept), daemon=True
+            )
+            self._saving.start()
+        return built
+
+    def settle(self, timeout: float = 30.0) -> Knowledge:
+        """The knowledge once a running check, rebuild or save has finished (shutdown, tests)."""
+        if self._refreshing is not None:
+            self._refreshing.join(timeout)
+        if self._saving is not None:  # read after the rebuild that may have started it
+            self._saving.join(timeout)
+        return self._knowledge or self.get()
 
     def _stale(self, current: Knowledge) -> bool:
         if store_signature(self._database) != current.corpus.signature:

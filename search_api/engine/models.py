@@ -197,7 +197,7 @@ class Correction(BaseModel):
     """您要找的是不是: a reading of the query (typo fixed, pinyin turned into words)."""
 
     text: str = Field(description="纠正后的查询")
-    reason: str = Field(description="typo（错别字）或 pinyin（拼音）")
+    reason: str = Field(description="typo（错别字）、pinyin（拼音）或 quotes（去掉表示强调的引号）")
     applied: bool = Field(description="原查询结果太少，本页显示的是纠正后查询的结果")
 
 
@@ -208,6 +208,13 @@ class Broader(BaseModel):
     filters: dict[str, str] = Field(description="保留的筛选条件")
     total: int = Field(description="结果数")
     change: str = Field(description="放宽了什么：去掉筛选条件 / 去掉引号")
+
+
+class MissingDocNumber(BaseModel):
+    """The query is a 发文字号 that no indexed document carries."""
+
+    number: str = Field(description="查询中的发文字号")
+    nearest: list[str] = Field(description="索引中相近的发文字号（同一机关代字，年份、序号最接近）")
 
 
 class SearchResponse(BaseModel):
@@ -225,6 +232,9 @@ class SearchResponse(BaseModel):
     sort: SortOrder = SortOrder.RELEVANCE
     facets: dict[str, list[FacetValue]] = Field(default_factory=dict, description="各筛选项的结果数")
     correction: Correction | None = None
+    missing_number: MissingDocNumber | None = Field(
+        default=None, description="查询的发文字号不在索引中：不显示正文碰巧匹配的结果，给出相近文号"
+    )
     related: list[str] = Field(default_factory=list, description="相关搜索")
 
     item_card: ItemCard | None = Field(default=None, description="查询对应的办事事项")

@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pypinyin import lazy_pinyin
@@ -14,6 +15,7 @@ _LATIN_QUERY = re.compile(r"[a-z][a-z' ]*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 BEAM = 40  # partial readings kept per position
 PER_SPAN = 40  # words tried for one stretch of letters
+SYLLABLE_CACHE = 50_000  # spelled texts kept (a few MB)
 
 
 def is_cjk(text: str) -> bool:
@@ -26,10 +28,16 @@ def _each_character(chunk: str) -> Any:  # pypinyin's stubs say str; a list keep
 
 def syllables(text: str) -> list[str]:
     """One entry per character: the toneless syllable of a Chinese character, else the character."""
+    return list(_syllables(text))
+
+
+@lru_cache(maxsize=SYLLABLE_CACHE)
+def _syllables(text: str) -> tuple[str, ...]:
+    """Cached: a typo check spells the same few-character stretches of many queries again."""
     out = lazy_pinyin(text, errors=_each_character)
     if len(out) != len(text):  # pypinyin merged or split something unusual; go character by character
         out = [lazy_pinyin(c, errors=_each_character)[0] if c.strip() else c for c in text]
-    return [s.lower() for s in out]
+    return tuple(s.lower() for s in out)
 
 
 def full_pinyin(text: str) -> str:

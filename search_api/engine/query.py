@@ -57,6 +57,28 @@ def _script(text: str) -> Script:
     return Script.MIXED if letters and han else Script.LATIN if letters else Script.HAN
 
 
+# A lone Latin letter (with a digit or two) before 市/县/区/镇/村 is a masked or coded place name (F市,
+# A3区), as in published citizens' messages: it must not match the F of 延期F字签证.
+_MASKED_PLACE = re.compile(r"[a-z]\d{0,2}")
+MASKED_PLACE_IN_TEXT = re.compile(r"(?<![a-z])[a-z]\d{0,2}(?=[市县区镇村省])")
+
+
+def _content_tokens(tokens: list[str]) -> tuple[str, ...]:
+    """The query's words without masked place names and the place word after them."""
+    kept: list[str] = []
+    skip_next = False
+    for i, token in enumerate(tokens):
+        if skip_next:
+            skip_next = False
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if _MASKED_PLACE.fullmatch(token) and following[:1] in ("市", "县", "区", "镇", "村", "省"):
+            skip_next = len(following) == 1
+            continue
+        kept.append(token)
+    return tuple(kept) if kept else tuple(tokens)
+
+
 def analyse(text: str) -> AnalyzedQuery:
     text = text.strip()
     normalized = normalize(text)
@@ -66,10 +88,23 @@ def analyse(text: str) -> AnalyzedQuery:
         text=text,
         normalized=normalized,
         compact=flat,
-        tokens=tuple(segment_query(text)),
+        tokens=_content_tokens(segment_query(text)),
         codes=exact_keys(flat),
         quoted=tuple(p for p in quoted if p),
         pinyin=latin_letters(text),
         script=_script(normalized),
         traditional=any(a != b and is_cjk(a) for a, b in zip(text, normalized, strict=False)),
     )
+
+
+EMPHASIS_MIN_LENGTH = 10  # a question this long with quotes in it is prose, not a search operator
+
+
+def emphasis_quotes(query: AnalyzedQuery) -> bool:
+    """Quotes a citizen used for emphasis inside a long question (关于“一网通办”办不了的问题), not
+    an exact-phrase search."""
+    return bool(query.quoted) and len(unquoted(query.compact)) >= EMPHASIS_MIN_LENGTH
+
+
+def unquoted(text: str) -> str:
+    return _QUOTE_MARKS.sub(" ", text).strip()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from indexer.analysis import query_stopwords, segment_query, sub_words
+from indexer.analysis import cjk_bigrams, query_stopwords, segment_query, sub_words
 from indexer.backends.base import BackendQuery, Clause, Group
 from search_api.engine import ranking
 from search_api.engine.filters import date_range, scope_filters
@@ -48,8 +48,10 @@ def build_query(
     *,
     abbreviations: Mapping[str, str] | None = None,
     depth: int = 0,
+    unknown_words: Sequence[str] = (),
 ) -> BackendQuery:
-    """`depth` asks for at least that many hits from the first one, for the reranker."""
+    """`depth` asks for at least that many hits from the first one, for the reranker;
+    `unknown_words` (words no title holds whole) are also looked for by their character bigrams."""
     long_forms = abbreviations or {}
     groups = [token_group(t, long_forms.get(t)) for t in query.tokens]
     groups += [synonym_group(m) for m in matches if m.alternatives]
@@ -73,6 +75,8 @@ def build_query(
         date_range=date_ordinals(request),
         sort_by_date=by_date,
         match_all=request.listing,
+        bigrams=tuple(dict.fromkeys(g for w in unknown_words for g in cjk_bigrams(w))),
+        bigram_boost=ranking.BIGRAM_BOOST,
     )
 
 

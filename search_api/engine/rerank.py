@@ -38,6 +38,23 @@ SECONDARY_ACTIONS = (
 )
 
 
+# Qualifiers that narrow a service to an audience. A title with one the citizen did not say (换身份证 →
+# 换发外国人永久居留身份证) is for somebody else more often than not: it ranks below a plain title.
+RESTRICTING_QUALIFIERS = (
+    "外国人",
+    "外籍",
+    "境外",
+    "港澳台",
+    "港澳",
+    "台湾",
+    "华侨",
+    "企业",
+    "军人",
+    "军队",
+    "武警",
+)
+
+
 @dataclass(frozen=True)
 class Preference:
     """What the citizen chose to see first: their 地区 (a name or 区划代码) and 个人 or 法人."""
@@ -104,6 +121,14 @@ def title_features(words: Sequence[QueryWord], title: str) -> tuple[float, float
     return gained / total, min(_covered_share(title, matched), 1.0)
 
 
+def unasked_qualifier(title: str, query: str, words: Sequence[QueryWord]) -> bool:
+    """The title narrows the service with a qualifier neither the query nor its expansions say."""
+    if any(c.isascii() and c.isalpha() for c in query):  # Hong Kong 通行证: English may say it
+        return False
+    said = query + "".join(alt for w in words for alt, _credit in w.alternatives)
+    return any(q in title and q not in said for q in RESTRICTING_QUALIFIERS)
+
+
 def secondary_action(title: str, query: str) -> bool:
     return any(a in title and a not in query and a[0] not in query for a in SECONDARY_ACTIONS)
 
@@ -127,6 +152,8 @@ def factor(
     value *= prefer.factor(info)
     if info.kind == "guide" and secondary_action(info.title, query):
         value *= ranking.SECONDARY_ACTION_FACTOR
+    if info.kind == "guide" and unasked_qualifier(info.title, query, words):
+        value *= ranking.QUALIFIER_FACTOR
     if info.kind == "policy":
         value *= freshness(info.date, today)
     if info.high_level:

@@ -13,6 +13,8 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from urllib.parse import urlencode
 
 from indexer.analysis import segment_query
@@ -24,6 +26,7 @@ from search_api.engine.best_bets import MAX_PER_QUERY, BestBets, staff_pin_ids
 from search_api.engine.browse import BrowseBy, browse_values, browse_values_in
 from search_api.engine.catalogue_search import CatalogueSearch
 from search_api.engine.dead_ends import broader_search, help_contacts
+from search_api.engine.doc_numbers import missing_number
 from search_api.engine.facets import facet_counts
 from search_api.engine.filters import Scope, within
 from search_api.engine.highlight import highlight_terms
@@ -39,7 +42,7 @@ from search_api.engine.models import (
     SearchResponse,
     SortOrder,
 )
-from search_api.engine.query import AnalyzedQuery, analyse
+from search_api.engine.query import AnalyzedQuery, analyse, emphasis_quotes, unquoted
 from search_api.engine.query_builder import build_query, query_words
 from search_api.engine.query_log import (
     DEFAULT_POPULARITY,
@@ -51,7 +54,8 @@ from search_api.engine.query_log import (
     staff_denylist,
 )
 from search_api.engine.rerank import Preference, rerank
-from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
+from search_api.engine.semantic import SemanticIndex, exact_first, fuse, semantic_query
+from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin, reads_better
 from search_api.engine.visitors import Visitors
 from synonyms.expansion import Expander, SynonymMatch
 
@@ -77,9 +81,19 @@ class _Run:
     query: AnalyzedQuery
     matches: list[SynonymMatch]
     total: int
+    matched: int  # what the words matched; `total` adds the titles only the semantic signal found
     pages: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetValue]]
+
+
+def _reading(query: AnalyzedQuery, know: Knowledge) -> tuple[str, str] | None:
+    """What the query reads as when typed in pinyin or with a typo: (text, reason), or None."""
+    reading = read_pinyin(query, know.corpus, know.lexicon)
+    if reading:
+        return reading, "pinyin"
+    fixed = correct_spelling(query, know.corpus, know.lexicon)
+    return (fixed, "typo") if fixed else None
 
 
 class SearchEngine:
@@ -93,14 +107,17 @@ class SearchEngine:
         reload_seconds: float = 2.0,
         denylist: frozenset[str] = frozenset(),
         popularity: Popularity = DEFAULT_POPULARITY,
+        semantic: SemanticIndex | None = None,
+        knowledge_path: Path | None = None,
     ) -> None:
         self.backend = backend
+        self.semantic = semantic
         self.store = store
         self.synonyms = synonyms
         self.best_bets = BestBets(store.database)
         terms = synonyms.reviewed_terms()
         self.knowledge = KnowledgeCache(
-            store.database, terms, denylist, reload_seconds, popularity=popularity
+            store.database, terms, denylist, reload_seconds, popularity=popularity, path=knowledge_path
         )
         self.visitors = Visitors(store.log)
         self.catalogue = CatalogueSearch(store)
@@ -109,6 +126,11 @@ class SearchEngine:
         self._last_reload = time.monotonic()
         self._reload_lock = threading.Lock()
         self._counts: dict[str, int] | None = None
+
+    def warm(self) -> None:
+        """What the first searches would otherwise build: the knowledge and the item matcher."""
+        self.knowledge.get()
+        self.catalogue.matcher()
 
     def _maybe_reload(self) -> None:
         """Serving processes only read; pick up the indexer's commits every few seconds."""
@@ -141,17 +163,12 @@ class SearchEngine:
         know = self.knowledge.get()
         expander = synonyms or self.synonyms
         typed = analyse(request.q)
-        run = self._run(request, typed, know, expander)
-        correction = self._correction(typed, know) if request.spellcheck and typed.text else None
-        if correction and run.total < ranking.FEW_RESULTS:
-            try:
-                better = self._run(request, analyse(correction.text), know, expander)
-            except PageOutOfRange:  # a deep page of a query that found nothing: keep what it found
-                better = run
-            if better.total > run.total:
-                correction.applied = True
-                run = better
+        run, correction = self._corrected(request, typed, know, expander)
+        missing = missing_number(typed, know.corpus) if not request.listing else None
+        if missing:  # say so rather than list documents that merely mention the year and 号
+            run = dataclasses.replace(run, total=0, matched=0, pages=1, hits=[], facets={})
         response = self._respond(request, typed, run, correction, know, expander)
+        response.missing_number = missing
         if record and self._log_queries and not request.listing:  # a listing is browsing, not a query
             others = {k: v for k, v in request.params().items() if k not in ("type", "nc")}
             kind = request.kind.value if request.kind else None
@@ -161,37 +178,82 @@ class SearchEngine:
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
 
+    def _corrected(
+        self, request: SearchRequest, typed: AnalyzedQuery, know: Knowledge, expander: Expander
+    ) -> tuple[_Run, Correction | None]:
+        """The run of the query as typed, or of a better reading: a typo or pinyin reading when the
+        query finds little or the reading is a known phrase and the query is not (`reads_better`);
+        the words without their “quotes” when quotes for emphasis in a long question find nothing."""
+        run = self._run(request, typed, know, expander)
+        correction = self._correction(typed, know) if request.spellcheck and typed.text else None
+        clearer = correction is not None and reads_better(typed, correction, know.corpus)
+        if correction is None and not run.matched and emphasis_quotes(typed):
+            correction = Correction(text=unquoted(typed.text), reason="quotes", applied=False)
+        if correction and (run.matched < ranking.FEW_RESULTS or clearer):
+            try:
+                better = self._run(request, analyse(correction.text), know, expander)
+            except PageOutOfRange:  # a deep page of a query that found nothing: keep what it found
+                better = run
+            if better.matched > run.matched or (clearer and better.matched):
+                correction.applied = True
+                run = better
+        return run, correction
+
     def _correction(self, query: AnalyzedQuery, know: Knowledge) -> Correction | None:
-        reading = read_pinyin(query, know.corpus, know.lexicon)
-        if reading:
-            return Correction(text=reading, reason="pinyin", applied=False)
-        fixed = correct_spelling(query, know.corpus, know.lexicon)
-        return Correction(text=fixed, reason="typo", applied=False) if fixed else None
+        found = know.memo.get(("correction", query.text), lambda: _reading(query, know))
+        return Correction(text=found[0], reason=found[1], applied=False) if found else None
+
+    def _long_forms(self, query: AnalyzedQuery, know: Knowledge) -> dict[str, str]:
+        """Abbreviations among the query's words (律所 → 律师事务所), each worked out once per build."""
+        found: dict[str, str] = {}
+        for token in query.tokens:
+            long_form = know.memo.get(("abbreviation", token), partial(abbreviation, token, know.corpus))
+            if long_form:
+                found[token] = long_form
+        return found
 
     def _run(self, request: SearchRequest, query: AnalyzedQuery, know: Knowledge, expander: Expander) -> _Run:
         matches = expander.expand(query.tokens)
-        long_forms = {t: a for t in query.tokens if (a := abbreviation(t, know.corpus))}
+        long_forms = self._long_forms(query, know)
+        unknown = [t for t in query.tokens if len(t) >= ranking.BIGRAM_MIN_WORD and not know.corpus.known(t)]
         backend_query = build_query(
-            query, matches, request, abbreviations=long_forms, depth=ranking.RERANK_DEPTH
+            query,
+            matches,
+            request,
+            abbreviations=long_forms,
+            depth=ranking.RERANK_DEPTH,
+            unknown_words=unknown if ranking.BIGRAM_BOOST else (),
         )
         result = self.backend.search(backend_query)
-        pages = max(1, math.ceil(min(result.total, MAX_TOTAL) / request.size))
-        if result.total and request.page > pages:
-            raise PageOutOfRange(request.page, pages)
-        found = result.hits
+        found, total = result.hits, result.total
         if backend_query.offset == 0 and not backend_query.sort_by_date:
             words = query_words(query.tokens, matches, long_forms)
-            offset = (request.page - 1) * request.size
             depth = ranking.RERANK_DEPTH  # always the same window, so that pages of any size agree
             prefer = Preference(request.prefer_region, request.prefer_audience or "")
-            reranked = rerank(found[:depth], words, query, know.corpus, prefer=prefer) + found[depth:]
-            found = reranked[offset : offset + request.size]
+            top = rerank(found[:depth], words, query, know.corpus, prefer=prefer)
+            fused = self._fuse(top, query, request, know)
+            total += len(fused) - len(top)
+            offset = (request.page - 1) * request.size
+            found = (fused + found[depth:])[offset : offset + request.size]
+        pages = max(1, math.ceil(min(total, MAX_TOTAL) / request.size))
+        if total and request.page > pages:
+            raise PageOutOfRange(request.page, pages)
         docs = self.store.get_many([h.id for h in found])
         expanded = (t for m in matches for alt in m.alternatives for t in alt)
         terms = highlight_terms([*query.tokens, *expanded, *long_forms.values(), query.compact])
         hits = [self._hit(docs[h.id], h, terms, know, query) for h in found if h.id in docs]
         facets = facet_counts(self.backend, backend_query, know.corpus.years, fixed=request.scope)
-        return _Run(query, matches, result.total, pages, hits, facets)
+        return _Run(query, matches, total, result.total, pages, hits, facets)
+
+    def _fuse(
+        self, top: list[BackendHit], query: AnalyzedQuery, request: SearchRequest, know: Knowledge
+    ) -> list[BackendHit]:
+        """The reranked hits fused with the titles nearest in meaning (`engine.semantic`)."""
+        text = semantic_query(query)
+        if self.semantic is None or not text or exact_first(top, query, know.corpus):
+            return top
+        near = self.semantic.nearest(text, ranking.SEMANTIC_CANDIDATES)
+        return fuse(top, near, request, query, know.corpus)
 
     def _hit(
         self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge, query: AnalyzedQuery
@@ -223,7 +285,7 @@ class SearchEngine:
         related = related_queries(typed, run.query.tokens, popular, synonyms, linked_item_names(hits))
         region = request.filters.get("region") or request.prefer_region
         card = self._item_card(run, region, request.scope) if first_page else None
-        weak = run.total < ranking.FEW_RESULTS
+        weak = run.matched < ranking.FEW_RESULTS
         return SearchResponse(
             query=request.q,
             normalized_query=run.query.normalized,

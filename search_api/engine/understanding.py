@@ -15,7 +15,10 @@ import math
 import re
 from collections import Counter
 
+from indexer.analysis import compact
+from indexer.fields import doc_number_keys
 from search_api.engine.corpus import Corpus
+from search_api.engine.models import Correction
 from search_api.engine.pinyin import Lexicon, is_cjk
 from search_api.engine.query import AnalyzedQuery
 from search_api.engine.shapes import look_alike
@@ -30,9 +33,9 @@ def abbreviation(token: str, corpus: Corpus) -> str | None:
     order, for a 2–4 character word no title contains (律所 → 律师事务所)."""
     if not (2 <= len(token) <= 4) or not is_cjk(token) or corpus.known(token):
         return None
-    gap = f"[\u4e00-\u9fff]{{0,{MAX_ABBREVIATION_GAP}}}"
+    gap = f".{{0,{MAX_ABBREVIATION_GAP}}}"  # over `han_blob`: Han characters only, as before
     pattern = re.compile(gap.join(re.escape(c) for c in token))
-    found = Counter(m.group(0) for m in pattern.finditer(corpus.blob) if len(m.group(0)) > len(token))
+    found = Counter(m.group(0) for m in pattern.finditer(corpus.han_blob) if len(m.group(0)) > len(token))
     if not found:
         return None
     return max(found.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
@@ -47,17 +50,23 @@ def association(words: tuple[str, ...], corpus: Corpus) -> float:
     return float(shared / product ** (1 / len(words)))
 
 
-def _reading_score(words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon) -> tuple[bool, float, float]:
+def _reading_score(
+    words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon
+) -> tuple[bool, bool, float, float]:
+    """A word citizens are known to say (a synonym-rule term or a popular query: hz → 护照) before a
+    word only titles use (核准), then a reading titles hold, then association and frequency."""
     joined = "".join(words)
-    attested = joined in corpus.terms or corpus.title_count(joined) > 0
-    return attested, association(words, corpus), sum(lexicon.weight.get(w, 0.0) for w in words)
+    said = joined in corpus.terms
+    attested = said or corpus.title_count(joined) > 0
+    return said, attested, association(words, corpus), sum(lexicon.weight.get(w, 0.0) for w in words)
 
 
 def read_pinyin(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str | None:
     """Chinese words for a query typed in pinyin: full pinyin first, then initials.
 
-    Among the possible readings, one that occurs as such in a title or as a known term wins, then one
-    whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the most frequent."""
+    Among the possible readings, a term citizens say wins (hz → 护照), then one that occurs as such in
+    a title, then one whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the
+    most frequent."""
     letters = query.pinyin
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return None
@@ -80,7 +89,7 @@ def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> 
     if query.protected or query.pinyin is not None:
         return None
     text = query.compact
-    settled = [False] * len(text)  # inside a known or corrected stretch: left alone
+    settled = _known_words(text, query.tokens, corpus)  # inside a known or corrected stretch: left alone
     changed = False
     for size in WINDOWS:
         for start in range(len(text) - size + 1):
@@ -98,3 +107,28 @@ def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> 
                 settled[start : start + size] = [True] * size
                 changed = True
     return text if changed else None
+
+
+KNOWN_WORD_MIN = 3  # a known two-character part (公积 of 公积今) does not vouch for its neighbours
+
+
+def _known_words(text: str, tokens: tuple[str, ...], corpus: Corpus) -> list[bool]:
+    """The stretches of `text` that are whole words of the query known to titles or rules: an
+    official term such as 社会保障卡 is not a typo of 社会保险卡 because no window of it is."""
+    settled = [False] * len(text)
+    start = 0
+    for token in tokens:
+        found = text.find(token, start)
+        if found >= 0 and len(token) >= KNOWN_WORD_MIN and corpus.known(token):
+            settled[found : found + len(token)] = [True] * len(token)
+            start = found + len(token)
+    return settled
+
+
+def reads_better(query: AnalyzedQuery, correction: Correction, corpus: Corpus) -> bool:
+    """A typo whose correction is a title phrase or rule term while the typed query is neither: its
+    results are shown even when the misspelt query finds some (社报卡 finds titles with 报).
+    Never for a 文号, a code or a “quoted” phrase: those were typed exactly on purpose."""
+    if correction.reason != "typo" or query.quoted or doc_number_keys(query.text):
+        return False
+    return corpus.known(compact(correction.text)) and not corpus.known(query.compact)

@@ -29,7 +29,9 @@ def test_search_bench_measures_and_reports(tmp_path: Path) -> None:
     (shared / "eval/dev_queries.tsv").write_text(
         "query\trelevant\tnote\n换身份证\t居民身份证换领\t\n", "utf-8"
     )
-    (shared / "data/messages/queries_from_message_titles.tsv").write_text("title\n养老保险怎么交\n", "utf-8")
+    (shared / "data/messages/queries_from_message_titles.tsv").write_text(
+        "source\tkind\t留言编号\tquery_title\n附件2.xlsx\tclassified\t1\t养老保险怎么交\n", "utf-8"
+    )
     build_data_dir(tmp_path / "data")
     report = bench.measure(tmp_path / "data", shared)
     assert report["documents"] == 7

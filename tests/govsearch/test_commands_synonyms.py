@@ -38,12 +38,12 @@ def test_import_catalogue_writes_a_candidates_file_that_is_not_live(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     items = tmp_path / "items.jsonl"
-    item = {"事项名称": "公证员信息查询", "事项编码": "Z1", "_raw": {"matter_daily": "查公证员,找公证员"}}
+    item = {"事项名称": "居民户口簿", "事项编码": "Z1", "_raw": {"matter_daily": "户口本,要户口本"}}
     items.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
     out_file = tmp_path / "cands.txt"
     status, out, _ = run(capsys, "synonyms", "import-catalogue", str(items), "--out", str(out_file))
     assert status == 0 and "生成候选规则 1 条" in out and "未生效" in out
-    assert "找公证员 => 公证员信息查询" in out_file.read_text(encoding="utf-8")  # 查公证员 is already a rule
+    assert "要户口本 => 居民户口簿" in out_file.read_text(encoding="utf-8")  # 户口本 is already a rule
     status, _, err = run(capsys, "synonyms", "import-catalogue", str(tmp_path / "none.jsonl"))
     assert status == 2 and err.startswith("错误：无法读取")
 

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 
+import pytest
+
+from indexer import pipeline
 from indexer.backends.tantivy_backend import TantivyBackend
-from indexer.pipeline import update_index
+from indexer.pipeline import IndexProgress, update_index
 from indexer.storage import Database
 from indexer.store import Store
+from search_api.engine.models import SearchRequest
+from search_api.engine.query import analyse
+from search_api.engine.query_builder import build_query
 from tests.factories import SAMPLE_DOCUMENTS, guide
 
 
@@ -35,6 +42,30 @@ def test_index_update_is_incremental_and_drops_withdrawn(tmp_path: Path) -> None
     assert report.total_in_index == len(SAMPLE_DOCUMENTS) - 1
     assert store.get(SAMPLE_DOCUMENTS[1].id) is None
     backend.close()
+
+
+def _note(into: list[int], progress: IndexProgress) -> None:
+    into.append(progress.done)
+
+
+def test_worker_processes_index_the_same_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)  # several batches in flight from a few documents
+    results = []
+    for workers in (1, 2):
+        store = Store(Database.for_path(tmp_path / f"s{workers}.sqlite3"))
+        backend = TantivyBackend(tmp_path / f"index{workers}", writable=True)
+        store.upsert(SAMPLE_DOCUMENTS)
+        store.withdraw([SAMPLE_DOCUMENTS[1].id])
+        seen: list[int] = []
+        report = update_index(store, backend, workers=workers, on_progress=partial(_note, seen))
+        query = build_query(analyse("身份证"), [], SearchRequest(q="身份证"))
+        results.append((report, [h.id for h in backend.search(query).hits], seen[-1]))
+        assert seen == sorted(seen) and store.count_pending() == 0
+        backend.close()
+    assert results[0] == results[1]
+    assert results[0][0].written == len(SAMPLE_DOCUMENTS) - 1 and results[0][1]
 
 
 def test_data_survives_reopen(tmp_path: Path) -> None:

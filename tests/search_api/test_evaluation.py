@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from search_api.engine.evaluation import JudgmentFileError, evaluate, load_judgments
+from search_api.engine.evaluation import JudgmentFileError, evaluate, kinds_line, load_judgments
 
 
 def test_metrics_on_known_rankings(tmp_path: Path) -> None:
@@ -18,6 +18,7 @@ def test_metrics_on_known_rankings(tmp_path: Path) -> None:
     assert report.mrr == pytest.approx((1 + 0.5 + 0) / 3)
     assert [o.judgment.query for o in report.failures] == ["丙"]
     assert report.summary_line() == "success@10=0.667 MRR@10=0.500 nDCG@10=0.462 queries=3"
+    assert kinds_line(report) == "kinds: trad 1/1, 其他 1/2"
 
 
 def test_malformed_line_names_file_and_line(tmp_path: Path) -> None:

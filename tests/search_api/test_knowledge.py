@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,11 @@ def test_built_once_then_rebuilt_when_the_store_changes(tmp_path: Path) -> None:
     cache = KnowledgeCache(Database.for_path(settings.store_path), ["社保卡"], frozenset(), refresh_seconds=0)
     first = cache.get()
     assert "居民身份证换领" in first.corpus.titles and "社保卡" in first.corpus.terms
-    assert cache.get() is first  # nothing changed
+    cache.get()
+    assert cache.settle() is first  # nothing changed
     build_data_dir(tmp_path, [guide("出生医学证明补发", "G100")])
-    assert "出生医学证明补发" in cache.get().corpus.titles
+    assert "出生医学证明补发" not in cache.get().corpus.titles  # a search never waits for a rebuild …
+    assert "出生医学证明补发" in cache.settle().corpus.titles  # … which happens beside it
 
 
 def test_a_search_does_not_wait_long_for_the_first_build(
@@ -34,3 +37,37 @@ def test_a_search_does_not_wait_long_for_the_first_build(
     finally:
         cache._lock.release()
     assert cache.get() is not EMPTY
+
+
+def test_kept_between_runs_for_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = build_data_dir(tmp_path)
+    database = Database.for_path(settings.store_path)
+    path = tmp_path / "knowledge.pickle"
+    built = KnowledgeCache(database, ["社保卡"], frozenset(), path=path).get()
+    for _ in range(100):  # saved by a thread beside the searches
+        if path.exists():
+            break
+        time.sleep(0.05)
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built again although the store did not change")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(knowledge, "build_knowledge", no_build)
+        loaded = KnowledgeCache(database, ["社保卡"], frozenset(), path=path).get()
+    assert loaded.corpus.titles == built.corpus.titles and loaded.lexicon.full == built.lexicon.full
+    # Other synonym terms, or a changed store: the file is not used.
+    assert "出生医学证明补发" not in loaded.corpus.titles
+    assert "公积金" in KnowledgeCache(database, ["公积金"], frozenset(), path=path).get().corpus.terms
+    build_data_dir(tmp_path, [guide("出生医学证明补发", "G100")])
+    assert (
+        "出生医学证明补发" in KnowledgeCache(database, ["社保卡"], frozenset(), path=path).get().corpus.titles
+    )
+
+
+def test_a_damaged_file_is_ignored(tmp_path: Path) -> None:
+    settings = build_data_dir(tmp_path)
+    path = tmp_path / "knowledge.pickle"
+    path.write_bytes(b"not a pickle")
+    cache = KnowledgeCache(Database.for_path(settings.store_path), [], frozenset(), path=path)
+    assert "居民身份证换领" in cache.get().corpus.titles

@@ -16,9 +16,10 @@ from search_api.engine.models import Expansion
 from search_api.engine.search import SearchEngine
 from synonyms.catalogue import CatalogueFileError, import_catalogue
 from synonyms.cilin import CILIN_WEIGHT, cilin_rules, filter_classes, load_cilin, parse_cilin
-from synonyms.expansion import LayeredSynonyms, SynonymSet
-from synonyms.loader import SynonymFileError, parse_synonyms
+from synonyms.expansion import LayeredSynonyms, SynonymSet, default_synonym_paths
+from synonyms.loader import SynonymFileError, load_synonym_files, parse_synonyms
 from synonyms.staff_rules import StaffRule, validate
+from synonyms.writer import format_rules
 from tests.factories import guide
 from tests.shared_data import shared_path
 
@@ -31,6 +32,21 @@ def test_owner_and_category_lines_apply_to_the_rules_below() -> None:
     first, second = parse_synonyms(text, "t.txt")
     assert (first.owner, first.category, first.comment) == ("户政组", "户籍", "法定名称")
     assert (second.owner, second.category) == ("户政组", "证件")
+
+
+def test_every_packaged_rule_says_where_its_everyday_phrase_comes_from() -> None:
+    rules = load_synonym_files(default_synonym_paths())
+    assert rules
+    assert [r.source for r in rules if not r.origin] == []
+    parsed = parse_synonyms("@origin 群众留言\n户口本 => 居民户口簿\n", "t.txt")
+    assert [r.origin for r in parsed] == ["群众留言"]
+
+
+def test_the_writer_keeps_the_origin_of_each_rule() -> None:
+    text = "@origin 目录简称\n设所 => 律师事务所设立许可\n@origin 群众留言\n户口本 => 居民户口簿\n"
+    rules = parse_synonyms(text, "t.txt")
+    again = parse_synonyms(format_rules(rules), "t.txt")
+    assert [r.origin for r in again] == ["目录简称", "群众留言"]
 
 
 @pytest.mark.parametrize(

@@ -77,6 +77,8 @@ def test_hot_and_related_searches_from_the_log_without_denied_words(site: TestCl
         site.get("/s", params={"wd": "社会保障卡挂失"}, headers=agent)
     service = site.app.state.search_engine  # type: ignore[attr-defined]
     service.knowledge._popular_seconds = 0  # re-read the log now, not in a minute
+    service.knowledge.get()  # starts the check beside the searches …
+    service.knowledge.settle()  # … and waits for it
     home = site.get("/").text
     assert "热搜" in home and "社会保障卡补领" in home
     related = site.get("/s", params={"wd": "社会保障卡"}).text

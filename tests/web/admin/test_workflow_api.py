@@ -262,7 +262,7 @@ def test_import_through_the_upload_form_and_export_round_trip(anon: TestClient) 
     approve = other.post("/admin/proposals/1/approve", data={"csrf": other_csrf}, follow_redirects=False)
     assert approve.status_code == 303
     exported = anon.get("/admin/export").text
-    assert "@owner 未填写\n@category 未填写\n二代证 => 居民身份证   # 俗称" in exported
+    assert "@owner 未填写\n@category 未填写\n@origin 未填写\n二代证 => 居民身份证   # 俗称" in exported
     assert "@owner 户政组\n准迁证 => 户口迁移   # 俗称" in exported
     broken = anon.post(
         "/admin/import",

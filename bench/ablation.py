@@ -1,0 +1,90 @@
+"""Ablation: what each part of issue 13 adds, on the development set and the own held-out set.
+
+    python bench/ablation.py [--data-dir DIR] [--shared ../shared] [--out bench/results/]
+
+One index (built as `bench/relevance.sh` builds it, title vectors included) and one engine; each
+variant switches parts off in the running engine, cumulatively: words only (the reranked BM25 of
+before) → + the title-bigram field → + the semantic signal → + corrections used when they read far
+better → + qualifier demotion (the full system). Judged by `govsearch eval`'s own scoring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout
+
+from bench.search_bench import build_corpus  # noqa: E402
+from govsearch.app import build_engine  # noqa: E402
+from govsearch.settings import Settings  # noqa: E402
+from search_api.engine import ranking, rerank, search  # noqa: E402
+from search_api.engine.evaluation import EvalReport, evaluate, kinds_line, load_judgments  # noqa: E402
+from search_api.engine.models import SearchRequest  # noqa: E402
+from search_api.engine.search import SearchEngine  # noqa: E402
+
+PARTS = ("bigrams", "semantic", "corrections", "qualifiers")
+
+
+@contextmanager
+def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
+    """The engine with the parts not in `parts` switched off, restored afterwards."""
+    saved = (engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS)
+    if "semantic" not in parts:
+        engine.semantic = None
+    if "bigrams" not in parts:
+        ranking.BIGRAM_BOOST = 0.0
+    if "corrections" not in parts:
+        search.reads_better = lambda *_args: False
+    if "qualifiers" not in parts:
+        rerank.RESTRICTING_QUALIFIERS = ()
+    try:
+        yield
+    finally:
+        engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS = saved
+
+
+def run(data_dir: Path, sets: dict[str, Path]) -> list[str]:
+    engine = build_engine(Settings(data_dir=data_dir, log_queries=False))
+    judged = {name: load_judgments(path) for name, path in sets.items()}
+    top: Callable[[str], list[str]] = lambda q: [h.title for h in engine.search(SearchRequest(q=q)).hits]  # noqa: E731
+    names = " | ".join(f"{n} success@10 / MRR@10" for n in sets)
+    lines = [f"| variant | {names} |", "|---" * (len(sets) + 1) + "|"]
+    kinds: list[str] = []
+    for count in range(len(PARTS) + 1):
+        parts = set(PARTS[:count])
+        label = "words only (reranked BM25)" if not count else f"+ {PARTS[count - 1]}"
+        with only(engine, parts):
+            reports: dict[str, EvalReport] = {n: evaluate(j, top) for n, j in judged.items()}
+        cells = " | ".join(f"{r.success:.3f} / {r.mrr:.3f}" for r in reports.values())
+        lines.append(f"| {label} | {cells} |")
+        kinds = [f"{n}: {kinds_line(r)}" for n, r in reports.items()]
+    return [*lines, "", "Per kind, full system:", "", *(f"- {k}" for k in kinds)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, help="an existing data directory (default: build one)")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args()
+    sets = {"dev": args.shared / "eval/dev_queries.tsv", "own": ROOT / "bench/eval/own_queries.tsv"}
+    with tempfile.TemporaryDirectory() as scratch:
+        data_dir = args.data_dir or Path(scratch)
+        if not args.data_dir:
+            build_corpus(args.shared, data_dir)
+        lines = run(data_dir, sets)
+    text = "\n".join([f"# Relevance ablation, {dt.date.today().isoformat()}", "", *lines]) + "\n"
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"ablation_{dt.date.today():%Y%m%d}.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
