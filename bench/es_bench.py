@@ -54,6 +54,7 @@ def elasticsearch(shared: Path, work: Path) -> Iterator[str]:
         yield configured
         return
     tools, port = shared / "tools/elasticsearch", 9395
+    work.chmod(0o755)  # the node runs as the user `elasticsearch` when we are root
     env = {**os.environ, "ES_HEAP": "512m"}
     subprocess.run(["bash", str(tools / "start.sh"), str(port), str(work / "es")], check=True, env=env)
     try:

@@ -27,6 +27,7 @@ if [ "$backend" = elasticsearch ]; then
   if [ -z "${GOVSEARCH_ELASTICSEARCH_URL:-}" ]; then
     port=9390
     while curl -s -o /dev/null "http://127.0.0.1:$port/"; do port=$((port + 1)); done
+    chmod 755 "$data"  # the node runs as the user `elasticsearch` when we are root (mktemp makes 0700)
     ES_HEAP=512m bash "$shared/tools/elasticsearch/start.sh" "$port" "$data/es" >/dev/null
     export GOVSEARCH_ELASTICSEARCH_URL="http://127.0.0.1:$port"
     cleanup() { bash "$shared/tools/elasticsearch/stop.sh" "$port" "$data/es" >/dev/null 2>&1 || true; rm -rf "$data"; }
