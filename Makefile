@@ -51,6 +51,7 @@ bench: setup
 	$(BIN)/python bench/backend_bench.py
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/store_bench.py
+	$(BIN)/python bench/store_backends_bench.py
 
 relevance: setup
 	bash bench/relevance.sh

@@ -59,7 +59,8 @@ class Frontier:
         self._rows = FrontierRows(database, profile)
 
     def close(self) -> None:
-        """Nothing to release: the database belongs to the caller (kept for `with Frontier(…)`)."""
+        """End this run's hold on its claims (the database itself belongs to the caller)."""
+        self._rows.close()
 
     def __enter__(self) -> Frontier:
         return self

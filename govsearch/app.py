@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 import web
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.backends import open_backend
 from indexer.storage import Database
@@ -59,11 +60,6 @@ API_DESCRIPTION = """检索政策文件与办事指南。所有接口位于 /api
 
 def live_synonyms(settings: Settings, database: Database) -> LiveSynonyms:
     return build_live_synonyms(StaffStore(database), settings.synonym_files, settings.cilin_path)
-
-
-def open_database(settings: Settings) -> Database:
-    """The process's one Database, upgraded on open (see `indexer.storage.database`)."""
-    return Database.for_path(settings.store_path)
 
 
 def build_engine(

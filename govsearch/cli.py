@@ -1,5 +1,5 @@
 """`govsearch` command line: demo, crawl, index, serve, import-items, eval, best-bets, synonyms, users,
-portals."""
+portals, db."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from govsearch import (
     commands_best_bets,
     commands_catalogue,
     commands_crawl,
+    commands_db,
     commands_demo,
     commands_portals,
     commands_synonyms,
 )
 from govsearch.settings import Settings
+from indexer.storage import StorageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     commands_best_bets.add_parser(sub)
     commands_synonyms.add_parsers(sub)
     commands_portals.add_parser(sub)
+    commands_db.add_parser(sub)
     return parser
 
 
@@ -96,10 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "synonyms": commands_synonyms.synonyms,
         "users": commands_synonyms.users,
         "portals": commands_portals.run,
+        "db": commands_db.run,
     }
     try:
         return handlers[args.command](settings, args)
-    except commands.CommandError as exc:
+    except (commands.CommandError, StorageError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.backends import BackendError, Rebuildable, SearchBackend, open_backend
 from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
-from indexer.storage import Database
 from indexer.store import Store
 from indexer.vectors import sync_vectors, vectors_path
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
@@ -64,7 +64,7 @@ def _rebuild_beside(
 def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     if rebuild and settings.backend == "tantivy":
         shutil.rmtree(settings.data_dir / "index", ignore_errors=True)
-    store = Store(Database.for_path(settings.store_path))
+    store = Store(open_database(settings))
     backend = open_writer(settings)
 
     def on_progress(p: IndexProgress) -> None:

@@ -6,8 +6,8 @@ import argparse
 import datetime as dt
 
 from govsearch.commands import CommandError
+from govsearch.database import open_database
 from govsearch.settings import Settings
-from indexer.storage import Database
 from indexer.store import Store
 from search_api.engine.best_bets import BestBetError, BestBets
 
@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    store = Store(Database.for_path(settings.store_path))
+    store = Store(open_database(settings))
     bets = BestBets(store.database)
     try:
         if args.action == "add":

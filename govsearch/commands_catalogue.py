@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from govsearch.commands import CommandError, _status, run_index
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.catalogue.formats import UnknownFormat, read_catalogue
 from indexer.catalogue.store import ItemStore
 from indexer.catalogue.upkeep import update_links
 from indexer.documents import CatalogueItem, ServiceGuide
 from indexer.importer import ImportReport
-from indexer.storage import Database
 from indexer.store import Store
 
 BATCH = 500
@@ -23,7 +23,7 @@ def import_items(settings: Settings, args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         raise CommandError(f"文件不存在：{path}")
-    store = Store(Database.for_path(settings.store_path))
+    store = Store(open_database(settings))
     items = ItemStore(store)
     report = ImportReport()
     guides: list[ServiceGuide] = []

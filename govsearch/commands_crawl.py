@@ -16,9 +16,9 @@ from crawler.run import crawl_all
 from crawler.sink import CrawlSink
 from govsearch.commands import CommandError, _status, resolve_profile, run_index
 from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
+from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.documents import Document
-from indexer.storage import Database
 from indexer.store import Store
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -48,7 +48,7 @@ def run_crawl(
 ) -> dict[str, CrawlReport]:
     """Crawl `profiles` into the store (several at once share each host's turns and the pages in
     flight); prints progress, then a report per profile."""
-    database = Database.for_path(settings.store_path)
+    database = open_database(settings)
     store = Store(database)
 
     def on_document(doc: Document) -> None:

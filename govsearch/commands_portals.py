@@ -8,8 +8,8 @@ import mimetypes
 from pathlib import Path
 
 from govsearch.commands import CommandError
+from govsearch.database import open_database
 from govsearch.settings import Settings
-from indexer.storage import Database
 from search_api.engine.portals import Branding, Portal, PortalError, Portals, parse_scope_args
 
 MAX_LOGO_BYTES = 100_000
@@ -81,7 +81,7 @@ def describe(portal: Portal) -> str:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    database = Database.for_path(settings.store_path)
+    database = open_database(settings)
     portals = Portals(database)
     try:
         if args.action == "add":

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from govsearch.commands import CommandError
+from govsearch.database import open_database
 from govsearch.settings import Settings
-from indexer.storage import Database
 from synonyms.catalogue import CatalogueFileError, import_catalogue
 from synonyms.expansion import default_synonym_paths
 from synonyms.loader import SynonymFileError, load_synonym_files
@@ -76,7 +76,7 @@ def synonyms(settings: Settings, args: argparse.Namespace) -> int:
 
 def _propose_import(settings: Settings, author: str, text: str, filename: str, source: str) -> int:
     """Candidates as one pending import proposal, checked like one made in the staff tool."""
-    database = Database.for_path(settings.store_path)
+    database = open_database(settings)
     accounts = Accounts(database)
     if author not in {staff.name for staff in accounts.users()}:
         database.close()
@@ -98,7 +98,7 @@ def _packaged(settings: Settings) -> list[Path]:
 
 
 def users(settings: Settings, args: argparse.Namespace) -> int:
-    accounts = Accounts(Database.for_path(settings.store_path))
+    accounts = Accounts(open_database(settings))
     try:
         if args.users_command == "list":
             for staff in accounts.users():

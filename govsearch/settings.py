@@ -14,6 +14,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVSEARCH_", extra="ignore")
 
     data_dir: Path = Field(default=Path("govsearch-data"), description="数据目录：SQLite 存储与索引")
+    database_url: str | None = Field(
+        default=None,
+        description="存储数据库地址：默认为数据目录中的 SQLite 文件；多台服务器共用时设为 "
+        "postgresql+psycopg://用户@主机:5432/库名",
+    )
     backend: str = Field(
         default="tantivy", description="搜索后端：tantivy（内置，索引在数据目录）或 elasticsearch（集群）"
     )
@@ -123,3 +128,8 @@ class Settings(BaseSettings):
     def knowledge_path(self) -> Path:
         """The serving knowledge kept between runs (`search_api.engine.knowledge_file`)."""
         return self.data_dir / "knowledge.pickle"
+
+    @property
+    def store_url(self) -> str:
+        """The store's database: `database_url`, or the embedded SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{self.store_path}"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from fastapi.testclient import TestClient
 
+from indexer.storage import Database
 from tests.factories import build_app
 
 if TYPE_CHECKING:
@@ -28,6 +29,35 @@ def sample_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def client(sample_data_dir: Path) -> Iterator[TestClient]:
     with TestClient(build_app(sample_data_dir)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """One fresh PostgreSQL database for the test session, dropped at its end (tests/postgres.py)."""
+    from tests.postgres import fresh_database
+
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _postgres_store(postgres_url: str) -> Iterator[Database]:
+    database = Database(postgres_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty, current store on each database govsearch runs on: the storage contract."""
+    if request.param == "sqlite":
+        database = Database.for_path(tmp_path / "store.sqlite3")
+        yield database
+        database.close()
+        return
+    from tests.postgres import emptied
+
+    yield emptied(request.getfixturevalue("_postgres_store"))
 
 
 @pytest.fixture(scope="session")

@@ -26,13 +26,25 @@ from indexer.storage import (
     portals,
     synonyms,
 )
-from indexer.storage.database import Database, SchemaStatus
+from indexer.storage.database import (
+    Database,
+    DatabaseUnreachable,
+    SchemaMismatch,
+    SchemaStatus,
+    StorageError,
+    make_sqlite_folder,
+    shown_url,
+    sqlite_url,
+)
 from indexer.storage.sql import Record, metadata
 
 __all__ = [
     "Database",
+    "DatabaseUnreachable",
     "Record",
+    "SchemaMismatch",
     "SchemaStatus",
+    "StorageError",
     "accounts",
     "best_bets",
     "catalogue",
@@ -42,7 +54,10 @@ __all__ = [
     "crawl_pages",
     "documents",
     "logs",
+    "make_sqlite_folder",
     "metadata",
     "portals",
+    "shown_url",
+    "sqlite_url",
     "synonyms",
 ]

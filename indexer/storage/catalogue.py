@@ -15,10 +15,12 @@ from sqlalchemy import (
     Connection,
     Double,
     Index,
+    Integer,
     PrimaryKeyConstraint,
     Table,
     Text,
     bindparam,
+    cast,
     delete,
     func,
     insert,
@@ -105,21 +107,24 @@ class Catalogue:
     # -- items ---------------------------------------------------------------------------------
     def upsert_rows(self, rows: Iterable[dict[str, Any]]) -> int:
         """Insert or update item rows (every column of `items`); returns how many changed, and bumps
-        the catalogue version in the same transaction if any did."""
+        the catalogue version in the same transaction if any did.
+
+        Rows are written in key order: two imports running at once then lock the rows they share in
+        the same order and one waits for the other instead of deadlocking (PostgreSQL)."""
         with self.database.write() as conn:
-            changed = sum(conn.execute(self._upsert_item, row).rowcount for row in rows)
+            ordered = sorted(rows, key=lambda row: str(row["key"]))
+            changed = sum(conn.execute(self._upsert_item, row).rowcount for row in ordered)
             if changed:
                 self._bump_version(conn)
         return changed
 
     def _bump_version(self, conn: Connection) -> None:
-        found = conn.execute(_VERSION).scalar()
-        version = str(int(found) + 1 if found is not None else 1)
-        ins = upsert(self.database.dialect, catalogue_meta)
-        conn.execute(
-            ins.on_conflict_do_update(index_elements=[catalogue_meta.c.key], set_={"value": version}),
-            {"key": "version", "value": version},
-        )
+        # One statement that adds one to the stored value: a read-then-write would let two imports
+        # committing at once both write the same next version, and one bump would be lost.
+        ins = upsert(self.database.dialect, catalogue_meta).values(key="version", value="1")
+        following = cast(cast(catalogue_meta.c.value, Integer) + 1, Text)
+        key = [catalogue_meta.c.key]
+        conn.execute(ins.on_conflict_do_update(index_elements=key, set_={"value": following}))
 
     def version(self) -> str:
         found = self.database.rows(_VERSION)  # every search asks (the item matcher follows it)

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from indexer.storage.database import Database
-from indexer.storage.sql import insertion_order, metadata, upsert
+from indexer.storage.sql import insertion_order, insertion_sequence, metadata, upsert
 
 crawl_fingerprints = Table(
     "crawl_fingerprints",
@@ -55,6 +55,7 @@ crawl_reposts = Table(
     Column("canonical_id", Text, nullable=False),
     Column("url", Text, primary_key=True),
     Column("site", Text, nullable=False),
+    insertion_sequence(),
     Index("crawl_reposts_canonical", "canonical_id"),
 )
 

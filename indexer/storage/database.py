@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -26,12 +26,36 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Executable, create_engine, event, func, select
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 
 from indexer.storage.hotpath import CompiledStatements
 
 BUSY_TIMEOUT_SECONDS = 30  # how long a writer waits for another process's write to finish
 POOL_SIZE = 8  # idle connections kept open (on SQLite every thread also keeps its own)
+# PostgreSQL: every API server and worker holds at most POOL_SIZE + PG_OVERFLOW connections, so a
+# few servers with a few workers each stay well inside the server's max_connections (100 by default).
+PG_OVERFLOW = 8
+PG_POOL_TIMEOUT_SECONDS = 30  # a thread waits this long for a free connection, then gets an error
+PG_CONNECT_TIMEOUT_SECONDS = 5  # an unreachable server is reported instead of hanging
+PG_RECYCLE_SECONDS = 1800  # reconnect now and then (load balancers and firewalls drop idle links)
 _ADVISORY_LOCK = 0x676F7673  # "govs": the PostgreSQL lock that serialises exclusive writes
+
+
+class StorageError(RuntimeError):
+    """The store cannot be used as it stands; the message (Chinese) says what to do."""
+
+
+class DatabaseUnreachable(StorageError):
+    pass
+
+
+class SchemaMismatch(StorageError):
+    pass
+
+
+def shown_url(url: str | URL) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @dataclass(frozen=True)
@@ -40,10 +64,20 @@ class SchemaStatus:
 
     current: str | None  # None: no schema yet, or a store made before migrations existed
     head: str
+    known: bool = True  # False: a revision this code does not ship (a newer release upgraded it)
 
     @property
     def up_to_date(self) -> bool:
         return self.current == self.head
+
+    def problem(self) -> str | None:
+        """What is wrong, in the words a command prints; None when the schema is current."""
+        if self.up_to_date:
+            return None
+        if not self.known:
+            return f"数据库结构版本 {self.current} 比本程序（{self.head}）新：请升级 govsearch"
+        found = self.current or "空（尚未建表）"
+        return f"数据库结构版本为 {found}，本程序需要 {self.head}：请先运行 govsearch db upgrade"
 
 
 class _Kept:
@@ -72,6 +106,13 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def make_sqlite_folder(url: str | URL) -> None:
+    """SQLite creates its file but not the folder (a new data directory): make it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 class Database:
     """Thread-safe: every thread works on a connection of its own (see `_connection`)."""
 
@@ -81,22 +122,35 @@ class Database:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._kept: weakref.WeakSet[_Kept] = weakref.WeakSet()  # every thread's, for close()
-        if self.dialect == "sqlite":
-            self.engine = _sqlite_engine(self.url)
-        else:
-            self.engine = create_engine(self.url, pool_size=POOL_SIZE, max_overflow=-1, pool_pre_ping=True)
+        self._before_close: list[Callable[[], None]] = []
+        self.engine = _sqlite_engine(self.url) if self.dialect == "sqlite" else _server_engine(self.url)
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._statements = CompiledStatements(self.engine.dialect)
 
     @classmethod
-    def open(cls, url: str | URL) -> Database:
-        """The database of a govsearch process, its schema brought up to date.
+    def open(cls, url: str | URL, *, upgrade: bool | None = None) -> Database:
+        """The database of a govsearch process, its schema checked against this code.
 
-        This is the one place that decides when migrations run: on open, in every command and in
-        `serve`, as the first release's CREATE TABLE IF NOT EXISTS did, so the embedded SQLite store
-        needs no step of its own. When the schema is current this costs one read; when it is not,
-        concurrent openers wait on a lock and the first one upgrades (see `upgrade`)."""
+        This is the one place that decides when migrations run. The embedded SQLite store upgrades on
+        open, in every command and in `serve`, as the first release's CREATE TABLE IF NOT EXISTS did,
+        so it needs no step of its own: when the schema is current this costs one read; when it is
+        not, concurrent openers wait on a lock and the first one upgrades (see `upgrade`). A shared
+        server database is used by several machines, possibly of different releases during a rolling
+        upgrade, so it is upgraded only on purpose (`govsearch db upgrade`, or `upgrade=True`); opening
+        one whose schema differs from the code raises `SchemaMismatch`. An unreachable server raises
+        `DatabaseUnreachable`. Both carry a message for the operator."""
         database = cls(url)
-        database.upgrade()
+        try:
+            status = database.check()
+            wanted = upgrade if upgrade is not None else database.dialect == "sqlite"
+            if not status.up_to_date:
+                if wanted:
+                    database.upgrade()
+                else:
+                    raise SchemaMismatch(f"{shown_url(database.url)}：{status.problem()}")
+        except BaseException:
+            database.close()
+            raise
         return database
 
     @classmethod
@@ -121,9 +175,12 @@ class Database:
         the same thread join the outer transaction (so a caller can group repository calls).
 
         `exclusive`: the transaction reads, decides and writes, and no other exclusive one may run
-        meanwhile. SQLite gives every write that (BEGIN IMMEDIATE); PostgreSQL needs the advisory lock."""
+        meanwhile. SQLite gives every write that (BEGIN IMMEDIATE); PostgreSQL needs the advisory lock,
+        taken also when the block joins an outer write transaction (held until that one ends)."""
         current = self._joinable()
         if current is not None and current.write:
+            if exclusive and self.dialect == "postgresql":  # held from here to the outer commit
+                current.connection.execute(select(func.pg_advisory_xact_lock(_ADVISORY_LOCK)))
             yield current.connection
             return
         with self._transaction(write=True) as conn:
@@ -181,7 +238,7 @@ class Database:
         params = params or {}
         raw = self._driver_connection(write=False)
         if raw is None:
-            with self.read() as conn:
+            with self._single_statement(write=False) as conn:
                 return [tuple(row) for row in conn.execute(statement, params)]
         sql, values = self._statements.expand(statement, params)
         return raw.execute(sql, values).fetchall()  # type: ignore[no-any-return]
@@ -191,9 +248,22 @@ class Database:
         many rows it wrote."""
         raw = self._driver_connection(write=True)
         if raw is None:
-            with self.write() as conn:
+            with self._single_statement(write=True) as conn:
                 return conn.execute(statement, params).rowcount
         return int(raw.execute(*self._statements.expand(statement, params)).rowcount)
+
+    @contextmanager
+    def _single_statement(self, *, write: bool) -> Iterator[Connection]:
+        """Where one statement runs when SQLite's driver path does not apply: the open transaction
+        when there is one to join; else, on a server database, a pooled connection in autocommit (one
+        statement is atomic on its own: BEGIN and COMMIT would be two more round trips per call)."""
+        current = self._joinable()
+        if self.dialect == "sqlite" or (current is not None and (current.write or not write)):
+            with self.write() if write else self.read() as conn:
+                yield conn
+            return
+        with self._autocommit.connect() as conn:
+            yield conn
 
     def _driver_connection(self, *, write: bool) -> Any:
         """The sqlite3 connection to run one statement on: the open transaction's when it can take
@@ -214,21 +284,41 @@ class Database:
         transactional there), so the others wait, then find the schema current and do nothing."""
         from indexer.storage import migrations
 
-        if self.check().up_to_date:
+        status = self.check()
+        if status.up_to_date:
             return
+        if not status.known:
+            raise SchemaMismatch(f"{shown_url(self.url)}：{status.problem()}")
         with self.write(exclusive=True) as conn:
             migrations.upgrade(conn)
 
     def check(self) -> SchemaStatus:
-        """The current revision of the database and the newest one this code ships."""
+        """The current revision of the database and the newest one this code ships.
+        Raises `DatabaseUnreachable` when the server cannot be reached."""
         from indexer.storage import migrations
 
-        with self.read() as conn:
-            return SchemaStatus(migrations.current_revision(conn), migrations.head_revision())
+        try:
+            with self.read() as conn:
+                current = migrations.current_revision(conn)
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise DatabaseUnreachable(f"无法连接数据库 {shown_url(self.url)}：{reason}") from exc
+        known = current is None or current in migrations.revisions()
+        return SchemaStatus(current, migrations.head_revision(), known)
+
+    def before_close(self, callback: Callable[[], None]) -> None:
+        """Run `callback` first thing in `close()` (the log writer writes its last rows)."""
+        self._before_close.append(callback)
+
+    def in_transaction(self) -> bool:
+        """Whether this thread has a transaction of this database open (calls would join it)."""
+        return self._joinable() is not None
 
     def close(self) -> None:
         """Close every connection (call it once no thread uses the database any more); the
         `Database` stays usable and reconnects when used again."""
+        for callback in self._before_close:
+            callback()
         with self._lock:
             kept = list(self._kept)
         for holder in kept:
@@ -236,6 +326,20 @@ class Database:
         self.engine.dispose()
 
     dispose = close
+
+
+def _server_engine(url: URL) -> Engine:
+    """PostgreSQL (and what speaks its protocol): a bounded pool, a connect timeout, a name in
+    pg_stat_activity; connections are checked before use, so a restarted server costs no error."""
+    return create_engine(
+        url,
+        pool_size=POOL_SIZE,
+        max_overflow=PG_OVERFLOW,
+        pool_timeout=PG_POOL_TIMEOUT_SECONDS,
+        pool_recycle=PG_RECYCLE_SECONDS,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS, "application_name": "govsearch"},
+    )
 
 
 def _sqlite_engine(url: URL) -> Engine:

@@ -125,8 +125,10 @@ class Documents:
     def upsert(self, docs: Iterable[Document]) -> int:
         """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed.
 
-        One document at a time during a crawl, so each row takes the hot path (`Database.run`)."""
-        docs = list(docs)
+        One document at a time during a crawl, so each row takes the hot path (`Database.run`). A batch
+        is written in id order, so two imports sharing documents lock them in the same order
+        (PostgreSQL: one waits for the other instead of deadlocking)."""
+        docs = sorted(docs, key=lambda d: d.id)
         fixes = CorrectionRows(self.database).for_documents([d.id for d in docs])
         crawled: dict[str, dict[str, str]] = {}
         changed = 0

@@ -10,10 +10,28 @@ popular queries count distinct people without anyone being identifiable. Usage p
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import Column, Index, Integer, Table, Text, bindparam, case, delete, func, insert, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Index,
+    Insert,
+    Integer,
+    Table,
+    Text,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+)
 
 from indexer.storage.database import Database
+from indexer.storage.log_writer import writer_for
 from indexer.storage.sql import metadata, now, upsert
 
 query_log = Table(
@@ -64,8 +82,25 @@ _SALT = select(visitor_salts.c.salt).where(visitor_salts.c.day == bindparam("day
 
 
 class QueryLog:
+    """Rows are written straight away on SQLite and inside an open transaction, else by the process's
+    batch writer (`log_writer`); every read here first writes what this process has queued."""
+
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._writer = writer_for(database)
+
+    def _write(self, statement: Insert, row: dict[str, Any]) -> None:
+        if self._writer is None or self.database.in_transaction():
+            self.database.run(statement, row)
+        else:
+            self._writer.add(statement, row)
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        if self._writer is not None:
+            self._writer.flush()
+        with self.database.read() as conn:
+            yield conn
 
     def log_query(
         self,
@@ -78,9 +113,9 @@ class QueryLog:
         *,
         portal: str | None = None,
     ) -> None:
-        """On the hot path of every search (`Database.run`)."""
+        """On the hot path of every search: a local write on SQLite, a queued row elsewhere."""
         row = {"at": now(), "query": query, "type": kind, "page": page, "total": total, "filters": filters}
-        self.database.run(_LOG_QUERY, row | {"visitor": visitor or None, "portal": portal})
+        self._write(_LOG_QUERY, row | {"visitor": visitor or None, "portal": portal})
 
     def salt_of(self, day: str) -> str:
         """The salt of `day` (made on first use, the same for every process); older salts are deleted,
@@ -96,7 +131,7 @@ class QueryLog:
 
     def log_click(self, query: str, doc_id: str, position: int, *, portal: str | None = None) -> None:
         row = {"at": now(), "query": query, "doc_id": doc_id, "position": position, "portal": portal}
-        self.database.run(_LOG_CLICK, row)
+        self._write(_LOG_CLICK, row)
 
     def popular(self, min_visitors: int, since: str, limit: int) -> list[tuple[str, int]]:
         """(query, visitors) of queries that found something, searched since `since` (an ISO time) by
@@ -111,7 +146,7 @@ class QueryLog:
             .order_by(visitors.desc(), query_log.c.query)
             .limit(limit)
         )
-        with self.database.read() as conn:
+        with self._read() as conn:
             return [(str(q), int(n)) for q, n in conn.execute(query)]
 
     def zero_result_queries(self, limit: int) -> list[tuple[str, int]]:
@@ -125,7 +160,7 @@ class QueryLog:
             .order_by(searches.desc(), query_log.c.query)
             .limit(limit)
         )
-        with self.database.read() as conn:
+        with self._read() as conn:
             return [(str(q), int(n)) for q, n in conn.execute(query)]
 
     def low_click_queries(self, min_searches: int, max_rate: float, limit: int) -> list[tuple[str, int, int]]:
@@ -146,7 +181,7 @@ class QueryLog:
             .order_by(searched.c.n.desc(), searched.c.query)
             .limit(limit)
         )
-        with self.database.read() as conn:
+        with self._read() as conn:
             return [(str(q), int(n), int(c)) for q, n, c in conn.execute(query)]
 
     # -- usage per embedding portal (first result pages count as searches) ------------------------
@@ -165,7 +200,7 @@ class QueryLog:
             .where(click_log.c.portal == portal, click_log.c.at >= since)
             .group_by(click_day)
         )
-        with self.database.read() as conn:
+        with self._read() as conn:
             searches = {str(d): (int(n), int(z)) for d, n, z in conn.execute(searched)}
             clicks = {str(d): int(n) for d, n in conn.execute(clicked)}
         days = sorted(set(searches) | set(clicks))
@@ -182,7 +217,7 @@ class QueryLog:
             .order_by(searches.desc(), query_log.c.query)
             .limit(limit)
         )
-        with self.database.read() as conn:
+        with self._read() as conn:
             return [(str(q), int(n), int(z)) for q, n, z in conn.execute(query)]
 
     def portal_totals(self, since: str) -> dict[str, tuple[int, int, int]]:
@@ -198,7 +233,7 @@ class QueryLog:
             .where(click_log.c.portal.is_not(None), click_log.c.at >= since)
             .group_by(click_log.c.portal)
         )
-        with self.database.read() as conn:
+        with self._read() as conn:
             searches = {str(p): (int(n), int(z)) for p, n, z in conn.execute(searched)}
             clicks = {str(p): int(n) for p, n in conn.execute(clicked)}
         return {p: (*searches.get(p, (0, 0)), clicks.get(p, 0)) for p in sorted(set(searches) | set(clicks))}

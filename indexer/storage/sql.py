@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, CursorResult, MetaData, Row, Table, literal_column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    ColumnElement,
+    CursorResult,
+    MetaData,
+    Row,
+    Table,
+    literal_column,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -37,11 +47,17 @@ def upsert(dialect: str, table: Table) -> sqlite.Insert | postgresql.Insert:
 
 def insertion_order(dialect: str, table: Table) -> list[ColumnElement[Any]]:
     """ORDER BY terms for "oldest row first". SQLite's rowid is the insertion order the first release
-    relied on; PostgreSQL has none, so there the order falls back to the primary key (a revision that
-    adds an insertion sequence belongs with the PostgreSQL work)."""
+    relied on; PostgreSQL has none, so the tables ordered this way carry a column `seq` numbered by a
+    sequence (revision 0004_i11; left empty on SQLite)."""
     if dialect == "sqlite":
         return [literal_column(f"{table.name}.rowid")]
-    return list(table.primary_key.columns)
+    return [table.c.seq]
+
+
+def insertion_sequence() -> Column[int]:
+    """The `seq` column of `insertion_order`: numbered by PostgreSQL (a sequence, the column's server
+    default), NULL on SQLite. Never written by the code."""
+    return Column("seq", BigInteger)
 
 
 class _JsonDocument(FunctionElement[Any]):

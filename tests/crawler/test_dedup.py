@@ -66,7 +66,7 @@ def profile(*hosts: FaultSite) -> SiteProfile:
     )
 
 
-def test_reposts_fold_into_one_canonical_document(tmp_path: Path) -> None:
+def test_reposts_fold_into_one_canonical_document(store_db: Database) -> None:
     stored: dict[str, PolicyDocument] = {}
     withdrawn: list[str] = []
 
@@ -77,7 +77,7 @@ def test_reposts_fold_into_one_canonical_document(tmp_path: Path) -> None:
     def run(*hosts: FaultSite, recrawl: bool = False) -> None:
         crawl_sync(
             profile(*hosts),
-            Database.for_path(tmp_path / "crawl.db"),
+            store_db,
             CrawlSink(
                 on_document=put,
                 on_withdraw=lambda doc_id: (withdrawn.append(doc_id), stored.pop(doc_id, None)),  # type: ignore[func-returns-value]

@@ -68,7 +68,7 @@ def profile_for(site: Site, *, delay: float = DELAY, max_pages: int = 100) -> Si
     )
 
 
-def run(profile: SiteProfile, db: Path, *, recrawl: bool = False) -> tuple[CrawlReport, list[str]]:
+def run(profile: SiteProfile, db: Path | Database, *, recrawl: bool = False) -> tuple[CrawlReport, list[str]]:
     titles: list[str] = []
 
     def keep(document: PolicyDocument | ServiceGuide) -> None:
@@ -76,7 +76,7 @@ def run(profile: SiteProfile, db: Path, *, recrawl: bool = False) -> tuple[Crawl
 
     report = crawl_sync(
         profile,
-        Database.for_path(db),
+        db if isinstance(db, Database) else Database.for_path(db),
         CrawlSink(on_document=keep),
         CrawlOptions(recrawl=recrawl, backoff=0.0),
     )

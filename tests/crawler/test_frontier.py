@@ -1,4 +1,5 @@
-"""The frontier persists in SQLite: a stopped crawl resumes without fetching anything twice."""
+"""The frontier persists in the store (SQLite and PostgreSQL): a stopped crawl resumes without fetching
+anything twice."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ def page_requests(paths: list[str]) -> list[str]:
     return [path for path in paths if path != "/robots.txt"]
 
 
-def test_resume_fetches_the_rest_and_nothing_twice(tmp_path: Path) -> None:
-    db = tmp_path / "store.db"
+def test_resume_fetches_the_rest_and_nothing_twice(store_db: Database) -> None:
+    db = store_db
     with serve(ROUTES) as site:
         first, first_titles = run(profile_for(site, delay=0.0, max_pages=4), db)
         after_first = page_requests(site.paths())
@@ -36,8 +37,8 @@ def test_resume_fetches_the_rest_and_nothing_twice(tmp_path: Path) -> None:
     assert sorted(first_titles + second_titles) == sorted(f"第{n}号通知" for n in range(1, 6))
 
 
-def test_recrawl_fetches_everything_again(tmp_path: Path) -> None:
-    db = tmp_path / "store.db"
+def test_recrawl_fetches_everything_again(store_db: Database) -> None:
+    db = store_db
     with serve(ROUTES) as site:
         run(profile_for(site, delay=0.0), db)
         again, titles = run(profile_for(site, delay=0.0), db, recrawl=True)
@@ -62,13 +63,12 @@ def test_enqueue_dedupes_normalised_urls_and_uses_wal(tmp_path: Path) -> None:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_claimed_urls_of_a_dead_run_are_queued_again(tmp_path: Path) -> None:
-    db = tmp_path / "store.db"
-    with Frontier(Database.for_path(db), "p") as frontier:
+def test_claimed_urls_of_a_dead_run_are_queued_again(store_db: Database) -> None:
+    with Frontier(store_db, "p") as frontier:
         frontier.enqueue("http://example.com/")
         assert frontier.claim() is not None
         assert frontier.claim() is None
-    with Frontier(Database.for_path(db), "p") as frontier:
+    with Frontier(Database(store_db.url), "p") as frontier:
         frontier.start_run()
         assert frontier.statuses() == {"http://example.com/": "queued"}
 

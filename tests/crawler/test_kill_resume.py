@@ -12,12 +12,16 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from indexer.storage import Database
 from indexer.store import Store
 from tests.crawler.fault_site import Page, fault_site
 from tests.crawler.test_fault_crawl import links, policy
+from tests.postgres import fresh_database
 from tests.shared_data import REPO_ROOT
 
 DETAILS = [f"/zhengce/{n:02d}.html" for n in range(1, 31)]
@@ -33,7 +37,18 @@ def _profile(path: Path, base: str) -> Path:
     return path
 
 
-def _crawl(data_dir: Path, profile: Path, *extra: str) -> subprocess.Popen[bytes]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The crawl's store: the data directory's SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'store.sqlite3'}"
+        return
+    with fresh_database() as url:
+        Database.open(url, upgrade=True).close()
+        yield url
+
+
+def _crawl(data_dir: Path, url: str, profile: Path, *extra: str) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -44,10 +59,11 @@ def _crawl(data_dir: Path, profile: Path, *extra: str) -> subprocess.Popen[bytes
         str(profile),
         *extra,
     ]
-    return subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {**os.environ, "GOVSEARCH_DATABASE_URL": url}
+    return subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def test_sigkill_then_resume_loses_nothing_and_fetches_nothing_twice(tmp_path: Path) -> None:
+def test_sigkill_then_resume_loses_nothing_and_fetches_nothing_twice(tmp_path: Path, store_url: str) -> None:
     pages = {
         "/robots.txt": Page("User-agent: *\nAllow: /\n", content_type="text/plain"),
         "/": Page(links("/list.html")),
@@ -56,7 +72,7 @@ def test_sigkill_then_resume_loses_nothing_and_fetches_nothing_twice(tmp_path: P
     pages[HANGING].hang_first = True
     with fault_site(pages) as site:
         profile = _profile(tmp_path / "killtest.toml", site.base)
-        first = _crawl(tmp_path / "data", profile, "--delay", "0")
+        first = _crawl(tmp_path / "data", store_url, profile, "--delay", "0")
         try:
             assert site.hanging.wait(60), "the crawler never reached the hanging page"
             time.sleep(0.3)  # let the crawler settle on the hanging request
@@ -67,7 +83,7 @@ def test_sigkill_then_resume_loses_nothing_and_fetches_nothing_twice(tmp_path: P
                 first.kill()
         assert first.returncode == -signal.SIGKILL
         before_resume = site.completed.copy()
-        second = _crawl(tmp_path / "data", profile, "--resume", "--delay", "0")
+        second = _crawl(tmp_path / "data", store_url, profile, "--resume", "--delay", "0")
         _out, err = second.communicate(timeout=120)
         assert second.returncode == 0, err.decode()
 
@@ -79,7 +95,7 @@ def test_sigkill_then_resume_loses_nothing_and_fetches_nothing_twice(tmp_path: P
     for path in ["/", "/list.html", "/sitemap.xml", *DETAILS]:
         if path != HANGING:
             assert requested.count(path) == 1, path
-    store = Store(Database.for_path(tmp_path / "data" / "store.sqlite3"))
+    store = Store(Database.open(store_url))
     try:
         assert store.count() == len(DETAILS)
     finally:

@@ -17,8 +17,8 @@ from search_api.engine.query_builder import build_query
 from tests.factories import SAMPLE_DOCUMENTS, guide
 
 
-def test_upsert_only_counts_changes_and_round_trips(tmp_path: Path) -> None:
-    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
+def test_upsert_only_counts_changes_and_round_trips(store_db: Database) -> None:
+    store = Store(store_db)
     assert store.upsert(SAMPLE_DOCUMENTS) == len(SAMPLE_DOCUMENTS)
     assert store.upsert(SAMPLE_DOCUMENTS) == 0
     doc = SAMPLE_DOCUMENTS[0]

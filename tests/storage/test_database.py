@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +16,8 @@ class Boom(Exception):
     pass
 
 
-def test_calls_inside_write_join_it_and_roll_back_together(tmp_path: Path) -> None:
-    database = Database.for_path(tmp_path / "store.sqlite3")
+def test_calls_inside_write_join_it_and_roll_back_together(store_db: Database) -> None:
+    database = store_db
     store = Store(database)
     with pytest.raises(Boom), database.write():
         store.upsert(SAMPLE_DOCUMENTS[:2])
@@ -33,8 +32,8 @@ def test_calls_inside_write_join_it_and_roll_back_together(tmp_path: Path) -> No
     database.close()
 
 
-def test_a_write_inside_a_read_gets_its_own_transaction(tmp_path: Path) -> None:
-    database = Database.for_path(tmp_path / "store.sqlite3")
+def test_a_write_inside_a_read_gets_its_own_transaction(store_db: Database) -> None:
+    database = store_db
     store = Store(database)
     with database.read():
         store.log_query("社保卡", None, 1, 0)  # committed on its own, not held by the read
@@ -42,8 +41,8 @@ def test_a_write_inside_a_read_gets_its_own_transaction(tmp_path: Path) -> None:
     database.close()
 
 
-def test_threads_share_one_database(tmp_path: Path) -> None:
-    database = Database.for_path(tmp_path / "store.sqlite3")
+def test_threads_share_one_database(store_db: Database) -> None:
+    database = store_db
     store = Store(database)
     store.upsert(SAMPLE_DOCUMENTS)
     ids = [doc.id for doc in SAMPLE_DOCUMENTS]

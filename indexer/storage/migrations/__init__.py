@@ -33,6 +33,12 @@ def head_revision() -> str:
     return head
 
 
+@cache
+def revisions() -> frozenset[str]:
+    """Every revision this code ships."""
+    return frozenset(script.revision for script in ScriptDirectory.from_config(config()).walk_revisions())
+
+
 def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from indexer.catalogue import upkeep
@@ -18,8 +16,8 @@ from tests.factories import guide, policy
 from tests.shared_data import shared_path
 
 
-def test_the_same_item_at_province_and_city_is_one_group(tmp_path: Path) -> None:
-    items = ItemStore(Store(Database.for_path(tmp_path / "s.sqlite3")))
+def test_the_same_item_at_province_and_city_is_one_group(store_db: Database) -> None:
+    items = ItemStore(Store(store_db))
     imported = read_catalogue(shared_path("data/service_items/guangdong.jsonl"), ImportReport())
     assert items.upsert_items(x.item for x in imported) == 2262
     group = items.group("律师执业证书注销审核(律师执业证书注销)")
@@ -28,8 +26,8 @@ def test_the_same_item_at_province_and_city_is_one_group(tmp_path: Path) -> None
     assert items.group("律师执业证书注销审核（律师执业证书注销）") == group  # brackets do not matter
 
 
-def test_links_follow_document_and_catalogue_changes(tmp_path: Path) -> None:
-    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
+def test_links_follow_document_and_catalogue_changes(store_db: Database) -> None:
+    store = Store(store_db)
     items = ItemStore(store)
     text = "参保人遗失社会保障卡的，可以办理社会保障卡挂失。"
     notice = policy("示例市社会保障卡服务通知", "示人社〔2024〕3号", text)
@@ -57,8 +55,8 @@ def test_links_follow_document_and_catalogue_changes(tmp_path: Path) -> None:
     assert items.links_of_docs([notice.id], 0.0)[notice.id] == []
 
 
-def test_a_changed_guide_updates_its_item_and_keeps_catalogue_extras(tmp_path: Path) -> None:
-    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
+def test_a_changed_guide_updates_its_item_and_keeps_catalogue_extras(store_db: Database) -> None:
+    store = Store(store_db)
     items = ItemStore(store)
     first = guide("社会保障卡挂失", "G003", authority="示例市社保局")
     items.upsert_items([CatalogueItem.from_guide(first, aliases=["社保卡挂失"])])
@@ -71,8 +69,8 @@ def test_a_changed_guide_updates_its_item_and_keeps_catalogue_extras(tmp_path: P
     assert item.aliases == ["社保卡挂失"]
 
 
-def test_sub_items_of_one_parent_item_are_siblings(tmp_path: Path) -> None:
-    items = ItemStore(Store(Database.for_path(tmp_path / "s.sqlite3")))
+def test_sub_items_of_one_parent_item_are_siblings(store_db: Database) -> None:
+    items = ItemStore(Store(store_db))
     for name in ("data/service_items/guangdong.jsonl", "data/catalogue/sichuan_guangan.csv"):
         items.upsert_items(x.item for x in read_catalogue(shared_path(name), ImportReport()))
     lost = items.group("社会保障卡挂失")[0]
@@ -85,9 +83,9 @@ def test_sub_items_of_one_parent_item_are_siblings(tmp_path: Path) -> None:
 
 
 def test_new_linking_rules_relink_every_document_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
+    store = Store(store_db)
     items = ItemStore(store)
     store.upsert([guide("社会保障卡挂失", "G003"), policy("通知", "", "可以办理社会保障卡挂失。")])
     assert update_links(store, items).documents_linked == 2

@@ -19,8 +19,8 @@ def test_passwords_are_salted_scrypt_hashes() -> None:
     assert not verify_password("same password", "plain-text")
 
 
-def test_sessions_expire_and_logout_ends_them(tmp_path: Path) -> None:
-    accounts = Accounts(Database.for_path(tmp_path / "s.sqlite3"), session_hours=1e-9)
+def test_sessions_expire_and_logout_ends_them(store_db: Database) -> None:
+    accounts = Accounts(store_db, session_hours=1e-9)
     accounts.add_user("zhao", "editor", "long enough secret")
     found = accounts.login("zhao", "long enough secret")
     assert found is not None and accounts.session(found[0]) is None  # already expired

@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0004_i18_documents_updated"
-down_revision = "0004_i16_corrections"
+down_revision = "0004_i11_shared_store"
 branch_labels = None
 depends_on = None
 
