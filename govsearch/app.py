@@ -74,7 +74,9 @@ def build_engine(
 ) -> SearchEngine:
     """A read-only engine over the data directory (serving never takes the index writer)."""
     database = database or open_database(settings)
-    backend = open_backend(settings.backend, settings.data_dir, writable=False)
+    backend = open_backend(
+        settings.backend, settings.data_dir, writable=False, elasticsearch=settings.elasticsearch
+    )
     return SearchEngine(
         backend,
         Store(database),

@@ -61,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument(
         "--rebuild", action="store_true", help="在现有索引旁从存储全部重建，核对后原子切换（服务不中断）"
     )
-    index.add_argument("--rollback", action="store_true", help="切回上一次重建前的索引")
+    index.add_argument(
+        "--rollback", action="store_true", help="切回上一次重建前的索引（Elasticsearch：别名指回上一代）"
+    )
 
     serve = sub.add_parser("serve", help="启动网页和 API 服务")
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")

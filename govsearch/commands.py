@@ -10,8 +10,7 @@ from pathlib import Path
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
 from govsearch.database import open_database
 from govsearch.settings import Settings
-from indexer.backends import BackendError, open_backend
-from indexer.backends.base import Rebuildable
+from indexer.backends import BackendError, Rebuildable, SearchBackend, open_backend
 from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.store import Store
@@ -41,14 +40,28 @@ def resolve_profile(name: str) -> SiteProfile:
         raise CommandError(f"站点配置 {name!r} 无法使用：{exc}") from exc
 
 
+def open_writer(settings: Settings, *, rebuild: bool = False) -> SearchBackend:
+    """The backend for writing. An embedded rebuild (or rollback) writes a new generation beside the
+    live index and never opens the live one for writing, so it works even when that one is broken;
+    Elasticsearch always opens as a writer (it keeps the index template up to date)."""
+    embedded_switch = rebuild and settings.backend == "tantivy"
+    try:
+        return open_backend(
+            settings.backend,
+            settings.data_dir,
+            writable=not embedded_switch,
+            rebuilding=rebuild,
+            elasticsearch=settings.elasticsearch,
+        )
+    except BackendError as exc:
+        raise CommandError(str(exc)) from exc
+
+
 def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     """Bring the index up to date; `rebuild` builds a new one beside the live index and switches to it
     (the live one is never written, so serving goes on and a crash changes nothing)."""
+    backend = open_writer(settings, rebuild=rebuild)
     store = Store(open_database(settings))
-    try:
-        backend = open_backend(settings.backend, settings.data_dir, writable=not rebuild, rebuilding=rebuild)
-    except BackendError as exc:
-        raise CommandError(str(exc)) from exc
 
     def on_progress(p: IndexProgress) -> None:
         _status(f"建索引：{p.done}/{p.total}")
@@ -87,18 +100,23 @@ def check_profiles(settings: Settings, args: argparse.Namespace) -> int:
 
 def index(settings: Settings, args: argparse.Namespace) -> int:
     if args.rollback:
-        backend = open_backend(settings.backend, settings.data_dir)
-        try:
-            if not isinstance(backend, Rebuildable):
-                raise CommandError(f"后端 {settings.backend} 不支持回滚")
-            backend.rollback()
-        except BackendError as exc:
-            raise CommandError(str(exc)) from exc
-        finally:
-            backend.close()
-        print("已切回上一代索引；正在运行的服务会在几秒内改用它。")
-        return 0
+        return rollback_index(settings)
     run_index(settings, rebuild=args.rebuild)
+    return 0
+
+
+def rollback_index(settings: Settings) -> int:
+    """Make the previous generation of the index live again."""
+    backend = open_writer(settings, rebuild=True)
+    try:
+        if not isinstance(backend, Rebuildable):
+            raise CommandError(f"搜索后端 {settings.backend} 不支持回滚")
+        backend.rollback()
+    except BackendError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        backend.close()
+    print("已切回上一代索引；正在运行的服务会在几秒内改用它。")
     return 0
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from indexer.backends import ElasticsearchConfig
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVSEARCH_", extra="ignore")
@@ -17,7 +19,9 @@ class Settings(BaseSettings):
         description="存储数据库地址：默认为数据目录中的 SQLite 文件；多台服务器共用时设为 "
         "postgresql+psycopg://用户@主机:5432/库名",
     )
-    backend: str = Field(default="tantivy", description="搜索后端：tantivy（内置）")
+    backend: str = Field(
+        default="tantivy", description="搜索后端：tantivy（内置，索引在数据目录）或 elasticsearch（集群）"
+    )
     host: str = Field(default="127.0.0.1", description="服务监听地址")
     port: int = Field(default=8000, ge=1, le=65535, description="服务监听端口")
     synonym_files: list[Path] = Field(
@@ -82,6 +86,49 @@ class Settings(BaseSettings):
     anonymous_api: bool = Field(
         default=True, description="是否允许不带密钥调用 /api/v1（本站页面自己的调用总是允许）"
     )
+
+    elasticsearch_url: str = Field(
+        default="http://127.0.0.1:9200",
+        description="Elasticsearch 节点地址，多个用逗号分隔；请求失败时客户端换一个节点重试",
+    )
+    elasticsearch_api_key: str | None = Field(
+        default=None, description="Elasticsearch API 密钥（优先于用户名密码）"
+    )
+    elasticsearch_username: str | None = Field(default=None, description="Elasticsearch 用户名（基本认证）")
+    elasticsearch_password: str | None = Field(default=None, description="Elasticsearch 密码（基本认证）")
+    elasticsearch_verify_tls: bool = Field(default=True, description="HTTPS 连接时校验服务器证书")
+    elasticsearch_ca_file: Path | None = Field(
+        default=None, description="校验服务器证书用的 CA 证书文件（PEM）"
+    )
+    elasticsearch_index_prefix: str = Field(
+        default="govsearch",
+        pattern=r"^[a-z0-9][a-z0-9_.-]*$",
+        description="索引前缀：别名及各代索引 <前缀>-vN",
+    )
+    elasticsearch_shards: int = Field(default=1, ge=1, description="每代索引的主分片数")
+    elasticsearch_replicas: int = Field(default=1, ge=0, description="每个主分片的副本数")
+    elasticsearch_timeout: float = Field(
+        default=10.0, gt=0, description="单个 Elasticsearch 请求的超时（秒）"
+    )
+    elasticsearch_retries: int = Field(
+        default=3, ge=0, description="请求失败（连接错误、超时、429）后的重试次数，换节点重试"
+    )
+
+    @property
+    def elasticsearch(self) -> ElasticsearchConfig:
+        return ElasticsearchConfig(
+            urls=tuple(u.strip() for u in self.elasticsearch_url.split(",") if u.strip()),
+            api_key=self.elasticsearch_api_key,
+            username=self.elasticsearch_username,
+            password=self.elasticsearch_password,
+            verify_tls=self.elasticsearch_verify_tls,
+            ca_file=str(self.elasticsearch_ca_file) if self.elasticsearch_ca_file else None,
+            index_prefix=self.elasticsearch_index_prefix,
+            shards=self.elasticsearch_shards,
+            replicas=self.elasticsearch_replicas,
+            timeout=self.elasticsearch_timeout,
+            retries=self.elasticsearch_retries,
+        )
 
     @property
     def store_path(self) -> Path:

@@ -3,12 +3,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
 from indexer.storage import Database
 from tests.factories import build_app
+
+if TYPE_CHECKING:
+    from tests.es_nodes import BackendOpener
 
 # The suite searches hundreds of times a second from one client address: the anonymous limits are
 # tested where they are meant to bite (tests/search_api/test_rate_limits.py), and off elsewhere.
@@ -54,3 +58,21 @@ def store_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     from tests.postgres import emptied
 
     yield emptied(request.getfixturevalue("_postgres_store"))
+
+
+@pytest.fixture(scope="session")
+def es_urls() -> Iterator[tuple[str, ...]]:
+    """One Elasticsearch for the whole session (started on first use; see tests/es_nodes.py)."""
+    from tests.es_nodes import session_cluster
+
+    yield from session_cluster()
+
+
+@pytest.fixture
+def open_index(request: pytest.FixtureRequest) -> Iterator[BackendOpener]:
+    """`open_index(name, path, writable=…)`: a backend by name; Elasticsearch indices are dropped after."""
+    from tests.es_nodes import BackendOpener
+
+    opener = BackendOpener(request)
+    yield opener
+    opener.cleanup()

@@ -5,19 +5,39 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.backends import generations
-from indexer.backends.base import BackendError, SearchBackend
+from indexer.backends.base import BackendError, Rebuildable, SearchBackend
+from indexer.backends.es_admin import ElasticsearchConfig
 
-__all__ = ["BACKENDS", "BackendError", "SearchBackend", "generations", "open_backend"]
+__all__ = [
+    "BACKENDS",
+    "BackendError",
+    "ElasticsearchConfig",
+    "Rebuildable",
+    "SearchBackend",
+    "generations",
+    "open_backend",
+]
 
-BACKENDS = ("tantivy",)
+BACKENDS = ("tantivy", "elasticsearch")
 
 
 def open_backend(
-    name: str, data_dir: Path, *, writable: bool = False, rebuilding: bool = False
+    name: str,
+    data_dir: Path,
+    *,
+    writable: bool = False,
+    rebuilding: bool = False,
+    elasticsearch: ElasticsearchConfig | None = None,
 ) -> SearchBackend:
-    """`rebuilding`: for `index --rebuild`, which must work even when the live index cannot be read."""
+    """The named backend: the embedded index in `<data_dir>/index`, or the cluster `elasticsearch`
+    describes (an Elasticsearch server keeps no local index folder; readers and writers alike).
+    `rebuilding`: for `index --rebuild`, which must work even when the live embedded index cannot be read."""
     if name == "tantivy":
         from indexer.backends.tantivy_backend import TantivyBackend
 
         return TantivyBackend(data_dir / "index", writable=writable, rebuilding=rebuilding)
+    if name == "elasticsearch":
+        from indexer.backends.elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend(elasticsearch or ElasticsearchConfig(), writable=writable)
     raise BackendError(f"未知的搜索后端 {name!r}，可选：{', '.join(BACKENDS)}")

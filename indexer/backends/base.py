@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from indexer.fields import IndexDoc
+from indexer.fields import KEYWORD_FIELDS, IndexDoc
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,23 @@ class BackendQuery:
     # low-weight word: recall for a compound the segmenter keeps whole and no title holds whole.
     bigrams: tuple[str, ...] = ()
     bigram_boost: float = 1.0
+
+
+def document_fields(doc: IndexDoc) -> dict[str, str | int | list[str]]:
+    """Every index field of a document and its value(s), as each backend stores it."""
+    fields: dict[str, str | int | list[str]] = {
+        "id": doc.id,
+        "title": doc.title,
+        "meta": doc.meta,
+        "body": doc.body,
+        "title_key": doc.title_key,
+        "bigrams": doc.bigrams,
+        "codes": list(doc.codes),
+        "date": doc.date_ordinal,
+    }
+    for name in KEYWORD_FIELDS:
+        fields[name] = list(doc.keywords.get(name, ()))
+    return fields
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from indexer.backends.base import (
     Clause,
     Group,
     SearchBackend,
+    document_fields,
 )
 from indexer.fields import KEYWORD_FIELDS, IndexDoc
 
@@ -121,19 +122,7 @@ class TantivyBackend:
         return self._writer
 
     def _to_tantivy(self, doc: IndexDoc) -> tantivy.Document:
-        fields: dict[str, Any] = {
-            "id": doc.id,
-            "title": doc.title,
-            "meta": doc.meta,
-            "body": doc.body,
-            "title_key": doc.title_key,
-            "bigrams": doc.bigrams,
-            "codes": list(doc.codes),
-            "date": doc.date_ordinal,
-        }
-        for name in KEYWORD_FIELDS:
-            fields[name] = list(doc.keywords.get(name, ()))
-        return tantivy.Document(**fields)
+        return tantivy.Document(**document_fields(doc))
 
     def index(self, docs: Iterable[IndexDoc]) -> int:
         with self._lock:

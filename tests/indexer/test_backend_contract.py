@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import index_text, normalize, segment_query
-from indexer.backends import BACKENDS, open_backend
+from indexer.backends import BACKENDS
 from indexer.backends.base import BackendQuery, Clause, Group, SearchBackend
 from indexer.fields import IndexDoc
 from search_api.engine.ranking import FIELD_WEIGHTS
+from tests.es_nodes import BackendOpener
 
 
 def make_doc(doc_id: str, title: str, body: str = "", kind: str = "guide", site: str = "甲站") -> IndexDoc:
@@ -40,8 +41,10 @@ def words(query: str, boost: float = 1.0) -> BackendQuery:
 
 
 @pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
-    b = open_backend(request.param, tmp_path, writable=True)
+def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, open_index: BackendOpener
+) -> Iterator[SearchBackend]:
+    b = open_index(request.param, tmp_path, writable=True)
     b.index(DOCS)
     yield b
     b.close()
@@ -123,24 +126,64 @@ def test_suggest_by_word_prefix(backend: SearchBackend) -> None:
     assert backend.suggest([]) == []
 
 
-def test_survives_reopen(tmp_path: Path) -> None:
+def test_survives_reopen(tmp_path: Path, open_index: BackendOpener) -> None:
     for name in BACKENDS:
-        writer = open_backend(name, tmp_path / name, writable=True)
+        writer = open_index(name, tmp_path / name, writable=True)
         writer.index(DOCS)
         writer.close()
-        reader = open_backend(name, tmp_path / name)
+        reader = open_index(name, tmp_path / name)
         assert reader.count() == 4
         assert reader.search(words("社会保障卡")).hits[0].id == "c"
         reader.close()
 
 
-def test_reader_sees_writer_commit_after_refresh(tmp_path: Path) -> None:
+def test_reader_sees_writer_commit_after_refresh(tmp_path: Path, open_index: BackendOpener) -> None:
     for name in BACKENDS:
-        writer = open_backend(name, tmp_path / name, writable=True)
+        writer = open_index(name, tmp_path / name, writable=True)
         writer.index(DOCS[:1])
-        reader = open_backend(name, tmp_path / name)
+        reader = open_index(name, tmp_path / name)
         writer.index(DOCS[1:])
         reader.refresh()
         assert reader.count() == 4
         writer.close()
         reader.close()
+
+
+def test_index_returns_how_many_were_written_and_deleting_unknown_ids_is_harmless(
+    backend: SearchBackend,
+) -> None:
+    assert backend.index([make_doc("e", "户口迁移"), make_doc("f", "户口登记")]) == 2
+    backend.delete(["never-indexed"])
+    backend.delete([])
+    assert backend.count() == 6
+
+
+def test_a_page_past_the_end_is_empty_with_the_total(backend: SearchBackend) -> None:
+    query = words("居民")
+    result = backend.search(BackendQuery(groups=query.groups, field_weights=FIELD_WEIGHTS, offset=10))
+    assert result.hits == [] and result.total == 3
+
+
+def test_match_all_lists_what_the_filters_let_through(backend: SearchBackend) -> None:
+    every = BackendQuery(groups=(), field_weights=FIELD_WEIGHTS, match_all=True)
+    assert backend.search(every).total == 4
+    guides_of_b = BackendQuery(
+        groups=(),
+        field_weights=FIELD_WEIGHTS,
+        match_all=True,
+        filters={"kind": ("guide",), "site": ("乙站",)},
+    )
+    assert [h.id for h in backend.search(guides_of_b).hits] == ["c"]
+    either_kind = BackendQuery(
+        groups=(), field_weights=FIELD_WEIGHTS, match_all=True, filters={"kind": ("guide", "policy")}
+    )
+    assert backend.search(either_kind).total == 4
+
+
+def test_suggest_keeps_to_the_limit(backend: SearchBackend) -> None:
+    assert len(backend.suggest(["居民"], limit=1)) == 1
+
+
+def test_no_facet_fields_and_no_years_ask_for_nothing(backend: SearchBackend) -> None:
+    assert backend.facets(words("身份证"), []) == {}
+    assert backend.year_counts(words("身份证"), []) == {}

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import segment_query
-from indexer.backends import BACKENDS, open_backend
+from indexer.backends import BACKENDS
 from indexer.backends.base import SearchBackend
 from indexer.fields import IndexDoc
+from tests.es_nodes import BackendOpener
 from tests.indexer.test_backend_contract import make_doc, words
 
 
@@ -30,8 +31,10 @@ DOCS = [
 
 
 @pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
-    b = open_backend(request.param, tmp_path, writable=True)
+def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, open_index: BackendOpener
+) -> Iterator[SearchBackend]:
+    b = open_index(request.param, tmp_path, writable=True)
     b.index(DOCS)
     yield b
     b.close()
