@@ -116,7 +116,7 @@ def rollback_index(settings: Settings) -> int:
         raise CommandError(str(exc)) from exc
     finally:
         backend.close()
-    print("已切回上一代索引；正在运行的服务会在几秒内改用它。")
+    _status("已回滚到上一代索引；正在运行的服务会在几秒内改用它。", final=True)
     return 0
 
 
@@ -136,7 +136,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     workers = getattr(args, "workers", None) or worker_count(settings)
     try:  # fail here, with one clear message, on an index no worker could open
         app = create_app(settings) if workers == 1 else None
-        open_backend(settings.backend, settings.data_dir).close()
+        open_backend(settings.backend, settings.data_dir, elasticsearch=settings.elasticsearch).close()
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     print(

@@ -37,7 +37,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def check(settings: Settings, args: argparse.Namespace) -> int:
     store = Store(open_database(settings))
     try:
-        backend = open_backend(settings.backend, settings.data_dir, writable=args.repair)
+        backend = open_backend(
+            settings.backend, settings.data_dir, writable=args.repair, elasticsearch=settings.elasticsearch
+        )
         try:
             report = check_index(store, backend)
             print("\n".join(report.lines()))

@@ -12,6 +12,17 @@ from govsearch.app import create_app
 from tests.web.admin.helpers import admin_app, approve_as_other, login, propose
 
 PACKAGED = "补身份证, 身份证补办, 身份证丢了 => 居民身份证补领   # 丢失、损坏后补领"
+PLAIN = (Path(__file__).parents[3] / "synonyms" / "data" / "plain_language.txt").read_text(encoding="utf-8")
+
+
+def _source(line_start: str) -> str:
+    """Where a packaged rule sits in the file (the file is edited: no line number written here)."""
+    number = next(n for n, line in enumerate(PLAIN.splitlines(), 1) if line.startswith(line_start))
+    return f"plain_language.txt:{number}"
+
+
+RULE = _source(PACKAGED)  # 身份证丢了 => 居民身份证补领
+BASE = _source("身份证 => 居民身份证")  # what still expands 身份证 once RULE is off
 CILIN = "Ab01A01= 养老 赡养\nAb01A02= 高龄 老年\nAb01A03# 老人 老者\n"
 
 
@@ -33,13 +44,13 @@ def _sources(client: TestClient, q: str) -> list[str]:
 
 
 def test_disable_and_replace_a_packaged_rule_live_audited_and_rolled_back(client: TestClient) -> None:
-    assert _sources(client, "身份证丢了") == ["plain_language.txt:63"]
+    assert _sources(client, "身份证丢了") == [RULE]
     csrf = login(client, "editor1")
     listed = client.get("/admin/api/rules", params={"q": "身份证丢了"}).json()["packaged"]
     assert listed == [
         {
             "line": PACKAGED,
-            "source": "plain_language.txt:63",
+            "source": RULE,
             "owner": listed[0]["owner"],
             "category": "户籍与身份证件",
             "replaced_by": None,
@@ -47,9 +58,9 @@ def test_disable_and_replace_a_packaged_rule_live_audited_and_rolled_back(client
         }
     ]
     off = propose(client, csrf, action="disable", replaces=PACKAGED, line=PACKAGED, reason="误扩展")
-    assert _sources(client, "身份证丢了") == ["plain_language.txt:63"]  # proposed is not live
+    assert _sources(client, "身份证丢了") == [RULE]  # proposed is not live
     assert approve_as_other(client, off).status_code == 200
-    assert _sources(client, "身份证丢了") == ["plain_language.txt:61"]  # the next query, no restart
+    assert _sources(client, "身份证丢了") == [BASE]  # the next query, no restart
     replaced = client.get("/admin/api/rules", params={"q": "身份证丢了"}).json()["packaged"][0]
     assert replaced["in_force"] is False and replaced["replaced_by"] == 1
 
@@ -74,7 +85,7 @@ def test_disable_and_replace_a_packaged_rule_live_audited_and_rolled_back(client
         "/admin/api/versions/0/rollback", json={"reason": "恢复内置"}, headers={"X-CSRF-Token": rcsrf}
     )
     assert back.status_code == 200
-    assert _sources(client, "身份证丢了") == ["plain_language.txt:63"]
+    assert _sources(client, "身份证丢了") == [RULE]
     assert client.get("/admin/api/audit").json()["audit"][0]["action"] == "回滚"
 
 
@@ -143,7 +154,7 @@ def test_packaged_rule_disabled_and_replaced_through_the_pages(client: TestClien
     )
     assert off.status_code == 303  # a second proposal; only one of them can be approved
     assert approve_as_other(client, 2).status_code == 200
-    assert "plain_language.txt:63" not in _sources(client, "身份证丢了")
+    assert RULE not in _sources(client, "身份证丢了")
     assert approve_as_other(client, 1).status_code == 422  # the packaged rule is replaced already
     listed = client.get("/admin", params={"q": "身份证丢了"})
     assert "已停用（人工规则#1）" in listed.text
@@ -178,6 +189,6 @@ def test_a_replacement_whose_packaged_line_an_upgrade_reworded_blocks_nothing(cl
     off = propose(client, csrf, action="disable", replaces=PACKAGED, line=PACKAGED, reason="r")
     assert approve_as_other(client, off).status_code == 200
     workflow = client.app.state.admin_workflow  # type: ignore[attr-defined]
-    workflow.live.fixed = tuple(r for r in workflow.live.fixed if r.source != "plain_language.txt:63")
+    workflow.live.fixed = tuple(r for r in workflow.live.fixed if r.source != RULE)
     later = propose(client, csrf, action="add", line="二代证 => 居民身份证  # 俗称", reason="r")
     assert approve_as_other(client, later).status_code == 200  # the stale replacement stops matching
