@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,6 +82,26 @@ def test_clause_boost_orders_alternatives(backend: SearchBackend) -> None:
     group = Group((Clause(("补领",), 1.0), Clause(("换领",), 0.2)))
     hits = backend.search(BackendQuery(groups=(group,), field_weights=FIELD_WEIGHTS)).hits
     assert [h.id for h in hits] == ["b", "a"]
+
+
+def test_a_phrase_counts_fully_where_the_index_puts_sub_words_between_its_words(
+    backend: SearchBackend,
+) -> None:
+    """The index writes a word's sub-words just before it (保税区 → 保税 保税区), so the phrase of the
+    query words (综合, 保税区) meets an analysed title with a gap; it must count as much as where it
+    stands tight (same title length), as in the embedded index."""
+    phrase = tuple(segment_query("综合保税区"))
+    assert phrase == ("综合", "保税区")
+    written = make_doc("w", "综合保税区开放")
+    assert written.title == "综合 保税 保税区 开放"
+    tight = dataclasses.replace(
+        written, id="t", title="综合 保税区 开放 政策", title_key="综合保税区开放政策"
+    )
+    backend.index([written, tight])
+    query = BackendQuery(groups=(Group((Clause(phrase),)),), field_weights={"title": 1.0})
+    scores = {h.id: h.score for h in backend.search(query).hits}
+    assert set(scores) == {"w", "t"}
+    assert scores["w"] == pytest.approx(scores["t"], rel=1e-3)
 
 
 def test_exact_code_and_title_key_win(backend: SearchBackend) -> None:
