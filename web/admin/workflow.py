@@ -319,9 +319,13 @@ class Workflow:
         before, after = describe(change, current)
         label = ACTION_LABELS[change.action]
         entry = AuditEntry(0, "", proposal.author, label, before, after, proposal.reason, approval, None)
-        version = self.store.commit(rules, entry, base=live.id)
-        sync_corrections(self.engine.store.database, rules)
-        self.store.decide(proposal.id, "approved", staff.name, override_reason.strip() or check.explanation())
+        # The new version, the corrections it carries and the decision in one transaction: a crash
+        # between them would otherwise leave an applied proposal marked pending.
+        with self.store.database.write(exclusive=True):
+            version = self.store.commit(rules, entry, base=live.id)
+            sync_corrections(self.engine.store.database, rules)
+            decision = override_reason.strip() or check.explanation()
+            self.store.decide(proposal.id, "approved", staff.name, decision)
         return version
 
     def reject(self, staff: Staff, proposal: Proposal, reason: str) -> None:
