@@ -1,6 +1,7 @@
-"""Two `govsearch serve` processes on two ports over one Elasticsearch and one store: a page crawled and
-indexed by an operator's command is found through both, on the first search after the command returns
-(every write ends with a refresh; serving processes keep no local index)."""
+"""Two `govsearch serve` processes on two ports over one Elasticsearch and one store (the SQLite file, or
+one PostgreSQL database as in the scale-out deployment): a page crawled and indexed by an operator's
+command is found through both, on the first search after the command returns (every write ends with a
+refresh; serving processes keep no local index)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from tests.crawler.test_fault_crawl import links, policy
 from tests.es_nodes import drop_prefix, isolated_config
 from tests.factories import SAMPLE_DOCUMENTS
 from tests.govsearch.test_crawl_command import write_profile
+from tests.postgres import fresh_database
 from tests.shared_data import REPO_ROOT
 
 TITLE = "关于开展古树名木认养登记的通知"
@@ -45,6 +47,20 @@ def es_env(
         monkeypatch.setenv(name, value)
     yield env
     drop_prefix(config)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_env(
+    request: pytest.FixtureRequest, es_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    """`es_env` with the store in the data directory's SQLite file, or in a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield es_env
+        return
+    with fresh_database() as url:
+        monkeypatch.setenv("GOVSEARCH_DATABASE_URL", url)
+        assert main(["db", "upgrade"]) == 0
+        yield {**es_env, "GOVSEARCH_DATABASE_URL": url}
 
 
 def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
@@ -74,9 +90,11 @@ def found(base: str) -> list[str]:
     return [hit["title"] for hit in answer.json()["hits"]]
 
 
-def test_a_page_indexed_once_is_found_through_both_servers(es_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_page_indexed_once_is_found_through_both_servers(
+    shared_env: dict[str, str], tmp_path: Path
+) -> None:
     assert main(["index"]) == 0  # the store and the alias exist before the servers start
-    servers = [serve(es_env), serve(es_env)]
+    servers = [serve(shared_env), serve(shared_env)]
     try:
         assert [found(base) for _, base in servers] == [[], []]
         pages = {"/": Page(links("/p/1.html")), "/p/1.html": Page(policy(TITLE))}
@@ -85,6 +103,8 @@ def test_a_page_indexed_once_is_found_through_both_servers(es_env: dict[str, str
             assert main(["crawl", str(profile), "--delay", "0", "--index"]) == 0
         assert [found(base)[:1] for _, base in servers] == [[TITLE], [TITLE]]
         assert not (tmp_path / "data" / "index").exists()  # no local index folder in this mode
+        if "GOVSEARCH_DATABASE_URL" in shared_env:  # and no local store either: all of it is shared
+            assert not (tmp_path / "data" / "store.sqlite3").exists()
     finally:
         for process, _ in servers:
             process.terminate()
