@@ -37,6 +37,12 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def change_stamp() -> str:
+    """`now()` to the microsecond, for `documents.updated_at`: the store's change signature must tell
+    two changes within one second apart. It still sorts as text after a `now()` of the same second."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
 def upsert(dialect: str, table: Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT that can take `.on_conflict_do_nothing()` / `.on_conflict_do_update()` on either
     dialect (both support the same ON CONFLICT clause; SQLAlchemy keeps it per dialect). Its result's

@@ -100,3 +100,19 @@ def test_staff_accounts_and_versions(store_db: Database) -> None:
     assert staff.commit((StaffRule(id=1, line="二代证 => 居民身份证"),), entry, base=base) == base + 1
     with pytest.raises(ValueError, match=f"当前版本 {base + 1}"):
         staff.commit((StaffRule(id=1, line="准迁证 => 户口迁移"),), entry, base=base)
+
+
+def test_the_change_signature_sees_every_change_within_one_second(store_db: Database) -> None:
+    """Serving processes rebuild their knowledge when the signature changes: a correction or a re-crawl
+    of a document made in the same second as the previous change must change it too."""
+    from indexer.storage.documents import Documents
+
+    store = Store(store_db)
+    store.upsert(list(SAMPLE_DOCUMENTS))
+    seen = {Documents(store_db).signature()}
+    first = next(d for d in SAMPLE_DOCUMENTS if d.title == "示例市住房公积金提取管理办法")  # a policy
+    for body in ("改版一", "改版二", "改版三"):  # well within one second
+        store.upsert([first.model_copy(update={"body": first.body + body})])
+        signature = Documents(store_db).signature()
+        assert signature not in seen
+        seen.add(signature)
