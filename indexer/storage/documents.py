@@ -274,8 +274,8 @@ class Documents:
 
     def signature(self) -> tuple[int, str]:
         """Changes whenever a document is added, changed or withdrawn."""
-        # Every change stamps `updated_at` (nothing deletes rows): the latest stamp and how many rows
-        # carry it tell changes apart (stamps are to the microsecond: `change_stamp`). Both read a few entries of
+        # Every change stamps `updated_at` (nothing deletes rows), to the microsecond (`change_stamp`):
+        # the latest stamp and how many rows carry it tell changes apart. Both read a few entries of
         # the `documents_updated` index, where counting every row took 0.1 s at 100k documents.
         with self.database.read() as conn:
             latest = conn.execute(_LATEST).scalar() or ""
