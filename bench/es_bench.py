@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -142,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data_dir = args.data_dir or Path(tmp) / "data"
         if not args.data_dir:
             build_corpus(args.shared, data_dir)
-            subprocess.run(["rm", "-rf", str(data_dir / "index")], check=True)
+            shutil.rmtree(data_dir / "index", ignore_errors=True)
         store = Store(Database.for_path(data_dir / "store.sqlite3"))
         store.reset_indexed()  # every document is pending: the way to read them all
         docs = [to_index_doc(doc) for _, doc in store.pending() if doc is not None]
