@@ -10,6 +10,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from search_api import docs as api_docs
 from search_api import routes as api_routes
 from search_api.access import PortalCors
 from search_api.engine.filters import InvalidSearch
+from search_api.engine.models import SearchRequest
 from search_api.engine.portals import Portals
 from search_api.engine.query_log import Popularity, load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
@@ -188,11 +190,32 @@ DEFAULT_BODY_CAP = 1_000_000
 def _install_guards(app: FastAPI, settings: Settings) -> None:
     """Outermost last: security headers on every answer, then admission control, then the body cap."""
     app.add_middleware(BodyLimit, caps=BODY_CAPS, default=DEFAULT_BODY_CAP)
-    app.add_middleware(Admission, max_in_flight=settings.max_in_flight, timeout=settings.request_timeout)
+    app.add_middleware(
+        Admission,
+        max_in_flight=settings.max_in_flight,
+        timeout=settings.request_timeout,
+        queue_seconds=settings.queue_seconds,
+    )
     app.add_middleware(SecurityHeaders)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+WARM_QUERY = "社会保障卡补办"
+
+
+def warm_up(engine: SearchEngine) -> None:
+    """Everything the first searches would otherwise build or load, each in its own time: the
+    knowledge, the item matcher, the title vectors and the embedding model, and one search through
+    the whole path (index readers, caches)."""
+    engine.warm()
+    if engine.semantic is not None:
+        engine.semantic.nearest(WARM_QUERY, 1)
+    engine.search(SearchRequest(q=WARM_QUERY), record=False)
+
+
+def create_app(settings: Settings | None = None, *, warm_first: bool = False) -> FastAPI:
+    """`warm_first` (serving): the app is warm before it accepts a request. A worker that listened
+    cold would take its share of the traffic and answer it seconds late (the embedding model alone
+    loads for seconds) while the other workers idle; with it, requests wait for warm workers only."""
     settings = settings or Settings()
     database = open_database(settings)
     live = live_synonyms(settings, database)
@@ -201,9 +224,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Titles, words and pinyin for query understanding, and the item matcher: read (or built)
-        # before the first search needs them.
-        warming = threading.Thread(target=engine.warm, name="knowledge", daemon=True)
+        # before the first search needs them; when serving, before this worker listens.
+        warm = partial(warm_up, engine) if warm_first else engine.warm
+        warming = threading.Thread(target=warm, name="knowledge", daemon=True)
         warming.start()
+        if warm_first:
+            await run_in_threadpool(warming.join)
         purge = asyncio.create_task(purge_query_log(engine.store, settings.query_log_days))
         yield
         purge.cancel()
@@ -251,4 +277,4 @@ def prepare_serving_process() -> None:
 def app_from_environment() -> FastAPI:
     """The app of one `serve` worker process, configured by the environment (uvicorn's factory)."""
     prepare_serving_process()
-    return create_app(Settings())
+    return create_app(Settings(), warm_first=True)

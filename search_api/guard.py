@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -136,24 +137,77 @@ class BodyLimit:
 
 
 class Admission:
-    """At most `max_in_flight` requests at once in this process, each within `timeout` seconds."""
+    """At most `max_in_flight` requests run at once in this process, each within `timeout` seconds; up
+    to `max_waiting` more wait for a place, in arrival order, each for at most `queue_seconds`. A
+    request that finds the queue full, or has waited its budget out, gets `503` at once.
 
-    def __init__(self, app: ASGIApp, max_in_flight: int, timeout: float, retry_after: int = 1) -> None:
+    Why a queue bounded by waiting time rather than by length alone: searches share one core (the GIL),
+    so every request running beside another makes both slower; a few running at once finish each in
+    its own service time, and the wait before them is capped by the budget. A served request then
+    takes at most about `queue_seconds` plus its own work however hard the load, and a shed one learns
+    so within the budget (CoDel's idea: judge a queue by how long its requests have stood in it)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_in_flight: int,
+        timeout: float,
+        *,
+        queue_seconds: float = 0.0,
+        max_waiting: int = 64,
+        retry_after: int = 1,
+    ) -> None:
         self.app = app
         self.max_in_flight = max_in_flight
         self.timeout = timeout
+        self.queue_seconds = queue_seconds
+        self.max_waiting = max_waiting
         self.retry_after = retry_after
         self.in_flight = 0
+        self._waiting: deque[asyncio.Future[None]] = deque()
+
+    async def _enter(self) -> bool:
+        """Take a place (at once, or after waiting within the budget); False: shed this request."""
+        if self.in_flight < self.max_in_flight and not self._waiting:
+            self.in_flight += 1
+            return True
+        if self.queue_seconds <= 0 or len(self._waiting) >= self.max_waiting:
+            return False
+        place = asyncio.get_running_loop().create_future()
+        self._waiting.append(place)
+        try:
+            await asyncio.wait_for(place, self.queue_seconds)
+        except TimeoutError:
+            return self._handed_over(place)
+        except BaseException:  # the client went away: give back a place handed over meanwhile
+            if self._handed_over(place):
+                self._leave()
+            raise
+        return True  # the leaving request handed its place over: in_flight is unchanged
+
+    def _handed_over(self, place: asyncio.Future[None]) -> bool:
+        """After a wait that ended early: whether a place was handed over anyway (then it is ours)."""
+        if place in self._waiting:
+            self._waiting.remove(place)
+        return place.done() and not place.cancelled()
+
+    def _leave(self) -> None:
+        """Hand the place to the longest-waiting request still waiting, else free it."""
+        while self._waiting:
+            place = self._waiting.popleft()
+            if not place.done():
+                place.set_result(None)
+                return
+        self.in_flight -= 1
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
-        if self.in_flight >= self.max_in_flight:
+        if not await self._enter():
             busy = _error(scope, 503, "overloaded", "服务繁忙，请稍后再试", self.retry_after)
             await busy(scope, receive, send)
             return
-        self.in_flight += 1
         started = False
 
         async def watched(message: Message) -> None:
@@ -169,4 +223,4 @@ class Admission:
             slow = _error(scope, 503, "timeout", "请求处理超时，请稍后再试", self.retry_after)
             await slow(scope, receive, send)
         finally:
-            self.in_flight -= 1
+            self._leave()
