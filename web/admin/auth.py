@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from web.admin.accounts import Accounts, Staff
 
@@ -51,9 +52,9 @@ async def _csrf_token_sent(request: Request) -> str:
     return ""
 
 
-async def require_staff(request: Request) -> Staff:
-    """Router dependency: the signed-in staff member, checked for CSRF on every write."""
-    staff = current_staff(request)
+async def require_staff(request: Request, staff: Annotated[Staff | None, Depends(current_staff)]) -> Staff:
+    """Router dependency: the signed-in staff member, checked for CSRF on every write. The session is
+    looked up by a plain function (in a thread: it reads the store); this one only reads the form."""
     if staff is None:
         raise AdminError(401, "unauthenticated", "请先登录管理后台")
     if request.method not in SAFE_METHODS:

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Annotated
 
-from fastapi import Path, Request
+from fastapi import Depends, Path, Request
 from fastapi.responses import PlainTextResponse
 
 from synonyms.staff_store import Proposal
@@ -36,6 +36,11 @@ async def form_fields(request: Request) -> dict[str, str]:
     """A posted form's text fields (files left out)."""
     form = await request.form()
     return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+# Read as a dependency so that the routes themselves are plain functions, which FastAPI runs in a
+# thread: the store, the password hash and the golden check never hold up the event loop.
+Form = Annotated[dict[str, str], Depends(form_fields)]
 
 
 def proposal_or_404(flow: Workflow, proposal_id: int) -> Proposal:
