@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -138,14 +139,16 @@ class BodyLimit:
 
 class Admission:
     """At most `max_in_flight` requests run at once in this process, each within `timeout` seconds; up
-    to `max_waiting` more wait for a place, in arrival order, each for at most `queue_seconds`. A
-    request that finds the queue full, or has waited its budget out, gets `503` at once.
+    to `max_waiting` more wait for a place, each for at most `queue_seconds`. A request that finds the
+    queue full, or has waited its budget out, gets `503` at once.
 
-    Why a queue bounded by waiting time rather than by length alone: searches share one core (the GIL),
-    so every request running beside another makes both slower; a few running at once finish each in
-    its own service time, and the wait before them is capped by the budget. A served request then
-    takes at most about `queue_seconds` plus its own work however hard the load, and a shed one learns
-    so within the budget (CoDel's idea: judge a queue by how long its requests have stood in it)."""
+    Why a queue bounded by waiting time rather than many requests running at once: searches share one
+    core (the GIL), so every request running beside another makes both slower; one or two running at a
+    time finish each in its own service time, and the wait before them is capped by the budget (CoDel's
+    idea: judge a queue by how long its requests have stood in it). Places go to the longest-waiting
+    request while the queue moves; once its oldest request has waited half the budget (overload), to
+    the newest instead (adaptive LIFO): under overload a FIFO queue serves only requests that have
+    already waited nearly the whole budget, LIFO serves fresh ones and lets the stale ones go."""
 
     def __init__(
         self,
@@ -164,7 +167,7 @@ class Admission:
         self.max_waiting = max_waiting
         self.retry_after = retry_after
         self.in_flight = 0
-        self._waiting: deque[asyncio.Future[None]] = deque()
+        self._waiting: deque[tuple[float, asyncio.Future[None]]] = deque()
 
     async def _enter(self) -> bool:
         """Take a place (at once, or after waiting within the budget); False: shed this request."""
@@ -173,28 +176,30 @@ class Admission:
             return True
         if self.queue_seconds <= 0 or len(self._waiting) >= self.max_waiting:
             return False
-        place = asyncio.get_running_loop().create_future()
-        self._waiting.append(place)
+        entry = (time.monotonic(), asyncio.get_running_loop().create_future())
+        self._waiting.append(entry)
         try:
-            await asyncio.wait_for(place, self.queue_seconds)
+            await asyncio.wait_for(entry[1], self.queue_seconds)
         except TimeoutError:
-            return self._handed_over(place)
+            return self._handed_over(entry)
         except BaseException:  # the client went away: give back a place handed over meanwhile
-            if self._handed_over(place):
+            if self._handed_over(entry):
                 self._leave()
             raise
         return True  # the leaving request handed its place over: in_flight is unchanged
 
-    def _handed_over(self, place: asyncio.Future[None]) -> bool:
+    def _handed_over(self, entry: tuple[float, asyncio.Future[None]]) -> bool:
         """After a wait that ended early: whether a place was handed over anyway (then it is ours)."""
-        if place in self._waiting:
-            self._waiting.remove(place)
-        return place.done() and not place.cancelled()
+        if entry in self._waiting:
+            self._waiting.remove(entry)
+        return entry[1].done() and not entry[1].cancelled()
 
     def _leave(self) -> None:
-        """Hand the place to the longest-waiting request still waiting, else free it."""
+        """Hand the place to a waiting request (the oldest, or under overload the newest), else free it."""
+        now = time.monotonic()
         while self._waiting:
-            place = self._waiting.popleft()
+            overloaded = now - self._waiting[0][0] > self.queue_seconds / 2
+            _arrived, place = self._waiting.pop() if overloaded else self._waiting.popleft()
             if not place.done():
                 place.set_result(None)
                 return
