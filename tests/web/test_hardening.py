@@ -4,8 +4,10 @@ page; bodies capped; load shed with 503 + Retry-After instead of queued."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -111,6 +113,54 @@ def test_admission_sheds_load_beyond_the_bound_and_times_out_slow_requests() -> 
     statuses, retries = asyncio.run(scenario())
     assert statuses == [503] * 5  # three shed at once, two timed out
     assert all(r == "1" for r in retries)
+
+
+def _timed_app(seconds: float) -> Any:
+    """An ASGI app whose every request takes `seconds` and answers 200."""
+
+    async def app(scope: object, receive: object, send: Any) -> None:
+        await asyncio.sleep(seconds)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    return app
+
+
+async def _get_after(http: httpx.AsyncClient, delay: float) -> tuple[int, float]:
+    """Status and seconds taken of a request sent `delay` s from now."""
+    await asyncio.sleep(delay)
+    began = time.monotonic()
+    answer = await http.get("/api/v1/search?q=x")
+    return answer.status_code, time.monotonic() - began
+
+
+def _run_against(guard: Admission, delays: list[float]) -> list[tuple[int, float]]:
+    async def scenario() -> list[tuple[int, float]]:
+        transport = httpx.ASGITransport(app=guard)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            return list(await asyncio.gather(*(_get_after(http, d) for d in delays)))
+
+    return asyncio.run(scenario())
+
+
+def test_admission_queues_requests_within_a_waiting_budget() -> None:
+    """One runs at a time: the next ones wait their turn when it comes within the budget, and are shed
+    when the budget runs out first; no answer takes much longer than budget plus service."""
+    guard = Admission(_timed_app(0.05), max_in_flight=1, timeout=5, queue_seconds=0.3)
+    assert [status for status, _ in _run_against(guard, [0, 0.01, 0.02])] == [200, 200, 200]
+    answers = _run_against(guard, [0.0] * 20)
+    served = sum(status == 200 for status, _ in answers)
+    assert 3 <= served <= 8 and {status for status, _ in answers} == {200, 503}
+    assert max(took for _, took in answers) < 0.3 + 0.05 + 0.5  # budget + service + slack
+    assert guard.in_flight == 0 and not guard._waiting  # every place given back
+
+
+def test_admission_serves_the_newest_request_once_the_queue_is_congested() -> None:
+    """The oldest waiter has stood more than half the budget when the place frees: the newest gets it
+    (it can still be served fresh), and the stale one is shed when its budget ends."""
+    guard = Admission(_timed_app(0.4), max_in_flight=1, timeout=5, queue_seconds=0.6)
+    statuses = [status for status, _ in _run_against(guard, [0.0, 0.02, 0.25])]
+    assert statuses == [200, 503, 200]
 
 
 def test_staff_error_pages_link_back_without_javascript(tmp_path: Path) -> None:
