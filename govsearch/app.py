@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp
 
 import web
 from govsearch.database import open_database
@@ -38,7 +39,7 @@ from search_api.engine.query_log import Popularity, load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
 from search_api.engine.semantic import SemanticIndex
 from search_api.errors import ApiError, api_error, for_api, is_api, search_error
-from search_api.guard import Admission, BodyCap, BodyLimit, SecurityHeaders
+from search_api.guard import Admission, BodyCap, BodyLimit, Lanes, SecurityHeaders
 from search_api.throttle import RateLimiter
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms, build_live_synonyms
@@ -187,15 +188,21 @@ BODY_CAPS = (BodyCap("/api/v1/clicks", 16_384), BodyCap("/admin", 8_000_000))
 DEFAULT_BODY_CAP = 1_000_000
 
 
+# The staff tool's own lane: a few staff at once, each allowed a long wait (a golden check).
+STAFF_IN_FLIGHT, STAFF_QUEUE_SECONDS = 2, 5.0
+
+
+def _admission_lanes(app: ASGIApp, settings: Settings) -> Lanes:
+    timeout = settings.request_timeout
+    public = Admission(app, settings.max_in_flight, timeout, queue_seconds=settings.queue_seconds)
+    staff = Admission(app, STAFF_IN_FLIGHT, timeout, queue_seconds=STAFF_QUEUE_SECONDS)
+    return Lanes(app, public, staff, "/admin")
+
+
 def _install_guards(app: FastAPI, settings: Settings) -> None:
     """Outermost last: security headers on every answer, then admission control, then the body cap."""
     app.add_middleware(BodyLimit, caps=BODY_CAPS, default=DEFAULT_BODY_CAP)
-    app.add_middleware(
-        Admission,
-        max_in_flight=settings.max_in_flight,
-        timeout=settings.request_timeout,
-        queue_seconds=settings.queue_seconds,
-    )
+    app.add_middleware(_admission_lanes, settings=settings)
     app.add_middleware(SecurityHeaders)
 
 

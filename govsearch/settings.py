@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     )
     workers: int = Field(default=0, ge=0, le=64, description="serve 的工作进程数；0 表示按 CPU 核数")
     max_in_flight: int = Field(
-        default=2, ge=1, description="每个工作进程同时处理的请求上限；其余请求排队等候"
+        default=1, ge=1, description="每个工作进程同时处理的检索请求上限；其余请求排队等候"
     )
     queue_seconds: float = Field(
         default=0.3,

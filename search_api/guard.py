@@ -229,3 +229,19 @@ class Admission:
             await slow(scope, receive, send)
         finally:
             self._leave()
+
+
+class Lanes:
+    """Separate admission for the staff tool: its few, sometimes long requests (a golden-set check
+    runs dozens of searches) take no place a citizen's search needs, and a flood of searches cannot
+    lock staff out. Paths under `prefix` go through `staff`, every other one through `public`."""
+
+    def __init__(self, app: ASGIApp, public: Admission, staff: Admission, prefix: str) -> None:
+        self.app = app
+        self.public = public
+        self.staff = staff
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        staff = scope["type"] == "http" and scope["path"].startswith(self.prefix)
+        await (self.staff if staff else self.public)(scope, receive, send)

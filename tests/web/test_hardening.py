@@ -18,7 +18,7 @@ from indexer.catalogue.store import ItemStore
 from indexer.catalogue.upkeep import update_links
 from indexer.storage import Database
 from indexer.store import Store
-from search_api.guard import Admission
+from search_api.guard import Admission, Lanes
 from tests.factories import SAMPLE_DOCUMENTS, build_data_dir, guide
 from tests.web.admin.helpers import admin_app, login
 
@@ -161,6 +161,25 @@ def test_admission_serves_the_newest_request_once_the_queue_is_congested() -> No
     guard = Admission(_timed_app(0.4), max_in_flight=1, timeout=5, queue_seconds=0.6)
     statuses = [status for status, _ in _run_against(guard, [0.0, 0.02, 0.25])]
     assert statuses == [200, 503, 200]
+
+
+def test_staff_requests_take_no_place_a_search_needs() -> None:
+    """A long staff request fills the staff lane only: searches are served beside it."""
+    inner = _timed_app(0.3)
+    lanes = Lanes(inner, Admission(inner, 1, timeout=5), Admission(inner, 1, timeout=5), "/admin")
+
+    async def scenario() -> list[int]:
+        transport = httpx.ASGITransport(app=lanes)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            staff = asyncio.create_task(http.get("/admin/golden"))
+            await asyncio.sleep(0.05)
+            # The staff lane is full (the second staff request is shed); the search is served.
+            search, second_staff = await asyncio.gather(
+                http.get("/api/v1/search?q=x"), http.get("/admin/rules")
+            )
+            return [search.status_code, second_staff.status_code, (await staff).status_code]
+
+    assert asyncio.run(scenario()) == [200, 503, 200]
 
 
 def test_staff_error_pages_link_back_without_javascript(tmp_path: Path) -> None:
