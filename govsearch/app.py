@@ -56,6 +56,7 @@ from web.admin import pages_analytics as admin_analytics
 from web.admin import pages_curation as admin_curation
 from web.admin.account_admin import AccountAdmin
 from web.admin.accounts import Accounts
+from web.admin.api_models import STAFF_DESCRIPTION, STAFF_TAG
 from web.admin.errors import ADMIN_ERRORS, admin_error
 from web.admin.workflow import Workflow
 
@@ -157,8 +158,8 @@ def _document_anonymous_access(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = generate()
-            for operations in schema.get("paths", {}).values():
-                for operation in operations.values():
+            for path, operations in schema.get("paths", {}).items():
+                for operation in operations.values() if path.startswith("/api/") else ():
                     if isinstance(operation, dict) and operation.get("security"):
                         operation["security"].append({})
         return app.openapi_schema or generate()
@@ -254,6 +255,7 @@ def create_app(settings: Settings | None = None, *, warm_first: bool = False) ->
         version="1.0.0",
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        openapi_tags=[{"name": STAFF_TAG, "description": STAFF_DESCRIPTION}],
         docs_url=None,  # served from local files by search_api.docs
         redoc_url=None,
     )

@@ -12,13 +12,16 @@ from pydantic import BaseModel, Field
 
 from web.admin.account_admin import SETUP_HOURS, AccountAdmin
 from web.admin.accounts import MIN_PASSWORD_LENGTH, ROLES, AccountError
+from web.admin.api_models import STAFF_TAG, staff_errors
 from web.admin.auth import LOGIN_CSRF_COOKIE, AdminError, require_staff, staff_of
 from web.admin.deps import Form
 from web.admin.rendering import AccountsContext, WelcomeContext, page_basics, render
 
 public = APIRouter(include_in_schema=False)
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_staff)], include_in_schema=False)
-api = APIRouter(prefix="/admin/api", dependencies=[Depends(require_staff)], include_in_schema=False)
+api = APIRouter(
+    prefix="/admin/api", dependencies=[Depends(require_staff)], tags=[STAFF_TAG], responses=staff_errors(404)
+)
 ACTIONS = ("reset", "disable", "enable", "unlock")
 
 
