@@ -27,7 +27,7 @@ from web.admin.api_models import (
     staff_errors,
 )
 from web.admin.auth import require_staff, staff_of
-from web.admin.deps import MAX_ROW_ID, RowId, audit_csv, proposal_or_404, workflow
+from web.admin.deps import MAX_ROW_ID, CsvResponse, RowId, audit_csv, proposal_or_404, workflow
 from web.admin.worklist import work_list
 
 router = APIRouter(
@@ -202,7 +202,7 @@ def audit(request: Request) -> dict[str, Any]:
     return {"audit": [entry.__dict__ for entry in entries]}
 
 
-@router.get("/audit.csv", summary="审计记录（CSV）", response_class=PlainTextResponse)
+@router.get("/audit.csv", summary="审计记录（CSV）", response_class=CsvResponse)
 def audit_export(request: Request) -> PlainTextResponse:
     return audit_csv(workflow(request))
 

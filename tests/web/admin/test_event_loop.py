@@ -13,10 +13,12 @@ import hashlib
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import event, text
@@ -51,24 +53,34 @@ class LoopWatch:
         self.on_loop.append(what[:80])
 
 
-@pytest.fixture
-def watched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, LoopWatch]]:
-    app = admin_app(tmp_path)
+@contextmanager
+def watching(app: FastAPI) -> Iterator[LoopWatch]:
+    """Watch every statement of the app's store and every password hash while the block runs."""
     watch = LoopWatch()
 
     def trace(dbapi_connection: Any, _record: object, _proxy: object) -> None:
         # Every statement on this connection, the hot path's straight driver calls included.
         dbapi_connection.set_trace_callback(watch.check)
 
-    event.listen(app.state.database.engine, "checkout", trace)
     real_scrypt = hashlib.scrypt
 
     def scrypt(*args: Any, **kwargs: Any) -> bytes:
         watch.check("password hash")
         return real_scrypt(*args, **kwargs)
 
-    monkeypatch.setattr(hashlib, "scrypt", scrypt)
-    with TestClient(app) as client:
+    event.listen(app.state.database.engine, "checkout", trace)
+    hashlib.scrypt = scrypt  # the real hash still runs; the wrapper only notes where
+    try:
+        yield watch
+    finally:
+        hashlib.scrypt = real_scrypt
+        event.remove(app.state.database.engine, "checkout", trace)
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[tuple[TestClient, LoopWatch]]:
+    app = admin_app(tmp_path)
+    with watching(app) as watch, TestClient(app) as client:
         yield client, watch
 
 
