@@ -9,7 +9,6 @@ threads, where no loop runs). The staff pages and forms are then walked through.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 import threading
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, text
 
 from tests.web.admin.helpers import PASSWORD, admin_app, login
-from web.admin import api, pages, pages_accounts, pages_analytics, pages_curation
+from web.admin import api, hashing, pages, pages_accounts, pages_analytics, pages_curation
 
 STAFF_ROUTERS = (
     pages.public,
@@ -62,18 +61,18 @@ def watching(app: FastAPI) -> Iterator[LoopWatch]:
         # Every statement on this connection, the hot path's straight driver calls included.
         dbapi_connection.set_trace_callback(watch.check)
 
-    real_scrypt = hashlib.scrypt
+    real_scrypt = hashing.scrypt
 
-    def scrypt(*args: Any, **kwargs: Any) -> bytes:
-        watch.check("password hash")
-        return real_scrypt(*args, **kwargs)
+    def scrypt(password: bytes, salt: bytes) -> bytes:
+        watch.check("password hash")  # waiting for the hashing process blocks the caller too
+        return real_scrypt(password, salt)
 
     event.listen(app.state.database.engine, "checkout", trace)
-    hashlib.scrypt = scrypt  # the real hash still runs; the wrapper only notes where
+    hashing.scrypt = scrypt  # the real hash still runs; the wrapper only notes where
     try:
         yield watch
     finally:
-        hashlib.scrypt = real_scrypt
+        hashing.scrypt = real_scrypt
         event.remove(app.state.database.engine, "checkout", trace)
 
 
