@@ -24,6 +24,7 @@ from web.admin.api_models import (
     VersionOnly,
     VersionOut,
     VersionsOut,
+    errors_beside_text,
     staff_errors,
 )
 from web.admin.auth import require_staff, staff_of
@@ -202,12 +203,19 @@ def audit(request: Request) -> dict[str, Any]:
     return {"audit": [entry.__dict__ for entry in entries]}
 
 
-@router.get("/audit.csv", summary="审计记录（CSV）", response_class=CsvResponse)
+@router.get(
+    "/audit.csv", summary="审计记录（CSV）", response_class=CsvResponse, responses=errors_beside_text()
+)
 def audit_export(request: Request) -> PlainTextResponse:
     return audit_csv(workflow(request))
 
 
-@router.get("/export", summary="导出员工规则（文本）", response_class=PlainTextResponse)
+@router.get(
+    "/export",
+    summary="导出员工规则（文本）",
+    response_class=PlainTextResponse,
+    responses=errors_beside_text(),
+)
 def export(request: Request) -> PlainTextResponse:
     text = export_text(workflow(request).store.current().rules)
     return PlainTextResponse(text, headers={"Content-Disposition": 'attachment; filename="staff_rules.txt"'})

@@ -30,6 +30,13 @@ def staff_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorBody, "description": _ERRORS[status]} for status in every}
 
 
+def errors_beside_text() -> dict[int | str, dict[str, Any]]:
+    """The same errors for an operation that answers text or CSV: FastAPI would document them in the
+    operation's own media type, but they are JSON like every other error."""
+    shape = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    return {status: {"description": _ERRORS[status], "content": shape} for status in (401, 403, 422, 503)}
+
+
 class MeOut(BaseModel):
     name: str
     role: str = Field(description="editor、reviewer 或 admin")
