@@ -139,3 +139,18 @@ def test_logins_forms_and_pages_keep_the_event_loop_free(watched: tuple[TestClie
     )
     assert client.post("/admin/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
     assert watch.on_loop == []
+
+
+def test_public_pages_and_their_error_pages_keep_the_event_loop_free(
+    watched: tuple[TestClient, LoopWatch],
+) -> None:
+    """The site's own error handlers are coroutines: the page they render must not read the store."""
+    client, watch = watched
+    client.get("/s", params={"wd": "身份证"}, headers={"cookie": "gs_region=440100"})
+    for url in ("/s?wd=社&pn=²", "/no-such-page", "/api/v1/search?q=社&page=²", "/doc/nothing", "/"):
+        assert client.get(url, headers={"cookie": "gs_region=440100"}).status_code < 500, url
+    assert (
+        client.post("/api/v1/clicks", json={"query": "身份证", "doc_id": "x", "position": 1}).status_code
+        < 500
+    )
+    assert watch.on_loop == []
