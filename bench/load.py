@@ -39,6 +39,7 @@ HOST = "127.0.0.1"  # loopback only: this tool never sends load elsewhere
 MAX_RATE, MAX_SECONDS = 1000, 300  # bounds on what it may offer
 CLIENT_TIMEOUT = 10.0
 CLOSED_LOOP_CLIENTS, CLOSED_LOOP_SECONDS, CLOSED_LOOP_ROUNDS = 8, 5.0, 8
+LOGIN_ADDRESSES = 200
 
 
 def _rss_mb(pid: int) -> float:
@@ -53,6 +54,19 @@ def _rss_mb(pid: int) -> float:
         match = re.search(r"VmRSS:\s+(\d+) kB", status)
         total += int(match.group(1)) if match else 0
     return round(total / 1024, 1)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the server's processes have used so far: how much of the machine the
+    server actually got, which on a shared machine says more than the wall clock."""
+    total = 0
+    for p in [pid, *(int(c) for c in _children(pid))]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[str]:
@@ -162,25 +176,42 @@ async def recovery(base: str, search: list[str], normal_ms: float, limit: float 
     return limit
 
 
-async def _wrong_login(client: httpx.AsyncClient) -> None:
+async def _wrong_login(client: httpx.AsyncClient, name: str) -> int:
     page = await client.get("/admin/login")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text)
     csrf = token.group(1) if token else ""
-    await client.post("/admin/login", data={"csrf": csrf, "name": "bench-nobody", "password": "wrong-guess"})
+    answer = await client.post("/admin/login", data={"csrf": csrf, "name": name, "password": "wrong-guess"})
+    return answer.status_code
 
 
-async def _wrong_logins(base: str, per_second: float, stop: asyncio.Event) -> int:
-    """Open loop too: a wrong login every 1/per_second s, however slowly the server answers them."""
+async def _wrong_logins(base: str, per_second: float, stop: asyncio.Event) -> Counter[int]:
+    """Open loop too: a wrong login every 1/per_second s, however slowly the server answers them. The
+    worst case for the server: every guess from another loopback address (127.0.0.2 …) for another
+    name, so the throttle (per address and per name) never answers early and every guess is hashed."""
     tasks = []
-    async with httpx.AsyncClient(base_url=base, timeout=CLIENT_TIMEOUT) as client:
-        while not stop.is_set():
-            tasks.append(asyncio.create_task(_wrong_login(client)))
-            await asyncio.sleep(1 / per_second)
-        await asyncio.gather(*tasks, return_exceptions=True)
-    return len(tasks)
+    clients = [
+        httpx.AsyncClient(
+            base_url=base,
+            timeout=CLIENT_TIMEOUT,
+            transport=httpx.AsyncHTTPTransport(local_address=f"127.0.0.{2 + n}"),
+        )
+        for n in range(LOGIN_ADDRESSES)
+    ]
+    number = 0
+    while not stop.is_set():
+        client = clients[number % LOGIN_ADDRESSES]
+        tasks.append(asyncio.create_task(_wrong_login(client, f"bench-guess-{number}")))
+        number += 1
+        await asyncio.sleep(1 / per_second)
+    answers = await asyncio.gather(*tasks, return_exceptions=True)
+    for client in clients:
+        await client.aclose()
+    return Counter(a if isinstance(a, int) else 0 for a in answers)
 
 
-async def closed_loop(base: str, search: list[str], logins_per_s: float, seconds: float) -> dict[str, float]:
+async def closed_loop(
+    base: str, search: list[str], logins_per_s: float, seconds: float
+) -> tuple[int, Counter[int]]:
     """Searches/s of a few clients that each send the next search when the last one answered."""
     stop, done = asyncio.Event(), Counter[str]()
     address = urlsplit(base)
@@ -198,8 +229,7 @@ async def closed_loop(base: str, search: list[str], logins_per_s: float, seconds
     await asyncio.sleep(seconds)
     stop.set()
     await asyncio.gather(*loops)
-    sent = await logins if logins else 0
-    return {"searches": done["ok"], "logins": sent}
+    return done["ok"], (await logins if logins else Counter())
 
 
 async def logins_effect(base: str, search: list[str]) -> dict[str, Any]:
@@ -207,12 +237,12 @@ async def logins_effect(base: str, search: list[str]) -> dict[str, Any]:
     busy, busy, quiet, …): the machine's other load drifts over a minute, and alternating spreads
     that drift over both sides instead of charging it to one."""
     rounds: dict[bool, list[float]] = {False: [], True: []}
-    sent = 0
+    answers: Counter[int] = Counter()
     for number in range(CLOSED_LOOP_ROUNDS):
         busy = number % 4 in (1, 2)
-        found = await closed_loop(base, search, 10 if busy else 0, CLOSED_LOOP_SECONDS)
-        rounds[busy].append(found["searches"] / CLOSED_LOOP_SECONDS)
-        sent += int(found["logins"])
+        searches, logins = await closed_loop(base, search, 10 if busy else 0, CLOSED_LOOP_SECONDS)
+        rounds[busy].append(searches / CLOSED_LOOP_SECONDS)
+        answers.update(logins)
     quiet, loaded = (sum(rounds[b]) / len(rounds[b]) for b in (False, True))
     return {
         "searches_per_s_without": round(quiet, 1),
@@ -220,7 +250,8 @@ async def logins_effect(base: str, search: list[str]) -> dict[str, Any]:
         "ratio": round(loaded / max(quiet, 0.1), 3),
         "rounds_without": [round(r, 1) for r in rounds[False]],
         "rounds_with": [round(r, 1) for r in rounds[True]],
-        "wrong_logins_sent": sent,
+        "wrong_logins_sent": sum(answers.values()),
+        "wrong_login_answers": {str(k): v for k, v in sorted(answers.items())},  # 401: hashed; 0: no answer
     }
 
 
@@ -264,7 +295,10 @@ async def measure(base: str, server: subprocess.Popen[bytes], args: argparse.Nam
     _phase("baseline")
     baseline = await offered(base, search, 20, 10)
     _phase(f"load: {args.rate}/s for {args.seconds} s")
+    cpu_before = _cpu_seconds(server.pid)
     load = await offered(base, search, args.rate, args.seconds)
+    load["server_cpu_s"] = round(_cpu_seconds(server.pid) - cpu_before, 1)
+    load["completed_per_cpu_s"] = round(load["completed"] / max(load["server_cpu_s"], 0.1), 2)
     _phase("recovery")
     recovered = await recovery(base, search, baseline["p50_ms"])
     _phase("closed loop without and with wrong logins")
@@ -298,12 +332,15 @@ def markdown(report: dict[str, Any]) -> str:
                 for name, r in (("baseline", base), ("load", load))
             ),
             "",
+            f"During the load the server's processes got {load['server_cpu_s']} CPU-seconds "
+            f"({load['completed_per_cpu_s']} completed searches per CPU-second).",
             f"Back to normal latency {report['recovered_after_s']} s after the load stopped. "
             f"RSS {report['rss_mb']['before']} MB before, {report['rss_mb']['after']} MB after.",
             f"Closed-loop searches/s: {logins['searches_per_s_without']} without, "
             f"{logins['searches_per_s_with_10_wrong_logins_per_s']} with 10 wrong logins/s "
             f"(ratio {logins['ratio']}; alternating {CLOSED_LOOP_SECONDS:g} s rounds, without "
-            f"{logins['rounds_without']}, with {logins['rounds_with']}).",
+            f"{logins['rounds_without']}, with {logins['rounds_with']}; login answers "
+            f"{logins['wrong_login_answers']}).",
             "",
         ]
     )
