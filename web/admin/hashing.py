@@ -14,16 +14,27 @@ import hashlib
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+PARENT_CHECK_SECONDS = 1.0
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
 
-def _lowest_priority() -> None:
+def _watch_parent(parent: int) -> None:
+    """The child ends with its serving process (a pool's child would otherwise outlive a killed
+    worker, waiting for work forever)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
+
+
+def _start_child(parent: int) -> None:
     os.nice(19)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
 def derive(password: bytes, salt: bytes) -> bytes:
@@ -36,7 +47,9 @@ def _hasher(fresh: bool = False) -> ProcessPoolExecutor:
     with _lock:
         if _pool is None or fresh:
             context = multiprocessing.get_context("spawn")
-            _pool = ProcessPoolExecutor(1, mp_context=context, initializer=_lowest_priority)
+            _pool = ProcessPoolExecutor(
+                1, mp_context=context, initializer=_start_child, initargs=(os.getpid(),)
+            )
         return _pool
 
 
