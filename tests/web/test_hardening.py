@@ -182,6 +182,16 @@ def test_staff_requests_take_no_place_a_search_needs() -> None:
     assert asyncio.run(scenario()) == [200, 503, 200]
 
 
+def test_a_serving_app_is_warm_before_it_takes_a_request(tmp_path: Path) -> None:
+    """`serve` builds its apps with warm_first: by the time the app accepts its first request the
+    knowledge and the item matcher are built (a cold worker would answer its first searches late)."""
+    app = create_app(build_data_dir(tmp_path), warm_first=True)
+    engine = app.state.search_engine
+    assert engine.knowledge._knowledge is None and engine.catalogue._matcher is None
+    with TestClient(app):  # startup has run, no request yet
+        assert engine.knowledge._knowledge is not None and engine.catalogue._matcher is not None
+
+
 def test_staff_error_pages_link_back_without_javascript(tmp_path: Path) -> None:
     with TestClient(admin_app(tmp_path)) as client:
         login(client, "editor1")
