@@ -1,11 +1,11 @@
 """What stands in front of every route (pure ASGI, outermost first): security headers, a cap on request
 bodies, and admission control with a time limit per request.
 
-Admission control sheds load instead of queueing it: a process answers at most `max_in_flight`
-requests at once, and the next one gets an immediate `503` with `Retry-After` rather than a place in a
-queue that only grows while the machine is saturated. A request that runs past `timeout` seconds gets
-`503` too (if nothing was sent yet). Both keep the latency of the requests that are served bounded, and
-the process recovers as soon as the offered load drops: nothing is left waiting.
+Admission control sheds load instead of queueing it without limit: a process runs at most
+`max_in_flight` requests at once, lets a few more wait for at most `queue_seconds`, and answers the
+rest at once with `503` and `Retry-After`. A request that runs past `timeout` seconds gets `503` too (if
+nothing was sent yet). Both keep the latency of the requests that are served bounded, and the process
+recovers as soon as the offered load drops: nothing waits longer than its budget.
 """
 
 from __future__ import annotations
