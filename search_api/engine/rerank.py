@@ -38,8 +38,12 @@ SECONDARY_ACTIONS = (
 )
 
 
-# Qualifiers that narrow a service to an audience. A title with one the citizen did not say (换身份证 →
+# Qualifiers that narrow a service to a population most citizens do not belong to (foreigners, residents
+# of 港澳台, overseas Chinese, the armed forces). A title with one the citizen did not say (换身份证 →
 # 换发外国人永久居留身份证) is for somebody else more often than not: it ranks below a plain title.
+# 企业 is not one: in a service's name it is either the ordinary employee's own scheme (企业职工基本养老保险,
+# the pension of most working citizens) or the business the asker is dealing with — it names no
+# population the asker is unlikely to be part of.
 RESTRICTING_QUALIFIERS = (
     "外国人",
     "外籍",
@@ -48,7 +52,6 @@ RESTRICTING_QUALIFIERS = (
     "港澳",
     "台湾",
     "华侨",
-    "企业",
     "军人",
     "军队",
     "武警",
