@@ -45,6 +45,9 @@ INVALID_FACTOR = 0.3  # withdrawn, repealed (已废止) or expired (已失效) d
 # above the province's), without lifting a poor match over a good one (coverage alone spans 1.0–3.3).
 REGION_PREFERENCE_FACTOR = 1.3
 AUDIENCE_PREFERENCE_FACTOR = 1.15
+# … and only for a title whose coverage of the query is within this of the best hit's: a document of
+# the chosen region that shares one word with the query (高等职业学校设立 for 社保卡挂失) is not lifted.
+PREFERENCE_COVERAGE_MARGIN = 0.1
 
 # -- the semantic signal (search_api.engine.semantic): per-query scores of words and meaning, summed --
 # final = word score ÷ best word score + SEMANTIC_WEIGHT × cosine placed 0…1 among the nearest titles.

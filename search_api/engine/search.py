@@ -54,6 +54,7 @@ from search_api.engine.query_log import (
     related_queries,
     staff_denylist,
 )
+from search_api.engine.regional import enclosing_markers
 from search_api.engine.rerank import Preference, rerank
 from search_api.engine.semantic import SemanticIndex, exact_first, fuse, semantic_query
 from search_api.engine.understanding import abbreviation, reading, reads_better
@@ -215,6 +216,7 @@ class SearchEngine:
             abbreviations=long_forms,
             depth=ranking.RERANK_DEPTH,
             unknown_words=unknown if ranking.BIGRAM_BOOST else (),
+            enclosing_regions=enclosing_markers(request.filters.get("region", ""), know.corpus.regions),
         )
         result = self.backend.search(backend_query)
         found, total = result.hits, result.total
