@@ -8,11 +8,13 @@ import datetime as dt
 
 from fastapi.testclient import TestClient
 
+from indexer.analysis import dictionary_short_forms
 from indexer.backends.base import BackendHit
-from search_api.engine.corpus import Corpus, DocInfo
+from search_api.engine.corpus import Corpus, DocInfo, add_titles
 from search_api.engine.query import analyse
 from search_api.engine.regional import enclosing_markers
 from search_api.engine.rerank import Preference, QueryWord, rerank, unasked_qualifier
+from search_api.engine.understanding import abbreviation, word_initials
 from tests.search_api.test_unseen_examples import client, search, settings, titles
 
 __all__ = ["client", "settings"]  # the module fixtures: one index of the shared corpus
@@ -51,9 +53,9 @@ def test_the_preferred_region_does_not_lift_an_unrelated_document_of_that_region
     hits = [BackendHit("province", 1.0), BackendHit("city", 0.95)]
     prefer = Preference(region="广州市")
     today = dt.date(2026, 11, 30)
-    assert [h.id for h in rerank(hits, words, query, corpus, today, prefer)][0] == "province"
+    assert rerank(hits, words, query, corpus, today, prefer)[0].id == "province"
     equal = [BackendHit("province", 1.0), BackendHit("city-card", 0.95)]
-    assert [h.id for h in rerank(equal, words, query, corpus, today, prefer)][0] == "city-card"
+    assert rerank(equal, words, query, corpus, today, prefer)[0].id == "city-card"
 
 
 def test_only_qualifiers_that_name_another_population_demote_a_title() -> None:
@@ -69,3 +71,44 @@ def test_a_citizen_service_named_for_employees_is_not_pushed_down(client: TestCl
     assert found[0] == "企业职工养老保险个人账户一次性待遇申领", found[:3]
     assert titles(search(client, q="养老保险待遇重新核定"))[0] == "企业职工养老保险待遇重核申请"
     assert "外国人" not in titles(search(client, q="换身份证"))[0]
+
+
+MEDICAL_TITLES = [
+    "城镇职工基本医疗保险参保登记",
+    "基本医疗保险关系转移接续",
+    "医疗保险待遇申领",
+    "生育医疗保险费用报销",
+    "医疗保险个人账户查询",
+    "医保通终端网点查询",  # 医保 in a title, as a brand name
+    "全国人大代表建议答复",
+    "全国人大常委会公告查询",
+    "国人大多关心的问题",
+    "中国大学生创业指导",  # 国大 in a title, in another sense
+    "中小学学籍查询",
+    "中学教师资格认定",
+]
+
+
+def test_a_short_form_titles_contain_is_read_when_the_collection_says_so() -> None:
+    corpus = Corpus()
+    add_titles(corpus, MEDICAL_TITLES)
+    assert corpus.known("医保")  # a title holds it, so before this it was never expanded
+    assert abbreviation("医保", corpus) == "医疗保险"  # 简称 in the dictionary; the long form far commoner
+    assert abbreviation("中学", corpus) is None  # a word of its own, no 简称: never 中小学
+    assert corpus.known("国大")
+    assert abbreviation("国大", corpus) is None  # a 简称, but 国人大 is no phrase of whole words
+    sparse = Corpus()
+    add_titles(sparse, [*MEDICAL_TITLES[:2], "医保通终端网点查询", "医保卡服务", "医保局地址"])
+    assert abbreviation("医保", sparse) is None  # the long form is not far commoner than the short
+
+
+def test_short_forms_are_built_from_word_heads() -> None:
+    assert word_initials("社保", "社会保险") and word_initials("综保区", "综合保税区")
+    assert word_initials("律所", "律师事务所") and word_initials("招投标", "招标投标")
+    assert not word_initials("保证", "安保证明") and not word_initials("保综", "综合保税区")
+    assert "医保" in dictionary_short_forms() and "发现" not in dictionary_short_forms()
+
+
+def test_a_known_short_form_finds_its_long_form_through_the_app(client: TestClient) -> None:
+    found = titles(search(client, q="省农科院"))  # two titles say 省农科院, eleven 省农业科学院
+    assert sum("省农业科学院" in t for t in found) >= 3, found
