@@ -8,7 +8,7 @@ next query in every worker, with no re-indexing and no restart.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,6 +87,9 @@ class LiveSynonyms:
 
     def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]:
         return self.current().expand(tokens)
+
+    def variant_characters(self) -> Mapping[str, str]:
+        return self.general.variants if self.general is not None else {}
 
     def reviewed_terms(self) -> list[str]:
         return self.current().reviewed_terms()

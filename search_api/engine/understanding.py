@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 
 from indexer.analysis import compact, dictionary_short_forms, word_bounds
 from indexer.fields import doc_number_keys
@@ -58,6 +59,25 @@ def abbreviation(token: str, corpus: Corpus) -> str | None:
     if not found:
         return None
     return max(found.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+
+
+def long_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | None:
+    """What a query word stands for in titles: its long form if it is an abbreviation, else the same
+    word written with variant characters (沙石 → 砂石) when no title holds it as typed."""
+    return abbreviation(token, corpus) or variant_form(token, corpus, variants)
+
+
+def variant_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | None:
+    """The word with one character replaced by a variant (`SynonymSet.variants`: 沙 → 砂) that titles
+    hold, for a word no title holds: both spellings are right, so this is no typo to correct."""
+    if len(token) < 2 or corpus.known(token):
+        return None
+    for place, char in enumerate(token):
+        for other in variants.get(char, ""):
+            form = token[:place] + other + token[place + 1 :]
+            if corpus.title_count(form):
+                return form
+    return None
 
 
 def _long_forms(token: str, corpus: Corpus, *, extend: bool = False) -> Counter[str]:

@@ -5,17 +5,23 @@ None of these queries is in the development set or the held-out sets."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
+import pytest
 from fastapi.testclient import TestClient
 
+from govsearch.app import create_app
+from govsearch.settings import Settings
 from indexer.analysis import dictionary_short_forms
 from indexer.backends.base import BackendHit
 from search_api.engine.corpus import Corpus, DocInfo, add_titles
 from search_api.engine.query import analyse
 from search_api.engine.regional import enclosing_markers
 from search_api.engine.rerank import Preference, QueryWord, rerank, unasked_qualifier
-from search_api.engine.understanding import abbreviation, word_initials
+from search_api.engine.understanding import abbreviation, variant_form, word_initials
+from synonyms.cilin import parse_cilin, variant_characters
 from tests.search_api.test_unseen_examples import client, search, settings, titles
+from tests.shared_data import shared_path
 
 __all__ = ["client", "settings"]  # the module fixtures: one index of the shared corpus
 
@@ -112,3 +118,45 @@ def test_short_forms_are_built_from_word_heads() -> None:
 def test_a_known_short_form_finds_its_long_form_through_the_app(client: TestClient) -> None:
     found = titles(search(client, q="省农科院"))  # two titles say 省农科院, eleven 省农业科学院
     assert sum("省农业科学院" in t for t in found) >= 3, found
+
+
+CILIN_SAMPLE = [
+    "Bm04D01= 沙 砂 沙子 砂子 砂砾 沙砾 砂礓",
+    "Bm04D02= 沙漠 砂漠 荒漠",
+    "Dj05A01= 帐户 账户 户头",
+    "Dj05A02= 帐目 账目",
+    "Dj05A03= 记帐 记账",
+    "Ae10B01= 检查 检察 查看",  # one pair only: a coincidence, not a spelling habit
+]
+
+
+def test_variant_characters_come_from_word_pairs_of_the_thesaurus() -> None:
+    variants = variant_characters(parse_cilin(CILIN_SAMPLE))
+    assert variants["沙"] == "砂" and variants["砂"] == "沙"
+    assert variants["帐"] == "账"
+    assert "查" not in variants and "察" not in variants
+
+
+def test_a_word_no_title_holds_is_read_in_its_variant_spelling() -> None:
+    corpus = Corpus()
+    add_titles(corpus, ["航道范围内开采河砂、砂石审批", "个人账户查询", "执法检查信息"])
+    variants = {"沙": "砂", "砂": "沙", "帐": "账", "账": "帐"}
+    assert variant_form("沙石", corpus, variants) == "砂石"
+    assert variant_form("帐户", corpus, variants) == "账户"
+    assert variant_form("砂石", corpus, variants) is None  # titles hold it as typed
+    assert variant_form("沙滩", corpus, variants) is None  # no title holds 砂滩 either
+
+
+@pytest.fixture(scope="module")
+def thesaurus_client(settings: Settings) -> Iterator[TestClient]:
+    """The app with the 词林 layer, as `bench/relevance.sh` runs it."""
+    cilin = shared_path("data/thesaurus/cilin_extended.txt")
+    with TestClient(create_app(settings.model_copy(update={"cilin_path": cilin}))) as test_client:
+        yield test_client
+
+
+def test_variant_spellings_find_each_other_through_the_app(thesaurus_client: TestClient) -> None:
+    accounts = titles(search(thesaurus_client, q="帐户查询"))
+    assert any("账户" in t for t in accounts[:3]), accounts[:3]
+    sand = titles(search(thesaurus_client, q="沙石运输"))
+    assert any("砂石" in t for t in sand[:10]), sand[:10]
