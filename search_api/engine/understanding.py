@@ -134,30 +134,34 @@ def association(words: tuple[str, ...], corpus: Corpus) -> float:
 
 
 def _reading_score(
-    words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon
-) -> tuple[bool, bool, float, float]:
-    """A word citizens are known to say (a synonym-rule term or a popular query: hz → 护照) before a
-    word only titles use (核准), then a reading titles hold, then association and frequency."""
+    words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon, said_blob: str
+) -> tuple[bool, int, bool, float, float]:
+    """A word citizens are known to say (a synonym-rule term or a popular query: hz → 护照) first, then
+    one that citizens' terms and queries contain most often (lh → 离婚, part of 离婚证, 离婚登记 …, not
+    良好, which only titles use), then a reading titles hold, then association and frequency."""
     joined = "".join(words)
     said = joined in corpus.terms
+    mentioned = said_blob.count(joined)
     attested = said or corpus.title_count(joined) > 0
-    return said, attested, association(words, corpus), sum(lexicon.weight.get(w, 0.0) for w in words)
+    weight = sum(lexicon.weight.get(w, 0.0) for w in words)
+    return said, mentioned, attested, association(words, corpus), weight
 
 
 def read_pinyin(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str | None:
     """Chinese words for a query typed in pinyin: full pinyin first, then initials.
 
-    Among the possible readings, a term citizens say wins (hz → 护照), then one that occurs as such in
-    a title, then one whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the
-    most frequent."""
+    Readings are ranked by how likely a citizen means them: a term citizens say wins (hz → 护照), then
+    one their terms and queries contain most often, then one that occurs as such in a title, then one
+    whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the most frequent."""
     letters = query.pinyin
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return None
+    said_blob = "\n".join(corpus.terms)
     for use_initials in (False, True):
         readings = lexicon.readings(letters, use_initials=use_initials)
         if not readings:
             continue
-        best = max(readings, key=lambda words: _reading_score(words, corpus, lexicon))
+        best = max(readings, key=lambda words: _reading_score(words, corpus, lexicon, said_blob))
         return "".join(best)
     return None
 

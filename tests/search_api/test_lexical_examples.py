@@ -160,3 +160,13 @@ def test_variant_spellings_find_each_other_through_the_app(thesaurus_client: Tes
     assert any("账户" in t for t in accounts[:3]), accounts[:3]
     sand = titles(search(thesaurus_client, q="沙石运输"))
     assert any("砂石" in t for t in sand[:10]), sand[:10]
+
+
+def test_initials_read_as_the_word_citizens_say_most_often(client: TestClient) -> None:
+    """Titles hold 良好 (设计企业良好行为记录) and 计划 more often than 离婚 and 结婚; the citizens' own
+    terms (synonym rules, popular queries) say 离婚证, 结婚证 …, never 良好."""
+    for letters, word in (("lh", "离婚"), ("jh", "结婚"), ("cj", "残疾"), ("cs", "出生")):
+        result = search(client, q=letters)
+        assert result["correction"]["text"] == word and result["correction"]["applied"], letters
+        assert word in titles(result)[0]
+    assert search(client, q="hzjz")["correction"]["text"] == "护照加注"  # association still decides
