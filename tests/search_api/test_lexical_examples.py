@@ -170,3 +170,11 @@ def test_initials_read_as_the_word_citizens_say_most_often(client: TestClient) -
         assert result["correction"]["text"] == word and result["correction"]["applied"], letters
         assert word in titles(result)[0]
     assert search(client, q="hzjz")["correction"]["text"] == "护照加注"  # association still decides
+
+
+def test_masked_place_names_leave_no_glued_place_word_and_lone_letters_match_nothing() -> None:
+    assert analyse("C4市人在哪里办护照").tokens == ("人", "在", "哪里", "办", "护照")  # not 市人
+    assert "大忠桥" in analyse("在K3县大忠桥邮政银行补办社保卡").tokens  # not 县大忠桥
+    assert analyse("护照 F").tokens == ("护照",)
+    assert analyse("延期F字签证").tokens == ("延期", "f", "字", "签证")  # a letter of the visa's name
+    assert analyse("PM2.5标准").tokens == ("pm2.5", "标准")
