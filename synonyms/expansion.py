@@ -195,6 +195,9 @@ class LayeredSynonyms:
         return self.layers[0].reviewed_terms() if self.layers else []
 
     def variant_characters(self) -> Mapping[str, str]:
+        tables = [layer.variants for layer in self.layers if layer.variants]
+        if len(tables) <= 1:  # the usual case (only the 词林 layer has any): no copy per search
+            return tables[0] if tables else {}
         found: dict[str, str] = {}
         for layer in self.layers:
             for char, others in layer.variants.items():

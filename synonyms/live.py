@@ -36,7 +36,7 @@ def excluded(rule: SynonymRule, words: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=8)
 def _general_without(general: SynonymSet, words: frozenset[str]) -> SynonymSet:
-    return SynonymSet.from_rules(r for r in general.rules if not excluded(r, words))
+    return SynonymSet.from_rules((r for r in general.rules if not excluded(r, words)), general.variants)
 
 
 def general_layer(general: SynonymSet | None, staff: Sequence[StaffRule]) -> SynonymSet | None:
@@ -89,7 +89,8 @@ class LiveSynonyms:
         return self.current().expand(tokens)
 
     def variant_characters(self) -> Mapping[str, str]:
-        return self.general.variants if self.general is not None else {}
+        """The 词林 layer's variant characters, as staff switched the layer (off: none)."""
+        return self.current().variant_characters()
 
     def reviewed_terms(self) -> list[str]:
         return self.current().reviewed_terms()

@@ -20,6 +20,9 @@ from search_api.engine.regional import enclosing_markers
 from search_api.engine.rerank import Preference, QueryWord, rerank, unasked_qualifier
 from search_api.engine.understanding import abbreviation, variant_form, word_initials
 from synonyms.cilin import parse_cilin, variant_characters
+from synonyms.expansion import SynonymSet
+from synonyms.live import combined
+from synonyms.staff_rules import VOCABULARY_OFF, StaffRule
 from tests.search_api.test_unseen_examples import client, search, settings, titles
 from tests.shared_data import shared_path
 
@@ -178,3 +181,12 @@ def test_masked_place_names_leave_no_glued_place_word_and_lone_letters_match_not
     assert analyse("护照 F").tokens == ("护照",)
     assert analyse("延期F字签证").tokens == ("延期", "f", "字", "签证")  # a letter of the visa's name
     assert analyse("PM2.5标准").tokens == ("pm2.5", "标准")
+
+
+def test_variant_characters_follow_the_staff_switch_of_the_thesaurus_layer() -> None:
+    layer = SynonymSet.from_rules([], variant_characters(parse_cilin(CILIN_SAMPLE)))
+    assert combined([], [], layer).variant_characters()["沙"] == "砂"
+    off = StaffRule(id=1, line=VOCABULARY_OFF, kind="vocabulary")
+    assert combined([], [off], layer).variant_characters() == {}
+    some_out = StaffRule(id=2, line="帐户", kind="vocabulary")  # one class left out, the rest stays
+    assert combined([], [some_out], layer).variant_characters()["沙"] == "砂"
