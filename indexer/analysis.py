@@ -113,16 +113,44 @@ def word_bounds(text: str) -> set[int]:
     bounds = {0, len(text)}
     at = 0
     for token in rjieba.cut(text):
-        end = at + len(token)
-        bounds.update((at, end))
-        for word in rjieba.cut_for_search(token) if len(token) > 2 else ():
-            rest = len(token) - len(word)
-            if token.startswith(word) and (rest == 1 or rjieba.has_word(token[len(word) :])):
-                bounds.add(at + len(word))
-            if token.endswith(word) and rest > 1 and rjieba.has_word(token[:rest]):
-                bounds.add(end - len(word))
-        at = end
+        bounds.update(at + b for b in _inner_bounds(token))
+        at += len(token)
     return bounds
+
+
+@lru_cache(maxsize=4096)
+def _inner_bounds(token: str) -> frozenset[int]:
+    """The bounds inside one word: where it splits into a dictionary word and a rest that is a word or
+    one character, and every bound of a way to tile it wholly with its dictionary sub-words
+    (城镇职工基本医疗保险: 城镇 | 职工 | 基本 | 医疗 | 保险)."""
+    bounds = {0, len(token)}
+    words = (
+        {w for w in rjieba.cut_for_search(token) if w != token and len(w) >= 2} if len(token) > 2 else set()
+    )
+    for word in words:
+        rest = token[len(word) :]
+        if token.startswith(word) and (len(rest) == 1 or rjieba.has_word(rest)):
+            bounds.add(len(word))
+        head = token[: len(token) - len(word)]
+        if token.endswith(word) and len(head) > 1 and rjieba.has_word(head):
+            bounds.add(len(head))
+    return frozenset(bounds | _tiling_bounds(token, words))
+
+
+def _tiling_bounds(token: str, words: set[str]) -> set[int]:
+    """The places where some tiling of `token` by `words` (end to end, nothing left over) cuts it."""
+    size = len(token)
+    ahead = [False] * (size + 1)  # reachable from the start
+    ahead[0] = True
+    behind = [False] * (size + 1)  # the end reachable from here
+    behind[size] = True
+    for i in range(size):
+        for word in words if ahead[i] else ():
+            if token.startswith(word, i):
+                ahead[i + len(word)] = True
+    for i in range(size - 1, -1, -1):
+        behind[i] = any(token.startswith(w, i) and behind[i + len(w)] for w in words)
+    return {i for i in range(size + 1) if ahead[i] and behind[i]} if ahead[size] else set()
 
 
 def segment_query(text: str) -> list[str]:
