@@ -174,7 +174,7 @@ class Linker:
         if not len(self._codes) or next(self._codes.iter(compact(text)), None) is None:
             return  # no code anywhere (the usual case): one pass over the text, not one per sentence
         for sentence in sentences(text):
-            for _text, targets in self._codes.iter(compact(sentence)):
+            for _end, (_text, targets) in self._codes.iter(compact(sentence)):
                 for t in targets:
                     if t.key != self._by_code.get(doc.item_code):
                         offer(_link(doc, t, sentence, t.body_confidence))
