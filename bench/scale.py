@@ -308,9 +308,11 @@ def plot(results: Path, out: Path) -> None:
     right.plot(sizes, [r["search_1"]["per_s"] for r in res], marker="o", label="1 client")
     right.plot(sizes, [r["search_8"]["per_s"] for r in res], marker="o", label="8 clients")
     right.set(xscale="log", xlabel="documents", ylabel="searches/s", title="throughput")
-    for n in sizes:  # a run without the semantic step is a different system: say so on the plot
-        if latest[n].get("semantic") is False:
-            left.annotate("no semantic step", (n, res[sizes.index(n)]["search_1"]["p50_ms"]), fontsize=8)
+    for n, r in zip(sizes, res, strict=True):  # runs of different systems: say which on the plot
+        semantic = latest[n].get("semantic")
+        note = "no semantic step" if semantic is False else "semantic step" if semantic else ""
+        if note:
+            left.annotate(note, (n, r["search_1"]["p50_ms"]), fontsize=8)
     for axis in (left, right):
         axis.legend()
         axis.grid(True, which="both", alpha=0.3)
