@@ -5,7 +5,9 @@
 One index (built as `bench/relevance.sh` builds it, title vectors included) and one engine; each
 variant switches parts off in the running engine, cumulatively: words only (the reranked BM25 of
 before) → + the title-bigram field → + the semantic signal → + corrections used when they read far
-better → + qualifier demotion (the full system). Judged by `govsearch eval`'s own scoring.
+better → + short forms the segmenter knows as words → + variant characters → + qualifier demotion
+(the full system). Judged by `govsearch eval`'s own scoring. The answers worked out per query
+(abbreviations, readings) are forgotten between variants.
 """
 
 from __future__ import annotations
@@ -24,30 +26,38 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 from bench.search_bench import build_corpus  # noqa: E402
 from govsearch.app import build_engine  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
-from search_api.engine import ranking, rerank, search  # noqa: E402
+from search_api.engine import ranking, rerank, search, understanding  # noqa: E402
 from search_api.engine.evaluation import EvalReport, evaluate, kinds_line, load_judgments  # noqa: E402
 from search_api.engine.models import SearchRequest  # noqa: E402
 from search_api.engine.search import SearchEngine  # noqa: E402
 
-PARTS = ("bigrams", "semantic", "corrections", "qualifiers")
+PARTS = ("bigrams", "semantic", "corrections", "short forms", "variants", "qualifiers")
 
 
 @contextmanager
 def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
     """The engine with the parts not in `parts` switched off, restored afterwards."""
     saved = (engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS)
+    known_short = understanding.dictionary_short_forms
+    variant = understanding.variant_form
     if "semantic" not in parts:
         engine.semantic = None
     if "bigrams" not in parts:
         ranking.BIGRAM_BOOST = 0.0
     if "corrections" not in parts:
         search.reads_better = lambda *_args: False
+    if "short forms" not in parts:
+        understanding.dictionary_short_forms = frozenset
+    if "variants" not in parts:
+        understanding.variant_form = lambda *_args: None
     if "qualifiers" not in parts:
         rerank.RESTRICTING_QUALIFIERS = ()
+    engine.knowledge.get().memo.clear()
     try:
         yield
     finally:
         engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS = saved
+        understanding.dictionary_short_forms, understanding.variant_form = known_short, variant
 
 
 def run(data_dir: Path, sets: dict[str, Path]) -> list[str]:
@@ -74,7 +84,11 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
-    sets = {"dev": args.shared / "eval/dev_queries.tsv", "own": ROOT / "bench/eval/own_queries.tsv"}
+    sets = {
+        "dev": args.shared / "eval/dev_queries.tsv",
+        "own": ROOT / "bench/eval/own_queries.tsv",
+        "own 2": ROOT / "bench/eval/own_queries_2.tsv",
+    }
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = args.data_dir or Path(scratch)
         if not args.data_dir:
