@@ -68,6 +68,7 @@ def add_word(word: str, freq: int | None = None) -> None:
     """Teach the segmenter a word; all analysis goes through the same segmenter instance."""
     rjieba.add_word(normalize(word), freq, None)
     _long_inner_words.cache_clear()  # a new word can be inside tokens seen before
+    _inner_bounds.cache_clear()
 
 
 @lru_cache(maxsize=200_000)
