@@ -291,8 +291,8 @@ def plot(results: Path, out: Path) -> None:
     import matplotlib.pyplot as plt
 
     latest: dict[int, dict[str, Any]] = {}
-    for path in sorted(results.glob("scale-*.json")):
-        report = json.loads(path.read_text(encoding="utf-8"))
+    reports = [json.loads(path.read_text(encoding="utf-8")) for path in results.glob("scale-*.json")]
+    for report in sorted(reports, key=lambda r: str(r.get("when", ""))):
         if not report.get("label"):  # before/after runs of other checkouts are not the curve
             latest[report["docs"]] = report
     sizes = sorted(latest)
@@ -308,6 +308,11 @@ def plot(results: Path, out: Path) -> None:
     right.plot(sizes, [r["search_1"]["per_s"] for r in res], marker="o", label="1 client")
     right.plot(sizes, [r["search_8"]["per_s"] for r in res], marker="o", label="8 clients")
     right.set(xscale="log", xlabel="documents", ylabel="searches/s", title="throughput")
+    for n, r in zip(sizes, res, strict=True):  # runs of different systems: say which on the plot
+        semantic = latest[n].get("semantic")
+        note = "no semantic step" if semantic is False else "semantic step" if semantic else ""
+        if note:
+            left.annotate(note, (n, r["search_1"]["p50_ms"]), fontsize=8)
     for axis in (left, right):
         axis.legend()
         axis.grid(True, which="both", alpha=0.3)
@@ -329,7 +334,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results and the plot go")
     args = parser.parse_args(argv)
     data_dir: Path = args.data_dir or Path(tempfile.mkdtemp(prefix="govsearch-scale-"))
-    report: dict[str, Any] = {"docs": args.docs, "log_queries": not args.no_log, "label": args.label}
+    semantic = os.environ.get("GOVSEARCH_SEMANTIC", "true").strip().lower() not in ("false", "0", "no", "off")
+    report: dict[str, Any] = {
+        "docs": args.docs,
+        "log_queries": not args.no_log,
+        "label": args.label,
+        "semantic": semantic,  # the semantic step (title vectors) built and served
+    }
     try:
         if not (data_dir / "store.sqlite3").exists():
             data_dir.mkdir(parents=True, exist_ok=True)

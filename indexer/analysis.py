@@ -18,17 +18,13 @@ _FULL_WIDTH_OFFSET = 0xFEE0
 _WORD_RE = re.compile(r"[\w]", re.UNICODE)
 
 
+# Full-width ASCII (U+FF01–FF5E) to half-width and the ideographic space to a space, one character
+# for one, applied by str.translate in C (a Python loop over every character was a fifth of indexing).
+_WIDTH_TABLE = {code: code - _FULL_WIDTH_OFFSET for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def _fold_width(text: str) -> str:
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - _FULL_WIDTH_OFFSET))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_WIDTH_TABLE)
 
 
 def normalize(text: str) -> str:
@@ -48,7 +44,8 @@ def compact(text: str) -> str:
 
 
 def _is_token(token: str) -> bool:
-    return bool(token.strip()) and bool(_WORD_RE.search(token))
+    # isalnum() (C, no regex) settles the common case: a word of letters or digits.
+    return token.isalnum() or (bool(token.strip()) and bool(_WORD_RE.search(token)))
 
 
 @lru_cache(maxsize=1)
@@ -70,29 +67,39 @@ def load_user_dictionary() -> int:
 def add_word(word: str, freq: int | None = None) -> None:
     """Teach the segmenter a word; all analysis goes through the same segmenter instance."""
     rjieba.add_word(normalize(word), freq, None)
+    _long_inner_words.cache_clear()  # a new word can be inside tokens seen before
+    _inner_bounds.cache_clear()
 
 
-def _long_inner_words(token: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _long_inner_words(token: str) -> tuple[str, ...]:
     """Dictionary words of 4+ characters inside a longer token. Search mode only adds 2- and 3-character
     parts, so without this an official name taught to the dictionary (城乡居民基本养老保险) would hide
-    the 4-character words inside it (养老保险, 城乡居民) from the index and partial queries would miss."""
+    the 4-character words inside it (养老保险, 城乡居民) from the index and partial queries would miss.
+    Cached per token (cleared when a word is added): the same long words recur in every document, and
+    each costs a segmentation per substring."""
     found: list[str] = []
     for size in range(len(token) - 1, 3, -1):
         for start in range(len(token) - size + 1):
             part = token[start : start + size]
             if rjieba.cut(part, False) == [part]:
                 found.append(part)
-    return found
+    return tuple(found)
 
 
 def segment_for_index(text: str) -> list[str]:
     """Search-mode segmentation of normalised text: whole words plus their dictionary sub-words."""
     load_user_dictionary()
     out: list[str] = []
+    append = out.append  # hundreds of tokens a document: the loop itself is most of indexing's Python
     for token in rjieba.cut_for_search(normalize(text)):
-        if _is_token(token):
-            out.extend(_long_inner_words(token) if len(token) > 4 else ())
-            out.append(token)
+        if len(token) > 4:
+            if _is_token(token):
+                if not token.isascii():  # words, not codes or URLs: those held every substring (n² junk)
+                    out += _long_inner_words(token)
+                append(token)
+        elif token.isalnum() or _is_token(token):
+            append(token)
     return out
 
 

@@ -130,6 +130,15 @@ class Linker:
         self._empty = not table
         if table:
             self._automaton.make_automaton()
+        # A guide is only searched for codes: its own automaton, so that the many names in a guide's
+        # text are not walked and compacted sentence by sentence for nothing.
+        self._codes = ahocorasick.Automaton()
+        for text, targets in table.items():
+            codes = tuple(t for t in targets if t.rule == "code")
+            if codes:
+                self._codes.add_word(text, (text, codes))
+        if len(self._codes):
+            self._codes.make_automaton()
 
     def _matches(self, text: str) -> Iterable[tuple[str, tuple[_Target, ...]]]:
         if self._empty:
@@ -161,10 +170,13 @@ class Linker:
         )
 
     def _link_codes(self, doc: ServiceGuide, texts: list[str], offer: Offer) -> None:
-        for sentence in sentences("\n".join(texts)):
-            for _text, targets in self._matches(compact(sentence)):
+        text = "\n".join(texts)
+        if not len(self._codes) or next(self._codes.iter(compact(text)), None) is None:
+            return  # no code anywhere (the usual case): one pass over the text, not one per sentence
+        for sentence in sentences(text):
+            for _end, (_text, targets) in self._codes.iter(compact(sentence)):
                 for t in targets:
-                    if t.rule == "code" and t.key != self._by_code.get(doc.item_code):
+                    if t.key != self._by_code.get(doc.item_code):
                         offer(_link(doc, t, sentence, t.body_confidence))
 
     def _link_policy(self, doc: PolicyDocument, offer: Offer) -> None:

@@ -20,6 +20,10 @@ from indexer.store import Store
 
 BATCH_SIZE = 500
 AHEAD = 2  # batches in flight per worker: enough to keep them busy, little memory
+# Documents per index commit (and per store transaction marking them indexed) in a large update: a
+# tantivy commit writes a new segment and each one has to be merged later; 500 a commit made the
+# commits and marks most of the writer's time. Small updates still commit at once.
+COMMIT_EVERY = 5_000
 
 
 @dataclass
@@ -113,13 +117,20 @@ def update_index(
         # spawn, not fork: the index writer's threads live in this process
         pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
     in_flight: deque[_Batch] = deque()
+    waiting: list[IndexDoc] = []  # written with the next commit
+
+    def commit() -> None:
+        nonlocal written
+        if waiting:
+            written += backend.index(waiting)
+            store.mark_indexed(d.id for d in waiting)
+            waiting.clear()
 
     def write(batch: _Batch) -> None:
-        nonlocal written, deleted
-        fields = batch.fields.result() if isinstance(batch.fields, Future) else batch.fields
-        if fields:
-            written += backend.index(fields)
-            store.mark_indexed(d.id for d in fields)
+        nonlocal deleted
+        waiting.extend(batch.fields.result() if isinstance(batch.fields, Future) else batch.fields)
+        if batch.deleted or len(waiting) >= COMMIT_EVERY:
+            commit()
         if batch.deleted:
             backend.delete(batch.deleted)
             store.mark_indexed(batch.deleted)
@@ -135,6 +146,7 @@ def update_index(
                 write(in_flight.popleft())
         while in_flight:
             write(in_flight.popleft())
+        commit()
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)

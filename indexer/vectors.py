@@ -119,13 +119,19 @@ def sync_vectors(store: Store, path: Path) -> tuple[int, int]:
     known = {key: row for row, key in enumerate(old.keys)}
     rows = [(r.id, r.title) for r in store.corpus_rows()]
     keys = [_key(doc_id, title) for doc_id, title in rows]
-    missing = [i for i, key in enumerate(keys) if key not in known]
     matrix = np.zeros((len(rows), DIMENSIONS), dtype=np.int8)
+    # A title is embedded once however many documents carry it (the same item in every region of a
+    # catalogue): a vector depends on the title alone.
+    by_title: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
         if key in known:
             matrix[i] = old.matrix[known[key]]
-    for start in range(0, len(missing), BATCH):
-        chunk = missing[start : start + BATCH]
-        matrix[chunk] = quantise(embed([rows[i][1] for i in chunk]))
+        else:
+            by_title.setdefault(rows[i][1], []).append(i)
+    titles = list(by_title)
+    for start in range(0, len(titles), BATCH):
+        chunk = titles[start : start + BATCH]
+        for title, vector in zip(chunk, quantise(embed(chunk)), strict=True):
+            matrix[by_title[title]] = vector
     save_vectors(path, TitleVectors(tuple(r[0] for r in rows), tuple(keys), matrix))
-    return len(missing), len(rows)
+    return len(titles), len(rows)

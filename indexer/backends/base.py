@@ -113,8 +113,10 @@ class SearchBackend(Protocol):
 
     def count(self) -> int: ...
 
-    def refresh(self) -> None:
-        """Make the newest committed state visible to searches in this process."""
+    def refresh(self) -> bool:
+        """Make the newest committed state visible to searches in this process. True when searches
+        may now see something different (what is cached per index state must go); a backend that
+        cannot tell says True."""
         ...
 
     def close(self) -> None: ...

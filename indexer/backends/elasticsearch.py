@@ -244,8 +244,10 @@ class ElasticsearchBackend:
     def count(self) -> int:
         return int(self._call(self.client.count, index=self.target)["count"])
 
-    def refresh(self) -> None:
-        """Nothing to do: every write ends with a refresh, and searches always read the cluster."""
+    def refresh(self) -> bool:
+        """Nothing to do: every write ends with a refresh, and searches always read the cluster, which
+        other processes write at any time; so anything may have changed."""
+        return True
 
     def close(self) -> None:
         if self._own_client:

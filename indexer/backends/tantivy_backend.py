@@ -66,6 +66,7 @@ class TantivyBackend:
         self._writer: Any = None
         self._lock = threading.Lock()
         self._path = path if generation else generations.live(path)
+        self._seen = (0, 0, 0)  # the commit stamp the reader last reloaded at (`refresh`)
         try:
             self._index = self._open(self._path)
         except BackendError:
@@ -274,11 +275,24 @@ class TantivyBackend:
     def count(self) -> int:
         return int(self._index.searcher().num_docs)
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         if not self._fixed and (live := generations.live(self._base)) != self._path:
             self._follow(live)  # a rebuild elsewhere switched generations
-            return
+            self._seen = self._commit_stamp()
+            return True
+        # Every commit replaces meta.json (written beside and renamed): read before reloading, so a
+        # commit landing in between is reported by the next refresh rather than missed.
+        stamp = self._commit_stamp()
         self._index.reload()
+        changed, self._seen = stamp != self._seen, stamp
+        return changed
+
+    def _commit_stamp(self) -> tuple[int, int, int]:
+        try:
+            found = (self._path / "meta.json").stat()
+        except OSError:
+            return (0, 0, 0)
+        return (found.st_ino, found.st_mtime_ns, found.st_size)
 
     def close(self) -> None:
         with self._lock:

@@ -162,6 +162,14 @@ class Catalogue:
     def for_guide(self, guide_id: str) -> list[CatalogueItem]:
         return self._items(items.c.guide_id == guide_id)
 
+    def for_guides(self, guide_ids: list[str]) -> dict[str, list[CatalogueItem]]:
+        """The items of each of these guides, by guide id (one query; key order within a guide)."""
+        found: dict[str, list[CatalogueItem]] = {}
+        if guide_ids:
+            for item in self._items(items.c.guide_id.in_(guide_ids)):
+                found.setdefault(item.guide_id or "", []).append(item)
+        return found
+
     def all(self) -> Iterator[CatalogueItem]:
         yield from self._items()
 
@@ -170,24 +178,24 @@ class Catalogue:
             return int(conn.execute(select(func.count()).select_from(items)).scalar_one())
 
     # -- links ---------------------------------------------------------------------------------
-    def set_links(self, doc_id: str, links: list[ItemLink], doc_hash: str, version: str) -> None:
+    def set_links_many(self, found: list[tuple[str, list[ItemLink], str]], version: str) -> None:
+        """Replace the links of each (document id, links, document hash) and remember what they were
+        computed against: one transaction and one statement per kind for the whole batch."""
+        if not found:
+            return
         rows = [
-            {
-                "doc_id": doc_id,
-                "item_key": ln.item_key,
-                "rule": ln.rule,
-                "evidence": ln.evidence,
-                "confidence": ln.confidence,
-            }
+            {"doc_id": d, "item_key": ln.item_key, "rule": ln.rule, "evidence": ln.evidence,
+             "confidence": ln.confidence}
+            for d, links, _hash in found
             for ln in links
-        ]
+        ]  # fmt: skip
+        ids = [{"doc_id": doc_id} for doc_id, _links, _hash in found]
+        states = [{"doc_id": d, "doc_hash": h, "catalogue_version": version} for d, _links, h in found]
         with self.database.write() as conn:
-            conn.execute(delete(item_links).where(item_links.c.doc_id == doc_id))
+            conn.execute(delete(item_links).where(item_links.c.doc_id == bindparam("doc_id")), ids)
             if rows:
                 conn.execute(insert(item_links), rows)
-            conn.execute(
-                self._upsert_state, {"doc_id": doc_id, "doc_hash": doc_hash, "catalogue_version": version}
-            )
+            conn.execute(self._upsert_state, states)
 
     def drop_links(self, doc_ids: Iterable[str]) -> None:
         ids = [{"doc_id": doc_id} for doc_id in doc_ids]
@@ -242,10 +250,11 @@ class Catalogue:
         with self.database.read() as conn:
             return list(conn.execute(relink).scalars()), list(conn.execute(gone).scalars())
 
-    def document_hash(self, doc_id: str) -> str:
-        with self.database.read() as conn:
-            found = conn.execute(select(documents.c.content_hash).where(documents.c.id == doc_id)).scalar()
-        return str(found) if found is not None else ""
+    def document_hashes(self, doc_ids: list[str]) -> dict[str, str]:
+        """The content hash of each of these documents (one query)."""
+        if not doc_ids:
+            return {}
+        return {str(d): str(h) for d, h in self.database.rows(_HASHES, {"ids": doc_ids})}
 
 
 def _parsed(rows: Iterable[str]) -> list[CatalogueItem]:
@@ -255,6 +264,9 @@ def _parsed(rows: Iterable[str]) -> list[CatalogueItem]:
 _ITEM_DATA = select(items.c.data).order_by(items.c.key)
 _BY_KEY = _ITEM_DATA.where(items.c.key == bindparam("key"))
 _BY_KEYS = _ITEM_DATA.where(items.c.key.in_(bindparam("keys", expanding=True)))
+_HASHES = select(documents.c.id, documents.c.content_hash).where(
+    documents.c.id.in_(bindparam("ids", expanding=True))
+)
 _IN_GROUP = _ITEM_DATA.where(items.c.group_key == bindparam("group"))
 _LINKS_OF_DOCS = (
     select(*_LINK_COLUMNS)

@@ -244,16 +244,17 @@ class Documents:
             return int(conn.execute(select(func.count()).select_from(documents).where(_stale())).scalar_one())
 
     def mark_indexed(self, doc_ids: Iterable[str]) -> None:
-        rows = [{"doc_id": doc_id} for doc_id in doc_ids]
-        if not rows:
+        """One UPDATE … WHERE id IN (…) per 500 ids, in one transaction: a statement per id was a
+        quarter of the indexer's own time at 100k documents."""
+        ids = list(doc_ids)
+        if not ids:
             return
         query = (
-            update(documents)
-            .where(documents.c.id == bindparam("doc_id"))
-            .values(indexed_hash=documents.c.content_hash)
+            update(documents).where(documents.c.id.in_(_IDS)).values(indexed_hash=documents.c.content_hash)
         )
         with self.database.write() as conn:
-            conn.execute(query, rows)
+            for start in range(0, len(ids), _READ_BATCH):
+                conn.execute(query, {"ids": ids[start : start + _READ_BATCH]})
 
     def live_ids(self) -> set[str]:
         """Ids of every document that is not withdrawn: what a complete index holds."""

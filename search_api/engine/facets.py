@@ -6,7 +6,9 @@ portal's scope fixes has no facet: its other values are not the portal's to offe
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Hashable, Iterable
 
 from indexer.backends.base import BackendQuery, SearchBackend
 from search_api.engine.filters import FILTERS, Filter, FilterKind
@@ -14,6 +16,7 @@ from search_api.engine.models import FacetValue
 
 MAX_VALUES = 12  # values shown per facet, most frequent first
 YEARS_SHOWN = 8  # the most recent publication years offered as a filter
+CACHED_QUERIES = 4_096  # facet counts kept per index state (a few KB each)
 
 
 def _without(query: BackendQuery, spec: Filter) -> BackendQuery:
@@ -61,3 +64,53 @@ def _year_values(
         for y in recent
         if per_year.get(y)
     ]
+
+
+_NOT_COUNTED = ("offset", "limit", "sort_by_date")  # the page and the order do not change counts
+
+
+def _key(query: BackendQuery, years: Iterable[int], fixed: Collection[str]) -> Hashable:
+    """What the counts depend on: the query as the backend gets it (words with their synonyms and
+    long forms, filters, dates), not the page or the order; the years offered; the fixed filters."""
+    parts: list[Hashable] = []
+    for spec in dataclasses.fields(query):
+        if spec.name not in _NOT_COUNTED:
+            value = getattr(query, spec.name)
+            parts.append(tuple(sorted(value.items())) if isinstance(value, dict) else value)
+    return (tuple(parts), tuple(sorted(set(years))), tuple(sorted(fixed)))
+
+
+class FacetCache:
+    """Facet counts per query, for one state of the index: `clear()` when the index changes (the
+    engine does when its backend's refresh reports a change). A changed synonym rule changes the
+    query the backend gets, so it is a different entry. The most common queries repeat all day; their
+    counts are several aggregations over every matching document each time."""
+
+    def __init__(self, limit: int = CACHED_QUERIES) -> None:
+        self._limit = limit
+        self._entries: OrderedDict[Hashable, dict[str, list[FacetValue]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def counts(
+        self, backend: SearchBackend, query: BackendQuery, years: Iterable[int], fixed: Collection[str] = ()
+    ) -> dict[str, list[FacetValue]]:
+        years = list(years)
+        key = _key(query, years, fixed)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        found = facet_counts(backend, query, years, fixed)
+        with self._lock:
+            self._entries[key] = found
+            if len(self._entries) > self._limit:
+                self._entries.popitem(last=False)  # the least recently used
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

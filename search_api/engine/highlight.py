@@ -7,6 +7,7 @@ has the same length as the original, so offsets found there mark the original ch
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from markupsafe import escape
 
@@ -14,6 +15,7 @@ from indexer.analysis import normalize
 
 SNIPPET_CHARS = 120
 LEAD_CHARS = 24
+NORMALISED_TEXTS = 1_024  # texts kept normalised: the documents that keep coming up (a few MB)
 
 
 def highlight_terms(terms: Iterable[str]) -> list[str]:
@@ -22,10 +24,17 @@ def highlight_terms(terms: Iterable[str]) -> list[str]:
     return sorted(unique, key=lambda t: (-len(t), t))
 
 
-def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+@lru_cache(maxsize=NORMALISED_TEXTS)
+def searchable(text: str) -> str:
+    """The text as terms are matched in: normalised, same length. Kept for the texts seen last: the
+    same guides and policies come up for many queries, and normalising a body (OpenCC over kilobytes)
+    was most of the cost of highlighting it."""
     haystack = normalize(text)
-    if len(haystack) != len(text):
-        haystack = text.lower()
+    return haystack if len(haystack) == len(text) else text.lower()
+
+
+def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    haystack = searchable(text)
     taken = [False] * len(text)
     spans: list[tuple[int, int]] = []
     for term in terms:

@@ -27,7 +27,7 @@ from search_api.engine.browse import BrowseBy, browse_values, browse_values_in
 from search_api.engine.catalogue_search import CatalogueSearch
 from search_api.engine.dead_ends import broader_search, help_contacts
 from search_api.engine.doc_numbers import missing_number
-from search_api.engine.facets import facet_counts
+from search_api.engine.facets import FacetCache
 from search_api.engine.filters import Scope, within
 from search_api.engine.highlight import highlight_terms
 from search_api.engine.hits import make_hit, own_codes
@@ -119,6 +119,7 @@ class SearchEngine:
         self._last_reload = time.monotonic()
         self._reload_lock = threading.Lock()
         self._counts: dict[str, int] | None = None
+        self.facets = FacetCache()  # emptied when the index changes (`_maybe_reload`)
 
     def warm(self) -> None:
         """What the first searches would otherwise build: the knowledge and the item matcher."""
@@ -132,8 +133,9 @@ class SearchEngine:
             return
         with self._reload_lock:
             if now - self._last_reload >= self._reload_seconds:
-                self.backend.refresh()
-                self._counts = None
+                if self.backend.refresh():
+                    self._counts = None
+                    self.facets.clear()
                 self._last_reload = now
 
     def search(
@@ -236,7 +238,7 @@ class SearchEngine:
         expanded = (t for m in matches for alt in m.alternatives for t in alt)
         terms = highlight_terms([*query.tokens, *expanded, *long_forms.values(), query.compact])
         hits = [self._hit(docs[h.id], h, terms, know, query) for h in found if h.id in docs]
-        facets = facet_counts(self.backend, backend_query, know.corpus.years, fixed=request.scope)
+        facets = self.facets.counts(self.backend, backend_query, know.corpus.years, fixed=request.scope)
         return _Run(query, matches, total, result.total, pages, hits, facets)
 
     def _fuse(

@@ -64,7 +64,7 @@ def test_a_small_run_end_to_end(shared: Path, tmp_path: Path, capsys: pytest.Cap
     assert scale.main([*argv, "--data-dir", str(tmp_path / "data")]) == 0
     (result_file,) = tmp_path.glob("scale-300-*.json")
     report = json.loads(result_file.read_text())
-    assert report["build"]["docs_per_s"] > 0 and report["rss_mb"] > 0
+    assert report["build"]["docs_per_s"] > 0 and report["rss_mb"] > 0 and report["semantic"] is True
     assert report["results"]["search_8"]["n"] == 12 and report["results"]["search_8"]["errors"] == 0
     assert report["results"]["raw"]["p50_ms"] > 0 and report["change_searchable_s"] > 0
     assert (tmp_path / "scale.png").stat().st_size > 0

@@ -45,3 +45,22 @@ def test_punctuation_is_not_a_token() -> None:
 def test_sub_words_of_a_long_word() -> None:
     assert "养老保险" in sub_words("城乡居民基本养老保险") or "养老" in sub_words("城乡居民基本养老保险")
     assert sub_words("社保") == []
+
+
+def test_codes_and_urls_are_indexed_whole_without_their_substrings() -> None:
+    # Inner dictionary words are for Han words: a code once put every substring of itself in the index.
+    tokens = segment_for_index("事项编码11440000MB2C92045K0000001 见 https://scale.example.gov.cn/item/5")
+    assert "11440000mb2c92045k0000001" in tokens
+    assert not [t for t in tokens if t.isascii() and len(t) > 4 and t in "11440000mb2c92045k0000001"[1:]]
+    assert "xample" not in tokens and "example" in tokens
+    assert len(tokens) < 25
+
+
+def test_a_word_taught_later_is_found_inside_tokens_seen_before() -> None:
+    from indexer.analysis import add_word
+
+    before = segment_for_index("测试甲乙丙丁戊己庚辛事项")
+    add_word("甲乙丙丁戊己")
+    after = segment_for_index("测试甲乙丙丁戊己庚辛事项")
+    assert "甲乙丙丁戊己" not in before
+    assert "甲乙丙丁戊己" in after  # the per-token cache was cleared when the word was added

@@ -108,3 +108,16 @@ def test_a_specific_object_with_the_items_own_action_links_weakly() -> None:
     assert [(ln.item_key, ln.rule, ln.confidence) for ln in links] == [("M1", "object_action", 0.65)]
     assert links[0].evidence == sentence
     assert Linker(items).link(policy("关于幼儿园治理的通知", "", "民办非企业单位要加强管理。")) == []
+
+
+def test_a_guide_citing_another_items_code_links_to_it_by_code() -> None:
+    cited = _item("居民身份证首次申领", "11440100MB2C92045K")
+    own = _item("居民身份证换领", "G001", guide_id="x")
+    text = "身份证遗失的，先按事项（11440100MB2C92045K）办理。其余情形当场办理。"
+    links = Linker([cited, own]).link(guide("居民身份证换领", "G001", conditions=text))
+    found = {ln.item_key: ln for ln in links}
+    assert found["11440100MB2C92045K"].rule == "code"
+    assert found["11440100MB2C92045K"].evidence.startswith("身份证遗失的")
+    # the name of another item in a guide's text is not a link: guides link by code only
+    plain = guide("居民身份证换领", "G001", conditions="可同时办理居民身份证首次申领。")
+    assert [ln.item_key for ln in Linker([cited, own]).link(plain)] == ["G001"]

@@ -39,3 +39,15 @@ def test_policy_snippet_skips_the_repeated_title_and_number() -> None:
         "示例市关于调整某某\n标准的通知\n示政〔2024〕1号\n各区县：正文。",
     )
     assert snippet_source(doc) == "各区县：正文。"
+
+
+def test_a_text_highlighted_again_is_not_normalised_again() -> None:
+    from search_api.engine.highlight import mark, searchable, snippet
+
+    text = "申請人持居民身份證辦理換領。" * 40
+    searchable.cache_clear()
+    first = snippet(text, ["身份证"])
+    again = snippet(text, ["换领"])
+    assert searchable.cache_info().hits >= 1  # the second query reused the normalised body
+    assert "<em>身份證</em>" in first and "<em>換領</em>" in again
+    assert mark("換身份證", ["身份证"]) == "換<em>身份證</em>"
