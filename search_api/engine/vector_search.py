@@ -1,0 +1,114 @@
+"""The nearest rows of an int8 title-vector matrix: exact brute force, or an HNSW index (usearch) for
+large collections.
+
+Scores are exact integer dot products of the int8 rows with the int8-quantised query, divided by
+127² (≈ the cosine): the same numbers Elasticsearch computes for a `byte` dense_vector with
+`dot_product`, so both backends order and score the nearest titles alike. An approximate index only
+proposes the candidates; their scores are recomputed exactly from the matrix.
+
+Measured in `bench/vector_bench.py` (README, "The semantic signal: models, Elasticsearch, memory"):
+brute force is exact and costs nothing to build, but its time grows with the collection; above
+`ANN_ROWS` titles an HNSW graph answers in about a millisecond.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+QUANT = 127.0  # unit-vector components lie in [-1, 1]
+CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
+# Up to this many titles a float32 copy is kept (≤ 200 MB): numpy multiplies int8 by float32 outside
+# BLAS, 10–50× slower than float32 × float32. Above it, int8 chunks are widened one at a time.
+FLOAT_ROWS = 100_000
+# Above this many titles the nearest are found through an HNSW graph (usearch): brute force over int8
+# chunks takes tens of milliseconds a query there (bench/vector_bench.py).
+ANN_ROWS = 200_000
+ANN_EXPANSION = 128  # candidates kept while walking the graph, at build and at search
+ANN_CONNECTIVITY = 16
+
+Int8Matrix = npt.NDArray[np.int8]
+FloatVector = npt.NDArray[np.float32]
+Rows = npt.NDArray[np.int64]
+
+
+def quantise(vectors: npt.NDArray[np.float32]) -> Int8Matrix:
+    """Unit vectors as int8 (×127): a quarter of float32, the cosine order kept to within rounding."""
+    quantised: Int8Matrix = np.clip(np.rint(vectors * QUANT), -127, 127).astype(np.int8)
+    return quantised
+
+
+class NearestIndex(Protocol):
+    def top(self, query: FloatVector, k: int) -> tuple[Rows, FloatVector]:
+        """The rows of the `k` best dot products with the query (a unit vector), best first, and their
+        scores (exact integer dot ÷ 127²)."""
+        ...
+
+
+def _best(scores: FloatVector, k: int) -> tuple[Rows, FloatVector]:
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    top = np.argpartition(-scores, k - 1)[:k]
+    # Ties broken by row, so the order does not depend on the partition's internals.
+    top = top[np.lexsort((top, -scores[top]))]
+    return top.astype(np.int64), (scores[top] / QUANT**2).astype(np.float32)
+
+
+class BruteForce:
+    """Every row scored. Integer products below 2²⁴ are exact in float32, so BLAS gives the exact dot."""
+
+    def __init__(self, matrix: Int8Matrix, float_rows: int = FLOAT_ROWS) -> None:
+        self.matrix = matrix
+        self._wide = matrix.astype(np.float32) if len(matrix) <= float_rows else None
+
+    def scores(self, query: FloatVector) -> FloatVector:
+        q8 = quantise(query).astype(np.float32)
+        if self._wide is not None:
+            wide: FloatVector = self._wide @ q8
+            return wide
+        parts = [
+            self.matrix[s : s + CHUNK].astype(np.float32) @ q8 for s in range(0, len(self.matrix), CHUNK)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+
+    def top(self, query: FloatVector, k: int) -> tuple[Rows, FloatVector]:
+        return _best(self.scores(query), k)
+
+
+class UsearchIndex:
+    """An HNSW graph over the int8 rows (usearch); candidates re-scored exactly from the matrix."""
+
+    def __init__(self, matrix: Int8Matrix, threads: int = 0) -> None:
+        from usearch.index import Index  # imported here: only large collections need it
+
+        self.matrix = matrix
+        self._index: Any = Index(
+            ndim=matrix.shape[1],
+            metric="ip",
+            dtype="i8",
+            connectivity=ANN_CONNECTIVITY,
+            expansion_add=ANN_EXPANSION,
+            expansion_search=ANN_EXPANSION,
+        )
+        if len(matrix):
+            self._index.add(np.arange(len(matrix), dtype=np.uint64), matrix, threads=threads)
+
+    def top(self, query: FloatVector, k: int) -> tuple[Rows, FloatVector]:
+        if not len(self.matrix):
+            return _best(np.zeros(0, dtype=np.float32), k)
+        q8 = quantise(query)
+        found = self._index.search(q8, min(k, len(self.matrix)), threads=1)
+        rows = np.asarray(found.keys, dtype=np.int64)
+        exact = self.matrix[rows].astype(np.float32) @ q8.astype(np.float32)
+        order, scores = _best(exact, k)
+        return rows[order], scores
+
+
+def nearest_index(matrix: Int8Matrix) -> NearestIndex:
+    """Brute force up to `ANN_ROWS` titles (exact, nothing to build), an HNSW graph above."""
+    if len(matrix) > ANN_ROWS:
+        return UsearchIndex(matrix)
+    return BruteForce(matrix)
