@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -29,8 +28,8 @@ from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core per query, as a serving process has
 
-import numpy as np  # noqa: E402
-import numpy.typing as npt  # noqa: E402
+import numpy as np
+import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,7 +56,7 @@ def _real(shared: Path) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32
 
 
 def corpus(n: int, titles: npt.NDArray[np.float32]) -> npt.NDArray[np.int8]:
-    from search_api.engine.vector_search import quantise
+    from indexer.vectors import quantise
 
     rng = np.random.default_rng(SEED)
     out = np.empty((n, DIMS), dtype=np.int8)
@@ -134,7 +133,8 @@ def child(method: str, n: int, shared: Path) -> dict[str, Any]:
         t = time.perf_counter()
         found.append(ask(method, index, q))
         times.append((time.perf_counter() - t) * 1000)
-    recall = 1.0 if truth is None else float(np.mean([len(truth[i] & set(f)) / K for i, f in enumerate(found)]))
+    shares = [len(truth[i] & set(f)) / K for i, f in enumerate(found)] if truth is not None else [1.0]
+    recall = float(np.mean(shares))
     return {
         "method": method,
         "n": n,
@@ -173,8 +173,14 @@ def main() -> None:
             rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
             print(rows[-1], flush=True)
     load = os.getloadavg()
-    head = "| titles | method | matrix MB | RSS added by the index MB | build s | query p50 / p95 ms | recall@60 |"
-    lines = [f"# Nearest titles at scale, {dt.date.today().isoformat()}", "", f"load average {load[0]:.1f}", ""]
+    head = "| titles | method | matrix MB | RSS added by the index MB | build s | query p50 / p95 ms "
+    head += "| recall@60 |"
+    lines = [
+        f"# Nearest titles at scale, {dt.date.today().isoformat()}",
+        "",
+        f"load average {load[0]:.1f}",
+        "",
+    ]
     lines += [head, "|---|---|---|---|---|---|---|"]
     lines += [
         f"| {r['n']:,} | {r['method']} | {r['matrix_mb']} | {r['extra_rss_mb']} | {r['build_s']} "

@@ -14,7 +14,7 @@ from indexer.backends import BackendError, Rebuildable, SearchBackend, open_back
 from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.store import Store
-from indexer.vectors import sync_vectors, vectors_path
+from indexer.vectors import VectorFields, sync_all
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.engine.evaluation import evaluate as run_eval
 from search_api.engine.models import SearchRequest
@@ -52,6 +52,7 @@ def open_writer(settings: Settings, *, rebuild: bool = False) -> SearchBackend:
             writable=not embedded_switch,
             rebuilding=rebuild,
             elasticsearch=settings.elasticsearch,
+            vectors=VectorFields(settings.data_dir, settings.models),
         )
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
@@ -67,12 +68,13 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
         _status(f"建索引：{p.done}/{p.total}")
 
     try:
+        if settings.models:
+            # Before the index: Elasticsearch writes each document with its vectors from these files.
+            _status("计算标题语义向量…")
+            sync_all(store, settings.data_dir, settings.models)
         workers = settings.index_workers or os.cpu_count() or 1
         report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
         linked = update_links(store)
-        if settings.semantic:
-            _status("计算标题语义向量…")
-            sync_vectors(store, vectors_path(settings.data_dir))
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:

@@ -52,6 +52,7 @@ AUDIENCE_PREFERENCE_FACTOR = 1.15
 # it throws away how far ahead the best word match is).
 SEMANTIC_WEIGHT = 0.5
 SEMANTIC_CANDIDATES = 20  # nearest titles taken into the fusion
+SEMANTIC_DEPTH = 60  # nearest titles per model whose scores place each other (per-query z-scores)
 
 # -- query understanding ---------------------------------------------------------------------------
 FEW_RESULTS = 3  # with fewer hits, a spelling correction or pinyin reading replaces the results

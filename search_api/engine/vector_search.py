@@ -13,12 +13,17 @@ brute force is exact and costs nothing to build, but its time grows with the col
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-QUANT = 127.0  # unit-vector components lie in [-1, 1]
+from indexer.vectors import QUANT, load_vectors, quantise, vectors_path
+
 CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
 # Up to this many titles a float32 copy is kept (≤ 200 MB): numpy multiplies int8 by float32 outside
 # BLAS, 10–50× slower than float32 × float32. Above it, int8 chunks are widened one at a time.
@@ -32,12 +37,6 @@ ANN_CONNECTIVITY = 16
 Int8Matrix = npt.NDArray[np.int8]
 FloatVector = npt.NDArray[np.float32]
 Rows = npt.NDArray[np.int64]
-
-
-def quantise(vectors: npt.NDArray[np.float32]) -> Int8Matrix:
-    """Unit vectors as int8 (×127): a quarter of float32, the cosine order kept to within rounding."""
-    quantised: Int8Matrix = np.clip(np.rint(vectors * QUANT), -127, 127).astype(np.int8)
-    return quantised
 
 
 class NearestIndex(Protocol):
@@ -112,3 +111,39 @@ def nearest_index(matrix: Int8Matrix) -> NearestIndex:
     if len(matrix) > ANN_ROWS:
         return UsearchIndex(matrix)
     return BruteForce(matrix)
+
+
+class FileVectors:
+    """The title vectors of one data directory, one file per model (`indexer.vectors`), each re-read
+    when the indexer writes a new one: what the embedded backend searches (Elasticsearch keeps the
+    vectors in its own index)."""
+
+    def __init__(self, data_dir: Path, reload_seconds: float = 2.0) -> None:
+        self.data_dir = data_dir
+        self._reload_seconds = reload_seconds
+        self._loaded: dict[str, tuple[float, tuple[str, ...], NearestIndex]] = {}
+        self._checked: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def _current(self, model: str) -> tuple[tuple[str, ...], NearestIndex] | None:
+        now = time.monotonic()
+        if now - self._checked.get(model, -1e9) >= self._reload_seconds:
+            with self._lock:
+                self._checked[model] = now
+                path = vectors_path(self.data_dir, model)
+                mtime = os.stat(path).st_mtime if path.exists() else -1.0
+                if model not in self._loaded or self._loaded[model][0] != mtime:
+                    vectors = load_vectors(path)
+                    self._loaded[model] = (mtime, vectors.ids, nearest_index(vectors.matrix))
+        loaded = self._loaded.get(model)
+        return (loaded[1], loaded[2]) if loaded else None
+
+    def nearest(self, model: str, query: FloatVector, k: int) -> list[tuple[str, float]]:
+        """The `k` titles nearest the query (a unit vector) by this model, nearest first."""
+        current = self._current(model)
+        if current is None or not current[0]:
+            return []
+        ids, index = current
+        rows, scores = index.top(query, k)
+        found = [(ids[r], float(s)) for r, s in zip(rows.tolist(), scores.tolist(), strict=True)]
+        return sorted(found, key=lambda pair: (-pair[1], pair[0]))  # ties by id, as Elasticsearch's side
