@@ -17,8 +17,8 @@ import datetime as dt
 import os
 import statistics
 import sys
-import time
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,7 +94,7 @@ def run(data_dir: Path, sets: dict[str, Path]) -> list[str]:
         kinds = [f"{n}: {kinds_line(r)}" for n, r in reports.items()]
     texts = [j.query for judged_set in judged.values() for j in judged_set]
     cost = embedding_cost(texts)
-    load = "load average %.1f %.1f %.1f" % os.getloadavg()
+    load = "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
     return [*lines, "", "Per kind, with both models:", "", *(f"- {k}" for k in kinds), "", load, *cost]
 
 

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DIMS = 512
+FloatVector = npt.NDArray[np.float32]
 K = 60  # the nearest titles the semantic step takes per model
 NOISE = 0.48  # relative to a unit vector: cosine ≈ 0.9 between a repeat and its source
 SEED = 13
@@ -70,11 +71,23 @@ def corpus(n: int, titles: npt.NDArray[np.float32]) -> npt.NDArray[np.int8]:
     return out
 
 
-def exact(matrix: npt.NDArray[np.int8], qs: npt.NDArray[np.float32]) -> list[set[int]]:
+def exact(matrix: npt.NDArray[np.int8], qs: npt.NDArray[np.float32]) -> list[tuple[set[int], float]]:
+    """The exact top K of each query, and the sum of their scores."""
     from search_api.engine.vector_search import BruteForce
 
     index = BruteForce(matrix, float_rows=0)
-    return [set(index.top(q, K)[0].tolist()) for q in qs]
+    found = [index.top(q, K) for q in qs]
+    return [(set(rows.tolist()), float(scores.sum())) for rows, scores in found]
+
+
+def score_share(
+    matrix: npt.NDArray[np.int8], q: npt.NDArray[np.float32], rows: list[int], best: float
+) -> float:
+    """The found titles' summed scores ÷ the exact top K's: near 1 when a near-duplicate stands in for
+    a missed one (recall counts it as a miss)."""
+    from indexer.vectors import QUANT, quantise
+
+    return float((matrix[rows].astype(np.float32) @ quantise(q).astype(np.float32)).sum() / QUANT**2 / best)
 
 
 def build(method: str, matrix: npt.NDArray[np.int8]) -> Any:
@@ -134,8 +147,9 @@ def child(method: str, n: int, shared: Path) -> dict[str, Any]:
         t = time.perf_counter()
         found.append(ask(method, index, q))
         times.append((time.perf_counter() - t) * 1000)
-    shares = [len(truth[i] & set(f)) / K for i, f in enumerate(found)] if truth is not None else [1.0]
+    shares = [len(truth[i][0] & set(f)) / K for i, f in enumerate(found)] if truth is not None else [1.0]
     recall = float(np.mean(shares))
+    ratios = [score_share(matrix, qs[i], f, truth[i][1]) for i, f in enumerate(found)] if truth else [1.0]
     return {
         "method": method,
         "n": n,
@@ -145,6 +159,7 @@ def child(method: str, n: int, shared: Path) -> dict[str, Any]:
         "p50_ms": round(float(np.percentile(times, 50)), 3),
         "p95_ms": round(float(np.percentile(times, 95)), 3),
         f"recall@{K}": round(recall, 4),
+        "score_share": round(float(np.mean(ratios)), 4),
     }
 
 

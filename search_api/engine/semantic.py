@@ -26,6 +26,7 @@ from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
 from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery
+from search_api.engine.rerank import QueryWord, title_features
 
 _CODE = re.compile(r"[a-z\-]*\d[0-9a-z\-]*")  # an 事项编码 or other code typed alone
 
@@ -51,9 +52,16 @@ class SemanticIndex:
     """The titles nearest a query in meaning, by one model or several, from wherever the vectors are
     searched (`VectorSearch`: the data directory's files, or Elasticsearch's kNN)."""
 
-    def __init__(self, source: VectorSearch, models: Sequence[str] = (USEM3.name,)) -> None:
+    def __init__(
+        self, source: VectorSearch, models: Sequence[str] = (USEM3.name,), *, always: bool = False
+    ) -> None:
         self.source = source
         self.models = tuple(models)
+        self.always = always  # every model for every query, not the second ones only when words are weak
+
+    def models_for(self, weak_words: bool) -> tuple[str, ...]:
+        """The first model always; the others (slower) only where the words answer weakly."""
+        return self.models if weak_words or self.always else self.models[:1]
 
     def nearest(self, text: str, limit: int, models: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """The `limit` titles nearest `text` (id, summed per-query z-score), nearest first."""
@@ -81,6 +89,15 @@ def combine(lists: Sequence[Sequence[tuple[str, float]]], limit: int) -> list[tu
     ids = {doc_id for z, _ in scored for doc_id in z}
     summed = {doc_id: sum(z.get(doc_id, floor) for z, floor in scored) for doc_id in ids}
     return sorted(summed.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+
+def words_answer_weakly(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> bool:
+    """The best word hit covers little of the query (a long everyday description, words no title
+    uses): where a second opinion on meaning is worth its milliseconds."""
+    info = corpus.docs.get(lexical[0].id) if lexical else None
+    if info is None:
+        return True
+    return title_features(words, info.title)[0] < ranking.WEAK_WORDS_COVERAGE
 
 
 def exact_first(lexical: Sequence[BackendHit], query: AnalyzedQuery, corpus: Corpus) -> bool:
