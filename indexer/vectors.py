@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from indexer.ann import write_graph
 from indexer.store import Store
 
 QUANT = 127.0  # unit-vector components lie in [-1, 1]
@@ -163,6 +164,7 @@ def sync_vectors(store: Store, path: Path, model: str = USEM3.name) -> tuple[int
         chunk = missing[start : start + BATCH]
         matrix[chunk] = quantise(embed([rows[i][1] for i in chunk], model))
     save_vectors(path, TitleVectors(tuple(r[0] for r in rows), tuple(keys), matrix))
+    write_graph(path, matrix)
     return len(missing), len(rows)
 
 

@@ -155,3 +155,19 @@ def fuse(
             fused[doc_id] = fused.get(doc_id, 0.0) + ranking.SEMANTIC_WEIGHT * (cosine - low) / span
     order = sorted(fused.items(), key=lambda pair: -pair[1])
     return [BackendHit(id=doc_id, score=round(score, 6)) for doc_id, score in order]
+
+
+def with_meaning(
+    semantic: SemanticIndex | None,
+    top: list[BackendHit],
+    words: Sequence[QueryWord],
+    request: SearchRequest,
+    query: AnalyzedQuery,
+    corpus: Corpus,
+) -> list[BackendHit]:
+    """The reranked word hits fused with the titles nearest in meaning: the search's semantic step."""
+    text = semantic_query(query)
+    if semantic is None or not text or exact_first(top, query, corpus):
+        return top
+    models = semantic.models_for(words_answer_weakly(top, words, corpus))
+    return fuse(top, semantic.nearest(text, ranking.SEMANTIC_CANDIDATES, models), request, query, corpus)

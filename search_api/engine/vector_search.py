@@ -22,17 +22,13 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from indexer.ann import ANN_EXPANSION, ANN_ROWS, build_graph, read_graph
 from indexer.vectors import QUANT, load_vectors, quantise, vectors_path
 
 CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
 # Up to this many titles a float32 copy is kept (≤ 200 MB): numpy multiplies int8 by float32 outside
 # BLAS, 10–50× slower than float32 × float32. Above it, int8 chunks are widened one at a time.
 FLOAT_ROWS = 100_000
-# Above this many titles the nearest are found through an HNSW graph (usearch): brute force over int8
-# chunks takes tens of milliseconds a query there (bench/vector_bench.py).
-ANN_ROWS = 200_000
-ANN_EXPANSION = 128  # candidates kept while walking the graph, at build and at search
-ANN_CONNECTIVITY = 16
 
 Int8Matrix = npt.NDArray[np.int8]
 FloatVector = npt.NDArray[np.float32]
@@ -80,20 +76,13 @@ class BruteForce:
 class UsearchIndex:
     """An HNSW graph over the int8 rows (usearch); candidates re-scored exactly from the matrix."""
 
-    def __init__(self, matrix: Int8Matrix, threads: int = 0, expansion: int = ANN_EXPANSION) -> None:
-        from usearch.index import Index  # imported here: only large collections need it
-
+    def __init__(
+        self, matrix: Int8Matrix, threads: int = 0, expansion: int = ANN_EXPANSION, graph: Any = None
+    ) -> None:
+        """`graph`: one `govsearch index` saved (`indexer.ann`); else built here."""
         self.matrix = matrix
-        self._index: Any = Index(
-            ndim=matrix.shape[1],
-            metric="ip",
-            dtype="i8",
-            connectivity=ANN_CONNECTIVITY,
-            expansion_add=ANN_EXPANSION,
-            expansion_search=expansion,
-        )
-        if len(matrix):
-            self._index.add(np.arange(len(matrix), dtype=np.uint64), matrix, threads=threads)
+        self._index: Any = graph if graph is not None else build_graph(matrix, threads, expansion)
+        self._index.expansion_search = expansion
 
     def top(self, query: FloatVector, k: int) -> tuple[Rows, FloatVector]:
         if not len(self.matrix):
@@ -106,10 +95,11 @@ class UsearchIndex:
         return rows[order], scores
 
 
-def nearest_index(matrix: Int8Matrix, ann_rows: int = ANN_ROWS) -> NearestIndex:
-    """Brute force up to `ann_rows` titles (exact, nothing to build), an HNSW graph above."""
+def nearest_index(matrix: Int8Matrix, ann_rows: int = ANN_ROWS, graph: Any = None) -> NearestIndex:
+    """Brute force up to `ann_rows` titles (exact, nothing to build), an HNSW graph above (the saved
+    one when given)."""
     if len(matrix) > ann_rows:
-        return UsearchIndex(matrix)
+        return UsearchIndex(matrix, graph=graph)
     return BruteForce(matrix)
 
 
@@ -134,7 +124,8 @@ class FileVectors:
                 mtime = os.stat(path).st_mtime if path.exists() else -1.0
                 if model not in self._loaded or self._loaded[model][0] != mtime:
                     vectors = load_vectors(path)
-                    self._loaded[model] = (mtime, vectors.ids, nearest_index(vectors.matrix))
+                    graph = read_graph(path, len(vectors)) if len(vectors) > ANN_ROWS else None
+                    self._loaded[model] = (mtime, vectors.ids, nearest_index(vectors.matrix, graph=graph))
         loaded = self._loaded.get(model)
         return (loaded[1], loaded[2]) if loaded else None
 

