@@ -33,23 +33,25 @@ FLOAT_ROWS = 100_000
 Int8Matrix = npt.NDArray[np.int8]
 FloatVector = npt.NDArray[np.float32]
 Rows = npt.NDArray[np.int64]
+Scores = npt.NDArray[np.float64]
 
 
 class NearestIndex(Protocol):
-    def top(self, query: FloatVector, k: int) -> tuple[Rows, FloatVector]:
+    def top(self, query: FloatVector, k: int) -> tuple[Rows, Scores]:
         """The rows of the `k` best dot products with the query (a unit vector), best first, and their
         scores (exact integer dot ÷ 127²)."""
         ...
 
 
-def _best(scores: FloatVector, k: int) -> tuple[Rows, FloatVector]:
+def _best(scores: FloatVector, k: int) -> tuple[Rows, Scores]:
     k = min(k, len(scores))
     if k <= 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     top = np.argpartition(-scores, k - 1)[:k]
     # Ties broken by row, so the order does not depend on the partition's internals.
     top = top[np.lexsort((top, -scores[top]))]
-    return top.astype(np.int64), (scores[top] / QUANT**2).astype(np.float32)
+    # In float64: the exact integer dot ÷ 127², the very number Elasticsearch's side computes.
+    return top.astype(np.int64), scores[top].astype(np.float64) / QUANT**2
 
 
 class BruteForce:
@@ -69,7 +71,7 @@ class BruteForce:
         ]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
 
-    def top(self, query: FloatVector, k: int) -> tuple[Rows, FloatVector]:
+    def top(self, query: FloatVector, k: int) -> tuple[Rows, Scores]:
         return _best(self.scores(query), k)
 
 
@@ -84,7 +86,7 @@ class UsearchIndex:
         self._index: Any = graph if graph is not None else build_graph(matrix, threads, expansion)
         self._index.expansion_search = expansion
 
-    def top(self, query: FloatVector, k: int) -> tuple[Rows, FloatVector]:
+    def top(self, query: FloatVector, k: int) -> tuple[Rows, Scores]:
         if not len(self.matrix):
             return _best(np.zeros(0, dtype=np.float32), k)
         q8 = quantise(query)
