@@ -138,6 +138,21 @@ def wait_for(driver: Any, css: str, timeout: float = 20) -> Any:
     return WebDriverWait(driver, timeout).until(expected_conditions.visibility_of_element_located(locator))
 
 
+def click_to_new_page(driver: Any, element: Any, timeout: float = 20) -> None:
+    """Click `element` and wait until the browser has left the current page.
+
+    Waiting for a selector alone can match an element of the page being replaced, which then vanishes
+    under the test ("Node with given id does not belong to the document").
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old_root = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old_root))
+
+
 def wait_for_text(driver: Any, css: str, text: str, timeout: float = 20) -> Any:
     """The first element matching `css` once it shows `text` (the previous page may still be shown)."""
     from selenium.webdriver.common.by import By

@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tests.browser import ARTIFACTS, chromium, live_server, phone_sized, screenshot, wait_for
+from tests.browser import (
+    ARTIFACTS,
+    chromium,
+    click_to_new_page,
+    live_server,
+    phone_sized,
+    screenshot,
+    wait_for,
+)
 from tests.web.a11y import violations
 from tests.web.citizen_site import CITY_CARD, DOCUMENTS, PROVINCE_CARD, citizen_app
 
@@ -102,17 +110,17 @@ def test_audience_and_region_persist_and_change_the_ranking(base_url: str, width
         driver.find_element(By.CSS_SELECTOR, "input[name=audience][value='法人']").click()
         Select(driver.find_element(By.ID, "region-choice")).select_by_visible_text("示例省")
         screenshot(driver, f"prefs-form-{width}x{height}")
-        driver.find_element(By.CSS_SELECTOR, ".prefs button[type=submit]").click()
+        click_to_new_page(driver, driver.find_element(By.CSS_SELECTOR, ".prefs button[type=submit]"))
         wait_for(driver, ".chosen-prefs")
         assert "法人 · 示例省" in driver.find_element(By.CSS_SELECTOR, ".chosen-prefs").text
         driver.get(base_url + "/s?wd=社保卡挂失")
         assert PROVINCE_CARD.authority in _first_guide_publisher(driver)
         assert "优先显示：法人 · 示例省" in driver.find_element(By.CSS_SELECTOR, ".chosen-prefs").text
         screenshot(driver, f"prefs-results-province-{width}x{height}")
-        driver.find_element(By.LINK_TEXT, "更改").click()
+        click_to_new_page(driver, driver.find_element(By.LINK_TEXT, "更改"))
         driver.find_element(By.CSS_SELECTOR, "input[name=audience][value='个人']").click()
         Select(driver.find_element(By.ID, "region-choice")).select_by_visible_text("示例市")
-        driver.find_element(By.CSS_SELECTOR, ".prefs button[type=submit]").click()
+        click_to_new_page(driver, driver.find_element(By.CSS_SELECTOR, ".prefs button[type=submit]"))
         wait_for(driver, ".chosen-prefs")
         driver.get(base_url + "/s?wd=社保卡挂失")
         assert CITY_CARD.authority in _first_guide_publisher(driver)
