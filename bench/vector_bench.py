@@ -11,7 +11,8 @@ memory, its build time, query p50/p95 on one thread, and recall@60 against the e
 
 Methods: brute force over int8 chunks widened to float32 (`search_api.engine.vector_search`, what
 serving does above `FLOAT_ROWS`), brute force over a float32 copy (what it does below), usearch HNSW
-over int8, hnswlib HNSW (float32), faiss HNSW (float32).
+over int8, hnswlib HNSW (float32), faiss HNSW (float32). hnswlib and faiss are not dependencies of
+govsearch: `pip install hnswlib faiss-cpu` before comparing them (or leave them out with --methods).
 """
 
 from __future__ import annotations
