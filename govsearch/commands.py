@@ -11,6 +11,7 @@ from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_pr
 from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.backends import BackendError, Rebuildable, SearchBackend, open_backend
+from indexer.backends.base import VectorSearch
 from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.store import Store
@@ -67,14 +68,17 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     def on_progress(p: IndexProgress) -> None:
         _status(f"建索引：{p.done}/{p.total}")
 
+    # Elasticsearch writes each document with its vectors, so they are computed first; the embedded
+    # index makes new documents searchable first and embeds their titles after.
+    vectors_first = isinstance(backend, VectorSearch)
     try:
-        if settings.models:
-            # Before the index: Elasticsearch writes each document with its vectors from these files.
-            _status("计算标题语义向量…")
-            sync_all(store, settings.data_dir, settings.models)
+        if vectors_first:
+            _sync_vectors(settings, store)
         workers = settings.index_workers or os.cpu_count() or 1
         report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
         linked = update_links(store)
+        if not vectors_first:
+            _sync_vectors(settings, store)
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:
@@ -86,6 +90,12 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
         final=True,
     )
     return report
+
+
+def _sync_vectors(settings: Settings, store: Store) -> None:
+    if settings.models:
+        _status("计算标题语义向量…")
+        sync_all(store, settings.data_dir, settings.models)
 
 
 def check_profiles(settings: Settings, args: argparse.Namespace) -> int:
