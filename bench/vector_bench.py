@@ -98,9 +98,10 @@ def build(method: str, matrix: npt.NDArray[np.int8]) -> Any:
 
         return BruteForce(matrix, float_rows=len(matrix) if method == "brute-float32" else 0)
     if method.startswith("usearch-i8"):
-        from search_api.engine.vector_search import ANN_EXPANSION, UsearchIndex
+        from indexer.ann import ANN_EXPANSION
+        from search_api.engine.vector_search import UsearchIndex
 
-        # usearch-i8-ef512: a wider walk of the same graph at search time
+        # usearch-i8-ef512: a wider walk at search time (the row reports 128, then WIDER)
         return UsearchIndex(matrix, expansion=int(method.partition("-ef")[2] or ANN_EXPANSION))
     wide = matrix.astype(np.float32) / 127
     if method == "hnswlib":

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from indexer.ann import ANN_EXPANSION, ANN_ROWS, build_graph, read_graph
+from indexer.ann import ANN_ROWS, ANN_SEARCH_EXPANSION, build_graph, read_graph
 from indexer.vectors import QUANT, load_vectors, quantise, vectors_path
 
 CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
@@ -79,7 +79,7 @@ class UsearchIndex:
     """An HNSW graph over the int8 rows (usearch); candidates re-scored exactly from the matrix."""
 
     def __init__(
-        self, matrix: Int8Matrix, threads: int = 0, expansion: int = ANN_EXPANSION, graph: Any = None
+        self, matrix: Int8Matrix, threads: int = 0, expansion: int = ANN_SEARCH_EXPANSION, graph: Any = None
     ) -> None:
         """`graph`: one `govsearch index` saved (`indexer.ann`); else built here."""
         self.matrix = matrix
