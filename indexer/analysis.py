@@ -96,6 +96,63 @@ def segment_for_index(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def dictionary_short_forms() -> frozenset[str]:
+    """The words the segmenter's dictionary tags as 简称 (part of speech `j`: 社保, 医保, 招投标) —
+    jieba's dict.txt, the dictionary rjieba is built from."""
+    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line.rstrip().endswith(" j"))
+
+
+def word_bounds(text: str) -> set[int]:
+    """Where the words of `text` begin and end: the precise-mode words, and inside a long one where it
+    splits into a dictionary word and the rest (社会保险费: 0, 2, 4, 5; 行业协会: 0, 2, 4) — not where a
+    word straddles two (国人 of 全国人大) or leaves a lone character in front (业协会), which are no
+    boundaries a reader sees."""
+    load_user_dictionary()
+    bounds = {0, len(text)}
+    at = 0
+    for token in rjieba.cut(text):
+        bounds.update(at + b for b in _inner_bounds(token))
+        at += len(token)
+    return bounds
+
+
+@lru_cache(maxsize=4096)
+def _inner_bounds(token: str) -> frozenset[int]:
+    """The bounds inside one word: where it splits into a dictionary word and a rest that is a word or
+    one character, and every bound of a way to tile it wholly with its dictionary sub-words
+    (城镇职工基本医疗保险: 城镇 | 职工 | 基本 | 医疗 | 保险)."""
+    bounds = {0, len(token)}
+    words = (
+        {w for w in rjieba.cut_for_search(token) if w != token and len(w) >= 2} if len(token) > 2 else set()
+    )
+    for word in words:
+        rest = token[len(word) :]
+        if token.startswith(word) and (len(rest) == 1 or rjieba.has_word(rest)):
+            bounds.add(len(word))
+        head = token[: len(token) - len(word)]
+        if token.endswith(word) and len(head) > 1 and rjieba.has_word(head):
+            bounds.add(len(head))
+    return frozenset(bounds | _tiling_bounds(token, words))
+
+
+def _tiling_bounds(token: str, words: set[str]) -> set[int]:
+    """The places where some tiling of `token` by `words` (end to end, nothing left over) cuts it."""
+    size = len(token)
+    ahead = [False] * (size + 1)  # reachable from the start
+    ahead[0] = True
+    behind = [False] * (size + 1)  # the end reachable from here
+    behind[size] = True
+    for i in range(size):
+        for word in words if ahead[i] else ():
+            if token.startswith(word, i):
+                ahead[i + len(word)] = True
+    for i in range(size - 1, -1, -1):
+        behind[i] = any(token.startswith(w, i) and behind[i + len(w)] for w in words)
+    return {i for i in range(size + 1) if ahead[i] and behind[i]} if ahead[size] else set()
+
+
 def segment_query(text: str) -> list[str]:
     """Precise-mode segmentation of a normalised query: the words the citizen typed."""
     load_user_dictionary()

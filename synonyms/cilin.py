@@ -15,7 +15,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
+
+from pypinyin import lazy_pinyin
 
 from indexer.analysis import normalize
 from synonyms.expansion import SynonymSet
@@ -104,4 +107,34 @@ def load_cilin(path: Path) -> SynonymSet:
     classes = parse_cilin(text.splitlines())
     if not classes:
         raise CilinFileError(f"{path}: 没有同义词类（需要 “Aa01A01= 词 词 …” 格式的行）")
-    return SynonymSet.from_rules(cilin_rules(filter_classes(classes)))
+    return SynonymSet.from_rules(cilin_rules(filter_classes(classes)), variant_characters(classes))
+
+
+# A pair of characters is a variant pair (异形: 沙/砂, 帐/账, 交/缴) when this many pairs of words of
+# one "=" class differ in it alone and sound the same (沙子/砂子, 沙砾/砂砾, 沙漠/砂漠): one such pair
+# can be a coincidence, three are a spelling habit.
+MIN_VARIANT_WORDS = 3
+
+
+def variant_characters(classes: list[tuple[str, tuple[str, ...]]]) -> dict[str, str]:
+    """Characters written for one another in the words of the thesaurus: character → its variants."""
+    seen: Counter[tuple[str, str]] = Counter()
+    for _code, words in classes:
+        for a, b in combinations((w for w in words if len(w) >= 2), 2):
+            place = _one_difference(a, b)
+            if place is not None and lazy_pinyin(a) == lazy_pinyin(b):
+                seen[(a[place], b[place])] += 1
+    found: dict[str, str] = {}
+    for (x, y), count in seen.items():
+        if count + seen[(y, x)] >= MIN_VARIANT_WORDS:
+            found[x] = "".join(dict.fromkeys(found.get(x, "") + y))
+            found[y] = "".join(dict.fromkeys(found.get(y, "") + x))
+    return found
+
+
+def _one_difference(a: str, b: str) -> int | None:
+    """The one place where two words of the same length differ, else None."""
+    if len(a) != len(b):
+        return None
+    places = [i for i in range(len(a)) if a[i] != b[i]]
+    return places[0] if len(places) == 1 else None

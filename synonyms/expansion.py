@@ -7,7 +7,7 @@ lets it fire when the query segments it differently in context (e.g. 换身份�
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +61,10 @@ class Expander(Protocol):
         """Every term of the reviewed rules (not a general layer): vocabulary for suggestions and spelling."""
         ...
 
+    def variant_characters(self) -> Mapping[str, str]:
+        """Characters written for one another in words (沙 → 砂): character → its variants."""
+        ...
+
 
 def _key(text: str) -> str:
     return "".join(text.split())
@@ -69,15 +73,23 @@ def _key(text: str) -> str:
 class SynonymSet:
     """Immutable lookup table built from rules; ``expand`` is pure dict work."""
 
-    __slots__ = ("_entries", "_max_key_length", "rules")
+    __slots__ = ("_entries", "_max_key_length", "rules", "variants")
 
-    def __init__(self, entries: dict[str, _Entry], rules: tuple[SynonymRule, ...]) -> None:
+    def __init__(
+        self,
+        entries: dict[str, _Entry],
+        rules: tuple[SynonymRule, ...],
+        variants: Mapping[str, str] | None = None,
+    ) -> None:
         self._entries = entries
         self._max_key_length = max((len(k) for k in entries), default=0)
         self.rules = rules
+        self.variants: Mapping[str, str] = variants or {}
 
     @classmethod
-    def from_rules(cls, rules: Iterable[SynonymRule]) -> SynonymSet:
+    def from_rules(
+        cls, rules: Iterable[SynonymRule], variants: Mapping[str, str] | None = None
+    ) -> SynonymSet:
         """Index every typed term of every rule; a term in several rules gets all their targets."""
         rule_list = tuple(rules)
         token_cache: dict[str, Tokens] = {}
@@ -109,7 +121,7 @@ class SynonymSet:
             for key, alts in alternatives.items()
             if alts
         }
-        return cls(entries, rule_list)
+        return cls(entries, rule_list, variants)
 
     def __len__(self) -> int:
         """The number of distinct lookup keys (typed terms)."""
@@ -120,6 +132,9 @@ class SynonymSet:
 
     def reviewed_terms(self) -> list[str]:
         return [t for rule in self.rules for t in (*rule.terms_from, *rule.terms_to)]
+
+    def variant_characters(self) -> Mapping[str, str]:
+        return self.variants
 
     def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]:
         """Rule terms found in ``tokens`` (from ``segment_query``): greedy longest match, left to right,
@@ -178,6 +193,16 @@ class LayeredSynonyms:
 
     def reviewed_terms(self) -> list[str]:
         return self.layers[0].reviewed_terms() if self.layers else []
+
+    def variant_characters(self) -> Mapping[str, str]:
+        tables = [layer.variants for layer in self.layers if layer.variants]
+        if len(tables) <= 1:  # the usual case (only the 词林 layer has any): no copy per search
+            return tables[0] if tables else {}
+        found: dict[str, str] = {}
+        for layer in self.layers:
+            for char, others in layer.variants.items():
+                found[char] = "".join(dict.fromkeys(found.get(char, "") + others))
+        return found
 
     def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]:
         matches: list[SynonymMatch] = []

@@ -8,7 +8,7 @@ next query in every worker, with no re-indexing and no restart.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,7 +36,7 @@ def excluded(rule: SynonymRule, words: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=8)
 def _general_without(general: SynonymSet, words: frozenset[str]) -> SynonymSet:
-    return SynonymSet.from_rules(r for r in general.rules if not excluded(r, words))
+    return SynonymSet.from_rules((r for r in general.rules if not excluded(r, words)), general.variants)
 
 
 def general_layer(general: SynonymSet | None, staff: Sequence[StaffRule]) -> SynonymSet | None:
@@ -87,6 +87,10 @@ class LiveSynonyms:
 
     def expand(self, tokens: Sequence[str]) -> list[SynonymMatch]:
         return self.current().expand(tokens)
+
+    def variant_characters(self) -> Mapping[str, str]:
+        """The 词林 layer's variant characters, as staff switched the layer (off: none)."""
+        return self.current().variant_characters()
 
     def reviewed_terms(self) -> list[str]:
         return self.current().reviewed_terms()

@@ -48,6 +48,9 @@ class Memo:
         self._answers[key] = answer
         return answer
 
+    def clear(self) -> None:
+        self._answers.clear()
+
 
 @dataclass(frozen=True)
 class Knowledge:

@@ -9,11 +9,13 @@ from collections.abc import Mapping, Sequence
 from indexer.analysis import cjk_bigrams, query_stopwords, segment_query, sub_words
 from indexer.backends.base import BackendQuery, Clause, Group
 from search_api.engine import ranking
-from search_api.engine.filters import date_range, scope_filters
+from search_api.engine.filters import BY_NAME, date_range, scope_filters
 from search_api.engine.models import SearchRequest, SortOrder
 from search_api.engine.query import AnalyzedQuery
 from search_api.engine.rerank import QueryWord
 from synonyms.expansion import SynonymMatch
+
+AREA_FIELD = BY_NAME["region"].index_field
 
 
 def token_group(token: str, abbreviation: str | None = None) -> Group:
@@ -41,6 +43,15 @@ def date_ordinals(request: SearchRequest) -> tuple[int, int] | None:
     return (start.toordinal() if start else 1, end.toordinal() if end else dt.date.max.toordinal())
 
 
+def _with_enclosing(
+    filters: dict[str, tuple[str, ...]], markers: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
+    """The 地区 filter also accepts the regions around the chosen one (a city finds its province)."""
+    if markers and AREA_FIELD in filters:
+        filters[AREA_FIELD] = tuple(dict.fromkeys((*filters[AREA_FIELD], *markers)))
+    return filters
+
+
 def build_query(
     query: AnalyzedQuery,
     matches: Sequence[SynonymMatch],
@@ -49,9 +60,12 @@ def build_query(
     abbreviations: Mapping[str, str] | None = None,
     depth: int = 0,
     unknown_words: Sequence[str] = (),
+    enclosing_regions: Sequence[str] = (),
 ) -> BackendQuery:
     """`depth` asks for at least that many hits from the first one, for the reranker;
-    `unknown_words` (words no title holds whole) are also looked for by their character bigrams."""
+    `unknown_words` (words no title holds whole) are also looked for by their character bigrams;
+    `enclosing_regions` (scope markers, `engine.regional.enclosing_markers`) widen a 地区 filter to the
+    regions around the chosen one."""
     long_forms = abbreviations or {}
     groups = [token_group(t, long_forms.get(t)) for t in query.tokens]
     groups += [synonym_group(m) for m in matches if m.alternatives]
@@ -66,7 +80,7 @@ def build_query(
         code_boost=ranking.CODE_BOOST,
         title_key=query.compact,
         title_key_boost=ranking.TITLE_KEY_BOOST,
-        filters=scope_filters(request.filters, request.scope),
+        filters=_with_enclosing(scope_filters(request.filters, request.scope), enclosing_regions),
         offset=0 if rerank else offset,
         limit=max(depth, offset + request.size) if rerank else request.size,
         proximity=content if len(content) >= 2 else (),

@@ -35,7 +35,7 @@ COMPACTNESS_WEIGHT = 0.8  # share of the title made of query words: 律师事务
 PARTIAL_CHAR_CREDIT = 0.5  # a query word not in the title, but some of its characters are (查 → 查询)
 STOPWORD_COVERAGE_WEIGHT = 0.2  # how much a question word (怎么办) counts towards coverage
 SECONDARY_ACTION_FACTOR = 0.85  # 变更/注销/迁出… items, when the query names no such action
-QUALIFIER_FACTOR = 0.25  # 外国人/港澳/企业… in a guide's title, when the query does not say it
+QUALIFIER_FACTOR = 0.25  # 外国人/港澳/军人… in a guide's title, when the query does not say it
 FRESHNESS_MAX = 0.15  # a policy published today gains up to 15 %
 FRESHNESS_HALF_LIFE_YEARS = 3.0  # … halving every three years
 AUTHORITY_FACTOR = 1.05  # 国务院/国家 level documents and national items
@@ -45,6 +45,9 @@ INVALID_FACTOR = 0.3  # withdrawn, repealed (已废止) or expired (已失效) d
 # above the province's), without lifting a poor match over a good one (coverage alone spans 1.0–3.3).
 REGION_PREFERENCE_FACTOR = 1.3
 AUDIENCE_PREFERENCE_FACTOR = 1.15
+# … and only for a title whose coverage of the query is within this of the best hit's: a document of
+# the chosen region that shares one word with the query (高等职业学校设立 for 社保卡挂失) is not lifted.
+PREFERENCE_COVERAGE_MARGIN = 0.1
 
 # -- the semantic signal (search_api.engine.semantic): per-query scores of words and meaning, summed --
 # final = word score ÷ best word score + SEMANTIC_WEIGHT × cosine placed 0…1 among the nearest titles.

@@ -38,8 +38,12 @@ SECONDARY_ACTIONS = (
 )
 
 
-# Qualifiers that narrow a service to an audience. A title with one the citizen did not say (换身份证 →
+# Qualifiers that narrow a service to a population most citizens do not belong to (foreigners, residents
+# of 港澳台, overseas Chinese, the armed forces). A title with one the citizen did not say (换身份证 →
 # 换发外国人永久居留身份证) is for somebody else more often than not: it ranks below a plain title.
+# 企业 is not one: in a service's name it is either the ordinary employee's own scheme (企业职工基本养老保险,
+# the pension of most working citizens) or the business the asker is dealing with — it names no
+# population the asker is unlikely to be part of.
 RESTRICTING_QUALIFIERS = (
     "外国人",
     "外籍",
@@ -48,7 +52,6 @@ RESTRICTING_QUALIFIERS = (
     "港澳",
     "台湾",
     "华侨",
-    "企业",
     "军人",
     "军队",
     "武警",
@@ -146,10 +149,15 @@ def factor(
     query: str,
     today: dt.date,
     prefer: Preference = NO_PREFERENCE,
+    best_coverage: float = 0.0,
 ) -> float:
+    """The reranking factor of one hit; `best_coverage` is the best title coverage among the hits:
+    the citizen's region and audience count only for a title about as good as the best, so that a
+    region-matching but unrelated document never passes a relevant one of another level."""
     coverage, compactness = title_features(words, info.title)
     value = 1.0 + ranking.COVERAGE_WEIGHT * coverage + ranking.COMPACTNESS_WEIGHT * compactness
-    value *= prefer.factor(info)
+    if coverage >= best_coverage - ranking.PREFERENCE_COVERAGE_MARGIN:
+        value *= prefer.factor(info)
     if info.kind == "guide" and secondary_action(info.title, query):
         value *= ranking.SECONDARY_ACTION_FACTOR
     if info.kind == "guide" and unasked_qualifier(info.title, query, words):
@@ -161,6 +169,11 @@ def factor(
     if info.invalid:
         value *= ranking.INVALID_FACTOR
     return value
+
+
+def _best_coverage(hits: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> float:
+    infos = (corpus.docs.get(hit.id) for hit in hits)
+    return max((title_features(words, info.title)[0] for info in infos if info), default=0.0)
 
 
 def rerank(
@@ -176,6 +189,7 @@ def rerank(
     A document whose 发文字号/事项编码 or whole title is the query stays on top whatever the features say."""
     day = today or dt.date.today()
     codes = set(query.codes)
+    best = _best_coverage(hits, words, corpus) if prefer != NO_PREFERENCE else 0.0
     rescored: list[tuple[bool, BackendHit]] = []
     for hit in hits:
         info = corpus.docs.get(hit.id)
@@ -183,6 +197,6 @@ def rerank(
             rescored.append((False, hit))
             continue
         exact = bool(codes.intersection(info.codes)) or "".join(info.title.split()) == query.compact
-        score = hit.score * factor(info, words, query.normalized, day, prefer)
+        score = hit.score * factor(info, words, query.normalized, day, prefer, best)
         rescored.append((exact, BackendHit(id=hit.id, score=score)))
     return [hit for _exact, hit in sorted(rescored, key=lambda pair: (not pair[0], -pair[1].score))]

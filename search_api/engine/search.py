@@ -54,9 +54,10 @@ from search_api.engine.query_log import (
     related_queries,
     staff_denylist,
 )
+from search_api.engine.regional import enclosing_markers
 from search_api.engine.rerank import Preference, rerank
 from search_api.engine.semantic import SemanticIndex, with_meaning
-from search_api.engine.understanding import abbreviation, reading, reads_better
+from search_api.engine.understanding import long_form, reading, reads_better
 from search_api.engine.visitors import Visitors
 from synonyms.expansion import Expander, SynonymMatch
 
@@ -195,18 +196,18 @@ class SearchEngine:
         found = know.memo.get(("correction", query.text), lambda: reading(query, know.corpus, know.lexicon))
         return Correction(text=found[0], reason=found[1], applied=False) if found else None
 
-    def _long_forms(self, query: AnalyzedQuery, know: Knowledge) -> dict[str, str]:
-        """Abbreviations among the query's words (律所 → 律师事务所), each worked out once per build."""
+    def _long_forms(self, query: AnalyzedQuery, know: Knowledge, expander: Expander) -> dict[str, str]:
+        """Abbreviations (律所 → 律师事务所) and variant spellings (沙石 → 砂石) among the query's words."""
         found: dict[str, str] = {}
+        variants = expander.variant_characters()
         for token in query.tokens:
-            long_form = know.memo.get(("abbreviation", token), partial(abbreviation, token, know.corpus))
-            if long_form:
-                found[token] = long_form
+            if form := know.memo.get(("long form", token), partial(long_form, token, know.corpus, variants)):
+                found[token] = form
         return found
 
     def _run(self, request: SearchRequest, query: AnalyzedQuery, know: Knowledge, expander: Expander) -> _Run:
         matches = expander.expand(query.tokens)
-        long_forms = self._long_forms(query, know)
+        long_forms = self._long_forms(query, know, expander)
         unknown = [t for t in query.tokens if len(t) >= ranking.BIGRAM_MIN_WORD and not know.corpus.known(t)]
         backend_query = build_query(
             query,
@@ -215,6 +216,7 @@ class SearchEngine:
             abbreviations=long_forms,
             depth=ranking.RERANK_DEPTH,
             unknown_words=unknown if ranking.BIGRAM_BOOST else (),
+            enclosing_regions=enclosing_markers(request.filters.get("region", ""), know.corpus.regions),
         )
         result = self.backend.search(backend_query)
         found, total = result.hits, result.total

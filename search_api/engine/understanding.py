@@ -14,8 +14,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 
-from indexer.analysis import compact
+from indexer.analysis import compact, dictionary_short_forms, word_bounds
 from indexer.fields import doc_number_keys
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import Correction
@@ -24,21 +25,103 @@ from search_api.engine.query import AnalyzedQuery
 from search_api.engine.shapes import look_alike
 
 MAX_ABBREVIATION_GAP = 3  # characters a short form may skip between two of its characters
+# A short form some title contains is read as an abbreviation only when titles hold the long form at
+# least this many times as often as the short form as a word, and in at least this many places.
+ABBREVIATION_RATIO = 5
+ABBREVIATION_MIN_TITLES = 3
 WINDOWS = (4, 3, 2)  # lengths of stretches checked for typos, longest first
 MAX_PINYIN_LETTERS = 40  # longer strings of letters are not read as pinyin (bounded work per query)
 
 
 def abbreviation(token: str, corpus: Corpus) -> str | None:
     """The most frequent title phrase that starts and ends like `token` and holds its characters in
-    order, for a 2–4 character word no title contains (律所 → 律师事务所)."""
-    if not (2 <= len(token) <= 4) or not is_cjk(token) or corpus.known(token):
+    order, for a 2–4 character word no title contains (律所 → 律师事务所).
+
+    A word some title does contain (the segmenter knows it, and a title may hold it in another sense)
+    is read as an abbreviation only when the segmenter's dictionary tags it 简称 and the collection's
+    own vocabulary agrees: the long form is built the way Chinese short forms are (each character
+    begins one of its words: 招投标 → 招标投标) and titles hold it far more often than they hold the
+    short form as a word of its own (发现 or 保证 are words, never read as 发掘现场 or 保安员证)."""
+    if not (2 <= len(token) <= 4) or not is_cjk(token) or token in corpus.terms:
         return None
-    gap = f".{{0,{MAX_ABBREVIATION_GAP}}}"  # over `han_blob`: Han characters only, as before
-    pattern = re.compile(gap.join(re.escape(c) for c in token))
-    found = Counter(m.group(0) for m in pattern.finditer(corpus.han_blob) if len(m.group(0)) > len(token))
+    found = _long_forms(token, corpus, extend=corpus.known(token))
+    if corpus.known(token):
+        if token not in dictionary_short_forms():
+            return None
+        need = max(ABBREVIATION_RATIO * corpus.word_df.get(token, 0), ABBREVIATION_MIN_TITLES)
+        found = Counter(
+            {
+                f: n
+                for f, n in found.items()
+                if n >= need and word_initials(token, f) and whole_words_in_titles(f, corpus)
+            }
+        )
     if not found:
         return None
     return max(found.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+
+
+def long_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | None:
+    """What a query word stands for in titles: its long form if it is an abbreviation, else the same
+    word written with variant characters (沙石 → 砂石) when no title holds it as typed."""
+    return abbreviation(token, corpus) or variant_form(token, corpus, variants)
+
+
+def variant_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | None:
+    """The word with one character replaced by a variant (`SynonymSet.variants`: 沙 → 砂) that titles
+    hold, for a word no title holds: both spellings are right, so this is no typo to correct."""
+    if len(token) < 2 or corpus.known(token):
+        return None
+    for place, char in enumerate(token):
+        for other in variants.get(char, ""):
+            form = token[:place] + other + token[place + 1 :]
+            if corpus.title_count(form):
+                return form
+    return None
+
+
+def _long_forms(token: str, corpus: Corpus, *, extend: bool = False) -> Counter[str]:
+    """Title phrases that start like `token` and hold its characters in order, with how often titles
+    hold them: ending with its last character, or with `extend` also up to MAX_ABBREVIATION_GAP
+    characters beyond it (医保: 医疗保险, where 保 begins the last word)."""
+    gap = f".{{0,{MAX_ABBREVIATION_GAP}}}"  # over `han_blob`: Han characters only, as before
+    pattern = re.compile(gap.join(re.escape(c) for c in token))
+    found: Counter[str] = Counter()
+    for match in pattern.finditer(corpus.han_blob):
+        for more in range(MAX_ABBREVIATION_GAP + 1 if extend else 1):
+            phrase = corpus.han_blob[match.start() : match.end() + more]
+            if "\n" in phrase or match.end() + more > len(corpus.han_blob):
+                break
+            if len(phrase) > len(token):
+                found[phrase] += 1
+    return found
+
+
+def word_initials(short: str, long: str) -> bool:
+    """Is `short` made the way short forms are: its characters begin words of `long` in order, the last
+    one possibly ending it (社会 保险 → 社保; 律师 事务所 → 律所; 综合 保税区 → 综保区)? Words are the
+    dictionary's, the words inside longer ones too (`word_bounds`)."""
+    bounds = word_bounds(long)
+    at = 0
+    for i, char in enumerate(short):
+        found = next((p for p in sorted(bounds) if at <= p < len(long) and long[p] == char), None)
+        if found is None and i == len(short) - 1 and long[-1] == char and len(long) > at:
+            found = len(long) - 1
+        if found is None or (i == 0 and found != 0):
+            return False
+        at = found + 1
+    return True
+
+
+def whole_words_in_titles(long: str, corpus: Corpus) -> bool:
+    """Does the first title holding `long` hold it as whole words (国人大 is not, inside 全国人大)?"""
+    at = corpus.blob.find(long)
+    if at < 0:
+        return False
+    start = corpus.blob.rfind("\n", 0, at) + 1
+    end = corpus.blob.find("\n", at)
+    bounds = word_bounds(corpus.blob[start : end if end >= 0 else len(corpus.blob)])
+    return at - start in bounds and at - start + len(long) in bounds
 
 
 def association(words: tuple[str, ...], corpus: Corpus) -> float:
@@ -51,30 +134,34 @@ def association(words: tuple[str, ...], corpus: Corpus) -> float:
 
 
 def _reading_score(
-    words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon
-) -> tuple[bool, bool, float, float]:
-    """A word citizens are known to say (a synonym-rule term or a popular query: hz → 护照) before a
-    word only titles use (核准), then a reading titles hold, then association and frequency."""
+    words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon, said_blob: str
+) -> tuple[bool, int, bool, float, float]:
+    """A word citizens are known to say (a synonym-rule term or a popular query: hz → 护照) first, then
+    one that citizens' terms and queries contain most often (lh → 离婚, part of 离婚证, 离婚登记 …, not
+    良好, which only titles use), then a reading titles hold, then association and frequency."""
     joined = "".join(words)
     said = joined in corpus.terms
+    mentioned = said_blob.count(joined)
     attested = said or corpus.title_count(joined) > 0
-    return said, attested, association(words, corpus), sum(lexicon.weight.get(w, 0.0) for w in words)
+    weight = sum(lexicon.weight.get(w, 0.0) for w in words)
+    return said, mentioned, attested, association(words, corpus), weight
 
 
 def read_pinyin(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str | None:
     """Chinese words for a query typed in pinyin: full pinyin first, then initials.
 
-    Among the possible readings, a term citizens say wins (hz → 护照), then one that occurs as such in
-    a title, then one whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the
-    most frequent."""
+    Readings are ranked by how likely a citizen means them: a term citizens say wins (hz → 护照), then
+    one their terms and queries contain most often, then one that occurs as such in a title, then one
+    whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the most frequent."""
     letters = query.pinyin
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return None
+    said_blob = "\n".join(corpus.terms)
     for use_initials in (False, True):
         readings = lexicon.readings(letters, use_initials=use_initials)
         if not readings:
             continue
-        best = max(readings, key=lambda words: _reading_score(words, corpus, lexicon))
+        best = max(readings, key=lambda words: _reading_score(words, corpus, lexicon, said_blob))
         return "".join(best)
     return None
 
