@@ -38,7 +38,8 @@ from search_bench import build_corpus, queries  # noqa: E402
 HOST = "127.0.0.1"  # loopback only: this tool never sends load elsewhere
 MAX_RATE, MAX_SECONDS = 1000, 300  # bounds on what it may offer
 CLIENT_TIMEOUT = 10.0
-CLOSED_LOOP_CLIENTS, CLOSED_LOOP_SECONDS = 8, 15.0
+CLOSED_LOOP_CLIENTS, CLOSED_LOOP_SECONDS, CLOSED_LOOP_ROUNDS = 8, 5.0, 8
+LOGIN_ADDRESSES = 200
 
 
 def _rss_mb(pid: int) -> float:
@@ -53,6 +54,19 @@ def _rss_mb(pid: int) -> float:
         match = re.search(r"VmRSS:\s+(\d+) kB", status)
         total += int(match.group(1)) if match else 0
     return round(total / 1024, 1)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the server's processes have used so far: how much of the machine the
+    server actually got, which on a shared machine says more than the wall clock."""
+    total = 0
+    for p in [pid, *(int(c) for c in _children(pid))]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[str]:
@@ -162,25 +176,44 @@ async def recovery(base: str, search: list[str], normal_ms: float, limit: float 
     return limit
 
 
-async def _wrong_login(client: httpx.AsyncClient) -> None:
+async def _wrong_login(client: httpx.AsyncClient, name: str) -> int:
     page = await client.get("/admin/login")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text)
     csrf = token.group(1) if token else ""
-    await client.post("/admin/login", data={"csrf": csrf, "name": "bench-nobody", "password": "wrong-guess"})
+    answer = await client.post("/admin/login", data={"csrf": csrf, "name": name, "password": "wrong-guess"})
+    return answer.status_code
 
 
-async def _wrong_logins(base: str, per_second: float, stop: asyncio.Event) -> int:
-    """Open loop too: a wrong login every 1/per_second s, however slowly the server answers them."""
+async def _wrong_logins(base: str, per_second: float, stop: asyncio.Event) -> Counter[int]:
+    """Open loop too: a wrong login every 1/per_second s, however slowly the server answers them. The
+    worst case for the server: every guess from another loopback address (127.0.0.2 …) for another
+    name, so the throttle (per address and per name) never answers early and every guess is hashed."""
     tasks = []
-    async with httpx.AsyncClient(base_url=base, timeout=CLIENT_TIMEOUT) as client:
-        while not stop.is_set():
-            tasks.append(asyncio.create_task(_wrong_login(client)))
-            await asyncio.sleep(1 / per_second)
-        await asyncio.gather(*tasks, return_exceptions=True)
-    return len(tasks)
+    clients = [
+        httpx.AsyncClient(
+            base_url=base,
+            timeout=CLIENT_TIMEOUT,
+            # Plain HTTP on loopback: no certificate store to load 200 times (seconds of the
+            # generator's own loop, which would starve its searches).
+            transport=httpx.AsyncHTTPTransport(local_address=f"127.0.0.{2 + n}", verify=False),
+        )
+        for n in range(LOGIN_ADDRESSES)
+    ]
+    number = 0
+    while not stop.is_set():
+        client = clients[number % LOGIN_ADDRESSES]
+        tasks.append(asyncio.create_task(_wrong_login(client, f"bench-guess-{number}")))
+        number += 1
+        await asyncio.sleep(1 / per_second)
+    answers = await asyncio.gather(*tasks, return_exceptions=True)
+    for client in clients:
+        await client.aclose()
+    return Counter(a if isinstance(a, int) else 0 for a in answers)
 
 
-async def closed_loop(base: str, search: list[str], logins_per_s: float = 0) -> dict[str, float]:
+async def closed_loop(
+    base: str, search: list[str], logins_per_s: float, seconds: float
+) -> tuple[int, Counter[int]]:
     """Searches/s of a few clients that each send the next search when the last one answered."""
     stop, done = asyncio.Event(), Counter[str]()
     address = urlsplit(base)
@@ -195,17 +228,44 @@ async def closed_loop(base: str, search: list[str], logins_per_s: float = 0) -> 
 
     loops = [asyncio.create_task(client_loop(i)) for i in range(CLOSED_LOOP_CLIENTS)]
     logins = asyncio.create_task(_wrong_logins(base, logins_per_s, stop)) if logins_per_s else None
-    await asyncio.sleep(CLOSED_LOOP_SECONDS)
+    await asyncio.sleep(seconds)
     stop.set()
     await asyncio.gather(*loops)
-    sent = await logins if logins else 0
-    return {"searches_per_s": round(done["ok"] / CLOSED_LOOP_SECONDS, 1), "logins": sent}
+    return done["ok"], (await logins if logins else Counter())
 
 
-def _start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+async def logins_effect(base: str, search: list[str]) -> dict[str, Any]:
+    """Closed-loop searches/s without and with 10 wrong logins/s, in alternating short rounds (quiet,
+    busy, busy, quiet, …): the machine's other load drifts over a minute, and alternating spreads
+    that drift over both sides instead of charging it to one."""
+    rounds: dict[bool, list[float]] = {False: [], True: []}
+    answers: Counter[int] = Counter()
+    for number in range(CLOSED_LOOP_ROUNDS):
+        busy = number % 4 in (1, 2)
+        searches, logins = await closed_loop(base, search, 10 if busy else 0, CLOSED_LOOP_SECONDS)
+        rounds[busy].append(searches / CLOSED_LOOP_SECONDS)
+        answers.update(logins)
+    quiet, loaded = (sum(rounds[b]) / len(rounds[b]) for b in (False, True))
+    return {
+        "searches_per_s_without": round(quiet, 1),
+        "searches_per_s_with_10_wrong_logins_per_s": round(loaded, 1),
+        "ratio": round(loaded / max(quiet, 0.1), 3),
+        "rounds_without": [round(r, 1) for r in rounds[False]],
+        "rounds_with": [round(r, 1) for r in rounds[True]],
+        "wrong_logins_sent": sum(answers.values()),
+        "wrong_login_answers": {str(k): v for k, v in sorted(answers.items())},  # 401: hashed; 0: no answer
+    }
+
+
+def _start_server(data_dir: Path, port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    """`serve` of this checkout, or of `--server-root` (another checkout with its own .venv: a
+    baseline measured by the same generator in the same run)."""
     env = {**os.environ, "GOVSEARCH_ANONYMOUS_RATE": "", "GOVSEARCH_ANONYMOUS_SUGGEST_RATE": ""}
-    command = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data_dir), "serve"]
-    server = subprocess.Popen([*command, "--host", HOST, "--port", str(port)], cwd=ROOT, env=env)
+    env.update(setting.split("=", 1) for setting in args.env)
+    root = args.server_root or ROOT
+    python = str(root / ".venv" / "bin" / "python") if args.server_root else sys.executable
+    command = [python, "-m", "govsearch.cli", "--data-dir", str(data_dir), "serve"]
+    server = subprocess.Popen([*command, "--host", HOST, "--port", str(port)], cwd=root, env=env)
     for _ in range(240):
         try:
             if httpx.get(f"http://{HOST}:{port}/api/v1/search?q=社保", timeout=5).status_code == 200:
@@ -237,13 +297,14 @@ async def measure(base: str, server: subprocess.Popen[bytes], args: argparse.Nam
     _phase("baseline")
     baseline = await offered(base, search, 20, 10)
     _phase(f"load: {args.rate}/s for {args.seconds} s")
+    cpu_before = _cpu_seconds(server.pid)
     load = await offered(base, search, args.rate, args.seconds)
+    load["server_cpu_s"] = round(_cpu_seconds(server.pid) - cpu_before, 1)
+    load["completed_per_cpu_s"] = round(load["completed"] / max(load["server_cpu_s"], 0.1), 2)
     _phase("recovery")
     recovered = await recovery(base, search, baseline["p50_ms"])
-    _phase("closed loop")
-    quiet = await closed_loop(base, search)
-    _phase("closed loop with wrong logins")
-    busy = await closed_loop(base, search, logins_per_s=10)
+    _phase("closed loop without and with wrong logins")
+    logins = await logins_effect(base, search)
     return {
         "date": dt.date.today().isoformat(),
         "cores": os.cpu_count(),
@@ -252,12 +313,8 @@ async def measure(base: str, server: subprocess.Popen[bytes], args: argparse.Nam
         "load": load,
         "recovered_after_s": recovered,
         "rss_mb": {"before": rss_before, "after": _rss_mb(server.pid)},
-        "logins": {
-            "searches_per_s_without": quiet["searches_per_s"],
-            "searches_per_s_with_10_wrong_logins_per_s": busy["searches_per_s"],
-            "ratio": round(busy["searches_per_s"] / max(quiet["searches_per_s"], 0.1), 3),
-            "wrong_logins_sent": busy["logins"],
-        },
+        "logins": logins,
+        "server_settings": args.env,
     }
 
 
@@ -265,7 +322,7 @@ def markdown(report: dict[str, Any]) -> str:
     load, base, logins = report["load"], report["baseline"], report["logins"]
     return "\n".join(
         [
-            f"# Load benchmark {report['date']}",
+            f"# Load benchmark {report['date']}: {report['label']} {' '.join(report['server_settings'])}",
             f"{report['cores']} cores, loopback; the load generator runs on the same cores; "
             f"load average at the end {report['load_average_at_end']} (other processes on the machine).",
             "",
@@ -277,11 +334,15 @@ def markdown(report: dict[str, Any]) -> str:
                 for name, r in (("baseline", base), ("load", load))
             ),
             "",
+            f"During the load the server's processes got {load['server_cpu_s']} CPU-seconds "
+            f"({load['completed_per_cpu_s']} completed searches per CPU-second).",
             f"Back to normal latency {report['recovered_after_s']} s after the load stopped. "
             f"RSS {report['rss_mb']['before']} MB before, {report['rss_mb']['after']} MB after.",
             f"Closed-loop searches/s: {logins['searches_per_s_without']} without, "
             f"{logins['searches_per_s_with_10_wrong_logins_per_s']} with 10 wrong logins/s "
-            f"(ratio {logins['ratio']}).",
+            f"(ratio {logins['ratio']}; alternating {CLOSED_LOOP_SECONDS:g} s rounds, without "
+            f"{logins['rounds_without']}, with {logins['rounds_with']}; login answers "
+            f"{logins['wrong_login_answers']}).",
             "",
         ]
     )
@@ -295,20 +356,26 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--env", action="append", default=[], help="GOVSEARCH_X=VALUE for the server")
+    parser.add_argument("--server-root", type=Path, help="serve from this checkout (its .venv)")
+    parser.add_argument("--label", default="", help="added to the result file names")
     args = parser.parse_args()
     if not (0 < args.rate <= MAX_RATE and 0 < args.seconds <= MAX_SECONDS):
         parser.error(f"--rate must be in (0, {MAX_RATE}] and --seconds in (0, {MAX_SECONDS}]")
+    if any(not re.fullmatch(r"GOVSEARCH_[A-Z_]+=.*", setting) for setting in args.env):
+        parser.error("--env takes GOVSEARCH_NAME=VALUE")
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.data_dir or Path(tmp)
         if not args.data_dir:
             build_corpus(args.shared, data_dir)
         _phase("starting the server")
-        server = _start_server(data_dir, args.port)
+        server = _start_server(data_dir, args.port, args)
         try:
             report = asyncio.run(measure(f"http://{HOST}:{args.port}", server, args))
         finally:
             _stop(server)
-    stem = args.out / f"load_{report['date'].replace('-', '')}"
+    report["label"] = args.label or "this checkout"
+    stem = args.out / f"load_{report['date'].replace('-', '')}{'_' + args.label if args.label else ''}"
     stem.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     stem.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
     print(markdown(report))

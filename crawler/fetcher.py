@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from crawler.addresses import refusal
+from crawler.addresses import REFUSED, public_transport, refusal
 from crawler.charset import decode_html
 
 __all__ = ["USER_AGENT", "FetchResult", "Fetcher", "Validators", "decode_html"]
@@ -193,6 +193,8 @@ class Fetcher:
             headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.5"},
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
+            # Public addresses only: the connection goes to the address that was checked.
+            transport=None if private_addresses else public_transport(),
         )
 
     async def __aenter__(self) -> Fetcher:
@@ -276,7 +278,8 @@ class Fetcher:
             except TimeoutError as exc:
                 raise FetchError(f"timed out after {self.timeout:g} s", retryable=True) from exc
             except httpx.HTTPError as exc:
-                raise FetchError(f"{type(exc).__name__}: {exc}".rstrip(": "), retryable=True) from exc
+                final = REFUSED in str(exc)  # the connection's own check: retrying cannot help
+                raise FetchError(f"{type(exc).__name__}: {exc}".rstrip(": "), retryable=not final) from exc
             finally:
                 self.throttle.done(host)
 

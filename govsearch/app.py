@@ -10,6 +10,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp
 
 import web
 from govsearch.database import open_database
@@ -31,13 +33,14 @@ from search_api import docs as api_docs
 from search_api import routes as api_routes
 from search_api.access import PortalCors
 from search_api.engine.filters import InvalidSearch
+from search_api.engine.models import SearchRequest
 from search_api.engine.portals import Portals
 from search_api.engine.query_log import Popularity, load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
 from search_api.engine.semantic import SemanticIndex
 from search_api.engine.vector_search import FileVectors
 from search_api.errors import ApiError, api_error, for_api, is_api, search_error
-from search_api.guard import Admission, BodyCap, BodyLimit, SecurityHeaders
+from search_api.guard import Admission, BodyCap, BodyLimit, Lanes, SecurityHeaders
 from search_api.throttle import RateLimiter
 from synonyms.expansion import Expander
 from synonyms.live import LiveSynonyms, build_live_synonyms
@@ -54,6 +57,7 @@ from web.admin import pages_analytics as admin_analytics
 from web.admin import pages_curation as admin_curation
 from web.admin.account_admin import AccountAdmin
 from web.admin.accounts import Accounts
+from web.admin.api_models import STAFF_DESCRIPTION, STAFF_TAG
 from web.admin.errors import ADMIN_ERRORS, admin_error
 from web.admin.workflow import Workflow
 
@@ -163,8 +167,8 @@ def _document_anonymous_access(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = generate()
-            for operations in schema.get("paths", {}).values():
-                for operation in operations.values():
+            for path, operations in schema.get("paths", {}).items():
+                for operation in operations.values() if path.startswith("/api/") else ():
                     if isinstance(operation, dict) and operation.get("security"):
                         operation["security"].append({})
         return app.openapi_schema or generate()
@@ -194,14 +198,41 @@ BODY_CAPS = (BodyCap("/api/v1/clicks", 16_384), BodyCap("/admin", 8_000_000))
 DEFAULT_BODY_CAP = 1_000_000
 
 
+# The staff tool's own lane: a few staff at once, each allowed a long wait (a golden check).
+STAFF_IN_FLIGHT, STAFF_QUEUE_SECONDS = 2, 5.0
+
+
+def _admission_lanes(app: ASGIApp, settings: Settings) -> Lanes:
+    timeout = settings.request_timeout
+    public = Admission(app, settings.max_in_flight, timeout, queue_seconds=settings.queue_seconds)
+    staff = Admission(app, STAFF_IN_FLIGHT, timeout, queue_seconds=STAFF_QUEUE_SECONDS)
+    return Lanes(app, public, staff, "/admin")
+
+
 def _install_guards(app: FastAPI, settings: Settings) -> None:
     """Outermost last: security headers on every answer, then admission control, then the body cap."""
     app.add_middleware(BodyLimit, caps=BODY_CAPS, default=DEFAULT_BODY_CAP)
-    app.add_middleware(Admission, max_in_flight=settings.max_in_flight, timeout=settings.request_timeout)
+    app.add_middleware(_admission_lanes, settings=settings)
     app.add_middleware(SecurityHeaders)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+WARM_QUERY = "社会保障卡补办"
+
+
+def warm_up(engine: SearchEngine) -> None:
+    """Everything the first searches would otherwise build or load, each in its own time: the
+    knowledge, the item matcher, the title vectors and the embedding model, and one search through
+    the whole path (index readers, caches)."""
+    engine.warm()
+    if engine.semantic is not None:
+        engine.semantic.nearest(WARM_QUERY, 1)
+    engine.search(SearchRequest(q=WARM_QUERY), record=False)
+
+
+def create_app(settings: Settings | None = None, *, warm_first: bool = False) -> FastAPI:
+    """`warm_first` (serving): the app is warm before it accepts a request. A worker that listened
+    cold would take its share of the traffic and answer it seconds late (the embedding model alone
+    loads for seconds) while the other workers idle; with it, requests wait for warm workers only."""
     settings = settings or Settings()
     database = open_database(settings)
     live = live_synonyms(settings, database)
@@ -210,9 +241,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Titles, words and pinyin for query understanding, and the item matcher: read (or built)
-        # before the first search needs them.
-        warming = threading.Thread(target=engine.warm, name="knowledge", daemon=True)
+        # before the first search needs them; when serving, before this worker listens.
+        warm = partial(warm_up, engine) if warm_first else engine.warm
+        warming = threading.Thread(target=warm, name="knowledge", daemon=True)
         warming.start()
+        if warm_first:
+            await run_in_threadpool(warming.join)
         purge = asyncio.create_task(purge_query_log(engine.store, settings.query_log_days))
         yield
         purge.cancel()
@@ -230,6 +264,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        openapi_tags=[{"name": STAFF_TAG, "description": STAFF_DESCRIPTION}],
         docs_url=None,  # served from local files by search_api.docs
         redoc_url=None,
     )
@@ -260,4 +295,4 @@ def prepare_serving_process() -> None:
 def app_from_environment() -> FastAPI:
     """The app of one `serve` worker process, configured by the environment (uvicorn's factory)."""
     prepare_serving_process()
-    return create_app(Settings())
+    return create_app(Settings(), warm_first=True)

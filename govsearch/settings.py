@@ -73,7 +73,12 @@ class Settings(BaseSettings):
     )
     workers: int = Field(default=0, ge=0, le=64, description="serve 的工作进程数；0 表示按 CPU 核数")
     max_in_flight: int = Field(
-        default=8, ge=1, description="每个工作进程同时处理的请求上限；超出立即返回 503 和 Retry-After"
+        default=1, ge=1, description="每个工作进程同时处理的检索请求上限；其余请求排队等候"
+    )
+    queue_seconds: float = Field(
+        default=0.3,
+        ge=0,
+        description="请求排队等候的最长时间（秒）；超过或队列已满时立即返回 503 和 Retry-After；0 表示不排队",
     )
     request_timeout: float = Field(default=10.0, gt=0, description="单个请求的处理时限（秒），超时返回 503")
     query_log_days: float = Field(default=180.0, gt=0, description="查询日志保留天数，过期的自动删除")

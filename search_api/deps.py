@@ -9,6 +9,7 @@ and `pn` (the offset of the first result: 0, 10, 20 …), ten results a page.
 from __future__ import annotations
 
 import inspect
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -34,10 +35,23 @@ def engine_of(request: Request) -> SearchEngine:
     return engine
 
 
+def client_network(address: str) -> str:
+    """Who a client address stands for: an IPv4 address itself, an IPv6 address its /64 (one line's
+    usual allocation: a script picks any address in it at will); anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else ip)
+
+
 def visitor_of(request: Request) -> str:
-    """The day's salted hash of the address and browser: distinct visitors for 热搜, nobody identified."""
+    """The day's salted hash of the client's network: distinct visitors for 热搜, nobody identified.
+    Not the browser: a script sends any User-Agent it likes, and one client would count as many."""
     address = request.client.host if request.client else ""
-    return engine_of(request).visitors.key(address, request.headers.get("user-agent", ""))
+    return engine_of(request).visitors.key(client_network(address), "")
 
 
 def page_from_pn(pn: str | None) -> str | None:

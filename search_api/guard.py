@@ -1,17 +1,19 @@
 """What stands in front of every route (pure ASGI, outermost first): security headers, a cap on request
 bodies, and admission control with a time limit per request.
 
-Admission control sheds load instead of queueing it: a process answers at most `max_in_flight`
-requests at once, and the next one gets an immediate `503` with `Retry-After` rather than a place in a
-queue that only grows while the machine is saturated. A request that runs past `timeout` seconds gets
-`503` too (if nothing was sent yet). Both keep the latency of the requests that are served bounded, and
-the process recovers as soon as the offered load drops: nothing is left waiting.
+Admission control sheds load instead of queueing it without limit: a process runs at most
+`max_in_flight` requests at once, lets a few more wait for at most `queue_seconds`, and answers the
+rest at once with `503` and `Retry-After`. A request that runs past `timeout` seconds gets `503` too (if
+nothing was sent yet). Both keep the latency of the requests that are served bounded, and the process
+recovers as soon as the offered load drops: nothing waits longer than its budget.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -136,24 +138,81 @@ class BodyLimit:
 
 
 class Admission:
-    """At most `max_in_flight` requests at once in this process, each within `timeout` seconds."""
+    """At most `max_in_flight` requests run at once in this process, each within `timeout` seconds; up
+    to `max_waiting` more wait for a place, each for at most `queue_seconds`. A request that finds the
+    queue full, or has waited its budget out, gets `503` at once.
 
-    def __init__(self, app: ASGIApp, max_in_flight: int, timeout: float, retry_after: int = 1) -> None:
+    Why a queue bounded by waiting time rather than many requests running at once: searches share one
+    core (the GIL), so every request running beside another makes both slower; one or two running at a
+    time finish each in its own service time, and the wait before them is capped by the budget (CoDel's
+    idea: judge a queue by how long its requests have stood in it). Places go to the longest-waiting
+    request while the queue moves; once its oldest request has waited half the budget (overload), to
+    the newest instead (adaptive LIFO): under overload a FIFO queue serves only requests that have
+    already waited nearly the whole budget, LIFO serves fresh ones and lets the stale ones go."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_in_flight: int,
+        timeout: float,
+        *,
+        queue_seconds: float = 0.0,
+        max_waiting: int = 64,
+        retry_after: int = 1,
+    ) -> None:
         self.app = app
         self.max_in_flight = max_in_flight
         self.timeout = timeout
+        self.queue_seconds = queue_seconds
+        self.max_waiting = max_waiting
         self.retry_after = retry_after
         self.in_flight = 0
+        self._waiting: deque[tuple[float, asyncio.Future[None]]] = deque()
+
+    async def _enter(self) -> bool:
+        """Take a place (at once, or after waiting within the budget); False: shed this request."""
+        if self.in_flight < self.max_in_flight and not self._waiting:
+            self.in_flight += 1
+            return True
+        if self.queue_seconds <= 0 or len(self._waiting) >= self.max_waiting:
+            return False
+        entry = (time.monotonic(), asyncio.get_running_loop().create_future())
+        self._waiting.append(entry)
+        try:
+            await asyncio.wait_for(entry[1], self.queue_seconds)
+        except TimeoutError:
+            return self._handed_over(entry)
+        except BaseException:  # the client went away: give back a place handed over meanwhile
+            if self._handed_over(entry):
+                self._leave()
+            raise
+        return True  # the leaving request handed its place over: in_flight is unchanged
+
+    def _handed_over(self, entry: tuple[float, asyncio.Future[None]]) -> bool:
+        """After a wait that ended early: whether a place was handed over anyway (then it is ours)."""
+        if entry in self._waiting:
+            self._waiting.remove(entry)
+        return entry[1].done() and not entry[1].cancelled()
+
+    def _leave(self) -> None:
+        """Hand the place to a waiting request (the oldest, or under overload the newest), else free it."""
+        now = time.monotonic()
+        while self._waiting:
+            overloaded = now - self._waiting[0][0] > self.queue_seconds / 2
+            _arrived, place = self._waiting.pop() if overloaded else self._waiting.popleft()
+            if not place.done():
+                place.set_result(None)
+                return
+        self.in_flight -= 1
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
-        if self.in_flight >= self.max_in_flight:
+        if not await self._enter():
             busy = _error(scope, 503, "overloaded", "服务繁忙，请稍后再试", self.retry_after)
             await busy(scope, receive, send)
             return
-        self.in_flight += 1
         started = False
 
         async def watched(message: Message) -> None:
@@ -169,4 +228,20 @@ class Admission:
             slow = _error(scope, 503, "timeout", "请求处理超时，请稍后再试", self.retry_after)
             await slow(scope, receive, send)
         finally:
-            self.in_flight -= 1
+            self._leave()
+
+
+class Lanes:
+    """Separate admission for the staff tool: its few, sometimes long requests (a golden-set check
+    runs dozens of searches) take no place a citizen's search needs, and a flood of searches cannot
+    lock staff out. Paths under `prefix` go through `staff`, every other one through `public`."""
+
+    def __init__(self, app: ASGIApp, public: Admission, staff: Admission, prefix: str) -> None:
+        self.app = app
+        self.public = public
+        self.staff = staff
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        staff = scope["type"] == "http" and scope["path"].startswith(self.prefix)
+        await (self.staff if staff else self.public)(scope, receive, send)

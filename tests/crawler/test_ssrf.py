@@ -4,10 +4,13 @@ profile allows them, and a host-only allowed entry does not open the host's othe
 from __future__ import annotations
 
 import asyncio
+import socket
+from typing import Any
 
+import httpcore
 import pytest
 
-from crawler.addresses import is_private_literal, is_public
+from crawler.addresses import PinnedBackend, is_private_literal, is_public
 from crawler.fetcher import Fetcher
 from crawler.profiles import SiteProfile
 from tests.crawler.http_site import Route, serve
@@ -77,3 +80,45 @@ def test_a_redirect_to_another_local_port_is_not_followed() -> None:
 
             error = asyncio.run(fetch())
     assert error and "outside the profile" in error and inner.requests == []
+
+
+def test_a_name_that_answers_public_then_loopback_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding: the check sees a public address, a second lookup gives loopback. The connection
+    must go to the address that was checked (or be refused), never to the second answer."""
+    real = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def rebinding(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in ("rebind.example", b"rebind.example"):  # anyio asks in IDNA bytes
+            return real(host, port, *args, **kwargs)
+        lookups.append(host)
+        address = "93.184.216.34" if len(lookups) == 1 else "127.0.0.1"
+        return real(address, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with serve({"/": Route("<html>internal</html>")}) as site:
+        url = site.url("/").replace("127.0.0.1", "rebind.example")
+
+        async def fetch() -> tuple[int, str | None]:
+            async with Fetcher(delay=0, retries=2, timeout=3) as fetcher:
+                result = await fetcher.fetch(url)
+            return result.status, result.error
+
+        status, error = asyncio.run(fetch())
+        assert site.requests == [] and status == 0
+        assert error and "non-public" in error and "127.0.0.1" in error
+        assert len(lookups) == 2  # the check's and the connection's; no retry of a refused address
+
+
+def test_a_connection_is_refused_when_any_answer_is_not_public() -> None:
+    async def mixed(host: str, port: int) -> list[str]:
+        return ["8.8.8.8", "127.0.0.1"]
+
+    async def connect() -> str:
+        try:
+            await PinnedBackend(mixed).connect_tcp("www.gov.cn", 80)
+        except httpcore.ConnectError as exc:
+            return str(exc)
+        return "connected"
+
+    assert "non-public address (127.0.0.1)" in asyncio.run(connect())

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from indexer.storage import Database
 from indexer.storage.logs import QueryLog
+from search_api.deps import client_network
 from search_api.engine.query_log import Popularity, popular_queries, showable
 from search_api.engine.visitors import Visitors
 from tests.web.citizen_site import citizen_app
@@ -55,11 +56,13 @@ def test_one_visitor_flooding_a_phrase_never_reaches_hot_searches(tmp_path: Path
         assert (
             "社保卡挂失" not in client.get("/api/v1/suggest", params={"q": "社保卡挂"}).json()["suggestions"]
         )
-        for person in ("a", "b"):
-            client.get("/api/v1/search", params={"q": "社保卡挂失"}, headers={"user-agent": person})
+        for person in ("203.0.113.1", "203.0.113.2"):
+            other = TestClient(client.app, client=(person, 5000))  # the same app, another address
+            other.get("/api/v1/search", params={"q": "社保卡挂失"})
         assert _hot(client) == ["社保卡挂失"]  # three different visitors: popular
-        for person in ("c", "d", "e"):
-            client.get("/s", params={"wd": "<script>alert(1)</script>社保卡"}, headers={"user-agent": person})
+        for person in ("203.0.113.3", "203.0.113.4", "203.0.113.5"):
+            other = TestClient(client.app, client=(person, 5000))
+            other.get("/s", params={"wd": "<script>alert(1)</script>社保卡"})
         assert _hot(client) == ["社保卡挂失"]  # markup never, however many searched it
         related = client.get("/api/v1/search", params={"q": "社保卡"}).json()["related"]
         assert "社保卡挂失" in related and not any("<" in r for r in related)
@@ -92,3 +95,40 @@ def test_visitor_hashes_change_every_day_and_old_salts_are_gone(tmp_path: Path) 
     assert QueryLog(database).salt_of(tuesday.isoformat()) != QueryLog(database).salt_of(monday.isoformat())
     assert "127.0.0.1" not in first and len(first) == 24
     database.close()
+
+
+SCAM = "退税补贴领取"
+
+
+def _visible(client: TestClient, phrase: str) -> dict[str, bool]:
+    """Where `phrase` shows to anyone: 热搜, the suggestions for its prefix, 相关搜索 of a related query."""
+    related = client.get("/api/v1/search", params={"q": "社保卡"}).json()["related"]
+    suggestions = client.get("/api/v1/suggest", params={"q": phrase[:3]}).json()["suggestions"]
+    return {"hot": phrase in _hot(client), "suggest": phrase in suggestions, "related": phrase in related}
+
+
+def test_three_hundred_searches_from_one_client_never_make_a_phrase_popular(tmp_path: Path) -> None:
+    """Defect 8 of issue 17, through the app with the anonymous rate limits off: 300 searches in a
+    minute from one client, each with another browser name, and from many addresses of one IPv6 /64,
+    leave the phrase out of 热搜, suggestions and 相关搜索; distinct clients make it popular."""
+    app = citizen_app(tmp_path, reload_seconds=0, anonymous_rate="", anonymous_suggest_rate="")
+    with TestClient(app, client=("198.51.100.7", 5000)) as attacker:
+        for number in range(300):
+            answer = attacker.get(
+                "/s", params={"wd": f"社保卡 {SCAM}"}, headers={"user-agent": f"bot/{number}"}
+            )
+            assert answer.status_code == 200  # no rate limit saved us
+        for number in range(5):
+            same_line = TestClient(app, client=(f"2001:db8:5:7::{number + 1}", 5000))
+            same_line.get("/api/v1/search", params={"q": f"社保卡 {SCAM}"})
+        assert _visible(attacker, f"社保卡 {SCAM}") == {"hot": False, "suggest": False, "related": False}
+        for address in ("203.0.113.9", "2001:db8:9::1"):
+            TestClient(app, client=(address, 5000)).get("/api/v1/search", params={"q": f"社保卡 {SCAM}"})
+        assert _visible(attacker, f"社保卡 {SCAM}")["hot"]  # three different clients: popular
+
+
+def test_client_networks() -> None:
+    assert client_network("198.51.100.7") == "198.51.100.7"
+    assert client_network("2001:db8:5:7::1") == client_network("2001:db8:5:7:ffff::9") == "2001:db8:5:7::/64"
+    assert client_network("::ffff:198.51.100.7") == "198.51.100.7"
+    assert client_network("testclient") == "testclient"

@@ -4,8 +4,10 @@ page; bodies capped; load shed with 503 + Retry-After instead of queued."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +18,7 @@ from indexer.catalogue.store import ItemStore
 from indexer.catalogue.upkeep import update_links
 from indexer.storage import Database
 from indexer.store import Store
-from search_api.guard import Admission
+from search_api.guard import Admission, Lanes
 from tests.factories import SAMPLE_DOCUMENTS, build_data_dir, guide
 from tests.web.admin.helpers import admin_app, login
 
@@ -111,6 +113,83 @@ def test_admission_sheds_load_beyond_the_bound_and_times_out_slow_requests() -> 
     statuses, retries = asyncio.run(scenario())
     assert statuses == [503] * 5  # three shed at once, two timed out
     assert all(r == "1" for r in retries)
+
+
+def _timed_app(seconds: float) -> Any:
+    """An ASGI app whose every request takes `seconds` and answers 200."""
+
+    async def app(scope: object, receive: object, send: Any) -> None:
+        await asyncio.sleep(seconds)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    return app
+
+
+async def _get_after(http: httpx.AsyncClient, delay: float) -> tuple[int, float]:
+    """Status and seconds taken of a request sent `delay` s from now."""
+    await asyncio.sleep(delay)
+    began = time.monotonic()
+    answer = await http.get("/api/v1/search?q=x")
+    return answer.status_code, time.monotonic() - began
+
+
+def _run_against(guard: Admission, delays: list[float]) -> list[tuple[int, float]]:
+    async def scenario() -> list[tuple[int, float]]:
+        transport = httpx.ASGITransport(app=guard)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            return list(await asyncio.gather(*(_get_after(http, d) for d in delays)))
+
+    return asyncio.run(scenario())
+
+
+def test_admission_queues_requests_within_a_waiting_budget() -> None:
+    """One runs at a time: the next ones wait their turn when it comes within the budget, and are shed
+    when the budget runs out first; no answer takes much longer than budget plus service."""
+    guard = Admission(_timed_app(0.05), max_in_flight=1, timeout=5, queue_seconds=0.3)
+    assert [status for status, _ in _run_against(guard, [0, 0.01, 0.02])] == [200, 200, 200]
+    answers = _run_against(guard, [0.0] * 20)
+    served = sum(status == 200 for status, _ in answers)
+    assert 3 <= served <= 8 and {status for status, _ in answers} == {200, 503}
+    assert max(took for _, took in answers) < 0.3 + 0.05 + 0.5  # budget + service + slack
+    assert guard.in_flight == 0 and not guard._waiting  # every place given back
+
+
+def test_admission_serves_the_newest_request_once_the_queue_is_congested() -> None:
+    """The oldest waiter has stood more than half the budget when the place frees: the newest gets it
+    (it can still be served fresh), and the stale one is shed when its budget ends."""
+    guard = Admission(_timed_app(0.4), max_in_flight=1, timeout=5, queue_seconds=0.6)
+    statuses = [status for status, _ in _run_against(guard, [0.0, 0.02, 0.25])]
+    assert statuses == [200, 503, 200]
+
+
+def test_staff_requests_take_no_place_a_search_needs() -> None:
+    """A long staff request fills the staff lane only: searches are served beside it."""
+    inner = _timed_app(0.3)
+    lanes = Lanes(inner, Admission(inner, 1, timeout=5), Admission(inner, 1, timeout=5), "/admin")
+
+    async def scenario() -> list[int]:
+        transport = httpx.ASGITransport(app=lanes)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            staff = asyncio.create_task(http.get("/admin/golden"))
+            await asyncio.sleep(0.05)
+            # The staff lane is full (the second staff request is shed); the search is served.
+            search, second_staff = await asyncio.gather(
+                http.get("/api/v1/search?q=x"), http.get("/admin/rules")
+            )
+            return [search.status_code, second_staff.status_code, (await staff).status_code]
+
+    assert asyncio.run(scenario()) == [200, 503, 200]
+
+
+def test_a_serving_app_is_warm_before_it_takes_a_request(tmp_path: Path) -> None:
+    """`serve` builds its apps with warm_first: by the time the app accepts its first request the
+    knowledge and the item matcher are built (a cold worker would answer its first searches late)."""
+    app = create_app(build_data_dir(tmp_path), warm_first=True)
+    engine = app.state.search_engine
+    assert engine.knowledge._knowledge is None and engine.catalogue._matcher is None
+    with TestClient(app):  # startup has run, no request yet
+        assert engine.knowledge._knowledge is not None and engine.catalogue._matcher is not None
 
 
 def test_staff_error_pages_link_back_without_javascript(tmp_path: Path) -> None:

@@ -71,10 +71,10 @@ def test_empty_page_offers_a_way_out(site: TestClient) -> None:
 
 
 def test_hot_and_related_searches_from_the_log_without_denied_words(site: TestClient) -> None:
-    for visitor in range(3):  # three different people (browsers), the minimum for 热搜
-        agent = {"user-agent": f"browser {visitor}"}
-        site.get("/s", params={"wd": "社会保障卡补领"}, headers=agent)
-        site.get("/s", params={"wd": "社会保障卡挂失"}, headers=agent)
+    for visitor in range(3):  # three different people (addresses), the minimum for 热搜
+        person = TestClient(site.app, client=(f"203.0.113.{visitor + 1}", 5000))
+        person.get("/s", params={"wd": "社会保障卡补领"})
+        person.get("/s", params={"wd": "社会保障卡挂失"})
     service = site.app.state.search_engine  # type: ignore[attr-defined]
     service.knowledge._popular_seconds = 0  # re-read the log now, not in a minute
     service.knowledge.get()  # starts the check beside the searches …

@@ -1,6 +1,7 @@
 """Staff accounts and login sessions in the store's database (rows in `indexer.storage.accounts`).
 
-Passwords are hashed with scrypt (standard library) and a per-user salt. Sessions are random tokens;
+Passwords are hashed with scrypt (standard library; in a niced process of its own, `hashing`) and a
+per-user salt. Sessions are random tokens;
 only their SHA-256 is stored, with a CSRF token that every write must echo back.
 """
 
@@ -16,12 +17,12 @@ from typing import Literal, cast
 
 from indexer.storage import Database
 from indexer.storage.accounts import AccountRows
+from web.admin import hashing
 
 Role = Literal["editor", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("editor", "reviewer", "admin")
 ROLE_LABELS = {"editor": "编辑（提议修改）", "reviewer": "审核（批准上线）", "admin": "管理员（管理账号）"}
 MIN_PASSWORD_LENGTH = 10
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 # Password guessing is slowed, never locked out (a lockout lets anyone lock staff out): after a few
 # wrong passwords within the window, each further answer, for the account and for the client address,
 # waits twice as long as the one before, up to a cap; the right password still gets in after the wait.
@@ -94,7 +95,7 @@ class Staff:
 
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, **_SCRYPT)
+    digest = hashing.scrypt(password.encode("utf-8"), salt)
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
@@ -103,7 +104,7 @@ def verify_password(password: str, stored: str) -> bool:
     salt_hex, _, digest_hex = rest.partition("$")
     if scheme != "scrypt" or not salt_hex or not digest_hex:
         return False
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt_hex), **_SCRYPT)
+    digest = hashing.scrypt(password.encode("utf-8"), bytes.fromhex(salt_hex))
     return hmac.compare_digest(digest.hex(), digest_hex)
 
 

@@ -10,11 +10,32 @@ from pydantic import BaseModel, Field
 
 from synonyms.staff_rules import ChangeAction, RuleChange, RuleKind, export_text, import_text
 from synonyms.staff_store import Proposal
+from web.admin.api_models import (
+    STAFF_TAG,
+    DecisionOut,
+    GoldenVerdict,
+    MeOut,
+    PreviewOut,
+    PreviewRow,
+    ProposalCreated,
+    ProposalOut,
+    ProposalsOut,
+    RollbackOut,
+    VersionOnly,
+    VersionOut,
+    VersionsOut,
+    errors_beside_text,
+    staff_errors,
+)
 from web.admin.auth import require_staff, staff_of
-from web.admin.deps import MAX_ROW_ID, RowId, audit_csv, proposal_or_404, workflow
+from web.admin.deps import MAX_ROW_ID, CsvResponse, RowId, audit_csv, proposal_or_404, workflow
 from web.admin.worklist import work_list
 
-router = APIRouter(prefix="/admin/api", dependencies=[Depends(require_staff)], include_in_schema=False)
+router = APIRouter(
+    prefix="/admin/api", dependencies=[Depends(require_staff)], tags=[STAFF_TAG], responses=staff_errors()
+)
+BY_ID = staff_errors(404)  # an id that does not exist
+DECIDED = staff_errors(404, 409)  # … or a change the golden set blocks
 
 
 class ProposalIn(BaseModel):
@@ -46,13 +67,13 @@ class ImportIn(BaseModel):
     reason: str = Field(default="", max_length=1000)
 
 
-@router.get("/me")
-def me(request: Request) -> dict[str, str]:
+@router.get("/me", summary="当前登录的工作人员及其 CSRF 令牌")
+def me(request: Request) -> MeOut:
     staff = staff_of(request)
-    return {"name": staff.name, "role": staff.role, "csrf": staff.csrf}
+    return MeOut(name=staff.name, role=staff.role, csrf=staff.csrf)
 
 
-@router.get("/rules")
+@router.get("/rules", summary="规则列表（员工规则与随软件发布的规则）")
 def rules(request: Request, q: str = "") -> dict[str, Any]:
     flow = workflow(request)
     replaced = flow.replacements()
@@ -74,7 +95,7 @@ def rules(request: Request, q: str = "") -> dict[str, Any]:
     }
 
 
-@router.get("/vocabulary")
+@router.get("/vocabulary", summary="词林通用词汇层的状态")
 def vocabulary(request: Request, q: str = "") -> dict[str, Any]:
     """The general 词林 layer: on/off, classes in use, staff exclusions, the classes holding ``q``."""
     status = workflow(request).vocabulary(q)
@@ -90,7 +111,7 @@ def vocabulary(request: Request, q: str = "") -> dict[str, Any]:
     }
 
 
-@router.get("/best-bets")
+@router.get("/best-bets", summary="置顶结果")
 def best_bets(request: Request) -> dict[str, Any]:
     """Pins reviewed in the staff tool (``staff``) and those added with `govsearch best-bets` (``listed``)."""
     flow = workflow(request)
@@ -101,95 +122,106 @@ def best_bets(request: Request) -> dict[str, Any]:
     return {"staff": [r.model_dump() for r in flow.pins()], "listed": listed}
 
 
-@router.post("/proposals", status_code=201)
-def propose(request: Request, body: ProposalIn) -> dict[str, Any]:
+@router.post("/proposals", status_code=201, summary="提议一项改动（等待他人审核）", responses=BY_ID)
+def propose(request: Request, body: ProposalIn) -> ProposalCreated:
     proposal_id = workflow(request).propose(staff_of(request), body.change(), body.reason)
-    return {"id": proposal_id, "status": "pending"}
+    return ProposalCreated(id=proposal_id, status="pending")
 
 
-@router.post("/preview")
-def preview(request: Request, body: ProposalIn) -> dict[str, Any]:
+@router.post("/preview", summary="预览改动的效果（不提交）", responses=BY_ID)
+def preview(request: Request, body: ProposalIn) -> PreviewOut:
     """What a change would do, without proposing it: top results before/after and the golden set."""
     change = body.change()
     flow = workflow(request)
     rows = flow.preview(change)
     check = flow.golden_check(flow.candidate(change))
-    return {
-        "preview": [{"query": r.query, "before": r.before, "after": r.after} for r in rows],
-        "golden": {"blocked": check.blocked, "explanation": check.explanation()},
-    }
+    return PreviewOut(
+        preview=[PreviewRow(query=r.query, before=r.before, after=r.after) for r in rows],
+        golden=GoldenVerdict(blocked=check.blocked, explanation=check.explanation()),
+    )
 
 
-@router.post("/import", status_code=201)
-def import_rules(request: Request, body: ImportIn) -> dict[str, Any]:
+@router.post("/import", status_code=201, summary="导入规则文件（成为一项待审核的提议）")
+def import_rules(request: Request, body: ImportIn) -> ProposalCreated:
     change = RuleChange(action="import", imported=import_text(body.text, body.filename))
     proposal_id = workflow(request).propose(staff_of(request), change, body.reason)
-    return {"id": proposal_id, "status": "pending", "rules": len(change.imported)}
+    return ProposalCreated(id=proposal_id, status="pending", rules=len(change.imported))
 
 
-@router.get("/proposals")
-def proposals(request: Request, status: str | None = None) -> dict[str, Any]:
+@router.get("/proposals", summary="提议列表（可按状态筛选）")
+def proposals(request: Request, status: str | None = None) -> ProposalsOut:
     found = workflow(request).store.proposals(status)
-    return {"proposals": [_proposal_json(p) for p in found]}
+    return ProposalsOut(proposals=[_proposal_json(p) for p in found])
 
 
-@router.get("/proposals/{proposal_id}")
-def proposal(request: Request, proposal_id: RowId) -> dict[str, Any]:
+@router.get("/proposals/{proposal_id}", summary="一项提议；待审核的附改动前后的结果", responses=BY_ID)
+def proposal(request: Request, proposal_id: RowId) -> ProposalOut:
     flow = workflow(request)
     found = proposal_or_404(flow, proposal_id)
     result = _proposal_json(found)
     if found.status == "pending":
         preview = flow.preview(found.change)
         check = flow.golden_check(flow.candidate(found.change))
-        result["preview"] = [{"query": r.query, "before": r.before, "after": r.after} for r in preview]
-        result["golden"] = {"blocked": check.blocked, "explanation": check.explanation()}
+        result.preview = [PreviewRow(query=r.query, before=r.before, after=r.after) for r in preview]
+        result.golden = GoldenVerdict(blocked=check.blocked, explanation=check.explanation())
     return result
 
 
-@router.post("/proposals/{proposal_id}/approve")
-def approve(request: Request, proposal_id: RowId, body: DecisionIn) -> dict[str, Any]:
+@router.post(
+    "/proposals/{proposal_id}/approve", summary="批准（审核人员；不能批准自己的提议）", responses=DECIDED
+)
+def approve(request: Request, proposal_id: RowId, body: DecisionIn) -> DecisionOut:
     flow = workflow(request)
     version = flow.approve(staff_of(request), proposal_or_404(flow, proposal_id), body.override_reason)
-    return {"id": proposal_id, "status": "approved", "version": version}
+    return DecisionOut(id=proposal_id, status="approved", version=version)
 
 
-@router.post("/proposals/{proposal_id}/reject")
-def reject(request: Request, proposal_id: RowId, body: DecisionIn) -> dict[str, Any]:
+@router.post("/proposals/{proposal_id}/reject", summary="驳回（审核人员）", responses=BY_ID)
+def reject(request: Request, proposal_id: RowId, body: DecisionIn) -> DecisionOut:
     flow = workflow(request)
     flow.reject(staff_of(request), proposal_or_404(flow, proposal_id), body.reason)
-    return {"id": proposal_id, "status": "rejected"}
+    return DecisionOut(id=proposal_id, status="rejected")
 
 
-@router.get("/versions")
-def versions(request: Request) -> dict[str, Any]:
+@router.get("/versions", summary="规则版本")
+def versions(request: Request) -> VersionsOut:
     found = workflow(request).store.versions()
-    return {"versions": [{"id": v.id, "at": v.at, "author": v.author, "rules": len(v.rules)} for v in found]}
+    return VersionsOut(
+        versions=[VersionOut(id=v.id, at=v.at, author=v.author, rules=len(v.rules)) for v in found]
+    )
 
 
-@router.post("/versions/{version_id}/rollback")
-def rollback(request: Request, version_id: RowId, body: DecisionIn) -> dict[str, Any]:
+@router.post("/versions/{version_id}/rollback", summary="回滚到某个版本（审核人员）", responses=DECIDED)
+def rollback(request: Request, version_id: RowId, body: DecisionIn) -> RollbackOut:
     version = workflow(request).rollback(staff_of(request), version_id, body.reason)
-    return {"version": version, "restored": version_id}
+    return RollbackOut(version=version, restored=version_id)
 
 
-@router.get("/audit")
+@router.get("/audit", summary="审计记录")
 def audit(request: Request) -> dict[str, Any]:
     entries = workflow(request).store.audit()
     return {"audit": [entry.__dict__ for entry in entries]}
 
 
-@router.get("/audit.csv")
+@router.get(
+    "/audit.csv", summary="审计记录（CSV）", response_class=CsvResponse, responses=errors_beside_text()
+)
 def audit_export(request: Request) -> PlainTextResponse:
     return audit_csv(workflow(request))
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    summary="导出员工规则（文本）",
+    response_class=PlainTextResponse,
+    responses=errors_beside_text(),
+)
 def export(request: Request) -> PlainTextResponse:
     text = export_text(workflow(request).store.current().rules)
     return PlainTextResponse(text, headers={"Content-Disposition": 'attachment; filename="staff_rules.txt"'})
 
 
-@router.get("/golden")
+@router.get("/golden", summary="黄金查询集及其当前状态")
 def golden(request: Request) -> dict[str, Any]:
     flow = workflow(request)
     rows = flow.golden_status()
@@ -201,31 +233,30 @@ class GoldenIn(BaseModel):
     relevant: str = Field(max_length=500)
 
 
-@router.post("/golden", status_code=201)
-def golden_add(request: Request, body: GoldenIn) -> dict[str, Any]:
-    version = workflow(request).golden_add(staff_of(request), body.query, body.relevant)
-    return {"version": version}
+@router.post("/golden", status_code=201, summary="加入黄金查询集（审核人员）", responses=DECIDED)
+def golden_add(request: Request, body: GoldenIn) -> VersionOnly:
+    return VersionOnly(version=workflow(request).golden_add(staff_of(request), body.query, body.relevant))
 
 
-@router.post("/golden/{rule_id}/delete")
-def golden_delete(request: Request, rule_id: int, body: DecisionIn) -> dict[str, Any]:
-    return {"version": workflow(request).golden_remove(staff_of(request), rule_id, body.reason)}
+@router.post("/golden/{rule_id}/delete", summary="从黄金查询集删除（审核人员）", responses=DECIDED)
+def golden_delete(request: Request, rule_id: RowId, body: DecisionIn) -> VersionOnly:
+    return VersionOnly(version=workflow(request).golden_remove(staff_of(request), rule_id, body.reason))
 
 
-@router.get("/worklist")
+@router.get("/worklist", summary="待处理清单（零结果、低点击的查询）")
 def worklist(request: Request) -> dict[str, Any]:
     items = work_list(request.app.state.database)
     return {"items": [{**item.__dict__, "reason": item.reason} for item in items]}
 
 
-def _proposal_json(found: Proposal) -> dict[str, Any]:
-    return {
-        "id": found.id,
-        "at": found.at,
-        "author": found.author,
-        "change": found.change.model_dump(),
-        "reason": found.reason,
-        "status": found.status,
-        "reviewer": found.reviewer,
-        "note": found.note,
-    }
+def _proposal_json(found: Proposal) -> ProposalOut:
+    return ProposalOut(
+        id=found.id,
+        at=found.at,
+        author=found.author,
+        change=found.change.model_dump(),
+        reason=found.reason,
+        status=found.status,
+        reviewer=found.reviewer,
+        note=found.note,
+    )

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie
 
 from web.admin.accounts import Accounts, Staff
 
@@ -51,9 +53,19 @@ async def _csrf_token_sent(request: Request) -> str:
     return ""
 
 
-async def require_staff(request: Request) -> Staff:
-    """Router dependency: the signed-in staff member, checked for CSRF on every write."""
-    staff = current_staff(request)
+# For the OpenAPI schema: the staff API is called with the session cookie (read by `current_staff`).
+SESSION_SCHEME = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="登录 /admin/login 后的会话 Cookie"
+)
+
+
+async def require_staff(
+    request: Request,
+    staff: Annotated[Staff | None, Depends(current_staff)],
+    _session: Annotated[str | None, Security(SESSION_SCHEME)],
+) -> Staff:
+    """Router dependency: the signed-in staff member, checked for CSRF on every write. The session is
+    looked up by a plain function (in a thread: it reads the store); this one only reads the form."""
     if staff is None:
         raise AdminError(401, "unauthenticated", "请先登录管理后台")
     if request.method not in SAFE_METHODS:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -23,7 +22,7 @@ from synonyms.staff_rules import (
     import_text,
 )
 from web.admin.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, accounts, require_staff, staff_of
-from web.admin.deps import RowId, audit_csv, form_fields, form_row_id, proposal_or_404, workflow
+from web.admin.deps import Form, RowId, audit_csv, form_row_id, proposal_or_404, workflow
 from web.admin.rendering import (
     AuditContext,
     LoginContext,
@@ -45,11 +44,6 @@ MAX_UPLOAD = 1_000_000
 
 public = APIRouter(include_in_schema=False)
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_staff)], include_in_schema=False)
-
-
-# Read as a dependency so that the routes themselves are plain functions, which FastAPI runs in a
-# thread: the golden check and the store's writes never hold up the event loop.
-Form = Annotated[dict[str, str], Depends(form_fields)]
 
 
 def secure_cookies(request: Request) -> bool:
@@ -79,7 +73,7 @@ def login_form(request: Request, next: str = "/admin", note: str = "") -> HTMLRe
 
 
 @public.post("/admin/login", response_model=None)
-async def login(request: Request, form: Form) -> Response:
+def login(request: Request, form: Form) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     target = form.get("next", "/admin")
     target = target if target.startswith("/admin") and not target.startswith("//") else "/admin"
@@ -93,15 +87,15 @@ async def login(request: Request, form: Form) -> Response:
     name, staff = form.get("name", "").strip(), accounts(request)
     client = client_address(request)
     # Too soon after wrong passwords from this client or for this name: answered at once, before any
-    # hashing (no waiting request holds a place the searches need). The store and the hash run in a
-    # thread: the event loop keeps serving searches meanwhile.
-    account_wait = await run_in_threadpool(staff.wait_seconds, name)
+    # hashing (no waiting request holds a place the searches need). A plain function: the store and
+    # the hash run in a thread, and the event loop keeps serving searches meanwhile.
+    account_wait = staff.wait_seconds(name)
     retry = max(staff.clients.retry_after(client, time.monotonic()), account_wait)
     if retry > 0:
         page = again(f"尝试次数过多，请 {math.ceil(retry)} 秒后再试", 429)
         page.headers["Retry-After"] = str(math.ceil(retry))
         return page
-    found = await run_in_threadpool(staff.login, name, form.get("password", ""))
+    found = staff.login(name, form.get("password", ""))
     if found is None:
         staff.clients.failed(client, time.monotonic())
         return again("用户名或密码不正确", 401)

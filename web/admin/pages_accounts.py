@@ -12,13 +12,16 @@ from pydantic import BaseModel, Field
 
 from web.admin.account_admin import SETUP_HOURS, AccountAdmin
 from web.admin.accounts import MIN_PASSWORD_LENGTH, ROLES, AccountError
+from web.admin.api_models import STAFF_TAG, staff_errors
 from web.admin.auth import LOGIN_CSRF_COOKIE, AdminError, require_staff, staff_of
-from web.admin.deps import form_fields
+from web.admin.deps import Form
 from web.admin.rendering import AccountsContext, WelcomeContext, page_basics, render
 
 public = APIRouter(include_in_schema=False)
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_staff)], include_in_schema=False)
-api = APIRouter(prefix="/admin/api", dependencies=[Depends(require_staff)], include_in_schema=False)
+api = APIRouter(
+    prefix="/admin/api", dependencies=[Depends(require_staff)], tags=[STAFF_TAG], responses=staff_errors(404)
+)
 ACTIONS = ("reset", "disable", "enable", "unlock")
 
 
@@ -72,16 +75,14 @@ def accounts_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/accounts")
-async def invite_form(request: Request) -> HTMLResponse:
-    form = await form_fields(request)
+def invite_form(request: Request, form: Form) -> HTMLResponse:
     name = form.get("name", "").strip()
     token = admin_of(request).invite(staff_of(request), name, form.get("role", ""))
     return _page(request, f"已邀请 {name}：请把下面的一次性链接交给本人", _setup_url(request, token))
 
 
 @router.post("/accounts/{name}/role")
-async def role_form(request: Request, name: str) -> HTMLResponse:
-    form = await form_fields(request)
+def role_form(request: Request, name: str, form: Form) -> HTMLResponse:
     admin_of(request).set_role(staff_of(request), name, form.get("role", ""))
     return _page(request, f"已修改 {name} 的角色")
 
@@ -146,8 +147,7 @@ def welcome_form(request: Request, token: str = "") -> HTMLResponse:
 
 
 @public.post("/admin/welcome", response_model=None)
-async def welcome(request: Request) -> Response:
-    form = await form_fields(request)
+def welcome(request: Request, form: Form) -> Response:
     token, expected = form.get("token", ""), request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(form.get("csrf", ""), expected):
         return _welcome(request, token, expected, "页面已过期，请重试", 403)

@@ -10,12 +10,15 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from indexer.storage.analytics import SITE
 from web.admin.analytics import Report, percent, portal_label, rate, report
+from web.admin.api_models import STAFF_TAG, staff_errors
 from web.admin.auth import AdminError, require_staff
 from web.admin.deps import csv_download
 from web.admin.rendering import AnalyticsContext, page_basics, render
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_staff)], include_in_schema=False)
-api = APIRouter(prefix="/admin/api", dependencies=[Depends(require_staff)], include_in_schema=False)
+api = APIRouter(
+    prefix="/admin/api", dependencies=[Depends(require_staff)], tags=[STAFF_TAG], responses=staff_errors()
+)
 
 QUERY_HEADER = ["查询", "搜索次数", "无结果次数", "点击次数", "点击率"]
 

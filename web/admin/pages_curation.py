@@ -17,7 +17,7 @@ from search_api.engine.models import SearchRequest
 from synonyms.staff_rules import DENY_ALL, DENY_FEATURES, FIELD_LABELS
 from web.admin.auth import require_staff, staff_of
 from web.admin.corrections import VALIDITY_VALUES
-from web.admin.deps import RowId, form_fields, workflow
+from web.admin.deps import Form, RowId, workflow
 from web.admin.rendering import (
     BestBetsContext,
     DenylistContext,
@@ -111,8 +111,7 @@ def golden_page(request: Request, q: str = "", note: str = "") -> HTMLResponse:
 
 
 @router.post("/golden")
-async def golden_add(request: Request) -> RedirectResponse:
-    form = await form_fields(request)
+def golden_add(request: Request, form: Form) -> RedirectResponse:
     query = form.get("query", "")
     workflow(request).golden_add(staff_of(request), query, form.get("relevant", ""))
     return RedirectResponse(
@@ -121,7 +120,6 @@ async def golden_add(request: Request) -> RedirectResponse:
 
 
 @router.post("/golden/{rule_id}/delete")
-async def golden_delete(request: Request, rule_id: RowId) -> RedirectResponse:
-    form = await form_fields(request)
+def golden_delete(request: Request, rule_id: RowId, form: Form) -> RedirectResponse:
     workflow(request).golden_remove(staff_of(request), rule_id, form.get("reason", ""))
     return RedirectResponse(f"/admin/golden?note={quote('已从黄金查询集删除')}", status_code=303)
