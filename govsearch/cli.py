@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from govsearch import (
     commands,
     commands_best_bets,
@@ -89,7 +91,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # a GOVSEARCH_ variable with a value that cannot work
+        problems = "；".join(
+            f"GOVSEARCH_{'_'.join(map(str, e['loc'])).upper()}：{e['msg']}" for e in exc.errors()
+        )
+        print(f"错误：配置无效：{problems}", file=sys.stderr)
+        return 2
     if args.data_dir:
         settings = settings.model_copy(update={"data_dir": args.data_dir})
     handlers = {

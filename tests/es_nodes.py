@@ -21,6 +21,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from indexer.backends import ElasticsearchConfig, SearchBackend, open_backend
+from indexer.vectors import VectorFields
 from tests.shared_data import SHARED
 
 TOOLS = SHARED / "tools" / "elasticsearch"
@@ -138,13 +139,21 @@ class BackendOpener:
         self._request = request
         self.configs: list[ElasticsearchConfig] = []
 
-    def __call__(self, name: str, path: Path, *, writable: bool = False, **changes: object) -> SearchBackend:
+    def __call__(
+        self,
+        name: str,
+        path: Path,
+        *,
+        writable: bool = False,
+        vectors: VectorFields | None = None,
+        **changes: object,
+    ) -> SearchBackend:
         config = None
         if name == "elasticsearch":
             urls: tuple[str, ...] = self._request.getfixturevalue("es_urls")
             config = replace(isolated_config(urls, str(path)), **changes)  # type: ignore[arg-type]
             self.configs.append(config)
-        return open_backend(name, path, writable=writable, elasticsearch=config)
+        return open_backend(name, path, writable=writable, elasticsearch=config, vectors=vectors)
 
     def cleanup(self) -> None:
         for config in {c.index_prefix: c for c in self.configs}.values():

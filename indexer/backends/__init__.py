@@ -7,6 +7,7 @@ from pathlib import Path
 from indexer.backends import generations
 from indexer.backends.base import BackendError, Rebuildable, SearchBackend
 from indexer.backends.es_admin import ElasticsearchConfig
+from indexer.vectors import VectorFields
 
 __all__ = [
     "BACKENDS",
@@ -28,10 +29,12 @@ def open_backend(
     writable: bool = False,
     rebuilding: bool = False,
     elasticsearch: ElasticsearchConfig | None = None,
+    vectors: VectorFields | None = None,
 ) -> SearchBackend:
     """The named backend: the embedded index in `<data_dir>/index`, or the cluster `elasticsearch`
     describes (an Elasticsearch server keeps no local index folder; readers and writers alike).
-    `rebuilding`: for `index --rebuild`, which must work even when the live embedded index cannot be read."""
+    `rebuilding`: for `index --rebuild`, which must work even when the live embedded index cannot be read.
+    `vectors`: the title vectors a writer stores with each document, for a backend that keeps them."""
     if name == "tantivy":
         from indexer.backends.tantivy_backend import TantivyBackend
 
@@ -39,5 +42,7 @@ def open_backend(
     if name == "elasticsearch":
         from indexer.backends.elasticsearch import ElasticsearchBackend
 
-        return ElasticsearchBackend(elasticsearch or ElasticsearchConfig(), writable=writable)
+        return ElasticsearchBackend(
+            elasticsearch or ElasticsearchConfig(), writable=writable, vectors=vectors
+        )
     raise BackendError(f"未知的搜索后端 {name!r}，可选：{', '.join(BACKENDS)}")

@@ -10,6 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+import numpy as np
+import numpy.typing as npt
+
 from indexer.fields import KEYWORD_FIELDS, IndexDoc
 
 
@@ -141,4 +144,16 @@ class Rebuildable(Protocol):
 
     def rollback(self) -> None:
         """Make the previous generation live again (`govsearch index --rollback`)."""
+        ...
+
+
+@runtime_checkable
+class VectorSearch(Protocol):
+    """Where the title vectors of the semantic signal are searched: the data directory's files
+    (`search_api.engine.vector_search.FileVectors`, for the embedded backend) or the backend itself
+    (Elasticsearch keeps them as `dense_vector` fields and answers by kNN). Both return the same
+    scores: the exact dot product of the int8 title vector with the int8-quantised query ÷ 127²."""
+
+    def nearest(self, model: str, query: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
+        """The `k` titles nearest the query (a unit vector of `model`), nearest first: (id, score)."""
         ...

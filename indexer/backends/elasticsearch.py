@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch import TransportError as ESTransportError
 from elasticsearch.helpers import streaming_bulk
@@ -30,7 +32,13 @@ from indexer.backends.base import (
     SearchBackend,
     document_fields,
 )
-from indexer.backends.es_admin import ElasticsearchConfig, check_cluster, connect, put_template
+from indexer.backends.es_admin import (
+    ElasticsearchConfig,
+    add_vector_fields,
+    check_cluster,
+    connect,
+    put_template,
+)
 from indexer.backends.es_query import (
     facet_aggs,
     full_query,
@@ -39,11 +47,15 @@ from indexer.backends.es_query import (
     year_aggs,
 )
 from indexer.fields import IndexDoc
+from indexer.vectors import QUANT, VectorFields, quantise, vector_field
 
 SUGGEST_CANDIDATES = 4  # as the embedded backend: fetch more, then prefer titles starting with the input
 BULK_BACKOFF_SECONDS = 1.0  # first wait before re-sending rejected (429) documents; doubles each time
 FAILURES_SHOWN = 10
 SEARCH_RETRY_SECONDS = 0.5  # wait before retrying a search whose shards were unreachable; grows linearly
+# kNN: HNSW candidates looked at per shard for each of the k nearest asked for (more: closer to exact).
+KNN_CANDIDATES_PER_RESULT = 20
+KNN_MAX_CANDIDATES = 10_000  # Elasticsearch's limit
 
 
 class ElasticsearchBackend:
@@ -56,8 +68,10 @@ class ElasticsearchBackend:
         client: Elasticsearch | None = None,
         target: str | None = None,
         writable: bool = True,
+        vectors: VectorFields | None = None,
     ) -> None:
         self.config = config
+        self.vectors = vectors
         self.prefix = config.index_prefix
         self._own_client = client is None
         self.client = client or connect(config)
@@ -68,6 +82,7 @@ class ElasticsearchBackend:
             if writable or self._call(es_alias.live_generation, self.client, self.prefix) is None:
                 self._call(put_template, self.client, config)
                 self._call(es_alias.ensure_live, self.client, self.prefix)
+                self._call(add_vector_fields, self.client, self.prefix)
         # A new generation is written by name; everything else goes through the alias.
         self.target = target or self.prefix
 
@@ -84,7 +99,10 @@ class ElasticsearchBackend:
     def _actions(self, docs: Iterable[IndexDoc], seen: list[str]) -> Iterator[dict[str, Any]]:
         for doc in docs:
             seen.append(doc.id)
-            yield {"_op_type": "index", "_index": self.target, "_id": doc.id, "_source": document_fields(doc)}
+            source: dict[str, Any] = dict(document_fields(doc))
+            if self.vectors is not None:
+                source |= self.vectors.fields(doc.id)
+            yield {"_op_type": "index", "_index": self.target, "_id": doc.id, "_source": source}
 
     def index(self, docs: Iterable[IndexDoc]) -> int:
         """Bulk-write in bounded batches; rejected (429) documents are re-sent with backoff, and every
@@ -141,7 +159,9 @@ class ElasticsearchBackend:
 
     # -- reading -------------------------------------------------------------------------------
     def _search(self, **body: Any) -> Any:
+        # kNN picks its own search type (it gathers the nearest across shards by itself).
         search_type = "dfs_query_then_fetch" if self.config.shards > 1 else "query_then_fetch"
+        typed: dict[str, Any] = {} if "knn" in body else {"search_type": search_type}
         # A shard that cannot answer (its node just died) fails the whole search instead of giving a
         # silently incomplete answer; the client retries 503s on another node, and a search phase that
         # failed because a node disconnected mid-search (500) is retried here, once the cluster has
@@ -150,8 +170,8 @@ class ElasticsearchBackend:
             try:
                 return self.client.search(
                     index=self.target,
-                    search_type=search_type,
                     allow_partial_search_results=False,
+                    **typed,
                     **body,
                 )
             except ApiError as exc:
@@ -241,6 +261,20 @@ class ElasticsearchBackend:
         buckets = found["aggregations"]["years"]["buckets"]
         return {y: int(buckets[str(y)]["doc_count"]) for y in years}
 
+    def nearest(self, model: str, query: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
+        """`VectorSearch` by kNN over the model's `dense_vector` field: the `max_inner_product` score
+        is turned back into the exact integer dot ÷ 127², as the embedded side computes it; ties in
+        id order, as there."""
+        knn = {
+            "field": vector_field(model),
+            "query_vector": quantise(query).tolist(),
+            "k": k,
+            "num_candidates": min(KNN_MAX_CANDIDATES, max(k, k * KNN_CANDIDATES_PER_RESULT)),
+        }
+        found = self._search(knn=knn, size=k, source=False)
+        dots = [(h["_id"], _inner_product(float(h["_score"]))) for h in found["hits"]["hits"]]
+        return [(doc_id, dot / QUANT**2) for doc_id, dot in sorted(dots, key=lambda p: (-p[1], p[0]))]
+
     def count(self) -> int:
         return int(self._call(self.client.count, index=self.target)["count"])
 
@@ -256,7 +290,7 @@ class ElasticsearchBackend:
     # -- generations (`Rebuildable`) ---------------------------------------------------------------
     def new_generation(self) -> SearchBackend:
         name = self._call(es_alias.next_generation, self.client, self.prefix)
-        return ElasticsearchBackend(self.config, client=self.client, target=name)
+        return ElasticsearchBackend(self.config, client=self.client, target=name, vectors=self.vectors)
 
     def activate(self, generation: SearchBackend, expected: int) -> None:
         if not isinstance(generation, ElasticsearchBackend) or generation.target == self.prefix:
@@ -282,6 +316,11 @@ def _score(hit: dict[str, Any], query: BackendQuery) -> float:
     if query.sort_by_date:  # as the embedded backend: the sort value stands in for the score
         return float(hit["sort"][0])
     return float(hit.get("_score") or 0.0)
+
+
+def _inner_product(score: float) -> int:
+    """The dot product behind a `max_inner_product` score (dot + 1 from 0 up, 1 ÷ (1 − dot) below)."""
+    return round(score - 1.0) if score >= 1.0 else round(1.0 - 1.0 / score)
 
 
 def _shard_failure(exc: ApiError) -> bool:

@@ -16,11 +16,13 @@ from elasticsearch import TransportError as ESTransportError
 from indexer.backends.base import BackendError
 from indexer.backends.es_query import TEXT_FIELDS
 from indexer.fields import KEYWORD_FIELDS
+from indexer.vectors import MODELS, vector_field
 
 MIN_MAJOR_VERSION = 8  # the 8.x client speaks to 8.x servers, and to 9.x through REST compatibility
 # Fields kept in `_source`: what a hit needs without the store or a local index (the body tokens only
-# serve matching, and are the bulk of a document).
-SOURCE_EXCLUDES = ["body"]
+# serve matching, and are the bulk of a document; the vectors only serve kNN).
+SOURCE_EXCLUDES = ["body", *(vector_field(m) for m in MODELS)]
+HNSW = {"type": "hnsw", "m": 16, "ef_construction": 100}  # Elasticsearch's defaults, said once here
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,21 @@ def mappings() -> dict[str, Any]:
         "codes": {"type": "keyword"},
         "date": {"type": "integer"},  # date.toordinal(), 0 when unknown (as in the embedded index)
     }
+    # The title vectors as the data directory keeps them (int8, ×127). `max_inner_product` scores a
+    # `byte` vector by the integer dot itself (dot + 1, or 1 ÷ (1 − dot) below 0), exact in a float32
+    # score, so the exact dot the embedded backend computes is read back (`VectorSearch`);
+    # `dot_product` divides by 32768 × dimensions and loses the last unit.
+    props |= {
+        vector_field(m.name): {
+            "type": "dense_vector",
+            "dims": m.dimensions,
+            "element_type": "byte",
+            "index": True,
+            "similarity": "max_inner_product",
+            "index_options": HNSW,
+        }
+        for m in MODELS.values()
+    }
     return {"dynamic": "strict", "_source": {"excludes": SOURCE_EXCLUDES}, "properties": props}
 
 
@@ -115,3 +132,12 @@ def template_body(config: ElasticsearchConfig) -> dict[str, Any]:
 
 def put_template(client: Elasticsearch, config: ElasticsearchConfig) -> None:
     client.indices.put_index_template(name=f"{config.index_prefix}-template", **template_body(config))
+
+
+def add_vector_fields(client: Elasticsearch, target: str) -> None:
+    """Give an index made before the vector fields existed those fields (adding a field to a mapping
+    is allowed; the documents get their vectors when they are next written)."""
+    vectors = {
+        name: spec for name, spec in mappings()["properties"].items() if spec["type"] == "dense_vector"
+    }
+    client.indices.put_mapping(index=target, properties=vectors)

@@ -55,6 +55,10 @@ PREFERENCE_COVERAGE_MARGIN = 0.1
 # it throws away how far ahead the best word match is).
 SEMANTIC_WEIGHT = 0.5
 SEMANTIC_CANDIDATES = 20  # nearest titles taken into the fusion
+# Below this share of the query's words in the best word hit's title, the words answer weakly and the
+# second semantic model (when configured) is asked too.
+WEAK_WORDS_COVERAGE = 0.5
+SEMANTIC_DEPTH = 60  # nearest titles per model whose scores place each other (per-query z-scores)
 
 # -- query understanding ---------------------------------------------------------------------------
 FEW_RESULTS = 3  # with fewer hits, a spelling correction or pinyin reading replaces the results

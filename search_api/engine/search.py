@@ -56,7 +56,7 @@ from search_api.engine.query_log import (
 )
 from search_api.engine.regional import enclosing_markers
 from search_api.engine.rerank import Preference, rerank
-from search_api.engine.semantic import SemanticIndex, exact_first, fuse, semantic_query
+from search_api.engine.semantic import SemanticIndex, with_meaning
 from search_api.engine.understanding import long_form, reading, reads_better
 from search_api.engine.visitors import Visitors
 from synonyms.expansion import Expander, SynonymMatch
@@ -227,7 +227,7 @@ class SearchEngine:
             depth = ranking.RERANK_DEPTH  # always the same window, so that pages of any size agree
             prefer = Preference(request.prefer_region, request.prefer_audience or "")
             top = rerank(found[:depth], words, query, know.corpus, prefer=prefer)
-            fused = self._fuse(top, query, request, know)
+            fused = with_meaning(self.semantic, top, words, request, query, know.corpus)
             total += len(fused) - len(top)
             offset = (request.page - 1) * request.size
             found = (fused + found[depth:])[offset : offset + request.size]
@@ -240,16 +240,6 @@ class SearchEngine:
         hits = [self._hit(docs[h.id], h, terms, know, query) for h in found if h.id in docs]
         facets = self.facets.counts(self.backend, backend_query, know.corpus.years, fixed=request.scope)
         return _Run(query, matches, total, result.total, pages, hits, facets)
-
-    def _fuse(
-        self, top: list[BackendHit], query: AnalyzedQuery, request: SearchRequest, know: Knowledge
-    ) -> list[BackendHit]:
-        """The reranked hits fused with the titles nearest in meaning (`engine.semantic`)."""
-        text = semantic_query(query)
-        if self.semantic is None or not text or exact_first(top, query, know.corpus):
-            return top
-        near = self.semantic.nearest(text, ranking.SEMANTIC_CANDIDATES)
-        return fuse(top, near, request, query, know.corpus)
 
     def _hit(
         self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge, query: AnalyzedQuery

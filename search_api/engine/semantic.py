@@ -1,45 +1,40 @@
-"""The semantic signal: titles near the query in meaning, fused with the word ranking by rank.
+"""The semantic signal: titles near the query in meaning, fused with the word ranking by per-query
+scores.
 
 Words alone miss a citizen who describes a need instead of naming it (工伤住院吃饭的钱能报吗 →
-工伤保险住院伙食补助费申领). The title vectors (`indexer.vectors`, computed at index time) give the
-titles nearest the query; reciprocal-rank fusion (RRF) adds that order to the reranked word order.
-Fusion is by rank, not by a cosine threshold: no fixed cosine separates right from wrong across
-queries. A title only the semantic side found joins the results when nothing restricts them (no filter
-other than 类型, no portal scope), because the vectors know nothing of filters.
+工伤保险住院伙食补助费申领). The title vectors (`indexer.vectors`, computed at index time, one set per
+model) give the titles nearest the query; `combine` puts several models' lists in one order and `fuse`
+adds it to the reranked word order. Both work on scores placed within the query's own candidates, not
+on a cosine threshold: no fixed cosine separates right from wrong across queries. A title only the
+semantic side found joins the results when nothing restricts them (no filter other than 类型, no
+portal scope), because the vectors know nothing of filters.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import threading
-import time
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from indexer.backends.base import BackendHit
+from indexer.backends.base import BackendHit, VectorSearch
 from indexer.fields import doc_number_keys
-from indexer.vectors import QUANT, TitleVectors, embed, load_vectors
+from indexer.vectors import USEM3, embed
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
 from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery
+from search_api.engine.rerank import QueryWord, title_features
 
-CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
-# Up to this many titles a float32 copy is kept (≤ 200 MB): numpy multiplies int8 by float32 outside
-# BLAS, 10–50× slower than float32 × float32. Above it, int8 chunks are widened one at a time.
-FLOAT_ROWS = 100_000
 _CODE = re.compile(r"[a-z\-]*\d[0-9a-z\-]*")  # an 事项编码 or other code typed alone
 
 
-@lru_cache(maxsize=2048)
-def _query_vector(text: str) -> npt.NDArray[np.float32]:
-    """Popular queries repeat; one embedding each."""
-    vector: npt.NDArray[np.float32] = embed([text])[0]
+@lru_cache(maxsize=4096)
+def _query_vector(text: str, model: str) -> npt.NDArray[np.float32]:
+    """Popular queries repeat; one embedding each per model."""
+    vector: npt.NDArray[np.float32] = embed([text], model, query=True)[0]
     return vector
 
 
@@ -54,51 +49,55 @@ def semantic_query(query: AnalyzedQuery) -> str:
 
 
 class SemanticIndex:
-    """The title vectors of one data directory, re-read when the indexer writes a new file."""
+    """The titles nearest a query in meaning, by one model or several, from wherever the vectors are
+    searched (`VectorSearch`: the data directory's files, or Elasticsearch's kNN)."""
 
-    def __init__(self, path: Path, reload_seconds: float = 2.0) -> None:
-        self.path = path
-        self._reload_seconds = reload_seconds
-        self._vectors = TitleVectors.empty()
-        self._wide: npt.NDArray[np.float32] | None = None
-        self._mtime = -1.0
-        self._checked = -1e9
-        self._lock = threading.Lock()
+    def __init__(
+        self, source: VectorSearch, models: Sequence[str] = (USEM3.name,), *, always: bool = False
+    ) -> None:
+        self.source = source
+        self.models = tuple(models)
+        self.always = always  # every model for every query, not the second ones only when words are weak
 
-    def vectors(self) -> TitleVectors:
-        now = time.monotonic()
-        if now - self._checked >= self._reload_seconds:
-            with self._lock:
-                self._checked = now
-                mtime = os.stat(self.path).st_mtime if self.path.exists() else -1.0
-                if mtime != self._mtime:
-                    vectors = load_vectors(self.path)
-                    small = len(vectors) <= FLOAT_ROWS
-                    self._wide = vectors.matrix.astype(np.float32) / QUANT if small else None
-                    self._vectors, self._mtime = vectors, mtime
-        return self._vectors
+    def models_for(self, weak_words: bool) -> tuple[str, ...]:
+        """The first model always; the others (slower) only where the words answer weakly."""
+        return self.models if weak_words or self.always else self.models[:1]
 
-    def _scores(self, vectors: TitleVectors, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        wide = self._wide
-        if wide is not None and len(wide) == len(vectors):
-            scores: npt.NDArray[np.float32] = wide @ query
-            return scores
-        parts = [
-            vectors.matrix[s : s + CHUNK].astype(np.float32) @ (query / QUANT)
-            for s in range(0, len(vectors), CHUNK)
-        ]
-        return np.concatenate(parts)
-
-    def nearest(self, text: str, limit: int) -> list[tuple[str, float]]:
-        """The `limit` titles nearest `text` (id, cosine), nearest first."""
-        vectors = self.vectors()
-        if not len(vectors) or not text:
+    def nearest(self, text: str, limit: int, models: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """The `limit` titles nearest `text` (id, summed per-query z-score), nearest first."""
+        if not text:
             return []
-        scores = self._scores(vectors, _query_vector(text))
-        limit = min(limit, len(scores))
-        top = np.argpartition(-scores, limit - 1)[:limit]
-        top = top[np.argsort(-scores[top])]
-        return [(vectors.ids[i], float(scores[i])) for i in top]
+        depth = max(limit, ranking.SEMANTIC_DEPTH)
+        lists = [self.source.nearest(m, _query_vector(text, m), depth) for m in models or self.models]
+        return combine(lists, limit)
+
+
+def combine(lists: Sequence[Sequence[tuple[str, float]]], limit: int) -> list[tuple[str, float]]:
+    """Several models' nearest titles in one order: each model's scores as per-query z-scores over its
+    own nearest `SEMANTIC_DEPTH` titles, summed. A cosine means something different from one model to
+    another (and from one query to the next), its place among the query's nearest titles does not. A
+    title outside one model's list counts as that model's last one. With one model the order is its
+    cosine order."""
+    scored: list[tuple[dict[str, float], float]] = []
+    for near in lists:
+        if not near:
+            continue
+        values = np.array([score for _, score in near], dtype=np.float64)
+        spread = float(values.std()) or 1.0
+        z = {doc_id: (score - float(values.mean())) / spread for doc_id, score in near}
+        scored.append((z, min(z.values())))
+    ids = {doc_id for z, _ in scored for doc_id in z}
+    summed = {doc_id: sum(z.get(doc_id, floor) for z, floor in scored) for doc_id in ids}
+    return sorted(summed.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+
+def words_answer_weakly(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> bool:
+    """The best word hit covers little of the query (a long everyday description, words no title
+    uses): where a second opinion on meaning is worth its milliseconds."""
+    info = corpus.docs.get(lexical[0].id) if lexical else None
+    if info is None:
+        return True
+    return title_features(words, info.title)[0] < ranking.WEAK_WORDS_COVERAGE
 
 
 def exact_first(lexical: Sequence[BackendHit], query: AnalyzedQuery, corpus: Corpus) -> bool:
@@ -156,3 +155,19 @@ def fuse(
             fused[doc_id] = fused.get(doc_id, 0.0) + ranking.SEMANTIC_WEIGHT * (cosine - low) / span
     order = sorted(fused.items(), key=lambda pair: -pair[1])
     return [BackendHit(id=doc_id, score=round(score, 6)) for doc_id, score in order]
+
+
+def with_meaning(
+    semantic: SemanticIndex | None,
+    top: list[BackendHit],
+    words: Sequence[QueryWord],
+    request: SearchRequest,
+    query: AnalyzedQuery,
+    corpus: Corpus,
+) -> list[BackendHit]:
+    """The reranked word hits fused with the titles nearest in meaning: the search's semantic step."""
+    text = semantic_query(query)
+    if semantic is None or not text or exact_first(top, query, corpus):
+        return top
+    models = semantic.models_for(words_answer_weakly(top, words, corpus))
+    return fuse(top, semantic.nearest(text, ranking.SEMANTIC_CANDIDATES, models), request, query, corpus)

@@ -1,0 +1,142 @@
+"""The nearest rows of an int8 title-vector matrix: exact brute force, or an HNSW index (usearch) for
+large collections.
+
+Scores are exact integer dot products of the int8 rows with the int8-quantised query, divided by
+127² (≈ the cosine): the same numbers Elasticsearch computes for a `byte` dense_vector with
+`dot_product`, so both backends order and score the nearest titles alike. An approximate index only
+proposes the candidates; their scores are recomputed exactly from the matrix.
+
+Measured in `bench/vector_bench.py` (README, "The semantic signal: models, Elasticsearch, memory"):
+brute force is exact and costs nothing to build, but its time grows with the collection; above
+`ANN_ROWS` titles an HNSW graph answers in about a millisecond.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from indexer.ann import ANN_ROWS, ANN_SEARCH_EXPANSION, build_graph, read_graph
+from indexer.vectors import QUANT, load_vectors, quantise, vectors_path
+
+CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
+# Up to this many titles a float32 copy is kept (≤ 200 MB): numpy multiplies int8 by float32 outside
+# BLAS, 10–50× slower than float32 × float32. Above it, int8 chunks are widened one at a time.
+FLOAT_ROWS = 100_000
+
+Int8Matrix = npt.NDArray[np.int8]
+FloatVector = npt.NDArray[np.float32]
+Rows = npt.NDArray[np.int64]
+Scores = npt.NDArray[np.float64]
+
+
+class NearestIndex(Protocol):
+    def top(self, query: FloatVector, k: int) -> tuple[Rows, Scores]:
+        """The rows of the `k` best dot products with the query (a unit vector), best first, and their
+        scores (exact integer dot ÷ 127²)."""
+        ...
+
+
+def _best(scores: FloatVector, k: int) -> tuple[Rows, Scores]:
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    top = np.argpartition(-scores, k - 1)[:k]
+    # Ties broken by row, so the order does not depend on the partition's internals.
+    top = top[np.lexsort((top, -scores[top]))]
+    # In float64: the exact integer dot ÷ 127², the very number Elasticsearch's side computes.
+    return top.astype(np.int64), scores[top].astype(np.float64) / QUANT**2
+
+
+class BruteForce:
+    """Every row scored. Integer products below 2²⁴ are exact in float32, so BLAS gives the exact dot."""
+
+    def __init__(self, matrix: Int8Matrix, float_rows: int = FLOAT_ROWS) -> None:
+        self.matrix = matrix
+        self._wide = matrix.astype(np.float32) if len(matrix) <= float_rows else None
+
+    def scores(self, query: FloatVector) -> FloatVector:
+        q8 = quantise(query).astype(np.float32)
+        if self._wide is not None:
+            wide: FloatVector = self._wide @ q8
+            return wide
+        parts = [
+            self.matrix[s : s + CHUNK].astype(np.float32) @ q8 for s in range(0, len(self.matrix), CHUNK)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+
+    def top(self, query: FloatVector, k: int) -> tuple[Rows, Scores]:
+        return _best(self.scores(query), k)
+
+
+class UsearchIndex:
+    """An HNSW graph over the int8 rows (usearch); candidates re-scored exactly from the matrix."""
+
+    def __init__(
+        self, matrix: Int8Matrix, threads: int = 0, expansion: int = ANN_SEARCH_EXPANSION, graph: Any = None
+    ) -> None:
+        """`graph`: one `govsearch index` saved (`indexer.ann`); else built here."""
+        self.matrix = matrix
+        self._index: Any = graph if graph is not None else build_graph(matrix, threads, expansion)
+        self._index.expansion_search = expansion
+
+    def top(self, query: FloatVector, k: int) -> tuple[Rows, Scores]:
+        if not len(self.matrix):
+            return _best(np.zeros(0, dtype=np.float32), k)
+        q8 = quantise(query)
+        found = self._index.search(q8, min(k, len(self.matrix)), threads=1)
+        rows = np.asarray(found.keys, dtype=np.int64)
+        exact = self.matrix[rows].astype(np.float32) @ q8.astype(np.float32)
+        order, scores = _best(exact, k)
+        return rows[order], scores
+
+
+def nearest_index(matrix: Int8Matrix, ann_rows: int = ANN_ROWS, graph: Any = None) -> NearestIndex:
+    """Brute force up to `ann_rows` titles (exact, nothing to build), an HNSW graph above (the saved
+    one when given)."""
+    if len(matrix) > ann_rows:
+        return UsearchIndex(matrix, graph=graph)
+    return BruteForce(matrix)
+
+
+class FileVectors:
+    """The title vectors of one data directory, one file per model (`indexer.vectors`), each re-read
+    when the indexer writes a new one: what the embedded backend searches (Elasticsearch keeps the
+    vectors in its own index)."""
+
+    def __init__(self, data_dir: Path, reload_seconds: float = 2.0) -> None:
+        self.data_dir = data_dir
+        self._reload_seconds = reload_seconds
+        self._loaded: dict[str, tuple[float, tuple[str, ...], NearestIndex]] = {}
+        self._checked: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def _current(self, model: str) -> tuple[tuple[str, ...], NearestIndex] | None:
+        now = time.monotonic()
+        if now - self._checked.get(model, -1e9) >= self._reload_seconds:
+            with self._lock:
+                self._checked[model] = now
+                path = vectors_path(self.data_dir, model)
+                mtime = os.stat(path).st_mtime if path.exists() else -1.0
+                if model not in self._loaded or self._loaded[model][0] != mtime:
+                    vectors = load_vectors(path)
+                    graph = read_graph(path, len(vectors)) if len(vectors) > ANN_ROWS else None
+                    self._loaded[model] = (mtime, vectors.ids, nearest_index(vectors.matrix, graph=graph))
+        loaded = self._loaded.get(model)
+        return (loaded[1], loaded[2]) if loaded else None
+
+    def nearest(self, model: str, query: FloatVector, k: int) -> list[tuple[str, float]]:
+        """The `k` titles nearest the query (a unit vector) by this model, nearest first."""
+        current = self._current(model)
+        if current is None or not current[0]:
+            return []
+        ids, index = current
+        rows, scores = index.top(query, k)
+        found = [(ids[r], float(s)) for r, s in zip(rows.tolist(), scores.tolist(), strict=True)]
+        return sorted(found, key=lambda pair: (-pair[1], pair[0]))  # ties by id, as Elasticsearch's side

