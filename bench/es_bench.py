@@ -16,9 +16,7 @@ Ratios are Elasticsearch ÷ tantivy.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import os
 import shutil
 import subprocess
@@ -35,6 +33,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from bench.reporting import bench_parser, write_results  # noqa: E402
 from bench.search_bench import build_corpus, queries, timed  # noqa: E402
 from govsearch.app import create_app  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
@@ -132,13 +131,7 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data-dir", type=Path, help="a data directory with a store and no index")
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
-    args = parser.parse_args(argv)
+    args = bench_parser(__doc__, "a data directory with a store and no index").parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="govsearch-es-bench-") as tmp:
         data_dir = args.data_dir or Path(tmp) / "data"
         if not args.data_dir:
@@ -159,13 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             client.indices.delete(index=f"{PREFIX}*")
             client.indices.delete_index_template(name=f"{PREFIX}-template")
     report["when"] = dt.datetime.now().isoformat(timespec="seconds")
-    args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / f"es_{dt.date.today():%Y%m%d}"
-    stem.with_suffix(".json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    stem.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
-    print(markdown(report))
+    write_results(args.out, "es", report, markdown(report))
     return 0
 
 

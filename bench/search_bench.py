@@ -17,9 +17,7 @@ Targets: search p95 ≤ 50 ms, suggest p95 ≤ 30 ms.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import platform
 import statistics
 import subprocess
@@ -35,6 +33,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from bench.reporting import bench_parser, write_results  # noqa: E402
 from govsearch.app import create_app  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
 from indexer.analysis import segment_query  # noqa: E402
@@ -176,25 +175,13 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data-dir", type=Path, help="an existing data directory (default: build one)")
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
-    args = parser.parse_args(argv)
+    args = bench_parser(__doc__, "an existing data directory (default: build one)").parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="govsearch-search-bench-") as tmp:
         data_dir = args.data_dir or Path(tmp)
         if not args.data_dir:
             build_corpus(args.shared, data_dir)
         report = measure(data_dir, args.shared)
-    args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / f"search_{dt.date.today():%Y%m%d}"
-    stem.with_suffix(".json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    stem.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
-    print(markdown(report))
+    write_results(args.out, "search", report, markdown(report))
     return 0
 
 

@@ -11,9 +11,7 @@ starts would hide the cost, so the query-vector cache is cleared before each que
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import os
 import statistics
 import sys
@@ -24,6 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
+from bench.reporting import bench_parser, write_results  # noqa: E402
 from bench.search_bench import queries  # noqa: E402
 from govsearch.app import build_engine  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
@@ -69,11 +68,10 @@ def run(data_dir: Path, shared: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser = bench_parser(__doc__, "a data directory with the vectors of both models")
     args = parser.parse_args()
+    if args.data_dir is None:
+        parser.error("--data-dir is required")
     report = run(args.data_dir, args.shared)
     base = report["variants"]["off"]["p95_ms"]
     lines = [
@@ -87,12 +85,7 @@ def main() -> None:
     ]
     for name, row in report["variants"].items():
         lines.append(f"| {name} | {row['p50_ms']:.1f} / {row['p95_ms']:.1f} | {row['p95_ms'] / base:.2f}× |")
-    text = "\n".join(lines) + "\n"
-    args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / f"semantic_latency_{dt.date.today():%Y%m%d}"
-    stem.with_suffix(".md").write_text(text, encoding="utf-8")
-    stem.with_suffix(".json").write_text(json.dumps(report, indent=1), encoding="utf-8")
-    print(text)
+    write_results(args.out, "semantic_latency", report, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -16,9 +16,7 @@ The question is whether the store's share of a search grows out of proportion on
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import platform
 import secrets
 import subprocess
@@ -37,6 +35,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from search_bench import build_corpus, queries, timed  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench.reporting import bench_parser, write_results  # noqa: E402
 from govsearch.app import create_app  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
 from search_api.engine.models import SearchRequest  # noqa: E402
@@ -109,13 +108,8 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data-dir", type=Path, help="an existing data directory (default: build one)")
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser = bench_parser(__doc__, "an existing data directory (default: build one)")
     parser.add_argument("--server", default=SERVER, help="PostgreSQL server URL ending in /")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
     search_q, _prefixes = queries(args.shared)
     with (
@@ -143,12 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": f"{platform.processor() or platform.machine()}, Python {platform.python_version()}",
         "when": dt.datetime.now().isoformat(timespec="seconds"),
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / f"store_backends_{dt.date.today():%Y%m%d}"
-    as_json = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-    stem.with_suffix(".json").write_text(as_json, encoding="utf-8")
-    stem.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
-    print(markdown(report))
+    write_results(args.out, "store_backends", report, markdown(report))
     return 0
 
 
