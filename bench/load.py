@@ -33,7 +33,10 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
 from search_bench import build_corpus, queries  # noqa: E402
+
+from bench.reporting import percentile  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only: this tool never sends load elsewhere
 MAX_RATE, MAX_SECONDS = 1000, 300  # bounds on what it may offer
@@ -75,13 +78,6 @@ def _children(pid: int) -> list[str]:
     except OSError:
         return []
     return [*found, *(c for child in found for c in _children(int(child)))]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
 
 
 async def _get(host: str, port: int, path: str) -> int:
@@ -146,9 +142,9 @@ async def offered(base: str, search: list[str], rate: float, seconds: float) -> 
         "seconds": round(elapsed, 1),
         "completed": outcomes["completed"],
         "completed_per_s": round(outcomes["completed"] / elapsed, 1),
-        "p50_ms": _percentile(times, 0.5),
-        "p95_ms": _percentile(times, 0.95),
-        "p99_ms": _percentile(times, 0.99),
+        "p50_ms": round(percentile(times, 0.5) * 1000, 1),
+        "p95_ms": round(percentile(times, 0.95) * 1000, 1),
+        "p99_ms": round(percentile(times, 0.99) * 1000, 1),
         "shed_503": outcomes["shed"],
         "failed": failed,
         "failures": {k: v for k, v in outcomes.items() if k not in ("completed", "shed")},

@@ -22,6 +22,24 @@ def bench_parser(doc: str | None, data_dir_help: str | None = None) -> argparse.
     return parser
 
 
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank value below which `share` of `values` lie (0.0 for none)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def percentiles(times_ms: list[float]) -> dict[str, float]:
+    """Count, mean, p50, p95, p99 and max of latencies in milliseconds, rounded to 0.01 ms."""
+    return {
+        "n": len(times_ms),
+        "mean_ms": round(sum(times_ms) / len(times_ms), 2) if times_ms else 0.0,
+        **{f"p{round(share * 100)}_ms": round(percentile(times_ms, share), 2) for share in (0.5, 0.95, 0.99)},
+        "max_ms": round(max(times_ms, default=0.0), 2),
+    }
+
+
 def write_results(out: Path, name: str, report: dict[str, Any], markdown: str) -> Path:
     """`out/<name>_<date>.json` and `.md`; prints the Markdown. Returns the path without suffix."""
     out.mkdir(parents=True, exist_ok=True)

@@ -40,23 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scale_corpus import query_mix, records, suggest_prefixes, write_corpus  # noqa: E402
 
+from bench.reporting import percentiles  # noqa: E402
+
 RESULTS = ROOT / "bench/results"
-
-
-def percentiles(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-
-    def at(share: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 2)
-
-    mean = sum(ordered) / len(ordered)
-    return {
-        "n": len(ordered),
-        "mean_ms": round(mean, 2),
-        "p50_ms": at(0.5),
-        "p95_ms": at(0.95),
-        "p99_ms": at(0.99),
-    }
 
 
 def bar(label: str, done: int, total: int, started: float) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from bench.reporting import bench_parser, write_results  # noqa: E402
+from bench.reporting import bench_parser, percentiles, write_results  # noqa: E402
 from govsearch.app import create_app  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
 from indexer.analysis import segment_query  # noqa: E402
@@ -81,13 +80,7 @@ def timed(calls: Sequence[str], run: Callable[[str], object]) -> dict[str, float
         start = time.perf_counter()
         run(text)
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return {
-        "n": len(times),
-        "p50_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
-        "max_ms": round(times[-1], 2),
-    }
+    return percentiles(times)
 
 
 def measure(data_dir: Path, shared: Path) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
-from bench.reporting import bench_parser, write_results  # noqa: E402
+from bench.reporting import bench_parser, percentiles, write_results  # noqa: E402
 from bench.search_bench import queries  # noqa: E402
 from govsearch.app import build_engine  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
@@ -60,10 +60,7 @@ def run(data_dir: Path, shared: Path) -> dict[str, Any]:
             engine.search(SearchRequest(q=q))
             times[variant].append((time.perf_counter() - start) * 1000)
     weak = statistics.mean(asked) if asked else 0.0
-    rows = {
-        v: {"p50_ms": statistics.median(t), "p95_ms": statistics.quantiles(t, n=20)[-1]}
-        for v, t in times.items()
-    }
+    rows = {v: percentiles(t) for v, t in times.items()}
     return {"queries": len(search_q), "weak_share": weak, "variants": rows, "load": os.getloadavg()}
 
 
