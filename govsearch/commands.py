@@ -147,8 +147,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     port = args.port or settings.port
     workers = getattr(args, "workers", None) or worker_count(settings)
     try:  # fail here, with one clear message, on an index no worker could open
-        app = create_app(settings, warm_first=True) if workers == 1 else None
-        open_backend(settings.backend, settings.data_dir, elasticsearch=settings.elasticsearch).close()
+        app = create_app(settings, warm_first=True) if workers == 1 else None  # opens the index itself
+        if app is None:
+            open_backend(settings.backend, settings.data_dir, elasticsearch=settings.elasticsearch).close()
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     print(

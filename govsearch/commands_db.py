@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from govsearch.commands import CommandError
 from govsearch.settings import Settings
-from indexer.storage import Database, StorageError, make_sqlite_folder, shown_url
+from indexer.storage import Database, make_sqlite_folder, shown_url
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,7 +42,5 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         problem = status.problem()
         print(problem or "状态：最新")
         return 1 if problem else 0
-    except StorageError as exc:
-        raise CommandError(str(exc)) from exc
     finally:
         database.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from govsearch.commands import CommandError
-from indexer.storage import Database, StorageError, shown_url
+from indexer.storage import Database, shown_url
 from indexer.storage.copy import CopiedTable, copy_store
 
 
@@ -17,8 +17,6 @@ def copy_command(source_url: str, target_url: str) -> int:
         raise CommandError(f"数据库地址无法使用：{exc}") from exc
     try:
         tables = copy_store(source, target, report)
-    except StorageError as exc:
-        raise CommandError(str(exc)) from exc
     finally:
         source.close()
         target.close()

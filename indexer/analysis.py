@@ -98,7 +98,7 @@ def segment_for_index(text: str) -> list[str]:
                 if not token.isascii():  # words, not codes or URLs: those held every substring (n² junk)
                     out += _long_inner_words(token)
                 append(token)
-        elif token.isalnum() or _is_token(token):
+        elif _is_token(token):
             append(token)
     return out
 

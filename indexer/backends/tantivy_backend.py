@@ -176,12 +176,7 @@ class TantivyBackend:
             term = tantivy.Query.term_query(self._schema, "codes", code)
             should.append((tantivy.Occur.Should, tantivy.Query.boost_query(term, query.code_boost)))
         if query.bigrams:
-            grams = [
-                (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "bigrams", g))
-                for g in query.bigrams
-            ]
-            grams_query = tantivy.Query.boolean_query(grams)
-            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(grams_query, query.bigram_boost)))
+            should.append((tantivy.Occur.Should, self._bigram_query(query)))
         if query.title_key:
             term = tantivy.Query.term_query(self._schema, "title_key", query.title_key)
             should.append((tantivy.Occur.Should, tantivy.Query.boost_query(term, query.title_key_boost)))

@@ -25,7 +25,7 @@ def group_key(name: str) -> str:
 
 
 class ItemStore(Catalogue):
-    """Items, groups and links (get, get_many, for_guide, all, count, links … from `Catalogue`)."""
+    """Items, groups and links (get, get_many, for_guides, all, count, links … from `Catalogue`)."""
 
     def __init__(self, store: Store) -> None:
         super().__init__(store.database)

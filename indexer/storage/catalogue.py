@@ -159,9 +159,6 @@ class Catalogue:
             json_field(items.c.data, "parent_name") == parent_name, items.c.region_code == region_code
         )
 
-    def for_guide(self, guide_id: str) -> list[CatalogueItem]:
-        return self._items(items.c.guide_id == guide_id)
-
     def for_guides(self, guide_ids: list[str]) -> dict[str, list[CatalogueItem]]:
         """The items of each of these guides, by guide id (one query; key order within a guide)."""
         found: dict[str, list[CatalogueItem]] = {}

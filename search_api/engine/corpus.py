@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from indexer.analysis import normalize, segment_for_index
 from indexer.documents import audiences_of
@@ -66,6 +66,16 @@ class Corpus:
         return all(text[i : i + 2] in self.pairs for i in range(len(text) - 1))
 
     signature: tuple[int, str] = (0, "")
+
+    @cached_property
+    def terms_blob(self) -> str:
+        """The terms joined by newlines, for counting what citizens' terms contain (once per build)."""
+        return "\n".join(self.terms)
+
+    @cached_property
+    def held_codes(self) -> frozenset[str]:
+        """Every 发文字号 / 事项编码 key some document carries (once per build, not per 文号 query)."""
+        return frozenset(code for info in self.docs.values() for code in info.codes)
 
     def known(self, text: str) -> bool:
         """Does the text occur in some title, or is it a term the synonym rules or the log know?"""

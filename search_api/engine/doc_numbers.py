@@ -33,7 +33,7 @@ def missing_number(query: AnalyzedQuery, corpus: Corpus) -> MissingDocNumber | N
     if not found or len(found.group(0)) < len(query.compact) * 0.6:  # a number inside a question
         return None
     keys = set(doc_number_keys(query.compact))
-    held = {code for info in corpus.docs.values() for code in info.codes}
+    held = corpus.held_codes
     if keys & held:
         return None
     wanted = _parts(max(keys, key=len)) if keys else None
@@ -42,7 +42,7 @@ def missing_number(query: AnalyzedQuery, corpus: Corpus) -> MissingDocNumber | N
     return MissingDocNumber(number=found.group(0), nearest=[shown(k) for k in _nearest(wanted, held)])
 
 
-def _nearest(wanted: tuple[str, int, int], held: set[str]) -> list[str]:
+def _nearest(wanted: tuple[str, int, int], held: frozenset[str]) -> list[str]:
     """Same 机关代字 first (the 代字 ends the typed prefix: 国办发 also matches 发), then the year, then
     the number closest to the one typed."""
     issuer, year, number = wanted

@@ -59,28 +59,11 @@ def _script(text: str) -> Script:
 
 # A lone Latin letter (with a digit or two) before 市/县/区/镇/村 is a masked or coded place name (F市,
 # A3区), as in published citizens' messages: it must not match the F of 延期F字签证.
-_MASKED_PLACE = re.compile(r"[a-z]\d{0,2}")
 MASKED_PLACE_IN_TEXT = re.compile(r"(?<![a-z])[a-z]\d{0,2}(?=[市县区镇村省])")
 # Removed before segmenting, with the place word: the segmenter would otherwise glue 市 or 县 to the next
 # word (C4市人在哪里办 → 市人, K3县大忠桥 → 县大忠桥). A letter standing alone between spaces (护照 F) is
 # no word either; one attached to Chinese (F字签证) is.
 _NOT_A_WORD = re.compile(r"(?<![a-z0-9])[a-z]\d{0,2}[市县区镇村省州乡]|(?<!\w)[a-z](?!\w)")
-
-
-def _content_tokens(tokens: list[str]) -> tuple[str, ...]:
-    """The query's words without masked place names and the place word after them."""
-    kept: list[str] = []
-    skip_next = False
-    for i, token in enumerate(tokens):
-        if skip_next:
-            skip_next = False
-            continue
-        following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if _MASKED_PLACE.fullmatch(token) and following[:1] in ("市", "县", "区", "镇", "村", "省"):
-            skip_next = len(following) == 1
-            continue
-        kept.append(token)
-    return tuple(kept) if kept else tuple(tokens)
 
 
 def analyse(text: str) -> AnalyzedQuery:
@@ -92,7 +75,7 @@ def analyse(text: str) -> AnalyzedQuery:
         text=text,
         normalized=normalized,
         compact=flat,
-        tokens=_content_tokens(segment_query(_NOT_A_WORD.sub(" ", normalized)) or segment_query(text)),
+        tokens=tuple(segment_query(_NOT_A_WORD.sub(" ", normalized)) or segment_query(text)),
         codes=exact_keys(flat),
         quoted=tuple(p for p in quoted if p),
         pinyin=latin_letters(text),

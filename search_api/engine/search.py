@@ -158,10 +158,11 @@ class SearchEngine:
         know = self.knowledge.get()
         expander = synonyms or self.synonyms
         typed = analyse(request.q)
-        run, correction = self._corrected(request, typed, know, expander)
         missing = missing_number(typed, know.corpus) if not request.listing else None
         if missing:  # say so rather than list documents that merely mention the year and 号
-            run = dataclasses.replace(run, total=0, matched=0, pages=1, hits=[], facets={})
+            run, correction = _Run(typed, expander.expand(typed.tokens), 0, 0, 1, [], {}), None
+        else:
+            run, correction = self._corrected(request, typed, know, expander)
         response = self._respond(request, typed, run, correction, know, expander)
         response.missing_number = missing
         if record and self._log_queries and not request.listing:  # a listing is browsing, not a query

@@ -44,10 +44,11 @@ def abbreviation(token: str, corpus: Corpus) -> str | None:
     short form as a word of its own (发现 or 保证 are words, never read as 发掘现场 or 保安员证)."""
     if not (2 <= len(token) <= 4) or not is_cjk(token) or token in corpus.terms:
         return None
-    found = _long_forms(token, corpus, extend=corpus.known(token))
-    if corpus.known(token):
-        if token not in dictionary_short_forms():
-            return None
+    known = corpus.known(token)
+    if known and token not in dictionary_short_forms():
+        return None  # before the scan of every title below
+    found = _long_forms(token, corpus, extend=known)
+    if known:
         need = max(ABBREVIATION_RATIO * corpus.word_df.get(token, 0), ABBREVIATION_MIN_TITLES)
         found = Counter(
             {
@@ -156,7 +157,7 @@ def read_pinyin(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str |
     letters = query.pinyin
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return None
-    said_blob = "\n".join(corpus.terms)
+    said_blob = corpus.terms_blob
     for use_initials in (False, True):
         readings = lexicon.readings(letters, use_initials=use_initials)
         if not readings:
