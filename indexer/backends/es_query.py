@@ -15,7 +15,7 @@ writes it: a `span_near` with a `span_gap` where the sub-words sit, which matche
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from indexer.analysis import segment_for_index
@@ -40,12 +40,17 @@ def index_gaps(tokens: Sequence[str]) -> list[int]:
     return gaps
 
 
-def clause_query(clause: Clause, field: str, boost: float = 1.0) -> Json:
+def clause_queries(clause: Clause, weights: Iterable[tuple[str, float]]) -> list[Json]:
+    """The clause in each (field, boost): its index gaps worked out once, not once per field."""
+    gaps = index_gaps(clause.tokens) if len(clause.tokens) > 1 else []
+    return [_clause_query(clause, field, boost, gaps) for field, boost in weights]
+
+
+def _clause_query(clause: Clause, field: str, boost: float, gaps: list[int]) -> Json:
     if len(clause.tokens) == 1:
         return {"term": {field: {"value": clause.tokens[0], "boost": boost}}}
     slop = PHRASE_SLOP_PER_TOKEN * (len(clause.tokens) - 1)
     phrase = {"match_phrase": {field: {"query": " ".join(clause.tokens), "slop": slop, "boost": boost}}}
-    gaps = index_gaps(clause.tokens)
     if not any(gaps):
         return phrase
     # The phrase as the index writes it (sub-words in the gaps): its tight occurrence counts fully, as
@@ -70,7 +75,7 @@ def _group_query(group: Group, field_weights: dict[str, float]) -> Json:
     alternatives = [
         {
             "bool": {
-                "should": [clause_query(clause, f, w) for f, w in field_weights.items() if w > 0],
+                "should": clause_queries(clause, [(f, w) for f, w in field_weights.items() if w > 0]),
                 "boost": clause.boost,
             }
         }
@@ -104,7 +109,7 @@ def full_query(query: BackendQuery) -> Json:
     date range."""
     must: list[Json] = [text_query(query)]
     for phrase in query.required:
-        anywhere = [clause_query(Clause(phrase), f) for f in TEXT_FIELDS]
+        anywhere = clause_queries(Clause(phrase), [(f, 1.0) for f in TEXT_FIELDS])
         must.append({"bool": {"should": anywhere, "minimum_should_match": 1}})
     filters: list[Json] = [
         {"terms": {name: list(values)}} for name, values in query.filters.items() if values
