@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Literal, cast
@@ -29,7 +29,6 @@ MIN_PASSWORD_LENGTH = 10
 FREE_FAILURES = 3
 MAX_DELAY_SECONDS = 8.0
 FAILURE_WINDOW_MINUTES = 15
-MAX_TRACKED_CLIENTS = 10_000
 
 
 def failure_delay(failures: int) -> float:
@@ -39,35 +38,11 @@ def failure_delay(failures: int) -> float:
     return min(2.0 ** (failures - FREE_FAILURES), MAX_DELAY_SECONDS)
 
 
-@dataclass
-class ClientThrottle:
-    """Wrong passwords per client address in this process. An attempt earlier than its client's delay
-    allows is refused before any hashing, so guessing cannot also burn the server's CPU."""
-
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-
-    def _recent(self, client: str, now: float) -> list[float]:
-        since = now - FAILURE_WINDOW_MINUTES * 60
-        kept = [t for t in self._failures.get(client, []) if t >= since]
-        if kept:
-            self._failures[client] = kept
-        else:
-            self._failures.pop(client, None)
-        return kept
-
-    def retry_after(self, client: str, now: float) -> float:
-        recent = self._recent(client, now)
-        if not recent:
-            return 0.0
-        return max(0.0, recent[-1] + failure_delay(len(recent)) - now)
-
-    def failed(self, client: str, now: float) -> None:
-        if len(self._failures) >= MAX_TRACKED_CLIENTS:  # forget the oldest clients first
-            del self._failures[next(iter(self._failures))]
-        self._failures.setdefault(client, []).append(now)
-
-    def succeeded(self, client: str) -> None:
-        self._failures.pop(client, None)
+def client_key(address: str) -> str:
+    """Where a client address's wrong passwords are counted: the same store rows as an account name's,
+    so every serving process sees them (a per-process count gave a guesser one budget per worker). No
+    account name holds a space, so the two never meet."""
+    return f"client {address}"[:50]
 
 
 class AccountError(ValueError):
@@ -131,7 +106,6 @@ class Accounts:
         self.database = database
         self._rows = AccountRows(database)
         self.session_hours = session_hours
-        self.clients = ClientThrottle()
 
     def close(self) -> None:
         self.database.close()
@@ -161,6 +135,12 @@ class Accounts:
             return 0.0
         ready = datetime.fromisoformat(last) + timedelta(seconds=failure_delay(count))
         return max(0.0, (ready - now).total_seconds())
+
+    def client_failed(self, address: str) -> None:
+        self._rows.add_failure(client_key(address), _now())
+
+    def client_succeeded(self, address: str) -> None:
+        self._rows.clear_failures(client_key(address))
 
     def locked(self, name: str) -> bool:
         """Wrong passwords for this name are being slowed down right now (shown in account management)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import secrets
-import time
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -21,6 +20,7 @@ from synonyms.staff_rules import (
     export_text,
     import_text,
 )
+from web.admin.accounts import client_key
 from web.admin.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, accounts, require_staff, staff_of
 from web.admin.deps import Form, RowId, audit_csv, form_row_id, proposal_or_404, workflow
 from web.admin.rendering import (
@@ -89,17 +89,16 @@ def login(request: Request, form: Form) -> Response:
     # Too soon after wrong passwords from this client or for this name: answered at once, before any
     # hashing (no waiting request holds a place the searches need). A plain function: the store and
     # the hash run in a thread, and the event loop keeps serving searches meanwhile.
-    account_wait = staff.wait_seconds(name)
-    retry = max(staff.clients.retry_after(client, time.monotonic()), account_wait)
+    retry = max(staff.wait_seconds(client_key(client)), staff.wait_seconds(name))
     if retry > 0:
         page = again(f"尝试次数过多，请 {math.ceil(retry)} 秒后再试", 429)
         page.headers["Retry-After"] = str(math.ceil(retry))
         return page
     found = staff.login(name, form.get("password", ""))
     if found is None:
-        staff.clients.failed(client, time.monotonic())
+        staff.client_failed(client)
         return again("用户名或密码不正确", 401)
-    staff.clients.succeeded(client)
+    staff.client_succeeded(client)
     token, _staff = found
     response = RedirectResponse(target, status_code=303)
     secure = secure_cookies(request)

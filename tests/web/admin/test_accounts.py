@@ -110,3 +110,16 @@ def test_only_reviewers_reject_and_roll_back_and_decisions_are_final(tmp_path: P
     assert reviewer.get("/admin/api/versions").json()["versions"] == []
     missing = reviewer.get("/admin/api/proposals/99")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+def test_a_clients_wrong_passwords_count_in_every_serving_process(tmp_path: Path) -> None:
+    """Two apps over one store stand for two serving workers: wrong passwords for different names from
+    one address, spread over both, slow that address down in both (a count per process would have
+    given the guesser one budget per worker)."""
+    first, second = admin_app(tmp_path), admin_app(tmp_path)
+    workers = [TestClient(app, client=("10.0.0.99", 5000)) for app in (first, second)]
+    wrong = [_attempt(workers[i % 2], f"guess-{i}", "guess")[0] for i in range(FREE_FAILURES)]
+    assert wrong == [401] * FREE_FAILURES
+    for worker in workers:
+        status, _text, retry = _attempt(worker, "reviewer1", PASSWORD)
+        assert status == 429 and int(retry) >= 1
