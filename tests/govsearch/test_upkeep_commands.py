@@ -64,3 +64,17 @@ def test_restore_refuses_a_folder_that_is_not_a_backup(
 ) -> None:
     status, out = run(capsys, "--data-dir", str(tmp_path / "d"), "restore", str(tmp_path))
     assert status == 2 and "不是 govsearch backup 做的备份" in out
+
+
+def test_restore_refuses_when_the_store_is_a_database_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backup holds an SQLite store; with GOVSEARCH_DATABASE_URL set, restoring it into the data
+    directory would write a file no server reads, so restore says so and changes nothing."""
+    build_data_dir(tmp_path / "d")
+    status, _ = run(capsys, "--data-dir", str(tmp_path / "d"), "backup", str(tmp_path / "b"))
+    assert status == 0
+    monkeypatch.setenv("GOVSEARCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/elsewhere")
+    status, out = run(capsys, "--data-dir", str(tmp_path / "d"), "restore", str(tmp_path / "b"))
+    assert status == 2 and "GOVSEARCH_DATABASE_URL" in out
+    assert not list((tmp_path / "d").glob("*.restoring"))
