@@ -85,7 +85,8 @@ def restore(settings: Settings, args: argparse.Namespace) -> int:
     source: Path = args.source
     if settings.database_url:  # the backup holds an SQLite store; this one lives elsewhere
         raise CommandError(
-            "restore 只能恢复数据目录中的 SQLite 存储；已设置 GOVSEARCH_DATABASE_URL（PostgreSQL 请用 pg_restore）"
+            "restore 只能恢复数据目录中的 SQLite 存储；"
+            "已设置 GOVSEARCH_DATABASE_URL（PostgreSQL 请用 pg_restore）"
         )
     if not (source / STORE_FILE).is_file() or not (source / INDEX_DIR).is_dir():
         raise CommandError(f"{source} 不是 govsearch backup 做的备份（缺少 {STORE_FILE} 或 {INDEX_DIR}/）")
