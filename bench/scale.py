@@ -53,14 +53,16 @@ def bar(label: str, done: int, total: int, started: float) -> None:
     print(line, end="\n" if done >= total else "", file=sys.stderr, flush=True)
 
 
-def build(corpus: Path, data_dir: Path, docs: int) -> dict[str, float]:
-    """The product's import and index commands; their progress lines drive the bar."""
+def build(corpus: Path, data_dir: Path, docs: int, code: Path = ROOT) -> dict[str, float]:
+    """The product's import and index commands (from checkout `code`); their progress lines drive the
+    bar. Per phase: wall seconds, CPU seconds (user + system of the command and its worker processes,
+    the figure a shared machine distorts least) and the peak RSS of its largest process."""
     phases: dict[str, float] = {}
     env = {**os.environ, "GOVSEARCH_DATA_DIR": str(data_dir)}
     for phase, args in (("import", ["import-items", str(corpus), "--no-index"]), ("index", ["index"])):
         started = time.perf_counter()
-        command = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data_dir), *args]
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+        command = [_python(code), "-m", "govsearch.cli", "--data-dir", str(data_dir), *args]
+        proc = subprocess.Popen(command, cwd=code, env=env, stderr=subprocess.PIPE, text=True)
         assert proc.stderr is not None
         shown = 0
         for line in proc.stderr:
@@ -68,12 +70,23 @@ def build(corpus: Path, data_dir: Path, docs: int) -> dict[str, float]:
             if done is not None and shown < docs:
                 shown = min(done, docs)
                 bar(phase, shown, docs, started)
-        if proc.wait() != 0:
+        # wait4: the usage of the command with every worker process it waited for
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
             raise SystemExit(f"{phase} failed (exit {proc.returncode})")
         if shown < docs:
             bar(phase, docs, docs, started)
         phases[f"{phase}_s"] = round(time.perf_counter() - started, 1)
+        phases[f"{phase}_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
+        phases[f"{phase}_peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
     return phases
+
+
+def _python(code: Path) -> str:
+    """The checkout's own interpreter when it has one: its packages, its code."""
+    own = code / ".venv/bin/python"
+    return str(own) if own.exists() else sys.executable
 
 
 def _progress_count(line: str) -> int | None:
@@ -318,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--code", type=Path, default=ROOT, help="serve another checkout (a before/after run)")
     parser.add_argument("--label", default="", help="added to the result file's name")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results and the plot go")
+    parser.add_argument("--build-only", action="store_true", help="build and report the build; no serving")
     args = parser.parse_args(argv)
     data_dir: Path = args.data_dir or Path(tempfile.mkdtemp(prefix="govsearch-scale-"))
     semantic = os.environ.get("GOVSEARCH_SEMANTIC", "true").strip().lower() not in ("false", "0", "no", "off")
@@ -333,10 +347,11 @@ def main(argv: list[str] | None = None) -> int:
             corpus = data_dir / "corpus.jsonl"
             report["corpus_mb"] = round(write_corpus(args.docs, args.shared, corpus) / 1e6, 1)
             started = time.perf_counter()
-            report["build"] = build(corpus, data_dir, args.docs)
+            report["build"] = build(corpus, data_dir, args.docs, args.code)
             seconds = time.perf_counter() - started
             report["build"].update(seconds=round(seconds, 1), docs_per_s=round(args.docs / seconds, 1))
-        report.update(measure(data_dir, args.shared, args.requests, not args.no_log, args.code))
+        if not args.build_only:
+            report.update(measure(data_dir, args.shared, args.requests, not args.no_log, args.code))
     finally:
         if args.data_dir is None:
             shutil.rmtree(data_dir, ignore_errors=True)
@@ -344,8 +359,12 @@ def main(argv: list[str] | None = None) -> int:
     report["when"] = dt.datetime.now().isoformat(timespec="seconds")
     args.out.mkdir(parents=True, exist_ok=True)
     label = f"-{args.label}" if args.label else ""
-    out = args.out / f"scale-{args.docs}-{dt.date.today():%Y%m%d}{label}.json"
+    kind = "build" if args.build_only else "scale"  # build-only results stay out of the plot
+    out = args.out / f"{kind}-{args.docs}-{dt.date.today():%Y%m%d}{label}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if args.build_only:
+        print(f"scale docs={args.docs} build={json.dumps(report.get('build', 'reused'))}")
+        return 0
     plot(args.out, args.out / "scale.png")
     print(summary(report))
     return 0

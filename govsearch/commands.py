@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
@@ -59,9 +60,12 @@ def open_writer(settings: Settings, *, rebuild: bool = False) -> SearchBackend:
         raise CommandError(str(exc)) from exc
 
 
-def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
+def run_index(
+    settings: Settings, *, rebuild: bool = False, derived: Collection[str] = frozenset()
+) -> IndexReport:
     """Bring the index up to date; `rebuild` builds a new one beside the live index and switches to it
-    (the live one is never written, so serving goes on and a crash changes nothing)."""
+    (the live one is never written, so serving goes on and a crash changes nothing). `derived`: guides
+    whose items an import has just written (`update_links`)."""
     backend = open_writer(settings, rebuild=rebuild)
     store = Store(open_database(settings))
 
@@ -71,14 +75,14 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     # Elasticsearch writes each document with its vectors, so they are computed first; the embedded
     # index makes new documents searchable first and embeds their titles after.
     vectors_first = isinstance(backend, VectorSearch)
+    workers = settings.index_workers or os.cpu_count() or 1
     try:
         if vectors_first:
-            _sync_vectors(settings, store)
-        workers = settings.index_workers or os.cpu_count() or 1
+            _sync_vectors(settings, store, workers)
         report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
-        linked = update_links(store)
+        linked = update_links(store, derived=derived)
         if not vectors_first:
-            _sync_vectors(settings, store)
+            _sync_vectors(settings, store, workers)
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:
@@ -92,10 +96,10 @@ def run_index(settings: Settings, *, rebuild: bool = False) -> IndexReport:
     return report
 
 
-def _sync_vectors(settings: Settings, store: Store) -> None:
+def _sync_vectors(settings: Settings, store: Store, workers: int) -> None:
     if settings.models:
         _status("计算标题语义向量…")
-        sync_all(store, settings.data_dir, settings.models)
+        sync_all(store, settings.data_dir, settings.models, workers)
 
 
 def check_profiles(settings: Settings, args: argparse.Namespace) -> int:

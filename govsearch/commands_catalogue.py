@@ -28,6 +28,7 @@ def import_items(settings: Settings, args: argparse.Namespace) -> int:
     report = ImportReport()
     guides: list[ServiceGuide] = []
     batch: list[CatalogueItem] = []
+    derived: set[str] = set()  # guides whose items were written here, from the parsed record
 
     def flush() -> None:
         store.upsert(guides)
@@ -40,6 +41,7 @@ def import_items(settings: Settings, args: argparse.Namespace) -> int:
             batch.append(imported.item)
             if imported.guide is not None:
                 guides.append(imported.guide)
+                derived.add(imported.guide.id)
             if len(batch) >= BATCH:
                 flush()
                 _status(f"导入：{report.imported} 项")
@@ -51,10 +53,10 @@ def import_items(settings: Settings, args: argparse.Namespace) -> int:
         print(f"跳过 {error}", file=sys.stderr)
     _status(f"导入完成：{report.imported} 项，跳过 {len(report.errors)} 行", final=True)
     if args.no_index:
-        linked = update_links(store)
+        linked = update_links(store, derived=derived)
         _status(f"关联事项：{linked.documents_linked} 篇文档，{linked.links} 条关联", final=True)
         store.close()
     else:
         store.close()
-        run_index(settings)
+        run_index(settings, derived=derived)
     return 1 if report.errors and not report.imported else 0

@@ -8,8 +8,8 @@ which alone holds the index writer; batches are written in the order they were r
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 
@@ -40,37 +40,39 @@ class IndexReport:
 
 
 def rebuild_beside(
-    store: Store, backend: Rebuildable, on_progress: Callable[[IndexProgress], None] | None = None
+    store: Store,
+    backend: Rebuildable,
+    on_progress: Callable[[IndexProgress], None] | None = None,
+    workers: int = 1,
 ) -> IndexReport:
     """Build a complete new generation from the store beside the live index, check its count against
     the store and switch to it atomically. Searches use the live index until the switch; the store's
     indexed marks change only after it, so an interruption at any point leaves the old index live and
-    the store agreeing with it."""
+    the store agreeing with it. Fields are made as in `update_index` (worker processes, commits of
+    `COMMIT_EVERY`)."""
     generation = backend.new_generation()
     total = store.count()
-    done, seen, batch = 0, [], []
-    for doc_id, doc in store.pending(everything=True):
-        seen.append(doc_id)
-        if doc is not None:
-            batch.append(to_index_doc(doc))
-        if len(batch) >= BATCH_SIZE:
-            done += generation.index(batch)
-            batch.clear()
-            if on_progress:
-                on_progress(IndexProgress(done, total))
-    done += generation.index(batch) if batch else 0
+    seen: list[str] = []  # marked indexed only once the generation is live
+    waiting: list[IndexDoc] = []
+    written = made = 0
+    for fields, gone, _done in _fields_in_order(_batches(store, everything=True), _workers(workers, total)):
+        seen.extend(gone)  # withdrawn: simply not in the new generation
+        waiting.extend(fields)
+        made += len(fields)
+        if len(waiting) >= COMMIT_EVERY:
+            written += generation.index(waiting)
+            seen.extend(d.id for d in waiting)
+            waiting.clear()
+        if on_progress:
+            on_progress(IndexProgress(made, total))
+    if waiting:
+        written += generation.index(waiting)
+        seen.extend(d.id for d in waiting)
     backend.activate(generation, store.count())
     store.mark_indexed(seen)
     if on_progress:
-        on_progress(IndexProgress(done, total))
-    return IndexReport(written=done, deleted=0, total_in_index=generation.count())
-
-
-@dataclass
-class _Batch:
-    fields: Future[list[IndexDoc]] | list[IndexDoc]
-    deleted: list[str]
-    done: int  # documents read up to and including this batch
+        on_progress(IndexProgress(written, total))
+    return IndexReport(written=written, deleted=0, total_in_index=generation.count())
 
 
 def index_fields(docs: list[Document]) -> list[IndexDoc]:
@@ -78,11 +80,14 @@ def index_fields(docs: list[Document]) -> list[IndexDoc]:
     return [to_index_doc(doc) for doc in docs]
 
 
-def _batches(store: Store) -> Iterator[tuple[list[Document], list[str], int]]:
+Batch = tuple[list[Document], list[str], int]  # documents to write, ids to delete, documents read so far
+
+
+def _batches(store: Store, *, everything: bool = False) -> Iterator[Batch]:
     docs: list[Document] = []
     deleted: list[str] = []
     done = 0
-    for doc_id, doc in store.pending():
+    for doc_id, doc in store.pending(everything=everything):
         if doc is None:
             deleted.append(doc_id)
         else:
@@ -93,6 +98,32 @@ def _batches(store: Store) -> Iterator[tuple[list[Document], list[str], int]]:
             docs, deleted = [], []
     if docs or deleted:
         yield docs, deleted, done
+
+
+def _workers(workers: int, total: int) -> int:
+    return workers if total > BATCH_SIZE else 1  # starting processes costs more than one batch
+
+
+def _fields_in_order(
+    batches: Iterable[Batch], workers: int
+) -> Iterator[tuple[list[IndexDoc], list[str], int]]:
+    """Each batch's index fields with its deletions and read count, in the order read; with `workers`
+    > 1 the fields are made in that many processes, `AHEAD` batches each ahead of the caller."""
+    # spawn, not fork: the index writer's threads live in this process
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn")) if workers > 1 else None
+    in_flight: deque[tuple[Future[list[IndexDoc]] | list[IndexDoc], list[str], int]] = deque()
+    try:
+        for docs, gone, done in batches:
+            in_flight.append((pool.submit(index_fields, docs) if pool else index_fields(docs), gone, done))
+            while len(in_flight) > (AHEAD * workers if pool else 0):
+                fields, gone, done = in_flight.popleft()
+                yield (fields.result() if isinstance(fields, Future) else fields), gone, done
+        while in_flight:
+            fields, gone, done = in_flight.popleft()
+            yield (fields.result() if isinstance(fields, Future) else fields), gone, done
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
 
 
 def update_index(
@@ -107,16 +138,11 @@ def update_index(
     processes. `rebuild` rewrites all of them: beside the live index when the backend can
     (`rebuild_beside`), else in place."""
     if rebuild and isinstance(backend, Rebuildable):
-        return rebuild_beside(store, backend, on_progress)
+        return rebuild_beside(store, backend, on_progress, workers)
     if rebuild:
         store.reset_indexed()
     total = store.count_pending()
     written = deleted = 0
-    pool: Executor | None = None
-    if workers > 1 and total > BATCH_SIZE:
-        # spawn, not fork: the index writer's threads live in this process
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
-    in_flight: deque[_Batch] = deque()
     waiting: list[IndexDoc] = []  # written with the next commit
 
     def commit() -> None:
@@ -126,30 +152,17 @@ def update_index(
             store.mark_indexed(d.id for d in waiting)
             waiting.clear()
 
-    def write(batch: _Batch) -> None:
-        nonlocal deleted
-        waiting.extend(batch.fields.result() if isinstance(batch.fields, Future) else batch.fields)
-        if batch.deleted or len(waiting) >= COMMIT_EVERY:
+    for fields, gone, done in _fields_in_order(_batches(store), _workers(workers, total)):
+        waiting.extend(fields)
+        if gone or len(waiting) >= COMMIT_EVERY:
             commit()
-        if batch.deleted:
-            backend.delete(batch.deleted)
-            store.mark_indexed(batch.deleted)
-            deleted += len(batch.deleted)
+        if gone:
+            backend.delete(gone)
+            store.mark_indexed(gone)
+            deleted += len(gone)
         if on_progress:
-            on_progress(IndexProgress(batch.done, total))
-
-    try:
-        for docs, gone, done in _batches(store):
-            fields = pool.submit(index_fields, docs) if pool else index_fields(docs)
-            in_flight.append(_Batch(fields, gone, done))
-            while len(in_flight) > (AHEAD * workers if pool else 0):
-                write(in_flight.popleft())
-        while in_flight:
-            write(in_flight.popleft())
-        commit()
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
+            on_progress(IndexProgress(done, total))
+    commit()
     if on_progress and total == 0:
         on_progress(IndexProgress(0, 0))
     return IndexReport(written=written, deleted=deleted, total_in_index=backend.count())

@@ -18,8 +18,11 @@ import hashlib
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,7 @@ from indexer.store import Store
 
 QUANT = 127.0  # unit-vector components lie in [-1, 1]
 BATCH = 256
+PARALLEL_FROM = 8  # batches of new titles from which worker processes repay loading the model in each
 
 Int8Matrix = npt.NDArray[np.int8]
 FloatVector = npt.NDArray[np.float32]
@@ -143,18 +147,48 @@ def save_vectors(path: Path, vectors: TitleVectors) -> None:
     os.replace(partial, path)
 
 
-def sync_all(store: Store, data_dir: Path, models: Sequence[str]) -> None:
-    """Every chosen model's vector file brought up to date."""
+def sync_all(store: Store, data_dir: Path, models: Sequence[str], workers: int = 1) -> None:
+    """Every chosen model's vector file brought up to date; the titles are read once for all models
+    and embedded in `workers` processes."""
+    rows = [(r.id, r.title) for r in store.corpus_rows()] if models else []
     for model in models:
-        sync_vectors(store, vectors_path(data_dir, model), model)
+        sync_vectors(store, vectors_path(data_dir, model), model, rows=rows, workers=workers)
 
 
-def sync_vectors(store: Store, path: Path, model: str = USEM3.name) -> tuple[int, int]:
+def _embed_chunk(chunk: list[str], model: str) -> Int8Matrix:
+    return quantise(embed(chunk, model))
+
+
+def embed_titles(titles: list[str], model: str = USEM3.name, workers: int = 1) -> Int8Matrix:
+    """int8 vectors of many titles, in batches of `BATCH`; with `workers` > 1 and enough titles to
+    repay loading the model in each, in that many processes (each model holds BLAS to one thread, so
+    the processes are what use several cores)."""
+    chunks = [titles[start : start + BATCH] for start in range(0, len(titles), BATCH)]
+    if workers > 1 and len(chunks) >= PARALLEL_FROM:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            parts = list(pool.map(_embed_chunk, chunks, repeat(model)))
+    else:
+        parts = [_embed_chunk(chunk, model) for chunk in chunks]
+    if not parts:
+        return np.zeros((0, MODELS[model].dimensions), dtype=np.int8)
+    return np.concatenate(parts)
+
+
+def sync_vectors(
+    store: Store,
+    path: Path,
+    model: str = USEM3.name,
+    *,
+    rows: list[tuple[str, str]] | None = None,
+    workers: int = 1,
+) -> tuple[int, int]:
     """Bring the vector file up to date with the store's live documents: reuse the vector of every
-    unchanged title, embed new or retitled ones, drop the rest. Returns (embedded, total)."""
+    unchanged title, embed new or retitled ones, drop the rest. `rows`: (id, title) of every live
+    document, when the caller has read them already. Returns (embedded, total)."""
     old = load_vectors(path)
     known = {key: row for row, key in enumerate(old.keys)}
-    rows = [(r.id, r.title) for r in store.corpus_rows()]
+    if rows is None:
+        rows = [(r.id, r.title) for r in store.corpus_rows()]
     keys = [_key(doc_id, title) for doc_id, title in rows]
     if tuple(keys) == old.keys and path.exists():
         # Nothing changed: the file (and a graph over it) stays, so serving reloads nothing and a
@@ -172,10 +206,8 @@ def sync_vectors(store: Store, path: Path, model: str = USEM3.name) -> tuple[int
         else:
             by_title.setdefault(rows[i][1], []).append(i)
     titles = list(by_title)
-    for start in range(0, len(titles), BATCH):
-        chunk = titles[start : start + BATCH]
-        for title, vector in zip(chunk, quantise(embed(chunk, model)), strict=True):
-            matrix[by_title[title]] = vector
+    for title, vector in zip(titles, embed_titles(titles, model, workers), strict=True):
+        matrix[by_title[title]] = vector
     save_vectors(path, TitleVectors(tuple(r[0] for r in rows), tuple(keys), matrix))
     write_graph(path, matrix)
     return len(titles), len(rows)

@@ -8,6 +8,7 @@ index is untouched because links live in the store and are read at query time.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,10 +64,17 @@ def link_version(items: ItemStore) -> str:
     return f"{items.version()}:{rules_fingerprint()}"
 
 
-def update_links(store: Store, items: ItemStore | None = None) -> LinkReport:
+def update_links(
+    store: Store, items: ItemStore | None = None, *, derived: Collection[str] = frozenset()
+) -> LinkReport:
+    """Items from changed guides, then links for every stale document, each read once. `derived`: ids
+    of guides whose items the caller has just written from the same parsed guides (`import-items`),
+    so they are not read back to derive them again (that was a second pass over every document)."""
     items = items or ItemStore(store)
     relink, gone = items.stale_documents(link_version(items))
-    created = items_from_guides(store, items, relink) if store.count(DocumentKind.GUIDE) else 0
+    to_derive = [d for d in relink if d not in derived] if derived else relink
+    has_guides = bool(to_derive) and store.count(DocumentKind.GUIDE) > 0
+    created = items_from_guides(store, items, to_derive) if has_guides else 0
     if created:  # the catalogue changed: every document is stale
         relink, gone = items.stale_documents(link_version(items))
     items.drop_links(gone)

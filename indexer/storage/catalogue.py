@@ -167,8 +167,18 @@ class Catalogue:
                 found.setdefault(item.guide_id or "", []).append(item)
         return found
 
-    def all(self) -> Iterator[CatalogueItem]:
-        yield from self._items()
+    def all(self, batch: int = 2_000) -> Iterator[CatalogueItem]:
+        """Every item in key order, read and parsed `batch` at a time (keyset paging, no connection held
+        across a `yield`): a linker over a million items never holds them all parsed at once."""
+        after: str | None = None
+        while True:
+            query = select(items.c.key, items.c.data).order_by(items.c.key).limit(batch)
+            with self.database.read() as conn:
+                rows = conn.execute(query if after is None else query.where(items.c.key > after)).all()
+            yield from _parsed(data for _key, data in rows)
+            if len(rows) < batch:
+                return
+            after = rows[-1][0]
 
     def count(self) -> int:
         with self.database.read() as conn:
