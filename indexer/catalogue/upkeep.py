@@ -71,12 +71,10 @@ def update_links(
     of guides whose items the caller has just written from the same parsed guides (`import-items`),
     so they are not read back to derive them again (that was a second pass over every document)."""
     items = items or ItemStore(store)
+    stale_guides, _gone = items.stale_documents(link_version(items), DocumentKind.GUIDE.value)
+    to_derive = [d for d in stale_guides if d not in derived]
+    created = items_from_guides(store, items, to_derive) if to_derive else 0
     relink, gone = items.stale_documents(link_version(items))
-    to_derive = [d for d in relink if d not in derived] if derived else relink
-    has_guides = bool(to_derive) and store.count(DocumentKind.GUIDE) > 0
-    created = items_from_guides(store, items, to_derive) if has_guides else 0
-    if created:  # the catalogue changed: every document is stale
-        relink, gone = items.stale_documents(link_version(items))
     items.drop_links(gone)
     if not relink:
         return LinkReport(created, 0, 0)

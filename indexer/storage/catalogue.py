@@ -26,6 +26,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    true,
 )
 from sqlalchemy.dialects.sqlite import REAL
 
@@ -235,13 +236,15 @@ class Catalogue:
             return []
         return self._links(item_links.c.item_key.in_(keys), min_confidence)
 
-    def stale_documents(self, version: str) -> tuple[list[str], list[str]]:
-        """(ids to link again, ids whose links must go): content or `version` changed, or withdrawn."""
+    def stale_documents(self, version: str, kind: str | None = None) -> tuple[list[str], list[str]]:
+        """(ids to link again, ids whose links must go): content or `version` changed, or withdrawn;
+        the first only of documents of `kind` when given."""
         relink = (
             select(documents.c.id)
             .select_from(documents.outerjoin(link_state, link_state.c.doc_id == documents.c.id))
             .where(
                 documents.c.withdrawn == 0,
+                documents.c.kind == kind if kind is not None else true(),
                 or_(
                     link_state.c.doc_id.is_(None),
                     link_state.c.doc_hash != documents.c.content_hash,
