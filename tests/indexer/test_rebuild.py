@@ -79,7 +79,9 @@ CHILD = textwrap.dedent(
     import importlib, os, signal, sys
     from pathlib import Path
     import indexer.pipeline
-    indexer.pipeline.BATCH_SIZE = 2  # several batches from a few documents
+    indexer.pipeline.BATCH_SIZE = 2  # several batches and commits from a few documents
+    indexer.pipeline.COMMIT_EVERY = 2
+    os.environ["GOVSEARCH_INDEX_WORKERS"] = "1"  # no worker process outlives a killed child
     target, nth, when = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     module_name, _, attr = target.rpartition(":")
     owner = importlib.import_module(module_name)
