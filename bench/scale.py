@@ -70,6 +70,9 @@ def build(corpus: Path, data_dir: Path, docs: int, code: Path = ROOT) -> dict[st
             if done is not None and shown < docs:
                 shown = min(done, docs)
                 bar(phase, shown, docs, started)
+            elif line.startswith("关联事项：") and "/" in line:  # linking, after the import's last line
+                linked, of = (int(n) for n in line[5:].split("/"))
+                bar("link", linked, of, started)
         # wait4: the usage of the command with every worker process it waited for
         _pid, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -80,7 +80,7 @@ def run_index(
         if vectors_first:
             _sync_vectors(settings, store, workers)
         report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
-        linked = update_links(store, derived=derived)
+        linked = update_links(store, derived=derived, on_progress=lambda d, t: _status(f"关联事项：{d}/{t}"))
         if not vectors_first:
             _sync_vectors(settings, store, workers)
     except BackendError as exc:

@@ -19,6 +19,10 @@ from indexer.store import Store
 BATCH = 500
 
 
+def _linking(done: int, total: int) -> None:
+    _status(f"关联事项：{done}/{total}")
+
+
 def import_items(settings: Settings, args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
@@ -53,7 +57,7 @@ def import_items(settings: Settings, args: argparse.Namespace) -> int:
         print(f"跳过 {error}", file=sys.stderr)
     _status(f"导入完成：{report.imported} 项，跳过 {len(report.errors)} 行", final=True)
     if args.no_index:
-        linked = update_links(store, derived=derived)
+        linked = update_links(store, derived=derived, on_progress=_linking)
         _status(f"关联事项：{linked.documents_linked} 篇文档，{linked.links} 条关联", final=True)
         store.close()
     else:

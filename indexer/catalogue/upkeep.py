@@ -8,7 +8,7 @@ index is untouched because links live in the store and are read at query time.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -65,11 +65,16 @@ def link_version(items: ItemStore) -> str:
 
 
 def update_links(
-    store: Store, items: ItemStore | None = None, *, derived: Collection[str] = frozenset()
+    store: Store,
+    items: ItemStore | None = None,
+    *,
+    derived: Collection[str] = frozenset(),
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> LinkReport:
     """Items from changed guides, then links for every stale document, each read once. `derived`: ids
     of guides whose items the caller has just written from the same parsed guides (`import-items`),
-    so they are not read back to derive them again (that was a second pass over every document)."""
+    so they are not read back to derive them again (that was a second pass over every document).
+    `on_progress(linked, total)` after each batch."""
     items = items or ItemStore(store)
     stale_guides, _gone = items.stale_documents(link_version(items), DocumentKind.GUIDE.value)
     to_derive = [d for d in stale_guides if d not in derived]
@@ -88,4 +93,6 @@ def update_links(
         # one transaction and a few statements per batch: a commit per document was 30% of a build
         items.set_links_many(found, version)
         total += sum(len(links) for _d, links, _h in found)
+        if on_progress:
+            on_progress(start + len(batch), len(relink))
     return LinkReport(created, len(relink), total)

@@ -65,6 +65,8 @@ def test_a_small_run_end_to_end(shared: Path, tmp_path: Path, capsys: pytest.Cap
     (result_file,) = tmp_path.glob("scale-300-*.json")
     report = json.loads(result_file.read_text())
     assert report["build"]["docs_per_s"] > 0 and report["rss_mb"] > 0 and report["semantic"] is True
+    build = report["build"]
+    assert build["import_cpu_s"] > 0 and build["index_cpu_s"] > 0 and build["index_peak_rss_mb"] > 50
     assert report["results"]["search_8"]["n"] == 12 and report["results"]["search_8"]["errors"] == 0
     assert report["results"]["raw"]["p50_ms"] > 0 and report["change_searchable_s"] > 0
     assert (tmp_path / "scale.png").stat().st_size > 0

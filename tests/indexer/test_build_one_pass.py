@@ -76,7 +76,7 @@ def _state(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, .
 
 
 def test_the_one_pass_import_links_what_the_two_pass_one_did(
-    tmp_path: Path, catalogue: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     policies = _policies(catalogue)
     # Two passes, as before: guides and items written, then items derived from every guide read back
@@ -100,6 +100,7 @@ def test_the_one_pass_import_links_what_the_two_pass_one_did(
     assert import_items(settings, argparse.Namespace(file=catalogue, no_index=True)) == 0
     # the guides the import parsed are not read back; the ones stored before it (crawled) are
     assert len(read) == documents + sum(isinstance(d, ServiceGuide) for d in policies)
+    assert f"关联事项：{documents}/{documents}" in capsys.readouterr().err  # linking shows its progress
     links, items = _state(after)
     assert (links, items) == _state(before)
     assert len(links) > documents  # guides link to their own items, policies to the items they name
