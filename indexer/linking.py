@@ -51,7 +51,7 @@ SPECIFIC_OBJECT_LENGTH = 6
 _FILLER = ("的", "成立", "设立")
 
 
-@dataclass(frozen=True, slots=True)  # one per name of every item: slots halve a large linker
+@dataclass(frozen=True)
 class _Target:
     key: str
     rule: str
