@@ -136,6 +136,8 @@ class SearchEngine:
                 if self.backend.refresh():
                     self._counts = None
                     self.facets.clear()
+                    if self.semantic is not None:
+                        self.semantic.forget()
                 self._last_reload = now
 
     def search(
@@ -247,7 +249,7 @@ class SearchEngine:
     ) -> SearchHit:
         info = know.corpus.docs.get(doc.id)
         made = make_hit(doc, hit.score, terms, info.invalid if info else "")
-        made.exact_code = bool(set(own_codes(doc)) & set(query.codes))
+        made.exact_code = bool(query.codes) and bool(set(own_codes(doc)) & set(query.codes))
         return made
 
     def _respond(
