@@ -35,7 +35,9 @@ def test_a_clear_lead_keeps_the_first_result_whatever_the_nearest_titles() -> No
     and overtake it when it does not. A lead whose title misses a query word, or words that do not fill
     the page (titles only meaning finds would join it), never skip the step."""
     titles = (("lead", "居民身份证换领"), ("runner", "居民身份证补领"), ("new", "换领证件"))
-    corpus = Corpus(docs={d: DocInfo("guide", t, None, False, "") for d, t in titles})
+    corpus = Corpus(
+        docs={d: DocInfo(kind="guide", title=t, date=None, high_level=False, invalid="") for d, t in titles}
+    )
     request, query = SearchRequest(q="身份证换领"), analyse("身份证换领")
     words = [QueryWord("身份证"), QueryWord("换领")]
     worst = [("runner", 0.9), ("new", 0.8), ("lead", 0.1)]
