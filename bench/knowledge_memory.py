@@ -81,7 +81,7 @@ def _measure(data_dir: Path, mode: str, queue: Any) -> None:
     cache = KnowledgeCache(database, terms, frozenset(), path=settings.knowledge_path)
     if mode == "build":
         settings.knowledge_path.unlink(missing_ok=True)
-        for stale in data_dir.glob("knowledge.*"):
+        for stale in [*data_dir.glob("knowledge.*"), *data_dir.glob("matcher.*")]:
             if stale.is_dir():
                 import shutil
 
@@ -102,7 +102,13 @@ def _measure(data_dir: Path, mode: str, queue: Any) -> None:
     out["titles"] = len(know.corpus.titles)
     out["docs"] = len(know.corpus.docs)
     rss, cpu, wall = rss_mb(), cpu_s(), time.perf_counter()
-    matcher = CatalogueSearch(Store(database)).matcher()
+    try:
+        catalogue = CatalogueSearch(Store(database), data_dir / "matcher.bin")  # type: ignore[call-arg,unused-ignore]
+    except TypeError:  # a checkout that does not keep the matcher
+        catalogue = CatalogueSearch(Store(database))
+    matcher = catalogue.matcher()
+    if (saving := getattr(catalogue, "saving", None)) is not None:
+        saving.join()
     out["matcher"] = {
         "rss_mb": round(rss_mb() - rss, 1),
         "cpu_s": round(cpu_s() - cpu, 2),

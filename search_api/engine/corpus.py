@@ -13,10 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache, reduce
-
-import numpy as np
-import numpy.typing as npt
+from functools import cached_property, lru_cache
 
 from indexer.analysis import normalize, segment_for_index
 from indexer.documents import audiences_of
@@ -26,44 +23,12 @@ from indexer.storage import Database
 from indexer.storage.documents import CorpusRow, Documents
 from indexer.validity import Validity, validity_of
 from search_api.engine.doc_table import DocInfo, DocTableBuilder, held_codes
+from search_api.engine.postings import Postings, intersection
 
 __all__ = ["Corpus", "DocInfo", "Postings", "add_titles", "build_corpus", "invalid_label", "store_signature"]
 
 _HIGH_LEVELS = ("国家", "国务院", "国家级")
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
-
-
-Titles = npt.NDArray[np.int32]
-_NONE: Titles = np.zeros(0, dtype=np.int32)
-
-
-class Postings:
-    """Title word → the numbers of the titles holding it, as one sorted int32 array per word cut from a
-    single array (a set of ints per word cost ~40 bytes a number; this 4, memory-mapped when loaded)."""
-
-    def __init__(
-        self, slots: dict[str, int] | None = None, starts: Titles = _NONE, numbers: Titles = _NONE
-    ) -> None:
-        self.slots = slots or {}  # word → its row in `starts`
-        self.starts = starts
-        self.numbers = numbers
-
-    @classmethod
-    def of(cls, lists: Mapping[str, Iterable[int]]) -> Postings:
-        slots: dict[str, int] = {}
-        starts, numbers = [0], []
-        for word, found in lists.items():
-            slots[word] = len(slots)
-            numbers.extend(sorted(set(found)))
-            starts.append(len(numbers))
-        return cls(slots, np.array(starts, dtype=np.int32), np.array(numbers, dtype=np.int32))
-
-    def get(self, word: str) -> Titles:
-        slot = self.slots.get(word)
-        return _NONE if slot is None else self.numbers[self.starts[slot] : self.starts[slot + 1]]
-
-    def lists(self) -> dict[str, list[int]]:
-        return {word: self.get(word).tolist() for word in self.slots}
 
 
 @dataclass
@@ -112,9 +77,7 @@ class Corpus:
     def cooccurring_titles(self, words: Iterable[str]) -> int:
         """How many titles contain every word (as indexed title words)."""
         arrays = [self.postings.get(w) for w in words]
-        if not arrays:
-            return 0
-        return len(reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), arrays))
+        return len(intersection(arrays)) if arrays else 0
 
 
 def invalid_label(title: str, head: str, declared: str = "") -> str:
