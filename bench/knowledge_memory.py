@@ -40,6 +40,8 @@ def deep_size(root: object) -> int:
         if id(obj) in seen or isinstance(obj, type):
             continue
         seen.add(id(obj))
+        if isinstance(obj, np.memmap):
+            continue
         if isinstance(obj, np.ndarray):
             owned = obj.base is None or not isinstance(obj.base, np.memmap | memoryview | bytes)
             total += sys.getsizeof(obj) if not owned else obj.nbytes + 112

@@ -175,7 +175,8 @@ class Catalogue:
         item matcher reads, without parsing each item's whole record (at 100k items the whole records
         held at once cost a serving worker ~300 MB it did not give back)."""
         with self.database.read() as conn:
-            yield from conn.execution_options(yield_per=5_000).execute(_NAMES).tuples()
+            for key, name, aliases, guide_id in conn.execution_options(yield_per=5_000).execute(_NAMES):
+                yield key, name, aliases, guide_id
 
     def count(self) -> int:
         with self.database.read() as conn:
