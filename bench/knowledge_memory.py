@@ -109,8 +109,6 @@ def _measure(data_dir: Path, mode: str, queue: Any) -> None:
     except TypeError:  # a checkout that does not keep the matcher
         catalogue = CatalogueSearch(Store(database))
     matcher = catalogue.matcher()
-    if (saving := getattr(catalogue, "saving", None)) is not None:
-        saving.join()
     out["matcher"] = {
         "rss_mb": round(rss_mb() - rss, 1),
         "cpu_s": round(cpu_s() - cpu, 2),

@@ -55,7 +55,6 @@ class CatalogueSearch:
         self._version = ""
         self._lock = threading.Lock()
         self._path = path
-        self.saving: threading.Thread | None = None
 
     def matcher(self) -> ItemMatcher:
         """Built once per catalogue version: an import while serving shows up without a restart. Opened
@@ -63,21 +62,24 @@ class CatalogueSearch:
         version = self.items.version()
         with self._lock:
             if self._matcher is None or version != self._version:
-                self._matcher = self._saved(version) or self._build(version)
+                self._matcher = self._opened_or_built(version)
                 self._version = version
             return self._matcher
+
+    def _opened_or_built(self, version: str) -> ItemMatcher:
+        """By one worker at a time: the others open what it kept (`knowledge_file.exclusive`)."""
+        if self._path is None:
+            return ItemMatcher(_names(self.items))
+        with knowledge_file.exclusive(self._path):
+            return self._saved(version) or self._build(self._path, version)
 
     def _saved(self, version: str) -> ItemMatcher | None:
         found = knowledge_file.load(self._path, ("matcher", version)) if self._path else None
         return found if isinstance(found, ItemMatcher) else None
 
-    def _build(self, version: str) -> ItemMatcher:
+    def _build(self, path: Path, version: str) -> ItemMatcher:
         built = ItemMatcher(_names(self.items))
-        if self._path is not None:
-            self.saving = threading.Thread(
-                target=knowledge_file.save, args=(self._path, ("matcher", version), built), daemon=True
-            )
-            self.saving.start()
+        knowledge_file.save(path, ("matcher", version), built)
         return built
 
     def linked_items(self, doc_ids: list[str]) -> dict[str, list[LinkedItem]]:

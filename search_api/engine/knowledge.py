@@ -117,7 +117,6 @@ class KnowledgeCache:
         self._popular_seconds = popular_seconds
         self._popular_checked = 0.0
         self._refreshing: threading.Thread | None = None
-        self._saving: threading.Thread | None = None
 
     def get(self) -> Knowledge:
         """The current knowledge. Only the first build makes callers wait; later, one caller starts a
@@ -129,7 +128,7 @@ class KnowledgeCache:
                 return EMPTY  # a large collection is still being read: search without, for now
             try:
                 if self._knowledge is None:
-                    self._knowledge = self._saved() or self._build()
+                    self._knowledge = self._opened_or_built()
                     self._checked = time.monotonic()
                 return self._knowledge
             finally:
@@ -146,7 +145,7 @@ class KnowledgeCache:
         """Runs holding the lock `get()` took (a Lock may be released by another thread)."""
         try:
             if self._stale(current):
-                self._knowledge = self._build()
+                self._knowledge = self._opened_or_built()
             self._checked = time.monotonic()
         finally:
             self._lock.release()
@@ -166,24 +165,26 @@ class KnowledgeCache:
         self._popular_checked = time.monotonic()
         return found
 
+    def _opened_or_built(self) -> Knowledge:
+        """From the file when one was kept for the store as it is now, else built and kept: by one
+        worker at a time, so the others open what it saved."""
+        if self._path is None:
+            return self._build()
+        with knowledge_file.exclusive(self._path):
+            return self._saved() or self._build()
+
     def _build(self) -> Knowledge:
         built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
         self._popular_checked = time.monotonic()
         if self._path is not None:
             key = self._key(built.corpus.signature)
-            kept = dataclasses.replace(built, memo=Memo())
-            self._saving = threading.Thread(
-                target=knowledge_file.save, args=(self._path, key, kept), daemon=True
-            )
-            self._saving.start()
+            knowledge_file.save(self._path, key, dataclasses.replace(built, memo=Memo()))
         return built
 
     def settle(self, timeout: float = 30.0) -> Knowledge:
-        """The knowledge once a running check, rebuild or save has finished (shutdown, tests)."""
+        """The knowledge once a running check or rebuild has finished (shutdown, tests)."""
         if self._refreshing is not None:
             self._refreshing.join(timeout)
-        if self._saving is not None:  # read after the rebuild that may have started it
-            self._saving.join(timeout)
         return self._knowledge or self.get()
 
     def _stale(self, current: Knowledge) -> bool:

@@ -13,6 +13,7 @@ logged and ignored, and the knowledge is built from the store as before.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import logging
 import os
@@ -20,7 +21,7 @@ import pickle
 import struct
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +133,21 @@ def save(path: Path, key: Hashable, value: object) -> None:
                 (path.parent / old).unlink(missing_ok=True)
     except OSError:
         temporary.unlink(missing_ok=True)  # a read-only or full disk: start-up just stays slower
+
+
+@contextlib.contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Held by one process at a time (a lock file beside `path`): the worker that builds what `path`
+    keeps, while the other workers of the machine wait to open what it saved rather than each building
+    the same thing (CPU at start, and the build's memory, once per machine instead of once per worker)."""
+    try:
+        file = path.with_name(f"{path.name}.lock").open("a+b")
+    except OSError:  # a read-only data directory: every worker builds its own, as before
+        yield
+        return
+    with file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(file, fcntl.LOCK_UN)

@@ -50,12 +50,12 @@ def _answers(data: Path) -> list[Any]:
             response = client.get("/api/v1/search", params={"q": query})
             assert response.status_code == 200, response.text
             body = response.json()
-            found.append({k: body.get(k) for k in ("total", "hits", "item_card", "corrected", "did_you_mean")})
+            found.append(
+                {k: body.get(k) for k in ("total", "hits", "item_card", "corrected", "did_you_mean")}
+            )
             found.append(client.get("/api/v1/suggest", params={"q": query[:2]}).json())
         engine = client.app.state.search_engine  # type: ignore[attr-defined]
         engine.knowledge.settle()
-        if engine.catalogue.saving is not None:
-            engine.catalogue.saving.join()
     return found
 
 
