@@ -5,7 +5,8 @@
 Each round starts the server (the supervisor and its workers, `GOVSEARCH_WORKERS`), times until its
 first search answers, records the resident memory of all its processes, sends a fixed number of searches
 from the `bench/scale.py` query mix with one client (server CPU per search), records memory again and
-stops it. Round `first` removes the knowledge files a checkout keeps in the data directory, so the start
+stops it; the CPU seconds of the server's processes up to the first answer are the start-up figure a
+loaded machine distorts least. Round `first` removes the knowledge files a checkout keeps in the data directory, so the start
 builds them from the store; round `second` starts over what the first one kept. Unlike `bench/scale.py`
 it changes nothing in the store, so the second start sees the same store. Writes
 `bench/results/serve-start-<N>-<date>[-label].json`.
@@ -25,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import free_port, load, rss_mb, serve  # noqa: E402
+from scale import cpu_seconds, free_port, load, rss_mb, serve  # noqa: E402
 from scale_corpus import query_mix  # noqa: E402
 
 KEPT = ("knowledge.pickle", "knowledge.bin", "matcher.bin")  # what main and this work keep
@@ -35,6 +36,9 @@ def round_of(data_dir: Path, code: Path, queries: list[str], requests: int) -> d
     port = free_port()
     proc, startup_s = serve(data_dir, port, False, code)
     try:
+        startup_cpu_s = round(
+            cpu_seconds(proc.pid), 2
+        )  # the supervisor and its workers, up to the first answer
         rss_start = rss_mb(proc.pid)
         searches = [{"q": queries[i % len(queries)]} for i in range(requests)]
         result = load(f"http://127.0.0.1:{port}/api/v1/search", searches, 1, proc.pid)
