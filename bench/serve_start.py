@@ -6,8 +6,8 @@ Each round starts the server (the supervisor and its workers, `GOVSEARCH_WORKERS
 first search answers, records the resident memory of all its processes, sends a fixed number of searches
 from the `bench/scale.py` query mix with one client (server CPU per search), records memory again and
 stops it; the CPU seconds of the server's processes up to the first answer are the start-up figure a
-loaded machine distorts least. Round `first` removes the knowledge files a checkout keeps in the data directory, so the start
-builds them from the store; round `second` starts over what the first one kept. Unlike `bench/scale.py`
+loaded machine distorts least. Round `first` removes the knowledge files a checkout keeps in the data
+directory, so the start builds them from the store; round `second` starts over what the first one kept. Unlike `bench/scale.py`
 it changes nothing in the store, so the second start sees the same store. Writes
 `bench/results/serve-start-<N>-<date>[-label].json`.
 """
@@ -36,15 +36,14 @@ def round_of(data_dir: Path, code: Path, queries: list[str], requests: int) -> d
     port = free_port()
     proc, startup_s = serve(data_dir, port, False, code)
     try:
-        startup_cpu_s = round(
-            cpu_seconds(proc.pid), 2
-        )  # the supervisor and its workers, up to the first answer
+        startup_cpu_s = round(cpu_seconds(proc.pid), 2)  # supervisor and workers, to the first answer
         rss_start = rss_mb(proc.pid)
         searches = [{"q": queries[i % len(queries)]} for i in range(requests)]
         result = load(f"http://127.0.0.1:{port}/api/v1/search", searches, 1, proc.pid)
         time.sleep(5)  # a save beside the searches finishes before the stop
         return {
             "startup_s": startup_s,
+            "startup_cpu_s": startup_cpu_s,
             "rss_start_mb": rss_start,
             "rss_mb": rss_mb(proc.pid),
             "search_1": result,
