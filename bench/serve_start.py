@@ -7,8 +7,9 @@ first search answers, records the resident memory of all its processes, sends a 
 from the `bench/scale.py` query mix with one client (server CPU per search), records memory again and
 stops it; the CPU seconds of the server's processes up to the first answer are the start-up figure a
 loaded machine distorts least. Round `first` removes the knowledge files a checkout keeps in the data
-directory, so the start builds them from the store; round `second` starts over what the first one kept. Unlike `bench/scale.py`
-it changes nothing in the store, so the second start sees the same store. Writes
+directory, so the start builds them from the store; round `second` starts over what the first one
+kept. Unlike `bench/scale.py` it changes nothing in the store, so the second start sees the same store.
+Writes
 `bench/results/serve-start-<N>-<date>[-label].json`.
 """
 
