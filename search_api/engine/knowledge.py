@@ -117,6 +117,7 @@ class KnowledgeCache:
         self._popular_seconds = popular_seconds
         self._popular_checked = 0.0
         self._refreshing: threading.Thread | None = None
+        self._saving: threading.Thread | None = None
 
     def get(self) -> Knowledge:
         """The current knowledge. Only the first build makes callers wait; later, one caller starts a
@@ -170,21 +171,48 @@ class KnowledgeCache:
         worker at a time, so the others open what it saved."""
         if self._path is None:
             return self._build()
-        with knowledge_file.exclusive(self._path):
-            return self._saved() or self._build()
+        held = knowledge_file.Exclusive(self._path).__enter__()
+        try:
+            found = self._saved()
+        except BaseException:
+            held.release()
+            raise
+        if found is not None:
+            held.release()
+            return found
+        return self._build(held)
 
-    def _build(self) -> Knowledge:
-        built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
+    def _build(self, held: knowledge_file.Exclusive | None = None) -> Knowledge:
+        """Built from the store; saved beside the searches by a thread that then lets the next worker
+        in (`held`), so the first answer does not wait for the write."""
+        try:
+            built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
+        except BaseException:
+            if held is not None:
+                held.release()
+            raise
         self._popular_checked = time.monotonic()
         if self._path is not None:
             key = self._key(built.corpus.signature)
-            knowledge_file.save(self._path, key, dataclasses.replace(built, memo=Memo()))
+            kept = dataclasses.replace(built, memo=Memo())
+            self._saving = threading.Thread(target=self._save, args=(key, kept, held), daemon=True)
+            self._saving.start()
         return built
 
+    def _save(self, key: tuple[object, ...], kept: Knowledge, held: knowledge_file.Exclusive | None) -> None:
+        assert self._path is not None
+        try:
+            knowledge_file.save(self._path, key, kept)
+        finally:
+            if held is not None:
+                held.release()
+
     def settle(self, timeout: float = 30.0) -> Knowledge:
-        """The knowledge once a running check or rebuild has finished (shutdown, tests)."""
+        """The knowledge once a running check, rebuild or save has finished (shutdown, tests)."""
         if self._refreshing is not None:
             self._refreshing.join(timeout)
+        if self._saving is not None:  # read after the rebuild that may have started it
+            self._saving.join(timeout)
         return self._knowledge or self.get()
 
     def _stale(self, current: Knowledge) -> bool:

@@ -135,19 +135,33 @@ def save(path: Path, key: Hashable, value: object) -> None:
         temporary.unlink(missing_ok=True)  # a read-only or full disk: start-up just stays slower
 
 
-@contextlib.contextmanager
-def exclusive(path: Path) -> Iterator[None]:
+class Exclusive:
     """Held by one process at a time (a lock file beside `path`): the worker that builds what `path`
     keeps, while the other workers of the machine wait to open what it saved rather than each building
-    the same thing (CPU at start, and the build's memory, once per machine instead of once per worker)."""
-    try:
-        file = path.with_name(f"{path.name}.lock").open("a+b")
-    except OSError:  # a read-only data directory: every worker builds its own, as before
-        yield
-        return
-    with file:
-        fcntl.flock(file, fcntl.LOCK_EX)
+    the same thing (CPU at start, and the build's memory, once per machine instead of once per worker).
+    Released by whichever thread finishes last with it (the one that saves)."""
+
+    def __init__(self, path: Path) -> None:
         try:
-            yield
-        finally:
-            fcntl.flock(file, fcntl.LOCK_UN)
+            self._file: io.BufferedRandom | None = path.with_name(f"{path.name}.lock").open("a+b")
+        except OSError:  # a read-only data directory: every worker builds its own, as before
+            self._file = None
+
+    def __enter__(self) -> Exclusive:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing the file releases the lock
+            self._file = None
+
+
+@contextlib.contextmanager
+def exclusive(path: Path) -> Iterator[Exclusive]:
+    with Exclusive(path) as held:
+        yield held
