@@ -175,8 +175,8 @@ class Catalogue:
         item matcher reads, without parsing each item's whole record (at 100k items the whole records
         held at once cost a serving worker ~300 MB it did not give back)."""
         with self.database.read() as conn:
-            for key, name, aliases, guide_id in conn.execution_options(yield_per=5_000).execute(_NAMES):
-                yield key, name, aliases, guide_id
+            rows = conn.execution_options(yield_per=5_000).execute(_NAMES)
+            yield from ((str(key), str(name), aliases, guide_id) for key, name, aliases, guide_id in rows)
 
     def count(self) -> int:
         with self.database.read() as conn:
