@@ -5,8 +5,9 @@ address before every request (the first and after each redirect) keeps the crawl
 against the machine it runs on or its network (loopback, private, link-local such as cloud metadata at
 169.254.169.254, and the other reserved ranges). A check alone is not enough: the connection would
 resolve the name again, and a name can answer a public address to the check and loopback to the
-connection (DNS rebinding). So every connection resolves once, checks what it got and connects to that
-very address (`public_transport`); TLS still names the host (SNI, certificate).
+connection (DNS rebinding). So the check is the connection's own: every connection resolves once,
+checks what it got and connects to that very address (`public_transport`); TLS still names the host
+(SNI, certificate).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import ipaddress
 import socket
 import typing
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -53,14 +53,19 @@ def _non_public(host: str, addresses: list[str]) -> str | None:
     return None
 
 
-async def refusal(url: str) -> str | None:
-    """Why `url` must not be fetched (its host resolves to a non-public address), or None."""
-    parts = urlsplit(url)
-    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        return _non_public(host, await resolve(host, port))
-    except OSError as exc:
-        return f"cannot resolve {host}: {exc}"
+class AddressRefused(httpcore.ConnectError):
+    """The host resolves to an address the crawler must not connect to: final, retrying cannot help.
+    httpx re-raises it as its own ConnectError with this one as the cause."""
+
+
+def refused(exc: BaseException) -> bool:
+    """Whether a failed request was refused by the address check (anywhere in its causes)."""
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, AddressRefused):
+            return True
+        current = current.__cause__
+    return False
 
 
 class PinnedBackend(httpcore.AsyncNetworkBackend):
@@ -83,9 +88,10 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
             addresses = await self._resolve(host, port)
         except OSError as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
-        refused = _non_public(host, addresses) if addresses else f"{host} has no address"
-        if refused:
-            raise httpcore.ConnectError(refused)
+        if not addresses:
+            raise httpcore.ConnectError(f"{host} has no address")
+        if reason := _non_public(host, addresses):
+            raise AddressRefused(reason)
         return await self._inner.connect_tcp(addresses[0], port, timeout, local_address, socket_options)
 
     async def sleep(self, seconds: float) -> None:

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from crawler.addresses import REFUSED, public_transport, refusal
+from crawler.addresses import public_transport, refused
 from crawler.charset import decode_html
 
 __all__ = ["USER_AGENT", "FetchResult", "Fetcher", "Validators", "decode_html"]
@@ -266,9 +266,8 @@ class Fetcher:
         return None
 
     async def _get_once(self, url: str, accept: Accept, validators: Validators | None) -> Response:
-        """One request under the host's throttle, within the total deadline, to a public address."""
-        if not self.private_addresses and (refused := await refusal(url)):
-            raise FetchError(refused)
+        """One request under the host's throttle, within the total deadline; unless the profile allows
+        private addresses, the connection itself refuses non-public ones (`crawler.addresses`)."""
         host = urlsplit(url).netloc.lower()
         async with self.throttle.lock(host):
             await self.throttle.wait_turn(host)
@@ -278,8 +277,8 @@ class Fetcher:
             except TimeoutError as exc:
                 raise FetchError(f"timed out after {self.timeout:g} s", retryable=True) from exc
             except httpx.HTTPError as exc:
-                final = REFUSED in str(exc)  # the connection's own check: retrying cannot help
-                raise FetchError(f"{type(exc).__name__}: {exc}".rstrip(": "), retryable=not final) from exc
+                message = f"{type(exc).__name__}: {exc}".rstrip(": ")
+                raise FetchError(message, retryable=not refused(exc)) from exc
             finally:
                 self.throttle.done(host)
 

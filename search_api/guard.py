@@ -11,7 +11,6 @@ recovers as soon as the offered load drops: nothing waits longer than its budget
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from search_api.errors import API_PREFIX
+from search_api.errors import API_PREFIX, ErrorBody, ErrorDetail
 
 # The pages' own scripts, styles and images only (no inline script, no outside origin); no framing.
 CSP = (
@@ -66,7 +65,7 @@ def _error(scope: Scope, status: int, code: str, message: str, retry_after: int 
 
     async def answer(_scope: Scope, _receive: Receive, send: Send) -> None:
         if scope["path"].startswith(API_PREFIX):
-            body = json.dumps({"error": {"code": code, "message": message, "field": None}}).encode()
+            body = ErrorBody(error=ErrorDetail(code=code, message=message)).model_dump_json().encode()
             kind = b"application/json"
         else:
             body, kind = message.encode(), b"text/plain; charset=utf-8"

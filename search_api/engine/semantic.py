@@ -12,8 +12,11 @@ portal scope), because the vectors know nothing of filters.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -21,14 +24,16 @@ import numpy.typing as npt
 
 from indexer.backends.base import BackendHit, VectorSearch
 from indexer.fields import doc_number_keys
-from indexer.vectors import USEM3, embed
+from indexer.vectors import USEM3, embed, vectors_path
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
 from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery
 from search_api.engine.rerank import QueryWord, title_features
+from search_api.engine.vector_search import FileVectors
 
 _CODE = re.compile(r"[a-z\-]*\d[0-9a-z\-]*")  # an 事项编码 or other code typed alone
+NEAREST_CACHED = 4_096  # queries whose nearest titles are kept per state of the vectors (~1 KB each)
 
 
 @lru_cache(maxsize=4096)
@@ -58,6 +63,22 @@ class SemanticIndex:
         self.source = source
         self.models = tuple(models)
         self.always = always  # every model for every query, not the second ones only when words are weak
+        self._nearest: OrderedDict[Hashable, list[tuple[str, float]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def forget(self) -> None:
+        """Drop the remembered nearest titles (the engine does when its index changed)."""
+        with self._lock:
+            self._nearest.clear()
+
+    def _state(self, models: Sequence[str]) -> Hashable:
+        """What the nearest titles depend on besides the query: the vector files' versions for the
+        embedded index (the indexer writes them after its commit, so a commit alone does not say they
+        changed); for a backend's own vectors, `forget()` on each refresh that may show something new."""
+        if not isinstance(self.source, FileVectors):
+            return None
+        paths = (vectors_path(self.source.data_dir, m) for m in models)
+        return tuple(os.stat(p).st_mtime_ns if p.exists() else -1 for p in paths)
 
     def models_for(self, weak_words: bool) -> tuple[str, ...]:
         """The first model always; the others (slower) only where the words answer weakly."""
@@ -67,9 +88,22 @@ class SemanticIndex:
         """The `limit` titles nearest `text` (id, summed per-query z-score), nearest first."""
         if not text:
             return []
+        models = tuple(models or self.models)
+        key = (text, limit, models, self._state(models))
+        with self._lock:
+            found = self._nearest.get(key)
+            if found is not None:
+                self._nearest.move_to_end(key)
+                return found
+        # Popular queries repeat: scoring every title (brute force up to 200,000) costs as much as
+        # embedding the query did.
         depth = max(limit, ranking.SEMANTIC_DEPTH)
-        lists = [self.source.nearest(m, _query_vector(text, m), depth) for m in models or self.models]
-        return combine(lists, limit)
+        found = combine([self.source.nearest(m, _query_vector(text, m), depth) for m in models], limit)
+        with self._lock:
+            self._nearest[key] = found
+            if len(self._nearest) > NEAREST_CACHED:
+                self._nearest.popitem(last=False)
+        return found
 
 
 def combine(lists: Sequence[Sequence[tuple[str, float]]], limit: int) -> list[tuple[str, float]]:
@@ -104,6 +138,25 @@ def exact_first(lexical: Sequence[BackendHit], query: AnalyzedQuery, corpus: Cor
     """The first word hit is the query's own title: it stays first, meaning has nothing to add."""
     info = corpus.docs.get(lexical[0].id) if lexical else None
     return info is not None and "".join(info.title.split()) == query.compact
+
+
+def words_settle_first(
+    lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus, page_size: int
+) -> bool:
+    """The words answer strongly: they fill the first page, the best word hit's title holds every
+    query word, and it leads every other hit by more than meaning can add (`fuse`: at most
+    SEMANTIC_WEIGHT on a scale where the best word hit is 1), so it stays first whatever the titles
+    nearest in meaning are. Then embedding the query and scoring every title cannot change the first
+    result; below it, the relevance sets measure what skipping it costs (README, "Search and
+    suggestion latency")."""
+    info = corpus.docs.get(lexical[0].id) if len(lexical) >= page_size else None
+    if info is None or title_features(words, info.title)[0] < 1.0:
+        return False
+    best = lexical[0].score
+    if best <= 0 or any(hit.score > best for hit in lexical):
+        return False
+    runner_up = max((hit.score for hit in lexical[1:]), default=0.0)
+    return runner_up / best < 1 - ranking.SEMANTIC_WEIGHT
 
 
 def _open_to_new(request: SearchRequest, query: AnalyzedQuery) -> bool:
@@ -168,6 +221,8 @@ def with_meaning(
     """The reranked word hits fused with the titles nearest in meaning: the search's semantic step."""
     text = semantic_query(query)
     if semantic is None or not text or exact_first(top, query, corpus):
+        return top
+    if words_settle_first(top, words, corpus, request.size):
         return top
     models = semantic.models_for(words_answer_weakly(top, words, corpus))
     return fuse(top, semantic.nearest(text, ranking.SEMANTIC_CANDIDATES, models), request, query, corpus)

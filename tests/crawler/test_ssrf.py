@@ -8,9 +8,10 @@ import socket
 from typing import Any
 
 import httpcore
+import httpx
 import pytest
 
-from crawler.addresses import PinnedBackend, is_private_literal, is_public
+from crawler.addresses import AddressRefused, PinnedBackend, is_private_literal, is_public, refused
 from crawler.fetcher import Fetcher
 from crawler.profiles import SiteProfile
 from tests.crawler.http_site import Route, serve
@@ -82,22 +83,20 @@ def test_a_redirect_to_another_local_port_is_not_followed() -> None:
     assert error and "outside the profile" in error and inner.requests == []
 
 
-def test_a_name_that_answers_public_then_loopback_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DNS rebinding: the check sees a public address, a second lookup gives loopback. The connection
-    must go to the address that was checked (or be refused), never to the second answer."""
+def test_a_refused_name_is_looked_up_once_and_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connection's own lookup is the check: one lookup per connection, and a refusal is final."""
     real = socket.getaddrinfo
     lookups: list[str] = []
 
-    def rebinding(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
-        if host not in ("rebind.example", b"rebind.example"):  # anyio asks in IDNA bytes
+    def to_loopback(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in ("inner.example", b"inner.example"):  # anyio asks in IDNA bytes
             return real(host, port, *args, **kwargs)
         lookups.append(host)
-        address = "93.184.216.34" if len(lookups) == 1 else "127.0.0.1"
-        return real(address, port, *args, **kwargs)
+        return real("127.0.0.1", port, *args, **kwargs)
 
-    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(socket, "getaddrinfo", to_loopback)
     with serve({"/": Route("<html>internal</html>")}) as site:
-        url = site.url("/").replace("127.0.0.1", "rebind.example")
+        url = site.url("/").replace("127.0.0.1", "inner.example")
 
         async def fetch() -> tuple[int, str | None]:
             async with Fetcher(delay=0, retries=2, timeout=3) as fetcher:
@@ -107,7 +106,45 @@ def test_a_name_that_answers_public_then_loopback_is_refused(monkeypatch: pytest
         status, error = asyncio.run(fetch())
         assert site.requests == [] and status == 0
         assert error and "non-public" in error and "127.0.0.1" in error
-        assert len(lookups) == 2  # the check's and the connection's; no retry of a refused address
+        assert len(lookups) == 1
+
+
+class _Recorder(httpcore.AsyncNetworkBackend):
+    """Stands in for the socket layer: records where a connection was asked to go."""
+
+    def __init__(self) -> None:
+        self.addresses: list[str] = []
+
+    async def connect_tcp(self, host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        self.addresses.append(host)
+        raise httpcore.ConnectError("recorded")
+
+
+def test_a_name_that_answers_public_then_loopback_never_reaches_loopback() -> None:
+    """DNS rebinding: a name answers a public address, then loopback. Each connection goes to the very
+    address it checked, so the public answer is connected to as checked and the loopback one refused;
+    no second lookup stands between the check and the connection."""
+    answers = iter([["93.184.216.34"], ["127.0.0.1"]])
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        return next(answers)
+
+    backend = PinnedBackend(rebinding)
+    recorder = _Recorder()
+    backend._inner = recorder  # type: ignore[assignment]
+
+    async def connect() -> str:
+        try:
+            await backend.connect_tcp("rebind.example", 80)
+        except AddressRefused as exc:
+            return f"refused: {exc}"
+        except httpcore.ConnectError as exc:
+            return str(exc)
+        return "connected"
+
+    assert asyncio.run(connect()) == "recorded" and recorder.addresses == ["93.184.216.34"]
+    assert asyncio.run(connect()).startswith("refused: ") and recorder.addresses == ["93.184.216.34"]
+    assert refused(httpx.ConnectError("x")) is False
 
 
 def test_a_connection_is_refused_when_any_answer_is_not_public() -> None:
