@@ -117,7 +117,10 @@ def bench_card(items: list[CatalogueItem], queries: Sequence[str]) -> dict[str, 
         words = [compact(t) for t in tokens]
         spans = spans_of(matches)
         best = max(
-            ((max(_coverage(words, spans, n, stop) for n in e.names), e.key) for e in matcher._entries),
+            (
+                (max(_coverage(words, spans, n, stop) for n in e.names), e.key)
+                for e in map(matcher.entry, range(len(matcher)))
+            ),
             default=(0.0, ""),
         )
         return best[1] if best[0] >= 0.6 else None

@@ -162,7 +162,7 @@ class Settings(BaseSettings):
     @property
     def knowledge_path(self) -> Path:
         """The serving knowledge kept between runs (`search_api.engine.knowledge_file`)."""
-        return self.data_dir / "knowledge.pickle"
+        return self.data_dir / "knowledge.bin"
 
     @property
     def store_url(self) -> str:

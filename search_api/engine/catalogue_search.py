@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from indexer.catalogue.store import ItemStore
 from indexer.documents import CatalogueItem, DocumentKind, ServiceGuide
 from indexer.linking import MIN_CODE_LENGTH
 from indexer.store import Store
-from search_api.engine.item_card import ItemMatcher
+from search_api.engine import knowledge_file
+from search_api.engine.item_card import ItemMatcher, ItemName
 from search_api.engine.models import ItemCard, LinkedDocument, LinkedItem
 from search_api.engine.query import AnalyzedQuery
 from search_api.engine.regional import regional_variant
@@ -19,6 +22,7 @@ from synonyms.expansion import SynonymMatch
 
 SHOW_CONFIDENCE = 0.6  # links below this are kept in the store but not shown
 MAX_ITEMS_PER_HIT = 3
+MATCHER_FILE = "matcher.bin"  # beside the knowledge file in the data directory
 
 
 @dataclass(frozen=True)
@@ -35,23 +39,48 @@ def linked_item(item: CatalogueItem) -> LinkedItem:
     return LinkedItem(key=item.key, name=item.name, region=item.region)
 
 
+def _names(items: ItemStore) -> Iterator[ItemName]:
+    for key, name, aliases, guide_id in items.names():
+        found = json.loads(aliases) if aliases else []
+        yield ItemName(key, name, [str(a) for a in found] if isinstance(found, list) else [], guide_id)
+
+
 class CatalogueSearch:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, path: Path | None = None) -> None:
+        """`path`: where the item matcher is kept between runs (`knowledge_file`); None: not kept."""
         self.store = store
         self.items = ItemStore(store)
         self.scenarios = ScenarioBook(self.items, store)
         self._matcher: ItemMatcher | None = None
         self._version = ""
         self._lock = threading.Lock()
+        self._path = path
 
     def matcher(self) -> ItemMatcher:
-        """Built once per catalogue version: an import while serving shows up without a restart."""
+        """Built once per catalogue version: an import while serving shows up without a restart. Opened
+        from its file when one was kept for this version, else built from the items and kept."""
         version = self.items.version()
         with self._lock:
             if self._matcher is None or version != self._version:
-                self._matcher = ItemMatcher(self.items.all())
+                self._matcher = self._opened_or_built(version)
                 self._version = version
             return self._matcher
+
+    def _opened_or_built(self, version: str) -> ItemMatcher:
+        """By one worker at a time: the others open what it kept (`knowledge_file.exclusive`)."""
+        if self._path is None:
+            return ItemMatcher(_names(self.items))
+        with knowledge_file.exclusive(self._path):
+            return self._saved(version) or self._build(self._path, version)
+
+    def _saved(self, version: str) -> ItemMatcher | None:
+        found = knowledge_file.load(self._path, ("matcher", version)) if self._path else None
+        return found if isinstance(found, ItemMatcher) else None
+
+    def _build(self, path: Path, version: str) -> ItemMatcher:
+        built = ItemMatcher(_names(self.items))
+        knowledge_file.save(path, ("matcher", version), built)
+        return built
 
     def linked_items(self, doc_ids: list[str]) -> dict[str, list[LinkedItem]]:
         links = self.items.links_of_docs(doc_ids, SHOW_CONFIDENCE)

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -22,28 +22,18 @@ from indexer.regions import area_values
 from indexer.storage import Database
 from indexer.storage.documents import CorpusRow, Documents
 from indexer.validity import Validity, validity_of
+from search_api.engine.doc_table import DocInfo, DocTableBuilder, held_codes
+from search_api.engine.postings import Postings, intersection
+
+__all__ = ["Corpus", "DocInfo", "Postings", "add_titles", "build_corpus", "invalid_label", "store_signature"]
 
 _HIGH_LEVELS = ("国家", "国务院", "国家级")
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
 
 
-@dataclass(frozen=True)
-class DocInfo:
-    """The per-document facts the reranker uses."""
-
-    kind: str
-    title: str  # normalised
-    date: dt.date | None
-    high_level: bool  # 国务院 / 国家 level
-    invalid: str  # "" or the label to show: 已废止, 已失效
-    codes: tuple[str, ...] = ()  # exact keys (`code_key`) of its 发文字号 / 事项编码
-    areas: tuple[str, ...] = ()  # its region's names and code (`indexer.regions.area_values`)
-    audiences: tuple[str, ...] = ()  # 个人 / 法人, from a guide's 服务对象
-
-
 @dataclass
 class Corpus:
-    docs: dict[str, DocInfo] = field(default_factory=dict)
+    docs: Mapping[str, DocInfo] = field(default_factory=dict)  # a `DocTable` when built from a store
     titles: list[str] = field(default_factory=list)  # distinct normalised titles
     blob: str = ""  # titles joined by newlines, for substring and pattern checks
     # The blob with every character outside CJK Unified Ideographs turned into a newline: a pattern
@@ -51,7 +41,7 @@ class Corpus:
     # query word, a class costs milliseconds to compile; `.` microseconds).
     han_blob: str = ""
     word_df: Counter[str] = field(default_factory=Counter)  # title words → how many titles hold them
-    postings: dict[str, set[int]] = field(default_factory=dict)  # title word → title numbers
+    postings: Postings = field(default_factory=Postings)  # title word → title numbers
     terms: set[str] = field(default_factory=set)  # synonym-rule terms and popular queries
     years: set[int] = field(default_factory=set)  # publication years present, for the 年份 facet
     pairs: set[str] = field(default_factory=set)  # every two adjacent characters of a title
@@ -73,9 +63,9 @@ class Corpus:
         return "\n".join(self.terms)
 
     @cached_property
-    def held_codes(self) -> frozenset[str]:
+    def held_codes(self) -> Collection[str]:
         """Every 发文字号 / 事项编码 key some document carries (once per build, not per 文号 query)."""
-        return frozenset(code for info in self.docs.values() for code in info.codes)
+        return held_codes(self.docs)
 
     def known(self, text: str) -> bool:
         """Does the text occur in some title, or is it a term the synonym rules or the log know?"""
@@ -86,10 +76,8 @@ class Corpus:
 
     def cooccurring_titles(self, words: Iterable[str]) -> int:
         """How many titles contain every word (as indexed title words)."""
-        sets = [self.postings.get(w, set()) for w in words]
-        if not sets:
-            return 0
-        return len(set.intersection(*sets))
+        arrays = [self.postings.get(w) for w in words]
+        return len(intersection(arrays)) if arrays else 0
 
 
 def invalid_label(title: str, head: str, declared: str = "") -> str:
@@ -143,7 +131,8 @@ def build_corpus(database: Database, extra_terms: Iterable[str] = ()) -> Corpus:
     """Read titles and metadata from the store (read-only; the store stays the writer's)."""
     documents = Documents(database)
     corpus = Corpus(signature=documents.signature())
-    titles: dict[str, None] = {}
+    titles: dict[str, int] = {}
+    table = DocTableBuilder()
     # Regions and 服务对象 repeat across thousands of documents: each distinct one is read once and its
     # tuple shared (less time and memory than one per document).
     areas_of: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -160,18 +149,19 @@ def build_corpus(database: Database, extra_terms: Iterable[str] = ()) -> Corpus:
             people = tuple(a.value for a in audiences_of(_json_list(row.service_objects)))
             audiences = audiences_of_text[row.service_objects] = people
         info = DocInfo(row.kind, norm, _date(row.date), high, invalid, codes, areas, audiences)
-        corpus.docs[row.id] = info
+        table.add(row.id, info, titles.setdefault(norm, len(titles)))
         _count_browsing(corpus, row)
         if info.date:
             corpus.years.add(info.date.year)
-        titles[norm] = None
     add_titles(corpus, titles)
+    corpus.docs = table.table(corpus.titles)
     corpus.terms = {normalize(t).strip() for t in extra_terms if t.strip()}
     return corpus
 
 
 def add_titles(corpus: Corpus, titles: Iterable[str]) -> None:
     """The vocabulary of distinct normalised titles: the titles, their character pairs, their words."""
+    postings = corpus.postings.lists()
     for title in titles:
         number = len(corpus.titles)
         corpus.titles.append(title)
@@ -179,6 +169,7 @@ def add_titles(corpus: Corpus, titles: Iterable[str]) -> None:
         for word in set(segment_for_index(title)):
             if len(word) >= 2 or "\u4e00" <= word <= "\u9fff":
                 corpus.word_df[word] += 1
-                corpus.postings.setdefault(word, set()).add(number)
+                postings.setdefault(word, []).append(number)
+    corpus.postings = Postings.of(postings)
     corpus.blob = "\n".join(corpus.titles)
     corpus.han_blob = _NOT_HAN.sub("\n", corpus.blob)

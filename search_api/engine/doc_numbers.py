@@ -7,6 +7,7 @@ typed a number wants that document or to know it is not here.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from indexer.fields import DOC_NUMBER, doc_number_keys
 from search_api.engine.corpus import Corpus
@@ -34,7 +35,7 @@ def missing_number(query: AnalyzedQuery, corpus: Corpus) -> MissingDocNumber | N
         return None
     keys = set(doc_number_keys(query.compact))
     held = corpus.held_codes
-    if keys & held:
+    if any(key in held for key in keys):
         return None
     wanted = _parts(max(keys, key=len)) if keys else None
     if wanted is None:
@@ -42,7 +43,7 @@ def missing_number(query: AnalyzedQuery, corpus: Corpus) -> MissingDocNumber | N
     return MissingDocNumber(number=found.group(0), nearest=[shown(k) for k in _nearest(wanted, held)])
 
 
-def _nearest(wanted: tuple[str, int, int], held: frozenset[str]) -> list[str]:
+def _nearest(wanted: tuple[str, int, int], held: Collection[str]) -> list[str]:
     """Same 机关代字 first (the 代字 ends the typed prefix: 国办发 also matches 发), then the year, then
     the number closest to the one typed."""
     issuer, year, number = wanted

@@ -9,17 +9,40 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+import numpy as np
 
 from indexer.analysis import compact, query_stopwords
-from indexer.documents import CatalogueItem
 from indexer.linking import ACTION_WORDS
+from search_api.engine.postings import Numbers, PackedStrings, Postings, intersection, union
 from synonyms.expansion import SynonymMatch
 
 MIN_COVERAGE = 0.6
 MIN_ALIAS_LENGTH = 3  # “结婚” as an alias of a notary guide is not what “我要结婚” asks for
 
 
-@dataclass(frozen=True)
+class Named(Protocol):
+    """What the matcher reads of an item: a `CatalogueItem`, or an `ItemName` read without the rest."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> list[str]: ...
+    @property
+    def guide_id(self) -> str | None: ...
+
+
+class ItemName(NamedTuple):
+    key: str
+    name: str
+    aliases: list[str]
+    guide_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Entry:
     key: str
     names: tuple[str, ...]  # compact name, name without its sub-item, aliases
@@ -32,9 +55,14 @@ def _bigrams(text: str) -> set[str]:
 
 
 class ItemMatcher:
-    def __init__(self, items: Iterable[CatalogueItem]) -> None:
-        self._entries: list[_Entry] = []
-        self._postings: dict[str, set[int]] = {}  # character bigram → entries whose names contain it
+    """Entries are kept as arrays (keys, names, flags; bigram postings), not an object each: 101 MB of
+    Python objects at 100k items before, and a worker opens them from a file (`knowledge_file`)."""
+
+    def __init__(self, items: Iterable[Named]) -> None:
+        keys: list[str] = []
+        names_of: list[str] = []  # an entry's names joined by newlines
+        flags: list[tuple[bool, int]] = []  # has a guide, length of the name
+        grams: dict[str, list[int]] = {}  # character bigram → entries whose names contain it
         # The same item implemented in many regions is one entry: the card shows the variant of the
         # citizen's region from the item's whole group anyway (`CatalogueSearch.item_card`), so one
         # key per group and guide flag is enough, and the matcher grows with the distinct names.
@@ -48,22 +76,39 @@ class ItemMatcher:
                 continue
             seen.add((names, item.guide_id is not None))
             for gram in set().union(*(_bigrams(n) for n in names)):
-                self._postings.setdefault(gram, set()).add(len(self._entries))
-            self._entries.append(_Entry(item.key, names, item.guide_id is not None, len(name)))
+                grams.setdefault(gram, []).append(len(keys))
+            keys.append(item.key)
+            names_of.append("\n".join(names))
+            flags.append((item.guide_id is not None, len(name)))
+        self._keys = PackedStrings.of(keys)
+        self._names = PackedStrings.of(names_of)
+        self._guides = np.array([f[0] for f in flags], dtype=np.bool_)
+        self._lengths = np.array([f[1] for f in flags], dtype=np.int32)
+        self._postings = Postings.of(grams)
 
-    def _containing(self, form: str) -> set[int] | None:
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def entry(self, number: int) -> _Entry:
+        return _Entry(
+            self._keys[number],
+            tuple(self._names[number].split("\n")),
+            bool(self._guides[number]),
+            int(self._lengths[number]),
+        )
+
+    def _containing(self, form: str) -> Numbers | None:
         """Entries that may contain `form` (None: too short to narrow anything down)."""
         grams = _bigrams(form)
         if not grams:
             return None
-        found = set.intersection(*(self._postings.get(g, set()) for g in grams))
-        return found
+        return intersection([self._postings.get(g) for g in grams])
 
     def _candidates(
         self, words: list[str], matches: Sequence[SynonymMatch], stop: frozenset[str]
-    ) -> set[int]:
+    ) -> list[int]:
         """Entries that contain, for every meaningful query word, the word or one of its synonyms."""
-        result: set[int] | None = None
+        result: Numbers | None = None
         for i, word in enumerate(words):
             if not word or word in stop:
                 continue
@@ -71,15 +116,13 @@ class ItemMatcher:
                 word,
                 *(p for m in matches if m.start <= i < m.end for alt in m.alternatives for p in alt),
             ]
-            here: set[int] = set()
-            for form in forms:
-                found = self._containing(compact(form))
-                if found is None:
-                    here = set(range(len(self._entries)))
-                    break
-                here |= found
-            result = here if result is None else result & here
-        return result if result is not None else set()
+            found = [self._containing(compact(form)) for form in forms]
+            if any(f is None for f in found):
+                here: Numbers = np.arange(len(self), dtype=np.int32)
+            else:
+                here = union(f for f in found if f is not None)
+            result = here if result is None else intersection([result, here])
+        return result.tolist() if result is not None else []
 
     def best(self, tokens: Sequence[str], matches: Sequence[SynonymMatch]) -> str | None:
         """The key of the item the query names, or None."""
@@ -90,7 +133,7 @@ class ItemMatcher:
         best: tuple[float, bool, int, str] | None = None
         spans = prepared(matches)
         for index in self._candidates(words, matches, stop):
-            entry = self._entries[index]
+            entry = self.entry(index)
             coverage = max(_coverage(words, spans, text, stop) for text in entry.names)
             if coverage < MIN_COVERAGE:
                 continue

@@ -129,7 +129,7 @@ class KnowledgeCache:
                 return EMPTY  # a large collection is still being read: search without, for now
             try:
                 if self._knowledge is None:
-                    self._knowledge = self._saved() or self._build()
+                    self._knowledge = self._opened_or_built()
                     self._checked = time.monotonic()
                 return self._knowledge
             finally:
@@ -146,7 +146,7 @@ class KnowledgeCache:
         """Runs holding the lock `get()` took (a Lock may be released by another thread)."""
         try:
             if self._stale(current):
-                self._knowledge = self._build()
+                self._knowledge = self._opened_or_built()
             self._checked = time.monotonic()
         finally:
             self._lock.release()
@@ -166,17 +166,46 @@ class KnowledgeCache:
         self._popular_checked = time.monotonic()
         return found
 
-    def _build(self) -> Knowledge:
-        built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
+    def _opened_or_built(self) -> Knowledge:
+        """From the file when one was kept for the store as it is now, else built and kept: by one
+        worker at a time, so the others open what it saved."""
+        if self._path is None:
+            return self._build()
+        held = knowledge_file.Exclusive(self._path).__enter__()
+        try:
+            found = self._saved()
+        except BaseException:
+            held.release()
+            raise
+        if found is not None:
+            held.release()
+            return found
+        return self._build(held)
+
+    def _build(self, held: knowledge_file.Exclusive | None = None) -> Knowledge:
+        """Built from the store; saved beside the searches by a thread that then lets the next worker
+        in (`held`), so the first answer does not wait for the write."""
+        try:
+            built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
+        except BaseException:
+            if held is not None:
+                held.release()
+            raise
         self._popular_checked = time.monotonic()
         if self._path is not None:
             key = self._key(built.corpus.signature)
             kept = dataclasses.replace(built, memo=Memo())
-            self._saving = threading.Thread(
-                target=knowledge_file.save, args=(self._path, key, kept), daemon=True
-            )
+            self._saving = threading.Thread(target=self._save, args=(key, kept, held), daemon=True)
             self._saving.start()
         return built
+
+    def _save(self, key: tuple[object, ...], kept: Knowledge, held: knowledge_file.Exclusive | None) -> None:
+        assert self._path is not None
+        try:
+            knowledge_file.save(self._path, key, kept)
+        finally:
+            if held is not None:
+                held.release()
 
     def settle(self, timeout: float = 30.0) -> Knowledge:
         """The knowledge once a running check, rebuild or save has finished (shutdown, tests)."""

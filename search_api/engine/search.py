@@ -24,7 +24,7 @@ from indexer.store import Store
 from search_api.engine import ranking
 from search_api.engine.best_bets import MAX_PER_QUERY, BestBets, staff_pin_ids
 from search_api.engine.browse import BrowseBy, browse_values, browse_values_in
-from search_api.engine.catalogue_search import CatalogueSearch
+from search_api.engine.catalogue_search import MATCHER_FILE, CatalogueSearch
 from search_api.engine.dead_ends import broader_search, help_contacts
 from search_api.engine.doc_numbers import missing_number
 from search_api.engine.facets import FacetCache
@@ -113,7 +113,9 @@ class SearchEngine:
             store.database, terms, denylist, reload_seconds, popularity=popularity, path=knowledge_path
         )
         self.visitors = Visitors(store.log)
-        self.catalogue = CatalogueSearch(store)
+        self.catalogue = CatalogueSearch(
+            store, knowledge_path.with_name(MATCHER_FILE) if knowledge_path else None
+        )
         self._log_queries = log_queries
         self._reload_seconds = reload_seconds
         self._last_reload = time.monotonic()

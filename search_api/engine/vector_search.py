@@ -13,9 +13,11 @@ brute force is exact and costs nothing to build, but its time grows with the col
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,7 +29,9 @@ from indexer.vectors import QUANT, load_vectors, quantise, vectors_path
 
 CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
 # Up to this many titles a float32 copy is kept (≤ 200 MB): numpy multiplies int8 by float32 outside
-# BLAS, 10–50× slower than float32 × float32. Above it, int8 chunks are widened one at a time.
+# BLAS, 10–50× slower than float32 × float32. Above it, int8 chunks are widened one at a time. The copy,
+# like the int8 rows and the ids, is a file memory-mapped by every worker (`FileVectors`): one copy in
+# the page cache per machine, not one per worker.
 FLOAT_ROWS = 100_000
 
 Int8Matrix = npt.NDArray[np.int8]
@@ -57,9 +61,14 @@ def _best(scores: FloatVector, k: int) -> tuple[Rows, Scores]:
 class BruteForce:
     """Every row scored. Integer products below 2²⁴ are exact in float32, so BLAS gives the exact dot."""
 
-    def __init__(self, matrix: Int8Matrix, float_rows: int = FLOAT_ROWS) -> None:
+    def __init__(
+        self, matrix: Int8Matrix, float_rows: int = FLOAT_ROWS, wide: npt.NDArray[np.float32] | None = None
+    ) -> None:
+        """`wide`: the float32 copy, when one is mapped from a file already."""
         self.matrix = matrix
-        self._wide = matrix.astype(np.float32) if len(matrix) <= float_rows else None
+        if wide is None and len(matrix) <= float_rows:
+            wide = matrix.astype(np.float32)
+        self._wide = wide if len(matrix) <= float_rows else None
 
     def scores(self, query: FloatVector) -> FloatVector:
         q8 = quantise(query).astype(np.float32)
@@ -97,12 +106,66 @@ class UsearchIndex:
         return rows[order], scores
 
 
-def nearest_index(matrix: Int8Matrix, ann_rows: int = ANN_ROWS, graph: Any = None) -> NearestIndex:
+def nearest_index(
+    matrix: Int8Matrix,
+    ann_rows: int = ANN_ROWS,
+    graph: Any = None,
+    wide: npt.NDArray[np.float32] | None = None,
+) -> NearestIndex:
     """Brute force up to `ann_rows` titles (exact, nothing to build), an HNSW graph above (the saved
     one when given)."""
     if len(matrix) > ann_rows:
         return UsearchIndex(matrix, graph=graph)
-    return BruteForce(matrix)
+    return BruteForce(matrix, wide=wide)
+
+
+def _derived(source: Path, kind: str, make: Callable[[], npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    """An array worked out from the vector file, kept beside it as a plain .npy and memory-mapped (an
+    .npz cannot be): made by the first worker after the vector file changes, mapped by the others."""
+    stat = source.stat()
+    target = source.with_name(f".{source.name}.{stat.st_mtime_ns}-{stat.st_size}.{kind}.npy")
+    if not target.exists():
+        temporary = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}")
+        try:
+            with temporary.open("wb") as file:
+                np.save(file, make())
+            os.replace(temporary, target)
+        except OSError:  # a read-only or full disk: this worker keeps its own copy
+            temporary.unlink(missing_ok=True)
+            return make()
+        for old in source.parent.glob(f".{source.name}.*.{kind}.npy"):
+            if old != target:
+                with contextlib.suppress(OSError):  # another worker may be cleaning up too
+                    old.unlink()
+    try:
+        mapped: npt.NDArray[Any] = np.load(target, mmap_mode="r")
+    except ValueError:  # numpy maps no empty array
+        mapped = np.load(target)
+    return mapped
+
+
+class _Source:
+    """The vector file read at most once, and only when a derived array has to be made."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._vectors: Any = None
+
+    def vectors(self) -> Any:
+        if self._vectors is None:
+            self._vectors = load_vectors(self.path)
+        return self._vectors
+
+
+def _mapped(path: Path) -> tuple[npt.NDArray[np.bytes_], NearestIndex]:
+    """The ids and nearest index of one vector file, from arrays memory-mapped beside it."""
+    source = _Source(path)
+    ids = _derived(path, "ids", lambda: np.array([i.encode() for i in source.vectors().ids], dtype=bytes))
+    matrix = _derived(path, "int8", lambda: source.vectors().matrix)
+    if len(matrix) > ANN_ROWS:
+        return ids, UsearchIndex(matrix, graph=read_graph(path, len(matrix)))
+    wide = _derived(path, "float32", lambda: matrix.astype(np.float32)) if len(matrix) <= FLOAT_ROWS else None
+    return ids, BruteForce(matrix, wide=wide)
 
 
 class FileVectors:
@@ -113,11 +176,11 @@ class FileVectors:
     def __init__(self, data_dir: Path, reload_seconds: float = 2.0) -> None:
         self.data_dir = data_dir
         self._reload_seconds = reload_seconds
-        self._loaded: dict[str, tuple[float, tuple[str, ...], NearestIndex]] = {}
+        self._loaded: dict[str, tuple[float, npt.NDArray[np.bytes_], NearestIndex]] = {}
         self._checked: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def _current(self, model: str) -> tuple[tuple[str, ...], NearestIndex] | None:
+    def _current(self, model: str) -> tuple[npt.NDArray[np.bytes_], NearestIndex] | None:
         now = time.monotonic()
         if now - self._checked.get(model, -1e9) >= self._reload_seconds:
             with self._lock:
@@ -125,18 +188,21 @@ class FileVectors:
                 path = vectors_path(self.data_dir, model)
                 mtime = os.stat(path).st_mtime if path.exists() else -1.0
                 if model not in self._loaded or self._loaded[model][0] != mtime:
-                    vectors = load_vectors(path)
-                    graph = read_graph(path, len(vectors)) if len(vectors) > ANN_ROWS else None
-                    self._loaded[model] = (mtime, vectors.ids, nearest_index(vectors.matrix, graph=graph))
+                    if path.exists():
+                        self._loaded[model] = (mtime, *_mapped(path))
+                    else:
+                        self._loaded.pop(model, None)
         loaded = self._loaded.get(model)
         return (loaded[1], loaded[2]) if loaded else None
 
     def nearest(self, model: str, query: FloatVector, k: int) -> list[tuple[str, float]]:
         """The `k` titles nearest the query (a unit vector) by this model, nearest first."""
         current = self._current(model)
-        if current is None or not current[0]:
+        if current is None or not len(current[0]):
             return []
         ids, index = current
         rows, scores = index.top(query, k)
-        found = [(ids[r], float(s)) for r, s in zip(rows.tolist(), scores.tolist(), strict=True)]
+        found = [
+            (bytes(ids[r]).decode(), float(s)) for r, s in zip(rows.tolist(), scores.tolist(), strict=True)
+        ]
         return sorted(found, key=lambda pair: (-pair[1], pair[0]))  # ties by id, as Elasticsearch's side

@@ -42,7 +42,7 @@ def test_a_search_does_not_wait_long_for_the_first_build(
 def test_kept_between_runs_for_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = build_data_dir(tmp_path)
     database = Database.for_path(settings.store_path)
-    path = tmp_path / "knowledge.pickle"
+    path = tmp_path / "knowledge.bin"
     built = KnowledgeCache(database, ["社保卡"], frozenset(), path=path).get()
     for _ in range(100):  # saved by a thread beside the searches
         if path.exists():
@@ -67,7 +67,35 @@ def test_kept_between_runs_for_the_same_store(tmp_path: Path, monkeypatch: pytes
 
 def test_a_damaged_file_is_ignored(tmp_path: Path) -> None:
     settings = build_data_dir(tmp_path)
-    path = tmp_path / "knowledge.pickle"
+    path = tmp_path / "knowledge.bin"
     path.write_bytes(b"not a pickle")
     cache = KnowledgeCache(Database.for_path(settings.store_path), [], frozenset(), path=path)
     assert "居民身份证换领" in cache.get().corpus.titles
+
+
+def test_workers_starting_together_build_once_and_share_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    settings = build_data_dir(tmp_path)
+    database = Database.for_path(settings.store_path)
+    path = tmp_path / "knowledge.bin"
+    builds: list[int] = []
+    real = knowledge.build_knowledge
+
+    def counted(*args: object, **kwargs: object) -> knowledge.Knowledge:
+        builds.append(1)
+        time.sleep(0.3)  # the other worker arrives while this one is still building
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(knowledge, "build_knowledge", counted)
+    workers = [KnowledgeCache(database, ["社保卡"], frozenset(), path=path) for _ in range(2)]
+    found: list[knowledge.Knowledge] = []
+    threads = [threading.Thread(target=lambda c=c: found.append(c.get())) for c in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(builds) == 1
+    assert found[0].corpus.titles == found[1].corpus.titles and "居民身份证换领" in found[1].corpus.titles

@@ -1,0 +1,53 @@
+"""The title vectors of the embedded backend as files every serving worker maps: the ids, the int8 rows
+and the float32 copy are written once beside the vector file and memory-mapped, so two workers share one
+copy through the page cache; a new vector file replaces them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from indexer.vectors import USEM3, TitleVectors, quantise, save_vectors, vectors_path
+from search_api.engine.vector_search import BruteForce, FileVectors
+
+
+def _unit_rows(count: int, seed: int) -> np.ndarray:  # type: ignore[type-arg]
+    rows = np.random.default_rng(seed).standard_normal((count, USEM3.dimensions)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)  # type: ignore[no-any-return]
+
+
+def _derived(data: Path) -> set[str]:
+    return {p.name.rsplit(".", 2)[-2] for p in vectors_path(data).parent.glob(".*.npy")}
+
+
+def test_two_workers_map_the_same_arrays_and_answer_alike(tmp_path: Path) -> None:
+    rows = _unit_rows(50, seed=3)
+    ids = tuple(f"doc-{i}" for i in range(50))
+    save_vectors(vectors_path(tmp_path), TitleVectors(ids, tuple(f"k{i}" for i in ids), quantise(rows)))
+    first, second = FileVectors(tmp_path), FileVectors(tmp_path)
+    exact = BruteForce(quantise(rows))
+    for query in _unit_rows(5, seed=4):
+        answer = first.nearest(USEM3.name, query, 10)
+        assert answer == second.nearest(USEM3.name, query, 10)
+        want, _ = exact.top(query, 10)
+        assert {doc for doc, _ in answer} == {ids[r] for r in want.tolist()}
+    assert _derived(tmp_path) == {"ids", "int8", "float32"}
+    loaded = first._current(USEM3.name)
+    assert loaded is not None and isinstance(loaded[0], np.memmap)
+    index = loaded[1]
+    assert isinstance(index, BruteForce) and isinstance(index.matrix, np.memmap)
+
+
+def test_a_new_vector_file_replaces_the_mapped_arrays(tmp_path: Path) -> None:
+    rows = _unit_rows(3, seed=5)
+    save_vectors(vectors_path(tmp_path), TitleVectors(("a", "b", "c"), ("ka", "kb", "kc"), quantise(rows)))
+    source = FileVectors(tmp_path, reload_seconds=0)
+    assert source.nearest(USEM3.name, rows[1], 1)[0][0] == "b"
+    before = set(vectors_path(tmp_path).parent.glob(".*.npy"))
+    save_vectors(vectors_path(tmp_path), TitleVectors(("z",), ("kz",), quantise(rows[2:])))
+    os.utime(vectors_path(tmp_path), (1, 1))  # a new file, whatever the clock's resolution
+    assert [doc for doc, _ in source.nearest(USEM3.name, rows[1], 5)] == ["z"]
+    after = set(vectors_path(tmp_path).parent.glob(".*.npy"))
+    assert len(after) == 3 and not before & after  # the old ones removed
