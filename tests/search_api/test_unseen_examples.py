@@ -121,3 +121,15 @@ def test_own_held_out_set_stays_above_its_floor(settings: Settings) -> None:
         load_judgments(OWN_SET), lambda q: [h.title for h in service.search(SearchRequest(q=q)).hits]
     )
     assert report.success >= 0.9 and report.mrr >= 0.78, report.summary_line()
+
+
+def test_a_guides_description_finds_what_its_title_does_not_say(settings: Settings) -> None:
+    """The 受理条件 of 机动车注册登记 says 初次申领机动车号牌; its title says nothing of 牌照. The query is
+    in none of the evaluation sets."""
+
+    def found(models: str) -> list[str]:
+        service = build_engine(settings.model_copy(update={"semantic_models": models}))
+        return [h.title for h in service.search(SearchRequest(q="买了新车要去办牌照")).hits[:10]]
+
+    assert "机动车注册登记" not in found("usem3")  # titles alone
+    assert "机动车注册登记" in found("usem3,usem3_desc")
