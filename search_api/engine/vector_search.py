@@ -52,8 +52,10 @@ def _best(scores: FloatVector, k: int) -> tuple[Rows, Scores]:
     if k <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     top = np.argpartition(-scores, k - 1)[:k]
-    # Ties broken by row, so the order does not depend on the partition's internals.
-    top = top[np.lexsort((top, -scores[top]))]
+    # Every row tied with the k-th joins before the cut, and ties go by row: which rows are kept must
+    # not depend on the partition's internals (Elasticsearch's side keeps the lower id).
+    top = np.flatnonzero(scores >= scores[top].min())
+    top = top[np.lexsort((top, -scores[top]))][:k]
     # In float64: the exact integer dot ÷ 127², the very number Elasticsearch's side computes.
     return top.astype(np.int64), scores[top].astype(np.float64) / QUANT**2
 

