@@ -160,9 +160,13 @@ def save_vectors(path: Path, vectors: TitleVectors) -> None:
 def sync_all(store: Store, data_dir: Path, models: Sequence[str], workers: int = 1) -> None:
     """Every chosen model's vector file brought up to date; the titles are read once for all models
     and embedded in `workers` processes."""
-    rows = [(r.id, r.title) for r in store.corpus_rows()] if models else []
+    rows = _title_rows(store) if models else []
     for model in models:
         sync_vectors(store, vectors_path(data_dir, model), model, rows=rows, workers=workers)
+
+
+def _title_rows(store: Store) -> list[tuple[str, str]]:
+    return [(r.id, r.title) for r in store.corpus_rows()]
 
 
 def _embed_chunk(chunk: list[str], model: str) -> Int8Matrix:
@@ -199,7 +203,7 @@ def sync_vectors(
     old = load_vectors(path)
     known = {key: row for row, key in enumerate(old.keys)}
     if rows is None:
-        rows = [(r.id, r.title) for r in store.corpus_rows()]
+        rows = _title_rows(store)
     if MODELS[model].reads == "description":  # the same documents' descriptions, where they have one
         rows = list(description_rows(store, [doc_id for doc_id, _ in rows]))
     keys = [_key(doc_id, title) for doc_id, title in rows]

@@ -12,7 +12,6 @@ portal scope), because the vectors know nothing of filters.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections import OrderedDict
@@ -24,7 +23,7 @@ import numpy.typing as npt
 
 from indexer.backends.base import BackendHit, VectorSearch
 from indexer.fields import doc_number_keys
-from indexer.vectors import MODELS, USEM3, embed, vectors_path
+from indexer.vectors import MODELS, USEM3, embed
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
@@ -82,9 +81,7 @@ class SemanticIndex:
         changed); for a backend's own vectors, `forget()` on each refresh that may show something new."""
         if not isinstance(self.source, FileVectors):
             return None
-        files = [*models, *(d for m in models for d in self.descriptions.get(m, ()))]
-        paths = (vectors_path(self.source.data_dir, m) for m in files)
-        return tuple(os.stat(p).st_mtime_ns if p.exists() else -1 for p in paths)
+        return self.source.versions([*models, *(d for m in models for d in self.descriptions.get(m, ()))])
 
     def models_for(self, weak_words: bool) -> tuple[str, ...]:
         """The first model always; the others (slower) only where the words answer weakly."""

@@ -17,7 +17,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -196,6 +196,16 @@ class FileVectors:
                         self._loaded.pop(model, None)
         loaded = self._loaded.get(model)
         return (loaded[1], loaded[2]) if loaded else None
+
+    def versions(self, models: Sequence[str]) -> tuple[float, ...]:
+        """The version (file time) of each model's vectors as loaded now, -1 for none: what a nearest
+        answer was computed from, checked no more often than the reload interval."""
+        found = []
+        for model in models:
+            self._current(model)
+            loaded = self._loaded.get(model)
+            found.append(loaded[0] if loaded else -1.0)
+        return tuple(found)
 
     def nearest(self, model: str, query: FloatVector, k: int) -> list[tuple[str, float]]:
         """The `k` titles nearest the query (a unit vector) by this model, nearest first."""
