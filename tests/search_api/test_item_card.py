@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from indexer.analysis import segment_query
 from indexer.catalogue.formats import read_catalogue
 from indexer.documents import CatalogueItem, ServiceGuide
 from indexer.importer import ImportReport
-from search_api.engine.item_card import ItemMatcher
+from search_api.engine.item_card import ItemMatcher, shortest_names
+from search_api.engine.postings import PackedStrings
 from synonyms.expansion import load_default_synonyms
 from tests.factories import SAMPLE_DOCUMENTS
 from tests.shared_data import shared_path
@@ -62,3 +64,35 @@ def test_colloquial_descriptions_find_the_sample_guides() -> None:
     assert best_name(matcher, items, "换身份证") == "居民身份证换领"
     assert best_name(matcher, items, "社保卡挂失") == "社会保障卡挂失"
     assert best_name(matcher, items, "住房公积金") is None
+
+
+def test_shortest_names_are_counted_in_characters() -> None:
+    names = PackedStrings.of(["社会保障卡\n社保卡补领", "", "居民身份证\n", "ab\n中文字\nxyz"])
+    assert shortest_names(names).tolist() == [5, 0, 0, 2]
+
+
+SHORT_QUERIES = ("证", "税", "房", "卡", "a", "1", "证 税", "房 卡", "我 要 证", "社保", "办证")
+
+
+def test_a_one_character_query_reads_only_names_it_can_cover(
+    shared_catalogue: tuple[ItemMatcher, dict[str, CatalogueItem]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word of one character narrows nothing through bigrams; the entries whose every name is too
+    long for the query to cover are left unread, and the card is the one the full scan finds."""
+    matcher, _ = shared_catalogue
+    read: list[int] = []
+    entry = ItemMatcher.entry
+    monkeypatch.setattr(ItemMatcher, "entry", lambda self, n: read.append(n) or entry(self, n))
+    bounded = {}
+    for query in SHORT_QUERIES:
+        read.clear()
+        bounded[query] = best_of(matcher, query)
+        assert len(read) < len(matcher) // (100 if len(query) == 1 else 5)  # all 3,370 before
+    every = np.arange(len(matcher), dtype=np.int32)
+    monkeypatch.setattr(ItemMatcher, "_short_enough", lambda self, most: every)
+    assert {q: best_of(matcher, q) for q in SHORT_QUERIES} == bounded
+
+
+def best_of(matcher: ItemMatcher, query: str) -> str | None:
+    tokens = segment_query(query)
+    return matcher.best(tokens, SYNONYMS.expand(tokens))
