@@ -188,7 +188,8 @@ def shortest_names(names: PackedStrings) -> npt.NDArray[np.int64]:
     """Per entry of newline-joined names (UTF-8), the length of its shortest name in characters,
     counted over the bytes in numpy (no string per entry); 0 for an entry with an empty name."""
     data, ends = names.data, names.ends
-    starts = np.concatenate(([0], ends[:-1])).astype(np.int64)
+    starts = np.zeros(len(ends), dtype=np.int64)
+    starts[1:] = ends[:-1]
     newline = data == ord("\n")
     first = np.zeros(len(data) + 1, dtype=np.bool_)  # where a name begins
     first[starts] = True

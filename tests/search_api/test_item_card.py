@@ -69,6 +69,8 @@ def test_colloquial_descriptions_find_the_sample_guides() -> None:
 def test_shortest_names_are_counted_in_characters() -> None:
     names = PackedStrings.of(["社会保障卡\n社保卡补领", "", "居民身份证\n", "ab\n中文字\nxyz"])
     assert shortest_names(names).tolist() == [5, 0, 0, 2]
+    assert shortest_names(PackedStrings.of([])).tolist() == []
+    assert ItemMatcher([]).best(["证"], []) is None
 
 
 SHORT_QUERIES = ("证", "税", "房", "卡", "a", "1", "证 税", "房 卡", "我 要 证", "社保", "办证")
