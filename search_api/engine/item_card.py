@@ -105,11 +105,21 @@ class ItemMatcher:
         from a file written before this existed has it too)."""
         return shortest_names(self._names)
 
-    def _short_enough(self, most: int) -> Numbers:
-        """The entries one of whose names is short enough that `most` characters of it can make up
-        MIN_COVERAGE (as `_coverage` divides): no other entry can be the card, whatever it contains."""
-        reach = most / np.maximum(1, self._shortest) >= MIN_COVERAGE
-        return np.flatnonzero(reach).astype(np.int32)
+    @cached_property
+    def _by_length(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The entries ordered by their shortest name, and those lengths in that order."""
+        order = np.argsort(self._shortest, kind="stable")
+        return order, self._shortest[order]
+
+    def warm(self) -> None:
+        """Work out the name lengths now rather than in the first search that needs them (~50 ms at
+        100k documents)."""
+        self._by_length  # noqa: B018 (a cached property: computed once, here)
+
+    def _short_enough(self, longest: int) -> Numbers:
+        """The entries with a name of at most `longest` characters, in order."""
+        order, lengths = self._by_length
+        return np.sort(order[: np.searchsorted(lengths, longest, side="right")]).astype(np.int32)
 
     def _containing(self, form: str) -> Numbers | None:
         """Entries that may contain `form` (None: too short to narrow anything down)."""
@@ -118,28 +128,35 @@ class ItemMatcher:
             return None
         return intersection([self._postings.get(g) for g in grams])
 
+    def _holding_all(self, parts: Sequence[str]) -> Numbers | None:
+        """Entries that may contain every one of `parts` (None: none of them narrows anything down)."""
+        found = [f for f in (self._containing(compact(p)) for p in parts) if f is not None]
+        return intersection(found) if found else None
+
+    def _word_entries(self, i: int, word: str, matches: Sequence[SynonymMatch]) -> Numbers | None:
+        """Entries that may hold query word `i`: the word itself, or every part of one alternative of
+        a synonym match over it (what `_coverage` asks of a name); None: no bound."""
+        alternatives = [alt for m in matches if m.start <= i < m.end for alt in m.alternatives if alt]
+        found = [self._containing(word), *(self._holding_all(alt) for alt in alternatives)]
+        return None if any(f is None for f in found) else union(f for f in found if f is not None)
+
     def _candidates(
         self, words: list[str], matches: Sequence[SynonymMatch], stop: frozenset[str], most: int
     ) -> list[int]:
-        """Entries that contain, for every meaningful query word, the word or one of its synonyms.
-        A word of one character has no bigram to look up: for it, the entries whose names are short
-        enough for the query's `most` characters to cover (one-character queries scanned every entry
-        in Python: 56 ms at 10k documents)."""
+        """Entries that may hold every meaningful query word (or its synonym) and have a name short
+        enough for the query's `most` characters to make up MIN_COVERAGE of it: only those can be the
+        card. A word of one character has no bigram to look up; without the length bound,
+        one-character queries scanned every entry in Python (56 ms at 10k documents), and a word
+        whose synonym shares a common part (办理) read thousands of entries."""
+        longest = longest_coverable(most)
         result: Numbers | None = None
         for i, word in enumerate(words):
-            if not word or word in stop:
-                continue
-            forms = [
-                word,
-                *(p for m in matches if m.start <= i < m.end for alt in m.alternatives for p in alt),
-            ]
-            found = [self._containing(compact(form)) for form in forms]
-            if any(f is None for f in found):
-                here: Numbers = self._short_enough(most)
-            else:
-                here = union(f for f in found if f is not None)
-            result = here if result is None else intersection([result, here])
-        return result.tolist() if result is not None else []
+            if word and word not in stop and (here := self._word_entries(i, word, matches)) is not None:
+                result = here if result is None else intersection([result, here])
+        kept: Numbers = (
+            self._short_enough(longest) if result is None else result[self._shortest[result] <= longest]
+        )
+        return [int(n) for n in kept]
 
     def best(self, tokens: Sequence[str], matches: Sequence[SynonymMatch]) -> str | None:
         """The key of the item the query names, or None."""
@@ -177,6 +194,15 @@ def prepared(matches: Sequence[SynonymMatch]) -> list[_Span]:
     ]
 
 
+def longest_coverable(most: int) -> int:
+    """The longest name `most` characters can make up MIN_COVERAGE of, as `_coverage` divides
+    (-1: none)."""
+    longest = int(most / MIN_COVERAGE) + 1
+    while longest > 0 and most / max(1, longest) < MIN_COVERAGE:
+        longest -= 1
+    return longest if most / max(1, longest) >= MIN_COVERAGE else -1
+
+
 def most_covered(words: list[str], matches: Sequence[_Span]) -> int:
     """The most characters of any name `_coverage` can count for the query: every word, and each
     synonym match adding at most its longest alternative."""
@@ -187,22 +213,24 @@ def most_covered(words: list[str], matches: Sequence[_Span]) -> int:
 def shortest_names(names: PackedStrings) -> npt.NDArray[np.int64]:
     """Per entry of newline-joined names (UTF-8), the length of its shortest name in characters,
     counted over the bytes in numpy (no string per entry); 0 for an entry with an empty name."""
-    data, ends = names.data, names.ends
+    data, ends = np.asarray(names.data), np.asarray(names.ends)  # no memmap wrapper per operation
     starts = np.zeros(len(ends), dtype=np.int64)
     starts[1:] = ends[:-1]
     newline = data == ord("\n")
     first = np.zeros(len(data) + 1, dtype=np.bool_)  # where a name begins
     first[starts] = True
     first[np.flatnonzero(newline) + 1] = True
-    first = first[: len(data)]
+    begins = np.flatnonzero(first[: len(data)])
     characters = ((data & 0xC0) != 0x80) & ~newline  # UTF-8 lead bytes: one per character
-    lengths = np.bincount(np.cumsum(first) - 1, weights=characters, minlength=int(first.sum()))
-    owner = np.searchsorted(ends, np.flatnonzero(first), side="right")
-    shortest = np.full(len(ends), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(shortest, owner, lengths.astype(np.int64))
+    counted = np.concatenate(([0], np.cumsum(characters, dtype=np.int64)))
+    lengths = counted[np.append(begins[1:], len(data))] - counted[begins]
+    owner = np.searchsorted(ends, begins, side="right")  # names in entry order: groups of one owner
+    groups = np.flatnonzero(np.diff(owner, prepend=-1))
+    shortest = np.zeros(len(ends), dtype=np.int64)
+    shortest[owner[groups]] = np.minimum.reduceat(lengths, groups) if len(groups) else []
     last = np.maximum(ends - 1, 0)
     empty_last = (ends > starts) & newline[last] if len(data) else np.zeros(len(ends), dtype=np.bool_)
-    shortest[(starts == ends) | empty_last] = 0  # an empty name, alone or after the last newline
+    shortest[empty_last] = 0  # an empty name after the last newline; an entry without bytes stays 0
     return shortest
 
 

@@ -124,11 +124,11 @@ class SearchEngine:
         self.facets = FacetCache()  # emptied when the index changes (`_maybe_reload`)
 
     def warm(self) -> None:
-        """What the first searches would otherwise build: the knowledge, the item matcher, and the
-        segmenter's dictionaries that reading an abbreviation needs (the first long question after a
-        start loaded them inside its search: ~0.3 s)."""
+        """What the first searches would otherwise build: the knowledge, the item matcher (its name
+        lengths too), and the segmenter's dictionaries that reading an abbreviation needs (the first
+        long question after a start loaded them inside its search: ~0.3 s)."""
         self.knowledge.get()
-        self.catalogue.matcher()
+        self.catalogue.matcher().warm()
         dictionary_short_forms()
         load_user_dictionary()
 

@@ -73,14 +73,17 @@ def test_shortest_names_are_counted_in_characters() -> None:
     assert ItemMatcher([]).best(["证"], []) is None
 
 
-SHORT_QUERIES = ("证", "税", "房", "卡", "a", "1", "证 税", "房 卡", "我 要 证", "社保", "办证")
+SHORT_QUERIES = ("证", "税", "房", "卡", "a", "1", "证 税", "房 卡", "我 要 证", "社保", "办证", "建筑")
+# Words with synonyms whose alternatives share common parts (办理), and longer descriptions.
+OTHER_QUERIES = ("律所查询", "社保卡挂失", "残疾证怎么办", "驾照到期换证", "去台湾探亲签注", "结婚登记")
 
 
-def test_a_one_character_query_reads_only_names_it_can_cover(
+def test_a_short_query_reads_only_names_it_can_cover(
     shared_catalogue: tuple[ItemMatcher, dict[str, CatalogueItem]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A word of one character narrows nothing through bigrams; the entries whose every name is too
-    long for the query to cover are left unread, and the card is the one the full scan finds."""
+    long for the query to cover are left unread, and the card is the one a scan of every entry
+    finds, for these and for longer queries."""
     matcher, _ = shared_catalogue
     read: list[int] = []
     entry = ItemMatcher.entry
@@ -91,8 +94,9 @@ def test_a_one_character_query_reads_only_names_it_can_cover(
         bounded[query] = best_of(matcher, query)
         assert len(read) < len(matcher) // (100 if len(query) == 1 else 5)  # all 3,370 before
     every = np.arange(len(matcher), dtype=np.int32)
-    monkeypatch.setattr(ItemMatcher, "_short_enough", lambda self, most: every)
-    assert {q: best_of(matcher, q) for q in SHORT_QUERIES} == bounded
+    bounded |= {q: best_of(matcher, q) for q in OTHER_QUERIES}
+    monkeypatch.setattr(ItemMatcher, "_candidates", lambda self, *_: every.tolist())
+    assert {q: best_of(matcher, q) for q in (*SHORT_QUERIES, *OTHER_QUERIES)} == bounded
 
 
 def best_of(matcher: ItemMatcher, query: str) -> str | None:
