@@ -1,5 +1,6 @@
 """CPU per search in process, and where it goes: one engine over a data directory, the scale benchmark's
-query mix asked twice (first pass: every query new; second pass: the same queries again).
+query mix asked twice (first pass: every query new; second pass: the same queries again); then the
+suggestions for the scale benchmark's prefixes.
 
     python bench/search_cpu.py --data-dir DIR [--queries 300] [--code CHECKOUT] [--label NAME]
 
@@ -113,6 +114,22 @@ def one_pass(engine: Any, request_type: Any, queries: list[str], stages: Stages)
     }
 
 
+def suggest_pass(engine: Any, prefixes: list[str]) -> dict[str, Any]:
+    """CPU per suggestion request (`SearchEngine.suggest`, what /api/v1/suggest calls)."""
+    times: list[float] = []
+    for prefix in prefixes:
+        start = time.process_time()
+        engine.suggest(prefix)
+        times.append((time.process_time() - start) * 1000)
+    ordered, n = sorted(times), len(times)
+    return {
+        "suggestions": n,
+        "cpu_ms_per_suggest": round(sum(times) / n, 3),
+        "cpu_ms_p50": round(ordered[n // 2], 3),
+        "cpu_ms_p95": round(ordered[int(n * 0.95)], 3),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -126,7 +143,7 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(args.code.resolve()))
     sys.path.insert(1, str(ROOT / "bench"))
-    from scale_corpus import query_mix
+    from scale_corpus import query_mix, suggest_prefixes
 
     from govsearch.app import build_engine
     from govsearch.settings import Settings
@@ -150,6 +167,7 @@ def main() -> int:
         "start_cpu_s": round(warm_cpu, 2),
         "first_pass": one_pass(engine, SearchRequest, queries, stages),
         "second_pass": one_pass(engine, SearchRequest, queries, stages),
+        "suggest": suggest_pass(engine, suggest_prefixes(queries[:120])),  # as bench/scale.py asks
         "load_after": os.getloadavg(),
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -161,6 +179,9 @@ def main() -> int:
         for stage, row in run["stages"].items():
             print(f"  {row['cpu_ms_per_search']:8.3f} ms  {row['calls']:5d} calls  {stage}")
         print(f"  {run['rest_ms_per_search']:8.3f} ms  rest")
+    hint = report["suggest"]
+    p50, p95 = hint["cpu_ms_p50"], hint["cpu_ms_p95"]
+    print(f"{args.label} suggest: {hint['cpu_ms_per_suggest']} CPU ms/suggestion (p50 {p50}, p95 {p95})")
     return 0
 
 
