@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,7 @@ from indexer.analysis import segment_query
 from indexer.catalogue.formats import read_catalogue
 from indexer.documents import CatalogueItem, ServiceGuide
 from indexer.importer import ImportReport
+from search_api.engine import knowledge_file
 from search_api.engine.item_card import ItemMatcher, shortest_names
 from search_api.engine.postings import PackedStrings
 from synonyms.expansion import load_default_synonyms
@@ -102,3 +105,16 @@ def test_a_short_query_reads_only_names_it_can_cover(
 def best_of(matcher: ItemMatcher, query: str) -> str | None:
     tokens = segment_query(query)
     return matcher.best(tokens, SYNONYMS.expand(tokens))
+
+
+def test_the_name_lengths_are_kept_in_the_matcher_file(
+    shared_catalogue: tuple[ItemMatcher, dict[str, CatalogueItem]], tmp_path: Path
+) -> None:
+    """Worked out when the matcher is built and mapped back from its file, not again at each start."""
+    _, items = shared_catalogue
+    matcher = ItemMatcher(items.values())  # saved as built, before any search
+    knowledge_file.save(tmp_path / "matcher.bin", ("matcher", "v1"), matcher)
+    opened = knowledge_file.load(tmp_path / "matcher.bin", ("matcher", "v1"))
+    assert isinstance(opened, ItemMatcher) and "_shortest" in vars(opened) and "_by_length" in vars(opened)
+    assert vars(opened)["_shortest"].tolist() == shortest_names(matcher._names).tolist()
+    assert {q: best_of(opened, q) for q in SHORT_QUERIES} == {q: best_of(matcher, q) for q in SHORT_QUERIES}
