@@ -61,7 +61,9 @@ SEMANTIC_WEIGHT = 0.5
 SEMANTIC_WEIGHT_WEAK_WORDS = 0.8
 SEMANTIC_CANDIDATES = 20  # nearest titles taken into the fusion
 # Below this share of the query's words in the best word hit's title, the words answer weakly and the
-# second semantic model (when configured) is asked too.
+# second semantic model (when configured) is asked too; so do they when that title leaves out a content
+# word altogether (`rerank.left_out`): question and function words weigh STOPWORD_COVERAGE_WEIGHT in
+# the share, so a long question is not weak for its length alone, but for what its title misses.
 WEAK_WORDS_COVERAGE = 0.5
 SEMANTIC_DEPTH = 60  # nearest titles per model whose scores place each other (per-query z-scores)
 

@@ -38,7 +38,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings, warm_first=True)) as test_client:  # as serve: warm first
         yield test_client
 
 
@@ -87,13 +87,19 @@ def test_initials_read_as_what_a_citizen_means_and_official_terms_are_not_typos(
     assert search(client, q="社会保障卡")["correction"] is None
 
 
-def test_initials_with_readings_about_as_likely_search_them_together_and_name_them(client: TestClient) -> None:
+def test_initials_with_readings_about_as_likely_search_them_together_and_name_them(
+    client: TestClient,
+) -> None:
     result = search(client, q="yl")
     assert result["correction"]["readings"] == ["养老", "医疗"] and result["correction"]["applied"]
     first = titles(result)[:2]  # each reading's best result, the likelier one first
     assert "养老" in first[0] and "医疗" in first[1], first
     page = client.get("/s", params={"wd": "yl"}).text
-    assert "已按拼音为您搜索：" in page and "<strong>养老</strong></a>、<a" in page and "<strong>医疗</strong>" in page
+    assert (
+        "已按拼音为您搜索：" in page
+        and "<strong>养老</strong></a>、<a" in page
+        and "<strong>医疗</strong>" in page
+    )
     pages = [titles(search(client, q="yl", size="5", page=str(n))) for n in (1, 2)]
     assert pages[0] + pages[1] == titles(result)  # pages of any size agree, no result twice
     alone = search(client, q="jz")  # 驾照 dominates: 救助 is a term citizens say far less often
@@ -108,9 +114,6 @@ def test_question_and_function_words_do_not_decide_what_comes_first(client: Test
     assert titles(asked)[0] == titles(search(client, q="公积金提取"))[0]
     assert not any("不可抗力" in t for t in titles(asked)[:5]), titles(asked)[:5]
     assert search(client, q="医保可不可以异地报销")["correction"] is None
-    page = client.get("/s", params={"wd": "结婚登记是不是可以网上预约"}).text
-    assert "<em>结婚登记</em>" in page or "<em>结婚</em>" in page
-    assert "<em>是不是</em>" not in page and "<em>可以</em>" not in page
 
 
 def test_a_correction_is_used_when_it_reads_far_better_though_the_typo_finds_something(
