@@ -99,12 +99,6 @@ def _credit(word: QueryWord, title: str) -> tuple[float, list[str]]:
     return best, matched
 
 
-def left_out(words: Sequence[QueryWord], title: str) -> bool:
-    """Does the title leave out a content word of two or more characters altogether (neither it, an
-    alternative, nor any of its characters)? Question and function words weigh less and do not count."""
-    return any(w.weight >= 1.0 and not _credit(w, title)[0] for w in words)
-
-
 def _covered_share(title: str, matched: list[str]) -> float:
     covered = [False] * len(title)
     for text in matched:
