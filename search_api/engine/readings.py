@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
+from search_api.engine import ranking
 from search_api.engine.models import Correction, SearchHit, SearchRequest
 
 
@@ -18,9 +19,10 @@ R = TypeVar("R", bound=Ranked)
 
 def together(request: SearchRequest, correction: Correction, run: Callable[[SearchRequest, str], R]) -> R:
     """The run of a reading (`run(request, text)`); readings about as likely as each other are searched
-    together: the counts and facets of all of them at once, and each one's ranked hits in turn."""
+    together: the counts and facets of all of them at once, and each one's ranked hits in turn, within
+    the reranked window (deeper pages keep the order of all the readings at once: bounded work)."""
     found = run(request, " ".join(correction.readings) or correction.text)
-    if correction.readings:
+    if correction.readings and request.page * request.size <= ranking.RERANK_DEPTH:
         upto = request.model_copy(update={"page": 1, "size": request.page * request.size})
         each = [run(upto, text).hits for text in correction.readings]
         found.hits = interleave(each)[(request.page - 1) * request.size :][: request.size]
