@@ -10,6 +10,7 @@ from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
 from govsearch.database import open_database
+from govsearch.serving_files import write_serving_files
 from govsearch.settings import Settings
 from indexer.backends import BackendError, Rebuildable, SearchBackend, open_backend
 from indexer.backends.base import VectorSearch
@@ -83,6 +84,9 @@ def run_index(
         linked = update_links(store, derived=derived, on_progress=lambda d, t: _status(f"关联事项：{d}/{t}"))
         if not vectors_first:
             _sync_vectors(settings, store, workers)
+        # What every serving process would otherwise build from the whole store at its start.
+        _status("准备检索服务所需文件…")
+        write_serving_files(settings, store, vectors=not vectors_first)
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:

@@ -8,6 +8,7 @@ popular queries are re-read on the same clock.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -28,6 +29,7 @@ FIRST_BUILD_WAIT_SECONDS = 10.0  # longest a search waits for the first build be
 POPULAR_SECONDS = 60.0  # popular queries change slowly; rebuilding for them costs a pinyin pass
 MEMO_ENTRIES = 100_000  # remembered answers per knowledge build (a few tens of MB at most)
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Memo:
@@ -185,6 +187,7 @@ class KnowledgeCache:
     def _build(self, held: knowledge_file.Exclusive | None = None) -> Knowledge:
         """Built from the store; saved beside the searches by a thread that then lets the next worker
         in (`held`), so the first answer does not wait for the write."""
+        started = time.perf_counter()
         try:
             built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
         except BaseException:
@@ -192,6 +195,7 @@ class KnowledgeCache:
                 held.release()
             raise
         self._popular_checked = time.monotonic()
+        log.info("knowledge built from the store in %.1f s", time.perf_counter() - started)
         if self._path is not None:
             key = self._key(built.corpus.signature)
             kept = dataclasses.replace(built, memo=Memo())
