@@ -42,9 +42,10 @@ ROUNDS = ("first", "indexed", "second", "one-doc")
 # Run in the benchmarked checkout: the title of one policy changed, as a crawl of a revised page would.
 CHANGE_ONE = """
 import sys
+from pathlib import Path
 from indexer.storage import Database
 from indexer.store import Store
-store = Store(Database.for_path(sys.argv[1]))
+store = Store(Database.for_path(Path(sys.argv[1])))
 doc_id = next(r.id for r in store.corpus_rows() if r.kind == "policy")
 doc = store.get(doc_id)
 store.upsert([doc.model_copy(update={"title": doc.title + "（修订）"})])
