@@ -12,7 +12,7 @@ loaded machine distorts least. Round `first` removes the knowledge files a check
 directory, so the start builds them from the store; round `indexed` removes them too, runs
 `govsearch index` (timed: what the index step costs when the store is unchanged) and then starts;
 round `second` starts over what the rounds before kept; round `one-doc` changes the title of one
-policy in the store, runs `govsearch index` (the incremental path: its time and CPU are what one
+document in the store, runs `govsearch index` (the incremental path: its time and CPU are what one
 changed document costs) and starts. Only `one-doc` changes the store (run it on a copy).
 Writes
 `bench/results/serve-start-<N>-<date>[-label].json`.
@@ -39,16 +39,17 @@ from scale_corpus import query_mix  # noqa: E402
 
 KEPT = ("knowledge.pickle", "knowledge.bin", "matcher.bin", "spellings.bin")  # what main and this work keep
 ROUNDS = ("first", "indexed", "second", "one-doc")
-# Run in the benchmarked checkout: the title of one policy changed, as a crawl of a revised page would.
+# Run in the benchmarked checkout: the title of one document changed, as a crawl of a revised page would.
 CHANGE_ONE = """
 import sys
 from pathlib import Path
 from indexer.storage import Database
 from indexer.store import Store
 store = Store(Database.for_path(Path(sys.argv[1])))
-doc_id = next(r.id for r in store.corpus_rows() if r.kind == "policy")
+doc_id = store.corpus_rows()[0].id
 doc = store.get(doc_id)
-store.upsert([doc.model_copy(update={"title": doc.title + "（修订）"})])
+field = "item_name" if doc.kind == "guide" else "title"  # a guide's title is its item's name
+store.upsert([doc.model_copy(update={field: getattr(doc, field) + "（修订）"})])
 store.close()
 print(doc_id)
 """

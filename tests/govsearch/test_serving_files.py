@@ -21,6 +21,7 @@ from indexer.store import Store
 from search_api.engine import knowledge
 from search_api.engine.catalogue_search import MATCHER_FILE
 from search_api.engine.item_card import ItemMatcher
+from search_api.engine.knowledge import SPELLINGS_FILE
 from tests.factories import guide
 from tests.shared_data import shared_path
 
@@ -81,7 +82,8 @@ def _served_without_building(data: Path, caplog: pytest.LogCaptureFixture) -> li
 
 
 def _built_from_the_store(data: Path) -> list[Any]:
-    for name in FILES:
+    """Answers of a server that built everything, without the spellings kept from an earlier build."""
+    for name in (*FILES, SPELLINGS_FILE):
         (data / name).unlink()
     return _answers(data)
 
@@ -99,6 +101,7 @@ def test_one_changed_document_leaves_the_files_current(
     store.upsert([guide("出生医学证明补发（新增）", "G-NEW-1")])
     store.close()
     assert main(["--data-dir", str(data_dir), "index"]) == 0  # the incremental path: one document
+    assert (data_dir / SPELLINGS_FILE).exists()  # so the rebuild spelled only the new title
     opened = _served_without_building(data_dir, caplog)
     assert "新增" in str(opened)  # the new title is known to the knowledge (suggestions)
     assert opened == _built_from_the_store(data_dir)
@@ -109,3 +112,23 @@ def test_rebuild_makes_them_too(data_dir: Path, caplog: pytest.LogCaptureFixture
         (data_dir / name).unlink()
     assert main(["--data-dir", str(data_dir), "index", "--rebuild"]) == 0
     _served_without_building(data_dir, caplog)
+
+
+def test_a_rebuild_spells_only_what_the_last_build_did_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    from search_api.engine import pinyin
+
+    spelled: list[str] = []
+    real = pinyin._syllables
+
+    def counting(text: str) -> tuple[str, ...]:
+        spelled.append(text)
+        return real(text)
+
+    monkeypatch.setattr(pinyin, "_syllables", counting)
+    kept = pinyin.Spellings({"社保": ("she", "bao")})
+    with pinyin.spelling_with(kept):
+        assert pinyin.full_pinyin("社保") == "shebao" and pinyin.initials("医保") == "yb"
+    assert spelled == ["医保"]  # the kept spelling was read, the new one made
+    assert kept.used == {"社保": ("she", "bao"), "医保": ("yi", "bao")}  # what the next build keeps
+    pinyin.syllables("公积金")
+    assert "公积金" not in kept.used  # outside a build nothing is collected
