@@ -7,7 +7,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from govsearch.commands import CommandError
+from govsearch.console import CommandError
 from govsearch.database import open_database
 from govsearch.settings import Settings
 from synonyms.catalogue import CatalogueFileError, import_catalogue
