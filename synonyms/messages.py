@@ -180,9 +180,9 @@ def citizen_phrases(text: str) -> set[str]:
                 phrase = "".join(run)
                 if run[0] in GENRE_WORDS or run[-1] in GENRE_WORDS:
                     continue
-                # A one-character word at an edge is a remnant (2017年教师 → 年教师) unless the phrase is
-                # as short as a citizen's verb-object (上牌, 办护照).
-                if len(phrase) > 3 and (len(run[0]) == 1 or len(run[-1]) == 1):
+                # A one-character word at an edge is a remnant (2017年教师 → 年教师, 新车回) unless the
+                # phrase is as short as a citizen's verb-object (上牌, 办护照: a verb in front).
+                if (len(run[0]) == 1 and len(phrase) > 3) or (len(run[-1]) == 1 and len(phrase) > 2):
                     continue
                 if 2 <= len(phrase) <= 6 and not _NOT_HAN.search(phrase):
                     found.add(phrase)
