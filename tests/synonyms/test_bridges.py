@@ -109,6 +109,8 @@ def test_mine_messages_command_reads_the_titles_of_the_store(
     candidates = out.read_text(encoding="utf-8")
     assert "公职人员 => 事业单位工作人员" in candidates  # offered for review (the review rejected it)
     assert "上牌 => 注册登记" not in candidates  # a reviewed rule already
+    assert main(["--data-dir", str(items_store.data_dir), *args, "--propose-as", "nobody"]) == 2
+    assert "没有管理后台账号 nobody" in capsys.readouterr().err  # the catalogue's staff flow, shared
 
 
 def _cited(origin: str) -> list[tuple[str, str]]:
