@@ -149,7 +149,7 @@ def items_store(tmp_path_factory: pytest.TempPathFactory, item_titles: list[str]
 
 @pytest.fixture(scope="module")
 def client(items_store: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(items_store)) as test_client:
+    with TestClient(create_app(items_store, warm_first=True)) as test_client:  # as `serve` runs it
         yield test_client
 
 
@@ -161,5 +161,7 @@ def client(items_store: Settings) -> Iterator[TestClient]:
 def test_a_bridged_phrase_finds_the_official_title_first(
     client: TestClient, query: str, official: str
 ) -> None:
-    hits = client.get("/api/v1/search", params={"q": query}).json()["hits"]
+    response = client.get("/api/v1/search", params={"q": query})
+    assert response.status_code == 200, response.text
+    hits = response.json()["hits"]
     assert hits and official in hits[0]["title"], [h["title"] for h in hits[:3]]
