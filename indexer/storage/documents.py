@@ -201,6 +201,12 @@ class Documents:
         rows = self.database.rows(_GET_MANY, {"ids": ids})
         return {row[0]: _DOCUMENT_ADAPTER.validate_json(row[1]) for row in rows}
 
+    def get_many_json(self, ids: list[str]) -> dict[str, str]:
+        """Live documents' stored JSON by id, unparsed: for worker processes that parse it themselves."""
+        return (
+            {str(row[0]): str(row[1]) for row in self.database.rows(_GET_MANY, {"ids": ids})} if ids else {}
+        )
+
     def count(self, kind: DocumentKind | None = None) -> int:
         query = select(func.count()).select_from(documents).where(documents.c.withdrawn == 0)
         if kind is not None:
