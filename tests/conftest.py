@@ -27,7 +27,7 @@ def sample_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def client(sample_data_dir: Path) -> Iterator[TestClient]:
-    with TestClient(build_app(sample_data_dir)) as test_client:
+    with TestClient(build_app(sample_data_dir, warm_first=True)) as test_client:
         yield test_client
 
 

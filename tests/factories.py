@@ -81,6 +81,8 @@ def build_data_dir(data_dir: Path, documents: list[Document] | None = None) -> S
     return settings
 
 
-def build_app(data_dir: Path) -> FastAPI:
+def build_app(data_dir: Path, *, warm_first: bool = False) -> FastAPI:
+    """`warm_first`: as `govsearch serve` runs it — the first request finds the knowledge built (on a
+    loaded machine, building it inside the first request can pass the request time limit)."""
     settings = build_data_dir(data_dir)
-    return create_app(settings)
+    return create_app(settings, warm_first=warm_first)

@@ -22,7 +22,10 @@ PASSWORD = "correct horse battery"
 GOLDEN = "query\trelevant\tnote\n二代证\t居民身份证换领\t员工维护\n换领身份证\t居民身份证换领\t\n"
 
 
-def admin_app(data_dir: Path, documents: list[Document] | None = None) -> FastAPI:
+def admin_app(
+    data_dir: Path, documents: list[Document] | None = None, *, warm_first: bool = False
+) -> FastAPI:
+    """`warm_first`: the knowledge is built before the first request (see tests/factories.build_app)."""
     settings = build_data_dir(data_dir, documents)
     golden = data_dir / "golden.tsv"
     golden.write_text(GOLDEN, encoding="utf-8")
@@ -36,7 +39,7 @@ def admin_app(data_dir: Path, documents: list[Document] | None = None) -> FastAP
         if name not in {s.name for s in accounts.users()}:
             accounts.add_user(name, role, PASSWORD)
     accounts.close()
-    return create_app(settings.model_copy(update={"golden_path": golden}))
+    return create_app(settings.model_copy(update={"golden_path": golden}), warm_first=warm_first)
 
 
 def login(client: TestClient, name: str) -> str:
