@@ -253,9 +253,8 @@ class Database:
         return int(raw.execute(*self._statements.expand(statement, params)).rowcount)
 
     def run_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> int:
-        """One write statement for each of `rows`, in order, in one transaction (or the open one); how
-        many rows they wrote. On SQLite's driver path one executemany: a bulk import then costs no
-        Python call per row. Elsewhere statement by statement, each row's count as `run` reports it."""
+        """`run` for each of `rows` (same keys), in order, in one transaction (or the open one): on
+        SQLite's driver path one executemany, no Python call per row; how many rows they wrote."""
         if not rows:
             return 0
         with self.write():
