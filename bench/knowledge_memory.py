@@ -63,7 +63,8 @@ def cpu_s() -> float:
 
 
 def _engine_parts(data_dir: Path) -> tuple[Any, Any, list[str]]:
-    from govsearch.app import live_synonyms, open_database
+    from govsearch.database import open_database
+    from govsearch.serving_files import live_synonyms
     from govsearch.settings import Settings
 
     settings = Settings(data_dir=data_dir)

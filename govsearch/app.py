@@ -24,6 +24,7 @@ from starlette.types import ASGIApp
 
 import web
 from govsearch.database import open_database
+from govsearch.serving_files import denylist, live_synonyms, popularity
 from govsearch.settings import Settings
 from indexer.backends import SearchBackend, open_backend
 from indexer.backends.base import VectorSearch
@@ -35,7 +36,6 @@ from search_api.access import PortalCors
 from search_api.engine.filters import InvalidSearch
 from search_api.engine.models import SearchRequest
 from search_api.engine.portals import Portals
-from search_api.engine.query_log import Popularity, load_denylist
 from search_api.engine.search import PageOutOfRange, SearchEngine
 from search_api.engine.semantic import SemanticIndex
 from search_api.engine.vector_search import FileVectors
@@ -43,8 +43,7 @@ from search_api.errors import ApiError, api_error, for_api, is_api, search_error
 from search_api.guard import Admission, BodyCap, BodyLimit, Lanes, SecurityHeaders
 from search_api.throttle import RateLimiter
 from synonyms.expansion import Expander
-from synonyms.live import LiveSynonyms, build_live_synonyms
-from synonyms.staff_store import StaffStore
+from synonyms.live import LiveSynonyms
 from web import browse as web_browse
 from web import embedding
 from web import errors as web_errors
@@ -70,10 +69,6 @@ API_DESCRIPTION = """检索政策文件与办事指南。所有接口位于 /api
 未知参数返回 422。"""
 
 
-def live_synonyms(settings: Settings, database: Database) -> LiveSynonyms:
-    return build_live_synonyms(StaffStore(database), settings.synonym_files, settings.cilin_path)
-
-
 def build_engine(
     settings: Settings, database: Database | None = None, synonyms: Expander | None = None
 ) -> SearchEngine:
@@ -88,8 +83,8 @@ def build_engine(
         synonyms if synonyms is not None else live_synonyms(settings, database),
         log_queries=settings.log_queries,
         reload_seconds=settings.reload_seconds,
-        denylist=load_denylist(settings.denylist_file),
-        popularity=Popularity(settings.hot_min_visitors, settings.hot_window_days),
+        denylist=denylist(settings),
+        popularity=popularity(settings),
         semantic=semantic_index(settings, backend),
         knowledge_path=settings.knowledge_path,
     )

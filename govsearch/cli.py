@@ -4,25 +4,44 @@ portals, db."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from govsearch import (
-    commands,
-    commands_best_bets,
-    commands_catalogue,
-    commands_crawl,
-    commands_db,
-    commands_demo,
-    commands_portals,
-    commands_synonyms,
-    commands_upkeep,
-)
+from govsearch import commands_best_bets, commands_db, commands_portals, commands_synonyms, commands_upkeep
+from govsearch.console import CommandError
 from govsearch.settings import Settings
 from indexer.storage import StorageError
+
+Handler = Callable[[Settings, argparse.Namespace], int]
+# Each command's module is imported when it runs: `serve` (its supervisor, and each worker process,
+# which imports this module again) then loads no crawler, pipeline or evaluation code (~0.6 CPU-s).
+HANDLERS = {
+    "demo": "commands_demo:demo",
+    "crawl": "commands_crawl:crawl",
+    "check-profiles": "commands:check_profiles",
+    "index": "commands:index",
+    "serve": "commands_serve:serve",
+    "import-items": "commands_catalogue:import_items",
+    "eval": "commands:evaluate",
+    "best-bets": "commands_best_bets:run",
+    "synonyms": "commands_synonyms:synonyms",
+    "users": "commands_synonyms:users",
+    "portals": "commands_portals:run",
+    "check": "commands_upkeep:check",
+    "backup": "commands_upkeep:backup",
+    "restore": "commands_upkeep:restore",
+    "db": "commands_db:run",
+}
+
+
+def handler(command: str) -> Handler:
+    module, name = HANDLERS[command].split(":")
+    found: Handler = getattr(importlib.import_module(f"govsearch.{module}"), name)
+    return found
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,26 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.data_dir:
         settings = settings.model_copy(update={"data_dir": args.data_dir})
-    handlers = {
-        "demo": commands_demo.demo,
-        "crawl": commands_crawl.crawl,
-        "check-profiles": commands.check_profiles,
-        "index": commands.index,
-        "serve": commands.serve,
-        "import-items": commands_catalogue.import_items,
-        "eval": commands.evaluate,
-        "best-bets": commands_best_bets.run,
-        "synonyms": commands_synonyms.synonyms,
-        "users": commands_synonyms.users,
-        "portals": commands_portals.run,
-        "check": commands_upkeep.check,
-        "backup": commands_upkeep.backup,
-        "restore": commands_upkeep.restore,
-        "db": commands_db.run,
-    }
     try:
-        return handlers[args.command](settings, args)
-    except (commands.CommandError, StorageError) as exc:
+        return handler(args.command)(settings, args)
+    except (CommandError, StorageError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,7 +9,9 @@ from collections.abc import Collection
 from pathlib import Path
 
 from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
+from govsearch.console import CommandError, status
 from govsearch.database import open_database
+from govsearch.serving_files import write_serving_files
 from govsearch.settings import Settings
 from indexer.backends import BackendError, Rebuildable, SearchBackend, open_backend
 from indexer.backends.base import VectorSearch
@@ -20,18 +22,6 @@ from indexer.vectors import VectorFields, sync_all
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.engine.evaluation import evaluate as run_eval
 from search_api.engine.models import SearchRequest
-
-
-class CommandError(RuntimeError):
-    """A user-facing failure: printed as one line, exit status 2."""
-
-
-def _status(line: str, *, final: bool = False) -> None:
-    """Progress on one line in a terminal, a line per update elsewhere."""
-    if sys.stderr.isatty():
-        print(f"\r\033[K{line}", end="\n" if final else "", file=sys.stderr, flush=True)
-    else:
-        print(line, file=sys.stderr, flush=True)
 
 
 def resolve_profile(name: str) -> SiteProfile:
@@ -70,7 +60,7 @@ def run_index(
     store = Store(open_database(settings))
 
     def on_progress(p: IndexProgress) -> None:
-        _status(f"建索引：{p.done}/{p.total}")
+        status(f"建索引：{p.done}/{p.total}")
 
     # Elasticsearch writes each document with its vectors, so they are computed first; the embedded
     # index makes new documents searchable first and embeds their titles after.
@@ -81,16 +71,19 @@ def run_index(
             _sync_vectors(settings, store, workers)
         report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
         linked = update_links(
-            store, derived=derived, on_progress=lambda d, t: _status(f"关联事项：{d}/{t}"), workers=workers
+            store, derived=derived, on_progress=lambda d, t: status(f"关联事项：{d}/{t}"), workers=workers
         )
         if not vectors_first:
             _sync_vectors(settings, store, workers)
+        # What every serving process would otherwise build from the whole store at its start.
+        status("准备检索服务所需文件…")
+        write_serving_files(settings, store, vectors=not vectors_first)
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:
         backend.close()
         store.close()
-    _status(
+    status(
         f"索引完成：写入 {report.written} 篇，删除 {report.deleted} 篇，索引中共 {report.total_in_index} 篇；"
         f"重新关联事项的文档 {linked.documents_linked} 篇",
         final=True,
@@ -106,7 +99,7 @@ def index_workers(settings: Settings) -> int:
 
 def _sync_vectors(settings: Settings, store: Store, workers: int) -> None:
     if settings.models:
-        _status("计算标题语义向量…")
+        status("计算标题语义向量…")
         sync_all(store, settings.data_dir, settings.models, workers)
 
 
@@ -140,52 +133,7 @@ def rollback_index(settings: Settings) -> int:
         raise CommandError(str(exc)) from exc
     finally:
         backend.close()
-    _status("已回滚到上一代索引；正在运行的服务会在几秒内改用它。", final=True)
-    return 0
-
-
-def worker_count(settings: Settings) -> int:
-    """`GOVSEARCH_WORKERS`, else one process per core: a search is CPU work in Python, and one process
-    runs Python on one core at a time."""
-    return settings.workers or os.cpu_count() or 1
-
-
-def serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from govsearch.app import create_app, prepare_serving_process
-
-    host = args.host or settings.host
-    port = args.port or settings.port
-    workers = getattr(args, "workers", None) or worker_count(settings)
-    try:  # fail here, with one clear message, on an index no worker could open
-        app = create_app(settings, warm_first=True) if workers == 1 else None  # opens the index itself
-        if app is None:
-            open_backend(settings.backend, settings.data_dir, elasticsearch=settings.elasticsearch).close()
-    except BackendError as exc:
-        raise CommandError(str(exc)) from exc
-    print(
-        f"政务搜索已启动：http://{host}:{port}/  （API 文档：http://{host}:{port}/docs，"
-        f"{workers} 个工作进程，按 Ctrl+C 停止）",
-        flush=True,
-    )
-    if app is not None:
-        prepare_serving_process()
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-        return 0
-    # Each worker process builds its own app from the environment: hand it this command's settings.
-    os.environ["GOVSEARCH_DATA_DIR"] = str(settings.data_dir.resolve())
-    uvicorn.run(
-        "govsearch.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        # A busy worker answers the supervisor's ping late; at uvicorn's 5 s it would be killed mid-load
-        # and its requests lost. A truly hung worker is still replaced within a minute.
-        timeout_worker_healthcheck=60,
-    )
+    status("已回滚到上一代索引；正在运行的服务会在几秒内改用它。", final=True)
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from govsearch.commands import CommandError
+from govsearch.console import CommandError
 from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.store import Store

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from govsearch.commands import CommandError, _status, index_workers, run_index
+from govsearch.commands import index_workers, run_index
+from govsearch.console import CommandError, status
 from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.catalogue.formats import UnknownFormat, read_catalogue
@@ -20,7 +21,7 @@ BATCH = 500
 
 
 def _linking(done: int, total: int) -> None:
-    _status(f"关联事项：{done}/{total}")
+    status(f"关联事项：{done}/{total}")
 
 
 def import_items(settings: Settings, args: argparse.Namespace) -> int:
@@ -48,17 +49,17 @@ def import_items(settings: Settings, args: argparse.Namespace) -> int:
                 derived.add(imported.guide.id)
             if len(batch) >= BATCH:
                 flush()
-                _status(f"导入：{report.imported} 项")
+                status(f"导入：{report.imported} 项")
         flush()
     except UnknownFormat as exc:
         store.close()
         raise CommandError(str(exc)) from exc
     for error in report.errors:
         print(f"跳过 {error}", file=sys.stderr)
-    _status(f"导入完成：{report.imported} 项，跳过 {len(report.errors)} 行", final=True)
+    status(f"导入完成：{report.imported} 项，跳过 {len(report.errors)} 行", final=True)
     if args.no_index:
         linked = update_links(store, derived=derived, on_progress=_linking, workers=index_workers(settings))
-        _status(f"关联事项：{linked.documents_linked} 篇文档，{linked.links} 条关联", final=True)
+        status(f"关联事项：{linked.documents_linked} 篇文档，{linked.links} 条关联", final=True)
         store.close()
     else:
         store.close()

@@ -14,7 +14,8 @@ from crawler.profiles import SITES_DIR, SiteProfile, profile_with_seeds
 from crawler.report import CrawlReport
 from crawler.run import crawl_all
 from crawler.sink import CrawlSink
-from govsearch.commands import CommandError, _status, resolve_profile, run_index
+from govsearch.commands import resolve_profile, run_index
+from govsearch.console import CommandError, status
 from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
 from govsearch.database import open_database
 from govsearch.settings import Settings
@@ -58,7 +59,7 @@ def run_crawl(
         on_document=on_document,
         on_withdraw=lambda doc_id: store.withdraw([doc_id]),
         lookup=store.get,
-        on_progress=ProgressPrinter(_status),
+        on_progress=ProgressPrinter(status),
     )
     try:
         reports = asyncio.run(crawl_all(profiles, database, sink, options))
@@ -73,13 +74,13 @@ def _print_reports(reports: dict[str, CrawlReport]) -> None:
     several = len(reports) > 1
     for name, report in reports.items():
         if several:
-            _status(f"【{name}】", final=True)
+            status(f"【{name}】", final=True)
         for line in report_lines(report):
-            _status(line, final=True)
+            status(line, final=True)
     if several:
         total = sum(report.fetched for report in reports.values())
         documents = sum(report.documents for report in reports.values())
-        _status(f"全部 {len(reports)} 个站点：抓取 {total} 页，新增或更新文档 {documents} 篇", final=True)
+        status(f"全部 {len(reports)} 个站点：抓取 {total} 页，新增或更新文档 {documents} 篇", final=True)
 
 
 def crawl(settings: Settings, args: argparse.Namespace) -> int:
@@ -115,7 +116,7 @@ def _chosen_profiles(args: argparse.Namespace) -> list[SiteProfile]:
         if args.all:
             profiles, local = live_profiles(profiles)
             skipped = "、".join(p.name for p in local)
-            _status(f"跳过本地镜像配置：{skipped}（请单独抓取并指定 --mirror-dir 或 --seed）", final=True)
+            status(f"跳过本地镜像配置：{skipped}（请单独抓取并指定 --mirror-dir 或 --seed）", final=True)
         return profiles
     if not args.profile:
         raise CommandError("请指定站点配置（名称或 TOML 文件），或用 --all 抓取 crawler/sites/ 下的全部站点")
@@ -130,5 +131,5 @@ def _crawl_mirror(settings: Settings, profile: SiteProfile, directory: Path, opt
     if not directory.is_dir():
         raise CommandError(f"目录不存在：{directory}")
     with MirrorServer(directory_site(directory)) as mirror:
-        _status(f"本地镜像 {directory} 已启动：{mirror.url}", final=True)
+        status(f"本地镜像 {directory} 已启动：{mirror.url}", final=True)
         run_crawl(settings, [profile_with_seeds(profile, [mirror.url])], options)

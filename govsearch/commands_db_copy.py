@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govsearch.commands import CommandError
+from govsearch.console import CommandError
 from indexer.storage import Database, shown_url
 from indexer.storage.copy import CopiedTable, copy_store
 

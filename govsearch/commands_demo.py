@@ -7,8 +7,10 @@ from dataclasses import replace
 
 from crawler.profiles import profile_with_seeds
 from demo.mirror import MirrorServer, demo_site
-from govsearch.commands import CommandError, _status, resolve_profile, run_index, serve
+from govsearch.commands import resolve_profile, run_index
 from govsearch.commands_crawl import crawl_options, run_crawl
+from govsearch.commands_serve import serve
+from govsearch.console import CommandError, status
 from govsearch.settings import Settings
 
 
@@ -20,7 +22,7 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
             f"示例网站端口 {args.mirror_port} 无法使用（{exc}），请用 --mirror-port 换一个"
         ) from exc
     try:
-        _status(f"示例政府网站镜像已启动：{mirror.url}", final=True)
+        status(f"示例政府网站镜像已启动：{mirror.url}", final=True)
         profile = profile_with_seeds(resolve_profile("demo"), [mirror.url])
         # The demo site may have changed since the last run: fetch everything again.
         run_crawl(settings, [profile], replace(crawl_options(settings), recrawl=True))

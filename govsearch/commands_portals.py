@@ -7,7 +7,7 @@ import base64
 import mimetypes
 from pathlib import Path
 
-from govsearch.commands import CommandError
+from govsearch.console import CommandError
 from govsearch.database import open_database
 from govsearch.settings import Settings
 from search_api.engine.portals import Branding, Portal, PortalError, Portals, parse_scope_args

@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from govsearch.commands import CommandError
+from govsearch.console import CommandError
 from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.backends import BackendError, generations, open_backend

@@ -194,9 +194,21 @@ def index_text(text: str) -> str:
     return " ".join(segment_for_index(text))
 
 
+# A question asked as A-not-A (有没有, 是不是, 可不可以, 算不算): a grammatical form, any verb in it.
+A_NOT_A = re.compile(r"(.)[不没]\1.?")
+
+
+class FunctionWords(frozenset[str]):
+    """The listed question and function words, and every A-not-A question word (`A_NOT_A`)."""
+
+    def __contains__(self, word: object) -> bool:
+        return super().__contains__(word) or (isinstance(word, str) and bool(A_NOT_A.fullmatch(word)))
+
+
 @lru_cache(maxsize=1)
-def query_stopwords() -> frozenset[str]:
-    """Question words that carry little meaning in a citizen's query (weighted low, never dropped)."""
+def query_stopwords() -> FunctionWords:
+    """Question and function words of citizens' queries (weighted low, never dropped): the packaged
+    list, derived from citizens' messages by `bench/function_words.py`, and the A-not-A forms."""
     text = resources.files("indexer").joinpath("data/query_stopwords.txt").read_text(encoding="utf-8")
     words = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return frozenset(normalize(w) for w in words if w)
+    return FunctionWords(normalize(w) for w in words if w)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from indexer.backends import generations
 from indexer.backends.base import BackendError, Rebuildable, SearchBackend
-from indexer.backends.es_admin import ElasticsearchConfig
+from indexer.backends.es_config import ElasticsearchConfig
 from indexer.vectors import VectorFields
 
 __all__ = [

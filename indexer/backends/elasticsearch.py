@@ -33,12 +33,12 @@ from indexer.backends.base import (
     document_fields,
 )
 from indexer.backends.es_admin import (
-    ElasticsearchConfig,
     add_vector_fields,
     check_cluster,
     connect,
     put_template,
 )
+from indexer.backends.es_config import ElasticsearchConfig
 from indexer.backends.es_query import (
     facet_aggs,
     full_query,

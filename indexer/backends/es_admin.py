@@ -7,13 +7,13 @@ Python: the text fields only split on whitespace and lowercase, so no analysis p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import Elasticsearch
 from elasticsearch import TransportError as ESTransportError
 
 from indexer.backends.base import BackendError
+from indexer.backends.es_config import ElasticsearchConfig
 from indexer.backends.es_query import TEXT_FIELDS
 from indexer.fields import KEYWORD_FIELDS
 from indexer.vectors import MODELS, vector_field
@@ -23,24 +23,6 @@ MIN_MAJOR_VERSION = 8  # the 8.x client speaks to 8.x servers, and to 9.x throug
 # serve matching, and are the bulk of a document; the vectors only serve kNN).
 SOURCE_EXCLUDES = ["body", *(vector_field(m) for m in MODELS)]
 HNSW = {"type": "hnsw", "m": 16, "ef_construction": 100}  # Elasticsearch's defaults, said once here
-
-
-@dataclass(frozen=True)
-class ElasticsearchConfig:
-    """How to reach the cluster (`GOVSEARCH_ELASTICSEARCH_*` in `govsearch.settings`)."""
-
-    urls: tuple[str, ...] = ("http://127.0.0.1:9200",)
-    api_key: str | None = None
-    username: str | None = None
-    password: str | None = None
-    verify_tls: bool = True
-    ca_file: str | None = None
-    index_prefix: str = "govsearch"
-    shards: int = 1
-    replicas: int = 1
-    timeout: float = 10.0
-    retries: int = 3
-    bulk_batch: int = 500  # documents per bulk request: bounded memory on both sides
 
 
 def connect(config: ElasticsearchConfig) -> Elasticsearch:

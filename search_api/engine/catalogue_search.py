@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ from synonyms.expansion import SynonymMatch
 SHOW_CONFIDENCE = 0.6  # links below this are kept in the store but not shown
 MAX_ITEMS_PER_HIT = 3
 MATCHER_FILE = "matcher.bin"  # beside the knowledge file in the data directory
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,9 @@ class CatalogueSearch:
         return found if isinstance(found, ItemMatcher) else None
 
     def _build(self, path: Path, version: str) -> ItemMatcher:
+        started = time.perf_counter()
         built = ItemMatcher(_names(self.items))
+        log.info("item matcher built from the store in %.1f s", time.perf_counter() - started)
         knowledge_file.save(path, ("matcher", version), built)
         return built
 

@@ -137,8 +137,10 @@ def build_corpus(database: Database, extra_terms: Iterable[str] = ()) -> Corpus:
     # tuple shared (less time and memory than one per document).
     areas_of: dict[tuple[str, str], tuple[str, ...]] = {}
     audiences_of_text: dict[str, tuple[str, ...]] = {}
+    normalized: dict[str, str] = {}  # the same title recurs (one item in many regions): normalised once
     for row in documents.corpus_rows():
-        norm = normalize(row.title)
+        if (norm := normalized.get(row.title)) is None:
+            norm = normalized[row.title] = normalize(row.title)
         high = any(row.level.startswith(h) for h in _HIGH_LEVELS) or row.publisher.startswith("国务院")
         codes = tuple(code_key(n) for n in row.numbers if n)
         invalid = invalid_label(norm, row.head, row.validity)

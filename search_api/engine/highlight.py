@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from markupsafe import escape
 
-from indexer.analysis import normalize
+from indexer.analysis import normalize, query_stopwords
 
 SNIPPET_CHARS = 120
 LEAD_CHARS = 24
@@ -19,8 +19,10 @@ NORMALISED_TEXTS = 1_024  # texts kept normalised: the documents that keep comin
 
 
 def highlight_terms(terms: Iterable[str]) -> list[str]:
-    """Distinct terms, longest first, so that 居民身份证 wins over 身份证."""
-    unique = {t for t in terms if t and not t.isspace()}
+    """Distinct terms, longest first, so that 居民身份证 wins over 身份证; no question or function
+    word (的, 怎么, 可以): what a citizen asks about is marked, not how they asked."""
+    stops = query_stopwords()
+    unique = {t for t in terms if t and not t.isspace() and t not in stops}
     return sorted(unique, key=lambda t: (-len(t), t))
 
 

@@ -8,6 +8,7 @@ popular queries are re-read on the same clock.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -15,19 +16,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
 
+import pypinyin
 import rjieba
 
 from indexer.storage import Database
 from search_api.engine import knowledge_file, ranking
 from search_api.engine.corpus import Corpus, build_corpus, store_signature
-from search_api.engine.pinyin import Lexicon
+from search_api.engine.pinyin import Lexicon, Spellings, spelling_with
 from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, popular_queries
 from search_api.engine.suggest import Suggester
 
 FIRST_BUILD_WAIT_SECONDS = 10.0  # longest a search waits for the first build before going without
 POPULAR_SECONDS = 60.0  # popular queries change slowly; rebuilding for them costs a pinyin pass
 MEMO_ENTRIES = 100_000  # remembered answers per knowledge build (a few tens of MB at most)
+SPELLINGS_FILE = "spellings.bin"  # beside the knowledge file: the pinyin its build spelled, for the next
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+_SPELLINGS_KEY = ("spellings", pypinyin.__version__)  # another pypinyin may spell differently
 
 
 class Memo:
@@ -185,24 +190,42 @@ class KnowledgeCache:
     def _build(self, held: knowledge_file.Exclusive | None = None) -> Knowledge:
         """Built from the store; saved beside the searches by a thread that then lets the next worker
         in (`held`), so the first answer does not wait for the write."""
+        started = time.perf_counter()
+        spellings = Spellings(self._kept_spellings())
         try:
-            built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
+            with spelling_with(spellings):
+                built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
         except BaseException:
             if held is not None:
                 held.release()
             raise
         self._popular_checked = time.monotonic()
+        log.info("knowledge built from the store in %.1f s", time.perf_counter() - started)
         if self._path is not None:
             key = self._key(built.corpus.signature)
             kept = dataclasses.replace(built, memo=Memo())
-            self._saving = threading.Thread(target=self._save, args=(key, kept, held), daemon=True)
+            args = (key, kept, spellings.used, held)
+            self._saving = threading.Thread(target=self._save, args=args, daemon=True)
             self._saving.start()
         return built
 
-    def _save(self, key: tuple[object, ...], kept: Knowledge, held: knowledge_file.Exclusive | None) -> None:
+    def _kept_spellings(self) -> dict[str, tuple[str, ...]]:
+        """What the last build spelled (a rebuild after a change spells only what is new)."""
+        path = self._path.with_name(SPELLINGS_FILE) if self._path else None
+        found = knowledge_file.load(path, _SPELLINGS_KEY) if path else None
+        return found if isinstance(found, dict) else {}
+
+    def _save(
+        self,
+        key: tuple[object, ...],
+        kept: Knowledge,
+        spellings: dict[str, tuple[str, ...]],
+        held: knowledge_file.Exclusive | None,
+    ) -> None:
         assert self._path is not None
         try:
             knowledge_file.save(self._path, key, kept)
+            knowledge_file.save(self._path.with_name(SPELLINGS_FILE), _SPELLINGS_KEY, spellings)
         finally:
             if held is not None:
                 held.release()

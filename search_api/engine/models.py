@@ -199,6 +199,10 @@ class Correction(BaseModel):
     text: str = Field(description="纠正后的查询")
     reason: str = Field(description="typo（错别字）、pinyin（拼音）或 quotes（去掉表示强调的引号）")
     applied: bool = Field(description="原查询结果太少，本页显示的是纠正后查询的结果")
+    readings: list[str] = Field(
+        default_factory=list,
+        description="拼音有几种可能性相近的读法时，一并搜索的全部读法（第一项即 text），结果依次交替排列",
+    )
 
 
 class Broader(BaseModel):

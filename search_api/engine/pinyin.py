@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -26,9 +27,40 @@ def _each_character(chunk: str) -> Any:  # pypinyin's stubs say str; a list keep
     return list(chunk)
 
 
+class Spellings:
+    """The spellings one knowledge build made, kept for the next (`spelling_with`): spelling every title
+    and title word is most of a build's time, and a changed document changes few of them."""
+
+    def __init__(self, known: Mapping[str, tuple[str, ...]]) -> None:
+        self.known = known  # from the last build
+        self.used: dict[str, tuple[str, ...]] = {}  # what this build spelled: the next one's `known`
+
+
+_spellings: Spellings | None = None
+
+
+@contextmanager
+def spelling_with(spellings: Spellings) -> Iterator[Spellings]:
+    """Within: texts are spelled from `spellings` when it knows them, and every spelling is added to it.
+    One build at a time (the knowledge builds under a lock); searches meanwhile only add a few."""
+    global _spellings
+    _spellings = spellings
+    try:
+        yield spellings
+    finally:
+        _spellings = None
+
+
 def syllables(text: str) -> list[str]:
     """One entry per character: the toneless syllable of a Chinese character, else the character."""
-    return list(_syllables(text))
+    kept = _spellings
+    if kept is None:
+        return list(_syllables(text))
+    found = kept.known.get(text)
+    if found is None:
+        found = _syllables(text)
+    kept.used[text] = found
+    return list(found)
 
 
 @lru_cache(maxsize=SYLLABLE_CACHE)

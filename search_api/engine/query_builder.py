@@ -69,7 +69,8 @@ def build_query(
     long_forms = abbreviations or {}
     groups = [token_group(t, long_forms.get(t)) for t in query.tokens]
     groups += [synonym_group(m) for m in matches if m.alternatives]
-    content = tuple(t for t in query.tokens if t not in query_stopwords())
+    stops = query_stopwords()  # question words (有没有) hold no bigram a title should match either
+    content = tuple(t for t in query.tokens if t not in stops)
     offset = (request.page - 1) * request.size
     by_date = request.sort == SortOrder.DATE or request.listing
     rerank = depth and not by_date and offset < depth
@@ -89,7 +90,7 @@ def build_query(
         date_range=date_ordinals(request),
         sort_by_date=by_date,
         match_all=request.listing,
-        bigrams=tuple(dict.fromkeys(g for w in unknown_words for g in cjk_bigrams(w))),
+        bigrams=tuple(dict.fromkeys(g for w in unknown_words if w not in stops for g in cjk_bigrams(w))),
         bigram_boost=ranking.BIGRAM_BOOST,
     )
 

@@ -54,6 +54,7 @@ from search_api.engine.query_log import (
     related_queries,
     staff_denylist,
 )
+from search_api.engine.readings import together
 from search_api.engine.regional import enclosing_markers
 from search_api.engine.rerank import Preference, rerank
 from search_api.engine.semantic import SemanticIndex, with_meaning
@@ -195,7 +196,7 @@ class SearchEngine:
             correction = Correction(text=unquoted(typed.text), reason="quotes", applied=False)
         if correction and (run.matched < ranking.FEW_RESULTS or clearer):
             try:
-                better = self._run(request, analyse(correction.text), know, expander)
+                better = together(request, correction, lambda r, q: self._run(r, analyse(q), know, expander))
             except PageOutOfRange:  # a deep page of a query that found nothing: keep what it found
                 better = run
             if better.matched > run.matched or (clearer and better.matched):
@@ -205,7 +206,7 @@ class SearchEngine:
 
     def _correction(self, query: AnalyzedQuery, know: Knowledge) -> Correction | None:
         found = know.memo.get(("correction", query.text), lambda: reading(query, know.corpus, know.lexicon))
-        return Correction(text=found[0], reason=found[1], applied=False) if found else None
+        return found.correction() if found else None
 
     def _long_forms(self, query: AnalyzedQuery, know: Knowledge, expander: Expander) -> dict[str, str]:
         """Abbreviations (律所 → 律师事务所) and variant spellings (沙石 → 砂石) among the query's words."""

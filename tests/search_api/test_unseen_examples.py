@@ -38,7 +38,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings, warm_first=True)) as test_client:  # as serve: warm first
         yield test_client
 
 
@@ -83,7 +83,37 @@ def test_a_document_number_not_in_the_index_is_said_first_with_the_nearest_numbe
 def test_initials_read_as_what_a_citizen_means_and_official_terms_are_not_typos(client: TestClient) -> None:
     correction = search(client, q="hz")["correction"]
     assert correction["text"] == "护照" and correction["applied"]
+    assert correction["readings"] == []  # 护照 dominates: 换证 and 核准 are not searched with it
     assert search(client, q="社会保障卡")["correction"] is None
+
+
+def test_initials_with_readings_about_as_likely_search_them_together_and_name_them(
+    client: TestClient,
+) -> None:
+    result = search(client, q="yl")
+    assert result["correction"]["readings"] == ["养老", "医疗"] and result["correction"]["applied"]
+    first = titles(result)[:2]  # each reading's best result, the likelier one first
+    assert "养老" in first[0] and "医疗" in first[1], first
+    page = client.get("/s", params={"wd": "yl"}).text
+    assert (
+        "已按拼音为您搜索：" in page
+        and "<strong>养老</strong></a>、<a" in page
+        and "<strong>医疗</strong>" in page
+    )
+    pages = [titles(search(client, q="yl", size="5", page=str(n))) for n in (1, 2)]
+    assert pages[0] + pages[1] == titles(result)  # pages of any size agree, no result twice
+    alone = search(client, q="jz")  # 驾照 dominates: 救助 is a term citizens say far less often
+    assert alone["correction"]["text"] == "驾照" and alone["correction"]["readings"] == []
+    assert all("驾驶证" in t for t in titles(alone)[:3]), titles(alone)[:3]
+
+
+def test_question_and_function_words_do_not_decide_what_comes_first(client: TestClient) -> None:
+    """A question asked in the citizen's own words finds what its content words find: 可不可以 is no
+    content (its bigram 不可 made 不可抗力公证指引 the first result) and no typo (可以异地 → 可异议低)."""
+    asked = search(client, q="公积金可不可以提取")
+    assert titles(asked)[0] == titles(search(client, q="公积金提取"))[0]
+    assert not any("不可抗力" in t for t in titles(asked)[:5]), titles(asked)[:5]
+    assert search(client, q="医保可不可以异地报销")["correction"] is None
 
 
 def test_a_correction_is_used_when_it_reads_far_better_though_the_typo_finds_something(

@@ -145,8 +145,9 @@ def test_rule_model_is_frozen_and_checks_its_shape() -> None:
 
 def test_packaged_dictionaries_load_with_comment_owner_category_and_origin_on_every_rule() -> None:
     paths = default_synonym_paths()
-    assert [p.name for p in paths] == ["catalogue_names.txt", "plain_language.txt"]
+    names = ["catalogue_names.txt", "message_bridges.txt", "plain_language.txt"]
+    assert [p.name for p in paths] == names
     rules = load_synonym_files(paths)
     assert len(rules) >= 130  # 19 rules written only for development queries were removed (issue 13)
     assert all(rule.comment and rule.owner and rule.category and rule.origin for rule in rules)
-    assert {rule.source.split(":")[0] for rule in rules} == {"catalogue_names.txt", "plain_language.txt"}
+    assert {rule.source.split(":")[0] for rule in rules} == set(names)
