@@ -65,12 +65,14 @@ def run_index(
     # Elasticsearch writes each document with its vectors, so they are computed first; the embedded
     # index makes new documents searchable first and embeds their titles after.
     vectors_first = isinstance(backend, VectorSearch)
-    workers = settings.index_workers or os.cpu_count() or 1
+    workers = index_workers(settings)
     try:
         if vectors_first:
             _sync_vectors(settings, store, workers)
         report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
-        linked = update_links(store, derived=derived, on_progress=lambda d, t: status(f"关联事项：{d}/{t}"))
+        linked = update_links(
+            store, derived=derived, on_progress=lambda d, t: status(f"关联事项：{d}/{t}"), workers=workers
+        )
         if not vectors_first:
             _sync_vectors(settings, store, workers)
         # What every serving process would otherwise build from the whole store at its start.
@@ -87,6 +89,12 @@ def run_index(
         final=True,
     )
     return report
+
+
+def index_workers(settings: Settings) -> int:
+    """`GOVSEARCH_INDEX_WORKERS`, else one process per core: segmenting and linking are Python, and
+    one process runs Python on one core at a time."""
+    return settings.index_workers or os.cpu_count() or 1
 
 
 def _sync_vectors(settings: Settings, store: Store, workers: int) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from govsearch.commands import run_index
+from govsearch.commands import index_workers, run_index
 from govsearch.console import CommandError, status
 from govsearch.database import open_database
 from govsearch.settings import Settings
@@ -58,7 +58,7 @@ def import_items(settings: Settings, args: argparse.Namespace) -> int:
         print(f"跳过 {error}", file=sys.stderr)
     status(f"导入完成：{report.imported} 项，跳过 {len(report.errors)} 行", final=True)
     if args.no_index:
-        linked = update_links(store, derived=derived, on_progress=_linking)
+        linked = update_links(store, derived=derived, on_progress=_linking, workers=index_workers(settings))
         status(f"关联事项：{linked.documents_linked} 篇文档，{linked.links} 条关联", final=True)
         store.close()
     else:

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
         default=4, ge=1, description="抓取时同时处理的页面数（跨站点，每站点一页）"
     )
     index_workers: int = Field(
-        default=0, ge=0, description="建索引时分词的进程数（0：每个 CPU 核一个；1：不另开进程）"
+        default=0, ge=0, description="建索引时分词、关联事项的工作进程数（0：每个 CPU 核一个；1：不另开进程）"
     )
     crawl_retries: int = Field(default=3, ge=0, description="5xx/429/网络错误后的重试次数（指数退避）")
     crawl_timeout: float = Field(default=20.0, gt=0, description="单个请求的总超时（秒）")

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer import linking
+from indexer.catalogue.link_workers import linked_batches
 from indexer.catalogue.store import ItemStore
 from indexer.documents import CatalogueItem, DocumentKind, ServiceGuide
 from indexer.linking import Linker
@@ -70,11 +71,12 @@ def update_links(
     *,
     derived: Collection[str] = frozenset(),
     on_progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> LinkReport:
     """Items from changed guides, then links for every stale document, each read once. `derived`: ids
     of guides whose items the caller has just written from the same parsed guides (`import-items`),
     so they are not read back to derive them again (that was a second pass over every document).
-    `on_progress(linked, total)` after each batch."""
+    `on_progress(linked, total)` after each batch; `workers` > 1 links in that many processes."""
     items = items or ItemStore(store)
     stale_guides, _gone = items.stale_documents(link_version(items), DocumentKind.GUIDE.value)
     to_derive = [d for d in stale_guides if d not in derived]
@@ -86,13 +88,10 @@ def update_links(
     linker = Linker(items.all())
     version = link_version(items)
     total = 0
-    for start in range(0, len(relink), BATCH):
-        batch = relink[start : start + BATCH]
-        hashes = items.document_hashes(batch)
-        found = [(d, linker.link(doc), hashes.get(d, "")) for d, doc in store.get_many(batch).items()]
+    for done, found in linked_batches(store, linker, relink, items.document_hashes, workers):
         # one transaction and a few statements per batch: a commit per document was 30% of a build
         items.set_links_many(found, version)
         total += sum(len(links) for _d, links, _h in found)
         if on_progress:
-            on_progress(start + len(batch), len(relink))
+            on_progress(done, len(relink))
     return LinkReport(created, len(relink), total)

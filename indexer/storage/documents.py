@@ -125,22 +125,23 @@ class Documents:
     def upsert(self, docs: Iterable[Document]) -> int:
         """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed.
 
-        One document at a time during a crawl, so each row takes the hot path (`Database.run`). A batch
-        is written in id order, so two imports sharing documents lock them in the same order
+        One statement for the whole batch (`Database.run_many`: an executemany on SQLite, no Python
+        call per row), in one transaction; a crawl writes one document at a time. A batch is written
+        in id order, so two imports sharing documents lock them in the same order
         (PostgreSQL: one waits for the other instead of deadlocking)."""
-        docs = sorted(docs, key=lambda d: d.id)
-        fixes = CorrectionRows(self.database).for_documents([d.id for d in docs])
+        by_id = sorted(((doc.id, doc) for doc in docs), key=lambda pair: pair[0])  # an id is a hash: once
+        fixes = CorrectionRows(self.database).for_documents([doc_id for doc_id, _doc in by_id])
         crawled: dict[str, dict[str, str]] = {}
-        changed = 0
-        with self.database.write():
-            for doc in docs:
-                if doc.id in fixes:  # staff corrected this document's metadata: keep the correction
-                    fields = doc.model_dump(mode="json")
-                    crawled[doc.id] = apply(fields, fixes[doc.id])
-                    doc = DOCUMENT_ADAPTER.validate_python(fields)
-                data = document_json(doc)
-                row = {
-                    "id": doc.id,
+        rows: list[dict[str, str]] = []
+        for doc_id, doc in by_id:
+            if doc_id in fixes:  # staff corrected this document's metadata: keep the correction
+                fields = doc.model_dump(mode="json")
+                crawled[doc_id] = apply(fields, fixes[doc_id])
+                doc = DOCUMENT_ADAPTER.validate_python(fields)
+            data = document_json(doc)
+            rows.append(
+                {
+                    "id": doc_id,
                     "kind": doc.kind.value,
                     "url": doc.url,
                     "title": doc.title,
@@ -148,7 +149,8 @@ class Documents:
                     "content_hash": hashlib.sha1(data.encode("utf-8")).hexdigest(),
                     "updated_at": change_stamp(),
                 }
-                changed += self.database.run(self._upsert, row)
+            )
+        changed = self.database.run_many(self._upsert, rows)  # one executemany on SQLite, one transaction
         CorrectionRows(self.database).remember_originals(crawled)
         return changed
 
@@ -200,6 +202,12 @@ class Documents:
             return {}
         rows = self.database.rows(_GET_MANY, {"ids": ids})
         return {row[0]: _DOCUMENT_ADAPTER.validate_json(row[1]) for row in rows}
+
+    def get_many_json(self, ids: list[str]) -> dict[str, str]:
+        """Live documents' stored JSON by id, unparsed: for worker processes that parse it themselves."""
+        return (
+            {str(row[0]): str(row[1]) for row in self.database.rows(_GET_MANY, {"ids": ids})} if ids else {}
+        )
 
     def count(self, kind: DocumentKind | None = None) -> int:
         query = select(func.count()).select_from(documents).where(documents.c.withdrawn == 0)

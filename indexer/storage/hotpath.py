@@ -10,7 +10,7 @@ columns); anything else fails loudly here instead of being sent wrong.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -39,15 +39,31 @@ class CompiledStatements:
 
     def expand(self, statement: Executable, params: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
         """The SQL text and positional values to execute `statement` with `params`."""
-        shape = tuple((k, len(v) if isinstance(v, list | tuple) else -1) for k, v in sorted(params.items()))
-        plan = self._plans.get((id(statement), shape))
-        if plan is None or plan.statement is not statement:
-            plan = self._plans[(id(statement), shape)] = _plan(statement, self.dialect, params)
+        plan = self._plan_for(statement, params)
         own = plan.own_values
         return plan.sql, tuple(
             params[name][index] if index >= 0 else params[name] if name in params else own[name]
             for name, index in plan.sources
         )
+
+    def expand_many(
+        self, statement: Executable, rows: Sequence[Mapping[str, Any]]
+    ) -> tuple[str, list[tuple[Any, ...]]]:
+        """The SQL text and each row's positional values, for rows with the same keys and plain (not list)
+        values: the plan is looked up once, not per row."""
+        plan = self._plan_for(statement, rows[0])
+        if any(index >= 0 for _name, index in plan.sources):
+            raise ValueError("expand_many takes rows of plain values, not lists to expand")
+        own = plan.own_values
+        names = [name for name, _index in plan.sources]
+        return plan.sql, [tuple(row[n] if n in row else own[n] for n in names) for row in rows]
+
+    def _plan_for(self, statement: Executable, params: Mapping[str, Any]) -> _Plan:
+        shape = tuple((k, len(v) if isinstance(v, list | tuple) else -1) for k, v in sorted(params.items()))
+        plan = self._plans.get((id(statement), shape))
+        if plan is None or plan.statement is not statement:
+            plan = self._plans[(id(statement), shape)] = _plan(statement, self.dialect, params)
+        return plan
 
 
 def _plan(statement: Executable, dialect: Dialect, params: Mapping[str, Any]) -> _Plan:
