@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +25,8 @@ from indexer.importer import ImportReport
 from indexer.pipeline import rebuild_beside, update_index
 from indexer.storage import Database
 from indexer.store import Store
-from tests.factories import SAMPLE_DOCUMENTS, guide, policy
-from tests.shared_data import shared_path
+from tests.factories import SAMPLE_DOCUMENTS, guide
+from tests.indexer.catalogue_excerpt import policies_naming_items, write_excerpt
 
 EVERYTHING = BackendQuery(groups=(), field_weights={}, match_all=True, limit=1000)
 
@@ -35,23 +34,11 @@ EVERYTHING = BackendQuery(groups=(), field_weights={}, match_all=True, limit=100
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """300 real 广东 items with their guides, a few sharing codes with the policies' text."""
-    source = shared_path("data/service_items/guangdong.jsonl")
-    path = tmp_path_factory.mktemp("catalogue") / "items.jsonl"
-    with source.open(encoding="utf-8") as lines:
-        path.write_text("".join(islice(lines, 300)), encoding="utf-8")
-    return path
+    return write_excerpt(tmp_path_factory.mktemp("catalogue"))
 
 
 def _policies(catalogue: Path) -> list[Document]:
-    """Policies that name some of the items in their title and body, so that every rule is used."""
-    names = [i.item.name for i in islice(read_catalogue(catalogue, ImportReport()), 0, 300, 30)]
-    return [
-        *SAMPLE_DOCUMENTS,
-        *(
-            policy(f"关于{n}的通知", f"粤测〔2026〕{k}号", f"申请人可以办理{n}。请于十日内{n}。")
-            for k, n in enumerate(names)
-        ),
-    ]
+    return policies_naming_items(catalogue, every=30)
 
 
 def _read_counter(monkeypatch: pytest.MonkeyPatch) -> list[str]:

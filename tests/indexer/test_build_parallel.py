@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,13 @@ from indexer import pipeline
 from indexer.backends import open_backend
 from indexer.backends.tantivy_backend import TantivyBackend
 from indexer.catalogue import link_workers
-from indexer.catalogue.formats import read_catalogue
 from indexer.documents import Document
-from indexer.importer import ImportReport
 from indexer.store import Store
 from search_api.engine import ranking
 from search_api.engine.models import SearchRequest
 from search_api.engine.query import analyse
 from search_api.engine.query_builder import build_query
-from tests.factories import SAMPLE_DOCUMENTS, policy
-from tests.shared_data import shared_path
+from tests.indexer.catalogue_excerpt import policies_naming_items, write_excerpt
 
 QUERIES = ("居民身份证", "律师执业", "社会团体登记", "营业执照", "通知", "办理")
 _TABLES = (
@@ -42,21 +38,11 @@ _TABLES = (
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """300 real 广东 items with their guides."""
-    source = shared_path("data/service_items/guangdong.jsonl")
-    path = tmp_path_factory.mktemp("catalogue") / "items.jsonl"
-    with source.open(encoding="utf-8") as lines:
-        path.write_text("".join(islice(lines, 300)), encoding="utf-8")
-    return path
+    return write_excerpt(tmp_path_factory.mktemp("catalogue"))
 
 
 def _policies(catalogue: Path) -> list[Document]:
-    """Policies that name items in their title and body, so that the name and object rules link."""
-    names = [i.item.name for i in islice(read_catalogue(catalogue, ImportReport()), 0, 300, 15)]
-    made = (
-        policy(f"关于{n}的通知", f"粤测〔2026〕{k}号", f"申请人可以办理{n}。请于十日内{n}。")
-        for k, n in enumerate(names)
-    )
-    return [*SAMPLE_DOCUMENTS, *made]
+    return policies_naming_items(catalogue, every=15)
 
 
 def _build(data_dir: Path, catalogue: Path, workers: int) -> Settings:
