@@ -27,7 +27,7 @@ STAGES = (
     ("parsing catalogue records", r"read_records|_from_record|guide_from_record|item_from_record"),
     ("writing documents", r"upsert \(indexer/storage/documents"),
     ("writing items", r"upsert_rows|upsert_items"),
-    ("index fields (normalise, segment)", r"to_index_doc|index_fields"),
+    ("index fields (normalise, segment)", r"to_index_doc|index_fields|index_json"),
     ("tantivy write and commit", r"add_document|index \(indexer/backends/tantivy|commit"),
     ("marking documents indexed", r"mark_indexed"),
     ("start-up (imports, model load)", r"_find_and_load|<module>|spawn_main"),

@@ -16,7 +16,7 @@ from govsearch.settings import Settings
 from indexer.backends import BackendError, Rebuildable, SearchBackend, open_backend
 from indexer.backends.base import VectorSearch
 from indexer.catalogue.upkeep import update_links
-from indexer.pipeline import IndexProgress, IndexReport, update_index
+from indexer.pipeline import IndexProgress, IndexReport, field_workers, update_index
 from indexer.store import Store
 from indexer.vectors import VectorFields, sync_all
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
@@ -56,8 +56,15 @@ def run_index(
     """Bring the index up to date; `rebuild` builds a new one beside the live index and switches to it
     (the live one is never written, so serving goes on and a crash changes nothing). `derived`: guides
     whose items an import has just written (`update_links`)."""
-    backend = open_writer(settings, rebuild=rebuild)
     store = Store(open_database(settings))
+    workers = index_workers(settings)
+    fields = field_workers(store, workers, rebuild=rebuild)  # forked before the index starts threads
+    try:
+        backend = open_writer(settings, rebuild=rebuild)
+    except CommandError:
+        fields.close()
+        store.close()
+        raise
 
     def on_progress(p: IndexProgress) -> None:
         status(f"建索引：{p.done}/{p.total}")
@@ -65,11 +72,11 @@ def run_index(
     # Elasticsearch writes each document with its vectors, so they are computed first; the embedded
     # index makes new documents searchable first and embeds their titles after.
     vectors_first = isinstance(backend, VectorSearch)
-    workers = index_workers(settings)
     try:
         if vectors_first:
             _sync_vectors(settings, store, workers)
-        report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=workers)
+        report = update_index(store, backend, rebuild=rebuild, on_progress=on_progress, workers=fields)
+        fields.close()
         linked = update_links(
             store, derived=derived, on_progress=lambda d, t: status(f"关联事项：{d}/{t}"), workers=workers
         )
@@ -81,6 +88,7 @@ def run_index(
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:
+        fields.close()
         backend.close()
         store.close()
     status(

@@ -230,7 +230,12 @@ class Documents:
 
     def pending(self, *, everything: bool = False) -> Iterator[tuple[str, Document | None]]:
         """Documents whose indexed state is stale (every document with `everything`, for a rebuild):
-        (id, document) to write, (id, None) to delete.
+        (id, document) to write, (id, None) to delete (`pending_json`, parsed)."""
+        for doc_id, data in self.pending_json(everything=everything):
+            yield doc_id, None if data is None else _DOCUMENT_ADAPTER.validate_json(data)
+
+    def pending_json(self, *, everything: bool = False) -> Iterator[tuple[str, str | None]]:
+        """As `pending`, each document's stored JSON unparsed: for worker processes that parse it.
 
         Ids are read first and bodies a batch at a time, so a rebuild of a large store does not hold
         every document in memory, and the caller may mark rows indexed while iterating (no
@@ -245,7 +250,7 @@ class Documents:
             with self.database.read() as conn:
                 rows = conn.execute(query, {"ids": ids[start : start + _READ_BATCH]}).all()
             for doc_id, data, withdrawn in rows:
-                yield doc_id, None if withdrawn else _DOCUMENT_ADAPTER.validate_json(data)
+                yield str(doc_id), None if withdrawn else str(data)
 
     def count_pending(self) -> int:
         with self.database.read() as conn:

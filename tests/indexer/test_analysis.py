@@ -77,3 +77,24 @@ def test_a_word_taught_later_is_found_inside_tokens_seen_before() -> None:
     after = segment_for_index("测试甲乙丙丁戊己庚辛事项")
     assert "甲乙丙丁戊己" not in before
     assert "甲乙丙丁戊己" in after  # the per-token cache was cleared when the word was added
+
+
+def test_segmenting_sentence_by_sentence_gives_the_tokens_of_the_whole_text() -> None:
+    # Real guides and a law, also in traditional script, with codes, URLs and full-width marks: the
+    # remembered pieces must add up to exactly what segmenting each text at once gives.
+    import json
+    from pathlib import Path
+
+    import opencc
+
+    from indexer.analysis import _segment_piece
+
+    shared = Path(__file__).resolve().parents[2].parent / "shared/data"
+    lines = (shared / "service_items/guangdong.jsonl").read_text(encoding="utf-8").splitlines()[:150]
+    texts = ["\n".join(str(v) for v in json.loads(line).values() if isinstance(v, str)) for line in lines]
+    texts.append(sorted((shared / "laws").rglob("*.md"))[0].read_text(encoding="utf-8"))
+    texts += [opencc.OpenCC("s2t").convert(text) for text in texts[::10]]
+    texts.append("第一条　为了规范管理，制定本办法！是否收费？否；网址：https://a.gov.cn/x?id=1。\r\n完")
+    for text in texts:
+        assert segment_for_index(text) == _segment_piece(text)
+        assert segment_for_index(text) == _segment_piece(text)  # again, from the remembered pieces

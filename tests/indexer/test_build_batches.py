@@ -11,7 +11,7 @@ import pytest
 from indexer import pipeline
 from indexer.backends.base import IndexDoc
 from indexer.backends.tantivy_backend import TantivyBackend
-from indexer.pipeline import update_index
+from indexer.pipeline import FieldWorkers, update_index
 from indexer.storage import Database
 from indexer.store import Store
 from indexer.vectors import load_vectors, sync_vectors
@@ -40,10 +40,12 @@ def test_a_large_update_commits_in_groups_and_marks_every_document(
     monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
     monkeypatch.setattr(pipeline, "COMMIT_EVERY", 5)
     store = Store(Database.for_path(tmp_path / "s.sqlite3"))
+    fields = FieldWorkers(workers)
     backend = CountingBackend(tmp_path / "index", writable=True)
     backend.commits = []
     store.upsert(_guides(11))  # type: ignore[arg-type]
-    report = update_index(store, backend, workers=workers)
+    with fields:
+        report = update_index(store, backend, workers=fields)
     assert report.written == 11 and backend.count() == 11
     assert backend.commits == [6, 5]  # not one commit per batch of 2
     assert store.count_pending() == 0

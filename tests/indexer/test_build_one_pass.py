@@ -22,7 +22,7 @@ from indexer.catalogue.store import ItemStore
 from indexer.catalogue.upkeep import update_links
 from indexer.documents import Document, DocumentKind, ServiceGuide
 from indexer.importer import ImportReport
-from indexer.pipeline import rebuild_beside, update_index
+from indexer.pipeline import FieldWorkers, rebuild_beside, update_index
 from indexer.storage import Database
 from indexer.store import Store
 from tests.factories import SAMPLE_DOCUMENTS, guide
@@ -138,8 +138,9 @@ def test_a_rebuild_beside_writes_the_index_an_update_writes(
     docs = [*SAMPLE_DOCUMENTS, *(guide(f"第{i}号测试事项登记", f"T{i:04d}") for i in range(9))]
     store.upsert(docs)
     store.withdraw([docs[-1].id])
+    fields = FieldWorkers(workers)  # forked before any index is opened, as `run_index` does
     updated = TantivyBackend(tmp_path / "updated", writable=True)
-    update_index(store, updated, workers=workers)
+    update_index(store, updated, workers=fields)
     rebuilt = TantivyBackend(tmp_path / "rebuilt", writable=True)
     commits: list[int] = []
     progress: list[int] = []
@@ -158,7 +159,8 @@ def test_a_rebuild_beside_writes_the_index_an_update_writes(
         return generation
 
     monkeypatch.setattr(rebuilt, "new_generation", new_generation)
-    report = rebuild_beside(store, rebuilt, lambda p: progress.append(p.done), workers=workers)
+    with fields:
+        report = rebuild_beside(store, rebuilt, lambda p: progress.append(p.done), workers=fields)
     assert report.written == store.count() == len(docs) - 1
     assert sum(commits) == report.written and len(commits) > 1  # committed in groups, not at once
     assert all(n < pipeline.COMMIT_EVERY + pipeline.BATCH_SIZE for n in commits)

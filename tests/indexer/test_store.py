@@ -8,7 +8,7 @@ import pytest
 
 from indexer import pipeline
 from indexer.backends.tantivy_backend import TantivyBackend
-from indexer.pipeline import IndexProgress, update_index
+from indexer.pipeline import FieldWorkers, IndexProgress, update_index
 from indexer.storage import Database
 from indexer.store import Store
 from search_api.engine.models import SearchRequest
@@ -55,11 +55,13 @@ def test_worker_processes_index_the_same_as_one_process(
     results = []
     for workers in (1, 2):
         store = Store(Database.for_path(tmp_path / f"s{workers}.sqlite3"))
+        fields = FieldWorkers(workers)  # forked before the index is opened, as `run_index` does
         backend = TantivyBackend(tmp_path / f"index{workers}", writable=True)
         store.upsert(SAMPLE_DOCUMENTS)
         store.withdraw([SAMPLE_DOCUMENTS[1].id])
         seen: list[int] = []
-        report = update_index(store, backend, workers=workers, on_progress=partial(_note, seen))
+        with fields:
+            report = update_index(store, backend, workers=fields, on_progress=partial(_note, seen))
         query = build_query(analyse("身份证"), [], SearchRequest(q="身份证"))
         results.append((report, [h.id for h in backend.search(query).hits], seen[-1]))
         assert seen == sorted(seen) and store.count_pending() == 0
