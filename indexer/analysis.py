@@ -7,7 +7,6 @@ lower case) so that offsets found in normalised text also hold in the original f
 from __future__ import annotations
 
 import re
-import sys
 from functools import lru_cache
 from importlib import resources
 
@@ -74,7 +73,6 @@ def add_word(word: str, freq: int | None = None) -> None:
     """Teach the segmenter a word; all analysis goes through the same segmenter instance."""
     rjieba.add_word(normalize(word), freq, None)
     _long_inner_words.cache_clear()  # a new word can be inside tokens seen before
-    _piece_tokens.cache_clear()  # … and change how a remembered piece is cut
     _inner_bounds.cache_clear()
 
 
@@ -94,43 +92,24 @@ def _long_inner_words(token: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-# Where a text is cut into pieces that are normalised and segmented on their own, and remembered: the
-# same sentences recur across a catalogue (materials, conditions, the law a guide cites, every regional
-# copy of an item), and segmenting was most of a build. Cutting after these marks changes no token:
-# the segmenter cuts its input into runs of Han letters, Latin letters and digits first and segments
-# each run alone (every other character is a token of its own, which `_is_token` drops), and no
-# OpenCC phrase spans a sentence mark or a line break; `tests/indexer/test_analysis.py` checks both
-# ways give the same tokens.
-_PIECE_END = re.compile(r"(?<=[。；！？\n])")
-_PIECE_CACHED = 400  # longer pieces (a text without sentence marks) are segmented without remembering
-
-
 def segment_for_index(text: str) -> list[str]:
     """Search-mode segmentation of normalised text: whole words plus their dictionary sub-words."""
     load_user_dictionary()
+    # Hundreds of tokens a document: a Python loop with a call per token cost as much as segmenting,
+    # so the tokens are filtered in one comprehension (`isalnum` settles nearly all) and only the long
+    # Han words, a few a document, are visited for the words inside them.
+    tokens = [t for t in rjieba.cut_for_search(normalize(text)) if t.isalnum() or _is_token(t)]
+    # codes and URLs are left whole: their inner "words" held every substring (n² junk)
+    long_words = [i for i, t in enumerate(tokens) if len(t) > 4 and not t.isascii()]
+    if not long_words:
+        return tokens
     out: list[str] = []
-    for piece in _PIECE_END.split(text):
-        out += _piece_tokens(piece) if len(piece) <= _PIECE_CACHED else _segment_piece(piece)
-    return out
-
-
-@lru_cache(maxsize=100_000)
-def _piece_tokens(piece: str) -> tuple[str, ...]:
-    # Tokens interned: a remembered piece then holds pointers to words shared by every other piece.
-    return tuple(map(sys.intern, _segment_piece(piece)))
-
-
-def _segment_piece(piece: str) -> list[str]:
-    out: list[str] = []
-    append = out.append  # hundreds of tokens a document: the loop itself is most of indexing's Python
-    for token in rjieba.cut_for_search(normalize(piece)):
-        if len(token) > 4:
-            if _is_token(token):
-                if not token.isascii():  # words, not codes or URLs: those held every substring (n² junk)
-                    out += _long_inner_words(token)
-                append(token)
-        elif _is_token(token):
-            append(token)
+    start = 0
+    for i in long_words:
+        out += tokens[start:i]
+        out += _long_inner_words(tokens[i])
+        start = i
+    out += tokens[start:]
     return out
 
 
