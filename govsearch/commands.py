@@ -6,9 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Collection
-from pathlib import Path
 
-from crawler.profiles import ProfileError, SiteProfile, builtin_profile, load_profile
 from govsearch.console import CommandError, status
 from govsearch.database import open_database
 from govsearch.serving_files import write_serving_files
@@ -22,14 +20,6 @@ from indexer.vectors import VectorFields, sync_all
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.engine.evaluation import evaluate as run_eval
 from search_api.engine.models import SearchRequest
-
-
-def resolve_profile(name: str) -> SiteProfile:
-    """A TOML path, or the name of a profile shipped in crawler/sites/."""
-    try:
-        return load_profile(name) if Path(name).is_file() else builtin_profile(name)
-    except (ProfileError, OSError, ValueError) as exc:
-        raise CommandError(f"站点配置 {name!r} 无法使用：{exc}") from exc
 
 
 def open_writer(settings: Settings, *, rebuild: bool = False) -> SearchBackend:

@@ -10,11 +10,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.options import CrawlOptions
-from crawler.profiles import SITES_DIR, SiteProfile, profile_with_seeds
+from crawler.profiles import (
+    SITES_DIR,
+    ProfileError,
+    SiteProfile,
+    builtin_profile,
+    load_profile,
+    profile_with_seeds,
+)
 from crawler.report import CrawlReport
 from crawler.run import crawl_all
 from crawler.sink import CrawlSink
-from govsearch.commands import resolve_profile, run_index
+from govsearch.commands import run_index
 from govsearch.console import CommandError, status
 from govsearch.crawl_output import ProgressPrinter, log_to, report_lines
 from govsearch.database import open_database
@@ -23,6 +30,14 @@ from indexer.documents import Document
 from indexer.store import Store
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def resolve_profile(name: str) -> SiteProfile:
+    """A TOML path, or the name of a profile shipped in crawler/sites/."""
+    try:
+        return load_profile(name) if Path(name).is_file() else builtin_profile(name)
+    except (ProfileError, OSError, ValueError) as exc:
+        raise CommandError(f"站点配置 {name!r} 无法使用：{exc}") from exc
 
 
 def live_profiles(profiles: list[SiteProfile]) -> tuple[list[SiteProfile], list[SiteProfile]]:

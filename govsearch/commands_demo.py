@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from crawler.profiles import profile_with_seeds
 from demo.mirror import MirrorServer, demo_site
-from govsearch.commands import resolve_profile, run_index
-from govsearch.commands_crawl import crawl_options, run_crawl
+from govsearch.commands import run_index
+from govsearch.commands_crawl import crawl_options, resolve_profile, run_crawl
 from govsearch.commands_serve import serve
 from govsearch.console import CommandError, status
 from govsearch.settings import Settings
