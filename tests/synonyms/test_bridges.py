@@ -164,7 +164,7 @@ def client(items_store: Settings) -> Iterator[TestClient]:
         ("大学生档案", "毕业生档案"),
         ("国考", "公务员录用考试"),
         ("工龄审核", "企业职工历史信息审核申请"),
-        # Three from plain_language.txt whose official term a regulation defines or renamed.
+        # Four from plain_language.txt whose official term a regulation defines or renamed.
         ("社保缴费记录查询", "个人权益记录"),
         ("毕业证书查询", "学历证书查询"),
         ("司法考试报名", "法律职业资格考试报名"),
