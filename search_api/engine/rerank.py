@@ -45,11 +45,14 @@ SECONDARY_ACTIONS = (
 # the pension of most working citizens) or the business the asker is dealing with — it names no
 # population the asker is unlikely to be part of.
 RESTRICTING_QUALIFIERS = (
-    "外国人",
+    "外国",
     "外籍",
+    "外商",
     "境外",
     "港澳台",
     "港澳",
+    "香港",
+    "澳门",
     "台湾",
     "华侨",
     "军人",
