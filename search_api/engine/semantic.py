@@ -150,21 +150,32 @@ def combine(lists: Sequence[Sequence[tuple[str, float]]], limit: int) -> list[tu
     return sorted(summed.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
 
 
-def words_coverage(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> float:
-    """The share of what the citizen typed that the best word hit's title holds. Every typed word counts
-    here, question words too: in ranking they weigh little (`QueryWord.weight`), but a question asked in
-    the citizen's own words (查医生有没有执业资格) is where the words answer weakly and meaning helps."""
+def words_coverage(
+    lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus, *, typed: bool = True
+) -> float:
+    """The share of the query's words that the best word hit's title holds: with `typed`, every typed
+    word counts fully, question words too; else each weighs as in ranking (`QueryWord.weight`)."""
     info = corpus.docs.get(lexical[0].id) if lexical else None
     if info is None:
         return 0.0
-    typed = [dataclasses.replace(word, weight=1.0) for word in words]
-    return title_features(typed, info.title)[0]
+    counted = [dataclasses.replace(word, weight=1.0) for word in words] if typed else words
+    return title_features(counted, info.title)[0]
 
 
 def words_answer_weakly(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> bool:
     """The best word hit covers little of what the citizen typed (a long everyday description, words
-    no title uses): where a second opinion on meaning is worth its milliseconds."""
+    no title uses): where a second opinion on meaning is worth its milliseconds. Every typed word counts
+    here, question words too: in ranking they weigh little (`QueryWord.weight`), but a question asked in
+    the citizen's own words (查医生有没有执业资格) is where the words answer weakly and meaning helps."""
     return words_coverage(lexical, words, corpus) < ranking.WEAK_WORDS_COVERAGE
+
+
+def judgment(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> float:
+    """How far meaning judges the word hits (`Fusion.judge`): the less of the query's content the best
+    word hit holds, the more; nothing from WEAK_WORDS_COVERAGE up. Question words weigh here as in
+    ranking: 可不可以 says nothing of what is asked, so it must not make meaning reorder the hits."""
+    coverage = words_coverage(lexical, words, corpus, typed=False)
+    return ranking.SEMANTIC_JUDGES_WEAK_WORDS * max(0.0, 1 - coverage / ranking.WEAK_WORDS_COVERAGE)
 
 
 def exact_first(lexical: Sequence[BackendHit], query: AnalyzedQuery, corpus: Corpus) -> bool:
@@ -280,8 +291,17 @@ def _shared_by_complete_titles(
 
 
 def _holds_every_word(doc_id: str, words: Sequence[QueryWord], corpus: Corpus) -> bool:
+    """The title's coverage of the query is 1 (`title_features`), read without scoring it (up to 60
+    titles a search): every word that weighs is in the title, or an alternative that counts fully."""
     info = corpus.docs.get(doc_id)
-    return bool(words) and info is not None and title_features(words, info.title)[0] >= 1.0
+    if info is None or not any(word.weight for word in words):
+        return False
+    title = info.title
+    return all(
+        word.text in title or any(credit >= 1.0 and alt in title for alt, credit in word.alternatives)
+        for word in words
+        if word.weight
+    )
 
 
 def with_meaning(
@@ -298,11 +318,9 @@ def with_meaning(
         return top
     if words_settle_first(top, words, corpus, request.size):
         return top  # bounded by SEMANTIC_WEIGHT: words that settle the first result are not weak
-    coverage = words_coverage(top, words, corpus)
-    weak = coverage < ranking.WEAK_WORDS_COVERAGE
-    if weak:  # the weaker the words, the more meaning judges every word hit (none at the threshold)
-        judge = ranking.SEMANTIC_JUDGES_WEAK_WORDS * (1 - coverage / ranking.WEAK_WORDS_COVERAGE)
-        fusion = Fusion(ranking.SEMANTIC_WEIGHT_WEAK_WORDS, judge, words)
+    weak = words_answer_weakly(top, words, corpus)
+    if weak:
+        fusion = Fusion(ranking.SEMANTIC_WEIGHT_WEAK_WORDS, judgment(top, words, corpus), words)
     else:
         fusion = Fusion(ranking.SEMANTIC_WEIGHT, 0.0, words)
     depth = ranking.SEMANTIC_DEPTH if fusion.judge else ranking.SEMANTIC_CANDIDATES
