@@ -255,7 +255,7 @@ def fuse(
     meaning is placed between the SEMANTIC_CANDIDATES-th and the first of the nearest titles (0 … 1).
     Neither scale means the same from one query to the next; inside one query both order the
     candidates. `near` may list more titles than SEMANTIC_CANDIDATES: they place the word hits meaning
-    judges (`Fusion.judge`) below its first ones."""
+    judges (`Fusion.judge`) below its first ones, down to −SEMANTIC_JUDGE_FLOOR."""
     best = max((hit.score for hit in lexical), default=0.0) or 1.0
     fused = {hit.id: hit.score / best for hit in lexical}
     shown = near[: ranking.SEMANTIC_CANDIDATES]
@@ -265,11 +265,11 @@ def fuse(
         credit = {doc_id: (score - low) / span for doc_id, score in near}
         candidates = _candidates(lexical, shown, request, query, corpus)
         meaning = {doc_id: credit[doc_id] for doc_id, _ in candidates}
-        if fusion.judge:
-            last = credit[near[-1][0]]
+        if fusion.judge:  # placed by its own score, the last one's when not listed; lowered at most so far
+            last, floor = credit[near[-1][0]], -ranking.SEMANTIC_JUDGE_FLOOR
             for hit in lexical:
                 if hit.id not in meaning:
-                    meaning[hit.id] = fusion.judge * credit.get(hit.id, last)
+                    meaning[hit.id] = fusion.judge * max(credit.get(hit.id, last), floor)
         for doc_id, value in _shared_by_complete_titles(lexical, meaning, fusion.words, corpus).items():
             fused[doc_id] = fused.get(doc_id, 0.0) + fusion.weight * value
     order = sorted(fused.items(), key=lambda pair: -pair[1])

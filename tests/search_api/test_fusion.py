@@ -48,6 +48,10 @@ def test_where_the_words_answer_weakly_meaning_also_judges_the_word_hits_it_does
     assert order(lexical, near, corpus, Fusion(weight))[0] == "robot"  # meaning only lifts
     judged = order(lexical, near, corpus, Fusion(weight, judge=1.0))
     assert judged[0] == "injury" and set(judged) >= {"robot", "other"}  # lowered, not dropped
+    query = analyse("在工厂干活手被机器弄伤了")
+    fused = fuse(lexical, near, SearchRequest(q=query.text), query, corpus, Fusion(weight, judge=1.0))
+    lowest = 1.0 - weight * ranking.SEMANTIC_JUDGE_FLOOR  # far below the candidates: lowered this far only
+    assert {h.id: h.score for h in fused}["robot"] == pytest.approx(lowest)
     # A word hit among the nearest but below the candidates is placed by its own score: above one that
     # is not listed at all.
     listed = [*near[:30], ("other", near[30][1]), *near[31:]]
