@@ -280,9 +280,9 @@ def _shared_by_complete_titles(
     lexical: Sequence[BackendHit], meaning: dict[str, float], words: Sequence[QueryWord], corpus: Corpus
 ) -> dict[str, float]:
     """Word hits whose titles hold every word of the query all take the best meaning credit among them.
-    Such titles (最低生活保障业务申请预约, 最低生活保障业务进度查询 for 低保) differ only in what the citizen
-    did not say; there the reranker's features (a follow-up action, a qualifier, a longer title) know
-    more than a small difference of meaning, which would otherwise reorder them."""
+    Such titles (《残疾人证》新办证申请, 《残疾人证》查询, 《残疾人证》换领 for 残疾人证) differ only in
+    what the citizen did not say; there the reranker's features (a follow-up action, a qualifier, a
+    longer title) know more than a small difference of meaning, which would otherwise reorder them."""
     complete = [hit.id for hit in lexical if _holds_every_word(hit.id, words, corpus)]
     if len(complete) < 2:
         return meaning
