@@ -174,14 +174,15 @@ def cpu_seconds(pid: int) -> float:
 
 def load(url: str, params: list[dict[str, str]], clients: int, server: int = 0) -> dict[str, float]:
     """Closed loop: `clients` threads share the list of requests, each sending its next one as soon
-    as the last one answered; bounded by the list's length."""
+    as the last one answered; bounded by the list's length. A 503 is counted as `shed` (the admission
+    bound turned it away, by design under load), any other answer but 200 as an error."""
     times: list[float] = []
-    errors = 0
+    errors = shed = 0
     cursor = iter(range(len(params)))
     lock = threading.Lock()
 
     def worker() -> None:
-        nonlocal errors
+        nonlocal errors, shed
         with httpx.Client(timeout=120) as client:
             while True:
                 with lock:
@@ -189,11 +190,12 @@ def load(url: str, params: list[dict[str, str]], clients: int, server: int = 0) 
                 if i is None:
                     return
                 start = time.perf_counter()
-                ok = client.get(url, params=params[i]).status_code == 200
+                status = client.get(url, params=params[i]).status_code
                 took = (time.perf_counter() - start) * 1000
                 with lock:
                     times.append(took)
-                    errors += not ok
+                    errors += status not in (200, 503)
+                    shed += status == 503
 
     started, cpu = time.perf_counter(), cpu_seconds(server) if server else 0.0
     threads = [threading.Thread(target=worker) for _ in range(clients)]
@@ -203,7 +205,13 @@ def load(url: str, params: list[dict[str, str]], clients: int, server: int = 0) 
         t.join()
     wall = time.perf_counter() - started
     used = {"server_cpu_ms": round((cpu_seconds(server) - cpu) * 1000 / len(times), 2)} if server else {}
-    return {**percentiles(times), "per_s": round(len(times) / wall, 1), "errors": errors, **used}
+    return {
+        **percentiles(times),
+        "per_s": round(len(times) / wall, 1),
+        "errors": errors,
+        "shed": shed,
+        **used,
+    }
 
 
 def raw_engine(data_dir: Path, queries: list[str]) -> dict[str, float]:

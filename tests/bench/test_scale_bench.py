@@ -69,7 +69,8 @@ def test_a_small_run_end_to_end(shared: Path, tmp_path: Path, capsys: pytest.Cap
     assert report["build"]["docs_per_s"] > 0 and report["rss_mb"] > 0 and report["semantic"] is True
     build = report["build"]
     assert build["import_cpu_s"] > 0 and build["index_cpu_s"] > 0 and build["index_peak_rss_mb"] > 50
-    assert report["results"]["search_8"]["n"] == 12 and report["results"]["search_8"]["errors"] == 0
+    eight = report["results"]["search_8"]  # a loaded machine may see some shed by the admission bound
+    assert eight["n"] == 12 and eight["errors"] == 0 and 0 <= eight["shed"] < 12
     assert report["results"]["raw"]["p50_ms"] > 0 and report["change_searchable_s"] > 0
     supervisor, *workers = report["rss_each_mb"]  # each process: the 2 GiB goal is per worker
     assert supervisor > 0 and workers and all(w > 50 for w in workers)
