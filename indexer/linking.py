@@ -169,6 +169,13 @@ class Linker:
             key=lambda ln: (-ln.confidence, ln.item_key),
         )
 
+    def may_link_guide(self, item_code: str, conditions: str) -> bool:
+        """Whether `link` can link a guide with this 实施编码 and 受理条件 to anything: its own item, or a
+        code in its text (the same first check `_link_codes` makes)."""
+        if item_code in self._by_code:
+            return True
+        return bool(len(self._codes)) and next(self._codes.iter(compact(conditions)), None) is not None
+
     def _link_codes(self, doc: ServiceGuide, texts: list[str], offer: Offer) -> None:
         text = "\n".join(texts)
         if not len(self._codes) or next(self._codes.iter(compact(text)), None) is None:
