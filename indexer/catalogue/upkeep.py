@@ -58,6 +58,17 @@ def items_from_guides(store: Store, items: ItemStore, doc_ids: list[str]) -> int
     return items.upsert_items(found) if found else 0  # unchanged items do not count
 
 
+def _linker(items: ItemStore, state: ItemLinkState, ids: list[str], live: int) -> Linker:
+    """The linker over every item; when only guides are to be linked (one changed guide, one
+    re-imported item), the one over their codes (`Linker.for_guides`), which reads no names."""
+    if len(ids) < live // 2:  # a few documents: worth a look at their kinds
+        wanted = set(ids)
+        kinds = {kind for doc_id, kind in state.live_documents() if doc_id in wanted}
+        if kinds <= {DocumentKind.GUIDE.value}:
+            return Linker.for_guides(items.codes())
+    return Linker(items.all())
+
+
 @lru_cache(maxsize=1)
 def rules_fingerprint() -> str:
     """Changes whenever the linking rules change, so that a new version relinks everything once."""
@@ -100,7 +111,7 @@ def update_links(
     total = 0
     if todo:
         ordered = sorted(todo)
-        linker = Linker(items.all())
+        linker = _linker(items, state, ordered, store.count())
         for done, found in linked_batches(store, linker, ordered, items.document_hashes, workers):
             # one transaction and a few statements per batch: a commit per document was 30% of a build
             items.set_links_many(found, version)
