@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from indexer.analysis import compact
+from indexer.analysis import compact, compact_ascii
 from indexer.documents import CatalogueItem, Document, ItemLink, PolicyDocument, ServiceGuide
 
 Offer = Callable[[ItemLink], None]
@@ -126,6 +126,9 @@ class Linker:
         if table:
             self._automaton.make_automaton()
         self._codes = _code_automaton(table)
+        self._ascii_codes = all(
+            text.isascii() for text, ts in table.items() if any(t.rule == "code" for t in ts)
+        )
         self.guides_only = False
 
     @classmethod
@@ -142,6 +145,7 @@ class Linker:
                 if len(text) >= MIN_NAME_LENGTH:
                     table.setdefault(text, []).append(_Target(key, rule, in_title, in_body))
         linker._codes = _code_automaton(table)
+        linker._ascii_codes = all(text.isascii() for text in table)
         linker.guides_only = True
         return linker
 
@@ -180,7 +184,11 @@ class Linker:
         code in its text (the same first check `_link_codes` makes)."""
         if item_code in self._by_code:
             return True
-        return bool(len(self._codes)) and next(self._codes.iter(compact(conditions)), None) is not None
+        if not len(self._codes):
+            return False
+        # Codes are ASCII (checked): the ASCII runs of the text are all they can match.
+        text = compact_ascii(conditions) if self._ascii_codes else compact(conditions)
+        return next(self._codes.iter(text), None) is not None
 
     def _link_codes(self, doc: ServiceGuide, texts: list[str], offer: Offer) -> None:
         text = "\n".join(texts)

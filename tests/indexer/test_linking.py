@@ -138,3 +138,13 @@ def test_the_linker_for_guides_links_guides_as_the_whole_linker_does() -> None:
     assert [for_guides.link(g) for g in guides] == [whole.link(g) for g in guides]
     with pytest.raises(AssertionError):
         for_guides.link(policy("通知", "", "正文。"))
+
+
+def test_whether_a_guide_may_link_is_read_from_its_codes() -> None:
+    items = [_item("居民身份证首次申领", "11440100MB2C92045K"), _item("居民身份证换领", "G001")]
+    linker = Linker(items)
+    assert linker.may_link_guide("G001", "")  # its own item
+    # full-width, lower-case and spaced codes are read as `compact` reads them; traditional script around
+    assert linker.may_link_guide("X", "須先辦理１１４４０１００ＭＢ２Ｃ９２０４５ｋ。")
+    assert linker.may_link_guide("X", "先办理 11440100mb2c 92045K 事项")
+    assert not linker.may_link_guide("X", "先办理居民身份证首次申领。1144010")
