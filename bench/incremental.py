@@ -58,13 +58,14 @@ def _child_cpu() -> float:
 
 def _command(args: list[str], data_dir: Path, code: Path) -> dict[str, float]:
     started, cpu = time.perf_counter(), _child_cpu()
-    subprocess.run(
-        [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data_dir), *args],
-        cwd=code,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with data_dir.with_suffix(".log").open("a", encoding="utf-8") as log:  # the commands' messages
+        subprocess.run(
+            [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data_dir), *args],
+            cwd=code,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     return {
         "command_s": round(time.perf_counter() - started, 2),
         "command_cpu_s": round(_child_cpu() - cpu, 2),
@@ -122,10 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of each kind of change")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results")
+    parser.add_argument("--reuse", action="store_true", help="use the copy a run before made in --work")
     args = parser.parse_args(argv)
     data_dir = args.work / (args.label or "run")
-    shutil.rmtree(data_dir, ignore_errors=True)
-    shutil.copytree(args.data_dir, data_dir, symlinks=True)
+    if not (args.reuse and data_dir.exists()):
+        shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.copytree(args.data_dir, data_dir, symlinks=True)
     code = args.code
     report: dict[str, Any] = {
         "label": args.label,
