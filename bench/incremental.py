@@ -103,7 +103,7 @@ def one_doc(data_dir: Path, base: str, number: int, code: Path) -> dict[str, Any
 def one_item(data_dir: Path, base: str, number: int, code: Path, work: Path) -> dict[str, Any]:
     with (data_dir / "corpus.jsonl").open(encoding="utf-8") as lines:
         record = json.loads(next(line for k, line in enumerate(lines) if k == number))
-    record["事项名称"] = title = f"{record['事项名称']}（调整{number}）"
+    record["事项名称"] = title = f"{record['事项名称']}（调整{number}-{int(time.time()) % 100_000}）"
     path = work / f"item-{number}.jsonl"
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     write = time.perf_counter()
