@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scale_corpus import query_mix, records, suggest_prefixes, write_corpus  # noqa: E402
+from scale_plot import plot  # noqa: E402
 
 from bench.reporting import percentiles  # noqa: E402
 
@@ -107,8 +108,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of the server process and its children (workers), in MB."""
+def rss_mb(pid: int, alone: bool = False) -> float:
+    """Resident memory of the server process and its children (workers), in MB; `alone`: the one."""
     total = 0
     pids = [pid]
     while pids:
@@ -116,11 +117,19 @@ def rss_mb(pid: int) -> float:
         try:
             status = Path(f"/proc/{current}/status").read_text()
             total += int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1])
-            for task in Path(f"/proc/{current}/task").iterdir():
+            for task in [] if alone else Path(f"/proc/{current}/task").iterdir():
                 pids += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration):
             continue
     return round(total / 1024, 1)
+
+
+def rss_each_mb(pid: int) -> list[float]:
+    """Resident memory of the supervisor, then of each worker: the 2 GiB goal is per worker."""
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    children = [int(c) for task in tasks for c in (task / "children").read_text().split()]
+    workers = [c for c in children if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return [rss_mb(pid, alone=True)] + [rss_mb(worker) for worker in workers]
 
 
 def serve(data_dir: Path, port: int, log_queries: bool, code: Path) -> tuple[subprocess.Popen[bytes], float]:
@@ -165,14 +174,15 @@ def cpu_seconds(pid: int) -> float:
 
 def load(url: str, params: list[dict[str, str]], clients: int, server: int = 0) -> dict[str, float]:
     """Closed loop: `clients` threads share the list of requests, each sending its next one as soon
-    as the last one answered; bounded by the list's length."""
+    as the last one answered; bounded by the list's length. A 503 is counted as `shed` (the admission
+    bound turned it away, by design under load), any other answer but 200 as an error."""
     times: list[float] = []
-    errors = 0
+    errors = shed = 0
     cursor = iter(range(len(params)))
     lock = threading.Lock()
 
     def worker() -> None:
-        nonlocal errors
+        nonlocal errors, shed
         with httpx.Client(timeout=120) as client:
             while True:
                 with lock:
@@ -180,12 +190,12 @@ def load(url: str, params: list[dict[str, str]], clients: int, server: int = 0) 
                 if i is None:
                     return
                 start = time.perf_counter()
-                ok = client.get(url, params=params[i]).status_code == 200
+                status = client.get(url, params=params[i]).status_code
                 took = (time.perf_counter() - start) * 1000
                 with lock:
                     times.append(took)
-                    errors += not ok
-        return
+                    errors += status not in (200, 503)
+                    shed += status == 503
 
     started, cpu = time.perf_counter(), cpu_seconds(server) if server else 0.0
     threads = [threading.Thread(target=worker) for _ in range(clients)]
@@ -195,7 +205,13 @@ def load(url: str, params: list[dict[str, str]], clients: int, server: int = 0) 
         t.join()
     wall = time.perf_counter() - started
     used = {"server_cpu_ms": round((cpu_seconds(server) - cpu) * 1000 / len(times), 2)} if server else {}
-    return {**percentiles(times), "per_s": round(len(times) / wall, 1), "errors": errors, **used}
+    return {
+        **percentiles(times),
+        "per_s": round(len(times) / wall, 1),
+        "errors": errors,
+        "shed": shed,
+        **used,
+    }
 
 
 def raw_engine(data_dir: Path, queries: list[str]) -> dict[str, float]:
@@ -251,23 +267,25 @@ def freshness(data_dir: Path, base: str, shared: Path, code: Path) -> float:
     return -1.0
 
 
-def measure(data_dir: Path, shared: Path, requests: int, log_queries: bool, code: Path) -> dict[str, Any]:
+def measure(
+    data_dir: Path, shared: Path, requests: int, log: bool, code: Path, change: bool
+) -> dict[str, Any]:
     queries = query_mix(shared)
     searches = [{"q": queries[i % len(queries)]} for i in range(requests)]
     prefixes = [{"q": p} for p in suggest_prefixes(queries[:120])]
     port = free_port()
-    proc, startup_s = serve(data_dir, port, log_queries, code)
+    proc, startup_s = serve(data_dir, port, log, code)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        rss_start = rss_mb(proc.pid)
+        rss_start, rss_start_each = rss_mb(proc.pid), rss_each_mb(proc.pid)
         load(f"{base}/search", searches[:50], 1)  # warm-up
         results = {
             "search_1": load(f"{base}/search", searches, 1, proc.pid),
             "search_8": load(f"{base}/search", searches, 8, proc.pid),
             "suggest_1": load(f"{base}/suggest", prefixes, 1, proc.pid),
         }
-        rss_end = rss_mb(proc.pid)
-        fresh_s = freshness(data_dir, base, shared, code)
+        rss_end, rss_end_each = rss_mb(proc.pid), rss_each_mb(proc.pid)
+        fresh_s = freshness(data_dir, base, shared, code) if change else None  # it writes a document
     finally:
         proc.terminate()
         try:
@@ -281,45 +299,10 @@ def measure(data_dir: Path, shared: Path, requests: int, log_queries: bool, code
         "startup_s": startup_s,
         "rss_start_mb": rss_start,
         "rss_mb": rss_end,
+        "rss_start_each_mb": rss_start_each,  # supervisor, then each worker
+        "rss_each_mb": rss_end_each,
         "change_searchable_s": fresh_s,
     }
-
-
-def plot(results: Path, out: Path) -> None:
-    """Latency and throughput against corpus size, the latest result per size."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    latest: dict[int, dict[str, Any]] = {}
-    reports = [json.loads(path.read_text(encoding="utf-8")) for path in results.glob("scale-*.json")]
-    for report in sorted(reports, key=lambda r: str(r.get("when", ""))):
-        if not report.get("label"):  # before/after runs of other checkouts are not the curve
-            latest[report["docs"]] = report
-    sizes = sorted(latest)
-    res = [latest[n]["results"] for n in sizes]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    for key, label in (("p50_ms", "search p50"), ("p99_ms", "search p99")):
-        left.plot(sizes, [r["search_1"][key] for r in res], marker="o", label=label)
-    left.plot(sizes, [r["raw"]["p50_ms"] for r in res], marker="o", label="raw tantivy p50")
-    cpu = [r["search_1"].get("server_cpu_ms") for r in res]
-    if all(cpu):  # the figure a loaded machine does not distort
-        left.plot(sizes, cpu, marker="s", linestyle="--", label="server CPU per search")
-    left.set(xscale="log", yscale="log", xlabel="documents", ylabel="ms", title="latency (1 client)")
-    right.plot(sizes, [r["search_1"]["per_s"] for r in res], marker="o", label="1 client")
-    right.plot(sizes, [r["search_8"]["per_s"] for r in res], marker="o", label="8 clients")
-    right.set(xscale="log", xlabel="documents", ylabel="searches/s", title="throughput")
-    for n, r in zip(sizes, res, strict=True):  # runs of different systems: say which on the plot
-        semantic = latest[n].get("semantic")
-        note = "no semantic step" if semantic is False else "semantic step" if semantic else ""
-        if note:
-            left.annotate(note, (n, r["search_1"]["p50_ms"]), fontsize=8)
-    for axis in (left, right):
-        axis.legend()
-        axis.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(out, dpi=90)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -335,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="", help="added to the result file's name")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results and the plot go")
     parser.add_argument("--build-only", action="store_true", help="build and report the build; no serving")
+    parser.add_argument("--no-change", action="store_true", help="no changed-document step (it writes)")
     args = parser.parse_args(argv)
     data_dir: Path = args.data_dir or Path(tempfile.mkdtemp(prefix="govsearch-scale-"))
     semantic = os.environ.get("GOVSEARCH_SEMANTIC", "true").strip().lower() not in ("false", "0", "no", "off")
@@ -354,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
             seconds = time.perf_counter() - started
             report["build"].update(seconds=round(seconds, 1), docs_per_s=round(args.docs / seconds, 1))
         if not args.build_only:
-            report.update(measure(data_dir, args.shared, args.requests, not args.no_log, args.code))
+            report.update(
+                measure(data_dir, args.shared, args.requests, not args.no_log, args.code, not args.no_change)
+            )
     finally:
         if args.data_dir is None:
             shutil.rmtree(data_dir, ignore_errors=True)

@@ -15,6 +15,7 @@ The file is keyed by (document id, title), so either backend and any index gener
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from indexer import descriptions
 from indexer.ann import graph_path, write_graph
 from indexer.descriptions import description_rows
 from indexer.store import Store
@@ -202,18 +204,22 @@ def sync_vectors(
     texts). Returns (embedded, total)."""
     old = load_vectors(path)
     known = {key: row for row, key in enumerate(old.keys)}
+    stamp = store.signature()[1]  # before reading: what changes meanwhile is read again next time
     if rows is None:
         rows = _title_rows(store)
     if MODELS[model].reads == "description":  # the same documents' descriptions, where they have one
-        rows = list(description_rows(store, [doc_id for doc_id, _ in rows]))
-    keys = [_key(doc_id, title) for doc_id, title in rows]
+        entries = _descriptions(store, path, old, [doc_id for doc_id, _ in rows])
+    else:
+        entries = [(doc_id, _key(doc_id, title), title) for doc_id, title in rows]
+    keys = [key for _id, key, _text in entries]
     if tuple(keys) == old.keys and path.exists():
         # Nothing changed: the file (and a graph over it) stays, so serving reloads nothing and a
         # large collection's graph is not built again.
         if not graph_path(path).exists():
             write_graph(path, old.matrix)
-        return 0, len(rows)
-    matrix = np.zeros((len(rows), MODELS[model].dimensions), dtype=np.int8)
+        _write_stamp(path, stamp)
+        return 0, len(entries)
+    matrix = np.zeros((len(entries), MODELS[model].dimensions), dtype=np.int8)
     # A title is embedded once however many documents carry it (the same item in every region of a
     # catalogue): a vector depends on the title alone.
     by_title: dict[str, list[int]] = {}
@@ -221,13 +227,59 @@ def sync_vectors(
         if key in known:
             matrix[i] = old.matrix[known[key]]
         else:
-            by_title.setdefault(rows[i][1], []).append(i)
+            by_title.setdefault(entries[i][2], []).append(i)
     titles = list(by_title)
     for title, vector in zip(titles, embed_titles(titles, model, workers), strict=True):
         matrix[by_title[title]] = vector
-    save_vectors(path, TitleVectors(tuple(r[0] for r in rows), tuple(keys), matrix))
+    save_vectors(path, TitleVectors(tuple(e[0] for e in entries), tuple(keys), matrix))
     write_graph(path, matrix)
-    return len(titles), len(rows)
+    _write_stamp(path, stamp)
+    return len(titles), len(entries)
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.stamp")
+
+
+def _write_stamp(path: Path, stamp: str) -> None:
+    """The store state the file was made from, and the version of what picks the texts."""
+    _stamp_path(path).write_text(json.dumps({"store": stamp, "reader": reader_fingerprint()}))
+
+
+def _read_stamp(path: Path) -> str | None:
+    try:
+        saved = json.loads(_stamp_path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("reader") != reader_fingerprint():
+        return None
+    found = saved.get("store")
+    return found if isinstance(found, str) and path.exists() else None
+
+
+@cache
+def reader_fingerprint() -> str:
+    """Changes with the code that picks a document's description (another text: every one read again)."""
+    return hashlib.sha1(Path(descriptions.__file__).read_bytes()).hexdigest()[:12]
+
+
+def _descriptions(store: Store, path: Path, old: TitleVectors, ids: list[str]) -> list[tuple[str, str, str]]:
+    """(id, key, description) of the documents of `ids` that have one, in that order. Only documents
+    changed since the file was made are read (reading every body cost seconds per 10,000 documents at
+    each `govsearch index`); the others keep their key and vector (their text is not needed)."""
+    since = _read_stamp(path)
+    if since is None:
+        return [(doc_id, _key(doc_id, text), text) for doc_id, text in description_rows(store, ids)]
+    changed = store.changed_since(since)
+    fresh = dict(description_rows(store, [doc_id for doc_id in ids if doc_id in changed]))
+    kept = dict(zip(old.ids, old.keys, strict=True))
+    entries: list[tuple[str, str, str]] = []
+    for doc_id in ids:
+        if doc_id in fresh:
+            entries.append((doc_id, _key(doc_id, fresh[doc_id]), fresh[doc_id]))
+        elif doc_id not in changed and doc_id in kept:
+            entries.append((doc_id, kept[doc_id], ""))
+    return entries
 
 
 def vector_field(model: str) -> str:

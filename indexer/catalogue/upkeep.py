@@ -1,8 +1,9 @@
 """Keep the catalogue and the links current: items from guides, links for what changed.
 
 Runs after every import or index update. Only documents whose content changed since they were last
-linked, or all documents when the catalogue or the linking rules changed, are linked again; the search
-index is untouched because links live in the store and are read at query time.
+linked, the documents a changed item's names can concern (`affected`), or all documents when the
+linking rules changed, are linked again; the search index is untouched because links live in the store
+and are read at query time.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer import linking
+from indexer.catalogue.affected import affected_documents, catalogue_change
 from indexer.catalogue.link_workers import linked_batches
 from indexer.catalogue.store import ItemStore
 from indexer.documents import CatalogueItem, DocumentKind, ServiceGuide
 from indexer.linking import Linker
+from indexer.storage.item_link_state import ItemLinkState
 from indexer.store import Store
 
 BATCH = 500
@@ -55,14 +58,30 @@ def items_from_guides(store: Store, items: ItemStore, doc_ids: list[str]) -> int
     return items.upsert_items(found) if found else 0  # unchanged items do not count
 
 
+def _linker(items: ItemStore, state: ItemLinkState, ids: list[str], live: int) -> Linker:
+    """The linker over every item; when only guides are to be linked (one changed guide, one
+    re-imported item), the one over their codes (`Linker.for_guides`), which reads no names."""
+    if len(ids) < live // 2:  # a few documents: worth a look at their kinds
+        wanted = set(ids)
+        kinds = {kind for doc_id, kind in state.live_documents() if doc_id in wanted}
+        if kinds <= {DocumentKind.GUIDE.value}:
+            return Linker.for_guides(items.codes())
+    return Linker(items.all())
+
+
 @lru_cache(maxsize=1)
 def rules_fingerprint() -> str:
     """Changes whenever the linking rules change, so that a new version relinks everything once."""
     return hashlib.sha1(Path(linking.__file__).read_bytes()).hexdigest()[:12]
 
 
-def link_version(items: ItemStore) -> str:
-    return f"{items.version()}:{rules_fingerprint()}"
+LINK_STATE_FORMAT = 2  # 1: the catalogue version was part of every document's link state
+
+
+def link_version() -> str:
+    """What every document's links were computed with, besides its content and the items' targets
+    (`item_link_state`): the linking rules."""
+    return f"r{LINK_STATE_FORMAT}:{rules_fingerprint()}"
 
 
 def update_links(
@@ -78,20 +97,26 @@ def update_links(
     so they are not read back to derive them again (that was a second pass over every document).
     `on_progress(linked, total)` after each batch; `workers` > 1 links in that many processes."""
     items = items or ItemStore(store)
-    stale_guides, _gone = items.stale_documents(link_version(items), DocumentKind.GUIDE.value)
+    version = link_version()
+    stale_guides, _gone = items.stale_documents(version, DocumentKind.GUIDE.value)
     to_derive = [d for d in stale_guides if d not in derived]
     created = items_from_guides(store, items, to_derive) if to_derive else 0
-    relink, gone = items.stale_documents(link_version(items))
+    relink, gone = items.stale_documents(version)
     items.drop_links(gone)
-    if not relink:
-        return LinkReport(created, 0, 0)
-    linker = Linker(items.all())
-    version = link_version(items)
+    state = ItemLinkState(store.database)
+    change = catalogue_change(state)
+    todo = set(relink)
+    if change.keys and len(todo) < store.count():  # else every document is relinked anyway
+        todo |= affected_documents(store, state, change, todo, workers)
     total = 0
-    for done, found in linked_batches(store, linker, relink, items.document_hashes, workers):
-        # one transaction and a few statements per batch: a commit per document was 30% of a build
-        items.set_links_many(found, version)
-        total += sum(len(links) for _d, links, _h in found)
-        if on_progress:
-            on_progress(done, len(relink))
-    return LinkReport(created, len(relink), total)
+    if todo:
+        ordered = sorted(todo)
+        linker = _linker(items, state, ordered, store.count())
+        for done, found in linked_batches(store, linker, ordered, items.document_hashes, workers):
+            # one transaction and a few statements per batch: a commit per document was 30% of a build
+            items.set_links_many(found, version)
+            total += sum(len(links) for _d, links, _h in found)
+            if on_progress:
+                on_progress(done, len(ordered))
+    state.remember(change.state, change.gone)  # only now: an interrupted run finds the change again
+    return LinkReport(created, len(todo), total)

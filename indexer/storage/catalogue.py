@@ -195,6 +195,12 @@ class Catalogue:
         with self.database.read() as conn:
             return int(conn.execute(select(func.count()).select_from(items)).scalar_one())
 
+    def codes(self) -> Iterator[tuple[str, str, str]]:
+        """(key, 实施编码, 基本编码) of every item in key order, streamed without parsing the records."""
+        with self.database.read() as conn:
+            rows = conn.execution_options(yield_per=5_000).execute(_CODES)
+            yield from ((str(key), str(code or ""), str(basic or "")) for key, code, basic in rows)
+
     # -- links ---------------------------------------------------------------------------------
     def set_links_many(self, found: list[tuple[str, list[ItemLink], str]], version: str) -> None:
         """Replace the links of each (document id, links, document hash) and remember what they were
@@ -285,6 +291,9 @@ _ITEM_DATA = select(items.c.data).order_by(items.c.key)
 _NAMES = select(items.c.key, items.c.name, json_field(items.c.data, "aliases"), items.c.guide_id).order_by(
     items.c.key
 )
+_CODES = select(
+    items.c.key, json_field(items.c.data, "code"), json_field(items.c.data, "basic_code")
+).order_by(items.c.key)
 _BY_KEY = _ITEM_DATA.where(items.c.key == bindparam("key"))
 _BY_KEYS = _ITEM_DATA.where(items.c.key.in_(bindparam("keys", expanding=True)))
 _HASHES = select(documents.c.id, documents.c.content_hash).where(

@@ -305,6 +305,11 @@ class Documents:
             for i, k, t, d, p, lv, h, n1, n2, n3, v, *more in rows
         ]
 
+    def changed_since(self, stamp: str) -> set[str]:
+        """Ids of the documents added, changed or withdrawn at or after `stamp` (the second part of a
+        `signature()`): what an incremental step reads again, through the `documents_updated` index."""
+        return {str(doc_id) for (doc_id,) in self.database.rows(_CHANGED_SINCE, {"at": stamp})}
+
     def policy_id(self, title: str) -> str | None:
         """The id of the live policy with exactly this title, if any (a scenario card asks per search)."""
         found = self.database.rows(_POLICY_BY_TITLE, {"title": title})
@@ -312,6 +317,7 @@ class Documents:
 
 
 _LATEST = select(func.max(documents.c.updated_at))
+_CHANGED_SINCE = select(documents.c.id).where(documents.c.updated_at >= bindparam("at"))
 _COUNT_AT = select(func.count()).select_from(documents).where(documents.c.updated_at == bindparam("at"))
 _POLICY_BY_TITLE = (
     select(documents.c.id)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from govsearch.settings import Settings
+from indexer import vectors
 from indexer.descriptions import DESCRIPTION_CHARS, description_text
 from indexer.storage import Database
 from indexer.store import Store
@@ -52,6 +53,41 @@ def test_the_description_file_holds_only_documents_with_a_description(tmp_path: 
     assert sync_vectors(store, path, USEM3_DESC.name) == (1, 1)
     assert load_vectors(path).ids == (docs[0].id,)
     assert sync_vectors(store, path, USEM3_DESC.name) == (0, 1)  # unchanged: nothing embedded again
+    store.close()
+
+
+def test_a_sync_reads_only_the_documents_changed_since_the_file_was_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(Database.for_path(tmp_path / "store.sqlite3"))
+    conditions = (
+        "申请人应当年满十八周岁并具有完全民事行为能力。",
+        "机动车所有人应当申请注册登记。",
+        "直接申请",
+    )
+    docs = [guide(f"事项{k}", f"W{k}", conditions=text) for k, text in enumerate(conditions)]
+    store.upsert(docs)
+    path = vectors_path(tmp_path, USEM3_DESC.name)
+    assert sync_vectors(store, path, USEM3_DESC.name) == (2, 2)
+    read: list[list[str]] = []
+    real = vectors.description_rows
+
+    def counted(store: Store, ids: list[str]) -> object:
+        read.append(list(ids))
+        return real(store, ids)
+
+    monkeypatch.setattr(vectors, "description_rows", counted)
+    store.upsert([docs[2].model_copy(update={"conditions": "户籍居民办理居住证明时适用本事项。"})])
+    store.withdraw([docs[0].id])
+    assert sync_vectors(store, path, USEM3_DESC.name) == (1, 2)
+    assert read == [[docs[2].id]]  # the changed one (the withdrawn one is simply no longer live)
+    incremental = load_vectors(path)
+    vectors._stamp_path(path).unlink()  # without its stamp, every document is read: the full sync
+    assert sync_vectors(store, path, USEM3_DESC.name) == (0, 2)
+    assert sorted(read[-1]) == sorted([docs[1].id, docs[2].id])
+    full = load_vectors(path)
+    assert (incremental.ids, incremental.keys) == (full.ids, full.keys)
+    assert (incremental.matrix == full.matrix).all()
     store.close()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from indexer.catalogue.formats import read_catalogue
 from indexer.documents import CatalogueItem, Document, PolicyDocument
 from indexer.importer import ImportReport
@@ -121,3 +123,28 @@ def test_a_guide_citing_another_items_code_links_to_it_by_code() -> None:
     # the name of another item in a guide's text is not a link: guides link by code only
     plain = guide("居民身份证换领", "G001", conditions="可同时办理居民身份证首次申领。")
     assert [ln.item_key for ln in Linker([cited, own]).link(plain)] == ["G001"]
+
+
+def test_the_linker_for_guides_links_guides_as_the_whole_linker_does() -> None:
+    imported = list(read_catalogue(shared_path("data/service_items/guangdong.jsonl"), ImportReport()))[:400]
+    items = sorted((i.item for i in imported), key=lambda item: item.key)
+    guides = [i.guide for i in imported if i.guide is not None]
+    # a guide that cites other items' codes in its 受理条件 (one twice over, one by its 基本编码)
+    cited = f"须先办理{items[3].code}，或按{items[5].basic_code or items[5].code}及{items[3].code}办理。"
+    guides.append(guide("示例事项", items[7].code, conditions=cited))
+    whole = Linker(items)
+    for_guides = Linker.for_guides((item.key, item.code, item.basic_code) for item in items)
+    assert any(len(whole.link(g)) > 1 for g in guides)  # the code rule is exercised
+    assert [for_guides.link(g) for g in guides] == [whole.link(g) for g in guides]
+    with pytest.raises(AssertionError):
+        for_guides.link(policy("通知", "", "正文。"))
+
+
+def test_whether_a_guide_may_link_is_read_from_its_codes() -> None:
+    items = [_item("居民身份证首次申领", "11440100MB2C92045K"), _item("居民身份证换领", "G001")]
+    linker = Linker(items)
+    assert linker.may_link_guide("G001", "")  # its own item
+    # full-width, lower-case and spaced codes are read as `compact` reads them; traditional script around
+    assert linker.may_link_guide("X", "須先辦理１１４４０１００ＭＢ２Ｃ９２０４５ｋ。")
+    assert linker.may_link_guide("X", "先办理 11440100mb2c 92045K 事项")
+    assert not linker.may_link_guide("X", "先办理居民身份证首次申领。1144010")

@@ -49,7 +49,15 @@ def test_links_follow_document_and_catalogue_changes(store_db: Database) -> None
     assert [ln.item_key for ln in items.links_of_docs([other.id], 0.0)[other.id]] == ["G003"]
 
     items.upsert_items([CatalogueItem(name="住房公积金提取", code="H1")])
-    assert update_links(store, items).documents_linked == 3  # a new item may concern any document
+    assert update_links(store, items).documents_linked == 0  # a new item no document names
+    items.upsert_items([CatalogueItem(name="社会保障卡挂失", code="H2", region="示例区")])
+    assert update_links(store, items).documents_linked == 2  # the two policies that name it
+    assert "H2" in {ln.item_key for ln in items.links_of_docs([notice.id], 0.0)[notice.id]}
+    items.upsert_items([CatalogueItem(name="社会保障卡挂失", code="H2", region="示例区", online_url="u")])
+    assert update_links(store, items).documents_linked == 0  # the same names: no link can change
+    items.upsert_items([CatalogueItem(name="出生医学证明补发", code="H2", region="示例区")])
+    assert update_links(store, items).documents_linked == 2  # renamed: the documents linked to it
+    assert "H2" not in {ln.item_key for ln in items.links_of_docs([notice.id], 0.0)[notice.id]}
     store.withdraw([notice.id])
     update_links(store, items)
     assert items.links_of_docs([notice.id], 0.0)[notice.id] == []
