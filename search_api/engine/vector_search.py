@@ -247,6 +247,9 @@ def _mapped(path: Path) -> tuple[npt.NDArray[np.bytes_], NearestIndex]:
         _derived(path, "members", lambda: grouped().members),
         _derived(path, "starts", lambda: grouped().starts),
     )
+    for stale in path.parent.glob(f".{path.name}.*.float32.npy"):  # the float32 copy earlier versions made
+        with contextlib.suppress(OSError):
+            stale.unlink()
     return ids, ExactScan(matrix, groups)
 
 

@@ -27,6 +27,8 @@ def test_two_workers_map_the_same_arrays_and_answer_alike(tmp_path: Path) -> Non
     rows[40:] = rows[:10]  # repeated titles: one distinct row each
     ids = tuple(f"doc-{i}" for i in range(50))
     save_vectors(vectors_path(tmp_path), TitleVectors(ids, tuple(f"k{i}" for i in ids), quantise(rows)))
+    stale = vectors_path(tmp_path).with_name(f".{vectors_path(tmp_path).name}.1-1.float32.npy")
+    stale.write_bytes(b"")  # an earlier version's float32 copy: 200 MB a model at 100k titles
     first, second = FileVectors(tmp_path), FileVectors(tmp_path)
     exact = BruteForce(quantise(rows))
     for query in _unit_rows(5, seed=4):
