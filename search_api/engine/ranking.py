@@ -60,6 +60,20 @@ SEMANTIC_WEIGHT = 0.5
 # 0.923, own 0.930 → 0.953, dev unchanged (bench/results/ablation_i13desc_20261130.md).
 SEMANTIC_WEIGHT_WEAK_WORDS = 0.8
 SEMANTIC_CANDIDATES = 20  # nearest titles taken into the fusion
+# Where the words answer weakly, meaning also judges every word hit it does not list among those
+# SEMANTIC_CANDIDATES: a word hit is placed on the same scale by its score among the SEMANTIC_DEPTH nearest
+# (below the last candidate: a negative credit), or as the last of them when it is not among them. The best
+# word hit of 换了城市工作社保怎么转 is 档案转出 (one word, 转, of seven): meaning should be able to say it is
+# far from the question, not only lift what is near. Scaled by how weak the words are,
+# × (1 − coverage ÷ WEAK_WORDS_COVERAGE), so that it fades out where the words start to answer (a title
+# holding 经历公证 of 工作经历公证怎么办理 is far in meaning yet right). Measured in
+# bench/results/ranking_review_20261201.md (0 turns it off).
+SEMANTIC_JUDGES_WEAK_WORDS = 1.0
+# … but a word hit loses at most this share of the weight: below the candidates the scale is stretched
+# from the 20 nearest and says little more than "far"; unbounded, a right word hit far in meaning
+# (a question whose answer is named in other words) sank under titles only meaning found. Bounded at
+# 0.5: own3 (summary only) 0.833 / 0.689 → 0.833 / 0.703 MRR, dev/own/own2 unchanged or better.
+SEMANTIC_JUDGE_FLOOR = 0.5
 # Below this share of the query's words in the best word hit's title, the words answer weakly and the
 # second semantic model (when configured) is asked too. Here every typed word counts fully, question
 # words too (weighing them as in ranking lost 查医生有没有执业资格 from own: 0.953 → 0.930).

@@ -35,25 +35,31 @@ SECONDARY_ACTIONS = (
     "续发",
     "重核",
     "增补",
+    "作废",
 )
 
 
-# Qualifiers that narrow a service to a population most citizens do not belong to (foreigners, residents
-# of 港澳台, overseas Chinese, the armed forces). A title with one the citizen did not say (换身份证 →
+# Qualifiers that narrow a service to a population most citizens do not belong to (foreigners and
+# foreign investors: 外国公民, 外商投资; residents of 港澳台, also spelt 香港, 澳门; overseas Chinese; the
+# armed forces and their families: 随军配偶). A title with one the citizen did not say (换身份证 →
 # 换发外国人永久居留身份证) is for somebody else more often than not: it ranks below a plain title.
 # 企业 is not one: in a service's name it is either the ordinary employee's own scheme (企业职工基本养老保险,
 # the pension of most working citizens) or the business the asker is dealing with — it names no
 # population the asker is unlikely to be part of.
 RESTRICTING_QUALIFIERS = (
-    "外国人",
+    "外国",
     "外籍",
+    "外商",
     "境外",
     "港澳台",
     "港澳",
+    "香港",
+    "澳门",
     "台湾",
     "华侨",
     "军人",
     "军队",
+    "随军",
     "武警",
 )
 

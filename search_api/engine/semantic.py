@@ -17,6 +17,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -149,16 +150,32 @@ def combine(lists: Sequence[Sequence[tuple[str, float]]], limit: int) -> list[tu
     return sorted(summed.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
 
 
+def words_coverage(
+    lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus, *, typed: bool = True
+) -> float:
+    """The share of the query's words that the best word hit's title holds: with `typed`, every typed
+    word counts fully, question words too; else each weighs as in ranking (`QueryWord.weight`)."""
+    info = corpus.docs.get(lexical[0].id) if lexical else None
+    if info is None:
+        return 0.0
+    counted = [dataclasses.replace(word, weight=1.0) for word in words] if typed else words
+    return title_features(counted, info.title)[0]
+
+
 def words_answer_weakly(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> bool:
     """The best word hit covers little of what the citizen typed (a long everyday description, words
     no title uses): where a second opinion on meaning is worth its milliseconds. Every typed word counts
     here, question words too: in ranking they weigh little (`QueryWord.weight`), but a question asked in
     the citizen's own words (查医生有没有执业资格) is where the words answer weakly and meaning helps."""
-    info = corpus.docs.get(lexical[0].id) if lexical else None
-    if info is None:
-        return True
-    typed = [dataclasses.replace(word, weight=1.0) for word in words]
-    return title_features(typed, info.title)[0] < ranking.WEAK_WORDS_COVERAGE
+    return words_coverage(lexical, words, corpus) < ranking.WEAK_WORDS_COVERAGE
+
+
+def judgment(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> float:
+    """How far meaning judges the word hits (`Fusion.judge`): the less of the query's content the best
+    word hit holds, the more; nothing from WEAK_WORDS_COVERAGE up. Question words weigh here as in
+    ranking: 可不可以 says nothing of what is asked, so it must not make meaning reorder the hits."""
+    coverage = words_coverage(lexical, words, corpus, typed=False)
+    return ranking.SEMANTIC_JUDGES_WEAK_WORDS * max(0.0, 1 - coverage / ranking.WEAK_WORDS_COVERAGE)
 
 
 def exact_first(lexical: Sequence[BackendHit], query: AnalyzedQuery, corpus: Corpus) -> bool:
@@ -213,29 +230,78 @@ def _candidates(
     return kept
 
 
+@dataclass(frozen=True)
+class Fusion:
+    """How much meaning counts in one query's order (`fuse`)."""
+
+    weight: float = ranking.SEMANTIC_WEIGHT  # the nearest title's credit; the best word hit counts 1
+    # How far meaning also judges the word hits it does not list among its first SEMANTIC_CANDIDATES
+    # (0: not at all): where the words answer weakly (`with_meaning`).
+    judge: float = 0.0
+    words: Sequence[QueryWord] = ()  # the query's words: titles holding every one share one credit
+
+
 def fuse(
     lexical: Sequence[BackendHit],
     near: Sequence[tuple[str, float]],
     request: SearchRequest,
     query: AnalyzedQuery,
     corpus: Corpus,
-    weight: float = ranking.SEMANTIC_WEIGHT,
+    fusion: Fusion = Fusion(),
 ) -> list[BackendHit]:
     """The reranked word hits and the nearest titles in one order.
 
-    Per-query scores, not raw ones: the word score is divided by the best word score, the cosine is
-    placed between the last and the first of the nearest titles (0 … 1). Neither scale means the
-    same from one query to the next; inside one query both order the candidates."""
+    Per-query scores, not raw ones: the word score is divided by the best word score, the score of
+    meaning is placed between the SEMANTIC_CANDIDATES-th and the first of the nearest titles (0 … 1).
+    Neither scale means the same from one query to the next; inside one query both order the
+    candidates. `near` may list more titles than SEMANTIC_CANDIDATES: they place the word hits meaning
+    judges (`Fusion.judge`) below its first ones, down to −SEMANTIC_JUDGE_FLOOR."""
     best = max((hit.score for hit in lexical), default=0.0) or 1.0
     fused = {hit.id: hit.score / best for hit in lexical}
-    kept = _candidates(lexical, near, request, query, corpus)
-    if len(near) >= 2:
-        high, low = near[0][1], near[-1][1]
+    shown = near[: ranking.SEMANTIC_CANDIDATES]
+    if len(shown) >= 2:
+        high, low = shown[0][1], shown[-1][1]
         span = (high - low) or 1.0
-        for doc_id, cosine in kept:
-            fused[doc_id] = fused.get(doc_id, 0.0) + weight * (cosine - low) / span
+        credit = {doc_id: (score - low) / span for doc_id, score in near}
+        candidates = _candidates(lexical, shown, request, query, corpus)
+        meaning = {doc_id: credit[doc_id] for doc_id, _ in candidates}
+        if fusion.judge:  # placed by its own score, the last one's when not listed; lowered at most so far
+            last, floor = credit[near[-1][0]], -ranking.SEMANTIC_JUDGE_FLOOR
+            for hit in lexical:
+                if hit.id not in meaning:
+                    meaning[hit.id] = fusion.judge * max(credit.get(hit.id, last), floor)
+        for doc_id, value in _shared_by_complete_titles(lexical, meaning, fusion.words, corpus).items():
+            fused[doc_id] = fused.get(doc_id, 0.0) + fusion.weight * value
     order = sorted(fused.items(), key=lambda pair: -pair[1])
     return [BackendHit(id=doc_id, score=round(score, 6)) for doc_id, score in order]
+
+
+def _shared_by_complete_titles(
+    lexical: Sequence[BackendHit], meaning: dict[str, float], words: Sequence[QueryWord], corpus: Corpus
+) -> dict[str, float]:
+    """Word hits whose titles hold every word of the query all take the best meaning credit among them.
+    Such titles (《残疾人证》新办证申请, 《残疾人证》查询, 《残疾人证》换领 for 残疾人证) differ only in
+    what the citizen did not say; there the reranker's features (a follow-up action, a qualifier, a
+    longer title) know more than a small difference of meaning, which would otherwise reorder them."""
+    complete = [hit.id for hit in lexical if _holds_every_word(hit.id, words, corpus)]
+    if len(complete) < 2:
+        return meaning
+    shared = max(meaning.get(doc_id, 0.0) for doc_id in complete)
+    return meaning | dict.fromkeys(complete, shared)
+
+
+def _holds_every_word(doc_id: str, words: Sequence[QueryWord], corpus: Corpus) -> bool:
+    """The title's coverage of the query is 1 (`title_features`), read without scoring it (up to 60
+    titles a search): every word that weighs is in the title, or an alternative that counts fully."""
+    info = corpus.docs.get(doc_id)
+    if info is None or not any(word.weight for word in words):
+        return False
+    title = info.title
+    return all(
+        word.text in title or any(credit >= 1.0 and alt in title for alt, credit in word.alternatives)
+        for word in words
+        if word.weight
+    )
 
 
 def with_meaning(
@@ -253,6 +319,10 @@ def with_meaning(
     if words_settle_first(top, words, corpus, request.size):
         return top  # bounded by SEMANTIC_WEIGHT: words that settle the first result are not weak
     weak = words_answer_weakly(top, words, corpus)
-    near = semantic.nearest(text, ranking.SEMANTIC_CANDIDATES, semantic.models_for(weak))
-    weight = ranking.SEMANTIC_WEIGHT_WEAK_WORDS if weak else ranking.SEMANTIC_WEIGHT
-    return fuse(top, near, request, query, corpus, weight)
+    if weak:
+        fusion = Fusion(ranking.SEMANTIC_WEIGHT_WEAK_WORDS, judgment(top, words, corpus), words)
+    else:
+        fusion = Fusion(ranking.SEMANTIC_WEIGHT, 0.0, words)
+    depth = ranking.SEMANTIC_DEPTH if fusion.judge else ranking.SEMANTIC_CANDIDATES
+    near = semantic.nearest(text, depth, semantic.models_for(weak))
+    return fuse(top, near, request, query, corpus, fusion)

@@ -72,6 +72,13 @@ def test_only_qualifiers_that_name_another_population_demote_a_title() -> None:
     assert unasked_qualifier("办理往来港澳通行证团队游签注", "签注", [])
     assert not unasked_qualifier("企业职工基本养老金申领", "领养老金", [])  # the ordinary pension
     assert not unasked_qualifier("办理往来港澳通行证", "港澳通行证", [])  # said by the citizen
+    assert unasked_qualifier("非公司外商投资企业设立登记", "开公司", [])  # foreign investors
+    assert unasked_qualifier("注册会计师注册(（香港澳门特别行政区居民）)", "注册会计师", [])
+    assert not unasked_qualifier("内资有限责任公司设立登记", "开公司", [])
+
+
+def test_a_plain_company_registration_comes_before_the_foreign_investors_one(client: TestClient) -> None:
+    assert "外商" not in titles(search(client, q="开公司"))[0]
 
 
 def test_a_citizen_service_named_for_employees_is_not_pushed_down(client: TestClient) -> None:
