@@ -9,10 +9,11 @@ wording. Queries: the development queries and the 645 citizens' message titles, 
 Each method runs in a child process of its own, so its peak RSS is its own: the index (or matrix) in
 memory, its build time, query p50/p95 on one thread, and recall@60 against the exact int8 top 60.
 
-Methods: brute force over int8 chunks widened to float32 (`search_api.engine.vector_search`, what
-serving does above `FLOAT_ROWS`), brute force over a float32 copy (what it does below), usearch HNSW
-over int8, hnswlib HNSW (float32), faiss HNSW (float32). hnswlib and faiss are not dependencies of
-govsearch: `pip install hnswlib faiss-cpu` before comparing them (or leave them out with --methods).
+Methods: brute force over int8 chunks widened to float32 (`search_api.engine.vector_search`), brute
+force over a float32 copy, the exact scan serving uses up to `ANN_ROWS` (usearch's int8 kernel over the
+distinct rows: `exact-scan`), usearch HNSW over int8, hnswlib HNSW (float32), faiss HNSW (float32).
+hnswlib and faiss are not dependencies of govsearch: `pip install hnswlib faiss-cpu` before comparing
+them (or leave them out with --methods).
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ def build(method: str, matrix: npt.NDArray[np.int8]) -> Any:
         from search_api.engine.vector_search import BruteForce
 
         return BruteForce(matrix, float_rows=len(matrix) if method == "brute-float32" else 0)
+    if method == "exact-scan":
+        from search_api.engine.vector_search import ExactScan
+
+        return ExactScan(matrix)
     if method.startswith("usearch-i8"):
         from indexer.ann import ANN_EXPANSION
         from search_api.engine.vector_search import UsearchIndex

@@ -15,6 +15,9 @@ import numpy.typing as npt
 
 from indexer.fields import KEYWORD_FIELDS, IndexDoc
 
+# The facet `SearchBackend.facets` gives the per-year counts under (no keyword field has this name).
+YEAR_FACET = "year"
+
 
 @dataclass(frozen=True)
 class Clause:
@@ -106,8 +109,12 @@ class SearchBackend(Protocol):
         prefix), titles that start with the input first."""
         ...
 
-    def facets(self, query: BackendQuery, fields: Sequence[str]) -> dict[str, dict[str, int]]:
-        """Counts of each facet value among all documents matching the query."""
+    def facets(
+        self, query: BackendQuery, fields: Sequence[str], years: Sequence[int] = ()
+    ) -> dict[str, dict[str, int]]:
+        """Counts of each facet value among all documents matching the query; with `years`, also
+        `YEAR_FACET`: how many were published in each of those years (every year, as text), counted in
+        the same pass over the matches."""
         ...
 
     def year_counts(self, query: BackendQuery, years: Sequence[int]) -> dict[int, int]:

@@ -25,6 +25,7 @@ from elasticsearch.helpers import streaming_bulk
 
 from indexer.backends import es_alias
 from indexer.backends.base import (
+    YEAR_FACET,
     BackendError,
     BackendHit,
     BackendQuery,
@@ -244,22 +245,26 @@ class ElasticsearchBackend:
         titles.sort(key=lambda title: not title.startswith(typed))  # stable: keeps BM25 order otherwise
         return titles[:limit]
 
-    def facets(self, query: BackendQuery, fields: Sequence[str]) -> dict[str, dict[str, int]]:
-        aggs = facet_aggs(fields)
-        if not fields:
+    def facets(
+        self, query: BackendQuery, fields: Sequence[str], years: Sequence[int] = ()
+    ) -> dict[str, dict[str, int]]:
+        aggs = facet_aggs(fields) | (year_aggs(years) if years else {})
+        if not aggs:
             return {}
         found = self._search(query=full_query(query), size=0, aggs=aggs, track_total_hits=False)
-        return {
+        counts = {
             name: {str(b["key"]): int(b["doc_count"]) for b in found["aggregations"][name]["buckets"]}
             for name in fields
         }
+        if years:
+            buckets = found["aggregations"]["years"]["buckets"]
+            counts[YEAR_FACET] = {str(y): int(buckets[str(y)]["doc_count"]) for y in years}
+        return counts
 
     def year_counts(self, query: BackendQuery, years: Sequence[int]) -> dict[int, int]:
         if not years:
             return {}
-        found = self._search(query=full_query(query), size=0, aggs=year_aggs(years), track_total_hits=False)
-        buckets = found["aggregations"]["years"]["buckets"]
-        return {y: int(buckets[str(y)]["doc_count"]) for y in years}
+        return {int(y): n for y, n in self.facets(query, (), years)[YEAR_FACET].items()}
 
     def nearest(self, model: str, query: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
         """`VectorSearch` by kNN over the model's `dense_vector` field: the `max_inner_product` score

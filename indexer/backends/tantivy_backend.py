@@ -20,6 +20,7 @@ import tantivy
 
 from indexer.backends import generations
 from indexer.backends.base import (
+    YEAR_FACET,
     BackendError,
     BackendHit,
     BackendQuery,
@@ -35,6 +36,17 @@ TEXT_FIELDS = ("title", "meta", "body")
 SUGGEST_CANDIDATES = 4  # fetch this many times the limit, then prefer titles that start with the input
 PHRASE_SLOP_PER_TOKEN = 3  # search-mode sub-words sit between the words of a phrase
 WRITER_HEAP_BYTES = 128_000_000
+YEAR_AGG = "years in range"  # the range aggregation's name: spaces keep it apart from every field name
+
+
+def _year_ranges(years: Sequence[int]) -> dict[str, Any]:
+    """One range per year over the date field (day ordinals); tantivy adds open-ended buckets before
+    and after, left out by key."""
+    ranges = [
+        {"key": str(y), "from": dt.date(y, 1, 1).toordinal(), "to": dt.date(y + 1, 1, 1).toordinal()}
+        for y in years
+    ]
+    return {"range": {"field": "date", "ranges": ranges}}
 
 
 def _schema() -> tantivy.Schema:
@@ -241,31 +253,33 @@ class TantivyBackend:
         titles.sort(key=lambda title: not title.startswith(typed))  # stable: keeps BM25 order otherwise
         return titles[:limit]
 
-    def facets(self, query: BackendQuery, fields: Sequence[str]) -> dict[str, dict[str, int]]:
+    def facets(
+        self, query: BackendQuery, fields: Sequence[str], years: Sequence[int] = ()
+    ) -> dict[str, dict[str, int]]:
         unknown = set(fields) - set(KEYWORD_FIELDS)
         if unknown:
             raise ValueError(f"unknown facet fields: {sorted(unknown)}")
-        if not fields:
+        aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": 50}} for name in fields}
+        if years:
+            aggs[YEAR_AGG] = _year_ranges(years)
+        if not aggs:
             return {}
-        aggs = {name: {"terms": {"field": name, "size": 50}} for name in fields}
+        # One pass over the matches for every facet: each aggregate call runs the query again.
         result = self._index.searcher().aggregate(self._full_query(query), aggs)
-        return {
+        counts = {
             name: {str(b["key"]): int(b["doc_count"]) for b in result.get(name, {}).get("buckets", [])}
             for name in fields
         }
+        if years:
+            buckets = result.get(YEAR_AGG, {}).get("buckets", [])
+            per_year = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+            counts[YEAR_FACET] = {str(y): per_year.get(str(y), 0) for y in years}
+        return counts
 
     def year_counts(self, query: BackendQuery, years: Sequence[int]) -> dict[int, int]:
         if not years:
             return {}
-        ranges = [
-            {"key": str(y), "from": dt.date(y, 1, 1).toordinal(), "to": dt.date(y + 1, 1, 1).toordinal()}
-            for y in years
-        ]
-        aggs = {"years": {"range": {"field": "date", "ranges": ranges}}}
-        result = self._index.searcher().aggregate(self._full_query(query), aggs)
-        wanted = {str(y) for y in years}  # tantivy adds open-ended buckets before and after
-        buckets = result.get("years", {}).get("buckets", [])
-        return {int(b["key"]): int(b["doc_count"]) for b in buckets if b["key"] in wanted}
+        return {int(y): n for y, n in self.facets(query, (), years)[YEAR_FACET].items()}
 
     def count(self) -> int:
         return int(self._index.searcher().num_docs)

@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Collection, Hashable, Iterable
 
-from indexer.backends.base import BackendQuery, SearchBackend
+from indexer.backends.base import YEAR_FACET, BackendQuery, SearchBackend
 from search_api.engine.filters import FILTERS, Filter, FilterKind
 from search_api.engine.models import FacetValue
 
@@ -36,34 +36,34 @@ def facet_counts(
     backend: SearchBackend, query: BackendQuery, years: Iterable[int], fixed: Collection[str] = ()
 ) -> dict[str, list[FacetValue]]:
     """Facet field → its values with counts, in `FILTERS` order, empty facets and those of the
-    `fixed` filters (a scope's) left out."""
+    `fixed` filters (a scope's) left out. Every facet whose count needs the query as it is comes from
+    one backend call (each call runs the query over every match again); a facet whose own filter is
+    set needs the query without it, one call each."""
     base = dataclasses.replace(query, offset=0, limit=0, sort_by_date=False)
     shown = [f for f in FILTERS if f.facet_field and f.name not in fixed]
     keyword = [f for f in shown if f.kind is FilterKind.KEYWORD]
     filtered = [f for f in keyword if f.index_field in query.filters]
     unfiltered = [f.facet_field for f in keyword if f not in filtered]
-    counts = backend.facets(base, unfiltered) if unfiltered else {}
+    year = next((f for f in shown if f.kind is FilterKind.YEAR), None)
+    recent = sorted(set(years), reverse=True)[:YEARS_SHOWN] if year else []
+    together = recent if base.date_range is None else []  # no date filter: the year facet's own query
+    counts = backend.facets(base, unfiltered, together) if unfiltered or together else {}
     for spec in filtered:
         counts.update(backend.facets(_without(base, spec), [spec.facet_field]))
+    if year is not None and recent and not together:
+        counts |= backend.facets(_without(base, year), (), recent)
     out: dict[str, list[FacetValue]] = {}
     for spec in shown:
         if spec.kind is FilterKind.YEAR:
-            out[spec.facet_field] = _year_values(backend, _without(base, spec), spec, years)
+            per_year = counts.get(YEAR_FACET, {})
+            out[spec.facet_field] = [
+                FacetValue(value=str(y), label=spec.label_of(str(y)), count=per_year[str(y)])
+                for y in recent
+                if per_year.get(str(y))
+            ]
         elif spec.facet_field:
             out[spec.facet_field] = _values(spec, counts.get(spec.facet_field, {}))
     return {field: values for field, values in out.items() if values}
-
-
-def _year_values(
-    backend: SearchBackend, query: BackendQuery, spec: Filter, years: Iterable[int]
-) -> list[FacetValue]:
-    recent = sorted(set(years), reverse=True)[:YEARS_SHOWN]
-    per_year = backend.year_counts(query, recent)
-    return [
-        FacetValue(value=str(y), label=spec.label_of(str(y)), count=per_year[y])
-        for y in recent
-        if per_year.get(y)
-    ]
 
 
 _NOT_COUNTED = ("offset", "limit", "sort_by_date")  # the page and the order do not change counts

@@ -1,5 +1,5 @@
-"""The nearest rows of an int8 title-vector matrix: exact brute force, or an HNSW index (usearch) for
-large collections.
+"""The nearest rows of an int8 title-vector matrix: an exact scan, or an HNSW index (usearch) for large
+collections.
 
 Scores are exact integer dot products of the int8 rows with the int8-quantised query, divided by
 127² (≈ the cosine): the same numbers Elasticsearch computes for a `byte` dense_vector with
@@ -8,7 +8,9 @@ proposes the candidates; their scores are recomputed exactly from the matrix.
 
 Measured in `bench/vector_bench.py` (README, "The semantic signal: models, Elasticsearch, memory"):
 brute force is exact and costs nothing to build, but its time grows with the collection; above
-`ANN_ROWS` titles an HNSW graph answers in about a millisecond.
+`ANN_ROWS` titles an HNSW graph answers in about a millisecond. Serving scans exactly with `ExactScan`
+(one int8 product per distinct row, usearch's SIMD kernel); `BruteForce` (BLAS over float32) is the
+reference it is tested against.
 """
 
 from __future__ import annotations
@@ -24,16 +26,18 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
+from usearch.index import search as search_exact
 
 from indexer.ann import ANN_ROWS, ANN_SEARCH_EXPANSION, build_graph, read_graph
 from indexer.vectors import QUANT, load_vectors, quantise, vectors_path
 
 CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
-# Up to this many titles a float32 copy is kept (≤ 200 MB): numpy multiplies int8 by float32 outside
-# BLAS, 10–50× slower than float32 × float32. Above it, int8 chunks are widened one at a time. The copy,
-# like the int8 rows and the ids, is a file memory-mapped by every worker (`FileVectors`): one copy in
-# the page cache per machine, not one per worker.
+# Up to this many titles `BruteForce` keeps a float32 copy (≤ 200 MB): numpy multiplies int8 by float32
+# outside BLAS, 10–50× slower than float32 × float32. Above it, int8 chunks are widened one at a time.
 FLOAT_ROWS = 100_000
+# Distinct rows asked of the exact scan beyond k: room for rows tied with the k-th (asked again, twice as
+# many, in the rare case the ties reach past them).
+EXACT_MARGIN = 32
 # Discovered once (scanning the loaded libraries costs more than a product); `_one_thread()` per query.
 _BLAS = ThreadpoolController()
 
@@ -97,6 +101,64 @@ class BruteForce:
         return _best(self.scores(query), k)
 
 
+class Groups:
+    """The distinct rows of a matrix and the rows each stands for: titles repeat (the same item in every
+    region: 31,427 distinct of 100,000 titles in the scale corpus), and one product per distinct row is
+    enough. `members[starts[g]:starts[g + 1]]` are the rows (ascending) equal to `distinct[g]`."""
+
+    def __init__(self, distinct: Int8Matrix, members: npt.NDArray[np.int32], starts: npt.NDArray[np.int64]):
+        self.distinct, self.members, self.starts = distinct, members, starts
+
+    @classmethod
+    def of(cls, matrix: Int8Matrix) -> Groups:
+        if not len(matrix):
+            return cls(matrix, np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64))
+        rows = np.ascontiguousarray(matrix)
+        # Each row as one opaque value: numpy sorts these as bytes, far faster than `unique(axis=0)`.
+        keys = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel()
+        _, first, owner = np.unique(keys, return_index=True, return_inverse=True)
+        members = np.argsort(owner, kind="stable").astype(np.int32)
+        starts = np.zeros(len(first) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=len(first)), out=starts[1:])
+        return cls(rows[first], members, starts)
+
+
+class ExactScan:
+    """Every distinct row scored exactly by usearch's SIMD int8 kernel (no graph; integer dot products,
+    about twice as fast as BLAS over a float32 copy that is four times the bytes), then each distinct
+    row's equal rows: the very rows and scores of `BruteForce`, ties by row."""
+
+    def __init__(self, matrix: Int8Matrix, groups: Groups | None = None) -> None:
+        self.matrix = matrix
+        self.groups = groups if groups is not None else Groups.of(matrix)
+
+    def top(self, query: FloatVector, k: int) -> tuple[Rows, Scores]:
+        groups = self.groups
+        if k <= 0 or not len(groups.distinct):
+            return _best(np.zeros(0, dtype=np.float32), k)
+        q8 = quantise(query)
+        ask = min(len(groups.distinct), k + EXACT_MARGIN)
+        while True:
+            found = search_exact(groups.distinct, q8, ask, "ip", exact=True, threads=1)
+            distinct = np.asarray(found.keys, dtype=np.int64)
+            dots = np.rint(1.0 - np.asarray(found.distances, dtype=np.float64))  # usearch's ip: 1 - dot
+            sizes = groups.starts[distinct + 1] - groups.starts[distinct]
+            order = np.lexsort((distinct, -dots))
+            dots, distinct, sizes = dots[order], distinct[order], sizes[order]
+            cut = dots[min(int(np.searchsorted(np.cumsum(sizes), min(k, len(self.matrix)))), len(dots) - 1)]
+            # Every distinct row tied with the k-th row's score must be among those returned.
+            if ask == len(groups.distinct) or dots[-1] < cut:
+                break
+            ask = min(len(groups.distinct), ask * 2)
+        keep = dots >= cut
+        rows = np.concatenate(
+            [groups.members[groups.starts[g] : groups.starts[g + 1]] for g in distinct[keep].tolist()]
+        ).astype(np.int64)
+        scores = np.repeat(dots[keep], sizes[keep])
+        best = np.lexsort((rows, -scores))[:k]
+        return rows[best], scores[best] / QUANT**2
+
+
 class UsearchIndex:
     """An HNSW graph over the int8 rows (usearch); candidates re-scored exactly from the matrix."""
 
@@ -120,17 +182,12 @@ class UsearchIndex:
         return rows[order], scores
 
 
-def nearest_index(
-    matrix: Int8Matrix,
-    ann_rows: int = ANN_ROWS,
-    graph: Any = None,
-    wide: npt.NDArray[np.float32] | None = None,
-) -> NearestIndex:
-    """Brute force up to `ann_rows` titles (exact, nothing to build), an HNSW graph above (the saved
-    one when given)."""
+def nearest_index(matrix: Int8Matrix, ann_rows: int = ANN_ROWS, graph: Any = None) -> NearestIndex:
+    """An exact scan up to `ann_rows` titles (nothing to build), an HNSW graph above (the saved one
+    when given)."""
     if len(matrix) > ann_rows:
         return UsearchIndex(matrix, graph=graph)
-    return BruteForce(matrix, wide=wide)
+    return ExactScan(matrix)
 
 
 def _derived(source: Path, kind: str, make: Callable[[], npt.NDArray[Any]]) -> npt.NDArray[Any]:
@@ -178,8 +235,22 @@ def _mapped(path: Path) -> tuple[npt.NDArray[np.bytes_], NearestIndex]:
     matrix = _derived(path, "int8", lambda: source.vectors().matrix)
     if len(matrix) > ANN_ROWS:
         return ids, UsearchIndex(matrix, graph=read_graph(path, len(matrix)))
-    wide = _derived(path, "float32", lambda: matrix.astype(np.float32)) if len(matrix) <= FLOAT_ROWS else None
-    return ids, BruteForce(matrix, wide=wide)
+    made: list[Groups] = []
+
+    def grouped() -> Groups:  # worked out once, and only when one of its arrays is missing
+        if not made:
+            made.append(Groups.of(np.asarray(matrix)))
+        return made[0]
+
+    groups = Groups(
+        _derived(path, "distinct", lambda: grouped().distinct),
+        _derived(path, "members", lambda: grouped().members),
+        _derived(path, "starts", lambda: grouped().starts),
+    )
+    for stale in path.parent.glob(f".{path.name}.*.float32.npy"):  # the float32 copy earlier versions made
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    return ids, ExactScan(matrix, groups)
 
 
 class FileVectors:

@@ -12,7 +12,7 @@ import pytest
 
 from indexer.analysis import segment_query
 from indexer.backends import BACKENDS
-from indexer.backends.base import SearchBackend
+from indexer.backends.base import YEAR_FACET, SearchBackend
 from indexer.fields import IndexDoc
 from tests.es_nodes import BackendOpener
 from tests.indexer.test_backend_contract import make_doc, words
@@ -58,6 +58,14 @@ def test_date_range_and_newest_first(backend: SearchBackend) -> None:
     assert {h.id for h in backend.search(dataclasses.replace(query, date_range=span)).hits} == {"new", "mid"}
     newest = backend.search(dataclasses.replace(query, sort_by_date=True)).hits
     assert [h.id for h in newest][:3] == ["new", "mid", "old"]
+
+
+def test_facets_and_years_in_one_call_count_as_separate_calls(backend: SearchBackend) -> None:
+    query, years = words("社会保障卡"), [2023, 2019, 2015, 2010]
+    together = backend.facets(query, ["kind", "site"], years)
+    assert together[YEAR_FACET] == {str(y): n for y, n in backend.year_counts(query, years).items()}
+    assert {k: v for k, v in together.items() if k != YEAR_FACET} == backend.facets(query, ["kind", "site"])
+    assert backend.facets(query, [], years) == {YEAR_FACET: together[YEAR_FACET]}
 
 
 def test_counts_per_year(backend: SearchBackend) -> None:

@@ -33,7 +33,7 @@ from search_api.engine import ranking
 from search_api.engine.corpus import Corpus, DocInfo
 from search_api.engine.rerank import QueryWord
 from search_api.engine.semantic import SemanticIndex, combine, words_answer_weakly
-from search_api.engine.vector_search import BruteForce, FileVectors, UsearchIndex, nearest_index
+from search_api.engine.vector_search import BruteForce, ExactScan, FileVectors, UsearchIndex, nearest_index
 from tests.factories import SAMPLE_DOCUMENTS
 
 
@@ -122,9 +122,32 @@ def test_the_hnsw_graph_finds_the_nearest_and_scores_them_exactly() -> None:
     assert hits / (20 * 10) >= 0.9
 
 
-def test_brute_force_up_to_the_threshold_a_graph_above() -> None:
+def test_the_exact_scan_gives_brute_forces_rows_and_scores_with_repeated_rows_and_ties() -> None:
+    """Titles repeat (the same item in every region): the scan scores each distinct row once and must
+    still give every row, in brute force's order (score, then row), whatever k cuts through a group of
+    equal rows or of ties. Eight dimensions make ties between different rows common too."""
+    rng = np.random.default_rng(11)
+    for rows, dims, repeats in ((400, 64, 0), (3000, 64, 2500), (300, 8, 250), (30, 8, 28)):
+        matrix = quantise(unit_rows(rows, dims, seed=rows))
+        if repeats:
+            matrix[rng.integers(0, rows, repeats)] = matrix[rng.integers(0, rows, repeats)]
+        exact, scan = BruteForce(matrix), ExactScan(matrix)
+        assert len(scan.groups.distinct) < rows or not repeats
+        for turn in range(40):
+            query = matrix[turn % rows].astype(np.float32) if turn % 2 else unit_rows(1, dims, seed=turn)[0]
+            query = query / np.linalg.norm(query)
+            for k in (1, 7, 60, rows + 5):
+                want_rows, want_scores = exact.top(query, k)
+                got_rows, got_scores = scan.top(query, k)
+                assert got_rows.tolist() == want_rows.tolist()
+                assert got_scores.tolist() == want_scores.tolist()
+    empty = ExactScan(np.zeros((0, 8), dtype=np.int8))
+    assert empty.top(unit_rows(1, 8)[0], 5)[0].tolist() == []
+
+
+def test_an_exact_scan_up_to_the_threshold_a_graph_above() -> None:
     matrix = quantise(unit_rows(50, 16))
-    assert isinstance(nearest_index(matrix), BruteForce)
+    assert isinstance(nearest_index(matrix), ExactScan)
     assert isinstance(nearest_index(matrix, ann_rows=10), UsearchIndex)
 
 

@@ -1,6 +1,6 @@
 """The title vectors of the embedded backend as files every serving worker maps: the ids, the int8 rows
-and the float32 copy are written once beside the vector file and memory-mapped, so two workers share one
-copy through the page cache; a new vector file replaces them."""
+and the distinct rows with the rows each stands for are written once beside the vector file and
+memory-mapped, so two workers share one copy through the page cache; a new vector file replaces them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.vectors import USEM3, TitleVectors, quantise, save_vectors, vectors_path
-from search_api.engine.vector_search import BruteForce, FileVectors
+from search_api.engine.vector_search import BruteForce, ExactScan, FileVectors
 
 
 def _unit_rows(count: int, seed: int) -> np.ndarray:  # type: ignore[type-arg]
@@ -24,8 +24,11 @@ def _derived(data: Path) -> set[str]:
 
 def test_two_workers_map_the_same_arrays_and_answer_alike(tmp_path: Path) -> None:
     rows = _unit_rows(50, seed=3)
+    rows[40:] = rows[:10]  # repeated titles: one distinct row each
     ids = tuple(f"doc-{i}" for i in range(50))
     save_vectors(vectors_path(tmp_path), TitleVectors(ids, tuple(f"k{i}" for i in ids), quantise(rows)))
+    stale = vectors_path(tmp_path).with_name(f".{vectors_path(tmp_path).name}.1-1.float32.npy")
+    stale.write_bytes(b"")  # an earlier version's float32 copy: 200 MB a model at 100k titles
     first, second = FileVectors(tmp_path), FileVectors(tmp_path)
     exact = BruteForce(quantise(rows))
     for query in _unit_rows(5, seed=4):
@@ -33,11 +36,12 @@ def test_two_workers_map_the_same_arrays_and_answer_alike(tmp_path: Path) -> Non
         assert answer == second.nearest(USEM3.name, query, 10)
         want, _ = exact.top(query, 10)
         assert {doc for doc, _ in answer} == {ids[r] for r in want.tolist()}
-    assert _derived(tmp_path) == {"ids", "int8", "float32"}
+    assert _derived(tmp_path) == {"ids", "int8", "distinct", "members", "starts"}
     loaded = first._current(USEM3.name)
     assert loaded is not None and isinstance(loaded[0], np.memmap)
     index = loaded[1]
-    assert isinstance(index, BruteForce) and isinstance(index.matrix, np.memmap)
+    assert isinstance(index, ExactScan) and isinstance(index.matrix, np.memmap)
+    assert isinstance(index.groups.distinct, np.memmap) and len(index.groups.distinct) == 40
 
 
 def test_a_new_vector_file_replaces_the_mapped_arrays(tmp_path: Path) -> None:
@@ -50,4 +54,4 @@ def test_a_new_vector_file_replaces_the_mapped_arrays(tmp_path: Path) -> None:
     os.utime(vectors_path(tmp_path), (1, 1))  # a new file, whatever the clock's resolution
     assert [doc for doc, _ in source.nearest(USEM3.name, rows[1], 5)] == ["z"]
     after = set(vectors_path(tmp_path).parent.glob(".*.npy"))
-    assert len(after) == 3 and not before & after  # the old ones removed
+    assert len(after) == 5 and not before & after  # the old ones removed
