@@ -19,7 +19,6 @@ Writes `bench/results/incremental-<N>-<date>[-label].json` and ends with one lin
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import resource
 import shutil
@@ -34,6 +33,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from reporting import write_corpus_run  # noqa: E402
 from scale import cpu_seconds, free_port, serve  # noqa: E402
 
 # Run in the benchmarked checkout: one document's title changed, as a crawl of a revised page would.
@@ -152,12 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         proc.terminate()
         proc.wait(120)
-    report["when"] = dt.datetime.now().isoformat(timespec="seconds")
-    docs = sum(1 for _ in (data_dir / "corpus.jsonl").open(encoding="utf-8"))
-    label = f"-{args.label}" if args.label else ""
-    out = args.out / f"incremental-{docs}-{dt.date.today():%Y%m%d}{label}.json"
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(out)
+    write_corpus_run(args.out, "incremental", data_dir, args.label, report)
     return 0
 
 

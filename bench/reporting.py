@@ -50,3 +50,17 @@ def write_results(out: Path, name: str, report: dict[str, Any], markdown: str) -
     stem.with_suffix(".md").write_text(markdown, encoding="utf-8")
     print(markdown)
     return stem
+
+
+def write_corpus_run(out: Path, kind: str, data_dir: Path, label: str, report: dict[str, Any]) -> Path:
+    """`out/<kind>-<documents>-<date>[-label].json` for a run over a scale corpus (its document count read
+    from the corpus file beside the store, 0 without one), stamped with when it ended; prints the path."""
+    report["when"] = dt.datetime.now().isoformat(timespec="seconds")
+    corpus = data_dir / "corpus.jsonl"
+    docs = sum(1 for _ in corpus.open(encoding="utf-8")) if corpus.exists() else 0
+    suffix = f"-{label}" if label else ""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{kind}-{docs}-{dt.date.today():%Y%m%d}{suffix}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(path)
+    return path

@@ -21,7 +21,6 @@ Writes
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import resource
@@ -34,6 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from reporting import write_corpus_run  # noqa: E402
 from scale import cpu_seconds, free_port, load, rss_mb, serve  # noqa: E402
 from scale_corpus import query_mix  # noqa: E402
 
@@ -133,16 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     report["files_mb"] = {
         n: round((args.data_dir / n).stat().st_size / 1e6, 1) for n in KEPT if (args.data_dir / n).exists()
     }
-    report["when"] = dt.datetime.now().isoformat(timespec="seconds")
-    docs = (
-        sum(1 for _ in (args.data_dir / "corpus.jsonl").open())
-        if (args.data_dir / "corpus.jsonl").exists()
-        else 0
-    )
-    label = f"-{args.label}" if args.label else ""
-    out = args.out / f"serve-start-{docs}-{dt.date.today():%Y%m%d}{label}.json"
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(out)
+    write_corpus_run(args.out, "serve-start", args.data_dir, args.label, report)
     return 0
 
 
