@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -33,7 +32,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reporting import write_corpus_run  # noqa: E402
+from reporting import child_cpu_seconds, write_corpus_run  # noqa: E402
 from scale import cpu_seconds, free_port, serve  # noqa: E402
 
 # Run in the benchmarked checkout: one document's title changed, as a crawl of a revised page would.
@@ -51,13 +50,8 @@ print(getattr(doc, field) + sys.argv[3])
 """
 
 
-def _child_cpu() -> float:
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
 def _command(args: list[str], data_dir: Path, code: Path) -> dict[str, float]:
-    started, cpu = time.perf_counter(), _child_cpu()
+    started, cpu = time.perf_counter(), child_cpu_seconds()
     with data_dir.with_suffix(".log").open("a", encoding="utf-8") as log:  # the commands' messages
         subprocess.run(
             [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data_dir), *args],
@@ -68,7 +62,7 @@ def _command(args: list[str], data_dir: Path, code: Path) -> dict[str, float]:
         )
     return {
         "command_s": round(time.perf_counter() - started, 2),
-        "command_cpu_s": round(_child_cpu() - cpu, 2),
+        "command_cpu_s": round(child_cpu_seconds() - cpu, 2),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import resource
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,12 @@ def write_results(out: Path, name: str, report: dict[str, Any], markdown: str) -
     stem.with_suffix(".md").write_text(markdown, encoding="utf-8")
     print(markdown)
     return stem
+
+
+def child_cpu_seconds() -> float:
+    """User + system CPU of this process's finished children (the commands a benchmark ran)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def write_corpus_run(out: Path, kind: str, data_dir: Path, label: str, report: dict[str, Any]) -> Path:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -33,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reporting import write_corpus_run  # noqa: E402
+from reporting import child_cpu_seconds, write_corpus_run  # noqa: E402
 from scale import cpu_seconds, free_port, load, rss_mb, serve  # noqa: E402
 from scale_corpus import query_mix  # noqa: E402
 
@@ -55,20 +54,18 @@ print(doc_id)
 """
 
 
-def _child_cpu() -> float:
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
 def index_step(data_dir: Path, code: Path) -> dict[str, float]:
     """`govsearch index` in the benchmarked checkout: wall-clock and CPU seconds."""
     env = {**os.environ, "GOVSEARCH_DATA_DIR": str(data_dir)}
-    started, cpu = time.perf_counter(), _child_cpu()
+    started, cpu = time.perf_counter(), child_cpu_seconds()
     command = [sys.executable, "-m", "govsearch.cli", "index"]
     subprocess.run(
         command, cwd=code, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    return {"index_s": round(time.perf_counter() - started, 2), "index_cpu_s": round(_child_cpu() - cpu, 2)}
+    return {
+        "index_s": round(time.perf_counter() - started, 2),
+        "index_cpu_s": round(child_cpu_seconds() - cpu, 2),
+    }
 
 
 def prepare(name: str, data_dir: Path, code: Path) -> dict[str, float]:

@@ -105,13 +105,13 @@ def update_links(
     items.drop_links(gone)
     state = ItemLinkState(store.database)
     change = catalogue_change(state)
-    todo = set(relink)
-    if change.keys and len(todo) < store.count():  # else every document is relinked anyway
+    todo, documents = set(relink), store.count()
+    if change.keys and len(todo) < documents:  # else every document is relinked anyway
         todo |= affected_documents(store, state, change, todo, workers)
     total = 0
     if todo:
         ordered = sorted(todo)
-        linker = _linker(items, state, ordered, store.count())
+        linker = _linker(items, state, ordered, documents)
         for done, found in linked_batches(store, linker, ordered, items.document_hashes, workers):
             # one transaction and a few statements per batch: a commit per document was 30% of a build
             items.set_links_many(found, version)

@@ -50,6 +50,7 @@ class ItemLinkState:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._live: list[tuple[str, str]] | None = None
         ins = upsert(database.dialect, item_link_state)
         self._upsert = ins.on_conflict_do_update(
             index_elements=[item_link_state.c.key],
@@ -86,8 +87,11 @@ class ItemLinkState:
         return found
 
     def live_documents(self) -> list[tuple[str, str]]:
-        """(id, kind) of every live document, in id order."""
-        return [(str(i), str(k)) for i, k in self.database.rows(_LIVE)]
+        """(id, kind) of every live document, in id order: read once per state (one linking run asks
+        for it to find the kinds of the documents to relink and the documents a change can reach)."""
+        if self._live is None:
+            self._live = [(str(i), str(k)) for i, k in self.database.rows(_LIVE)]
+        return self._live
 
     def guide_codes(self) -> Iterator[tuple[str, str, str]]:
         """(id, 实施编码, 受理条件) of every live guide: all the linker reads of a guide, without parsing

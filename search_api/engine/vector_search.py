@@ -77,14 +77,9 @@ def _best(scores: FloatVector, k: int) -> tuple[Rows, Scores]:
 class BruteForce:
     """Every row scored. Integer products below 2²⁴ are exact in float32, so BLAS gives the exact dot."""
 
-    def __init__(
-        self, matrix: Int8Matrix, float_rows: int = FLOAT_ROWS, wide: npt.NDArray[np.float32] | None = None
-    ) -> None:
-        """`wide`: the float32 copy, when one is mapped from a file already."""
+    def __init__(self, matrix: Int8Matrix, float_rows: int = FLOAT_ROWS) -> None:
         self.matrix = matrix
-        if wide is None and len(matrix) <= float_rows:
-            wide = matrix.astype(np.float32)
-        self._wide = wide if len(matrix) <= float_rows else None
+        self._wide = matrix.astype(np.float32) if len(matrix) <= float_rows else None
 
     def scores(self, query: FloatVector) -> FloatVector:
         q8 = quantise(query).astype(np.float32)
