@@ -10,14 +10,12 @@ from govsearch.commands import index_workers, run_index
 from govsearch.console import CommandError, status
 from govsearch.database import open_database
 from govsearch.settings import Settings
-from indexer.catalogue.formats import UnknownFormat, read_catalogue
+from indexer.catalogue.formats import UnknownFormat
+from indexer.catalogue.import_workers import CatalogueBatches, WorkerCrashed
 from indexer.catalogue.store import ItemStore
 from indexer.catalogue.upkeep import update_links
-from indexer.documents import CatalogueItem, ServiceGuide
 from indexer.importer import ImportReport
 from indexer.store import Store
-
-BATCH = 500
 
 
 def _linking(done: int, total: int) -> None:
@@ -28,32 +26,20 @@ def import_items(settings: Settings, args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         raise CommandError(f"文件不存在：{path}")
-    store = Store(open_database(settings))
-    items = ItemStore(store)
     report = ImportReport()
-    guides: list[ServiceGuide] = []
-    batch: list[CatalogueItem] = []
-    derived: set[str] = set()  # guides whose items were written here, from the parsed record
-
-    def flush() -> None:
-        store.upsert(guides)
-        items.upsert_items(batch)
-        guides.clear()
-        batch.clear()
-
-    try:
-        for imported in read_catalogue(path, report):
-            batch.append(imported.item)
-            if imported.guide is not None:
-                guides.append(imported.guide)
-                derived.add(imported.guide.id)
-            if len(batch) >= BATCH:
-                flush()
-                status(f"导入：{report.imported} 项")
-        flush()
+    try:  # the workers are forked before the store is opened
+        batches = CatalogueBatches(path, report, index_workers(settings))
     except UnknownFormat as exc:
-        store.close()
         raise CommandError(str(exc)) from exc
+    store = Store(open_database(settings))
+    derived: set[str] = set()  # guides whose items were written here, from the parsed record
+    try:
+        _write(store, batches, derived)
+    except BaseException:
+        store.close()
+        raise
+    finally:
+        batches.close()
     for error in report.errors:
         print(f"跳过 {error}", file=sys.stderr)
     status(f"导入完成：{report.imported} 项，跳过 {len(report.errors)} 行", final=True)
@@ -65,3 +51,17 @@ def import_items(settings: Settings, args: argparse.Namespace) -> int:
         store.close()
         run_index(settings, derived=derived)
     return 1 if report.errors and not report.imported else 0
+
+
+def _write(store: Store, batches: CatalogueBatches, derived: set[str]) -> None:
+    """Each batch's documents and items in one transaction, in the order read."""
+    items = ItemStore(store)
+    try:
+        for batch in batches:
+            with store.database.write():
+                store.upsert_rows(batch.documents)
+                items.upsert_rows(batch.items)
+            derived.update(batch.guide_ids)
+            status(f"导入：{batches.report.imported} 项")
+    except WorkerCrashed as exc:
+        raise CommandError(f"导入进程意外退出（{exc}）：已写入的批次保留，重新运行本命令即可继续") from exc

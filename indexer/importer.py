@@ -108,16 +108,23 @@ def _record(line: str) -> dict[str, Any]:
     return record
 
 
-def _build(build: Callable[[dict[str, Any]], T], line: str) -> T:
+def parse_line(build: Callable[[dict[str, Any]], T], line: str) -> T:
+    """`build(record)` of one JSON Lines line; ValueError (or ValidationError) when it is bad."""
     return build(_record(line))
+
+
+def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, line) for each line of a JSON Lines file that is not blank."""
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield number, line
 
 
 def read_records(path: Path, report: ImportReport, build: Callable[[dict[str, Any]], T]) -> Iterator[T]:
     """`build(record)` for each line of a JSON Lines file; bad lines go to `report.errors` (file:line)."""
-    with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield from checked(report, f"{path}:{number}", partial(_build, build, line))
+    for number, line in numbered_lines(path):
+        yield from checked(report, f"{path}:{number}", partial(parse_line, build, line))
 
 
 def read_service_items(path: Path, report: ImportReport) -> Iterator[ServiceGuide]:

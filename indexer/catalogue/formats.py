@@ -56,7 +56,8 @@ def detect_format(path: Path) -> str:
     )
 
 
-def _from_record(record: dict[str, Any]) -> Imported:
+def from_record(record: dict[str, Any]) -> Imported:
+    """The item and guide of one 广东 record."""
     guide = guide_from_record(record)
     return Imported(item_from_record(record, guide), guide)
 
@@ -78,4 +79,4 @@ def _read_sichuan(path: Path, report: ImportReport) -> Iterator[Imported]:
 def read_catalogue(path: Path, report: ImportReport) -> Iterator[Imported]:
     """Items (and guides, where the file has them) of a catalogue file; raises `UnknownFormat`."""
     kind = detect_format(path)
-    return read_records(path, report, _from_record) if kind == GUANGDONG else _read_sichuan(path, report)
+    return read_records(path, report, from_record) if kind == GUANGDONG else _read_sichuan(path, report)

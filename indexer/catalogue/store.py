@@ -33,7 +33,7 @@ class ItemStore(Catalogue):
 
     def upsert_items(self, items: Iterable[CatalogueItem]) -> int:
         """Insert or update items; returns how many changed (and bumps the catalogue version if any)."""
-        return self.upsert_rows(_row(item) for item in items)
+        return self.upsert_rows(item_row(item) for item in items)
 
     def group(self, name: str) -> list[CatalogueItem]:
         """Every level/region variant of the item called `name`, 国家 → 区县 order."""
@@ -55,7 +55,8 @@ class ItemStore(Catalogue):
         return {name: self.group(name) for name in names}
 
 
-def _row(item: CatalogueItem) -> dict[str, str | None]:
+def item_row(item: CatalogueItem) -> dict[str, str | None]:
+    """An item as `upsert_rows` writes it: plain strings, so a worker process can make it."""
     data = item.model_dump_json()
     return {
         "key": item.key,

@@ -115,6 +115,20 @@ def document_json(doc: Document) -> str:
     return doc.model_dump_json()
 
 
+def document_row(doc: Document) -> dict[str, str]:
+    """A document as `Documents.upsert_rows` writes it (its change stamp aside): plain strings, so a
+    worker process can make it and send it back."""
+    data = document_json(doc)
+    return {
+        "id": doc.id,
+        "kind": doc.kind.value,
+        "url": doc.url,
+        "title": doc.title,
+        "data": data,
+        "content_hash": hashlib.sha1(data.encode("utf-8")).hexdigest(),
+    }
+
+
 class Documents:
     """The documents table; thread-safe (every call takes a pooled connection)."""
 
@@ -123,34 +137,28 @@ class Documents:
         self._upsert = self._upsert_statement()
 
     def upsert(self, docs: Iterable[Document]) -> int:
-        """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed.
+        """Insert or update documents; unchanged ones keep their indexed state. Returns rows changed."""
+        return self.upsert_rows([document_row(doc) for doc in docs])
+
+    def upsert_rows(self, rows: Iterable[dict[str, str]]) -> int:
+        """`upsert` of documents already serialised by `document_row` (in worker processes, by an
+        import): the same rows, the same statement.
 
         One statement for the whole batch (`Database.run_many`: an executemany on SQLite, no Python
-        call per row), in one transaction; a crawl writes one document at a time. A batch is written
-        in id order, so two imports sharing documents lock them in the same order
+        call per row), in one transaction (or the caller's); a crawl writes one document at a time. A
+        batch is written in id order, so two imports sharing documents lock them in the same order
         (PostgreSQL: one waits for the other instead of deadlocking)."""
-        by_id = sorted(((doc.id, doc) for doc in docs), key=lambda pair: pair[0])  # an id is a hash: once
-        fixes = CorrectionRows(self.database).for_documents([doc_id for doc_id, _doc in by_id])
+        ordered = sorted(rows, key=lambda row: row["id"])  # an id is a hash: once
+        fixes = CorrectionRows(self.database).for_documents([row["id"] for row in ordered])
         crawled: dict[str, dict[str, str]] = {}
-        rows: list[dict[str, str]] = []
-        for doc_id, doc in by_id:
-            if doc_id in fixes:  # staff corrected this document's metadata: keep the correction
-                fields = doc.model_dump(mode="json")
-                crawled[doc_id] = apply(fields, fixes[doc_id])
-                doc = DOCUMENT_ADAPTER.validate_python(fields)
-            data = document_json(doc)
-            rows.append(
-                {
-                    "id": doc_id,
-                    "kind": doc.kind.value,
-                    "url": doc.url,
-                    "title": doc.title,
-                    "data": data,
-                    "content_hash": hashlib.sha1(data.encode("utf-8")).hexdigest(),
-                    "updated_at": change_stamp(),
-                }
-            )
-        changed = self.database.run_many(self._upsert, rows)  # one executemany on SQLite, one transaction
+        stamped: list[dict[str, str]] = []
+        for row in ordered:
+            if row["id"] in fixes:  # staff corrected this document's metadata: keep the correction
+                fields = _DOCUMENT_ADAPTER.validate_json(row["data"]).model_dump(mode="json")
+                crawled[row["id"]] = apply(fields, fixes[row["id"]])
+                row = {**document_row(DOCUMENT_ADAPTER.validate_python(fields)), "id": row["id"]}
+            stamped.append({**row, "updated_at": change_stamp()})
+        changed = self.database.run_many(self._upsert, stamped)  # one executemany on SQLite
         CorrectionRows(self.database).remember_originals(crawled)
         return changed
 

@@ -1,6 +1,6 @@
-"""A build with worker processes (segmenting and linking) leaves exactly what a build in one process
-leaves: the same documents, items, links and link states in the store, the same stored index fields and
-the same matches for searches."""
+"""A build with worker processes (parsing the catalogue, segmenting and linking) leaves exactly what a
+build in one process leaves: the same documents, items, links and link states in the store, the same
+stored index fields and the same matches for searches."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from govsearch.settings import Settings
 from indexer import pipeline
 from indexer.backends import open_backend
 from indexer.backends.tantivy_backend import TantivyBackend
-from indexer.catalogue import link_workers
+from indexer.catalogue import import_workers, link_workers
 from indexer.documents import Document
 from indexer.store import Store
 from search_api.engine import ranking
@@ -95,6 +95,7 @@ def test_a_build_in_worker_processes_equals_one_in_a_single_process(
     # small batches, so that both paths use several batches and the workers several of them each
     monkeypatch.setattr(pipeline, "BATCH_SIZE", 40)
     monkeypatch.setattr(link_workers, "BATCH", 30)
+    monkeypatch.setattr(import_workers, "BATCH", 35)
     serial = _build(tmp_path / "serial", catalogue, workers=1)
     parallel = _build(tmp_path / "parallel", catalogue, workers=2)
     documents, items, links, states = _store_state(serial)
