@@ -27,6 +27,8 @@ _WIDE_RE = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def _fold_width(text: str) -> str:
+    if text.isascii():  # codes, numbers: nothing to fold (one C scan)
+        return text
     for char in set(_WIDE_RE.findall(text)):
         text = text.replace(char, _WIDTH_MAP[char])
     return text

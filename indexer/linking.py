@@ -103,6 +103,19 @@ def _name_targets(item: CatalogueItem) -> Iterable[tuple[str, str, tuple[float, 
         yield alias, "alias", _ALIAS if specific else _VAGUE
 
 
+_Names = tuple[tuple[str, ...], list[tuple[str, str, tuple[float, float]]]]
+
+
+def _names_of(item: CatalogueItem, known: dict[tuple[str, str, tuple[str, ...]], _Names]) -> _Names:
+    """The item's action words and name patterns. They depend on its names alone, and one item is
+    listed by every region that offers it: each set of names is compacted and split once."""
+    names = (item.name, item.parent_name, tuple(item.aliases))
+    found = known.get(names)
+    if found is None:
+        found = known[names] = (split_action(compact(item.name))[1], list(_name_targets(item)))
+    return found
+
+
 class Linker:
     """An Aho–Corasick automaton over every item's names, aliases and codes."""
 
@@ -111,13 +124,13 @@ class Linker:
         self._by_code: dict[str, str] = {}
         self._actions: dict[str, tuple[str, ...]] = {}
         table: dict[str, list[_Target]] = {}
+        known: dict[tuple[str, str, tuple[str, ...]], _Names] = {}
         for item in items:
             key = item.key
             if item.code:
                 self._by_code[item.code] = key
-            self._actions[key] = split_action(compact(item.name))[1]
-            patterns = [*_name_targets(item), *_code_patterns(item.code, item.basic_code)]
-            for text, rule, (in_title, in_body) in patterns:
+            self._actions[key], names = _names_of(item, known)
+            for text, rule, (in_title, in_body) in [*names, *_code_patterns(item.code, item.basic_code)]:
                 if len(text) >= MIN_NAME_LENGTH:
                     table.setdefault(text, []).append(_Target(key, rule, in_title, in_body))
         for text, targets in table.items():
@@ -227,7 +240,8 @@ class Linker:
 def _code_patterns(code: str, basic_code: str) -> list[tuple[str, str, tuple[float, float]]]:
     """An item's 实施编码 and 基本编码 as patterns (long enough ones; the 实施编码 is the surer)."""
     return [
-        (compact(c), "code", (0.98, 0.98) if c == code else (0.9, 0.9))
+        # a code is ASCII, which `compact_ascii` compacts as `compact` does, without OpenCC
+        (compact_ascii(c) if c.isascii() else compact(c), "code", (0.98, 0.98) if c == code else (0.9, 0.9))
         for c in (code, basic_code)
         if len(c) >= MIN_CODE_LENGTH
     ]

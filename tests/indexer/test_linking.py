@@ -148,3 +148,28 @@ def test_whether_a_guide_may_link_is_read_from_its_codes() -> None:
     assert linker.may_link_guide("X", "須先辦理１１４４０１００ＭＢ２Ｃ９２０４５ｋ。")
     assert linker.may_link_guide("X", "先办理 11440100mb2c 92045K 事项")
     assert not linker.may_link_guide("X", "先办理居民身份证首次申领。1144010")
+
+
+def _patterns(linker: Linker) -> dict[str, set[tuple[str, str, float, float]]]:
+    """Each item's patterns in the linker's automaton: item key → {(text, rule, title, body)}."""
+    found: dict[str, set[tuple[str, str, float, float]]] = {}
+    for text, (_text, targets) in linker._automaton.items():
+        for t in targets:
+            found.setdefault(t.key, set()).add((text, t.rule, t.title_confidence, t.body_confidence))
+    return found
+
+
+def test_items_of_the_same_names_get_the_patterns_each_would_get_alone() -> None:
+    # one item offered by several regions (the 广东 catalogue lists 省级 and 广州市 variants), and the
+    # 四川 list: their names are compacted once per set of names, which must change no item's patterns
+    imported = read_catalogue(shared_path("data/service_items/guangdong.jsonl"), ImportReport())
+    sichuan = read_catalogue(shared_path("data/catalogue/sichuan_guangan.csv"), ImportReport())
+    items = [*(x.item for x in imported), *(x.item for x in sichuan)]
+    shared = {(i.name, i.parent_name, tuple(i.aliases)) for i in items}
+    assert len(shared) < len(items)  # so that shared names are exercised
+    linker = Linker(items)
+    together = _patterns(linker)
+    for item in items[::7]:
+        alone = Linker([item])
+        assert together.get(item.key, set()) == _patterns(alone).get(item.key, set())
+        assert linker._actions[item.key] == alone._actions[item.key]
