@@ -14,6 +14,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Double,
+    Executable,
     Index,
     Integer,
     PrimaryKeyConstraint,
@@ -99,6 +100,8 @@ class Catalogue:
             set_={c.name: ins.excluded[c.name] for c in items.c if c.name != "key"},
             where=items.c.content_hash != ins.excluded.content_hash,
         )
+        self._delete_links = delete(item_links).where(item_links.c.doc_id == bindparam("doc_id"))
+        self._insert_link = insert(item_links)
         state = upsert(database.dialect, link_state)
         self._upsert_state = state.on_conflict_do_update(
             index_elements=[link_state.c.doc_id],
@@ -216,10 +219,19 @@ class Catalogue:
         ids = [{"doc_id": doc_id} for doc_id, _links, _hash in found]
         states = [{"doc_id": d, "doc_hash": h, "catalogue_version": version} for d, _links, h in found]
         with self.database.write() as conn:
-            conn.execute(delete(item_links).where(item_links.c.doc_id == bindparam("doc_id")), ids)
-            if rows:
-                conn.execute(insert(item_links), rows)
-            conn.execute(self._upsert_state, states)
+            for statement, values in ((self._delete_links, ids), (self._insert_link, rows)):
+                self._many(conn, statement, values)
+            self._many(conn, self._upsert_state, states)
+
+    def _many(self, conn: Connection, statement: Executable, rows: list[dict[str, Any]]) -> None:
+        """`statement` for each row in the open transaction: on SQLite one executemany of the driver
+        (SQLAlchemy's work per row was most of writing a build's links), elsewhere SQLAlchemy's."""
+        if not rows:
+            return
+        if self.database.dialect == "sqlite":
+            self.database.run_many(statement, rows)
+        else:
+            conn.execute(statement, rows)
 
     def drop_links(self, doc_ids: Iterable[str]) -> None:
         ids = [{"doc_id": doc_id} for doc_id in doc_ids]
