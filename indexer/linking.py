@@ -103,36 +103,57 @@ def _name_targets(item: CatalogueItem) -> Iterable[tuple[str, str, tuple[float, 
         yield alias, "alias", _ALIAS if specific else _VAGUE
 
 
-_Names = tuple[tuple[str, ...], list[tuple[str, str, tuple[float, float]]]]
+_Pattern = tuple[str, str, tuple[float, float]]  # text, rule, (title confidence, body confidence)
+_Names = tuple[tuple[str, ...], list[_Pattern]]
+Known = dict[tuple[str, str, tuple[str, ...]], _Names]
+# What the linker takes of one item: key, 实施编码, action words, patterns. Plain data: a worker
+# process can make it (`indexer.catalogue.link_workers.built_linker`).
+Entry = tuple[str, str, tuple[str, ...], list[_Pattern]]
 
 
-def _names_of(item: CatalogueItem, known: dict[tuple[str, str, tuple[str, ...]], _Names]) -> _Names:
+def _names_of(item: CatalogueItem, known: Known) -> _Names:
     """The item's action words and name patterns. They depend on its names alone, and one item is
     listed by every region that offers it: each set of names is compacted and split once."""
     names = (item.name, item.parent_name, tuple(item.aliases))
     found = known.get(names)
     if found is None:
-        found = known[names] = (split_action(compact(item.name))[1], list(_name_targets(item)))
+        patterns = [p for p in _name_targets(item) if len(p[0]) >= MIN_NAME_LENGTH]
+        found = known[names] = (split_action(compact(item.name))[1], patterns)
     return found
+
+
+def item_entry(item: CatalogueItem, known: Known) -> Entry:
+    """The item's `Entry`; `known` carries the names already compacted (start with an empty dict)."""
+    actions, names = _names_of(item, known)
+    codes = [p for p in _code_patterns(item.code, item.basic_code) if len(p[0]) >= MIN_NAME_LENGTH]
+    return item.key, item.code, actions, [*names, *codes]
 
 
 class Linker:
     """An Aho–Corasick automaton over every item's names, aliases and codes."""
 
     def __init__(self, items: Iterable[CatalogueItem]) -> None:
+        known: Known = {}
+        self._build(item_entry(item, known) for item in items)
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[Entry]) -> Linker:
+        """The linker of items given by their entries, in the order `Linker` reads items (key order)."""
+        linker = cls.__new__(cls)
+        linker._build(entries)
+        return linker
+
+    def _build(self, entries: Iterable[Entry]) -> None:
         self._automaton = ahocorasick.Automaton()
         self._by_code: dict[str, str] = {}
         self._actions: dict[str, tuple[str, ...]] = {}
         table: dict[str, list[_Target]] = {}
-        known: dict[tuple[str, str, tuple[str, ...]], _Names] = {}
-        for item in items:
-            key = item.key
-            if item.code:
-                self._by_code[item.code] = key
-            self._actions[key], names = _names_of(item, known)
-            for text, rule, (in_title, in_body) in [*names, *_code_patterns(item.code, item.basic_code)]:
-                if len(text) >= MIN_NAME_LENGTH:
-                    table.setdefault(text, []).append(_Target(key, rule, in_title, in_body))
+        for key, code, actions, patterns in entries:
+            if code:
+                self._by_code[code] = key
+            self._actions[key] = actions
+            for text, rule, (in_title, in_body) in patterns:
+                table.setdefault(text, []).append(_Target(key, rule, in_title, in_body))
         for text, targets in table.items():
             self._automaton.add_word(text, (text, tuple(targets)))
         self._empty = not table

@@ -6,17 +6,19 @@ instead of each building (or unpickling) one over the whole catalogue — a minu
 Each worker only parses stored JSON and runs `Linker.link`: it never touches the store or the index
 writer, whose connections and threads the fork copies but does not use. The caller writes the links,
 in the order the batches were read, so the store ends exactly as after linking in one process.
+The linker's entries (each item parsed, its names compacted) are made in forked workers too
+(`built_linker`); this process only fills the automaton with them, in key order.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 
-from indexer.documents import ItemLink
-from indexer.linking import Linker
+from indexer.documents import CatalogueItem, ItemLink
+from indexer.linking import Entry, Known, Linker, item_entry
 from indexer.storage.documents import DOCUMENT_ADAPTER
 from indexer.store import Store
 
@@ -29,12 +31,47 @@ Found = list[tuple[str, list[ItemLink], str]]
 Hashes = Callable[[list[str]], dict[str, str]]
 
 _linker: Linker | None = None  # the forked workers' linker, set before the fork
+_known: Known = {}  # names a worker building a linker's entries has compacted (only in that worker)
 
 
 def link_json(rows: dict[str, str]) -> Linked:
     """The links of each stored document (id → JSON), with the linker the workers were forked with."""
     assert _linker is not None, "link_json runs in a worker forked by linked_batches"
     return [(doc_id, _linker.link(DOCUMENT_ADAPTER.validate_json(data))) for doc_id, data in rows.items()]
+
+
+def item_entries(rows: list[str]) -> list[Entry]:
+    """The linker's entries of items given by their stored JSON (in a worker of `built_linker`)."""
+    return [item_entry(CatalogueItem.model_validate_json(data), _known) for data in rows]
+
+
+def built_linker(batches: Iterable[list[str]], workers: int) -> Linker:
+    """The linker over every item, from their stored JSON `batches` in key order. With `workers` > 1
+    the items are parsed and their names compacted in that many forked processes (a third of the
+    linking step of an import, in the one process that also writes the store); this process only
+    fills the automaton, with the entries in the order read, so the linker is the same."""
+    if workers <= 1:
+        known: Known = {}
+        return Linker.from_entries(
+            item_entry(CatalogueItem.model_validate_json(data), known) for rows in batches for data in rows
+        )
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+    try:
+        return Linker.from_entries(_entries_in_order(pool, batches, workers))
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _entries_in_order(
+    pool: ProcessPoolExecutor, batches: Iterable[list[str]], workers: int
+) -> Iterator[Entry]:
+    in_flight: deque[Future[list[Entry]]] = deque()
+    for rows in batches:
+        in_flight.append(pool.submit(item_entries, rows))
+        while len(in_flight) > AHEAD * workers:
+            yield from in_flight.popleft().result()
+    while in_flight:
+        yield from in_flight.popleft().result()
 
 
 def linked_batches(

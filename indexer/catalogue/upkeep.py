@@ -16,7 +16,7 @@ from pathlib import Path
 
 from indexer import linking
 from indexer.catalogue.affected import affected_documents, catalogue_change
-from indexer.catalogue.link_workers import linked_batches
+from indexer.catalogue.link_workers import built_linker, linked_batches
 from indexer.catalogue.store import ItemStore
 from indexer.documents import CatalogueItem, DocumentKind, ServiceGuide
 from indexer.linking import Linker
@@ -24,6 +24,7 @@ from indexer.storage.item_link_state import ItemLinkState
 from indexer.store import Store
 
 BATCH = 500
+LINKER_BATCH = 2_000  # items read (and sent to a worker) at a time to build the linker
 
 
 @dataclass
@@ -58,15 +59,17 @@ def items_from_guides(store: Store, items: ItemStore, doc_ids: list[str]) -> int
     return items.upsert_items(found) if found else 0  # unchanged items do not count
 
 
-def _linker(items: ItemStore, state: ItemLinkState, ids: list[str], live: int) -> Linker:
-    """The linker over every item; when only guides are to be linked (one changed guide, one
-    re-imported item), the one over their codes (`Linker.for_guides`), which reads no names."""
+def _linker(items: ItemStore, state: ItemLinkState, ids: list[str], live: int, workers: int) -> Linker:
+    """The linker over every item (built in `workers` processes when there are many items); when only
+    guides are to be linked (one changed guide, one re-imported item), the one over their codes
+    (`Linker.for_guides`), which reads no names."""
     if len(ids) < live // 2:  # a few documents: worth a look at their kinds
         wanted = set(ids)
         kinds = {kind for doc_id, kind in state.live_documents() if doc_id in wanted}
         if kinds <= {DocumentKind.GUIDE.value}:
             return Linker.for_guides(items.codes())
-    return Linker(items.all())
+    many = items.count() > LINKER_BATCH  # else starting processes costs more than it saves
+    return built_linker(items.all_json(LINKER_BATCH), workers if many else 1)
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +114,7 @@ def update_links(
     total = 0
     if todo:
         ordered = sorted(todo)
-        linker = _linker(items, state, ordered, documents)
+        linker = _linker(items, state, ordered, documents, workers)
         for done, found in linked_batches(store, linker, ordered, items.document_hashes, workers):
             # one transaction and a few statements per batch: a commit per document was 30% of a build
             items.set_links_many(found, version)

@@ -176,12 +176,17 @@ class Catalogue:
     def all(self, batch: int = 2_000) -> Iterator[CatalogueItem]:
         """Every item in key order, read and parsed `batch` at a time (keyset paging, no connection held
         across a `yield`): a linker over a million items never holds them all parsed at once."""
+        for rows in self.all_json(batch):
+            yield from _parsed(rows)
+
+    def all_json(self, batch: int = 2_000) -> Iterator[list[str]]:
+        """Every item's stored JSON in key order, `batch` at a time, unparsed (for worker processes)."""
         after: str | None = None
         while True:
             query = select(items.c.key, items.c.data).order_by(items.c.key).limit(batch)
             with self.database.read() as conn:
                 rows = conn.execute(query if after is None else query.where(items.c.key > after)).all()
-            yield from _parsed(data for _key, data in rows)
+            yield [str(data) for _key, data in rows]
             if len(rows) < batch:
                 return
             after = rows[-1][0]

@@ -17,7 +17,7 @@ from govsearch.settings import Settings
 from indexer import pipeline
 from indexer.backends import open_backend
 from indexer.backends.tantivy_backend import TantivyBackend
-from indexer.catalogue import import_workers, link_workers
+from indexer.catalogue import import_workers, link_workers, upkeep
 from indexer.documents import Document
 from indexer.store import Store
 from search_api.engine import ranking
@@ -96,6 +96,7 @@ def test_a_build_in_worker_processes_equals_one_in_a_single_process(
     monkeypatch.setattr(pipeline, "BATCH_SIZE", 40)
     monkeypatch.setattr(link_workers, "BATCH", 30)
     monkeypatch.setattr(import_workers, "BATCH", 35)
+    monkeypatch.setattr(upkeep, "LINKER_BATCH", 45)
     serial = _build(tmp_path / "serial", catalogue, workers=1)
     parallel = _build(tmp_path / "parallel", catalogue, workers=2)
     documents, items, links, states = _store_state(serial)

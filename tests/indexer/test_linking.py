@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.catalogue.formats import read_catalogue
+from indexer.catalogue.link_workers import built_linker
 from indexer.documents import CatalogueItem, Document, PolicyDocument
 from indexer.importer import ImportReport
 from indexer.linking import Linker, object_of
@@ -173,3 +174,18 @@ def test_items_of_the_same_names_get_the_patterns_each_would_get_alone() -> None
         alone = Linker([item])
         assert together.get(item.key, set()) == _patterns(alone).get(item.key, set())
         assert linker._actions[item.key] == alone._actions[item.key]
+
+
+def test_a_linker_built_in_worker_processes_is_the_one_built_here() -> None:
+    imported = read_catalogue(shared_path("data/service_items/guangdong.jsonl"), ImportReport())
+    sichuan = read_catalogue(shared_path("data/catalogue/sichuan_guangan.csv"), ImportReport())
+    items = sorted([*(x.item for x in imported), *(x.item for x in sichuan)], key=lambda i: i.key)
+    rows = [item.model_dump_json() for item in items]
+    batches = [rows[start : start + 300] for start in range(0, len(rows), 300)]
+    here = Linker(items)
+    for built in (built_linker(batches, workers=2), built_linker(batches, workers=1)):
+        assert list(built._automaton.items()) == list(here._automaton.items())  # texts, targets, order
+        assert list(built._codes.items()) == list(here._codes.items())
+        assert (built._actions, built._by_code) == (here._actions, here._by_code)
+    policy_doc = next(iter(_policies().values()))
+    assert built_linker(batches, workers=2).link(policy_doc) == here.link(policy_doc)
