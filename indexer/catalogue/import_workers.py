@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -92,7 +92,7 @@ class CatalogueBatches:
             return
         chunks = _chunks(numbered_lines(path))
         first = list(islice(chunks, 2))  # a file of one batch: forking would cost more than it saves
-        self._chunks = iter([*first, *chunks])
+        self._chunks = chain(first, chunks)  # the rest is read as the batches are written
         if workers > 1 and len(first) > 1:
             self.pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
             self.pool.submit(int).result()  # with fork, the first task starts every worker: now

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from govsearch.database import open_database
 from govsearch.settings import Settings
 from indexer.catalogue import import_workers
 from indexer.catalogue.import_workers import Lines, Prepared, prepare_lines
-from indexer.importer import numbered_lines
+from indexer.importer import ImportReport, numbered_lines
 from indexer.store import Store
 from tests.indexer.catalogue_excerpt import write_excerpt
 
@@ -81,12 +82,12 @@ def test_a_parallel_import_writes_what_a_serial_one_does_and_names_the_bad_recor
 
 
 def test_batches_come_from_worker_processes_in_the_order_read(catalogue: Path) -> None:
-    report = import_workers.ImportReport()
+    report = ImportReport()
     with import_workers.CatalogueBatches(catalogue, report, workers=2) as batches:
         assert batches.pool is not None
         pids = set(batches.pool._processes)  # the workers forked before any batch was read
         order = [row["key"] for batch in batches for row in batch.items]
-    alone = import_workers.ImportReport()
+    alone = ImportReport()
     with import_workers.CatalogueBatches(catalogue, alone, workers=1) as batches:
         assert batches.pool is None
         assert [row["key"] for batch in batches for row in batch.items] == order
@@ -118,3 +119,22 @@ def test_a_dead_worker_leaves_whole_batches_and_a_second_run_completes_the_store
     monkeypatch.setattr(import_workers, "BATCH", BATCH)
     resumed = _tables(_import(tmp_path / "crashed", catalogue, workers=2))
     assert resumed == _tables(_import(tmp_path / "serial", catalogue, workers=1))
+
+
+def test_the_file_is_read_as_the_batches_are_taken_not_at_once(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = 0
+
+    def counted(path: Path) -> Iterator[tuple[int, str]]:
+        nonlocal read
+        for numbered in numbered_lines(path):
+            read += 1
+            yield numbered
+
+    monkeypatch.setattr(import_workers, "numbered_lines", counted)
+    with import_workers.CatalogueBatches(catalogue, ImportReport(), workers=1) as batches:
+        assert read == 2 * BATCH  # the first two batches: enough to know whether to fork
+        taken = iter(batches)
+        next(taken)
+        assert read <= 3 * BATCH
