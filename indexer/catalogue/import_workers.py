@@ -13,9 +13,8 @@ lines) is read in this process into the same batches.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
@@ -26,6 +25,7 @@ from pathlib import Path
 from indexer.catalogue.formats import GUANGDONG, Imported, detect_format, from_record, read_catalogue
 from indexer.catalogue.store import item_row
 from indexer.importer import ImportReport, checked, numbered_lines, parse_line
+from indexer.ordered import in_order
 from indexer.storage.documents import document_row
 
 BATCH = 1_000  # lines per worker task and per write transaction of the caller
@@ -112,19 +112,10 @@ class CatalogueBatches:
         if self.pool is None:
             yield from (prepare_lines(where, chunk) for chunk in chunks)
             return
-        in_flight: deque[Future[Prepared]] = deque()
         try:
-            for chunk in chunks:
-                in_flight.append(self.pool.submit(prepare_lines, where, chunk))
-                while len(in_flight) > self._ahead:
-                    yield in_flight.popleft().result()
-            while in_flight:
-                yield in_flight.popleft().result()
+            yield from in_order(self.pool, partial(prepare_lines, where), chunks, self._ahead)
         except BrokenProcessPool as exc:  # from a result or from the next submit
             raise WorkerCrashed(str(exc)) from exc
-        finally:
-            for future in in_flight:  # the caller stopped early: drop what is still queued
-                future.cancel()
 
     def __enter__(self) -> CatalogueBatches:
         return self

@@ -19,6 +19,7 @@ from multiprocessing import get_context
 
 from indexer.documents import CatalogueItem, ItemLink
 from indexer.linking import Entry, Known, Linker, item_entry
+from indexer.ordered import in_order
 from indexer.storage.documents import DOCUMENT_ADAPTER
 from indexer.store import Store
 
@@ -57,21 +58,10 @@ def built_linker(batches: Iterable[list[str]], workers: int) -> Linker:
         )
     pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
     try:
-        return Linker.from_entries(_entries_in_order(pool, batches, workers))
+        entries = in_order(pool, item_entries, batches, AHEAD * workers)
+        return Linker.from_entries(entry for found in entries for entry in found)
     finally:
         pool.shutdown(cancel_futures=True)
-
-
-def _entries_in_order(
-    pool: ProcessPoolExecutor, batches: Iterable[list[str]], workers: int
-) -> Iterator[Entry]:
-    in_flight: deque[Future[list[Entry]]] = deque()
-    for rows in batches:
-        in_flight.append(pool.submit(item_entries, rows))
-        while len(in_flight) > AHEAD * workers:
-            yield from in_flight.popleft().result()
-    while in_flight:
-        yield from in_flight.popleft().result()
 
 
 def linked_batches(
