@@ -19,8 +19,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 BEAM = 40  # partial readings kept per position
 PER_SPAN = 40  # words tried for one stretch of letters
 SYLLABLE_CACHE = 50_000  # spelled texts kept (a few MB)
-EVERYDAY_CHARACTERS = 3000  # common characters a reading in pinyin may use between the collection's words
-EVERYDAY_PER_SPELLING = 3  # of those, the most counted for one spelling (huan: 换, 环, 欢)
+EVERYDAY_CHARACTERS = 4000  # common characters a reading in pinyin may use between the collection's words
+EVERYDAY_PER_SPELLING = 6  # of those, the most counted for one spelling (cha: 茶, 差, 插, 查 …)
 
 
 def is_cjk(text: str) -> bool:
@@ -135,6 +135,8 @@ class Lexicon:
     weight: dict[str, float] = field(default_factory=dict)
     fuzzy: dict[str, list[str]] = field(default_factory=dict)  # by fuzzy spelling (zh=z, in=ing, n=l …)
     one_off: dict[str, list[str]] = field(default_factory=dict)  # 公积? → 公积金, for words of 3+ characters
+    # character → the weight of the words holding it: how much titles use 查 (查询) against 茶 or 差
+    character: dict[str, float] = field(default_factory=dict)
     longest: int = 0
 
     @classmethod
@@ -144,6 +146,8 @@ class Lexicon:
             if not is_cjk(word):
                 continue
             lexicon.weight[word] = weight
+            for char in set(word):
+                lexicon.character[char] = lexicon.character.get(char, 0.0) + weight
             spelled = syllables(word)
             lexicon.full.setdefault("".join(spelled), []).append(word)
             if len(word) >= 2:

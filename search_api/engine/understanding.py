@@ -166,17 +166,25 @@ def _reading_score(
 ) -> ReadingScore:
     """A word citizens are known to say (a synonym-rule term or a popular query: hz → 护照) first, then
     one that citizens' terms and queries contain most often (lh → 离婚, part of 离婚证, 离婚登记 …, not
-    良好, which only titles use), then a reading titles hold, then (with everyday words) the one whose
-    words of 2+ characters from the collection cover most of it (残疾证 怎么办, not 参 及 证 怎么办),
-    then association and frequency."""
+    良好, which only titles use), then a reading titles hold, then (with everyday words) the one with
+    fewest lone characters (残疾证 怎么办, not 参 及 证 怎么办), then association and frequency (of a lone
+    character: in the words of titles)."""
     joined = "".join(words)
     said = joined in corpus.terms
     mentioned = said_blob.count(joined)
     attested = said or corpus.title_count(joined) > 0
     weight = sum(lexicon.weight.get(w, 0.0) for w in words)
-    known = tuple(w for w in words if w in lexicon.weight)  # everyday words keep no company in titles
-    covered = sum(len(w) for w in known if len(w) > 1) if everyday else 0
-    return said, mentioned, attested, covered, association(known, corpus) if known else 0.0, weight
+    if not everyday:
+        return said, mentioned, attested, 0, association(words, corpus), weight
+    # Everyday words and lone characters keep no company in titles. Fewest lone characters first, then
+    # the words' company, then a lone character citizens' questions use (了, 哪) or one the title words
+    # use most (查 of 查询, not 茶 or 差; 补 of 补办, not 不).
+    lone = [w for w in words if len(w) == 1]
+    known = tuple(w for w in words if len(w) > 1 and w in lexicon.weight)
+    spoken = query_stopwords()
+    usage = sum(math.inf if c in spoken else lexicon.character.get(c, 0.0) for c in lone)
+    company = association(known, corpus) if known else 0.0
+    return said, mentioned, attested, -len(lone), company, usage + weight
 
 
 def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> list[str]:
@@ -192,15 +200,28 @@ def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> l
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return []
     said_blob = corpus.terms_blob
+    unsupported: list[str] = []
     for use_initials, everyday in READING_PASSES:
         scored: dict[str, ReadingScore] = {}
         for words in lexicon.readings(letters, use_initials=use_initials, everyday=everyday):
             score = _reading_score(words, corpus, lexicon, said_blob, everyday=everyday)
             text = "".join(words)  # 医疗保险 as one word or as 医疗 保险: one reading, its best score
             scored[text] = max(score, scored.get(text, score))
-        if scored:
-            return close_readings(sorted(scored.items(), key=lambda kv: kv[1], reverse=True))
-    return []
+        if not scored:
+            continue
+        ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
+        if use_initials or everyday or not unsupported_reading(ranked[0][1]):
+            return close_readings(ranked)
+        unsupported = unsupported or close_readings(ranked)
+    return unsupported
+
+
+def unsupported_reading(score: ReadingScore) -> bool:
+    """A reading of several words nothing vouches for: no term citizens say or mention, no title phrase,
+    and its words share no title (chagongzhengyuan as 茶 公证 院). Everyday words may read it better
+    (查 公证员); when they read it no better, it stays."""
+    said, mentioned, attested, _whole, associated, _weight = score
+    return not (said or mentioned or attested or associated > 0)
 
 
 def close_readings(ranked: list[tuple[str, ReadingScore]]) -> list[str]:

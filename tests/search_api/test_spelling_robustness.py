@@ -33,8 +33,14 @@ def test_a_real_word_no_title_holds_is_not_rewritten(client: TestClient) -> None
 
 
 def test_pinyin_of_a_question_reads_its_everyday_words_too(client: TestClient) -> None:
-    """丢了 and 换 are in no title: before, huzhaodiule had no reading and showed unrelated titles."""
-    for letters, reading, word in (("huzhaodiule", "护照丢了", "护照"), ("banhuzhao", "办护照", "护照")):
+    """丢了 and 办 are in no title: before, huzhaodiule had no reading and showed unrelated titles. The
+    collection's words alone read chahuzhao as 茶 护照, words that share no title: 查 is the character
+    title words use (查询)."""
+    for letters, reading, word in (
+        ("huzhaodiule", "护照丢了", "护照"),
+        ("banhuzhao", "办护照", "护照"),
+        ("chahuzhao", "查护照", "护照"),
+    ):
         result = search(client, q=letters)
         assert result["correction"]["text"] == reading and result["correction"]["applied"], letters
         assert word in titles(result)[0], titles(result)[:3]
