@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -135,8 +136,8 @@ class Lexicon:
     weight: dict[str, float] = field(default_factory=dict)
     fuzzy: dict[str, list[str]] = field(default_factory=dict)  # by fuzzy spelling (zh=z, in=ing, n=l …)
     one_off: dict[str, list[str]] = field(default_factory=dict)  # 公积? → 公积金, for words of 3+ characters
-    # character → the weight of the words holding it: how much titles use 查 (查询) against 茶 or 差
-    character: dict[str, float] = field(default_factory=dict)
+    # character → how many of the words hold it: how much titles use 查 (查询 …) against 茶 or 差
+    character: Counter[str] = field(default_factory=Counter)
     longest: int = 0
 
     @classmethod
@@ -146,8 +147,6 @@ class Lexicon:
             if not is_cjk(word):
                 continue
             lexicon.weight[word] = weight
-            for char in set(word):
-                lexicon.character[char] = lexicon.character.get(char, 0.0) + weight
             spelled = syllables(word)
             lexicon.full.setdefault("".join(spelled), []).append(word)
             if len(word) >= 2:
@@ -157,6 +156,7 @@ class Lexicon:
                 lexicon.fuzzy.setdefault(fuzzy_spelling(spelled), []).append(word)
                 for i in range(len(word)):
                     lexicon.one_off.setdefault(word[:i] + "?" + word[i + 1 :], []).append(word)
+        lexicon.character = Counter("".join(lexicon.weight))  # one pass in C
         return lexicon
 
     def sound_alikes(self, word: str) -> list[str]:

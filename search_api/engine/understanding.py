@@ -182,7 +182,7 @@ def _reading_score(
     lone = [w for w in words if len(w) == 1]
     known = tuple(w for w in words if len(w) > 1 and w in lexicon.weight)
     spoken = query_stopwords()
-    usage = sum(math.inf if c in spoken else lexicon.character.get(c, 0.0) for c in lone)
+    usage = sum(math.inf if c in spoken else float(lexicon.character.get(c, 0)) for c in lone)
     company = association(known, corpus) if known else 0.0
     return said, mentioned, attested, -len(lone), company, usage + weight
 
