@@ -91,11 +91,22 @@ def records(n: int, shared: Path, seed: int = 18) -> Iterator[dict[str, Any]]:
 
 
 def write_corpus(n: int, shared: Path, path: Path, seed: int = 18) -> int:
-    """Writes the corpus as JSON Lines; returns its size in bytes."""
-    with path.open("w", encoding="utf-8") as out:
+    """Writes the corpus as JSON Lines; returns its size in bytes. A complete file of `n` records left by
+    an earlier run is kept (a build can be started again with other settings without generating 1M
+    records anew); a new file appears under its name only once it is complete."""
+    if path.exists() and _lines(path) == n:
+        return path.stat().st_size
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8") as out:
         for record in records(n, shared, seed):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    partial.replace(path)
     return path.stat().st_size
+
+
+def _lines(path: Path) -> int:
+    with path.open("rb") as file:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
 
 
 def query_mix(shared: Path) -> list[str]:

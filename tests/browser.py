@@ -145,12 +145,30 @@ def click_to_new_page(driver: Any, element: Any, timeout: float = 20) -> None:
     under the test ("Node with given id does not belong to the document").
     """
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old_root = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old_root))
+    WebDriverWait(driver, timeout).until(lambda _driver: _has_left(old_root))
+
+
+def _has_left(old_root: Any) -> bool:
+    """True once `old_root` belongs to a page that is gone.
+
+    Between two documents Chromium answers for an old node with an inspector error rather than the stale
+    reference `staleness_of` expects; either one means the old page has been left.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        old_root.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error.msg):
+            return True
+        raise
+    return False
 
 
 def wait_for_text(driver: Any, css: str, text: str, timeout: float = 20) -> Any:

@@ -43,6 +43,19 @@ def test_the_corpus_is_repeatable_and_realistic(shared: Path) -> None:
     assert first[2290]["行政区划"] in {city for city, _, _ in corpus.CITIES}  # a copy in another city
 
 
+def test_a_complete_corpus_file_is_kept_and_a_partial_one_replaced(shared: Path, tmp_path: Path) -> None:
+    corpus = _module("scale_corpus")
+    path = tmp_path / "corpus.jsonl"
+    size = corpus.write_corpus(50, shared, path)
+    stamp = path.stat().st_mtime_ns
+    assert corpus.write_corpus(50, shared, path) == size and path.stat().st_mtime_ns == stamp  # kept
+    path.write_text(
+        "".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:20]), encoding="utf-8"
+    )
+    assert corpus.write_corpus(50, shared, path) == size  # cut short by an interrupted run: written anew
+    assert not path.with_name("corpus.jsonl.partial").exists()
+
+
 def test_the_query_mix_holds_the_citizens_titles(shared: Path) -> None:
     corpus = _module("scale_corpus")
     mix = corpus.query_mix(shared)
