@@ -130,6 +130,20 @@ def dictionary_short_forms() -> frozenset[str]:
     return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line.rstrip().endswith(" j"))
 
 
+@lru_cache(maxsize=4)
+def common_characters(limit: int) -> tuple[str, ...]:
+    """The `limit` single Chinese characters jieba's dict.txt (the segmenter's dictionary) counts most
+    often as words of their own, most counted first: 了, 是, 在 … 换, 领, 查."""
+    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    counts = {}
+    for line in text.splitlines():
+        word, _, rest = line.partition(" ")
+        count = rest.split(" ", 1)[0]
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and count.isdigit():
+            counts[word] = int(count)
+    return tuple(sorted(counts, key=lambda c: (-counts[c], c))[:limit])
+
+
 def word_bounds(text: str) -> set[int]:
     """Where the words of `text` begin and end: the precise-mode words, and inside a long one where it
     splits into a dictionary word and the rest (社会保险费: 0, 2, 4, 5; 行业协会: 0, 2, 4) — not where a
@@ -183,6 +197,13 @@ def segment_query(text: str) -> list[str]:
     """Precise-mode segmentation of a normalised query: the words the citizen typed."""
     load_user_dictionary()
     return [t.strip() for t in rjieba.cut(normalize(text)) if _is_token(t)]
+
+
+def dictionary_word(text: str) -> bool:
+    """Is the text one word of the segmenter's dictionary (jieba's, with ours), not a guess of its
+    hidden Markov model: 轮椅 is, 虎照 and 身粉证 are not."""
+    load_user_dictionary()
+    return rjieba.cut(text, False) == [text]
 
 
 def sub_words(token: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,11 +13,15 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
+from indexer.analysis import common_characters, query_stopwords
+
 _LATIN_QUERY = re.compile(r"[a-z][a-z' ]*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 BEAM = 40  # partial readings kept per position
 PER_SPAN = 40  # words tried for one stretch of letters
 SYLLABLE_CACHE = 50_000  # spelled texts kept (a few MB)
+EVERYDAY_CHARACTERS = 4000  # common characters a reading in pinyin may use between the collection's words
+EVERYDAY_PER_SPELLING = 6  # of those, the most counted for one spelling (cha: 茶, 差, 插, 查 …)
 
 
 def is_cjk(text: str) -> bool:
@@ -108,6 +113,20 @@ def latin_letters(query: str) -> str | None:
     return folded.replace("'", "").replace(" ", "")
 
 
+@lru_cache(maxsize=1)
+def everyday_words() -> dict[str, tuple[str, ...]]:
+    """Full pinyin → words citizens say around the words of titles, which titles may never hold: the
+    question and function words of citizens' queries (怎么办, 哪里, 了), then the single characters the
+    segmenter's dictionary counts most (换, 领, 查, 丢), EVERYDAY_PER_SPELLING per spelling, most
+    counted first. Read once per process (~0.2 CPU-s), on the first query in pinyin that needs it."""
+    table: dict[str, list[str]] = {}
+    for word in [*sorted(query_stopwords()), *common_characters(EVERYDAY_CHARACTERS)]:
+        found = table.setdefault(full_pinyin(word), [])
+        if word not in found and (len(word) > 1 or len(found) < EVERYDAY_PER_SPELLING):
+            found.append(word)
+    return {k: tuple(v) for k, v in table.items() if is_cjk("".join(v))}
+
+
 @dataclass
 class Lexicon:
     """Words of the collection keyed by full pinyin and by initials, most frequent first."""
@@ -117,6 +136,8 @@ class Lexicon:
     weight: dict[str, float] = field(default_factory=dict)
     fuzzy: dict[str, list[str]] = field(default_factory=dict)  # by fuzzy spelling (zh=z, in=ing, n=l …)
     one_off: dict[str, list[str]] = field(default_factory=dict)  # 公积? → 公积金, for words of 3+ characters
+    # character → how many of the words hold it: how much titles use 查 (查询 …) against 茶 or 差
+    character: Counter[str] = field(default_factory=Counter)
     longest: int = 0
 
     @classmethod
@@ -135,6 +156,7 @@ class Lexicon:
                 lexicon.fuzzy.setdefault(fuzzy_spelling(spelled), []).append(word)
                 for i in range(len(word)):
                     lexicon.one_off.setdefault(word[:i] + "?" + word[i + 1 :], []).append(word)
+        lexicon.character = Counter("".join(lexicon.weight))  # one pass in C
         return lexicon
 
     def sound_alikes(self, word: str) -> list[str]:
@@ -166,16 +188,19 @@ class Lexicon:
             if w != word
         ]
 
-    def readings(self, letters: str, *, use_initials: bool) -> list[tuple[str, ...]]:
-        """Ways to read the letters as a sequence of words (beam search, fewest words first)."""
+    def readings(self, letters: str, *, use_initials: bool, everyday: bool = False) -> list[tuple[str, ...]]:
+        """Ways to read the letters as a sequence of words (beam search, fewest words first); with
+        `everyday`, full pinyin may also use `everyday_words` (huanhuzhao: 换 护照)."""
         table = self.initial if use_initials else self.full
+        extra = everyday_words() if everyday and not use_initials else {}
         beams: dict[int, list[tuple[str, ...]]] = {0: [()]}
         for start in range(len(letters)):
             partials = beams.pop(start, [])
             partials.sort(key=lambda words: (len(words), -self._score(words)))
             for words in partials[:BEAM]:
                 for end in range(start + 1, min(len(letters), start + self.longest) + 1):
-                    for word in table.get(letters[start:end], [])[:PER_SPAN]:
+                    span = letters[start:end]
+                    for word in [*table.get(span, [])[:PER_SPAN], *extra.get(span, ())]:
                         beams.setdefault(end, []).append((*words, word))
         return beams.get(len(letters), [])
 

@@ -44,11 +44,18 @@ def _query_vector(text: str, model: str) -> npt.NDArray[np.float32]:
     return vector
 
 
+# A question mark or full stop at the end and spaces between Chinese characters change the vector of
+# the same words (注册公司？ and 注册 公司 met other titles than 注册公司): they are not embedded.
+_END_PUNCTUATION = re.compile(r"[?!.,;:~。、，；：！？…\s]+$")
+_SPACE_IN_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
 def semantic_query(query: AnalyzedQuery) -> str:
     """The text to embed, or "" when meaning is not the way to read it: a 文号 or code goes to its
     document. Pinyin (shebao) is embedded too: its nearest titles are noise, but a query in pinyin
     finds no words, so its reading replaces those results (`SearchEngine._corrected`)."""
     text = MASKED_PLACE_IN_TEXT.sub("", query.normalized).strip()
+    text = _SPACE_IN_HAN.sub("", _END_PUNCTUATION.sub("", text))
     if not text or doc_number_keys(text) or _CODE.fullmatch(text):
         return ""
     return text

@@ -17,7 +17,14 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from indexer.analysis import compact, dictionary_short_forms, query_stopwords, word_bounds
+from indexer.analysis import (
+    compact,
+    dictionary_short_forms,
+    dictionary_word,
+    query_stopwords,
+    segment_query,
+    word_bounds,
+)
 from indexer.fields import doc_number_keys
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
@@ -149,25 +156,43 @@ def association(words: tuple[str, ...], corpus: Corpus) -> float:
     return float(shared / product ** (1 / len(words)))
 
 
-ReadingScore = tuple[bool, int, bool, float, float]
+ReadingScore = tuple[bool, int, bool, int, float, float]
+# (initials, everyday words): full pinyin in the collection's words, then with everyday words, then initials
+READING_PASSES = ((False, False), (False, True), (True, False))
 
 
-def _reading_score(words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon, said_blob: str) -> ReadingScore:
+def _reading_score(
+    words: tuple[str, ...], corpus: Corpus, lexicon: Lexicon, said_blob: str, *, everyday: bool = False
+) -> ReadingScore:
     """A word citizens are known to say (a synonym-rule term or a popular query: hz → 护照) first, then
     one that citizens' terms and queries contain most often (lh → 离婚, part of 离婚证, 离婚登记 …, not
-    良好, which only titles use), then a reading titles hold, then association and frequency."""
+    良好, which only titles use), then a reading titles hold, then (with everyday words) the one with
+    fewest lone characters (残疾证 怎么办, not 参 及 证 怎么办), then association and frequency (of a lone
+    character: in the words of titles)."""
     joined = "".join(words)
     said = joined in corpus.terms
     mentioned = said_blob.count(joined)
     attested = said or corpus.title_count(joined) > 0
     weight = sum(lexicon.weight.get(w, 0.0) for w in words)
-    return said, mentioned, attested, association(words, corpus), weight
+    if not everyday:
+        return said, mentioned, attested, 0, association(words, corpus), weight
+    # Everyday words and lone characters keep no company in titles. Fewest lone characters first, then
+    # the words' company, then a lone character citizens' questions use (了, 哪) or one the title words
+    # use most (查 of 查询, not 茶 or 差; 补 of 补办, not 不).
+    lone = [w for w in words if len(w) == 1]
+    known = tuple(w for w in words if len(w) > 1 and w in lexicon.weight)
+    spoken = query_stopwords()
+    usage = sum(math.inf if c in spoken else float(lexicon.character.get(c, 0)) for c in lone)
+    company = association(known, corpus) if known else 0.0
+    return said, mentioned, attested, -len(lone), company, usage + weight
 
 
 def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> list[str]:
     """Chinese words for a query typed in pinyin, full pinyin first, then initials: the likeliest
     reading, and after it those about as likely (`close_readings`: yl → 养老, 医疗), or [].
 
+    Full pinyin that the collection's words alone cannot read may use everyday words between them
+    (huanhuzhao → 换护照, canjizhengzenmeban → 残疾证怎么办: `pinyin.everyday_words`), before initials.
     Readings are ranked by how likely a citizen means them: a term citizens say wins (hz → 护照), then
     one their terms and queries contain most often, then one that occurs as such in a title, then one
     whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the most frequent."""
@@ -175,15 +200,28 @@ def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> l
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return []
     said_blob = corpus.terms_blob
-    for use_initials in (False, True):
+    unsupported: list[str] = []
+    for use_initials, everyday in READING_PASSES:
         scored: dict[str, ReadingScore] = {}
-        for words in lexicon.readings(letters, use_initials=use_initials):
-            score = _reading_score(words, corpus, lexicon, said_blob)
+        for words in lexicon.readings(letters, use_initials=use_initials, everyday=everyday):
+            score = _reading_score(words, corpus, lexicon, said_blob, everyday=everyday)
             text = "".join(words)  # 医疗保险 as one word or as 医疗 保险: one reading, its best score
             scored[text] = max(score, scored.get(text, score))
-        if scored:
-            return close_readings(sorted(scored.items(), key=lambda kv: kv[1], reverse=True))
-    return []
+        if not scored:
+            continue
+        ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
+        if use_initials or everyday or not unsupported_reading(ranked[0][1]):
+            return close_readings(ranked)
+        unsupported = unsupported or close_readings(ranked)
+    return unsupported
+
+
+def unsupported_reading(score: ReadingScore) -> bool:
+    """A reading of several words nothing vouches for: no term citizens say or mention, no title phrase,
+    and its words share no title (chagongzhengyuan as 茶 公证 院). Everyday words may read it better
+    (查 公证员); when they read it no better, it stays."""
+    said, mentioned, attested, _whole, associated, _weight = score
+    return not (said or mentioned or attested or associated > 0)
 
 
 def close_readings(ranked: list[tuple[str, ReadingScore]]) -> list[str]:
@@ -257,12 +295,55 @@ def _known_words(text: str, tokens: tuple[str, ...], corpus: Corpus) -> list[boo
 
 
 def reads_better(query: AnalyzedQuery, correction: Correction, corpus: Corpus) -> bool:
-    """A typo whose correction is a title phrase or rule term while the typed query is neither: its
-    results are shown even when the misspelt query finds some (社报卡 finds titles with 报).
-    Never for a 文号, a code or a “quoted” phrase: those were typed exactly on purpose."""
+    """A typo whose correction is a title phrase or rule term while the typed query is neither, or
+    whose every corrected word is a word titles or rules hold while the typed one is no word at all
+    (`fixes_non_words`): its results are shown even when the misspelt query finds some (社报卡 finds
+    titles with 报; 在哪里办虎照 finds titles with 在 and 办). Never for a 文号, a code or a “quoted”
+    phrase: those were typed exactly on purpose."""
     if correction.reason != "typo" or query.quoted or doc_number_keys(query.text):
         return False
-    return corpus.known(compact(correction.text)) and not corpus.known(query.compact)
+    fixed = compact(correction.text)
+    if corpus.known(fixed) and not corpus.known(query.compact):
+        return True
+    return fixes_non_words(query.compact, fixed, corpus)
+
+
+def fixes_non_words(typed: str, fixed: str, corpus: Corpus) -> bool:
+    """Does the correction only turn non-words into known words? Each word of the corrected text that
+    holds a changed character has 2+ characters, titles or rules hold it, and as typed it is neither
+    known nor a word of the segmenter's dictionary, and no word the query as typed holds there is one
+    (虎照 → 护照, 身粉证 → 身份证; a real word such as 轮椅, which no title holds, is not rewritten into
+    something the citizen did not say)."""
+    if len(typed) != len(fixed) or typed == fixed:
+        return False
+    changed = {i for i, (a, b) in enumerate(zip(typed, fixed, strict=True)) if a != b}
+    if any(len(w) > 1 and dictionary_word(w) for w in _words_at(typed, changed)):
+        return False  # 电动轮椅去哪里买 is not 电动轮异趣哪里买: 轮椅 is a word
+    at = 0
+    for token in segment_query(fixed):
+        start = fixed.find(token, at)
+        if start < 0:
+            return False
+        at = start + len(token)
+        if not changed.intersection(range(start, at)):
+            continue
+        was = typed[start:at]
+        if len(token) < 2 or not corpus.known(token) or corpus.known(was) or dictionary_word(was):
+            return False
+        changed -= set(range(start, at))
+    return not changed
+
+
+def _words_at(text: str, places: set[int]) -> list[str]:
+    """The words of `text` (as the segmenter reads it) that hold one of the places."""
+    found, at = [], 0
+    for token in segment_query(text):
+        start = text.find(token, at)
+        if start >= 0:
+            at = start + len(token)
+            if places.intersection(range(start, at)):
+                found.append(token)
+    return found
 
 
 def reading(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> Reading | None:

@@ -1,0 +1,55 @@
+"""Weaknesses the generated spelling variants found (`bench/perturb.py`), through the real app over the
+shared corpus: a typo inside a longer question, pinyin with everyday words between the collection's
+words, and a question mark or a space. None of these queries is in an evaluation set."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from search_api.engine.query import analyse
+from search_api.engine.semantic import semantic_query
+from tests.search_api.test_unseen_examples import client, search, settings, titles
+
+__all__ = ["client", "settings"]  # the module fixtures: one index of the shared corpus
+
+
+def test_a_typo_inside_a_longer_question_is_corrected_and_its_results_shown(client: TestClient) -> None:
+    """The misspelt questions find dozens of titles through 了, 去 or 过期, so before, the correction
+    was only offered; every corrected word is a title word and as typed no word at all."""
+    for typed, fixed, word in (
+        ("残疾怔丢了去哪补", "残疾证丢了去哪补", "残疾人证"),
+        ("护找过期了怎么换", "护照过期了怎么换", "护照"),
+    ):
+        result = search(client, q=typed)
+        assert result["correction"]["text"] == fixed and result["correction"]["applied"], result["correction"]
+        assert word in titles(result)[0], titles(result)[:3]
+
+
+def test_a_real_word_no_title_holds_is_not_rewritten(client: TestClient) -> None:
+    """No title says 轮椅, and 轮异趣 sounds like 轮椅去; but 轮椅 is a word: the results stay the query's."""
+    result = search(client, q="电动轮椅去哪里买")
+    assert not (result["correction"] or {}).get("applied"), result["correction"]
+    assert not any("异趣" in t for t in titles(result))
+
+
+def test_pinyin_of_a_question_reads_its_everyday_words_too(client: TestClient) -> None:
+    """丢了 and 办 are in no title: before, huzhaodiule had no reading and showed unrelated titles. The
+    collection's words alone read chahuzhao as 茶 护照, words that share no title: 查 is the character
+    title words use (查询)."""
+    for letters, reading, word in (
+        ("huzhaodiule", "护照丢了", "护照"),
+        ("banhuzhao", "办护照", "护照"),
+        ("chahuzhao", "查护照", "护照"),
+    ):
+        result = search(client, q=letters)
+        assert result["correction"]["text"] == reading and result["correction"]["applied"], letters
+        assert word in titles(result)[0], titles(result)[:3]
+
+
+def test_a_question_mark_or_a_space_between_words_changes_no_result(client: TestClient) -> None:
+    """The semantic step embedded 开公司？ with its question mark, which moved other titles up."""
+    assert semantic_query(analyse("开公司？")) == semantic_query(analyse("开 公司")) == "开公司"
+    assert semantic_query(analyse("A1 B2")) == "a1 b2"  # a space between codes or letters stays
+    for query in ("开公司", "失业金怎么领", "公司注销"):
+        plain = titles(search(client, q=query))
+        assert titles(search(client, q=query + "？")) == plain, query
