@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Executor, Future
-from typing import TypeVar
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Self, TypeVar
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -27,3 +27,20 @@ def in_order(pool: Executor, task: Callable[[A], R], args: Iterable[A], ahead: i
     finally:
         for future in in_flight:
             future.cancel()
+
+
+class PoolOwner:
+    """Owns a process pool (None: work in this process) and shuts it down on leaving a `with` block."""
+
+    pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None

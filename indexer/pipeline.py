@@ -23,6 +23,7 @@ from multiprocessing import get_context
 from indexer.analysis import load_user_dictionary
 from indexer.backends.base import Rebuildable, SearchBackend
 from indexer.fields import IndexDoc, to_index_doc
+from indexer.ordered import PoolOwner
 from indexer.storage.documents import DOCUMENT_ADAPTER
 from indexer.store import Store
 
@@ -47,7 +48,7 @@ class IndexReport:
     total_in_index: int
 
 
-class FieldWorkers:
+class FieldWorkers(PoolOwner):
     """`count` processes that make index fields, forked at once; `None` of them (count 1) makes them
     in this process. Make them before opening an index, use them with `with`."""
 
@@ -58,17 +59,6 @@ class FieldWorkers:
             load_user_dictionary()  # before the fork: every worker inherits the loaded dictionary
             self.pool = ProcessPoolExecutor(self.count, mp_context=get_context("fork"))
             self.pool.submit(int).result()  # with fork, the first task starts every worker: now
-
-    def __enter__(self) -> FieldWorkers:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
 
 
 IN_PROCESS = FieldWorkers(1)

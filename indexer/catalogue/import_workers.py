@@ -25,7 +25,7 @@ from pathlib import Path
 from indexer.catalogue.formats import GUANGDONG, Imported, detect_format, from_record, read_catalogue
 from indexer.catalogue.store import item_row
 from indexer.importer import ImportReport, checked, numbered_lines, parse_line
-from indexer.ordered import in_order
+from indexer.ordered import PoolOwner, in_order
 from indexer.storage.documents import document_row
 
 BATCH = 1_000  # lines per worker task and per write transaction of the caller
@@ -78,7 +78,7 @@ def _grouped(imported: Iterable[Imported]) -> Iterator[Prepared]:
         yield batch
 
 
-class CatalogueBatches:
+class CatalogueBatches(PoolOwner):
     """The batches of a catalogue file in order (iterate once, then `close`). With `workers` > 1 and
     a 广东 file of more than one batch, that many processes are forked at once, here: make this
     before opening the store. Raises `UnknownFormat` when the file is of neither shape."""
@@ -116,14 +116,3 @@ class CatalogueBatches:
             yield from in_order(self.pool, partial(prepare_lines, where), chunks, self._ahead)
         except BrokenProcessPool as exc:  # from a result or from the next submit
             raise WorkerCrashed(str(exc)) from exc
-
-    def __enter__(self) -> CatalogueBatches:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
