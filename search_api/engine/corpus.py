@@ -20,10 +20,12 @@ from indexer.documents import audiences_of
 from indexer.fields import code_key, guide_subjects, policy_subjects
 from indexer.regions import area_values
 from indexer.storage import Database
+from indexer.storage.catalogue import Catalogue
 from indexer.storage.documents import CorpusRow, Documents
 from indexer.validity import Validity, validity_of
 from search_api.engine.doc_table import DocInfo, DocTableBuilder, held_codes
 from search_api.engine.postings import Postings, intersection
+from search_api.engine.short_names import ShortNames, short_names
 
 __all__ = ["Corpus", "DocInfo", "Postings", "add_titles", "build_corpus", "invalid_label", "store_signature"]
 
@@ -49,6 +51,8 @@ class Corpus:
     # (kind, "publisher" | "subject") → value → documents: the 部门 and 主题 a citizen can browse by
     browse: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
     phones: dict[str, str] = field(default_factory=dict)  # 实施主体 → a 咨询电话 one of its guides gives
+    # The catalogue's 简称/日常用语 that name one item: where a clipped word no title holds is looked for
+    short_names: ShortNames = field(default_factory=ShortNames)
 
     def _may_occur(self, text: str) -> bool:
         """False when some two adjacent characters of `text` occur in no title: most unknown words stop
@@ -158,6 +162,8 @@ def build_corpus(database: Database, extra_terms: Iterable[str] = ()) -> Corpus:
     add_titles(corpus, titles)
     corpus.docs = table.table(corpus.titles)
     corpus.terms = {normalize(t).strip() for t in extra_terms if t.strip()}
+    items = ((name, aliases) for _key, name, aliases, _guide in Catalogue(database).names())
+    corpus.short_names = short_names(items, corpus.titles)
     return corpus
 
 

@@ -32,6 +32,7 @@ from search_api.engine.models import Correction
 from search_api.engine.pinyin import Lexicon, is_cjk
 from search_api.engine.query import AnalyzedQuery
 from search_api.engine.shapes import look_alike
+from search_api.engine.short_names import clipped_from
 
 MAX_ABBREVIATION_GAP = 3  # characters a short form may skip between two of its characters
 # A short form some title contains is read as an abbreviation only when titles hold the long form at
@@ -86,8 +87,16 @@ def abbreviation(token: str, corpus: Corpus) -> str | None:
 
 def long_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | None:
     """What a query word stands for in titles: its long form if it is an abbreviation, else the same
-    word written with variant characters (沙石 → 砂石) when no title holds it as typed."""
-    return abbreviation(token, corpus) or variant_form(token, corpus, variants)
+    word written with variant characters (沙石 → 砂石) when no title holds it as typed, else the name of
+    the one item whose catalogue short name it was clipped from (病退 → 因病提前退休申请's item)."""
+    return abbreviation(token, corpus) or variant_form(token, corpus, variants) or clipped_name(token, corpus)
+
+
+def clipped_name(token: str, corpus: Corpus) -> str | None:
+    """For a 2–4 character word no title and no rule holds: `short_names.clipped_from`."""
+    if not (2 <= len(token) <= 4) or not is_cjk(token) or corpus.known(token):
+        return None
+    return clipped_from(token, corpus.short_names)
 
 
 def variant_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | None:

@@ -1,0 +1,86 @@
+"""The catalogue's own short names (简称, 日常用语) as a place where clipped words are looked for.
+
+A citizen clips the name they know the way Chinese short forms are made, keeping the characters that
+carry the meaning, often not the first of each word: 因病退休 → 病退, 中央银行 → 央行, 网络预约车 →
+网约车. The official title seldom holds the phrase such a word was clipped from (职工因病或非因工致残完全
+丧失劳动能力提前退休申请), but the catalogue's 简称 often does (因病提前退休申请). So a query word that no
+title and no rule holds, whose characters appear in order in exactly one item's short name, is read as
+that item's name. Exact short names are left to the reviewed rules (`synonyms/data/catalogue_names.txt`,
+where a reviewer decided which name a short name may stand for); this only adds what a review cannot
+list: the clippings of them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from indexer.analysis import compact, normalize
+
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
+MAX_GAP = 3  # characters a clipped word may skip between two of its characters (as for titles)
+MIN_ALIAS_LENGTH = 3  # 学历, 工伤: a two-character 日常用语 names a topic, not an item
+
+
+@dataclass
+class ShortNames:
+    """Short names that stand for one item name a title holds, Han characters only, one a line."""
+
+    blob: str = ""
+    starts: list[int] = field(default_factory=list)  # where each line of `blob` starts
+    names: list[str] = field(default_factory=list)  # the item name each line stands for
+
+    def name_at(self, offset: int) -> str:
+        return self.names[bisect.bisect_right(self.starts, offset) - 1]
+
+
+def short_names(items: Iterable[tuple[str, str | None]], titles: Iterable[str]) -> ShortNames:
+    """From (item name, its 简称/日常用语 as JSON text) pairs: each short name that names one item only
+    (一个简称只指一个事项, the criterion of the reviewed rules), whose item has a title in the collection."""
+    held = set(titles)
+    named: dict[str, set[str]] = {}
+    for name, aliases in items:
+        title = normalize(name)
+        if title not in held:
+            continue  # an item without a guide here: nothing a search could find through it
+        for alias in _parsed(aliases):
+            key = compact(normalize(alias))
+            if len(key) >= MIN_ALIAS_LENGTH and key not in title:
+                named.setdefault(key, set()).add(title)
+    found = ShortNames()
+    lines: list[str] = []
+    at = 0
+    for alias, titles_of in sorted(named.items()):
+        if len(titles_of) != 1:
+            continue
+        (title,) = titles_of
+        for piece in _NOT_HAN.split(alias):
+            if len(piece) >= 2:  # 类 of A类: a lone character is no name
+                lines.append(piece)
+                found.starts.append(at)
+                found.names.append(title)
+                at += len(piece) + 1
+    found.blob = "\n".join(lines)
+    return found
+
+
+def _parsed(aliases: str | None) -> list[str]:
+    try:
+        value = json.loads(aliases) if aliases else []
+    except ValueError:
+        return []
+    return [str(a) for a in value] if isinstance(value, list) else []
+
+
+def clipped_from(token: str, names: ShortNames) -> str | None:
+    """The item name whose short name `token` was clipped from: its characters in order, the first and
+    the last included, at most MAX_GAP characters apart (病退 in 因病提前退休申请), when they are so found in
+    the short names of one item only; a short name typed whole is not a clipping."""
+    if len(token) < 2 or not names.blob:
+        return None
+    pattern = re.compile(f".{{0,{MAX_GAP}}}".join(re.escape(c) for c in token))
+    found = {names.name_at(m.start()) for m in pattern.finditer(names.blob) if len(m.group()) > len(token)}
+    return found.pop() if len(found) == 1 else None
