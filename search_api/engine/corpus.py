@@ -127,14 +127,16 @@ def _count_browsing(corpus: Corpus, row: CorpusRow) -> None:
 
 
 def store_signature(database: Database) -> tuple[int, str]:
-    """Changes whenever a document is added, changed or withdrawn."""
-    return Documents(database).signature()
+    """Changes whenever a document is added, changed or withdrawn, or the catalogue changes (its items'
+    short names are read too: an import may change them without changing a document)."""
+    count, digest = Documents(database).signature()
+    return count, f"{digest}:{Catalogue(database).version()}"
 
 
 def build_corpus(database: Database, extra_terms: Iterable[str] = ()) -> Corpus:
     """Read titles and metadata from the store (read-only; the store stays the writer's)."""
     documents = Documents(database)
-    corpus = Corpus(signature=documents.signature())
+    corpus = Corpus(signature=store_signature(database))
     titles: dict[str, int] = {}
     table = DocTableBuilder()
     # Regions and 服务对象 repeat across thousands of documents: each distinct one is read once and its

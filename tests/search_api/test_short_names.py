@@ -4,8 +4,15 @@ hand-made items: the way Chinese short forms keep a non-first character of a wor
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from indexer.catalogue.store import ItemStore
+from indexer.documents import CatalogueItem
+from indexer.storage import Database
+from indexer.store import Store
+from search_api.engine.corpus import build_corpus, store_signature
 from search_api.engine.short_names import clipped_from, short_names
+from tests.factories import build_data_dir, guide
 
 TITLES = [
     "中国人民银行征信查询",
@@ -39,3 +46,17 @@ def test_a_short_name_typed_whole_an_ambiguous_clipping_or_a_lone_letter_reads_a
     assert clipped_from("残证", names) is None  # 残疾人证件… names two items
     assert clipped_from("某简", names) is None  # an item with no title in the collection
     assert "类" not in names.blob.split("\n")  # A类: no lone character line
+
+
+def test_a_catalogue_change_that_changes_no_document_is_seen(tmp_path: Path) -> None:
+    # an import may change only an item's short names: the knowledge's signature changes, the corpus has them
+    name = "职工因病或非因工致残提前退休申请"
+    settings = build_data_dir(tmp_path, [guide(name, "G-1")])
+    store = Store(Database.for_path(settings.store_path))
+    before = store_signature(store.database)
+    assert clipped_from("病退", build_corpus(store.database).short_names) is None
+    item = CatalogueItem.from_guide(guide(name, "G-1"), aliases=["因病提前退休申请"])
+    ItemStore(store).upsert_items([item])
+    assert store_signature(store.database) != before
+    assert clipped_from("病退", build_corpus(store.database).short_names) == name
+    store.close()
