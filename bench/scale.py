@@ -42,6 +42,7 @@ from scale_corpus import query_mix, records, suggest_prefixes, write_corpus  # n
 from scale_plot import plot  # noqa: E402
 
 from bench.reporting import percentiles  # noqa: E402
+from govsearch.settings import Settings  # noqa: E402
 
 RESULTS = ROOT / "bench/results"
 
@@ -321,12 +322,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-change", action="store_true", help="no changed-document step (it writes)")
     args = parser.parse_args(argv)
     data_dir: Path = args.data_dir or Path(tempfile.mkdtemp(prefix="govsearch-scale-"))
-    semantic = os.environ.get("GOVSEARCH_SEMANTIC", "true").strip().lower() not in ("false", "0", "no", "off")
+    models = Settings().models  # as the build and the server read them from the environment
     report: dict[str, Any] = {
         "docs": args.docs,
         "log_queries": not args.no_log,
         "label": args.label,
-        "semantic": semantic,  # the semantic step (title vectors) built and served
+        "semantic": bool(models),  # the semantic step (title vectors) built and served
+        "semantic_models": list(models),
     }
     try:
         if not (data_dir / "store.sqlite3").exists():

