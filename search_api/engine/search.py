@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
-from indexer.analysis import dictionary_short_forms, load_user_dictionary, segment_query
+from indexer.analysis import segment_query, warm_dictionaries
 from indexer.backends.base import BackendHit, SearchBackend
 from indexer.documents import Document, DocumentKind
 from indexer.store import Store
@@ -124,12 +124,11 @@ class SearchEngine:
         self.facets = FacetCache()  # emptied when the index changes (`_maybe_reload`)
 
     def warm(self) -> None:
-        """What the first searches would otherwise build: the knowledge, the item matcher, the segmenter's
-        short forms (~0.3 s), the typo check's parts, pinyin's everyday words (~0.2 s; seen in profiles)."""
+        """What the first searches would otherwise build: the knowledge, the item matcher, the dictionaries'
+        short forms and common words (~0.3 s), the typo check's parts, pinyin's everyday words (~0.2 s)."""
         self.knowledge.get()
         self.catalogue.matcher().warm()
-        dictionary_short_forms()
-        load_user_dictionary()
+        warm_dictionaries()
         shapes.warm()
         pinyin.everyday_words()
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from indexer.analysis import (
+    common_words,
     compact,
     dictionary_short_forms,
     dictionary_word,
@@ -93,10 +94,13 @@ def long_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | 
 
 
 def clipped_name(token: str, corpus: Corpus) -> str | None:
-    """For a 2–4 character word no title and no rule holds: `short_names.clipped_from`."""
+    """For a 2–4 character word no title and no rule holds, and that is no common word of its own
+    (工人 is spelt inside 工伤个人信息变更's short name, but a citizen typing it means a worker):
+    `short_names.clipped_from`."""
     if not (2 <= len(token) <= 4) or not is_cjk(token) or corpus.known(token):
         return None
-    return clipped_from(token, corpus.short_names)
+    found = clipped_from(token, corpus.short_names)
+    return None if found is None or token in common_words() else found  # the set is built only if needed
 
 
 def variant_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | None:
