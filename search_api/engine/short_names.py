@@ -40,20 +40,10 @@ class ShortNames:
 def short_names(items: Iterable[tuple[str, str | None]], titles: Iterable[str]) -> ShortNames:
     """From (item name, its 简称/日常用语 as JSON text) pairs: each short name that names one item only
     (一个简称只指一个事项, the criterion of the reviewed rules), whose item has a title in the collection."""
-    held = set(titles)
-    named: dict[str, set[str]] = {}
-    for name, aliases in items:
-        title = normalize(name)
-        if title not in held:
-            continue  # an item without a guide here: nothing a search could find through it
-        for alias in _parsed(aliases):
-            key = compact(normalize(alias))
-            if len(key) >= MIN_ALIAS_LENGTH and key not in title:
-                named.setdefault(key, set()).add(title)
     found = ShortNames()
     lines: list[str] = []
     at = 0
-    for alias, titles_of in sorted(named.items()):
+    for alias, titles_of in sorted(_titles_named(items, set(titles)).items()):
         if len(titles_of) != 1:
             continue
         (title,) = titles_of
@@ -67,9 +57,29 @@ def short_names(items: Iterable[tuple[str, str | None]], titles: Iterable[str]) 
     return found
 
 
+def _titles_named(items: Iterable[tuple[str, str | None]], held: set[str]) -> dict[str, set[str]]:
+    """Each short name (compact, 3+ characters, not inside the item's own name) → the titles it names."""
+    named: dict[str, set[str]] = {}
+    seen: set[tuple[str, str]] = set()  # one item in many regions: its name and short names read once
+    for name, aliases in items:
+        if not aliases or aliases == "[]" or (name, aliases) in seen:
+            continue  # most items have none, and their names need no normalising
+        seen.add((name, aliases))
+        title = normalize(name)
+        if title not in held:
+            continue  # an item without a guide here: nothing a search could find through it
+        for alias in _parsed(aliases):
+            key = compact(normalize(alias))
+            if len(key) >= MIN_ALIAS_LENGTH and key not in title:
+                named.setdefault(key, set()).add(title)
+    return named
+
+
 def _parsed(aliases: str | None) -> list[str]:
+    if not aliases or aliases == "[]":
+        return []
     try:
-        value = json.loads(aliases) if aliases else []
+        value = json.loads(aliases)
     except ValueError:
         return []
     return [str(a) for a in value] if isinstance(value, list) else []
