@@ -10,8 +10,9 @@ from indexer.catalogue.store import ItemStore
 from indexer.documents import CatalogueItem
 from indexer.storage import Database
 from indexer.store import Store
-from search_api.engine.corpus import build_corpus, store_signature
+from search_api.engine.corpus import Corpus, add_titles, build_corpus, store_signature
 from search_api.engine.short_names import clipped_from, short_names
+from search_api.engine.understanding import clipped_name
 from tests.factories import build_data_dir, guide
 
 TITLES = [
@@ -60,3 +61,17 @@ def test_a_catalogue_change_that_changes_no_document_is_seen(tmp_path: Path) -> 
     assert store_signature(store.database) != before
     assert clipped_from("病退", build_corpus(store.database).short_names) == name
     store.close()
+
+
+def test_a_common_word_spelt_inside_a_short_name_is_no_clipping() -> None:
+    # 工人 is spelt inside 工伤个人信息变更 (工伤 个人), but a citizen typing it means a worker
+    corpus = Corpus()
+    add_titles(corpus, ["工伤保险个人基本信息变更", "职工因病或非因工致残完全丧失劳动能力提前退休申请"])
+    items = [
+        ("工伤保险个人基本信息变更", json.dumps(["工伤个人信息变更"])),
+        ("职工因病或非因工致残完全丧失劳动能力提前退休申请", json.dumps(["因病提前退休申请"])),
+    ]
+    corpus.short_names = short_names(items, corpus.titles)
+    assert clipped_from("工人", corpus.short_names) == "工伤保险个人基本信息变更"  # spelt there …
+    assert clipped_name("工人", corpus) is None  # … but a word of its own
+    assert clipped_name("病退", corpus) == "职工因病或非因工致残完全丧失劳动能力提前退休申请"
