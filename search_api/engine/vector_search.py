@@ -8,9 +8,9 @@ proposes the candidates; their scores are recomputed exactly from the matrix.
 
 Measured in `bench/vector_bench.py` (README, "The semantic signal: models, Elasticsearch, memory"):
 brute force is exact and costs nothing to build, but its time grows with the collection; above
-`ANN_ROWS` distinct titles an HNSW graph over them answers in about a millisecond. Serving scans exactly with `ExactScan`
-(one int8 product per distinct row, usearch's SIMD kernel); `BruteForce` (BLAS over float32) is the
-reference it is tested against.
+`ANN_ROWS` distinct titles an HNSW graph over them answers in about a millisecond. Serving scans exactly
+with `ExactScan` (one int8 product per distinct row, usearch's SIMD kernel); `BruteForce` (BLAS over
+float32) is the reference it is tested against.
 """
 
 from __future__ import annotations
