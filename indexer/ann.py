@@ -51,6 +51,12 @@ class Groups:
 
 
 def graph_path(vectors_file: Path) -> Path:
+    # Named for what its nodes are: a graph of every row (`titles.usearch`, before 2026-12) is not read,
+    # and is removed by the next `govsearch index`, which writes this one.
+    return vectors_file.with_name(f"{vectors_file.stem}.distinct.usearch")
+
+
+def _every_row_graph(vectors_file: Path) -> Path:
     return vectors_file.with_suffix(".usearch")
 
 
@@ -75,7 +81,8 @@ def write_graph(vectors_file: Path, matrix: Int8Matrix, ann_rows: int = ANN_ROWS
     """Save the graph of a large matrix's distinct rows beside its vector file (written aside, then
     renamed); remove a stale one when they are few."""
     path = graph_path(vectors_file)
-    distinct = Groups.of(matrix).distinct
+    _every_row_graph(vectors_file).unlink(missing_ok=True)
+    distinct = Groups.of(matrix).distinct if len(matrix) > ann_rows else matrix  # never more distinct
     if len(distinct) <= ann_rows:
         path.unlink(missing_ok=True)
         return

@@ -231,7 +231,9 @@ def test_a_large_matrix_gets_a_saved_graph_that_serving_maps_instead_of_building
     matrix = quantise(unit_rows(400, 32))
     path = tmp_path / "titles.npz"
     save_vectors(path, TitleVectors(tuple(map(str, range(400))), tuple(map(str, range(400))), matrix))
+    path.with_suffix(".usearch").write_bytes(b"a graph of every row, as made before 2026-12")
     write_graph(path, matrix, ann_rows=100)
+    assert not path.with_suffix(".usearch").exists()
     graph = read_graph(path, len(matrix))
     assert graph is not None and len(graph) == 400
     query = matrix[17].astype(np.float32) / QUANT
