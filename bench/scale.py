@@ -125,12 +125,23 @@ def rss_mb(pid: int, alone: bool = False) -> float:
     return round(total / 1024, 1)
 
 
+def rss_parts_mb(pid: int) -> dict[str, float]:
+    """One process's resident memory by kind: its own heap (`anon`) and the pages of mapped files
+    (`file`: the index, the vector rows and graph, knowledge.bin …), which every worker shares through
+    the page cache and each counts in its RSS."""
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return {kind: round(int(status[f"Rss{kind.title()}"].split()[0]) / 1024, 1) for kind in ("anon", "file")}
+
+
 def rss_each_mb(pid: int) -> list[float]:
     """Resident memory of the supervisor, then of each worker: the 2 GiB goal is per worker."""
+    return [rss_mb(pid, alone=True)] + [rss_mb(worker) for worker in _workers(pid)]
+
+
+def _workers(pid: int) -> list[int]:
     tasks = Path(f"/proc/{pid}/task").iterdir()
     children = [int(c) for task in tasks for c in (task / "children").read_text().split()]
-    workers = [c for c in children if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
-    return [rss_mb(pid, alone=True)] + [rss_mb(worker) for worker in workers]
+    return [c for c in children if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
 def serve(data_dir: Path, port: int, log_queries: bool, code: Path) -> tuple[subprocess.Popen[bytes], float]:
@@ -286,6 +297,7 @@ def measure(
             "suggest_1": load(f"{base}/suggest", prefixes, 1, proc.pid),
         }
         rss_end, rss_end_each = rss_mb(proc.pid), rss_each_mb(proc.pid)
+        parts_end = [rss_parts_mb(worker) for worker in _workers(proc.pid)]
         fresh_s = freshness(data_dir, base, shared, code) if change else None  # it writes a document
     finally:
         proc.terminate()
@@ -302,6 +314,7 @@ def measure(
         "rss_mb": rss_end,
         "rss_start_each_mb": rss_start_each,  # supervisor, then each worker
         "rss_each_mb": rss_end_each,
+        "rss_parts_each_mb": parts_end,  # each worker after the load: own heap, shared file pages
         "change_searchable_s": fresh_s,
     }
 

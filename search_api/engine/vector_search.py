@@ -8,9 +8,9 @@ proposes the candidates; their scores are recomputed exactly from the matrix.
 
 Measured in `bench/vector_bench.py` (README, "The semantic signal: models, Elasticsearch, memory"):
 brute force is exact and costs nothing to build, but its time grows with the collection; above
-`ANN_ROWS` titles an HNSW graph answers in about a millisecond. Serving scans exactly with `ExactScan`
-(one int8 product per distinct row, usearch's SIMD kernel); `BruteForce` (BLAS over float32) is the
-reference it is tested against.
+`ANN_ROWS` distinct titles an HNSW graph over them answers in about a millisecond. Serving scans exactly
+with `ExactScan` (one int8 product per distinct row, usearch's SIMD kernel); `BruteForce` (BLAS over
+float32) is the reference it is tested against.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 from usearch.index import search as search_exact
 
-from indexer.ann import ANN_ROWS, ANN_SEARCH_EXPANSION, build_graph, read_graph
+from indexer.ann import ANN_ROWS, ANN_SEARCH_EXPANSION, Groups, build_graph, read_graph
 from indexer.vectors import QUANT, load_vectors, quantise, vectors_path
 
 CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
@@ -96,26 +96,33 @@ class BruteForce:
         return _best(self.scores(query), k)
 
 
-class Groups:
-    """The distinct rows of a matrix and the rows each stands for: titles repeat (the same item in every
-    region: 31,427 distinct of 100,000 titles in the scale corpus), and one product per distinct row is
-    enough. `members[starts[g]:starts[g + 1]]` are the rows (ascending) equal to `distinct[g]`."""
+class _Ranked(NamedTuple):
+    """Distinct rows and their integer dots in brute force's order (score, then row), each one's number
+    of equal rows, and the score of the k-th row they stand for."""
 
-    def __init__(self, distinct: Int8Matrix, members: npt.NDArray[np.int32], starts: npt.NDArray[np.int64]):
-        self.distinct, self.members, self.starts = distinct, members, starts
+    distinct: Rows
+    dots: Scores
+    sizes: Rows
+    cut: float
 
     @classmethod
-    def of(cls, matrix: Int8Matrix) -> Groups:
-        if not len(matrix):
-            return cls(matrix, np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64))
-        rows = np.ascontiguousarray(matrix)
-        # Each row as one opaque value: numpy sorts these as bytes, far faster than `unique(axis=0)`.
-        keys = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel()
-        _, first, owner = np.unique(keys, return_index=True, return_inverse=True)
-        members = np.argsort(owner, kind="stable").astype(np.int32)
-        starts = np.zeros(len(first) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(owner, minlength=len(first)), out=starts[1:])
-        return cls(rows[first], members, starts)
+    def of(cls, groups: Groups, distinct: Rows, dots: Scores, k: int) -> _Ranked:
+        sizes = groups.starts[distinct + 1] - groups.starts[distinct]
+        order = np.lexsort((distinct, -dots))
+        dots, distinct, sizes = dots[order], distinct[order], sizes[order]
+        return cls(
+            distinct, dots, sizes, float(dots[min(int(np.searchsorted(np.cumsum(sizes), k)), len(dots) - 1)])
+        )
+
+    def rows(self, groups: Groups, k: int) -> tuple[Rows, Scores]:
+        """The rows of the distinct rows scoring at least the cut, best first, ties by row, at most k."""
+        keep = self.dots >= self.cut
+        rows = np.concatenate(
+            [groups.members[groups.starts[g] : groups.starts[g + 1]] for g in self.distinct[keep].tolist()]
+        ).astype(np.int64)
+        scores = np.repeat(self.dots[keep], self.sizes[keep])
+        best = np.lexsort((rows, -scores))[:k]
+        return rows[best], scores[best] / QUANT**2
 
 
 class ExactScan:
@@ -131,58 +138,58 @@ class ExactScan:
         groups = self.groups
         if k <= 0 or not len(groups.distinct):
             return _best(np.zeros(0, dtype=np.float32), k)
-        q8 = quantise(query)
+        q8, k = quantise(query), min(k, len(self.matrix))
         ask = min(len(groups.distinct), k + EXACT_MARGIN)
         while True:
             found = search_exact(groups.distinct, q8, ask, "ip", exact=True, threads=1)
-            distinct = np.asarray(found.keys, dtype=np.int64)
             dots = np.rint(1.0 - np.asarray(found.distances, dtype=np.float64))  # usearch's ip: 1 - dot
-            sizes = groups.starts[distinct + 1] - groups.starts[distinct]
-            order = np.lexsort((distinct, -dots))
-            dots, distinct, sizes = dots[order], distinct[order], sizes[order]
-            cut = dots[min(int(np.searchsorted(np.cumsum(sizes), min(k, len(self.matrix)))), len(dots) - 1)]
+            ranked = _Ranked.of(groups, np.asarray(found.keys, dtype=np.int64), dots, k)
             # Every distinct row tied with the k-th row's score must be among those returned.
-            if ask == len(groups.distinct) or dots[-1] < cut:
+            if ask == len(groups.distinct) or ranked.dots[-1] < ranked.cut:
                 break
             ask = min(len(groups.distinct), ask * 2)
-        keep = dots >= cut
-        rows = np.concatenate(
-            [groups.members[groups.starts[g] : groups.starts[g + 1]] for g in distinct[keep].tolist()]
-        ).astype(np.int64)
-        scores = np.repeat(dots[keep], sizes[keep])
-        best = np.lexsort((rows, -scores))[:k]
-        return rows[best], scores[best] / QUANT**2
+        return ranked.rows(groups, k)
 
 
 class UsearchIndex:
-    """An HNSW graph over the int8 rows (usearch); candidates re-scored exactly from the matrix."""
+    """An HNSW graph over the distinct int8 rows (usearch, `indexer.ann`): candidates re-scored exactly,
+    then each one's equal rows, as `ExactScan` gives them (the graph may miss a near row, not a tie)."""
 
     def __init__(
-        self, matrix: Int8Matrix, threads: int = 0, expansion: int = ANN_SEARCH_EXPANSION, graph: Any = None
+        self,
+        matrix: Int8Matrix,
+        threads: int = 0,
+        expansion: int = ANN_SEARCH_EXPANSION,
+        graph: Any = None,
+        groups: Groups | None = None,
     ) -> None:
-        """`graph`: one `govsearch index` saved (`indexer.ann`); else built here."""
+        """`graph`: one `govsearch index` saved over `groups.distinct`; else built here."""
         self.matrix = matrix
-        self._index: Any = graph if graph is not None else build_graph(matrix, threads, expansion)
+        self.groups = groups if groups is not None else Groups.of(matrix)
+        self._index: Any = (
+            graph if graph is not None else build_graph(self.groups.distinct, threads, expansion)
+        )
         self._index.expansion_search = expansion
 
     def top(self, query: FloatVector, k: int) -> tuple[Rows, Scores]:
-        if not len(self.matrix):
+        groups = self.groups
+        if k <= 0 or not len(groups.distinct):
             return _best(np.zeros(0, dtype=np.float32), k)
-        q8 = quantise(query)
-        found = self._index.search(q8, min(k, len(self.matrix)), threads=1)
-        rows = np.asarray(found.keys, dtype=np.int64)
+        q8, k = quantise(query), min(k, len(self.matrix))
+        found = self._index.search(q8, min(len(groups.distinct), k + EXACT_MARGIN), threads=1)
+        candidates = np.asarray(found.keys, dtype=np.int64)
         with _one_thread():
-            exact = self.matrix[rows].astype(np.float32) @ q8.astype(np.float32)
-        order, scores = _best(exact, k)
-        return rows[order], scores
+            dots = np.rint(groups.distinct[candidates].astype(np.float32) @ q8.astype(np.float32))
+        return _Ranked.of(groups, candidates, dots.astype(np.float64), k).rows(groups, k)
 
 
 def nearest_index(matrix: Int8Matrix, ann_rows: int = ANN_ROWS, graph: Any = None) -> NearestIndex:
-    """An exact scan up to `ann_rows` titles (nothing to build), an HNSW graph above (the saved one
-    when given)."""
-    if len(matrix) > ann_rows:
-        return UsearchIndex(matrix, graph=graph)
-    return ExactScan(matrix)
+    """An exact scan up to `ann_rows` distinct titles (nothing to build), an HNSW graph over them above
+    (the saved one when given)."""
+    groups = Groups.of(matrix)
+    if len(groups.distinct) > ann_rows:
+        return UsearchIndex(matrix, graph=graph, groups=groups)
+    return ExactScan(matrix, groups)
 
 
 def _derived(source: Path, kind: str, make: Callable[[], npt.NDArray[Any]]) -> npt.NDArray[Any]:
@@ -228,8 +235,6 @@ def _mapped(path: Path) -> tuple[npt.NDArray[np.bytes_], NearestIndex]:
     source = _Source(path)
     ids = _derived(path, "ids", lambda: np.array([i.encode() for i in source.vectors().ids], dtype=bytes))
     matrix = _derived(path, "int8", lambda: source.vectors().matrix)
-    if len(matrix) > ANN_ROWS:
-        return ids, UsearchIndex(matrix, graph=read_graph(path, len(matrix)))
     made: list[Groups] = []
 
     def grouped() -> Groups:  # worked out once, and only when one of its arrays is missing
@@ -245,6 +250,8 @@ def _mapped(path: Path) -> tuple[npt.NDArray[np.bytes_], NearestIndex]:
     for stale in path.parent.glob(f".{path.name}.*.float32.npy"):  # the float32 copy earlier versions made
         with contextlib.suppress(OSError):
             stale.unlink()
+    if len(groups.distinct) > ANN_ROWS:
+        return ids, UsearchIndex(matrix, graph=read_graph(path, len(groups.distinct)), groups=groups)
     return ids, ExactScan(matrix, groups)
 
 

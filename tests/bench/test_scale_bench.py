@@ -89,6 +89,8 @@ def test_a_small_run_end_to_end(shared: Path, tmp_path: Path, capsys: pytest.Cap
     supervisor, *workers = report["rss_each_mb"]  # each process: the 2 GiB goal is per worker
     assert supervisor > 0 and workers and all(w > 50 for w in workers)
     assert sum(report["rss_each_mb"]) <= report["rss_mb"]  # the sum also counts helper processes
+    parts = report["rss_parts_each_mb"]  # each worker's heap and its mapped files' pages
+    assert len(parts) == len(workers) and all(p["anon"] > 50 and p["file"] > 0 for p in parts)
     assert (tmp_path / "scale.png").stat().st_size > 0
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("scale docs=300 search_p50_ms=")
 

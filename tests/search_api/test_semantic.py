@@ -149,6 +149,27 @@ def test_an_exact_scan_up_to_the_threshold_a_graph_above() -> None:
     matrix = quantise(unit_rows(50, 16))
     assert isinstance(nearest_index(matrix), ExactScan)
     assert isinstance(nearest_index(matrix, ann_rows=10), UsearchIndex)
+    repeated = np.repeat(matrix[:8], 7, axis=0)  # 56 titles, 8 distinct: the distinct ones decide
+    assert isinstance(nearest_index(repeated, ann_rows=10), ExactScan)
+
+
+def test_the_graph_holds_each_distinct_row_once_and_gives_every_equal_row() -> None:
+    """Titles repeat (one item in every region): the graph is built over the distinct rows and a hit
+    stands for all its equal rows, in the exact scan's order, ties by row."""
+    distinct = quantise(unit_rows(600, 32, seed=3))
+    matrix = distinct[np.random.default_rng(5).integers(0, 600, 3000)]  # ~5 equal rows each
+    index, exact = UsearchIndex(matrix, threads=1), ExactScan(matrix)
+    assert len(index.groups.distinct) == len(exact.groups.distinct) <= 600 < len(matrix)
+    same = 0
+    for turn in range(30):
+        query = matrix[turn * 97].astype(np.float32)
+        query /= np.linalg.norm(query)
+        rows, scores = index.top(query, 12)
+        want_rows, want_scores = exact.top(query, 12)
+        assert matrix[rows[0]].tolist() == matrix[turn * 97].tolist() and len(rows) == 12
+        assert list(scores) == sorted(scores, reverse=True)
+        same += rows.tolist() == want_rows.tolist() and scores.tolist() == want_scores.tolist()
+    assert same >= 27
 
 
 def test_the_vector_files_are_read_again_when_the_indexer_writes_new_ones(tmp_path: Path) -> None:
@@ -210,13 +231,17 @@ def test_a_large_matrix_gets_a_saved_graph_that_serving_maps_instead_of_building
     matrix = quantise(unit_rows(400, 32))
     path = tmp_path / "titles.npz"
     save_vectors(path, TitleVectors(tuple(map(str, range(400))), tuple(map(str, range(400))), matrix))
+    path.with_suffix(".usearch").write_bytes(b"a graph of every row, as made before 2026-12")
     write_graph(path, matrix, ann_rows=100)
+    assert not path.with_suffix(".usearch").exists()
     graph = read_graph(path, len(matrix))
     assert graph is not None and len(graph) == 400
     query = matrix[17].astype(np.float32) / QUANT
     rows, _ = nearest_index(matrix, ann_rows=100, graph=graph).top(query / np.linalg.norm(query), 5)
     assert rows[0] == 17
     assert read_graph(path, 399) is None  # made for another set of titles
+    write_graph(path, np.concatenate([matrix, matrix[:300]]), ann_rows=100)  # 700 titles, 400 distinct
+    assert len(read_graph(path, 400)) == 400
     os.utime(graph_path(path), (1, 1))
     assert read_graph(path, len(matrix)) is None  # older than the vectors
     write_graph(path, matrix[:50], ann_rows=100)  # small again: brute force, no stale graph left
