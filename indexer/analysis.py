@@ -7,6 +7,7 @@ lower case) so that offsets found in normalised text also hold in the original f
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -122,48 +123,57 @@ def segment_for_index(text: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class _Dictionary:
+    """What the query side takes from jieba's dict.txt (the dictionary rjieba is built from), read once
+    per process: reading its 350k lines took ~0.7 CPU-s a time, and three readers made a worker's
+    warm-up ~2 CPU-s slower (seen at 1M)."""
+
+    short_forms: frozenset[str]  # tagged 简称 (`j`)
+    common_words: frozenset[str]
+    characters: tuple[str, ...]  # single Han characters, most counted first
+
+
 @lru_cache(maxsize=1)
-def dictionary_short_forms() -> frozenset[str]:
-    """The words the segmenter's dictionary tags as 简称 (part of speech `j`: 社保, 医保, 招投标) —
-    jieba's dict.txt, the dictionary rjieba is built from."""
+def _dictionary() -> _Dictionary:
     text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
-    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line.rstrip().endswith(" j"))
+    rows = [
+        (r[0], int(r[1]), r[2] if len(r) > 2 else "")
+        for r in map(str.split, text.splitlines())
+        if len(r) >= 2 and r[1].isdigit()
+    ]
+    short = sorted(count for _, count, tag in rows if tag == "j")
+    bound = short[3 * len(short) // 4] if short else 0
+    characters = {w: count for w, count, _ in rows if len(w) == 1 and "\u4e00" <= w <= "\u9fff"}
+    return _Dictionary(
+        short_forms=frozenset(w for w, _, tag in rows if tag == "j"),
+        common_words=frozenset(w for w, count, _ in rows if 2 <= len(w) <= 4 and count > bound),
+        characters=tuple(sorted(characters, key=lambda c: (-characters[c], c))),
+    )
 
 
-@lru_cache(maxsize=1)
+def dictionary_short_forms() -> frozenset[str]:
+    """The words the segmenter's dictionary tags as 简称 (part of speech `j`: 社保, 医保, 招投标)."""
+    return _dictionary().short_forms
+
+
 def common_words() -> frozenset[str]:
     """Words of 2–4 characters that jieba's dict.txt counts more often than three quarters of the
     words it tags 简称 (`j`; 51 counts in jieba 0.42): words in their own right in everyday text (工人,
-    工地, 取证), which a citizen means as such, not as a clipping of some longer name. Built on first
-    use (~70k words)."""
-    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
-    rows = [line.split(" ") for line in text.splitlines()]
-    short = sorted(int(r[1]) for r in rows if len(r) == 3 and r[2] == "j" and r[1].isdigit())
-    bound = short[3 * len(short) // 4] if short else 0
-    return frozenset(
-        r[0] for r in rows if len(r) >= 2 and 2 <= len(r[0]) <= 4 and r[1].isdigit() and int(r[1]) > bound
-    )
+    工地, 取证), which a citizen means as such, not as a clipping of some longer name (~70k words)."""
+    return _dictionary().common_words
 
 
 def warm_dictionaries() -> None:
     """Read what a first query would otherwise read from the dictionaries (a serving worker's warm-up)."""
-    dictionary_short_forms()
-    common_words()
+    _dictionary()
     load_user_dictionary()
 
 
-@lru_cache(maxsize=4)
 def common_characters(limit: int) -> tuple[str, ...]:
     """The `limit` single Chinese characters jieba's dict.txt (the segmenter's dictionary) counts most
     often as words of their own, most counted first: 了, 是, 在 … 换, 领, 查."""
-    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
-    counts = {}
-    for line in text.splitlines():
-        word, _, rest = line.partition(" ")
-        count = rest.split(" ", 1)[0]
-        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and count.isdigit():
-            counts[word] = int(count)
-    return tuple(sorted(counts, key=lambda c: (-counts[c], c))[:limit])
+    return _dictionary().characters[:limit]
 
 
 def word_bounds(text: str) -> set[int]:

@@ -111,3 +111,13 @@ def test_the_index_tokens_are_those_of_a_plain_loop_over_the_segmenter() -> None
     )
     for text in texts:
         assert segment_for_index(text) == _one_token_at_a_time(text)
+
+
+def test_the_segmenter_dictionary_is_read_once_for_short_forms_common_words_and_characters() -> None:
+    from indexer import analysis
+
+    analysis._dictionary.cache_clear()
+    assert "社保" in analysis.dictionary_short_forms() and "工人" in analysis.common_words()
+    top = analysis.common_characters(200)
+    assert len(top) == 200 and top[:3] == ("了", "是", "在") and "人" in top[:10]
+    assert analysis._dictionary.cache_info().misses == 1  # three readers, one reading of dict.txt

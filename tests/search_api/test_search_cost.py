@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from govsearch.app import build_engine
-from indexer.analysis import dictionary_short_forms
+from indexer import analysis
 from indexer.backends.base import BackendHit
 from indexer.storage import Database
 from indexer.store import Store
@@ -104,11 +104,11 @@ def test_an_index_change_makes_the_engine_forget_the_nearest_titles(tmp_path: Pa
 def test_warming_loads_what_the_first_long_question_would(tmp_path: Path) -> None:
     """The segmenter's short forms are read at warm-up, not inside the first search that asks for an
     abbreviation (reading jieba's dictionary took ~0.3 s there)."""
-    dictionary_short_forms.cache_clear()
+    analysis._dictionary.cache_clear()
     shapes._decomposer.cache_clear()
     everyday_words.cache_clear()
     engine = build_engine(build_data_dir(tmp_path).model_copy(update={"log_queries": False}))
     engine.warm()
-    assert dictionary_short_forms.cache_info().currsize == 1
+    assert analysis._dictionary.cache_info().currsize == 1  # short forms, common words, characters
     assert shapes._decomposer.cache_info().currsize == 1  # the typo check's character parts
     assert everyday_words.cache_info().currsize == 1  # pinyin's words around title words
