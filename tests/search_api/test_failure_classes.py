@@ -10,25 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from govsearch.app import create_app
-from govsearch.cli import main
 from govsearch.settings import Settings
-from tests.shared_data import shared_path
 
 EARLY_RETIREMENT = "职工因病或非因工致残完全丧失劳动能力提前退休申请"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    data = tmp_path_factory.mktemp("classes")
-    gs = ["--data-dir", str(data)]
-    assert (
-        main([*gs, "import-items", str(shared_path("data/service_items/guangdong.jsonl")), "--no-index"]) == 0
-    )
-    pages = shared_path("data/pages/govcn_2019")
-    assert main([*gs, "crawl", "govcn_2019", "--mirror-dir", str(pages), "--delay", "0"]) == 0
-    assert main([*gs, "index"]) == 0
-    settings = Settings(data_dir=data, log_queries=False, anonymous_rate="", anonymous_suggest_rate="")
-    with TestClient(create_app(settings, warm_first=True)) as test_client:
+def client(shared_corpus_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(shared_corpus_settings, warm_first=True)) as test_client:
         yield test_client
 
 

@@ -11,29 +11,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from govsearch.app import build_engine, create_app
-from govsearch.cli import main
 from govsearch.settings import Settings
 from search_api.engine import ranking, semantic
 from search_api.engine.evaluation import evaluate, load_judgments
 from search_api.engine.models import SearchRequest
-from tests.shared_data import shared_path
 
 OWN_SET = Path(__file__).resolve().parents[2] / "bench" / "eval" / "own_queries.tsv"
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    items = shared_path("data/service_items/guangdong.jsonl")
-    catalogue = shared_path("data/catalogue/sichuan_guangan.csv")
-    pages = shared_path("data/pages/govcn_2019")
-    data = tmp_path_factory.mktemp("unseen")
-    gs = ["--data-dir", str(data)]
-    assert main([*gs, "import-items", str(items), "--no-index"]) == 0
-    assert main([*gs, "import-items", str(catalogue), "--no-index"]) == 0
-    assert main([*gs, "crawl", "govcn_2019", "--mirror-dir", str(pages), "--delay", "0"]) == 0
-    assert main([*gs, "index"]) == 0
-    assert (data / "vectors" / "titles.npz").exists()
-    return Settings(data_dir=data, log_queries=False, anonymous_rate="", anonymous_suggest_rate="")
+def settings(shared_corpus_settings: Settings) -> Settings:
+    """One index of the shared corpus for this module and those that import its fixtures
+    (`tests/search_api/conftest.py`: built once per test session)."""
+    return shared_corpus_settings
 
 
 @pytest.fixture(scope="module")
