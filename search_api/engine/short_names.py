@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from indexer.analysis import compact, normalize
 
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
-MAX_GAP = 3  # characters a clipped word may skip between two of its characters (as for titles)
+MAX_GAP = 3  # characters a short form may skip between two of its characters (in titles and short names)
 MIN_ALIAS_LENGTH = 3  # 学历, 工伤: a two-character 日常用语 names a topic, not an item
 
 
@@ -85,12 +85,18 @@ def _parsed(aliases: str | None) -> list[str]:
     return [str(a) for a in value] if isinstance(value, list) else []
 
 
+def in_order(token: str) -> re.Pattern[str]:
+    """`token`'s characters in order, at most MAX_GAP characters apart: how a short form sits in the
+    phrase it was made from (病退 in 因病提前退休申请, 律所 in 律师事务所)."""
+    return re.compile(f".{{0,{MAX_GAP}}}".join(re.escape(c) for c in token))
+
+
 def clipped_from(token: str, names: ShortNames) -> str | None:
     """The item name whose short name `token` was clipped from: its characters in order, the first and
     the last included, at most MAX_GAP characters apart (病退 in 因病提前退休申请), when they are so found in
     the short names of one item only; a short name typed whole is not a clipping."""
     if len(token) < 2 or not names.blob:
         return None
-    pattern = re.compile(f".{{0,{MAX_GAP}}}".join(re.escape(c) for c in token))
-    found = {names.name_at(m.start()) for m in pattern.finditer(names.blob) if len(m.group()) > len(token)}
+    matches = in_order(token).finditer(names.blob)
+    found = {names.name_at(m.start()) for m in matches if len(m.group()) > len(token)}
     return found.pop() if len(found) == 1 else None

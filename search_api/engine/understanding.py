@@ -12,7 +12,6 @@ A 文号, an item code or a quoted phrase is never corrected.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -33,9 +32,8 @@ from search_api.engine.models import Correction
 from search_api.engine.pinyin import Lexicon, is_cjk
 from search_api.engine.query import AnalyzedQuery
 from search_api.engine.shapes import look_alike
-from search_api.engine.short_names import clipped_from
+from search_api.engine.short_names import MAX_GAP, clipped_from, in_order
 
-MAX_ABBREVIATION_GAP = 3  # characters a short form may skip between two of its characters
 # A short form some title contains is read as an abbreviation only when titles hold the long form at
 # least this many times as often as the short form as a word, and in at least this many places.
 ABBREVIATION_RATIO = 5
@@ -99,8 +97,7 @@ def clipped_name(token: str, corpus: Corpus) -> str | None:
     `short_names.clipped_from`."""
     if not (2 <= len(token) <= 4) or not is_cjk(token) or corpus.known(token):
         return None
-    found = clipped_from(token, corpus.short_names)
-    return None if found is None or token in common_words() else found  # the set is built only if needed
+    return None if token in common_words() else clipped_from(token, corpus.short_names)
 
 
 def variant_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | None:
@@ -118,13 +115,11 @@ def variant_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str
 
 def _long_forms(token: str, corpus: Corpus, *, extend: bool = False) -> Counter[str]:
     """Title phrases that start like `token` and hold its characters in order, with how often titles
-    hold them: ending with its last character, or with `extend` also up to MAX_ABBREVIATION_GAP
-    characters beyond it (医保: 医疗保险, where 保 begins the last word)."""
-    gap = f".{{0,{MAX_ABBREVIATION_GAP}}}"  # over `han_blob`: Han characters only, as before
-    pattern = re.compile(gap.join(re.escape(c) for c in token))
+    hold them: ending with its last character, or with `extend` also up to MAX_GAP characters beyond
+    it (医保: 医疗保险, where 保 begins the last word). Over `han_blob`: Han characters only."""
     found: Counter[str] = Counter()
-    for match in pattern.finditer(corpus.han_blob):
-        for more in range(MAX_ABBREVIATION_GAP + 1 if extend else 1):
+    for match in in_order(token).finditer(corpus.han_blob):
+        for more in range(MAX_GAP + 1 if extend else 1):
             phrase = corpus.han_blob[match.start() : match.end() + more]
             if "\n" in phrase or match.end() + more > len(corpus.han_blob):
                 break
