@@ -30,6 +30,8 @@ SECONDARY_ACTIONS = (
     "挂失",
     "撤销",
     "延续",
+    "延期",  # an extension (养殖证的审核（延期）), like 延续 and 续期
+    "续期",
     "进度",
     "停发",
     "续发",

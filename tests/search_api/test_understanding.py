@@ -99,6 +99,9 @@ def test_follow_up_items_and_invalid_policies_sink() -> None:
     assert secondary_action("残疾人证迁出", "残疾证怎么办")
     assert not secondary_action("残疾人证迁出", "残疾证迁出")
     assert not secondary_action("居民身份证换领", "换身份证")
+    assert secondary_action("水域滩涂养殖证的审核（延期）", "养殖证怎么办")  # an extension is a follow-up too
+    assert not secondary_action("水域滩涂养殖证的审核（延期）", "养殖证延期")
+    assert secondary_action("某某许可证（续期）", "许可证")
     corpus = Corpus(
         docs={
             "old": DocInfo("policy", "社会保障卡管理办法", dt.date(2024, 1, 1), False, "已废止"),
