@@ -102,6 +102,12 @@ def test_follow_up_items_and_invalid_policies_sink() -> None:
     assert secondary_action("水域滩涂养殖证的审核（延期）", "养殖证怎么办")  # an extension is a follow-up too
     assert not secondary_action("水域滩涂养殖证的审核（延期）", "养殖证延期")
     assert secondary_action("某某许可证（续期）", "许可证")
+    # what happened asks for the follow-up action: 丢了 → 挂失补办, 过期 → 换领, 搬家 → 迁出
+    assert not secondary_action("《中华人民共和国残疾人证》挂失补办", "残疾证丢了")
+    assert secondary_action("《中华人民共和国残疾人证》挂失补办", "残疾证怎么办")
+    assert not secondary_action("居民身份证换领", "身份证过期了")
+    assert not secondary_action("户口迁出", "搬家了户口怎么办")
+    assert secondary_action("户口迁出", "户口本在哪办")
     corpus = Corpus(
         docs={
             "old": DocInfo("policy", "社会保障卡管理办法", dt.date(2024, 1, 1), False, "已废止"),
