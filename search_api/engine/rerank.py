@@ -141,9 +141,9 @@ def unasked_qualifier(title: str, query: str, words: Sequence[QueryWord]) -> boo
 
 
 # What a citizen says happened instead of naming the follow-up action (证丢了 asks for 补办, not 新办):
-# the everyday cue → the actions it asks for. The pairs are the law's and the catalogue's own: 居民身份证法
-# 第十一条 (有效期满、姓名变更、严重损坏 → 换领; 丢失 → 补领), 行政许可法 第五十条 (有效期届满 → 延续), and the
-# 受理条件 of the catalogue's 补发/补办/挂失/换发 guides (遗失 or 损毁, 19 guides).
+# the everyday cue → the actions it asks for. The pairs are the law's and the catalogue's own:
+# 居民身份证法 第十一条 (有效期满、姓名变更、严重损坏 → 换领; 丢失 → 补领), 行政许可法 第五十条
+# (有效期届满 → 延续), and the 受理条件 of the catalogue's 补发/补办/挂失/换发 guides (遗失 or 损毁, 19).
 ACTION_CUES: dict[str, tuple[str, ...]] = {
     "丢": ("挂失", "补领", "补发", "补办"),
     "掉了": ("挂失", "补领", "补发", "补办"),

@@ -190,7 +190,8 @@ class SearchEngine:
         the words without their “quotes” when quotes for emphasis in a long question find nothing."""
         run = self._run(request, typed, know, expander)
         correction = self._correction(typed, know) if request.spellcheck and typed.text else None
-        clearer = correction is not None and reads_better(typed, correction, know.corpus)
+        forms = self._long_forms(typed, know, expander)
+        clearer = correction is not None and reads_better(typed, correction, know.corpus, forms)
         if correction is None and not run.matched and emphasis_quotes(typed):
             correction = Correction(text=unquoted(typed.text), reason="quotes", applied=False)
         if correction and (run.matched < ranking.FEW_RESULTS or clearer):

@@ -38,6 +38,7 @@ from search_api.engine.short_names import MAX_GAP, clipped_from, in_order
 # least this many times as often as the short form as a word, and in at least this many places.
 ABBREVIATION_RATIO = 5
 ABBREVIATION_MIN_TITLES = 3
+LONG_FORMS_CHECKED = 20  # most frequent long forms of an unknown word checked for whole words
 WINDOWS = (4, 3, 2)  # lengths of stretches checked for typos, longest first
 MAX_PINYIN_LETTERS = 40  # longer strings of letters are not read as pinyin (bounded work per query)
 
@@ -69,7 +70,9 @@ def abbreviation(token: str, corpus: Corpus) -> str | None:
     known = corpus.known(token)
     if known and token not in dictionary_short_forms():
         return None  # before the scan of every title below
-    found = _long_forms(token, corpus, extend=known)
+    found = _long_forms(token, corpus, extend=True)
+    if not known:
+        found = _ending_at_words(token, found, corpus)
     if known:
         need = max(ABBREVIATION_RATIO * corpus.word_df.get(token, 0), ABBREVIATION_MIN_TITLES)
         found = Counter(
@@ -82,6 +85,17 @@ def abbreviation(token: str, corpus: Corpus) -> str | None:
     if not found:
         return None
     return max(found.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+
+
+def _ending_at_words(token: str, found: Counter[str], corpus: Corpus) -> Counter[str]:
+    """The long forms made the way short forms are and whole words of their titles (法律援助 for 法援,
+    not 法律援, whose index words 法律 援助 hold no 援; not 成绩的单位 for 成绩单), when there are any
+    among the most frequent; else the phrases that end with the word's last character, as before."""
+    frequent = found.most_common(LONG_FORMS_CHECKED)
+    whole = Counter(
+        {f: n for f, n in frequent if word_initials(token, f) and whole_words_in_titles(f, corpus)}
+    )
+    return whole or Counter({f: n for f, n in found.items() if f.endswith(token[-1])})
 
 
 def long_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | None:
@@ -302,18 +316,31 @@ def _known_words(text: str, tokens: tuple[str, ...], corpus: Corpus) -> list[boo
     return settled
 
 
-def reads_better(query: AnalyzedQuery, correction: Correction, corpus: Corpus) -> bool:
+def reads_better(
+    query: AnalyzedQuery, correction: Correction, corpus: Corpus, long_forms: Mapping[str, str] | None = None
+) -> bool:
     """A typo whose correction is a title phrase or rule term while the typed query is neither, or
     whose every corrected word is a word titles or rules hold while the typed one is no word at all
     (`fixes_non_words`): its results are shown even when the misspelt query finds some (社报卡 finds
     titles with 报; 在哪里办虎照 finds titles with 在 and 办). Never for a 文号, a code or a “quoted”
-    phrase: those were typed exactly on purpose."""
+    phrase: those were typed exactly on purpose; nor when every word no title holds is a short form
+    of whole title words (`long_forms`: 法援 is 法律援助, not a slip for 法院)."""
     if correction.reason != "typo" or query.quoted or doc_number_keys(query.text):
+        return False
+    if long_forms and all(_short_form_of(t, long_forms.get(t), corpus) for t in _unknown(query, corpus)):
         return False
     fixed = compact(correction.text)
     if corpus.known(fixed) and not corpus.known(query.compact):
         return True
     return fixes_non_words(query.compact, fixed, corpus)
+
+
+def _unknown(query: AnalyzedQuery, corpus: Corpus) -> list[str]:
+    return [t for t in query.tokens if is_cjk(t) and not corpus.known(t)]
+
+
+def _short_form_of(token: str, form: str | None, corpus: Corpus) -> bool:
+    return form is not None and word_initials(token, form) and whole_words_in_titles(form, corpus)
 
 
 def fixes_non_words(typed: str, fixed: str, corpus: Corpus) -> bool:

@@ -125,6 +125,23 @@ def test_short_forms_are_built_from_word_heads() -> None:
     assert "医保" in dictionary_short_forms() and "发现" not in dictionary_short_forms()
 
 
+def test_an_unknown_short_form_reads_as_whole_title_words() -> None:
+    corpus = Corpus()
+    add_titles(corpus, ["法律援助", "法律援助机构信息查询", "律师协会基本信息查询", "做出突出成绩的单位表彰"])
+    # 法律援 would be searched as 法律 + 援, which no title's words hold (they are 法律 援助)
+    assert abbreviation("法援", corpus) == "法律援助"
+    assert abbreviation("律协", corpus) == "律师协会"
+    assert abbreviation("成绩单", corpus) != "成绩的单位"  # 绩 begins no word there: no short form of it
+
+
+def test_an_unknown_short_form_finds_its_titles_and_is_not_corrected_away(client: TestClient) -> None:
+    pairs = (("法援", "法律援助"), ("申请法援", "法律援助"), ("普货", "普通货运"), ("水保", "水土保持"))
+    for query, long in pairs:
+        response = search(client, q=query)
+        assert long in titles(response)[0], (query, titles(response)[:3])
+        assert not (response.get("correction") or {}).get("applied"), response.get("correction")  # not 法院
+
+
 def test_a_known_short_form_finds_its_long_form_through_the_app(client: TestClient) -> None:
     found = titles(search(client, q="省农科院"))  # two titles say 省农科院, eleven 省农业科学院
     assert sum("省农业科学院" in t for t in found) >= 3, found
