@@ -174,6 +174,17 @@ def freshness(date: dt.date | None, today: dt.date) -> float:
     return 1.0 + ranking.FRESHNESS_MAX * float(0.5 ** (years / ranking.FRESHNESS_HALF_LIFE_YEARS))
 
 
+def unasked(info: DocInfo, words: Sequence[QueryWord], query: str) -> float:
+    """The factor of a guide for something the citizen did not ask: a follow-up action, a population
+    the query does not name (1.0 for neither); also applied to titles found by meaning alone."""
+    value = 1.0
+    if info.kind == "guide" and secondary_action(info.title, query):
+        value *= ranking.SECONDARY_ACTION_FACTOR
+    if info.kind == "guide" and unasked_qualifier(info.title, query, words):
+        value *= ranking.QUALIFIER_FACTOR
+    return value
+
+
 def factor(
     info: DocInfo,
     words: Sequence[QueryWord],
@@ -189,10 +200,7 @@ def factor(
     value = 1.0 + ranking.COVERAGE_WEIGHT * coverage + ranking.COMPACTNESS_WEIGHT * compactness
     if coverage >= best_coverage - ranking.PREFERENCE_COVERAGE_MARGIN:
         value *= prefer.factor(info)
-    if info.kind == "guide" and secondary_action(info.title, query):
-        value *= ranking.SECONDARY_ACTION_FACTOR
-    if info.kind == "guide" and unasked_qualifier(info.title, query, words):
-        value *= ranking.QUALIFIER_FACTOR
+    value *= unasked(info, words, query)
     if info.kind == "policy":
         value *= freshness(info.date, today)
     if info.high_level:

@@ -30,7 +30,7 @@ from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
 from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery
-from search_api.engine.rerank import QueryWord, title_features
+from search_api.engine.rerank import QueryWord, title_features, unasked
 from search_api.engine.vector_search import FileVectors
 
 _CODE = re.compile(r"[a-z\-]*\d[0-9a-z\-]*")  # an 事项编码 or other code typed alone
@@ -272,6 +272,9 @@ def fuse(
         credit = {doc_id: (score - low) / span for doc_id, score in near}
         candidates = _candidates(lexical, shown, request, query, corpus)
         meaning = {doc_id: credit[doc_id] for doc_id, _ in candidates}
+        for doc_id in meaning.keys() - fused.keys():  # found by meaning alone: the reranker never saw it
+            if (info := corpus.docs.get(doc_id)) is not None:
+                meaning[doc_id] *= unasked(info, fusion.words, query.normalized)
         if fusion.judge:  # placed by its own score, the last one's when not listed; lowered at most so far
             last, floor = credit[near[-1][0]], -ranking.SEMANTIC_JUDGE_FLOOR
             for hit in lexical:

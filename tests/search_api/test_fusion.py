@@ -84,3 +84,22 @@ def test_titles_holding_every_query_word_keep_the_reranked_order_among_them() ->
         for h in fuse(lexical, near, SearchRequest(q="残疾人证"), query, corpus, Fusion(words=words))
     }
     assert scores["aid"] == pytest.approx(0.6 + ranking.SEMANTIC_WEIGHT)
+
+
+def test_a_title_found_by_meaning_alone_is_demoted_like_a_word_hit_for_what_was_not_asked() -> None:
+    """换身份证 must not open with 换发外国人永久居留身份证 whichever signal found it: the reranker's
+    qualifier and follow-up factors apply to the titles only meaning lists as well."""
+    titles = {"plain": "居民身份证换领", "foreign": "换发外国人永久居留身份证", "lost": "居民身份证挂失"}
+    corpus = corpus_of(titles)
+    lexical = [BackendHit("plain", 10.0)]
+    near = nearest([("foreign", 0.95), ("lost", 0.94), ("plain", 0.7)])
+    query = analyse("换身份证")
+    fused = fuse(lexical, near, SearchRequest(q=query.text), query, corpus, Fusion(words=[QueryWord("换")]))
+    scores = {h.id: h.score for h in fused}
+    weight = ranking.SEMANTIC_WEIGHT
+    assert scores["foreign"] == pytest.approx(weight * ranking.QUALIFIER_FACTOR)  # nearest in meaning
+    lost_credit = (0.94 - near[ranking.SEMANTIC_CANDIDATES - 1][1]) / (
+        0.95 - near[ranking.SEMANTIC_CANDIDATES - 1][1]
+    )
+    assert scores["lost"] == pytest.approx(weight * lost_credit * ranking.SECONDARY_ACTION_FACTOR)
+    assert fused[0].id == "plain"
