@@ -1,4 +1,4 @@
-"""Ablation: what each part of issue 13 adds, on the development set and the own held-out set.
+"""Ablation: what each part of issue 13 adds, on the development set and own sets 1–4 (own 5 is held out).
 
     python bench/ablation.py [--data-dir DIR] [--shared ../shared] [--out bench/results/]
 
@@ -138,6 +138,7 @@ def main() -> None:
         "own": ROOT / "bench/eval/own_queries.tsv",
         "own 2": ROOT / "bench/eval/own_queries_2.tsv",
         "own 3": ROOT / "bench/eval/own_queries_3.tsv",
+        "own 4": ROOT / "bench/eval/own_queries_4.tsv",  # an analysis set since 2026-12-01
     }
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = args.data_dir or Path(scratch)
