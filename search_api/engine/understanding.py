@@ -327,7 +327,8 @@ def reads_better(
     of whole title words (`long_forms`: 法援 is 法律援助, not a slip for 法院)."""
     if correction.reason != "typo" or query.quoted or doc_number_keys(query.text):
         return False
-    if long_forms and all(_short_form_of(t, long_forms.get(t), corpus) for t in _unknown(query, corpus)):
+    unknown = _unknown(query, corpus)
+    if unknown and long_forms and all(_short_form_of(t, long_forms.get(t), corpus) for t in unknown):
         return False
     fixed = compact(correction.text)
     if corpus.known(fixed) and not corpus.known(query.compact):

@@ -10,12 +10,12 @@ import pytest
 from indexer.backends.base import BackendHit
 from indexer.documents import DocumentKind
 from search_api.engine.corpus import Corpus, DocInfo, add_titles, invalid_label
-from search_api.engine.models import LinkedItem, SearchHit
+from search_api.engine.models import Correction, LinkedItem, SearchHit
 from search_api.engine.pinyin import Lexicon, full_pinyin, initials, latin_letters
 from search_api.engine.query import analyse
 from search_api.engine.query_log import linked_item_names, related_queries
 from search_api.engine.rerank import QueryWord, rerank, secondary_action
-from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin
+from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin, reads_better
 
 TITLES = [
     "国务院关于促进综合保税区高水平开放高质量发展的若干意见",
@@ -178,3 +178,14 @@ def test_an_exact_doc_number_or_title_stays_on_top_whatever_the_features() -> No
         [BackendHit("lookalike", 500.0), BackendHit("titled", 31.0)], [], analyse("社会保障卡申领"), corpus
     )
     assert ranked[0].id == "titled"
+
+
+def test_a_short_form_of_whole_title_words_is_not_taken_for_a_typo() -> None:
+    corpus = Corpus()
+    add_titles(corpus, ["法律援助", "法律援助机构信息查询", "省法院法官名录", "人民法院诉讼服务"])
+    slip = Correction(text="法院", reason="typo", applied=False)
+    assert reads_better(analyse("法援"), slip, corpus)  # without its long form 法援 looks like a slip
+    assert not reads_better(analyse("法援"), slip, corpus, {"法援": "法律援助"})  # 法律援助: understood
+    # every word known (法院, 援助) but not the whole: the correction still reads better, long forms or not
+    fix = Correction(text="法律援助", reason="typo", applied=False)
+    assert reads_better(analyse("法院援助"), fix, corpus, {"法院": "人民法院"})
