@@ -77,12 +77,16 @@ def build_graph(matrix: Int8Matrix, threads: int = 0, expansion: int = ANN_SEARC
     return graph
 
 
-def write_graph(vectors_file: Path, matrix: Int8Matrix, ann_rows: int = ANN_ROWS) -> None:
-    """Save the graph of a large matrix's distinct rows beside its vector file (written aside, then
-    renamed); remove a stale one when they are few."""
+def write_graph(
+    vectors_file: Path, matrix: Int8Matrix, ann_rows: int = ANN_ROWS, groups: Groups | None = None
+) -> None:
+    """Save the graph of a large matrix's distinct rows (`groups`, when worked out already) beside its
+    vector file (written aside, then renamed); remove a stale one when they are few."""
     path = graph_path(vectors_file)
     _every_row_graph(vectors_file).unlink(missing_ok=True)
-    distinct = Groups.of(matrix).distinct if len(matrix) > ann_rows else matrix  # never more distinct
+    if groups is None and len(matrix) > ann_rows:  # never more distinct rows than rows
+        groups = Groups.of(matrix)
+    distinct = groups.distinct if groups is not None else matrix
     if len(distinct) <= ann_rows:
         path.unlink(missing_ok=True)
         return

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from indexer import descriptions
-from indexer.ann import graph_path, write_graph
+from indexer import descriptions, vector_arrays
+from indexer.ann import Groups, graph_path, write_graph
 from indexer.descriptions import description_rows
 from indexer.store import Store
 
@@ -215,8 +215,8 @@ def sync_vectors(
     if tuple(keys) == old.keys and path.exists():
         # Nothing changed: the file (and a graph over it) stays, so serving reloads nothing and a
         # large collection's graph is not built again.
-        if not graph_path(path).exists():
-            write_graph(path, old.matrix)
+        if not graph_path(path).exists() or vector_arrays.missing(path):
+            _write_serving_files(path, old.ids, old.matrix)
         _write_stamp(path, stamp)
         return 0, len(entries)
     matrix = np.zeros((len(entries), MODELS[model].dimensions), dtype=np.int8)
@@ -231,10 +231,19 @@ def sync_vectors(
     titles = list(by_title)
     for title, vector in zip(titles, embed_titles(titles, model, workers), strict=True):
         matrix[by_title[title]] = vector
-    save_vectors(path, TitleVectors(tuple(e[0] for e in entries), tuple(keys), matrix))
-    write_graph(path, matrix)
+    ids = tuple(e[0] for e in entries)
+    save_vectors(path, TitleVectors(ids, tuple(keys), matrix))
+    _write_serving_files(path, ids, matrix)
     _write_stamp(path, stamp)
     return len(titles), len(entries)
+
+
+def _write_serving_files(path: Path, ids: Sequence[str], matrix: npt.NDArray[np.int8]) -> None:
+    """The graph (a large collection's) and the arrays serving workers map, from one reading of the
+    distinct rows."""
+    groups = Groups.of(matrix)
+    write_graph(path, matrix, groups=groups)
+    vector_arrays.write_arrays(path, ids, matrix, groups)
 
 
 def _stamp_path(path: Path) -> Path:

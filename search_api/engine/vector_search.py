@@ -19,7 +19,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -29,6 +29,7 @@ from threadpoolctl import ThreadpoolController
 from usearch.index import search as search_exact
 
 from indexer.ann import ANN_ROWS, ANN_SEARCH_EXPANSION, Groups, build_graph, read_graph
+from indexer.vector_arrays import derived, ids_array
 from indexer.vectors import QUANT, load_vectors, quantise, vectors_path
 
 CHUNK = 65_536  # rows multiplied at once: bounds the float32 copy at 1M titles to 128 MB
@@ -192,31 +193,6 @@ def nearest_index(matrix: Int8Matrix, ann_rows: int = ANN_ROWS, graph: Any = Non
     return ExactScan(matrix, groups)
 
 
-def _derived(source: Path, kind: str, make: Callable[[], npt.NDArray[Any]]) -> npt.NDArray[Any]:
-    """An array worked out from the vector file, kept beside it as a plain .npy and memory-mapped (an
-    .npz cannot be): made by the first worker after the vector file changes, mapped by the others."""
-    stat = source.stat()
-    target = source.with_name(f".{source.name}.{stat.st_mtime_ns}-{stat.st_size}.{kind}.npy")
-    if not target.exists():
-        temporary = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}")
-        try:
-            with temporary.open("wb") as file:
-                np.save(file, make())
-            os.replace(temporary, target)
-        except OSError:  # a read-only or full disk: this worker keeps its own copy
-            temporary.unlink(missing_ok=True)
-            return make()
-        for old in source.parent.glob(f".{source.name}.*.{kind}.npy"):
-            if old != target:
-                with contextlib.suppress(OSError):  # another worker may be cleaning up too
-                    old.unlink()
-    try:
-        mapped: npt.NDArray[Any] = np.load(target, mmap_mode="r")
-    except ValueError:  # numpy maps no empty array
-        mapped = np.load(target)
-    return mapped
-
-
 class _Source:
     """The vector file read at most once, and only when a derived array has to be made."""
 
@@ -233,8 +209,8 @@ class _Source:
 def _mapped(path: Path) -> tuple[npt.NDArray[np.bytes_], NearestIndex]:
     """The ids and nearest index of one vector file, from arrays memory-mapped beside it."""
     source = _Source(path)
-    ids = _derived(path, "ids", lambda: np.array([i.encode() for i in source.vectors().ids], dtype=bytes))
-    matrix = _derived(path, "int8", lambda: source.vectors().matrix)
+    ids = derived(path, "ids", lambda: ids_array(source.vectors().ids))
+    matrix = derived(path, "int8", lambda: source.vectors().matrix)
     made: list[Groups] = []
 
     def grouped() -> Groups:  # worked out once, and only when one of its arrays is missing
@@ -243,9 +219,9 @@ def _mapped(path: Path) -> tuple[npt.NDArray[np.bytes_], NearestIndex]:
         return made[0]
 
     groups = Groups(
-        _derived(path, "distinct", lambda: grouped().distinct),
-        _derived(path, "members", lambda: grouped().members),
-        _derived(path, "starts", lambda: grouped().starts),
+        derived(path, "distinct", lambda: grouped().distinct),
+        derived(path, "members", lambda: grouped().members),
+        derived(path, "starts", lambda: grouped().starts),
     )
     for stale in path.parent.glob(f".{path.name}.*.float32.npy"):  # the float32 copy earlier versions made
         with contextlib.suppress(OSError):

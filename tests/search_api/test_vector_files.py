@@ -1,6 +1,7 @@
 """The title vectors of the embedded backend as files every serving worker maps: the ids, the int8 rows
-and the distinct rows with the rows each stands for are written once beside the vector file and
-memory-mapped, so two workers share one copy through the page cache; a new vector file replaces them."""
+and the distinct rows with the rows each stands for are written once beside the vector file (by the
+indexer, or by the first worker when missing) and memory-mapped, so two workers share one copy through
+the page cache; a new vector file replaces them."""
 
 from __future__ import annotations
 
@@ -8,9 +9,22 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from indexer.vectors import USEM3, TitleVectors, quantise, save_vectors, vectors_path
+from indexer import ann
+from indexer.storage import Database
+from indexer.store import Store
+from indexer.vectors import (
+    USEM3,
+    TitleVectors,
+    load_vectors,
+    quantise,
+    save_vectors,
+    sync_vectors,
+    vectors_path,
+)
 from search_api.engine.vector_search import BruteForce, ExactScan, FileVectors
+from tests.factories import guide
 
 
 def _unit_rows(count: int, seed: int) -> np.ndarray:  # type: ignore[type-arg]
@@ -55,3 +69,28 @@ def test_a_new_vector_file_replaces_the_mapped_arrays(tmp_path: Path) -> None:
     assert [doc for doc, _ in source.nearest(USEM3.name, rows[1], 5)] == ["z"]
     after = set(vectors_path(tmp_path).parent.glob(".*.npy"))
     assert len(after) == 5 and not before & after  # the old ones removed
+
+
+def test_the_indexer_writes_the_arrays_so_a_worker_only_maps_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(Database.for_path(tmp_path / "store.sqlite3"))
+    store.upsert(
+        [guide(title, f"A{i}") for i, title in enumerate(["居民身份证换领", "护照办理", "居民身份证换领"])]
+    )
+    path = vectors_path(tmp_path)
+    assert sync_vectors(store, path) == (2, 3)  # the repeated title embedded once
+    assert _derived(tmp_path) == {"ids", "int8", "distinct", "members", "starts"}
+    for array in path.parent.glob(".*.npy"):
+        array.unlink()
+    assert sync_vectors(store, path) == (0, 3)  # nothing changed: the missing arrays are written again
+    assert _derived(tmp_path) == {"ids", "int8", "distinct", "members", "starts"}
+    store.close()
+
+    def not_again(_matrix: object) -> ann.Groups:
+        raise AssertionError("a serving worker worked out the distinct rows the indexer wrote")
+
+    monkeypatch.setattr(ann.Groups, "of", not_again)
+    vectors = load_vectors(path)
+    found = FileVectors(tmp_path).nearest(USEM3.name, vectors.matrix[1].astype(np.float32) / 127, 3)
+    assert {doc for doc, _ in found} == set(vectors.ids) and found[0][0] == vectors.ids[1]
