@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -206,3 +206,24 @@ class Lexicon:
 
     def _score(self, words: Iterable[str]) -> float:
         return sum(math.log1p(self.weight.get(w, 0.0)) for w in words)
+
+    def led_reading(self, letters: str, terms: Collection[str], best: str, vouched: bool) -> str | None:
+        """Initials of a verb and a term citizens say (lylj: 领 养老金, bjz: 补 驾照), instead of the `best`
+        reading when that stands on nothing: not one word of the collection (zyb: 职业病 stays) and not
+        `vouched` for by citizens' terms and queries (lylj: 林业 链接). The verb is one of
+        `action_leads(terms)`, the rest reads as one of `terms`; the most frequent such term wins."""
+        if len(letters) < 3 or vouched or best in self.weight:
+            return None
+        found: list[tuple[float, str]] = []
+        for verb in action_leads(terms):
+            if initials(verb) == letters[0]:
+                for words in self.readings(letters[1:], use_initials=True):
+                    if (term := "".join(words)) in terms:
+                        found.append((self._score(words), verb + term))
+        return max(found)[1] if found else None
+
+
+def action_leads(terms: Collection[str]) -> frozenset[str]:
+    """The verbs citizens put before a term they say, as the terms themselves show: a term's first
+    character when the rest is a term too (补 of 补身份证, 换 of 换驾照, 交 of 交社保)."""
+    return frozenset(t[0] for t in terms if len(t) >= 3 and t[1:] in terms)

@@ -221,7 +221,7 @@ def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> l
     letters = query.pinyin
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return []
-    said_blob = corpus.terms_blob
+    said_blob, terms = corpus.terms_blob, corpus.terms
     unsupported: list[str] = []
     for use_initials, everyday in READING_PASSES:
         scored: dict[str, ReadingScore] = {}
@@ -232,6 +232,9 @@ def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> l
         if not scored:
             continue
         ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
+        best, (said, mentioned, *_rest) = ranked[0]
+        if use_initials and (led := lexicon.led_reading(letters, terms, best, said or mentioned > 0)):
+            return [led]
         if use_initials or everyday or not unsupported_reading(ranked[0][1]):
             return close_readings(ranked)
         unsupported = unsupported or close_readings(ranked)

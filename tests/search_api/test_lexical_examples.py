@@ -142,6 +142,16 @@ def test_an_unknown_short_form_finds_its_titles_and_is_not_corrected_away(client
         assert not (response.get("correction") or {}).get("applied"), response.get("correction")  # not 法院
 
 
+def test_initials_of_a_verb_and_a_term_are_read_so(client: TestClient) -> None:
+    # before: 办事报考, 保护开标, 保存价值 (title words that happen to share the initials); the shared
+    # corpus has no 社保卡 item, so only the reading of bsbk is checked
+    assert search(client, q="bsbk")["correction"]["text"] == "补社保卡"
+    for query, reading, found in (("bhkb", "补户口本", "户口"), ("bcjz", "补残疾证", "残疾人证")):
+        result = search(client, q=query)
+        assert result["correction"]["text"] == reading, result["correction"]
+        assert found in titles(result)[0], titles(result)[:3]
+
+
 def test_a_known_short_form_finds_its_long_form_through_the_app(client: TestClient) -> None:
     found = titles(search(client, q="省农科院"))  # two titles say 省农科院, eleven 省农业科学院
     assert sum("省农业科学院" in t for t in found) >= 3, found

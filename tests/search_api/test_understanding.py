@@ -11,7 +11,7 @@ from indexer.backends.base import BackendHit
 from indexer.documents import DocumentKind
 from search_api.engine.corpus import Corpus, DocInfo, add_titles, invalid_label
 from search_api.engine.models import Correction, LinkedItem, SearchHit
-from search_api.engine.pinyin import Lexicon, full_pinyin, initials, latin_letters
+from search_api.engine.pinyin import Lexicon, action_leads, full_pinyin, initials, latin_letters
 from search_api.engine.query import analyse
 from search_api.engine.query_log import linked_item_names, related_queries
 from search_api.engine.rerank import QueryWord, rerank, secondary_action
@@ -189,3 +189,15 @@ def test_a_short_form_of_whole_title_words_is_not_taken_for_a_typo() -> None:
     # every word known (法院, 援助) but not the whole: the correction still reads better, long forms or not
     fix = Correction(text="法律援助", reason="typo", applied=False)
     assert reads_better(analyse("法院援助"), fix, corpus, {"法院": "人民法院"})
+
+
+def test_initials_of_a_verb_and_a_term_citizens_say() -> None:
+    terms = {"补驾照", "驾照", "领失业金", "失业金", "养老金", "社保卡"}
+    assert action_leads(terms) == {"补", "领"}  # 补驾照 = 补 + 驾照, 领失业金 = 领 + 失业金
+    lexicon = Lexicon.build({"林业": 5.0, "链接": 3.0, "养老金": 5.0, "社保卡": 5.0, "职业病": 2.0})
+    # 林业 链接 stands on nothing: 领 before the term 养老金 reads the letters better
+    assert lexicon.led_reading("lylj", terms, "林业链接", vouched=False) == "领养老金"
+    assert lexicon.led_reading("bsbk", terms, "办事报考", vouched=False) == "补社保卡"
+    assert lexicon.led_reading("lylj", terms, "林业链接", vouched=True) is None  # citizens say 林业链接
+    assert lexicon.led_reading("zyb", terms, "职业病", vouched=False) is None  # one word: it stays
+    assert lexicon.led_reading("ly", terms, "离异", vouched=False) is None  # a verb needs a term after it
