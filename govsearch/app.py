@@ -104,16 +104,19 @@ PURGE_EVERY_SECONDS = 3600.0
 log = logging.getLogger(__name__)
 
 
-async def purge_query_log(store: Store, days: float) -> None:
+async def purge_query_log(store: Store, days: float, stop: asyncio.Event | None = None) -> None:
     """Delete query-log entries older than `days`, at start and every hour (each worker does; the
-    second finds nothing left)."""
-    while True:
+    second finds nothing left), until `stop` is set: a purge under way finishes first (its thread
+    cannot be cancelled, and the store must not close under it)."""
+    stop = stop or asyncio.Event()
+    while not stop.is_set():
         before = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
         try:
             await run_in_threadpool(store.log.purge, before)
         except Exception:  # a busy store: try again next time, never stop serving for it
             log.exception("query log purge failed")
-        await asyncio.sleep(PURGE_EVERY_SECONDS)
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), PURGE_EVERY_SECONDS)
 
 
 async def _search_error(request: Request, exc: Exception) -> Response:
@@ -242,11 +245,12 @@ def create_app(settings: Settings | None = None, *, warm_first: bool = False) ->
         warming.start()
         if warm_first:
             await run_in_threadpool(warming.join)
-        purge = asyncio.create_task(purge_query_log(engine.store, settings.query_log_days))
+        stop_purging = asyncio.Event()
+        purge = asyncio.create_task(purge_query_log(engine.store, settings.query_log_days, stop_purging))
         yield
-        purge.cancel()
-        with suppress(asyncio.CancelledError):
-            await purge
+        stop_purging.set()
+        with suppress(TimeoutError):
+            await asyncio.wait_for(purge, SHUTDOWN_WAIT_SECONDS)
         # Threads still reading the store finish before it closes (a closed SQLite connection under a
         # running statement crashes the process).
         warming.join(SHUTDOWN_WAIT_SECONDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from govsearch.app import create_app, purge_query_log
 from indexer.storage import Database
+from indexer.storage.logs import QueryLog
 from indexer.store import Store
 from search_api.engine.privacy import BANK_CARD, ID_CARD, MOBILE, mask_personal
 from tests.factories import build_data_dir
@@ -85,3 +87,28 @@ def test_entries_older_than_the_retention_are_purged(tmp_path: Path) -> None:
     with sqlite3.connect(settings.store_path) as conn:
         assert [q for (q,) in conn.execute("SELECT query FROM query_log")] == ["公积金"]
     store.close()
+
+
+def test_a_worker_that_stops_waits_for_a_purge_under_way_before_closing_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The purge runs in a thread that cannot be cancelled: closing the store under its statement
+    crashed a worker stopped right after it started (SQLite) or warned of a lost transaction."""
+    settings = build_data_dir(tmp_path)
+    events: list[str] = []
+    original_purge, original_close = QueryLog.purge, Store.close
+
+    def slow_purge(self: QueryLog, before: str) -> int:
+        time.sleep(0.5)
+        events.append("purged")
+        return original_purge(self, before)
+
+    def close(self: Store) -> None:
+        events.append("closed")
+        original_close(self)
+
+    monkeypatch.setattr(QueryLog, "purge", slow_purge)
+    monkeypatch.setattr(Store, "close", close)
+    with TestClient(create_app(settings)):
+        pass  # stops while the first purge still sleeps
+    assert events == ["purged", "closed"]
