@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from indexer.ann import Groups
 
-KINDS = ("ids", "int8", "distinct", "members", "starts")
+KINDS = ("ids", "int8", "distinct", "members", "starts")  # the arrays `write_arrays` writes
 
 
 def array_path(source: Path, kind: str) -> Path:
@@ -35,23 +35,31 @@ def missing(source: Path) -> bool:
     return not all(array_path(source, kind).exists() for kind in KINDS)
 
 
+def _write(source: Path, target: Path, kind: str, array: npt.NDArray[Any]) -> None:
+    """Write aside, then rename (a reader sees the whole array or none), and remove older versions."""
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        with temporary.open("wb") as file:
+            np.save(file, array)
+        os.replace(temporary, target)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+    for old in source.parent.glob(f".{source.name}.*.{kind}.npy"):
+        if old != target:
+            with contextlib.suppress(OSError):  # another worker may be cleaning up too
+                old.unlink()
+
+
 def derived(source: Path, kind: str, make: Callable[[], npt.NDArray[Any]]) -> npt.NDArray[Any]:
     """The `kind` array of the vector file, memory-mapped: `make()` is called and its result written
-    (aside, then renamed, older versions removed) only when this version's is missing."""
+    only when this version's is missing (a serving worker over an older data directory)."""
     target = array_path(source, kind)
     if not target.exists():
-        temporary = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}")
         try:
-            with temporary.open("wb") as file:
-                np.save(file, make())
-            os.replace(temporary, target)
+            _write(source, target, kind, make())
         except OSError:  # a read-only or full disk: this process keeps its own copy
-            temporary.unlink(missing_ok=True)
             return make()
-        for old in source.parent.glob(f".{source.name}.*.{kind}.npy"):
-            if old != target:
-                with contextlib.suppress(OSError):  # another worker may be cleaning up too
-                    old.unlink()
     try:
         mapped: npt.NDArray[Any] = np.load(target, mmap_mode="r")
     except ValueError:  # numpy maps no empty array
@@ -64,9 +72,16 @@ def ids_array(ids: Sequence[str]) -> npt.NDArray[np.bytes_]:
 
 
 def write_arrays(source: Path, ids: Sequence[str], matrix: npt.NDArray[np.int8], groups: Groups) -> None:
-    """Write every array of the vector file just saved (the indexer, beside the file it wrote)."""
-    derived(source, "ids", lambda: ids_array(ids))
-    derived(source, "int8", lambda: matrix)
-    derived(source, "distinct", lambda: groups.distinct)
-    derived(source, "members", lambda: groups.members)
-    derived(source, "starts", lambda: groups.starts)
+    """Write every missing array of the vector file just saved (the indexer, beside the file it
+    wrote); nothing is mapped here."""
+    arrays: dict[str, Callable[[], npt.NDArray[Any]]] = {
+        "ids": lambda: ids_array(ids),
+        "int8": lambda: matrix,
+        "distinct": lambda: groups.distinct,
+        "members": lambda: groups.members,
+        "starts": lambda: groups.starts,
+    }
+    for kind, make in arrays.items():
+        if not (target := array_path(source, kind)).exists():
+            with contextlib.suppress(OSError):  # a full disk: the first serving worker makes it instead
+                _write(source, target, kind, make())

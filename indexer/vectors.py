@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexer import descriptions, vector_arrays
-from indexer.ann import Groups, graph_path, write_graph
+from indexer.ann import ANN_ROWS, Groups, graph_path, write_graph
 from indexer.descriptions import description_rows
 from indexer.store import Store
 
@@ -215,7 +215,8 @@ def sync_vectors(
     if tuple(keys) == old.keys and path.exists():
         # Nothing changed: the file (and a graph over it) stays, so serving reloads nothing and a
         # large collection's graph is not built again.
-        if not graph_path(path).exists() or vector_arrays.missing(path):
+        graph_missing = len(old.matrix) > ANN_ROWS and not graph_path(path).exists()
+        if graph_missing or vector_arrays.missing(path):
             _write_serving_files(path, old.ids, old.matrix)
         _write_stamp(path, stamp)
         return 0, len(entries)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer.backends.base import BackendHit
 from search_api.engine import ranking
@@ -144,24 +145,27 @@ def unasked_qualifier(title: str, query: str, words: Sequence[QueryWord]) -> boo
 # the everyday cue → the actions it asks for. The pairs are the law's and the catalogue's own:
 # 居民身份证法 第十一条 (有效期满、姓名变更、严重损坏 → 换领; 丢失 → 补领), 行政许可法 第五十条
 # (有效期届满 → 延续), and the 受理条件 of the catalogue's 补发/补办/挂失/换发 guides (遗失 or 损毁, 19).
+_REPLACE = ("挂失", "补领", "补发", "补办")
+_RENEW = ("换领", "换发")
 ACTION_CUES: dict[str, tuple[str, ...]] = {
-    "丢": ("挂失", "补领", "补发", "补办"),
-    "掉了": ("挂失", "补领", "补发", "补办"),
-    "遗失": ("挂失", "补领", "补发", "补办"),
-    "不见了": ("挂失", "补领", "补发", "补办"),
-    "损坏": ("换领", "换发", "补领", "补发", "补办"),
-    "坏了": ("换领", "换发", "补领", "补发", "补办"),
-    "过期": ("换领", "换发", "延续", "延期", "续期", "续发"),
-    "到期": ("换领", "换发", "延续", "延期", "续期", "续发"),
+    **dict.fromkeys(("丢", "掉了", "遗失", "不见了"), _REPLACE),
+    **dict.fromkeys(("损坏", "坏了"), (*_RENEW, "补领", "补发", "补办")),
+    **dict.fromkeys(("过期", "到期"), (*_RENEW, "延续", "延期", "续期", "续发")),
     "改": ("变更",),
     "搬": ("迁出", "迁入"),
 }
 
 
+@lru_cache(maxsize=1024)
+def _asked(query: str) -> frozenset[str]:
+    """The follow-up actions what the query says happened asks for (once per query, not per hit)."""
+    return frozenset(a for cue, actions in ACTION_CUES.items() if cue in query for a in actions)
+
+
 def secondary_action(title: str, query: str) -> bool:
     """The title is a follow-up action (换领, 注销 …) the query neither names, hints at by its first
     character (换, 补, 迁) nor asks for by what happened (丢了 → 补办)."""
-    asked = {a for cue, actions in ACTION_CUES.items() if cue in query for a in actions}
+    asked = _asked(query)
     return any(
         a in title and a not in query and a[0] not in query and a not in asked for a in SECONDARY_ACTIONS
     )

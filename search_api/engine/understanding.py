@@ -70,7 +70,7 @@ def abbreviation(token: str, corpus: Corpus) -> str | None:
     known = corpus.known(token)
     if known and token not in dictionary_short_forms():
         return None  # before the scan of every title below
-    found = _long_forms(token, corpus, extend=True)
+    found = _long_forms(token, corpus)
     if not known:
         found = _ending_at_words(token, found, corpus)
     if known:
@@ -127,13 +127,13 @@ def variant_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str
     return None
 
 
-def _long_forms(token: str, corpus: Corpus, *, extend: bool = False) -> Counter[str]:
+def _long_forms(token: str, corpus: Corpus) -> Counter[str]:
     """Title phrases that start like `token` and hold its characters in order, with how often titles
-    hold them: ending with its last character, or with `extend` also up to MAX_GAP characters beyond
-    it (医保: 医疗保险, where 保 begins the last word). Over `han_blob`: Han characters only."""
+    hold them: ending with its last character or up to MAX_GAP characters beyond it (医保: 医疗保险,
+    where 保 begins the last word). Over `han_blob`: Han characters only."""
     found: Counter[str] = Counter()
     for match in in_order(token).finditer(corpus.han_blob):
-        for more in range(MAX_GAP + 1 if extend else 1):
+        for more in range(MAX_GAP + 1):
             phrase = corpus.han_blob[match.start() : match.end() + more]
             if "\n" in phrase or match.end() + more > len(corpus.han_blob):
                 break
