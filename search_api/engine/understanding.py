@@ -20,9 +20,7 @@ from indexer.analysis import (
     common_words,
     compact,
     dictionary_short_forms,
-    dictionary_word,
     query_stopwords,
-    segment_query,
     word_bounds,
 )
 from indexer.fields import doc_number_keys
@@ -31,15 +29,14 @@ from search_api.engine.corpus import Corpus
 from search_api.engine.models import Correction
 from search_api.engine.pinyin import Lexicon, is_cjk
 from search_api.engine.query import AnalyzedQuery
-from search_api.engine.shapes import look_alike
 from search_api.engine.short_names import MAX_GAP, clipped_from, in_order
+from search_api.engine.spelling import correct_spelling, fixes_non_words
 
 # A short form some title contains is read as an abbreviation only when titles hold the long form at
 # least this many times as often as the short form as a word, and in at least this many places.
 ABBREVIATION_RATIO = 5
 ABBREVIATION_MIN_TITLES = 3
 LONG_FORMS_CHECKED = 20  # most frequent long forms of an unknown word checked for whole words
-WINDOWS = (4, 3, 2)  # lengths of stretches checked for typos, longest first
 MAX_PINYIN_LETTERS = 40  # longer strings of letters are not read as pinyin (bounded work per query)
 
 
@@ -270,55 +267,6 @@ def read_pinyin(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str |
     return readings[0] if readings else None
 
 
-def near_forms(window: str, lexicon: Lexicon) -> list[str]:
-    """Known words that differ from the window in one character that looks alike (社保卞 → 社保卡)."""
-    return [w for w, i in lexicon.one_character_away(window) if look_alike(window[i], w[i])]
-
-
-def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> str | None:
-    """The query with unknown stretches replaced by known homophones (or near forms), or None."""
-    if query.protected or query.pinyin is not None:
-        return None
-    text = query.compact
-    settled = _known_words(text, query.tokens, corpus)  # inside a known or corrected stretch: left alone
-    changed = False
-    for size in WINDOWS:
-        for start in range(len(text) - size + 1):
-            window = text[start : start + size]
-            if any(settled[start : start + size]) or not is_cjk(window):
-                continue
-            if corpus.known(window):
-                settled[start : start + size] = [True] * size
-                continue
-            candidates = (
-                lexicon.homophones(window) or lexicon.sound_alikes(window) or near_forms(window, lexicon)
-            )
-            if candidates:
-                text = text[:start] + candidates[0] + text[start + size :]
-                settled[start : start + size] = [True] * size
-                changed = True
-    return text if changed else None
-
-
-KNOWN_WORD_MIN = 3  # a known two-character part (公积 of 公积今) does not vouch for its neighbours
-
-
-def _known_words(text: str, tokens: tuple[str, ...], corpus: Corpus) -> list[bool]:
-    """The stretches of `text` that are whole words of the query known to titles or rules (an
-    official term such as 社会保障卡 is not a typo of 社会保险卡 because no window of it is), and the
-    question and function words, which are no typo of a title word (请问一下 is not 请文艺下)."""
-    settled = [False] * len(text)
-    start = 0
-    function_words = query_stopwords()
-    for token in tokens:
-        found = text.find(token, start)
-        known = len(token) >= KNOWN_WORD_MIN and corpus.known(token)
-        if found >= 0 and (known or token in function_words):
-            settled[found : found + len(token)] = [True] * len(token)
-            start = found + len(token)
-    return settled
-
-
 def reads_better(
     query: AnalyzedQuery, correction: Correction, corpus: Corpus, long_forms: Mapping[str, str] | None = None
 ) -> bool:
@@ -345,44 +293,6 @@ def _unknown(query: AnalyzedQuery, corpus: Corpus) -> list[str]:
 
 def _short_form_of(token: str, form: str | None, corpus: Corpus) -> bool:
     return form is not None and word_initials(token, form) and whole_words_in_titles(form, corpus)
-
-
-def fixes_non_words(typed: str, fixed: str, corpus: Corpus) -> bool:
-    """Does the correction only turn non-words into known words? Each word of the corrected text that
-    holds a changed character has 2+ characters, titles or rules hold it, and as typed it is neither
-    known nor a word of the segmenter's dictionary, and no word the query as typed holds there is one
-    (虎照 → 护照, 身粉证 → 身份证; a real word such as 轮椅, which no title holds, is not rewritten into
-    something the citizen did not say)."""
-    if len(typed) != len(fixed) or typed == fixed:
-        return False
-    changed = {i for i, (a, b) in enumerate(zip(typed, fixed, strict=True)) if a != b}
-    if any(len(w) > 1 and dictionary_word(w) for w in _words_at(typed, changed)):
-        return False  # 电动轮椅去哪里买 is not 电动轮异趣哪里买: 轮椅 is a word
-    at = 0
-    for token in segment_query(fixed):
-        start = fixed.find(token, at)
-        if start < 0:
-            return False
-        at = start + len(token)
-        if not changed.intersection(range(start, at)):
-            continue
-        was = typed[start:at]
-        if len(token) < 2 or not corpus.known(token) or corpus.known(was) or dictionary_word(was):
-            return False
-        changed -= set(range(start, at))
-    return not changed
-
-
-def _words_at(text: str, places: set[int]) -> list[str]:
-    """The words of `text` (as the segmenter reads it) that hold one of the places."""
-    found, at = [], 0
-    for token in segment_query(text):
-        start = text.find(token, at)
-        if start >= 0:
-            at = start + len(token)
-            if places.intersection(range(start, at)):
-                found.append(token)
-    return found
 
 
 def reading(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> Reading | None:

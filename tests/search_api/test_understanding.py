@@ -15,7 +15,8 @@ from search_api.engine.pinyin import Lexicon, action_leads, full_pinyin, initial
 from search_api.engine.query import analyse
 from search_api.engine.query_log import linked_item_names, related_queries
 from search_api.engine.rerank import QueryWord, rerank, secondary_action
-from search_api.engine.understanding import abbreviation, correct_spelling, read_pinyin, reads_better
+from search_api.engine.spelling import correct_spelling
+from search_api.engine.understanding import abbreviation, read_pinyin, reads_better
 
 TITLES = [
     "国务院关于促进综合保税区高水平开放高质量发展的若干意见",
@@ -201,3 +202,25 @@ def test_initials_of_a_verb_and_a_term_citizens_say() -> None:
     assert lexicon.led_reading("lylj", terms, "林业链接", vouched=True) is None  # citizens say 林业链接
     assert lexicon.led_reading("zyb", terms, "职业病", vouched=False) is None  # one word: it stays
     assert lexicon.led_reading("ly", terms, "离异", vouched=False) is None  # a verb needs a term after it
+
+
+def test_a_typo_is_fixed_where_the_fix_fits_its_neighbours() -> None:
+    titles = [
+        "申请取得校车驾驶资格",
+        "机动车驾驶证审验",
+        "高等学校教师资格认定",
+        "教师资格证证书验证",
+        "证人证言公证",
+        "保安员证核发",
+        "受理套牌案件窗口地址查询",
+    ]
+    corpus = Corpus()
+    add_titles(corpus, titles)
+    lexicon = Lexicon.build({w: float(df) for w, df in corpus.word_df.items()})
+    # 使资格 sounds like 师资格 too, but only 驾驶 makes a phrase titles hold with its neighbours
+    assert correct_spelling(analyse("校车驾使资格"), corpus, lexicon) == "校车驾驶资格"
+    # 证验 → 证言 would leave 正 standing alone; 验正 → 验证 leaves no stray character
+    assert correct_spelling(analyse("教师资格证验正"), corpus, lexicon) == "教师资格证验证"
+    # one slip makes a non-word: 报按 is no slip for 保安, which shares neither character
+    assert "保安" in lexicon.homophones("报按")
+    assert correct_spelling(analyse("套牌车报按"), corpus, lexicon) is None
