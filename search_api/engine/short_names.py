@@ -91,12 +91,23 @@ def in_order(token: str) -> re.Pattern[str]:
     return re.compile(f".{{0,{MAX_GAP}}}".join(re.escape(c) for c in token))
 
 
-def clipped_from(token: str, names: ShortNames) -> str | None:
+def clipped_from(token: str, names: ShortNames, *, whole_words: bool = False) -> str | None:
     """The item name whose short name `token` was clipped from: its characters in order, the first and
-    the last included, at most MAX_GAP characters apart (病退 in 因病提前退休申请), when they are so found in
-    the short names of one item only; a short name typed whole is not a clipping."""
+    the last included, at most MAX_GAP characters apart (病退 in 因病提前退休申请), or its first word (工龄
+    of 工龄审核), when they are so found in the short names of one item only; a short name typed whole is not
+    a clipping (the reviewed rules decide what a whole short name stands for). With `whole_words`, only
+    as it is typed (工龄 in 工龄审核), not clipped."""
     if len(token) < 2 or not names.blob:
         return None
-    matches = in_order(token).finditer(names.blob)
-    found = {names.name_at(m.start()) for m in matches if len(m.group()) > len(token)}
+    matches = (re.compile(re.escape(token)) if whole_words else in_order(token)).finditer(names.blob)
+    found = {names.name_at(m.start()) for m in matches if _clipped_or_head(names.blob, m, len(token))}
     return found.pop() if len(found) == 1 else None
+
+
+def _clipped_or_head(blob: str, match: re.Match[str], length: int) -> bool:
+    """Spelt apart (a clipping), or typed as the first word of a longer short name (工龄 of 工龄审核; 客运公司
+    in 定制客运公司查询 follows a qualifier: a 定制 company is not what a citizen typing it means)."""
+    start, end = match.start(), match.end()
+    if end - start > length:
+        return True
+    return (start == 0 or blob[start - 1] == "\n") and end < len(blob) and blob[end] != "\n"

@@ -103,12 +103,12 @@ def long_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | 
 
 
 def clipped_name(token: str, corpus: Corpus) -> str | None:
-    """For a 2–4 character word no title and no rule holds, and that is no common word of its own
-    (工人 is spelt inside 工伤个人信息变更's short name, but a citizen typing it means a worker):
-    `short_names.clipped_from`."""
+    """For a 2–4 character word no title and no rule holds: `short_names.clipped_from`. A common word
+    only as it is typed, inside one item's short names (工龄 in 工龄审核): spelt out of order across them
+    it means itself (工人 is spelt inside 工伤个人信息变更's short name: a worker)."""
     if not (2 <= len(token) <= 4) or not is_cjk(token) or corpus.known(token):
         return None
-    return None if token in common_words() else clipped_from(token, corpus.short_names)
+    return clipped_from(token, corpus.short_names, whole_words=token in common_words())
 
 
 def variant_form(token: str, corpus: Corpus, variants: Mapping[str, str]) -> str | None:

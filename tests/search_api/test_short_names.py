@@ -41,9 +41,19 @@ def test_a_word_clipped_from_one_items_short_name_reads_as_that_items_name() -> 
     assert clipped_from("央行", names) == "中国人民银行征信查询"
 
 
+def test_a_word_of_one_items_short_name_reads_as_that_items_name() -> None:
+    names = short_names(_items(), TITLES)
+    assert clipped_from("工龄", names) == "企业职工历史信息审核申请"  # 工龄 of 工龄审核
+    assert clipped_from("工龄", names, whole_words=True) == "企业职工历史信息审核申请"
+    assert clipped_from("病退", names, whole_words=True) is None  # spelt apart: a clipping, not a word of it
+    custom = short_names([("定制客运企业信息查询", json.dumps(["定制客运公司查询"]))], ["定制客运企业信息查询"])
+    assert clipped_from("客运公司", custom) is None  # after the qualifier 定制: not what a citizen means
+    assert clipped_from("定制客运", custom) == "定制客运企业信息查询"
+
+
 def test_a_short_name_typed_whole_an_ambiguous_clipping_or_a_lone_letter_reads_as_nothing() -> None:
     names = short_names(_items(), TITLES)
-    assert clipped_from("工龄", names) is None  # the short name itself: left to the reviewed rules
+    assert clipped_from("工龄审核", names) is None  # the short name itself: left to the reviewed rules
     assert clipped_from("残证", names) is None  # 残疾人证件… names two items
     assert clipped_from("某简", names) is None  # an item with no title in the collection
     assert "类" not in names.blob.split("\n")  # A类: no lone character line
@@ -75,3 +85,11 @@ def test_a_common_word_spelt_inside_a_short_name_is_no_clipping() -> None:
     assert clipped_from("工人", corpus.short_names) == "工伤保险个人基本信息变更"  # spelt there …
     assert clipped_name("工人", corpus) is None  # … but a word of its own
     assert clipped_name("病退", corpus) == "职工因病或非因工致残完全丧失劳动能力提前退休申请"
+
+
+def test_a_common_word_typed_as_a_word_of_one_items_short_name_reads_as_that_item() -> None:
+    # 工龄 is a common word too, but typed as it stands in 工龄审核, the 日常用语 of one item, it names it
+    corpus = Corpus()
+    add_titles(corpus, TITLES)
+    corpus.short_names = short_names(_items(), corpus.titles)
+    assert clipped_name("工龄", corpus) == "企业职工历史信息审核申请"
