@@ -1,4 +1,4 @@
-"""Ablation: what each part of issue 13 adds, on the development set and own sets 1–4 (own 5 is held out).
+"""Ablation: what each part of issue 13 adds, on the development set and own sets 1–6 (own 7 is held out).
 
     python bench/ablation.py [--data-dir DIR] [--shared ../shared] [--out bench/results/]
 
@@ -139,6 +139,8 @@ def main() -> None:
         "own 2": ROOT / "bench/eval/own_queries_2.tsv",
         "own 3": ROOT / "bench/eval/own_queries_3.tsv",
         "own 4": ROOT / "bench/eval/own_queries_4.tsv",  # an analysis set since 2026-12-01
+        "own 5": ROOT / "bench/eval/own_queries_5.tsv",  # an analysis set since 2026-12-01 (round 7)
+        "own 6": ROOT / "bench/eval/own_queries_6.tsv",  # an analysis set since 2026-12-01 (round 7)
     }
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = args.data_dir or Path(scratch)

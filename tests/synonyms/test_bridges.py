@@ -178,6 +178,9 @@ def client(items_store: Settings) -> Iterator[TestClient]:
         ("法考怎么报名", "法律职业资格考试报名"),
         # One whose everyday name a law names and a later regulation merged (2026-12-01, sixth round).
         ("新农合怎么交", "城乡居民社会保险费申报"),
+        # Two rules, both needed here, whose official terms regulations name: the transport department
+        # takes passengers' complaints, through the 服务监督电话 taxis and buses display (seventh round).
+        ("公交车投诉电话", "12328交通运输服务监督电话业务查询"),
     ],
 )
 def test_a_bridged_phrase_finds_the_official_title_first(
