@@ -181,6 +181,9 @@ def client(items_store: Settings) -> Iterator[TestClient]:
         # Two rules, both needed here, whose official terms regulations name: the transport department
         # takes passengers' complaints, through the 服务监督电话 taxis and buses display (seventh round).
         ("公交车投诉电话", "12328交通运输服务监督电话业务查询"),
+        # Two whose official terms the law uses for the everyday ones (seventh round).
+        ("过桥费多少", "通行费查询"),
+        ("海域纠纷", "海域使用权争议的调解"),
     ],
 )
 def test_a_bridged_phrase_finds_the_official_title_first(
