@@ -56,10 +56,11 @@ def derived(source: Path, kind: str, make: Callable[[], npt.NDArray[Any]]) -> np
     only when this version's is missing (a serving worker over an older data directory)."""
     target = array_path(source, kind)
     if not target.exists():
+        array = make()
         try:
-            _write(source, target, kind, make())
+            _write(source, target, kind, array)
         except OSError:  # a read-only or full disk: this process keeps its own copy
-            return make()
+            return array
     try:
         mapped: npt.NDArray[Any] = np.load(target, mmap_mode="r")
     except ValueError:  # numpy maps no empty array

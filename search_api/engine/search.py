@@ -88,6 +88,7 @@ class _Run:
     pages: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetValue]]
+    long_forms: dict[str, str]  # abbreviations and variant spellings among its words (`_long_forms`)
 
 
 class SearchEngine:
@@ -168,7 +169,7 @@ class SearchEngine:
         typed = analyse(request.q)
         missing = missing_number(typed, know.corpus) if not request.listing else None
         if missing:  # say so rather than list documents that merely mention the year and 号
-            run, correction = _Run(typed, expander.expand(typed.tokens), 0, 0, 1, [], {}), None
+            run, correction = _Run(typed, expander.expand(typed.tokens), 0, 0, 1, [], {}, {}), None
         else:
             run, correction = self._corrected(request, typed, know, expander)
         response = self._respond(request, typed, run, correction, know, expander)
@@ -190,8 +191,7 @@ class SearchEngine:
         the words without their “quotes” when quotes for emphasis in a long question find nothing."""
         run = self._run(request, typed, know, expander)
         correction = self._correction(typed, know) if request.spellcheck and typed.text else None
-        forms = self._long_forms(typed, know, expander)
-        clearer = correction is not None and reads_better(typed, correction, know.corpus, forms)
+        clearer = correction is not None and reads_better(typed, correction, know.corpus, run.long_forms)
         if correction is None and not run.matched and emphasis_quotes(typed):
             correction = Correction(text=unquoted(typed.text), reason="quotes", applied=False)
         if correction and (run.matched < ranking.FEW_RESULTS or clearer):
@@ -249,7 +249,7 @@ class SearchEngine:
         terms = highlight_terms([*query.tokens, *expanded, *long_forms.values(), query.compact])
         hits = [self._hit(docs[h.id], h, terms, know, query) for h in found if h.id in docs]
         facets = self.facets.counts(self.backend, backend_query, know.corpus.years, fixed=request.scope)
-        return _Run(query, matches, total, result.total, pages, hits, facets)
+        return _Run(query, matches, total, result.total, pages, hits, facets, long_forms)
 
     def _hit(
         self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge, query: AnalyzedQuery

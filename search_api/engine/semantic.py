@@ -94,7 +94,8 @@ class SemanticIndex:
         return self.source.versions([*models, *(d for m in models for d in self.descriptions.get(m, ()))])
 
     def models_for(self, second_opinion: bool) -> tuple[str, ...]:
-        """The first model always; the others (slower) only where asked for (`second_opinion_needed`)."""
+        """The first model always; the others (slower) only for a second opinion: a long account the
+        words answer weakly (`with_meaning`), or every query when `always`."""
         return self.models if second_opinion or self.always else self.models[:1]
 
     def nearest(self, text: str, limit: int, models: Sequence[str] | None = None) -> list[tuple[str, float]]:
