@@ -52,7 +52,9 @@ def test_a_key_over_its_rate_gets_429_with_retry_after_then_recovers(settings: S
 
 
 def test_anonymous_visitors_are_limited_on_pages_and_api(settings: Settings) -> None:
-    limited = settings.model_copy(update={"anonymous_rate": "4/minute", "anonymous_suggest_rate": "6/minute"})
+    # A day's budget: near a minute's edge the sliding window weighs the last minute's hits a little
+    # less, and a fifth request got through on a slow CI machine.
+    limited = settings.model_copy(update={"anonymous_rate": "4/day", "anonymous_suggest_rate": "6/day"})
     with TestClient(create_app(limited)) as client:
         pages = [client.get("/s", params={"wd": f"社保卡{i}"}) for i in range(3)]
         api = _burst(client, "/api/v1/search?q=社保卡", 3)
