@@ -1,8 +1,10 @@
 """The project's own judged sets (`bench/eval/own_queries*.tsv`) stay well-formed: every line parses,
 every note starts with a kind, every relevant fragment names a title of the corpus `bench/relevance.sh`
 indexes, every cited message exists, and no two sets are written from the same message. The newest
-held-out set (own 7) also shares no message with a reviewed synonym rule (a rule learnt from a held-out
-message would make the set tuned-on) or with the development set."""
+held-out set (own 8) names, on every line, either the citizen's message it was written from or the
+catalogue item drawn at random for it (`条目 <事项编码>`, an item of the Guangdong catalogue whose title
+the line judges relevant); it shares no message with a reviewed synonym rule (a rule learnt from a
+held-out message would make the set tuned-on) or with the development set."""
 
 from __future__ import annotations
 
@@ -20,11 +22,12 @@ from tests.shared_data import shared_path
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "bench" / "eval"
 OWN_SETS = sorted(EVAL_DIR.glob("own_queries*.tsv"))
-NEWEST_HELD_OUT = EVAL_DIR / "own_queries_7.tsv"
+NEWEST_HELD_OUT = EVAL_DIR / "own_queries_8.tsv"
 BRIDGES = Path(__file__).resolve().parents[2] / "synonyms" / "data" / "message_bridges.txt"
 KINDS = {"description", "short", "business", "initials", "pinyin", "typo", "question", "traditional"}
 EARLY_KINDS = {"colloquial", "abbreviation"}  # the first set's words, before hidden set 2's kinds
 CITATION = re.compile(r"附件\s*(\d)\s*(?:留言编号\s*)?(\d+)")
+DRAWN_ITEM = re.compile(r"条目\s*([0-9A-Za-z]+)")
 SEPARATOR = "\x00"
 
 
@@ -49,11 +52,32 @@ def message_numbers() -> frozenset[tuple[str, str]]:
     return frozenset(numbers)
 
 
+@lru_cache(maxsize=1)
+def catalogue_titles() -> dict[str, str]:
+    """事项编码 -> 事项名称 of every Guangdong item."""
+    items = shared_path("data/service_items/guangdong.jsonl")
+    rows = [json.loads(line) for line in items.read_text(encoding="utf-8").splitlines()]
+    return {row["事项编码"]: row["事项名称"] for row in rows}
+
+
 def cited(judgments: list[Judgment]) -> set[tuple[str, str]]:
     return {match for j in judgments for match in CITATION.findall(j.note)}
 
 
-def test_there_are_seven_own_sets() -> None:
+def drawn_item_faults(judgments: list[Judgment]) -> list[str]:
+    """Lines whose drawn item (`条目 <事项编码>`) is not in the catalogue or not judged relevant."""
+    titles = catalogue_titles()
+    faults = []
+    for j in judgments:
+        for code in DRAWN_ITEM.findall(j.note):
+            if code not in titles:
+                faults.append(f"line {j.line}: no catalogue item {code}")
+            elif not any(compact(fragment) in compact(titles[code]) for fragment in j.fragments):
+                faults.append(f"line {j.line}: the drawn item {titles[code]!r} is not judged relevant")
+    return faults
+
+
+def test_there_are_eight_own_sets() -> None:
     assert [p.name for p in OWN_SETS] == [
         "own_queries.tsv",
         "own_queries_2.tsv",
@@ -62,6 +86,7 @@ def test_there_are_seven_own_sets() -> None:
         "own_queries_5.tsv",
         "own_queries_6.tsv",
         "own_queries_7.tsv",
+        "own_queries_8.tsv",
     ]
 
 
@@ -93,7 +118,10 @@ def test_no_two_sets_are_written_from_the_same_message() -> None:
 
 def test_the_newest_held_out_set_is_written_from_messages_no_reviewed_rule_cites() -> None:
     judgments = load_judgments(NEWEST_HELD_OUT)
-    assert all(CITATION.search(j.note) for j in judgments), "every note names its message"
+    unnamed = [j.line for j in judgments if not (CITATION.search(j.note) or DRAWN_ITEM.search(j.note))]
+    assert not unnamed, f"lines that name neither their message nor their drawn item: {unnamed}"
+    assert cited(judgments), "part of the set is written from messages"
+    assert not drawn_item_faults(judgments)
     assert {kind_of(j.note) for j in judgments} == KINDS
     rules = set(CITATION.findall(BRIDGES.read_text(encoding="utf-8")))
     assert rules, "the reviewed rules cite their messages"
@@ -108,3 +136,18 @@ def test_a_fragment_no_title_holds_is_caught(tmp_path: Path) -> None:
     (judgment,) = load_judgments(path)
     assert compact(judgment.fragments[0]) not in corpus_titles()
     assert compact("省主要河流河长名录") in corpus_titles()
+
+
+def test_a_drawn_item_the_catalogue_lacks_or_the_line_does_not_judge_is_caught(tmp_path: Path) -> None:
+    path = tmp_path / "own_queries_x.tsv"
+    path.write_text(
+        "query\trelevant\tnote\n"
+        "lukuang\t高速公路路况查询\tpinyin: 条目 11440000000000000X0000000000000 高速公路路况查询\n"
+        "路况\t高速公路路况查询\tshort: 条目 11440000006939844R2442115270000 高速公路路况查询\n"
+        "换护照\t高速公路路况查询\tshort: 条目 11440000006940140C2442106285003 户籍人口信息查询\n",
+        "utf-8",
+    )
+    faults = drawn_item_faults(load_judgments(path))
+    assert len(faults) == 2
+    assert "no catalogue item" in faults[0]
+    assert "户籍人口信息查询" in faults[1]
