@@ -12,7 +12,7 @@ from search_api.engine import ranking
 from search_api.engine.filters import BY_NAME, date_range, scope_filters
 from search_api.engine.models import SearchRequest, SortOrder
 from search_api.engine.query import AnalyzedQuery
-from search_api.engine.rerank import QueryWord
+from search_api.engine.rerank import KIND_WORDS, QueryWord
 from synonyms.expansion import SynonymMatch
 
 AREA_FIELD = BY_NAME["region"].index_field
@@ -21,7 +21,8 @@ AREA_FIELD = BY_NAME["region"].index_field
 def token_group(token: str, abbreviation: str | None = None) -> Group:
     """The citizen's word, the phrase of its parts as a weaker fallback, and its long form if it is
     an abbreviation of a title phrase."""
-    boost = ranking.STOPWORD_BOOST if token in query_stopwords() else 1.0
+    # A kind word (政策) is scored like a question word: the reranker credits it to documents of its kind.
+    boost = ranking.STOPWORD_BOOST if token in query_stopwords() or token in KIND_WORDS else 1.0
     clauses = [Clause((token,), boost)]
     parts = sub_words(token)
     if parts:

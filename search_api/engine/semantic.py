@@ -168,7 +168,7 @@ def words_coverage(
     if info is None:
         return 0.0
     counted = [dataclasses.replace(word, weight=1.0) for word in words] if typed else words
-    return title_features(counted, info.title)[0]
+    return title_features(counted, info.title, info.kind)[0]
 
 
 def words_answer_weakly(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> bool:
@@ -209,7 +209,7 @@ def words_settle_first(
     result; below it, the relevance sets measure what skipping it costs (README, "Search and
     suggestion latency")."""
     info = corpus.docs.get(lexical[0].id) if len(lexical) >= page_size else None
-    if info is None or title_features(words, info.title)[0] < 1.0:
+    if info is None or title_features(words, info.title, info.kind)[0] < 1.0:
         return False
     best = lexical[0].score
     if best <= 0 or any(hit.score > best for hit in lexical):

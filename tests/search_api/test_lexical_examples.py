@@ -14,10 +14,12 @@ from govsearch.app import create_app
 from govsearch.settings import Settings
 from indexer.analysis import dictionary_short_forms
 from indexer.backends.base import BackendHit
+from search_api.engine import ranking
 from search_api.engine.corpus import Corpus, DocInfo, add_titles
 from search_api.engine.query import analyse
+from search_api.engine.query_builder import token_group
 from search_api.engine.regional import enclosing_markers
-from search_api.engine.rerank import Preference, QueryWord, rerank, unasked_qualifier
+from search_api.engine.rerank import Preference, QueryWord, rerank, title_features, unasked_qualifier
 from search_api.engine.understanding import abbreviation, variant_form, word_initials
 from synonyms.cilin import parse_cilin, variant_characters
 from synonyms.expansion import SynonymSet
@@ -75,6 +77,22 @@ def test_only_qualifiers_that_name_another_population_demote_a_title() -> None:
     assert unasked_qualifier("非公司外商投资企业设立登记", "开公司", [])  # foreign investors
     assert unasked_qualifier("注册会计师注册(（香港澳门特别行政区居民）)", "注册会计师", [])
     assert not unasked_qualifier("内资有限责任公司设立登记", "开公司", [])
+
+
+def test_a_policy_document_holds_the_word_policy_by_its_kind() -> None:
+    words = [QueryWord("节水"), QueryWord("政策")]
+    title = "国务院办公厅关于科技节水建议的复函"
+    assert title_features(words, title, "policy") == (1.0, title_features(words, title)[1])
+    assert title_features(words, title, "guide")[0] == title_features(words, title)[0] == 0.5
+    assert title_features(words, "就业政策法规咨询", "guide")[0] == 0.5  # said in the title: counts as ever
+    assert token_group("政策").clauses[0].boost == ranking.STOPWORD_BOOST  # scored like a question word
+    assert token_group("节水").clauses[0].boost == 1.0
+
+
+def test_asking_for_a_policy_finds_the_document_not_a_service_named_policy(client: TestClient) -> None:
+    assert titles(search(client, q="节水政策"))[0] == "国务院办公厅关于科技节水建议的复函"
+    assert "个人所得税专项附加扣除" in titles(search(client, q="个税专项附加扣除政策"))[0]
+    assert titles(search(client, q="就业政策咨询"))[0] == "就业政策法规咨询"  # a service that says it
 
 
 def test_a_plain_company_registration_comes_before_the_foreign_investors_one(client: TestClient) -> None:
