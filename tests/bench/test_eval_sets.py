@@ -26,7 +26,19 @@ NEWEST_HELD_OUT = EVAL_DIR / "own_queries_8.tsv"
 BRIDGES = Path(__file__).resolve().parents[2] / "synonyms" / "data" / "message_bridges.txt"
 KINDS = {"description", "short", "business", "initials", "pinyin", "typo", "question", "traditional"}
 EARLY_KINDS = {"colloquial", "abbreviation"}  # the first set's words, before hidden set 2's kinds
-CITATION = re.compile(r"附件\s*(\d)\s*(?:留言编号\s*)?(\d+)")
+# 附件2 24692, 附件2 留言编号 24692; one note or rule may name several messages: 16643/51556, 41549、44203.
+CITATION = re.compile(r"附件\s*(\d)\s*(?:留言编号\s*)?(\d+(?:\s*[/、]\s*\d+)*)")
+
+
+def citations(text: str) -> set[tuple[str, str]]:
+    """Every (attachment, message number) a note or a rule file names."""
+    return {
+        (attachment, number)
+        for attachment, numbers in CITATION.findall(text)
+        for number in re.split(r"\s*[/、]\s*", numbers)
+    }
+
+
 DRAWN_ITEM = re.compile(r"条目\s*([0-9A-Za-z]+)")
 SEPARATOR = "\x00"
 
@@ -61,7 +73,7 @@ def catalogue_titles() -> dict[str, str]:
 
 
 def cited(judgments: list[Judgment]) -> set[tuple[str, str]]:
-    return {match for j in judgments for match in CITATION.findall(j.note)}
+    return {match for j in judgments for match in citations(j.note)}
 
 
 def drawn_item_faults(judgments: list[Judgment]) -> list[str]:
@@ -123,7 +135,7 @@ def test_the_newest_held_out_set_is_written_from_messages_no_reviewed_rule_cites
     assert cited(judgments), "part of the set is written from messages"
     assert not drawn_item_faults(judgments)
     assert {kind_of(j.note) for j in judgments} == KINDS
-    rules = set(CITATION.findall(BRIDGES.read_text(encoding="utf-8")))
+    rules = citations(BRIDGES.read_text(encoding="utf-8"))
     assert rules, "the reviewed rules cite their messages"
     assert not cited(judgments) & rules
     development = load_judgments(shared_path("eval/dev_queries.tsv"))
@@ -151,3 +163,12 @@ def test_a_drawn_item_the_catalogue_lacks_or_the_line_does_not_judge_is_caught(t
     assert len(faults) == 2
     assert "no catalogue item" in faults[0]
     assert "户籍人口信息查询" in faults[1]
+
+
+def test_a_note_naming_several_messages_cites_each() -> None:
+    assert citations("description: 附件2 16643/51556 x") == {("2", "16643"), ("2", "51556")}
+    assert citations("附件2 41549、44203；附件4 留言编号 37474") == {
+        ("2", "41549"),
+        ("2", "44203"),
+        ("4", "37474"),
+    }
