@@ -4,7 +4,10 @@ indexes, every cited message exists, and no two sets are written from the same m
 held-out set (own 8) names, on every line, either the citizen's message it was written from or the
 catalogue item drawn at random for it (`条目 <事项编码>`, an item of the Guangdong catalogue whose title
 the line judges relevant); it shares no message with a reviewed synonym rule (a rule learnt from a
-held-out message would make the set tuned-on) or with the development set."""
+held-out message would make the set tuned-on) or with the development set. Own 9 is an analysis set,
+written as blind as a held-out set but read for classes of failure, so it does not replace own 8 as the
+newest held-out set: every line of it names a drawn catalogue item, judged relevant to its own query,
+and no item is drawn by both own 8 and own 9."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from tests.shared_data import shared_path
 EVAL_DIR = Path(__file__).resolve().parents[2] / "bench" / "eval"
 OWN_SETS = sorted(EVAL_DIR.glob("own_queries*.tsv"))
 NEWEST_HELD_OUT = EVAL_DIR / "own_queries_8.tsv"
+ANALYSIS_SET = EVAL_DIR / "own_queries_9.tsv"  # drawn items only; read for classes, not held out
 BRIDGES = Path(__file__).resolve().parents[2] / "synonyms" / "data" / "message_bridges.txt"
 KINDS = {"description", "short", "business", "initials", "pinyin", "typo", "question", "traditional"}
 EARLY_KINDS = {"colloquial", "abbreviation"}  # the first set's words, before hidden set 2's kinds
@@ -89,7 +93,7 @@ def drawn_item_faults(judgments: list[Judgment]) -> list[str]:
     return faults
 
 
-def test_there_are_eight_own_sets() -> None:
+def test_there_are_nine_own_sets() -> None:
     assert [p.name for p in OWN_SETS] == [
         "own_queries.tsv",
         "own_queries_2.tsv",
@@ -99,6 +103,7 @@ def test_there_are_eight_own_sets() -> None:
         "own_queries_6.tsv",
         "own_queries_7.tsv",
         "own_queries_8.tsv",
+        "own_queries_9.tsv",
     ]
 
 
@@ -140,6 +145,23 @@ def test_the_newest_held_out_set_is_written_from_messages_no_reviewed_rule_cites
     assert not cited(judgments) & rules
     development = load_judgments(shared_path("eval/dev_queries.tsv"))
     assert not cited(judgments) & cited(development), "the development set was written from it too"
+
+
+def drawn_items(judgments: list[Judgment]) -> set[str]:
+    return {code for j in judgments for code in DRAWN_ITEM.findall(j.note)}
+
+
+def test_the_analysis_set_is_written_from_drawn_items_no_other_set_drew() -> None:
+    judgments = load_judgments(ANALYSIS_SET)
+    undrawn = [j.line for j in judgments if len(DRAWN_ITEM.findall(j.note)) != 1]
+    assert not undrawn, f"lines that do not name exactly one drawn item: {undrawn}"
+    assert not cited(judgments), "the analysis set is written from drawn items only"
+    assert not drawn_item_faults(judgments)
+    assert {kind_of(j.note) for j in judgments} == KINDS
+    items = drawn_items(judgments)
+    assert len(items) == len(judgments), "an item is drawn twice"
+    both = items & drawn_items(load_judgments(NEWEST_HELD_OUT))
+    assert not both, f"items drawn by both own 8 and own 9: {sorted(both)}"
 
 
 def test_a_fragment_no_title_holds_is_caught(tmp_path: Path) -> None:
