@@ -7,6 +7,7 @@ import pytest
 
 from govsearch.cli import main
 from govsearch.settings import Settings
+from indexer.vectors import MODELS
 from tests.shared_data import shared_path
 
 
@@ -21,5 +22,6 @@ def shared_corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings
     assert main([*gs, "import-items", str(catalogue), "--no-index"]) == 0
     assert main([*gs, "crawl", "govcn_2019", "--mirror-dir", str(pages), "--delay", "0"]) == 0
     assert main([*gs, "index"]) == 0
-    assert (data / "vectors" / "titles.npz").exists()
-    return Settings(data_dir=data, log_queries=False, anonymous_rate="", anonymous_suggest_rate="")
+    settings = Settings(data_dir=data, log_queries=False, anonymous_rate="", anonymous_suggest_rate="")
+    assert all((data / MODELS[model].file).exists() for model in settings.models)  # the default models
+    return settings
