@@ -10,6 +10,7 @@ neighbours, a phrase titles hold (校车驾驶资格). Pure functions of the que
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from indexer.analysis import dictionary_word, query_stopwords, segment_query
@@ -136,9 +137,7 @@ def fixes_non_words(typed: str, fixed: str, corpus: Corpus) -> bool:
     changed = {i for i, (a, b) in enumerate(zip(typed, fixed, strict=True)) if a != b}
     if any(len(w) > 1 and dictionary_word(w) for w in _words_at(typed, changed)):
         return False  # 电动轮椅去哪里买 is not 电动轮异趣哪里买: 轮椅 is a word
-    at = 0
-    for token in segment_query(fixed):
-        start = fixed.find(token, at)
+    for start, token in _spans(fixed):
         if start < 0:
             return False
         at = start + len(token)
@@ -151,13 +150,17 @@ def fixes_non_words(typed: str, fixed: str, corpus: Corpus) -> bool:
     return not changed
 
 
-def _words_at(text: str, places: set[int]) -> list[str]:
-    """The words of `text` (as the segmenter reads it) that hold one of the places."""
-    found, at = [], 0
+def _spans(text: str) -> Iterator[tuple[int, str]]:
+    """(start, word) of the words of `text` as the segmenter reads it; start -1 for a word not found
+    as such in `text`."""
+    at = 0
     for token in segment_query(text):
         start = text.find(token, at)
         if start >= 0:
             at = start + len(token)
-            if places.intersection(range(start, at)):
-                found.append(token)
-    return found
+        yield start, token
+
+
+def _words_at(text: str, places: set[int]) -> list[str]:
+    """The words of `text` (as the segmenter reads it) that hold one of the places."""
+    return [t for at, t in _spans(text) if at >= 0 and places.intersection(range(at, at + len(t)))]
