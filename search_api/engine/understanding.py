@@ -248,13 +248,14 @@ def unsupported_reading(score: ReadingScore) -> bool:
 
 def close_readings(ranked: list[tuple[str, ReadingScore]]) -> list[str]:
     """The best reading, and the runners-up a citizen may as well mean: the same kind of evidence (a
-    term citizens say or not; a word titles hold or not) and, on the log scale the lexicon scores
-    with, at least CLOSE_READING_SHARE of the best's mentions in citizens' terms and queries. A
-    clearly dominant reading stays alone: 护照 is a term citizens say, 换证 and 核准 are not."""
+    term citizens say or not — or at least as many mentions, so that 养老保险 joins the rule term 医疗保险
+    for ylbx; a word titles hold or not) and, on the log scale the lexicon scores with, at least
+    CLOSE_READING_SHARE of the best's mentions in citizens' terms and queries. A clearly dominant
+    reading stays alone: 护照 is a term citizens say, 换证 and 核准 are not."""
     best_text, best = ranked[0]
     close = [best_text]
     for text, score in ranked[1:]:
-        same_kind = score[0] == best[0] and score[2] == best[2]
+        same_kind = (score[0] == best[0] or score[1] >= best[1]) and score[2] == best[2]
         likely = score[1] > 0 and math.log1p(score[1]) >= ranking.CLOSE_READING_SHARE * math.log1p(best[1])
         if same_kind and likely and len(close) < ranking.MAX_READINGS:
             close.append(text)

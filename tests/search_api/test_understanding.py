@@ -16,7 +16,7 @@ from search_api.engine.query import analyse
 from search_api.engine.query_log import linked_item_names, related_queries
 from search_api.engine.rerank import QueryWord, rerank, secondary_action
 from search_api.engine.spelling import correct_spelling
-from search_api.engine.understanding import abbreviation, read_pinyin, reads_better
+from search_api.engine.understanding import abbreviation, close_readings, read_pinyin, reads_better
 
 TITLES = [
     "国务院关于促进综合保税区高水平开放高质量发展的若干意见",
@@ -224,3 +224,14 @@ def test_a_typo_is_fixed_where_the_fix_fits_its_neighbours() -> None:
     # one slip makes a non-word: 报按 is no slip for 保安, which shares neither character
     assert "保安" in lexicon.homophones("报按")
     assert correct_spelling(analyse("套牌车报按"), corpus, lexicon) is None
+
+
+def test_a_reading_citizens_mention_more_joins_a_rule_term() -> None:
+    # (a term citizens say, mentions in their terms and queries, held by titles, …): 医疗保险 is a rule
+    # term, 养老保险 is not but is mentioned twice as often, so both are searched (ylbx); a reading that
+    # is no term and mentioned less still stays out (hz: 护照 alone, not 核准).
+    best = ("医疗保险", (True, 3, True, 0, 1.0, 5.0))
+    assert close_readings([best, ("养老保险", (False, 6, True, 0, 1.0, 20.0))]) == ["医疗保险", "养老保险"]
+    assert close_readings([best, ("养老保险", (False, 2, True, 0, 1.0, 20.0))]) == ["医疗保险"]
+    passport = ("护照", (True, 12, True, 0, 1.0, 9.0))
+    assert close_readings([passport, ("核准", (False, 0, True, 0, 1.0, 30.0))]) == ["护照"]
