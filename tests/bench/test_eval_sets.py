@@ -1,13 +1,13 @@
 """The project's own judged sets (`bench/eval/own_queries*.tsv`) stay well-formed: every line parses,
 every note starts with a kind, every relevant fragment names a title of the corpus `bench/relevance.sh`
-indexes, every cited message exists, and no two sets are written from the same message. The newest
-held-out set (own 8) names, on every line, either the citizen's message it was written from or the
-catalogue item drawn at random for it (`条目 <事项编码>`, an item of the Guangdong catalogue whose title
-the line judges relevant); it shares no message with a reviewed synonym rule (a rule learnt from a
-held-out message would make the set tuned-on) or with the development set. Own 9 is an analysis set,
-written as blind as a held-out set but read for classes of failure, so it does not replace own 8 as the
-newest held-out set: every line of it names a drawn catalogue item, judged relevant to its own query,
-and no item is drawn by both own 8 and own 9."""
+indexes, every cited message exists, and no two sets are written from the same message. The held-out
+sets written in two halves (own 8, and own 10, the newest) name, on every line, either the citizen's
+message it was written from or the catalogue item drawn at random for it (`条目 <事项编码>`, an item of
+the Guangdong catalogue whose title the line judges relevant); they share no message with a reviewed
+synonym rule (a rule learnt from a held-out message would make the set tuned-on) or with the development
+set. Own 9 is an analysis set, written as blind as a held-out set but read for classes of failure, so it
+is not a held-out set: every line of it names a drawn catalogue item, judged relevant to its own query,
+and no item is drawn by two of own 8, own 9 and own 10."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ from tests.shared_data import shared_path
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "bench" / "eval"
 OWN_SETS = sorted(EVAL_DIR.glob("own_queries*.tsv"))
-NEWEST_HELD_OUT = EVAL_DIR / "own_queries_8.tsv"
+NEWEST_HELD_OUT = EVAL_DIR / "own_queries_10.tsv"
+# own 8 was the newest before own 10 and is still checked as a held-out set
+HELD_OUT_IN_HALVES = [EVAL_DIR / "own_queries_8.tsv", NEWEST_HELD_OUT]
 ANALYSIS_SET = EVAL_DIR / "own_queries_9.tsv"  # drawn items only; read for classes, not held out
 BRIDGES = Path(__file__).resolve().parents[2] / "synonyms" / "data" / "message_bridges.txt"
 KINDS = {"description", "short", "business", "initials", "pinyin", "typo", "question", "traditional"}
@@ -93,9 +95,10 @@ def drawn_item_faults(judgments: list[Judgment]) -> list[str]:
     return faults
 
 
-def test_there_are_nine_own_sets() -> None:
+def test_there_are_ten_own_sets() -> None:
     assert [p.name for p in OWN_SETS] == [
         "own_queries.tsv",
+        "own_queries_10.tsv",
         "own_queries_2.tsv",
         "own_queries_3.tsv",
         "own_queries_4.tsv",
@@ -133,8 +136,9 @@ def test_no_two_sets_are_written_from_the_same_message() -> None:
             seen[number] = path.name
 
 
-def test_the_newest_held_out_set_is_written_from_messages_no_reviewed_rule_cites() -> None:
-    judgments = load_judgments(NEWEST_HELD_OUT)
+@pytest.mark.parametrize("path", HELD_OUT_IN_HALVES, ids=lambda p: p.name)
+def test_the_held_out_sets_are_written_from_messages_no_reviewed_rule_cites(path: Path) -> None:
+    judgments = load_judgments(path)
     unnamed = [j.line for j in judgments if not (CITATION.search(j.note) or DRAWN_ITEM.search(j.note))]
     assert not unnamed, f"lines that name neither their message nor their drawn item: {unnamed}"
     assert cited(judgments), "part of the set is written from messages"
@@ -160,8 +164,13 @@ def test_the_analysis_set_is_written_from_drawn_items_no_other_set_drew() -> Non
     assert {kind_of(j.note) for j in judgments} == KINDS
     items = drawn_items(judgments)
     assert len(items) == len(judgments), "an item is drawn twice"
-    both = items & drawn_items(load_judgments(NEWEST_HELD_OUT))
+    own8, own10 = (drawn_items(load_judgments(path)) for path in HELD_OUT_IN_HALVES)
+    both = items & own8
     assert not both, f"items drawn by both own 8 and own 9: {sorted(both)}"
+    both = items & own10
+    assert not both, f"items drawn by both own 9 and own 10: {sorted(both)}"
+    both = own8 & own10
+    assert not both, f"items drawn by both own 8 and own 10: {sorted(both)}"
 
 
 def test_a_fragment_no_title_holds_is_caught(tmp_path: Path) -> None:
