@@ -7,6 +7,7 @@ lower case) so that offsets found in normalised text also hold in the original f
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -130,7 +131,7 @@ class _Dictionary:
     warm-up ~2 CPU-s slower (seen at 1M)."""
 
     short_forms: frozenset[str]  # tagged 简称 (`j`)
-    common_words: frozenset[str]
+    common_words: dict[str, int]  # → its count
     characters: tuple[str, ...]  # single Han characters, most counted first
 
 
@@ -147,7 +148,7 @@ def _dictionary() -> _Dictionary:
     characters = {w: count for w, count, _ in rows if len(w) == 1 and "\u4e00" <= w <= "\u9fff"}
     return _Dictionary(
         short_forms=frozenset(w for w, _, tag in rows if tag == "j"),
-        common_words=frozenset(w for w, count, _ in rows if 2 <= len(w) <= 4 and count > bound),
+        common_words={w: count for w, count, _ in rows if 2 <= len(w) <= 4 and count > bound},
         characters=tuple(sorted(characters, key=lambda c: (-characters[c], c))),
     )
 
@@ -157,10 +158,11 @@ def dictionary_short_forms() -> frozenset[str]:
     return _dictionary().short_forms
 
 
-def common_words() -> frozenset[str]:
+def common_words() -> Mapping[str, int]:
     """Words of 2–4 characters that jieba's dict.txt counts more often than three quarters of the
     words it tags 简称 (`j`; 51 counts in jieba 0.42): words in their own right in everyday text (工人,
-    工地, 取证), which a citizen means as such, not as a clipping of some longer name (~70k words)."""
+    工地, 取证), which a citizen means as such, not as a clipping of some longer name (~70k words, with
+    their counts)."""
     return _dictionary().common_words
 
 

@@ -126,12 +126,12 @@ class SearchEngine:
 
     def warm(self) -> None:
         """What the first searches would otherwise build: the knowledge, the item matcher, the dictionaries'
-        short forms and common words (~0.3 s), the typo check's parts, pinyin's everyday words (~0.2 s)."""
+        short forms and common words (~0.3 s), the typo check's parts, pinyin's tables (`pinyin.warm`)."""
         self.knowledge.get()
         self.catalogue.matcher().warm()
         warm_dictionaries()
         shapes.warm()
-        pinyin.everyday_words()
+        pinyin.warm()
 
     def _maybe_reload(self) -> None:
         """Serving processes only read; pick up the indexer's commits every few seconds."""

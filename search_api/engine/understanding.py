@@ -175,7 +175,7 @@ def association(words: tuple[str, ...], corpus: Corpus) -> float:
     return float(shared / product ** (1 / len(words)))
 
 
-ReadingScore = tuple[bool, int, bool, int, float, float]
+ReadingScore = tuple[bool, int, bool, int, int, float, float]
 # (initials, everyday words): full pinyin in the collection's words, then with everyday words, then initials
 READING_PASSES = ((False, False), (False, True), (True, False))
 
@@ -194,16 +194,18 @@ def _reading_score(
     attested = said or corpus.title_count(joined) > 0
     weight = sum(lexicon.weight.get(w, 0.0) for w in words)
     if not everyday:
-        return said, mentioned, attested, 0, association(words, corpus), weight
-    # Everyday words and lone characters keep no company in titles. Fewest lone characters first, then
-    # the words' company, then a lone character citizens' questions use (了, 哪) or one the title words
-    # use most (查 of 查询, not 茶 or 差; 补 of 补办, not 不).
-    lone = [w for w in words if len(w) == 1]
+        return said, mentioned, attested, 0, 0, association(words, corpus), weight
+    # Everyday words, lone characters and words only the segmenter's dictionary knows keep no company in
+    # titles. Fewest of those strays first (自贸区 as one, not 字 毛 区; 医生 资格证, not 一声 资格证), then
+    # fewest words (电子眼, not 电子 眼), then the known words' company, then strays citizens' questions use
+    # (了, 哪) or whose rarest character the title words use most (查 of 查询, not 茶 or 差; 补 of 补办, not
+    # 不; 居家, not 举家).
     known = tuple(w for w in words if len(w) > 1 and w in lexicon.weight)
-    spoken = query_stopwords()
-    usage = sum(math.inf if c in spoken else float(lexicon.character.get(c, 0)) for c in lone)
+    strays = [w for w in words if w not in known]
+    spoken, used = query_stopwords(), lexicon.character
+    usage = sum(math.inf if w in spoken else float(min(used[c] for c in w)) for w in strays)
     company = association(known, corpus) if known else 0.0
-    return said, mentioned, attested, -len(lone), company, usage + weight
+    return said, mentioned, attested, -len(strays), -len(words), company, usage + weight
 
 
 def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> list[str]:
@@ -242,7 +244,7 @@ def unsupported_reading(score: ReadingScore) -> bool:
     """A reading of several words nothing vouches for: no term citizens say or mention, no title phrase,
     and its words share no title (chagongzhengyuan as 茶 公证 院). Everyday words may read it better
     (查 公证员); when they read it no better, it stays."""
-    said, mentioned, attested, _whole, associated, _weight = score
+    said, mentioned, attested, _strays, _words, associated, _weight = score
     return not (said or mentioned or attested or associated > 0)
 
 

@@ -11,7 +11,14 @@ from indexer.backends.base import BackendHit
 from indexer.documents import DocumentKind
 from search_api.engine.corpus import Corpus, DocInfo, add_titles, invalid_label
 from search_api.engine.models import Correction, LinkedItem, SearchHit
-from search_api.engine.pinyin import Lexicon, action_leads, full_pinyin, initials, latin_letters
+from search_api.engine.pinyin import (
+    Lexicon,
+    action_leads,
+    dictionary_words,
+    full_pinyin,
+    initials,
+    latin_letters,
+)
 from search_api.engine.query import analyse
 from search_api.engine.query_log import linked_item_names, related_queries
 from search_api.engine.rerank import QueryWord, rerank, secondary_action
@@ -230,8 +237,22 @@ def test_a_reading_citizens_mention_more_joins_a_rule_term() -> None:
     # (a term citizens say, mentions in their terms and queries, held by titles, …): 医疗保险 is a rule
     # term, 养老保险 is not but is mentioned twice as often, so both are searched (ylbx); a reading that
     # is no term and mentioned less still stays out (hz: 护照 alone, not 核准).
-    best = ("医疗保险", (True, 3, True, 0, 1.0, 5.0))
-    assert close_readings([best, ("养老保险", (False, 6, True, 0, 1.0, 20.0))]) == ["医疗保险", "养老保险"]
-    assert close_readings([best, ("养老保险", (False, 2, True, 0, 1.0, 20.0))]) == ["医疗保险"]
-    passport = ("护照", (True, 12, True, 0, 1.0, 9.0))
-    assert close_readings([passport, ("核准", (False, 0, True, 0, 1.0, 30.0))]) == ["护照"]
+    best = ("医疗保险", (True, 3, True, 0, 0, 1.0, 5.0))
+    assert close_readings([best, ("养老保险", (False, 6, True, 0, 0, 1.0, 20.0))]) == ["医疗保险", "养老保险"]
+    assert close_readings([best, ("养老保险", (False, 2, True, 0, 0, 1.0, 20.0))]) == ["医疗保险"]
+    passport = ("护照", (True, 12, True, 0, 0, 1.0, 9.0))
+    assert close_readings([passport, ("核准", (False, 0, True, 0, 0, 1.0, 30.0))]) == ["护照"]
+
+
+def test_full_pinyin_reads_everyday_words_only_the_segmenters_dictionary_holds() -> None:
+    # 物业费 and 暖气费 are in no title here, but jieba's dictionary holds them; huanhu is huan hu as an
+    # input method reads it, never hu an hu (湖岸); four syllables are left to the titles' own words.
+    assert dictionary_words("wuyefei")[0] == "物业费"
+    assert "暖气费" in dictionary_words("nuanqifei")
+    assert "湖岸" not in dictionary_words("huanhu")
+    assert dictionary_words("zheng") == () and dictionary_words("gongxiangdanche") == ()
+    corpus = Corpus()
+    add_titles(corpus, ["物业服务收费投诉", "供热价格投诉", "价格争议调解"])
+    lexicon = Lexicon.build({w: float(df) for w, df in corpus.word_df.items()})
+    # lone common characters read it 暖其费: 其 is the commonest character spelled qi
+    assert read_pinyin(analyse("nuanqifei tousu"), corpus, lexicon) == "暖气费投诉"
