@@ -83,6 +83,12 @@ WEAK_WORDS_COVERAGE = 0.5
 # (重新核算退休工资 → 待遇重核) and short queries with slips or noise worse (round 7, docs/relevance.md).
 LONG_ACCOUNT_CHARACTERS = 14
 SEMANTIC_DEPTH = 60  # nearest titles per model whose scores place each other (per-query z-scores)
+# For such a long account, the titles this near in meaning (the first few of the semantic list) keep a place
+# on the first page, at its end, when the fused order put them lower: the words answer weakly there and
+# the fusion's two scales may misjudge each other, so the first page hedges. 5 (half a page): own 4, 5,
+# 6 +1 success@10 each, own 9 +2, no set lower (4 the same, 7 lost one of own 5 and own 9); for every weak
+# account, not only long ones, own 2 and the perturbed set lost one (round 9, docs/relevance.md).
+SEMANTIC_FIRST_PAGE = 5
 
 # -- query understanding ---------------------------------------------------------------------------
 FEW_RESULTS = 3  # with fewer hits, a spelling correction or pinyin reading replaces the results

@@ -342,5 +342,22 @@ def with_meaning(
     else:
         fusion = Fusion(ranking.SEMANTIC_WEIGHT, 0.0, words)
     depth = ranking.SEMANTIC_DEPTH if fusion.judge else ranking.SEMANTIC_CANDIDATES
-    near = semantic.nearest(text, depth, semantic.models_for(weak and long_account(query)))
-    return fuse(top, near, request, query, corpus, fusion)
+    account = weak and long_account(query)
+    near = semantic.nearest(text, depth, semantic.models_for(account))
+    fused = fuse(top, near, request, query, corpus, fusion)
+    if not account:
+        return fused
+    return on_first_page(fused, [doc_id for doc_id, _ in near[: ranking.SEMANTIC_FIRST_PAGE]], request.size)
+
+
+def on_first_page(fused: list[BackendHit], nearest: Sequence[str], size: int) -> list[BackendHit]:
+    """The fused order with the `nearest` titles it holds below the first `size` moved to the end of the
+    first page, in their fused order (`ranking.SEMANTIC_FIRST_PAGE`); the rest keeps its order. Only
+    titles the fusion admitted move: a filter or a portal's scope still holds."""
+    low = {hit.id for hit in fused[size:]} & set(nearest)
+    if not low:
+        return fused
+    kept = [hit for hit in fused if hit.id not in low]
+    moved = [hit for hit in fused if hit.id in low]
+    at = max(size - len(moved), 0)
+    return kept[:at] + moved + kept[at:]

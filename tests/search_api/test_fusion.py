@@ -12,7 +12,7 @@ from search_api.engine.corpus import Corpus, DocInfo
 from search_api.engine.models import SearchRequest
 from search_api.engine.query import analyse
 from search_api.engine.rerank import QueryWord
-from search_api.engine.semantic import Fusion, fuse
+from search_api.engine.semantic import Fusion, fuse, on_first_page
 
 FILLERS = [f"f{n:02d}" for n in range(ranking.SEMANTIC_DEPTH)]  # other titles meaning lists
 
@@ -104,3 +104,21 @@ def test_a_title_found_by_meaning_alone_is_demoted_like_a_word_hit_for_what_was_
     # scores are rounded to six places
     assert scores["lost"] == pytest.approx(weight * lost_credit * ranking.SECONDARY_ACTION_FACTOR, abs=1e-6)
     assert fused[0].id == "plain"
+
+
+def test_for_a_long_account_the_titles_nearest_in_meaning_keep_a_place_on_the_first_page() -> None:
+    fused = [BackendHit(f"w{n}", 1.0 - n / 20) for n in range(15)]
+    ids = [hit.id for hit in on_first_page(fused, ["w12", "w3", "w14", "absent"], size=10)]
+    # w3 is on the first page already; w12 and w14 take its last places in their fused order
+    assert ids[:10] == ["w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w12", "w14"]
+    assert ids[10:] == ["w8", "w9", "w10", "w11", "w13"]  # nothing is dropped
+    assert on_first_page(fused, ["w1", "w2"], size=10) == fused  # all on it: unchanged
+    assert [h.id for h in on_first_page(fused, ["w5"], size=3)] == [
+        "w0",
+        "w1",
+        "w5",
+        "w2",
+        "w3",
+        "w4",
+        *(f"w{n}" for n in range(6, 15)),
+    ]
