@@ -27,6 +27,7 @@ EVERYDAY_PER_SPELLING = 6  # of those, the most counted for one spelling (cha: �
 # spelled with the CHARACTERS_PER_SYLLABLE commonest characters of each syllable (贸 is 11th for mao).
 DICTIONARY_SYLLABLES = 3
 CHARACTERS_PER_SYLLABLE = 20
+DICTIONARY_PER_SPAN = 3  # the most counted such words tried for one stretch (shishi: 实施, 事实, 时候 …)
 LONGEST_SYLLABLE = 6  # zhuang
 
 
@@ -168,7 +169,7 @@ def _syllable_splits(letters: str, most: int) -> Iterator[tuple[str, ...]]:
 
 @lru_cache(maxsize=SYLLABLE_CACHE)
 def dictionary_words(letters: str) -> tuple[str, ...]:
-    """Words of the segmenter's dictionary spelled `letters` in 2–3 syllables, most counted first: the
+    """Words of the segmenter's dictionary spelled `letters` in 2–3 syllables, the three most counted: the
     everyday names citizens type in pinyin that no title may hold (dianziyan: 电子眼, zimaoqu: 自贸区,
     tingchefei: 停车费). The letters are read as syllables the way an input method reads them, longest
     syllable first (huanhu is huan hu, never hu an hu: not 湖岸), and each spelling of common characters
@@ -182,7 +183,7 @@ def dictionary_words(letters: str) -> tuple[str, ...]:
         return ()
     found = [w for w in map("".join, product(*(table[s] for s in spelled))) if dictionary_word(w)]
     counts = common_words()
-    return tuple(sorted(found, key=lambda word: -counts.get(word, 0)))
+    return tuple(sorted(found, key=lambda word: -counts.get(word, 0))[:DICTIONARY_PER_SPAN])
 
 
 @dataclass
