@@ -240,6 +240,15 @@ def dictionary_word(text: str) -> bool:
     return rjieba.cut(text, False) == [text]
 
 
+@lru_cache(maxsize=65_536)
+def dictionary_tag(text: str) -> str:
+    """jieba's part of speech for a word of its dictionary (`dictionary_word`: 网吧 n, 王八 nr), else ""."""
+    if not dictionary_word(text):
+        return ""
+    tags = rjieba.tag(text)
+    return tags[0][1] if len(tags) == 1 else ""
+
+
 def sub_words(token: str) -> list[str]:
     """The dictionary words inside a longer token (what search mode indexes for it), without itself."""
     load_user_dictionary()

@@ -14,7 +14,7 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from indexer.analysis import common_characters, common_words, dictionary_word, query_stopwords
+from indexer.analysis import common_characters, common_words, dictionary_tag, dictionary_word, query_stopwords
 
 _LATIN_QUERY = re.compile(r"[a-z][a-z' ]*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -28,6 +28,10 @@ EVERYDAY_PER_SPELLING = 6  # of those, the most counted for one spelling (cha: �
 DICTIONARY_SYLLABLES = 3
 CHARACTERS_PER_SYLLABLE = 20
 DICTIONARY_PER_SPAN = 3  # the most counted such words tried for one stretch (shishi: 实施, 事实, 时候 …)
+# jieba's tags for names of things (noun, other proper noun, verbal noun, fixed phrase): a citizen typing
+# pinyin names a thing (网吧, 驾校) before anything else spelled alike (家小, tagged 简称); a person's name
+# (王八, tagged nr) never.
+NOMINAL_TAGS = frozenset({"n", "nz", "vn", "l"})
 LONGEST_SYLLABLE = 6  # zhuang
 
 
@@ -167,9 +171,18 @@ def _syllable_splits(letters: str, most: int) -> Iterator[tuple[str, ...]]:
                 yield (letters[:end], *rest)
 
 
+def names_a_thing(word: str) -> bool:
+    """A dictionary word a citizen may type in pinyin to name what they need: tagged a noun, verbal noun or
+    fixed phrase (`NOMINAL_TAGS`: 驾校, 自贸区), or a common word of everyday text (位置, which jieba
+    tags a verb) — not an abbreviation of the news (家小, tagged 简称) nor a person's name."""
+    tag = dictionary_tag(word)
+    return tag in NOMINAL_TAGS or (word in common_words() and tag != "j" and not tag.startswith("nr"))
+
+
 @lru_cache(maxsize=SYLLABLE_CACHE)
 def dictionary_words(letters: str) -> tuple[str, ...]:
-    """Words of the segmenter's dictionary spelled `letters` in 2–3 syllables, the three most counted: the
+    """Words of the segmenter's dictionary spelled `letters` in 2–3 syllables, names of things first
+    (`names_a_thing`), then the most counted, three at most: the
     everyday names citizens type in pinyin that no title may hold (dianziyan: 电子眼, zimaoqu: 自贸区,
     tingchefei: 停车费). The letters are read as syllables the way an input method reads them, longest
     syllable first (huanhu is huan hu, never hu an hu: not 湖岸), and each spelling of common characters
@@ -183,7 +196,11 @@ def dictionary_words(letters: str) -> tuple[str, ...]:
         return ()
     found = [w for w in map("".join, product(*(table[s] for s in spelled))) if dictionary_word(w)]
     counts = common_words()
-    return tuple(sorted(found, key=lambda word: -counts.get(word, 0))[:DICTIONARY_PER_SPAN])
+    named = sorted(
+        (w for w in found if not dictionary_tag(w).startswith("nr")),
+        key=lambda word: (not names_a_thing(word), -counts.get(word, 0)),
+    )
+    return tuple(named[:DICTIONARY_PER_SPAN])
 
 
 @dataclass

@@ -237,11 +237,12 @@ def test_a_reading_citizens_mention_more_joins_a_rule_term() -> None:
     # (a term citizens say, mentions in their terms and queries, held by titles, …): 医疗保险 is a rule
     # term, 养老保险 is not but is mentioned twice as often, so both are searched (ylbx); a reading that
     # is no term and mentioned less still stays out (hz: 护照 alone, not 核准).
-    best = ("医疗保险", (True, 3, True, 0, 0, 1.0, 5.0))
-    assert close_readings([best, ("养老保险", (False, 6, True, 0, 0, 1.0, 20.0))]) == ["医疗保险", "养老保险"]
-    assert close_readings([best, ("养老保险", (False, 2, True, 0, 0, 1.0, 20.0))]) == ["医疗保险"]
-    passport = ("护照", (True, 12, True, 0, 0, 1.0, 9.0))
-    assert close_readings([passport, ("核准", (False, 0, True, 0, 0, 1.0, 30.0))]) == ["护照"]
+    best = ("医疗保险", (True, 3, True, 0, 0, 1.0, 0, 5.0))
+    more = ("养老保险", (False, 6, True, 0, 0, 1.0, 0, 20.0))
+    assert close_readings([best, more]) == ["医疗保险", "养老保险"]
+    assert close_readings([best, ("养老保险", (False, 2, True, 0, 0, 1.0, 0, 20.0))]) == ["医疗保险"]
+    passport = ("护照", (True, 12, True, 0, 0, 1.0, 0, 9.0))
+    assert close_readings([passport, ("核准", (False, 0, True, 0, 0, 1.0, 0, 30.0))]) == ["护照"]
 
 
 def test_full_pinyin_reads_everyday_words_only_the_segmenters_dictionary_holds() -> None:
@@ -250,6 +251,9 @@ def test_full_pinyin_reads_everyday_words_only_the_segmenters_dictionary_holds()
     assert dictionary_words("wuyefei")[0] == "物业费"
     assert "暖气费" in dictionary_words("nuanqifei")
     assert "湖岸" not in dictionary_words("huanhu")
+    # names of things first, never a person's name: 网吧 (not 王八, counted more), 驾校 (not 家小, a 简称)
+    assert dictionary_words("wangba")[0] == "网吧" and "王八" not in dictionary_words("wangba")
+    assert dictionary_words("jiaxiao")[0] == "驾校"
     assert dictionary_words("zheng") == () and dictionary_words("gongxiangdanche") == ()
     corpus = Corpus()
     add_titles(corpus, ["物业服务收费投诉", "供热价格投诉", "价格争议调解"])
