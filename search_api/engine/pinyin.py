@@ -27,7 +27,7 @@ EVERYDAY_PER_SPELLING = 6  # of those, the most counted for one spelling (cha: �
 # spelled with the CHARACTERS_PER_SYLLABLE commonest characters of each syllable (贸 is 11th for mao).
 DICTIONARY_SYLLABLES = 3
 CHARACTERS_PER_SYLLABLE = 20
-DICTIONARY_PER_SPAN = 3  # the most counted such words tried for one stretch (shishi: 实施, 事实, 时候 …)
+DICTIONARY_PER_SPAN = 3  # the most counted such words tried for one stretch (shishi: 实施, 事实, 史诗 …)
 # jieba's tags for names of things (noun, other proper noun, verbal noun, fixed phrase): a citizen typing
 # pinyin names a thing (网吧, 驾校) before anything else spelled alike (家小, tagged 简称); a person's name
 # (王八, tagged nr) never.
@@ -182,12 +182,11 @@ def names_a_thing(word: str) -> bool:
 @lru_cache(maxsize=SYLLABLE_CACHE)
 def dictionary_words(letters: str) -> tuple[str, ...]:
     """Words of the segmenter's dictionary spelled `letters` in 2–3 syllables, names of things first
-    (`names_a_thing`), then the most counted, three at most: the
-    everyday names citizens type in pinyin that no title may hold (dianziyan: 电子眼, zimaoqu: 自贸区,
-    tingchefei: 停车费). The letters are read as syllables the way an input method reads them, longest
-    syllable first (huanhu is huan hu, never hu an hu: not 湖岸), and each spelling of common characters
-    is checked against the dictionary (up to 8,000 checks of a few µs for three syllables); remembered
-    per stretch of letters."""
+    (`names_a_thing`), then the most counted, three at most: the everyday names citizens type in pinyin
+    that no title may hold (dianziyan: 电子眼, zimaoqu: 自贸区, tingchefei: 停车费). The letters are read as
+    syllables the way an input method reads them, longest syllable first (huanhu is huan hu, never hu an
+    hu: not 湖岸), and each spelling of common characters is checked against the dictionary (up to 8,000
+    checks of a few µs for three syllables); remembered per stretch of letters."""
     if len(letters) > DICTIONARY_SYLLABLES * LONGEST_SYLLABLE:
         return ()
     table = _characters_by_syllable()
