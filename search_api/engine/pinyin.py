@@ -24,9 +24,10 @@ SYLLABLE_CACHE = 50_000  # spelled texts kept (a few MB)
 EVERYDAY_CHARACTERS = 4000  # common characters a reading in pinyin may use between the collection's words
 EVERYDAY_PER_SPELLING = 6  # of those, the most counted for one spelling (cha: 茶, 差, 插, 查 …)
 # A word of the segmenter's dictionary that no title holds may be read from 2–3 syllables of full pinyin,
-# spelled with the CHARACTERS_PER_SYLLABLE commonest characters of each syllable (贸 is 11th for mao).
+# spelled with the commonest characters of each syllable: 60 for two syllables (椅 is 31st for yi: 3,600
+# spellings at most), 20 for three (贸 is 11th for mao: 8,000 at most).
 DICTIONARY_SYLLABLES = 3
-CHARACTERS_PER_SYLLABLE = 20
+CHARACTERS_PER_SYLLABLE = {2: 60, 3: 20}
 DICTIONARY_PER_SPAN = 3  # the most counted such words tried for one stretch (shishi: 实施, 事实, 史诗 …)
 # jieba's tags for names of things (noun, other proper noun, verbal noun, fixed phrase): a citizen typing
 # pinyin names a thing (网吧, 驾校) before anything else spelled alike (家小, tagged 简称); a person's name
@@ -151,7 +152,7 @@ def _characters_by_syllable() -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
     for character in common_characters(EVERYDAY_CHARACTERS):
         found = table.setdefault(full_pinyin(character), [])
-        if len(found) < CHARACTERS_PER_SYLLABLE:
+        if len(found) < max(CHARACTERS_PER_SYLLABLE.values()):
             found.append(character)
     return {k: tuple(v) for k, v in table.items() if k.isascii()}
 
@@ -185,15 +186,16 @@ def dictionary_words(letters: str) -> tuple[str, ...]:
     (`names_a_thing`), then the most counted, three at most: the everyday names citizens type in pinyin
     that no title may hold (dianziyan: 电子眼, zimaoqu: 自贸区, tingchefei: 停车费). The letters are read as
     syllables the way an input method reads them, longest syllable first (huanhu is huan hu, never hu an
-    hu: not 湖岸), and each spelling of common characters is checked against the dictionary (up to 8,000
-    checks of a few µs for three syllables); remembered per stretch of letters."""
+    hu: not 湖岸), and each spelling of common characters is checked against the dictionary (a few µs a
+    check, `CHARACTERS_PER_SYLLABLE`); remembered per stretch of letters."""
     if len(letters) > DICTIONARY_SYLLABLES * LONGEST_SYLLABLE:
         return ()
     table = _characters_by_syllable()
     spelled = next(_syllable_splits(letters, DICTIONARY_SYLLABLES), ())
     if len(spelled) < 2:
         return ()
-    found = [w for w in map("".join, product(*(table[s] for s in spelled))) if dictionary_word(w)]
+    most = CHARACTERS_PER_SYLLABLE[len(spelled)]
+    found = [w for w in map("".join, product(*(table[s][:most] for s in spelled))) if dictionary_word(w)]
     counts = common_words()
     named = sorted(
         (w for w in found if not dictionary_tag(w).startswith("nr")),
@@ -270,12 +272,13 @@ class Lexicon:
         table = self.initial if use_initials else self.full
         spoken = everyday and not use_initials
         extra = everyday_words() if spoken else {}
+        longest = max(self.longest, DICTIONARY_SYLLABLES * LONGEST_SYLLABLE) if spoken else self.longest
         beams: dict[int, list[tuple[str, ...]]] = {0: [()]}
         for start in range(len(letters)):
             partials = beams.pop(start, [])
             partials.sort(key=lambda words: (len(words), -self._score(words)))
             for words in partials[:BEAM]:
-                for end in range(start + 1, min(len(letters), start + self.longest) + 1):
+                for end in range(start + 1, min(len(letters), start + longest) + 1):
                     span = letters[start:end]
                     found = [*table.get(span, [])[:PER_SPAN], *extra.get(span, ())]
                     if spoken:

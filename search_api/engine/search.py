@@ -73,8 +73,7 @@ class PageOutOfRange(ValueError):
 
     def __init__(self, page: int, pages: int) -> None:
         super().__init__(f"页码超出范围：第 {page} 页不存在，共 {pages} 页")
-        self.page = page
-        self.pages = pages
+        self.page, self.pages = page, pages
 
 
 @dataclass
@@ -186,9 +185,9 @@ class SearchEngine:
     def _corrected(
         self, request: SearchRequest, typed: AnalyzedQuery, know: Knowledge, expander: Expander
     ) -> tuple[_Run, Correction | None]:
-        """The run of the query as typed, or of a better reading: a typo or pinyin reading when the
-        query finds little or the reading is a known phrase and the query is not (`reads_better`);
-        the words without their “quotes” when quotes for emphasis in a long question find nothing."""
+        """The run of the query as typed, or of a better reading: a typo or pinyin reading when the query
+        finds little or the reading is a known phrase and the query is not (`reads_better`), letters that
+        find no word always; the words without their “quotes” when quotes for emphasis find nothing."""
         run = self._run(request, typed, know, expander)
         correction = self._correction(typed, know) if request.spellcheck and typed.text else None
         clearer = correction is not None and reads_better(typed, correction, know.corpus, run.long_forms)
@@ -199,7 +198,8 @@ class SearchEngine:
                 better = together(request, correction, lambda r, q: self._run(r, analyse(q), know, expander))
             except PageOutOfRange:  # a deep page of a query that found nothing: keep what it found
                 better = run
-            if better.matched > run.matched or (clearer and better.matched):
+            wins = better.matched > run.matched or (clearer and better.matched)
+            if wins or (typed.pinyin and not run.matched):  # letters that found no word: their reading
                 correction.applied = True
                 run = better
         return run, correction

@@ -175,7 +175,7 @@ def association(words: tuple[str, ...], corpus: Corpus) -> float:
     return float(shared / product ** (1 / len(words)))
 
 
-ReadingScore = tuple[bool, int, bool, int, int, float, int, float]
+ReadingScore = tuple[bool, int, bool, int, int, float, int, float, float]
 # (initials, everyday words): full pinyin in the collection's words, then with everyday words, then initials
 READING_PASSES = ((False, False), (False, True), (True, False))
 
@@ -194,20 +194,21 @@ def _reading_score(
     attested = said or corpus.title_count(joined) > 0
     weight = sum(lexicon.weight.get(w, 0.0) for w in words)
     if not everyday:
-        return said, mentioned, attested, 0, 0, association(words, corpus), 0, weight
+        return said, mentioned, attested, 0, 0, association(words, corpus), 0, 0.0, weight
     # Everyday words, lone characters and words only the segmenter's dictionary knows keep no company in
     # titles. Fewest of those strays first (自贸区 as one, not 字 毛 区; 医生 资格证, not 一声 资格证), then
     # fewest words (电子眼, not 电子 眼), then the known words' company, then the most names of things among
-    # the dictionary's words (驾校, not 家小: `names_a_thing`), then strays citizens' questions use
-    # (了, 哪) or whose rarest character the title words use most (查 of 查询, not 茶 or 差; 补 of 补办, not
-    # 不; 居家, not 举家).
+    # the dictionary's words (驾校, not 家小: `names_a_thing`), then the dictionary words counted most in
+    # everyday text (轮椅, not 论艺), then lone characters citizens' questions use (了, 哪) or the title
+    # words use most (查 of 查询, not 茶 or 差; 补 of 补办, not 不).
     known = tuple(w for w in words if len(w) > 1 and w in lexicon.weight)
     strays = [w for w in words if w not in known]
     named = sum(len(w) > 1 and names_a_thing(w) for w in strays)
+    counted = sum(math.log1p(common_words().get(w, 0)) for w in strays if len(w) > 1)
     spoken, used = query_stopwords(), lexicon.character
-    usage = sum(math.inf if w in spoken else float(min(used[c] for c in w)) for w in strays)
+    usage = sum(math.inf if c in spoken else float(used[c]) for c in strays if len(c) == 1)
     company = association(known, corpus) if known else 0.0
-    return said, mentioned, attested, -len(strays), -len(words), company, named, usage + weight
+    return said, mentioned, attested, -len(strays), -len(words), company, named, counted, usage + weight
 
 
 def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> list[str]:
@@ -246,7 +247,7 @@ def unsupported_reading(score: ReadingScore) -> bool:
     """A reading of several words nothing vouches for: no term citizens say or mention, no title phrase,
     and its words share no title (chagongzhengyuan as 茶 公证 院). Everyday words may read it better
     (查 公证员); when they read it no better, it stays."""
-    said, mentioned, attested, _strays, _words, associated, _named, _weight = score
+    said, mentioned, attested, _strays, _words, associated, _named, _counted, _weight = score
     return not (said or mentioned or attested or associated > 0)
 
 

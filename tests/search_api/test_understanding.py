@@ -237,12 +237,12 @@ def test_a_reading_citizens_mention_more_joins_a_rule_term() -> None:
     # (a term citizens say, mentions in their terms and queries, held by titles, …): 医疗保险 is a rule
     # term, 养老保险 is not but is mentioned twice as often, so both are searched (ylbx); a reading that
     # is no term and mentioned less still stays out (hz: 护照 alone, not 核准).
-    best = ("医疗保险", (True, 3, True, 0, 0, 1.0, 0, 5.0))
-    more = ("养老保险", (False, 6, True, 0, 0, 1.0, 0, 20.0))
+    best = ("医疗保险", (True, 3, True, 0, 0, 1.0, 0, 0.0, 5.0))
+    more = ("养老保险", (False, 6, True, 0, 0, 1.0, 0, 0.0, 20.0))
     assert close_readings([best, more]) == ["医疗保险", "养老保险"]
-    assert close_readings([best, ("养老保险", (False, 2, True, 0, 0, 1.0, 0, 20.0))]) == ["医疗保险"]
-    passport = ("护照", (True, 12, True, 0, 0, 1.0, 0, 9.0))
-    assert close_readings([passport, ("核准", (False, 0, True, 0, 0, 1.0, 0, 30.0))]) == ["护照"]
+    assert close_readings([best, ("养老保险", (False, 2, True, 0, 0, 1.0, 0, 0.0, 20.0))]) == ["医疗保险"]
+    passport = ("护照", (True, 12, True, 0, 0, 1.0, 0, 0.0, 9.0))
+    assert close_readings([passport, ("核准", (False, 0, True, 0, 0, 1.0, 0, 0.0, 30.0))]) == ["护照"]
 
 
 def test_full_pinyin_reads_everyday_words_only_the_segmenters_dictionary_holds() -> None:

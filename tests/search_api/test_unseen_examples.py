@@ -97,6 +97,15 @@ def test_initials_with_readings_about_as_likely_search_them_together_and_name_th
     assert all("驾驶证" in t for t in titles(alone)[:3]), titles(alone)[:3]
 
 
+def test_pinyin_of_an_everyday_word_no_title_holds_is_read_and_searched(client: TestClient) -> None:
+    # 椅子 and 洗衣机 are in no title, but jieba's dictionary holds them: the letters find no word, so the
+    # reading is searched (its meaning beats the letters') and said
+    for letters, word in (("yizi", "椅子"), ("xiyiji", "洗衣机")):
+        correction = search(client, q=letters)["correction"]
+        assert correction["text"] == word and correction["applied"], correction
+    assert search(client, q="zimaoqu")["hits"][0]["title"].startswith("国务院关于支持自由贸易试验区")
+
+
 def test_question_and_function_words_do_not_decide_what_comes_first(client: TestClient) -> None:
     """A question asked in the citizen's own words finds what its content words find: 可不可以 is no
     content (its bigram 不可 made 不可抗力公证指引 the first result) and no typo (可以异地 → 可异议低)."""
