@@ -106,6 +106,17 @@ def test_pinyin_of_an_everyday_word_no_title_holds_is_read_and_searched(client: 
     assert search(client, q="zimaoqu")["hits"][0]["title"].startswith("国务院关于支持自由贸易试验区")
 
 
+def test_a_long_account_keeps_the_titles_nearest_in_meaning_on_its_first_page(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Few words of the account are in the soil-monitoring title; meaning finds it among its nearest, but
+    # the fused order left it on the second page until the first page kept a place for it.
+    account = "村里的田被矿上的废渣污染了想知道土壤检测结果"
+    assert "耕地质量监测查询" in titles(search(client, q=account))
+    monkeypatch.setattr(ranking, "SEMANTIC_FIRST_PAGE", 0)
+    assert "耕地质量监测查询" not in titles(search(client, q=account))
+
+
 def test_question_and_function_words_do_not_decide_what_comes_first(client: TestClient) -> None:
     """A question asked in the citizen's own words finds what its content words find: 可不可以 is no
     content (its bigram 不可 made 不可抗力公证指引 the first result) and no typo (可以异地 → 可异议低)."""
