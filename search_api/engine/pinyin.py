@@ -1,4 +1,5 @@
-"""Pinyin of Chinese text (pypinyin, tones dropped) and a lexicon from pinyin back to indexed words."""
+"""Pinyin of Chinese text (pypinyin, tones dropped), a lexicon from pinyin back to indexed words, and the
+everyday words of the segmenter's dictionary that full pinyin may spell where no indexed word does."""
 
 from __future__ import annotations
 

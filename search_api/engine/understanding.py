@@ -2,7 +2,8 @@
 
 Pure functions of the query, the `Corpus` and its pinyin `Lexicon`; nothing here edits synonym data.
 - 综保区 → 综合保税区: an unknown word whose characters appear, in order, in a title phrase.
-- canjirenzheng → 残疾人证, hzjz → 护照 加注: letters read as full pinyin or as initials.
+- canjirenzheng → 残疾人证, hzjz → 护照 加注: letters read as full pinyin or as initials; full pinyin
+  also as everyday words of the segmenter's dictionary that no title holds (zimaoqu → 自贸区).
 - 社报卡 → 社保卡, 公积今 → 公积金: an unknown stretch replaced by a known word that sounds the same
   (or alike, for 3+ characters: z/zh, n/l, in/ing), or, for 3+ characters, by one character that looks
   alike (公枳金 → 公积金: 积 and 枳 share 只).
