@@ -131,20 +131,22 @@ def everyday_words() -> dict[str, tuple[str, ...]]:
     """Full pinyin → words citizens say around the words of titles, which titles may never hold: the
     question and function words of citizens' queries (怎么办, 哪里, 了), then the single characters the
     segmenter's dictionary counts most (换, 领, 查, 丢), EVERYDAY_PER_SPELLING per spelling, most
-    counted first. Read once per process (~0.2 CPU-s), on the first query in pinyin that needs it."""
+    counted first (`_characters_by_syllable`, spelled once for this and the dictionary's words). Read once
+    per process, on the first query in pinyin that needs it or at warm-up."""
     table: dict[str, list[str]] = {}
-    for word in [*sorted(query_stopwords()), *common_characters(EVERYDAY_CHARACTERS)]:
-        found = table.setdefault(full_pinyin(word), [])
-        if word not in found and (len(word) > 1 or len(found) < EVERYDAY_PER_SPELLING):
-            found.append(word)
+    spelled = [(full_pinyin(word), (word,)) for word in sorted(query_stopwords())]
+    for spelling, words in [*spelled, *_characters_by_syllable().items()]:
+        found = table.setdefault(spelling, [])
+        for word in words:
+            if word not in found and (len(word) > 1 or len(found) < EVERYDAY_PER_SPELLING):
+                found.append(word)
     return {k: tuple(v) for k, v in table.items() if is_cjk("".join(v))}
 
 
 def warm() -> None:
-    """Build what the first query in pinyin would: the everyday words (~0.2 s) and the characters of each
-    syllable (~0.04 s)."""
+    """Build what the first query in pinyin would: the characters of each syllable and, from them, the
+    everyday words."""
     everyday_words()
-    _characters_by_syllable()
 
 
 @lru_cache(maxsize=1)
