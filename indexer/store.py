@@ -36,8 +36,10 @@ class Store(Documents):
         portal whose key asked."""
         self.log.log_query(query, kind, page, total, filters, visitor, portal=portal)
 
-    def log_click(self, query: str, doc_id: str, position: int, *, portal: str | None = None) -> None:
-        self.log.log_click(query, doc_id, position, portal=portal)
+    def log_click(
+        self, query: str, doc_id: str, position: int, *, portal: str | None = None, visitor: str = ""
+    ) -> None:
+        self.log.log_click(query, doc_id, position, portal=portal, visitor=visitor)
 
     def close(self) -> None:
         self.database.close()

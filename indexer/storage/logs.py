@@ -61,7 +61,8 @@ visitor_salts = Table(
     Column("salt", Text, nullable=False),
 )
 
-# A click on a result: which query, which document, at which 1-based position. Nothing personal.
+# A click on a result: which query, which document, at which 1-based position, and the day's visitor
+# hash (as for searches), so that popular documents count distinct people. Nothing personal.
 click_log = Table(
     "click_log",
     metadata,
@@ -71,8 +72,10 @@ click_log = Table(
     Column("doc_id", Text, nullable=False),
     Column("position", Integer, nullable=False),
     Column("portal", Text),
+    Column("visitor", Text),  # NULL before revision 0006_i13_click_visitors
     Index("click_log_query", "query"),
     Index("click_log_portal", "portal", "at"),
+    Index("click_log_at", "at"),
     sqlite_autoincrement=True,
 )
 
@@ -129,9 +132,11 @@ class QueryLog:
             conn.execute(upsert(self.database.dialect, visitor_salts).values(fresh).on_conflict_do_nothing())
             return str(conn.execute(_SALT, {"day": day}).scalar_one())
 
-    def log_click(self, query: str, doc_id: str, position: int, *, portal: str | None = None) -> None:
+    def log_click(
+        self, query: str, doc_id: str, position: int, *, portal: str | None = None, visitor: str = ""
+    ) -> None:
         row = {"at": now(), "query": query, "doc_id": doc_id, "position": position, "portal": portal}
-        self._write(_LOG_CLICK, row)
+        self._write(_LOG_CLICK, row | {"visitor": visitor or None})
 
     def purge(self, before: str) -> int:
         """Delete searches and clicks logged before `before` (ISO time); returns how many rows went."""
@@ -155,6 +160,22 @@ class QueryLog:
         )
         with self._read() as conn:
             return [(str(q), int(n)) for q, n in conn.execute(query)]
+
+    def popular_documents(self, min_visitors: int, since: str, limit: int) -> list[tuple[str, int]]:
+        """(document id, visitors) of results opened since `since` (an ISO time) by at least
+        `min_visitors` different visitors, most visitors first; clicks without a visitor hash do not
+        count, so one person or script clicking a result again and again cannot make it popular."""
+        visitors = func.count(click_log.c.visitor.distinct()).label("visitors")
+        query = (
+            select(click_log.c.doc_id, visitors)
+            .where(click_log.c.at >= since)
+            .group_by(click_log.c.doc_id)
+            .having(visitors >= min_visitors)
+            .order_by(visitors.desc(), click_log.c.doc_id)
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return [(str(d), int(n)) for d, n in conn.execute(query)]
 
     def zero_result_queries(self, limit: int) -> list[tuple[str, int]]:
         """(query, searches) of first pages that never found anything, most searched first."""

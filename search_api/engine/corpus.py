@@ -53,6 +53,9 @@ class Corpus:
     phones: dict[str, str] = field(default_factory=dict)  # 实施主体 → a 咨询电话 one of its guides gives
     # The catalogue's 简称/日常用语 that name one item: where a clipped word no title holds is looked for
     short_names: ShortNames = field(default_factory=ShortNames)
+    # (title, visitors) of the documents different people opened from the results lately
+    # (`query_log.popular_documents`): the words citizens mean when they type initials
+    opened: tuple[tuple[str, int], ...] = ()
 
     def _may_occur(self, text: str) -> bool:
         """False when some two adjacent characters of `text` occur in no title: most unknown words stop

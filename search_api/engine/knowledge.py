@@ -1,8 +1,9 @@
 """What the service knows beyond the index, built from the store and kept fresh: the corpus (titles and
-per-document facts), its pinyin lexicon, the suggester and the popular queries.
+per-document facts), its pinyin lexicon, the suggester, the popular queries and the documents people
+open most.
 
 Built on first use and again when the store changes (checked at most every `refresh_seconds`); the
-popular queries are re-read on the same clock.
+popular queries and documents are re-read every `popular_seconds`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from indexer.storage import Database
 from search_api.engine import knowledge_file, ranking
 from search_api.engine.corpus import Corpus, build_corpus, store_signature
 from search_api.engine.pinyin import Lexicon, Spellings, spelling_with
-from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, popular_queries
+from search_api.engine.query_log import DEFAULT_POPULARITY, Popularity, popular_documents, popular_queries
 from search_api.engine.suggest import Suggester
 
 FIRST_BUILD_WAIT_SECONDS = 10.0  # longest a search waits for the first build before going without
@@ -63,6 +64,7 @@ class Knowledge:
     lexicon: Lexicon
     suggester: Suggester
     popular: list[tuple[str, int]]
+    opened: list[tuple[str, int]] = field(default_factory=list)  # popular documents: (id, visitors)
     memo: Memo = field(default_factory=Memo, compare=False)
 
 
@@ -83,7 +85,9 @@ def build_knowledge(
     database: Database, terms: list[str], denylist: frozenset[str], rules: Popularity = DEFAULT_POPULARITY
 ) -> Knowledge:
     popular = popular_queries(database, denylist, rules)
+    opened = popular_documents(database, rules)
     corpus = build_corpus(database, [*terms, *(q for q, _ in popular)])
+    corpus.opened = tuple((corpus.docs[d].title, n) for d, n in opened if d in corpus.docs)
     words = {w: df for w, df in corpus.word_df.items() if content_word(w)}
     weights: dict[str, float] = {w: float(df) for w, df in words.items()}
     for term in corpus.terms:
@@ -93,7 +97,7 @@ def build_knowledge(
     entries += [(w, float(df)) for w, df in words.items() if df >= least and len(w) >= 2]
     entries += [(t, ranking.SUGGEST_TERM_WEIGHT) for t in terms]
     entries += [(q, ranking.SUGGEST_POPULAR_WEIGHT + count) for q, count in popular]
-    return Knowledge(corpus, Lexicon.build(weights), Suggester.build(entries, denylist), popular)
+    return Knowledge(corpus, Lexicon.build(weights), Suggester.build(entries, denylist), popular, opened)
 
 
 class KnowledgeCache:
@@ -166,7 +170,7 @@ class KnowledgeCache:
         found = knowledge_file.load(self._path, self._key(store_signature(self._database)))
         if not isinstance(found, Knowledge):
             return None
-        if popular_queries(self._database, self.denylist, self.popularity) != found.popular:
+        if self._popular_changed(found):
             return None
         self._popular_checked = time.monotonic()
         return found
@@ -244,7 +248,13 @@ class KnowledgeCache:
         if time.monotonic() - self._popular_checked < self._popular_seconds:
             return False
         self._popular_checked = time.monotonic()
-        return popular_queries(self._database, self.denylist, self.popularity) != current.popular
+        return self._popular_changed(current)
+
+    def _popular_changed(self, known: Knowledge) -> bool:
+        """Have the popular queries or the documents people open changed since `known` was built?"""
+        if popular_queries(self._database, self.denylist, self.popularity) != known.popular:
+            return True
+        return popular_documents(self._database, self.popularity) != known.opened
 
     def forget(self) -> None:
         """Drop what is known (e.g. after the denylist changed); the next `get()` rebuilds."""

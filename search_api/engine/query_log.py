@@ -106,6 +106,15 @@ def popular_queries(
     return out[:limit]
 
 
+def popular_documents(
+    database: Database, rules: Popularity = DEFAULT_POPULARITY, limit: int = POPULAR_LIMIT
+) -> list[tuple[str, int]]:
+    """Documents that `rules.min_visitors` different visitors opened from the results lately, most
+    visitors first: (document id, visitors). Nothing here is shown to anyone; it only tells which
+    words citizens mean (`understanding`, readings of initials)."""
+    return QueryLog(database).popular_documents(rules.min_visitors, rules.since(), limit)
+
+
 def related_queries(
     query: AnalyzedQuery,
     tokens: Iterable[str],

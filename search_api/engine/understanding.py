@@ -186,12 +186,13 @@ def _reading_score(
 ) -> ReadingScore:
     """A word citizens are known to say (a synonym-rule term or a popular query: hz → 护照) first, then
     one that citizens' terms and queries contain most often (lh → 离婚, part of 离婚证, 离婚登记 …, not
-    良好, which only titles use), then a reading titles hold, then (with everyday words) the one with
+    良好, which only titles use) — counting too each different visitor who lately opened a document whose
+    title holds it (`opened_by`) — then a reading titles hold, then (with everyday words) the one with
     fewest lone characters (残疾证 怎么办, not 参 及 证 怎么办), then association and frequency (of a lone
     character: in the words of titles)."""
     joined = "".join(words)
     said = joined in corpus.terms
-    mentioned = said_blob.count(joined)
+    mentioned = said_blob.count(joined) + opened_by(joined, corpus)
     attested = said or corpus.title_count(joined) > 0
     weight = sum(lexicon.weight.get(w, 0.0) for w in words)
     if not everyday:
@@ -212,6 +213,13 @@ def _reading_score(
     return said, mentioned, attested, -len(strays), -len(words), company, named, counted, usage + weight
 
 
+def opened_by(text: str, corpus: Corpus) -> int:
+    """How many different visitors lately opened, from the results, documents whose titles hold `text`
+    (`Corpus.opened`, at most `query_log.POPULAR_LIMIT` documents): item popularity, which makes a reading
+    likelier the way a citizen's query does."""
+    return sum(visitors for title, visitors in corpus.opened if text in title)
+
+
 def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> list[str]:
     """Chinese words for a query typed in pinyin, full pinyin first, then initials: the likeliest
     reading, and after it those about as likely (`close_readings`: yl → 养老, 医疗), or [].
@@ -219,8 +227,9 @@ def pinyin_readings(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> l
     Full pinyin that the collection's words alone cannot read may use everyday words between them
     (huanhuzhao → 换护照, canjizhengzenmeban → 残疾证怎么办: `pinyin.everyday_words`), before initials.
     Readings are ranked by how likely a citizen means them: a term citizens say wins (hz → 护照), then
-    one their terms and queries contain most often, then one that occurs as such in a title, then one
-    whose words most often share a title (hzjz → 护照 加注, not 核准 建造), then the most frequent."""
+    one their terms, their queries and the documents they open contain most often, then one that occurs
+    as such in a title, then one whose words most often share a title (hzjz → 护照 加注, not 核准 建造),
+    then the most frequent."""
     letters = query.pinyin
     if letters is None or len(letters) > MAX_PINYIN_LETTERS:
         return []

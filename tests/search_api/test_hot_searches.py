@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from govsearch.app import create_app
 from indexer.storage import Database
 from indexer.storage.logs import QueryLog
 from search_api.deps import client_network
 from search_api.engine.query_log import Popularity, popular_queries, showable
 from search_api.engine.visitors import Visitors
+from tests.factories import build_data_dir, guide
 from tests.web.citizen_site import citizen_app
 
 
@@ -132,3 +134,36 @@ def test_client_networks() -> None:
     assert client_network("2001:db8:5:7::1") == client_network("2001:db8:5:7:ffff::9") == "2001:db8:5:7::/64"
     assert client_network("::ffff:198.51.100.7") == "198.51.100.7"
     assert client_network("testclient") == "testclient"
+
+
+def test_initials_read_as_the_words_of_the_results_different_people_open(tmp_path: Path) -> None:
+    """Item popularity (issue 13): hd is 河道 in three titles and 航道 in one. Once three different
+    clients have opened the 航道 guide from the results, hd reads 航道; one client clicking it fifty
+    times does not make it popular."""
+    documents = [
+        guide("修建跨越航道建筑物审批", "H001"),
+        guide("河道采砂许可", "H002"),
+        guide("河道管理范围内建设项目审批", "H003"),
+        guide("河道整治工程验收", "H004"),
+    ]
+    settings = build_data_dir(tmp_path, documents)
+    app = create_app(settings.model_copy(update={"anonymous_rate": "", "anonymous_suggest_rate": ""}))
+    with TestClient(app, client=("198.51.100.7", 5000)) as client:
+
+        def reading() -> str:
+            client.app.state.search_engine.knowledge.forget()  # type: ignore[attr-defined]
+            answer = client.get("/api/v1/search", params={"q": "hd"}).json()
+            text: str = answer["correction"]["text"]
+            assert text in answer["hits"][0]["title"], answer["hits"][0]  # and its results are shown
+            return text
+
+        assert reading() == "河道"
+        click = {"query": "hd", "doc_id": documents[0].id, "position": 2}
+        for _ in range(50):
+            assert client.post("/api/v1/clicks", json=click).status_code == 204
+        assert reading() == "河道"
+        for address in ("203.0.113.1", "2001:db8:9::1"):
+            assert (
+                TestClient(app, client=(address, 5000)).post("/api/v1/clicks", json=click).status_code == 204
+            )
+        assert reading() == "航道"

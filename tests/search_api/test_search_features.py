@@ -209,17 +209,20 @@ def test_clicks_are_logged_without_personal_data(api: TestClient) -> None:
     assert ok.status_code == 204
     store_path = api.app.state.settings.store_path  # type: ignore[attr-defined]
     with sqlite3.connect(store_path) as conn:
-        row = conn.execute("SELECT query, doc_id, position FROM click_log ORDER BY id DESC").fetchone()
+        sql = "SELECT query, doc_id, position, visitor FROM click_log ORDER BY id DESC"
+        *row, visitor = conn.execute(sql).fetchone()
         columns = [c[1] for c in conn.execute("PRAGMA table_info(click_log)")]
-    assert row == ("社保卡", "g-0123456789abcdef", 3)
+    assert row == ["社保卡", "g-0123456789abcdef", 3]
     assert columns == [
         "id",
         "at",
         "query",
         "doc_id",
         "position",
-        "portal",
-    ]  # the embedding site, not a person
+        "portal",  # the embedding site, not a person
+        "visitor",  # the day's salted hash, as for searches: distinct people, nobody identified
+    ]
+    assert visitor and "testclient" not in visitor and len(visitor) >= 16
     bad = api.post("/api/v1/clicks", json={"query": "社保卡", "doc_id": "x", "position": 0})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "position"
     assert api.post("/api/v1/clicks", content=b"not json").status_code == 422

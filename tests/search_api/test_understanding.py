@@ -260,3 +260,17 @@ def test_full_pinyin_reads_everyday_words_only_the_segmenters_dictionary_holds()
     lexicon = Lexicon.build({w: float(df) for w, df in corpus.word_df.items()})
     # lone common characters read it 暖其费: 其 is the commonest character spelled qi
     assert read_pinyin(analyse("nuanqifei tousu"), corpus, lexicon) == "暖气费投诉"
+
+
+def test_initials_read_as_the_words_of_the_documents_people_open() -> None:
+    """Item popularity (issue 13): hz is 核准 in three titles and 护照 in one; once different visitors
+    have opened the passport guide from the results, the letters read as 护照."""
+    titles = [t for t in TITLES if "公积金" not in t]
+    plain = Corpus()
+    add_titles(plain, titles)
+    weights = {w: float(df) for w, df in plain.word_df.items()}
+    assert read_pinyin(analyse("hz"), plain, Lexicon.build(weights)) == "核准"
+    opened = Corpus(opened=(("办理及加注普通护照", 3),))
+    add_titles(opened, titles)
+    assert read_pinyin(analyse("hz"), opened, Lexicon.build(weights)) == "护照"
+    assert read_pinyin(analyse("hzjz"), opened, Lexicon.build(weights)) == "护照加注"  # the rest as before

@@ -18,7 +18,7 @@ from indexer.storage.logs import QueryLog
 from indexer.storage.synonyms import AuditEntry, SynonymRows
 from indexer.store import Store
 from search_api.engine.best_bets import BestBets
-from search_api.engine.query_log import Popularity, popular_queries
+from search_api.engine.query_log import Popularity, popular_documents, popular_queries
 from synonyms.staff_rules import StaffRule
 from synonyms.staff_store import StaffStore
 from tests.factories import SAMPLE_DOCUMENTS, policy
@@ -89,6 +89,22 @@ def test_crawl_logs_and_best_bets(store_db: Database) -> None:
     assert popular_queries(store_db, frozenset(), Popularity(min_visitors=2)) == [("社保卡", 2)]
     assert QueryLog(store_db).salt_of("2026-12-01") == QueryLog(store_db).salt_of("2026-12-01")
     assert [w.query for w in work_list(store_db)] == ["没有的"]
+
+
+def test_popular_documents_count_different_visitors_who_opened_them(store_db: Database) -> None:
+    """A result opened by many people is popular; one client clicking it again and again, or clicks
+    logged without a visitor hash (before revision 0006), are one visitor or none."""
+    store = Store(store_db)
+    for visitor in ("a", "b", "c"):
+        store.log_click("hz", "passport", 1, visitor=visitor)
+    for _ in range(5):
+        store.log_click("hz", "approval", 2, visitor="a")
+        store.log_click("hz", "approval", 2)
+    store.log_click("hz", "approval", 2, visitor="b")
+    rules = Popularity(min_visitors=2)
+    assert popular_documents(store_db, rules) == [("passport", 3), ("approval", 2)]
+    assert popular_documents(store_db, Popularity(min_visitors=3)) == [("passport", 3)]
+    assert popular_documents(store_db, Popularity(min_visitors=1, window_days=-1)) == []  # all too old
 
 
 def test_staff_accounts_and_versions(store_db: Database) -> None:
