@@ -149,33 +149,31 @@ class QueryLog:
         """(query, visitors) of queries that found something, searched since `since` (an ISO time) by
         at least `min_visitors` different visitors, most visitors first. Queries logged without a
         visitor hash do not count: one person repeating a phrase is one visitor."""
-        visitors = func.count(query_log.c.visitor.distinct()).label("visitors")
-        query = (
-            select(query_log.c.query, visitors)
-            .where(query_log.c.total > 0, query_log.c.at >= since)
-            .group_by(query_log.c.query)
-            .having(visitors >= min_visitors)
-            .order_by(visitors.desc(), query_log.c.query)
-            .limit(limit)
-        )
-        with self._read() as conn:
-            return [(str(q), int(n)) for q, n in conn.execute(query)]
+        found_something = [query_log.c.total > 0]
+        return self._most_visitors(query_log, query_log.c.query, found_something, since, min_visitors, limit)
 
     def popular_documents(self, min_visitors: int, since: str, limit: int) -> list[tuple[str, int]]:
         """(document id, visitors) of results opened since `since` (an ISO time) by at least
         `min_visitors` different visitors, most visitors first; clicks without a visitor hash do not
         count, so one person or script clicking a result again and again cannot make it popular."""
-        visitors = func.count(click_log.c.visitor.distinct()).label("visitors")
+        return self._most_visitors(click_log, click_log.c.doc_id, [], since, min_visitors, limit)
+
+    def _most_visitors(
+        self, table: Table, key: Any, conditions: list[Any], since: str, min_visitors: int, limit: int
+    ) -> list[tuple[str, int]]:
+        """(key, distinct visitors) of the log rows since `since`: at least `min_visitors`, most first,
+        `limit` of them (ties by key)."""
+        visitors = func.count(table.c.visitor.distinct()).label("visitors")
         query = (
-            select(click_log.c.doc_id, visitors)
-            .where(click_log.c.at >= since)
-            .group_by(click_log.c.doc_id)
+            select(key, visitors)
+            .where(*conditions, table.c.at >= since)
+            .group_by(key)
             .having(visitors >= min_visitors)
-            .order_by(visitors.desc(), click_log.c.doc_id)
+            .order_by(visitors.desc(), key)
             .limit(limit)
         )
         with self._read() as conn:
-            return [(str(d), int(n)) for d, n in conn.execute(query)]
+            return [(str(k), int(n)) for k, n in conn.execute(query)]
 
     def zero_result_queries(self, limit: int) -> list[tuple[str, int]]:
         """(query, searches) of first pages that never found anything, most searched first."""
