@@ -192,8 +192,9 @@ def _reading_score(
     character: in the words of titles)."""
     joined = "".join(words)
     said = joined in corpus.terms
-    mentioned = said_blob.count(joined) + opened_by(joined, corpus)
-    attested = said or corpus.title_count(joined) > 0
+    in_titles = corpus.title_count(joined) > 0  # popular documents are titles too: none holds it else
+    mentioned = said_blob.count(joined) + (opened_by(joined, corpus) if in_titles else 0)
+    attested = said or in_titles
     weight = sum(lexicon.weight.get(w, 0.0) for w in words)
     if not everyday:
         return said, mentioned, attested, 0, 0, association(words, corpus), 0, 0.0, weight
