@@ -7,6 +7,7 @@ rule is unknown, and an unknown word is where abbreviations, pinyin and typos ar
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -80,6 +81,14 @@ class Corpus:
 
     def title_count(self, text: str) -> int:
         return self.blob.count(text) if text and self._may_occur(text) else 0
+
+    def with_terms(self, terms: Iterable[str]) -> Corpus:
+        """The same collection with other synonym terms and popular queries (and no opened documents
+        yet): everything read from the store is shared, not read again."""
+        fresh = dataclasses.replace(self, terms=term_set(terms), opened=())
+        if "held_codes" in self.__dict__:  # worked out once per store, not per popularity change
+            fresh.__dict__["held_codes"] = self.__dict__["held_codes"]
+        return fresh
 
     def cooccurring_titles(self, words: Iterable[str]) -> int:
         """How many titles contain every word (as indexed title words)."""
@@ -166,10 +175,14 @@ def build_corpus(database: Database, extra_terms: Iterable[str] = ()) -> Corpus:
             corpus.years.add(info.date.year)
     add_titles(corpus, titles)
     corpus.docs = table.table(corpus.titles)
-    corpus.terms = {normalize(t).strip() for t in extra_terms if t.strip()}
+    corpus.terms = term_set(extra_terms)
     items = ((name, aliases) for _key, name, aliases, _guide in Catalogue(database).names())
     corpus.short_names = short_names(items, corpus.titles)
     return corpus
+
+
+def term_set(terms: Iterable[str]) -> set[str]:
+    return {normalize(t).strip() for t in terms if t.strip()}
 
 
 def add_titles(corpus: Corpus, titles: Iterable[str]) -> None:

@@ -12,10 +12,10 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import NamedTuple, TypeVar, cast
 
 import pypinyin
 import rjieba
@@ -58,6 +58,20 @@ class Memo:
         self._answers.clear()
 
 
+class Given(NamedTuple):
+    """What a knowledge build takes besides the store: the reviewed synonym terms, the denylist and the
+    popularity rules. A change of any of them (or of the logs) updates the knowledge; only a change of
+    the store reads every document again."""
+
+    terms: tuple[str, ...] = ()
+    denylist: tuple[str, ...] = ()
+    popularity: Popularity = DEFAULT_POPULARITY
+
+    @classmethod
+    def of(cls, terms: Iterable[str], denylist: Iterable[str], popularity: Popularity) -> Given:
+        return cls(tuple(terms), tuple(sorted(denylist)), popularity)
+
+
 @dataclass(frozen=True)
 class Knowledge:
     corpus: Corpus
@@ -65,6 +79,7 @@ class Knowledge:
     suggester: Suggester
     popular: list[tuple[str, int]]
     opened: list[tuple[str, int]] = field(default_factory=list)  # popular documents: (id, visitors)
+    given: Given = field(default_factory=Given)
     memo: Memo = field(default_factory=Memo, compare=False)
 
 
@@ -81,12 +96,24 @@ def content_word(word: str) -> bool:
 EMPTY = Knowledge(Corpus(), Lexicon(), Suggester(), [])
 
 
-def build_knowledge(
-    database: Database, terms: list[str], denylist: frozenset[str], rules: Popularity = DEFAULT_POPULARITY
-) -> Knowledge:
-    popular = popular_queries(database, denylist, rules)
-    opened = popular_documents(database, rules)
-    corpus = build_corpus(database, [*terms, *(q for q, _ in popular)])
+def build_knowledge(database: Database, given: Given) -> Knowledge:
+    popular = popular_queries(database, frozenset(given.denylist), given.popularity)
+    corpus = build_corpus(database, [*given.terms, *(q for q, _ in popular)])
+    return _knowing(corpus, database, given, popular)
+
+
+def updated(known: Knowledge, database: Database, given: Given) -> Knowledge:
+    """`known` with other synonym terms, denylist or popularity rules, or with the popular queries and
+    documents as they are now: the two logs are read again, not every document (at 1M documents the
+    store read is most of a build)."""
+    popular = popular_queries(database, frozenset(given.denylist), given.popularity)
+    corpus = known.corpus.with_terms([*given.terms, *(q for q, _ in popular)])
+    return _knowing(corpus, database, given, popular)
+
+
+def _knowing(corpus: Corpus, database: Database, given: Given, popular: list[tuple[str, int]]) -> Knowledge:
+    """The lexicon and suggester over a corpus, with what citizens search and open."""
+    opened = popular_documents(database, given.popularity)
     corpus.opened = tuple((corpus.docs[d].title, n) for d, n in opened if d in corpus.docs)
     words = {w: df for w, df in corpus.word_df.items() if content_word(w)}
     weights: dict[str, float] = {w: float(df) for w, df in words.items()}
@@ -95,9 +122,10 @@ def build_knowledge(
     entries = [(t, ranking.SUGGEST_TITLE_WEIGHT) for t in corpus.titles]
     least = ranking.SUGGEST_MIN_WORD_TITLES
     entries += [(w, float(df)) for w, df in words.items() if df >= least and len(w) >= 2]
-    entries += [(t, ranking.SUGGEST_TERM_WEIGHT) for t in terms]
+    entries += [(t, ranking.SUGGEST_TERM_WEIGHT) for t in given.terms]
     entries += [(q, ranking.SUGGEST_POPULAR_WEIGHT + count) for q, count in popular]
-    return Knowledge(corpus, Lexicon.build(weights), Suggester.build(entries, denylist), popular, opened)
+    suggester = Suggester.build(entries, frozenset(given.denylist))
+    return Knowledge(corpus, Lexicon.build(weights), suggester, popular, opened, given)
 
 
 class KnowledgeCache:
@@ -106,17 +134,19 @@ class KnowledgeCache:
     def __init__(
         self,
         database: Database,
-        terms: list[str],
+        terms: Sequence[str] | Callable[[], Sequence[str]],
         denylist: frozenset[str],
         refresh_seconds: float = 2.0,
         popular_seconds: float = POPULAR_SECONDS,
         popularity: Popularity = DEFAULT_POPULARITY,
         path: Path | None = None,
     ) -> None:
-        """`path`: where the knowledge is kept between runs (`knowledge_file`); None: not kept."""
+        """`terms`: the reviewed synonym terms, or a function giving them as they are now (live synonyms:
+        followed at every check); `path`: where the knowledge is kept between runs (`knowledge_file`);
+        None: not kept."""
         self._path = path
         self._database = database
-        self._terms = terms
+        self._terms = terms if callable(terms) else (lambda: terms)
         self.denylist = denylist
         self.popularity = popularity
         self._refresh_seconds = refresh_seconds
@@ -154,26 +184,40 @@ class KnowledgeCache:
     def _refresh(self, current: Knowledge) -> None:
         """Runs holding the lock `get()` took (a Lock may be released by another thread)."""
         try:
-            if self._stale(current):
+            if store_signature(self._database) != current.corpus.signature:
                 self._knowledge = self._opened_or_built()
+            else:
+                self._knowledge = self._brought_up_to_date(current, self._popular_due())
             self._checked = time.monotonic()
         finally:
             self._lock.release()
 
-    def _key(self, signature: tuple[int, str]) -> tuple[object, ...]:
-        return (signature, tuple(self._terms), tuple(sorted(self.denylist)), self.popularity)
+    def _given(self) -> Given:
+        return Given.of(self._terms(), self.denylist, self.popularity)
+
+    def _brought_up_to_date(self, known: Knowledge, look_at_logs: bool) -> Knowledge:
+        """`known`, or `updated` from it when the synonym terms, denylist or popularity rules changed,
+        or (`look_at_logs`) the popular queries or documents."""
+        given = self._given()
+        if known.given == given and not (look_at_logs and self._popular_changed(known)):
+            return known
+        started = time.perf_counter()
+        with spelling_with(spellings := Spellings(self._kept_spellings())):
+            fresh = updated(known, self._database, given)
+        self._popular_checked = time.monotonic()
+        log.info("knowledge brought up to date in %.1f s", time.perf_counter() - started)
+        self._keep(fresh, spellings)
+        return fresh
 
     def _saved(self) -> Knowledge | None:
-        """The knowledge saved for the store as it is now and the popular queries as they are now."""
+        """The knowledge saved for the store as it is now, brought up to date."""
         if self._path is None:
             return None
-        found = knowledge_file.load(self._path, self._key(store_signature(self._database)))
+        found = knowledge_file.load(self._path, store_signature(self._database))
         if not isinstance(found, Knowledge):
             return None
-        if self._popular_changed(found):
-            return None
         self._popular_checked = time.monotonic()
-        return found
+        return self._brought_up_to_date(found, look_at_logs=True)
 
     def _opened_or_built(self) -> Knowledge:
         """From the file when one was kept for the store as it is now, else built and kept: by one
@@ -198,20 +242,27 @@ class KnowledgeCache:
         spellings = Spellings(self._kept_spellings())
         try:
             with spelling_with(spellings):
-                built = build_knowledge(self._database, self._terms, self.denylist, self.popularity)
+                built = build_knowledge(self._database, self._given())
         except BaseException:
             if held is not None:
                 held.release()
             raise
         self._popular_checked = time.monotonic()
         log.info("knowledge built from the store in %.1f s", time.perf_counter() - started)
-        if self._path is not None:
-            key = self._key(built.corpus.signature)
-            kept = dataclasses.replace(built, memo=Memo())
-            args = (key, kept, spellings.used, held)
-            self._saving = threading.Thread(target=self._save, args=args, daemon=True)
-            self._saving.start()
+        self._keep(built, spellings, held)
         return built
+
+    def _keep(
+        self, known: Knowledge, spellings: Spellings, held: knowledge_file.Exclusive | None = None
+    ) -> None:
+        """Saved to the file (when there is one) by a thread beside the searches; `held` released after."""
+        if self._path is None:
+            if held is not None:
+                held.release()
+            return
+        args = (known.corpus.signature, dataclasses.replace(known, memo=Memo()), spellings.used, held)
+        self._saving = threading.Thread(target=self._save, args=args, daemon=True)
+        self._saving.start()
 
     def _kept_spellings(self) -> dict[str, tuple[str, ...]]:
         """What the last build spelled (a rebuild after a change spells only what is new)."""
@@ -221,7 +272,7 @@ class KnowledgeCache:
 
     def _save(
         self,
-        key: tuple[object, ...],
+        key: tuple[int, str],
         kept: Knowledge,
         spellings: dict[str, tuple[str, ...]],
         held: knowledge_file.Exclusive | None,
@@ -242,13 +293,12 @@ class KnowledgeCache:
             self._saving.join(timeout)
         return self._knowledge or self.get()
 
-    def _stale(self, current: Knowledge) -> bool:
-        if store_signature(self._database) != current.corpus.signature:
-            return True
+    def _popular_due(self) -> bool:
+        """Popularity is looked at every `popular_seconds` (two queries over the logs)."""
         if time.monotonic() - self._popular_checked < self._popular_seconds:
             return False
         self._popular_checked = time.monotonic()
-        return self._popular_changed(current)
+        return True
 
     def _popular_changed(self, known: Knowledge) -> bool:
         """Have the popular queries or the documents people open changed since `known` was built?"""

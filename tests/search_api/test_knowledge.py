@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from indexer.storage import Database
+from indexer.storage.logs import QueryLog
 from search_api.engine import knowledge
 from search_api.engine.knowledge import EMPTY, KnowledgeCache
+from search_api.engine.query_log import DEFAULT_POPULARITY
 from tests.factories import build_data_dir, guide
 
 
@@ -99,3 +101,73 @@ def test_workers_starting_together_build_once_and_share_it(
         thread.join()
     assert len(builds) == 1
     assert found[0].corpus.titles == found[1].corpus.titles and "居民身份证换领" in found[1].corpus.titles
+
+
+def _searched_by_three(database: Database, query: str) -> None:
+    log = QueryLog(database)
+    for person in ("a", "b", "c"):
+        log.log_query(query, None, 1, 2, visitor=person)
+
+
+def _no_store_read(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the store was read again although only popularity changed")
+
+
+def test_a_change_of_popularity_alone_keeps_what_was_read_from_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = build_data_dir(tmp_path)
+    database = Database.for_path(settings.store_path)
+    cache = KnowledgeCache(database, ["社保卡"], frozenset(), refresh_seconds=0, popular_seconds=0)
+    first = cache.get()
+    _searched_by_three(database, "身份证到期换领")
+    monkeypatch.setattr(knowledge, "build_corpus", _no_store_read)
+    cache.get()
+    fresh = cache.settle()
+    assert fresh.popular == [("身份证到期换领", 3)] and "身份证到期换领" in fresh.corpus.terms
+    assert fresh.corpus.docs is first.corpus.docs and "社保卡" in fresh.corpus.terms
+    monkeypatch.undo()
+    # … and it is what a full build makes of the store and logs as they are now.
+    built = knowledge.build_knowledge(database, knowledge.Given.of(["社保卡"], (), DEFAULT_POPULARITY))
+    assert fresh.corpus.terms == built.corpus.terms and fresh.lexicon.full == built.lexicon.full
+    assert fresh.suggester.suggest("身份证") == built.suggester.suggest("身份证")
+    assert "身份证到期换领" in fresh.suggester.suggest("身份证")
+
+
+def test_a_kept_file_with_old_popularity_is_brought_up_to_date_without_reading_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = build_data_dir(tmp_path)
+    database = Database.for_path(settings.store_path)
+    path = tmp_path / "knowledge.bin"
+    first = KnowledgeCache(database, ["社保卡"], frozenset(), path=path)
+    first.get()
+    first.settle()
+    _searched_by_three(database, "身份证到期换领")
+    monkeypatch.setattr(knowledge, "build_corpus", _no_store_read)
+    second = KnowledgeCache(database, ["社保卡"], frozenset(), path=path)
+    assert second.get().popular == [("身份证到期换领", 3)]
+    second.settle()
+    third = KnowledgeCache(database, ["社保卡"], frozenset(), path=path)  # opens what the second kept
+    assert "身份证到期换领" in third.get().corpus.terms
+
+
+def test_a_synonym_change_at_run_time_reaches_the_knowledge_without_reading_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = build_data_dir(tmp_path)
+    database = Database.for_path(settings.store_path)
+    terms = ["社保卡"]
+    path = tmp_path / "knowledge.bin"
+    cache = KnowledgeCache(database, lambda: terms, frozenset(), refresh_seconds=0, path=path)
+    first = cache.get()
+    assert "医保电子凭证" not in first.corpus.terms
+    terms.append("医保电子凭证")  # a staff rule approved while the server runs
+    monkeypatch.setattr(knowledge, "build_corpus", _no_store_read)
+    cache.get()
+    fresh = cache.settle()
+    assert "医保电子凭证" in fresh.corpus.terms and fresh.corpus.docs is first.corpus.docs
+    assert "医保电子凭证" in fresh.suggester.suggest("医保")
+    # The next worker to start opens the file kept for the new terms, and brings nothing up to date.
+    monkeypatch.setattr(knowledge, "updated", _no_store_read)
+    assert "医保电子凭证" in KnowledgeCache(database, terms, frozenset(), path=path).get().corpus.terms
