@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,37 @@ if TYPE_CHECKING:
 # tested where they are meant to bite (tests/search_api/test_rate_limits.py), and off elsewhere.
 os.environ.setdefault("GOVSEARCH_ANONYMOUS_RATE", "")
 os.environ.setdefault("GOVSEARCH_ANONYMOUS_SUGGEST_RATE", "")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Begin starting the Elasticsearch nodes the collected tests need, beside the first tests (see
+    tests/es_nodes.py): a cluster the contributor configured needs no start."""
+    if session.config.option.collectonly:
+        return
+    needs_node = not os.environ.get("GOVSEARCH_ELASTICSEARCH_URL") and any(
+        _uses_the_session_node(item) for item in session.items
+    )
+    needs_cluster = any(item.path.name == "test_elasticsearch_cluster.py" for item in session.items)
+    if needs_node or needs_cluster:
+        from tests import es_nodes
+
+        if needs_node:
+            es_nodes.begin(es_nodes.SESSION_NODE)
+        if needs_cluster:
+            es_nodes.begin(es_nodes.CLUSTER)
+
+
+def _uses_the_session_node(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    # `open_index` asks for es_urls only when it opens an Elasticsearch backend (a parameter).
+    return "es_urls" in names or ("open_index" in names and "elasticsearch" in item.nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own teardown, which may raise on an interrupted run
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    es_nodes = sys.modules.get("tests.es_nodes")
+    if es_nodes is not None:
+        es_nodes.stop_unused()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +28,7 @@ from tests.shared_data import SHARED
 TOOLS = SHARED / "tools" / "elasticsearch"
 HEAP = "512m"  # 0.85 GB RSS a node (tools README); the machine is shared
 START_TIMEOUT = "240"
+CLUSTER_NODES = 3  # tests/indexer/test_elasticsearch_cluster.py
 
 
 def unavailable(message: str) -> None:
@@ -85,16 +87,86 @@ def restart_member(port: int, seed_ports: list[int], directory: Path, base: int)
     assert done.returncode == 0, done.stderr[-2000:]
 
 
+# Nodes begun in a background thread as soon as the tests are collected (`begin`), so that the tests
+# that need them do not wait for JVMs to start: the first of them runs minutes into the session, and
+# a 3-node cluster takes over a minute to form on a busy 2-core machine. One start at a time: the
+# first one installs Elasticsearch, and two installs must not race.
+_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-start")
+_begun: dict[str, tuple[Future[tuple[int, Path]], Callable[[int, Path], None]]] = {}
+SESSION_NODE = "session node"
+CLUSTER = "cluster"
+
+
+def _start_session_node() -> tuple[int, Path]:
+    port = free_port(9420)
+    with _removed_unless_started() as directory:
+        start_node(port, directory / f"node-{port}")
+    return port, directory
+
+
+def _stop_session_node(port: int, directory: Path) -> None:
+    stop_node(port, directory / f"node-{port}")
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def _start_cluster() -> tuple[int, Path]:
+    base = free_port(9450, CLUSTER_NODES)
+    with _removed_unless_started() as directory:
+        start_cluster(CLUSTER_NODES, base, directory)
+    return base, directory
+
+
+def _stop_cluster(base: int, directory: Path) -> None:
+    stop_cluster(CLUSTER_NODES, base, directory)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+STARTS = {SESSION_NODE: (_start_session_node, _stop_session_node), CLUSTER: (_start_cluster, _stop_cluster)}
+
+
+def begin(name: str) -> None:
+    """Start `name` (SESSION_NODE or CLUSTER) in the background; `started` waits for it."""
+    if name not in _begun:
+        start, stop = STARTS[name]
+        _begun[name] = (_pool.submit(start), stop)
+
+
 @contextmanager
-def node_directory() -> Iterator[Path]:
-    """A directory for node data that the node's own user can reach: the script runs nodes as the
-    user `elasticsearch` when we are root, and pytest's temporary directories are private (0700)."""
+def started(name: str) -> Iterator[tuple[int, Path]]:
+    """(first port, directory) of what `begin` started (or of a start made now), stopped at the end."""
+    begun = _begun.get(name)
+    start, stop = STARTS[name]
+    port, directory = begun[0].result() if begun else start()  # a skip or failure raised in the thread
+    _begun.pop(name, None)  # ours to stop now (until here, `stop_unused` stops it if the run ends)
+    try:
+        yield port, directory
+    finally:
+        stop(port, directory)
+
+
+def stop_unused() -> None:
+    """Stop what was begun but never used (a run stopped early, e.g. by -x): no node outlives the run."""
+    for future, stop in _begun.values():
+        try:
+            port, directory = future.result()
+        except BaseException:
+            continue
+        stop(port, directory)
+    _begun.clear()
+
+
+@contextmanager
+def _removed_unless_started() -> Iterator[Path]:
+    """A directory for node data that the node's own user can reach (the script runs nodes as the user
+    `elasticsearch` when we are root, and pytest's temporary directories are private, 0700); removed
+    when the start fails."""
     path = Path(tempfile.mkdtemp(prefix="govsearch-es-"))
     path.chmod(0o755)
     try:
         yield path
-    finally:
+    except BaseException:
         shutil.rmtree(path, ignore_errors=True)
+        raise
 
 
 def session_cluster() -> Iterator[tuple[str, ...]]:
@@ -108,14 +180,8 @@ def session_cluster() -> Iterator[tuple[str, ...]]:
             unavailable(f"GOVSEARCH_ELASTICSEARCH_URL={configured} does not answer: {exc}")
         yield urls
         return
-    port = free_port(9420)
-    with node_directory() as tmp:
-        data_dir = tmp / f"node-{port}"
-        start_node(port, data_dir)
-        try:
-            yield (f"http://127.0.0.1:{port}",)
-        finally:
-            stop_node(port, data_dir)
+    with started(SESSION_NODE) as (port, _directory):
+        yield (f"http://127.0.0.1:{port}",)
 
 
 def isolated_config(urls: tuple[str, ...], key: str = "") -> ElasticsearchConfig:

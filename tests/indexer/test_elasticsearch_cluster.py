@@ -22,25 +22,21 @@ from indexer.backends import open_backend
 from indexer.pipeline import update_index
 from indexer.storage import Database
 from indexer.store import Store
-from tests.es_nodes import free_port, node_directory, restart_member, start_cluster, stop_cluster
+from tests.es_nodes import CLUSTER, CLUSTER_NODES, restart_member, started
 from tests.factories import guide
 
 pytestmark = pytest.mark.slow
 
-NODES = 3
+NODES = CLUSTER_NODES
 DOCUMENTS = 300
 SEARCHING_WHILE_DOWN = 15.0  # seconds of searches with one node dead, before it is restarted
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[tuple[int, Path]]:
-    base = free_port(9450, NODES)
-    with node_directory() as directory:
-        start_cluster(NODES, base, directory)
-        try:
-            yield base, directory
-        finally:
-            stop_cluster(NODES, base, directory)
+    """Begun when the tests were collected (tests/conftest.py), so usually formed by now."""
+    with started(CLUSTER) as (base, directory):
+        yield base, directory
 
 
 def settings_for(base: int, data_dir: Path) -> Settings:
