@@ -109,15 +109,9 @@ class SearchEngine:
         self.store = store
         self.synonyms = synonyms
         self.best_bets = BestBets(store.database)
-        # The reviewed terms as they are at each check: a staff synonym change reaches the knowledge
-        # (spelling, pinyin, suggestions) without a restart, and updates it without reading the store.
+        terms = synonyms.reviewed_terms  # read at each check: a staff rule reaches it without a restart
         self.knowledge = KnowledgeCache(
-            store.database,
-            synonyms.reviewed_terms,
-            denylist,
-            reload_seconds,
-            popularity=popularity,
-            path=knowledge_path,
+            store.database, terms, denylist, reload_seconds, popularity=popularity, path=knowledge_path
         )
         self.visitors = Visitors(store.log)
         matcher_path = knowledge_path.with_name(MATCHER_FILE) if knowledge_path else None
