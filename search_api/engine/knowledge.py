@@ -195,44 +195,39 @@ class KnowledgeCache:
     def _given(self) -> Given:
         return Given.of(self._terms(), self.denylist, self.popularity)
 
-    def _brought_up_to_date(self, known: Knowledge, look_at_logs: bool) -> Knowledge:
+    def _brought_up_to_date(
+        self, known: Knowledge, look_at_logs: bool, held: knowledge_file.Exclusive | None = None
+    ) -> Knowledge:
         """`known`, or `updated` from it when the synonym terms, denylist or popularity rules changed,
-        or (`look_at_logs`) the popular queries or documents."""
+        or (`look_at_logs`) the popular queries or documents. `held` is released now, or once what was
+        brought up to date is saved (the next worker opens that)."""
         given = self._given()
         if known.given == given and not (look_at_logs and self._popular_changed(known)):
+            if held is not None:
+                held.release()
             return known
         started = time.perf_counter()
         with spelling_with(spellings := Spellings(self._kept_spellings())):
             fresh = updated(known, self._database, given)
         self._popular_checked = time.monotonic()
         log.info("knowledge brought up to date in %.1f s", time.perf_counter() - started)
-        self._keep(fresh, spellings)
+        self._keep(fresh, spellings, held)
         return fresh
 
-    def _saved(self) -> Knowledge | None:
-        """The knowledge saved for the store as it is now, brought up to date."""
-        if self._path is None:
-            return None
-        found = knowledge_file.load(self._path, store_signature(self._database))
-        if not isinstance(found, Knowledge):
-            return None
-        self._popular_checked = time.monotonic()
-        return self._brought_up_to_date(found, look_at_logs=True)
-
     def _opened_or_built(self) -> Knowledge:
-        """From the file when one was kept for the store as it is now, else built and kept: by one
-        worker at a time, so the others open what it saved."""
+        """From the file when one was kept for the store as it is now (brought up to date), else built
+        and kept: by one worker at a time, so the others open what it saved."""
         if self._path is None:
             return self._build()
         held = knowledge_file.Exclusive(self._path).__enter__()
         try:
-            found = self._saved()
+            found = knowledge_file.load(self._path, store_signature(self._database))
+            if isinstance(found, Knowledge):
+                self._popular_checked = time.monotonic()
+                return self._brought_up_to_date(found, look_at_logs=True, held=held)
         except BaseException:
             held.release()
             raise
-        if found is not None:
-            held.release()
-            return found
         return self._build(held)
 
     def _build(self, held: knowledge_file.Exclusive | None = None) -> Knowledge:
