@@ -15,6 +15,11 @@ from search_api.engine.query_log import DEFAULT_POPULARITY
 from tests.factories import build_data_dir, guide
 
 
+def _store_and_file(tmp_path: Path) -> tuple[Database, Path]:
+    """The sample store, and where its knowledge is kept."""
+    return Database.for_path(build_data_dir(tmp_path).store_path), tmp_path / "knowledge.bin"
+
+
 def test_built_once_then_rebuilt_when_the_store_changes(tmp_path: Path) -> None:
     settings = build_data_dir(tmp_path)
     cache = KnowledgeCache(Database.for_path(settings.store_path), ["社保卡"], frozenset(), refresh_seconds=0)
@@ -42,9 +47,7 @@ def test_a_search_does_not_wait_long_for_the_first_build(
 
 
 def test_kept_between_runs_for_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = build_data_dir(tmp_path)
-    database = Database.for_path(settings.store_path)
-    path = tmp_path / "knowledge.bin"
+    database, path = _store_and_file(tmp_path)
     built = KnowledgeCache(database, ["社保卡"], frozenset(), path=path).get()
     for _ in range(100):  # saved by a thread beside the searches
         if path.exists():
@@ -80,9 +83,7 @@ def test_workers_starting_together_build_once_and_share_it(
 ) -> None:
     import threading
 
-    settings = build_data_dir(tmp_path)
-    database = Database.for_path(settings.store_path)
-    path = tmp_path / "knowledge.bin"
+    database, path = _store_and_file(tmp_path)
     builds: list[int] = []
     real = knowledge.build_knowledge
 
@@ -137,9 +138,7 @@ def test_a_change_of_popularity_alone_keeps_what_was_read_from_the_store(
 def test_a_kept_file_with_old_popularity_is_brought_up_to_date_without_reading_the_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = build_data_dir(tmp_path)
-    database = Database.for_path(settings.store_path)
-    path = tmp_path / "knowledge.bin"
+    database, path = _store_and_file(tmp_path)
     first = KnowledgeCache(database, ["社保卡"], frozenset(), path=path)
     first.get()
     first.settle()
@@ -155,10 +154,8 @@ def test_a_kept_file_with_old_popularity_is_brought_up_to_date_without_reading_t
 def test_a_synonym_change_at_run_time_reaches_the_knowledge_without_reading_the_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = build_data_dir(tmp_path)
-    database = Database.for_path(settings.store_path)
+    database, path = _store_and_file(tmp_path)
     terms = ["社保卡"]
-    path = tmp_path / "knowledge.bin"
     cache = KnowledgeCache(database, lambda: terms, frozenset(), refresh_seconds=0, path=path)
     first = cache.get()
     assert "医保电子凭证" not in first.corpus.terms
