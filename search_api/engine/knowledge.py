@@ -69,7 +69,7 @@ class Given(NamedTuple):
 
     @classmethod
     def of(cls, terms: Iterable[str], denylist: Iterable[str], popularity: Popularity) -> Given:
-        return cls(tuple(terms), tuple(sorted(denylist)), popularity)
+        return cls(tuple(sorted(set(terms))), tuple(sorted(denylist)), popularity)  # order means nothing
 
 
 @dataclass(frozen=True)
