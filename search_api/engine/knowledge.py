@@ -105,26 +105,37 @@ def build_knowledge(database: Database, given: Given) -> Knowledge:
 def updated(known: Knowledge, database: Database, given: Given) -> Knowledge:
     """`known` with other synonym terms, denylist or popularity rules, or with the popular queries and
     documents as they are now: the two logs are read again, not every document (at 1M documents the
-    store read is most of a build)."""
+    store read is most of a build), and the suggester's entries for titles and words are kept unless
+    the denylist changed."""
     popular = popular_queries(database, frozenset(given.denylist), given.popularity)
     corpus = known.corpus.with_terms([*given.terms, *(q for q, _ in popular)])
-    return _knowing(corpus, database, given, popular)
+    same_denylist = known.given.denylist == given.denylist
+    return _knowing(corpus, database, given, popular, known.suggester if same_denylist else None)
 
 
-def _knowing(corpus: Corpus, database: Database, given: Given, popular: list[tuple[str, int]]) -> Knowledge:
-    """The lexicon and suggester over a corpus, with what citizens search and open."""
+def _knowing(
+    corpus: Corpus,
+    database: Database,
+    given: Given,
+    popular: list[tuple[str, int]],
+    collection: Suggester | None = None,
+) -> Knowledge:
+    """The lexicon and suggester over a corpus, with what citizens search and open; `collection`: a
+    suggester already made for the corpus's titles and words."""
     opened = popular_documents(database, given.popularity)
     corpus.opened = tuple((corpus.docs[d].title, n) for d, n in opened if d in corpus.docs)
     words = {w: df for w, df in corpus.word_df.items() if content_word(w)}
     weights: dict[str, float] = {w: float(df) for w, df in words.items()}
     for term in corpus.terms:
         weights[term] = max(weights.get(term, 0.0), ranking.SUGGEST_TERM_WEIGHT)
-    entries = [(t, ranking.SUGGEST_TITLE_WEIGHT) for t in corpus.titles]
-    least = ranking.SUGGEST_MIN_WORD_TITLES
-    entries += [(w, float(df)) for w, df in words.items() if df >= least and len(w) >= 2]
-    entries += [(t, ranking.SUGGEST_TERM_WEIGHT) for t in given.terms]
-    entries += [(q, ranking.SUGGEST_POPULAR_WEIGHT + count) for q, count in popular]
-    suggester = Suggester.build(entries, frozenset(given.denylist))
+    if collection is None:
+        entries = [(t, ranking.SUGGEST_TITLE_WEIGHT) for t in corpus.titles]
+        least = ranking.SUGGEST_MIN_WORD_TITLES
+        entries += [(w, float(df)) for w, df in words.items() if df >= least and len(w) >= 2]
+        collection = Suggester.build(entries, frozenset(given.denylist))
+    extra = [(t, ranking.SUGGEST_TERM_WEIGHT) for t in given.terms]
+    extra += [(q, ranking.SUGGEST_POPULAR_WEIGHT + count) for q, count in popular]
+    suggester = collection.with_extra(extra)
     return Knowledge(corpus, Lexicon.build(weights), suggester, popular, opened, given)
 
 

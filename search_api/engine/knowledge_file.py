@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = 6  # raise when Knowledge, Corpus, DocTable, Lexicon or Suggester change shape
+FORMAT = 7  # raise when Knowledge, Corpus, DocTable, Lexicon or Suggester change shape
 MAGIC = b"GSKNOW2\n"
 ABANDONED_SECONDS = 600.0  # a temporary file this old belongs to no running save
 OLD_FILES = ("knowledge.pickle",)  # what earlier versions kept: removed once this file is written

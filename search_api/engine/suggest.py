@@ -8,6 +8,7 @@ suggestion costs microseconds whatever the size of the collection.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -25,6 +26,13 @@ class Suggester:
     weights: list[float] = field(default_factory=list)
     keys: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # kind → sorted (key, entry)
     denylist: frozenset[str] = frozenset()
+    # Entries that change without the collection (synonym terms, popular queries), made apart so that a
+    # change of them does not make the collection's hundreds of thousands of entries again (`with_extra`).
+    extra: Suggester | None = None
+
+    def with_extra(self, entries: Iterable[tuple[str, float]]) -> Suggester:
+        """These entries (those of an earlier `with_extra` dropped) with `entries` beside them."""
+        return dataclasses.replace(self, extra=Suggester.build(entries, self.denylist))
 
     @classmethod
     def build(cls, entries: Iterable[tuple[str, float]], denylist: frozenset[str] = frozenset()) -> Suggester:
@@ -67,9 +75,19 @@ class Suggester:
         typed = normalize(prefix).strip()
         if not typed or denied(typed, self.denylist):
             return []
+        found = self._found(typed, 0)
+        if self.extra is not None:  # numbered after these entries, as if built together
+            found += self.extra._found(typed, len(self.texts))
+        best: dict[str, tuple[float, int, int]] = {}
+        for weight, length, number, text in sorted(found):  # a text in both: its higher weight
+            best.setdefault(text, (weight, length, number))
+        return sorted(best, key=best.__getitem__)[:limit]
+
+    def _found(self, typed: str, offset: int) -> list[tuple[float, int, int, str]]:
+        """(−weight, length, number, text) of the entries `typed` begins, as characters or letters."""
         numbers = self._prefixed("text", typed)
         letters = latin_letters(typed)
         if letters:
             numbers += self._prefixed("full", letters) + self._prefixed("initials", letters)
-        ranked = sorted(dict.fromkeys(numbers), key=lambda n: (-self.weights[n], len(self.texts[n]), n))
-        return [self.texts[n] for n in ranked[:limit]]
+        texts, weights = self.texts, self.weights
+        return [(-weights[n], len(texts[n]), n + offset, texts[n]) for n in dict.fromkeys(numbers)]

@@ -12,6 +12,7 @@ from indexer.storage.logs import QueryLog
 from search_api.engine import knowledge
 from search_api.engine.knowledge import EMPTY, KnowledgeCache
 from search_api.engine.query_log import DEFAULT_POPULARITY
+from search_api.engine.suggest import Suggester
 from tests.factories import build_data_dir, guide
 
 
@@ -168,3 +169,15 @@ def test_a_synonym_change_at_run_time_reaches_the_knowledge_without_reading_the_
     # The next worker to start opens the file kept for the new terms, and brings nothing up to date.
     monkeypatch.setattr(knowledge, "updated", _no_store_read)
     assert "医保电子凭证" in KnowledgeCache(database, terms, frozenset(), path=path).get().corpus.terms
+
+
+def test_the_suggesters_changing_entries_are_made_apart_and_rank_as_if_built_together() -> None:
+    titles = [("社会保障卡申领", 2.0), ("社会保障卡挂失", 2.0), ("社保卡", 2.0), ("居民身份证换领", 2.0)]
+    changing = [("社保卡", 5.0), ("社保卡挂失怎么办", 24.0), ("身份证", 5.0)]
+    together = Suggester.build([*titles, *changing])
+    apart = Suggester.build(titles).with_extra(changing)
+    for prefix in ("社", "社保", "sbk", "shebao", "身份", "s"):
+        assert apart.suggest(prefix) == together.suggest(prefix), prefix
+    assert apart.suggest("社保")[0] == "社保卡挂失怎么办"  # a popular query first
+    # The next change replaces the changing entries: a query no longer popular is no longer suggested.
+    assert "社保卡挂失怎么办" not in apart.with_extra([("身份证", 5.0)]).suggest("社保")
