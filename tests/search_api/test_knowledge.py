@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from indexer.storage import Database
 from indexer.storage.logs import QueryLog
@@ -13,7 +14,7 @@ from search_api.engine import knowledge
 from search_api.engine.knowledge import EMPTY, KnowledgeCache
 from search_api.engine.query_log import DEFAULT_POPULARITY
 from search_api.engine.suggest import Suggester
-from tests.factories import build_data_dir, guide
+from tests.factories import build_app, build_data_dir, guide
 
 
 def _store_and_file(tmp_path: Path) -> tuple[Database, Path]:
@@ -181,3 +182,22 @@ def test_the_suggesters_changing_entries_are_made_apart_and_rank_as_if_built_tog
     assert apart.suggest("社保")[0] == "社保卡挂失怎么办"  # a popular query first
     # The next change replaces the changing entries: a query no longer popular is no longer suggested.
     assert "社保卡挂失怎么办" not in apart.with_extra([("身份证", 5.0)]).suggest("社保")
+
+
+def test_a_staff_rule_approved_while_the_server_runs_reaches_its_suggestions(tmp_path: Path) -> None:
+    from synonyms.staff_rules import StaffRule
+    from synonyms.staff_store import AuditEntry, StaffStore
+
+    def suggested(client: TestClient) -> list[str]:
+        return list(client.get("/api/v1/suggest", params={"q": "医保电"}).json()["suggestions"])
+
+    with TestClient(build_app(tmp_path, warm_first=True)) as client:
+        assert "医保电子凭证" not in suggested(client)
+        staff = StaffStore(Database.for_path(tmp_path / "store.sqlite3"))
+        line = "医保码 => 医保电子凭证"
+        approval = AuditEntry(0, "", "editor", "新增", "", line, "群众常说", "reviewer 批准", None)
+        staff.commit((StaffRule(id=1, line=line),), approval, base=staff.current_version())
+        deadline = time.monotonic() + 20  # brought up to date beside the searches, not inside one
+        while "医保电子凭证" not in suggested(client) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "医保电子凭证" in suggested(client)
