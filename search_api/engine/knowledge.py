@@ -266,7 +266,10 @@ class KnowledgeCache:
             if held is not None:
                 held.release()
             return
-        args = (known.corpus.signature, dataclasses.replace(known, memo=Memo()), spellings.used, held)
+        kept = dataclasses.replace(known, memo=Memo())
+        # After the save before it: a large build's save must not finish last and put back what an
+        # update beside it replaced.
+        args = (known.corpus.signature, kept, spellings.used, held, self._saving)
         self._saving = threading.Thread(target=self._save, args=args, daemon=True)
         self._saving.start()
 
@@ -282,9 +285,12 @@ class KnowledgeCache:
         kept: Knowledge,
         spellings: dict[str, tuple[str, ...]],
         held: knowledge_file.Exclusive | None,
+        after: threading.Thread | None,
     ) -> None:
         assert self._path is not None
         try:
+            if after is not None:
+                after.join()
             knowledge_file.save(self._path, key, kept)
             knowledge_file.save(self._path.with_name(SPELLINGS_FILE), _SPELLINGS_KEY, spellings)
         finally:
