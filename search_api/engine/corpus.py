@@ -85,7 +85,7 @@ class Corpus:
     def with_terms(self, terms: Iterable[str]) -> Corpus:
         """The same collection with other synonym terms and popular queries (and no opened documents
         yet): everything read from the store is shared, not read again."""
-        fresh = dataclasses.replace(self, terms=term_set(terms), opened=())
+        fresh = dataclasses.replace(self, terms=_term_set(terms), opened=())
         if "held_codes" in self.__dict__:  # worked out once per store, not per popularity change
             fresh.__dict__["held_codes"] = self.__dict__["held_codes"]
         return fresh
@@ -175,13 +175,14 @@ def build_corpus(database: Database, extra_terms: Iterable[str] = ()) -> Corpus:
             corpus.years.add(info.date.year)
     add_titles(corpus, titles)
     corpus.docs = table.table(corpus.titles)
-    corpus.terms = term_set(extra_terms)
+    corpus.terms = _term_set(extra_terms)
     items = ((name, aliases) for _key, name, aliases, _guide in Catalogue(database).names())
     corpus.short_names = short_names(items, corpus.titles)
     return corpus
 
 
-def term_set(terms: Iterable[str]) -> set[str]:
+def _term_set(terms: Iterable[str]) -> set[str]:
+    """Synonym terms and popular queries as the corpus compares them: normalised, no blanks."""
     return {normalize(t).strip() for t in terms if t.strip()}
 
 
