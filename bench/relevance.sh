@@ -16,6 +16,11 @@ queries="${1:-$shared/eval/dev_queries.tsv}"
 if [ -z "${GOVSEARCH_CILIN_PATH:-}" ] && [ -f "$shared/data/thesaurus/cilin_extended.txt" ]; then
   export GOVSEARCH_CILIN_PATH="$shared/data/thesaurus/cilin_extended.txt"
 fi
+# So are the words the laws lend a long account (`indexer.laws`): the articles' vectors are made by the
+# first run into GOVSEARCH_CACHE_DIR (default ~/.cache/govsearch; minutes) and read by the next ones.
+if [ -z "${GOVSEARCH_LAWS_DIR+set}" ] && [ -d "$shared/data/laws" ]; then
+  export GOVSEARCH_LAWS_DIR="$shared/data/laws"
+fi
 if [ -x "$repo/.venv/bin/python" ]; then python="$repo/.venv/bin/python"; else python="${PYTHON:-python3}"; fi
 data="$(mktemp -d -t govsearch-relevance-XXXXXX)"
 cleanup() { rm -rf "$data"; }

@@ -28,15 +28,18 @@ from govsearch.serving_files import denylist, live_synonyms, popularity
 from govsearch.settings import Settings
 from indexer.backends import SearchBackend, open_backend
 from indexer.backends.base import VectorSearch
+from indexer.laws import cache_path
 from indexer.storage import Database
 from indexer.store import Store
+from indexer.vectors import USEM3
 from search_api import docs as api_docs
 from search_api import routes as api_routes
 from search_api.access import PortalCors
 from search_api.engine.filters import InvalidSearch
-from search_api.engine.models import SearchRequest
+from search_api.engine.law_bridge import LawBridge
+from search_api.engine.models import PageOutOfRange, SearchRequest
 from search_api.engine.portals import Portals
-from search_api.engine.search import PageOutOfRange, SearchEngine
+from search_api.engine.search import SearchEngine
 from search_api.engine.semantic import SemanticIndex
 from search_api.engine.vector_search import FileVectors
 from search_api.errors import ApiError, api_error, for_api, is_api, search_error
@@ -87,7 +90,19 @@ def build_engine(
         popularity=popularity(settings),
         semantic=semantic_index(settings, backend),
         knowledge_path=settings.knowledge_path,
+        laws=law_bridge(settings),
     )
+
+
+def law_bridge(settings: Settings) -> LawBridge | None:
+    """The words the laws lend long accounts, when a laws folder is configured and usem3 is in use
+    (the cache is made by `govsearch index`; until then the bridge lends nothing)."""
+    if not settings.laws_dir or USEM3.name not in settings.models:
+        return None
+    if not settings.laws_dir.is_dir():
+        log.warning("法律法规目录不存在：%s（GOVSEARCH_LAWS_DIR），不借用条文用语", settings.laws_dir)
+        return None
+    return LawBridge(cache_path(settings.laws_dir, settings.laws_cache_dir))
 
 
 def semantic_index(settings: Settings, backend: SearchBackend) -> SemanticIndex | None:
@@ -224,6 +239,8 @@ def warm_up(engine: SearchEngine) -> None:
     engine.warm()
     if engine.semantic is not None:
         engine.semantic.nearest(WARM_QUERY, 1)
+    if engine.laws is not None:
+        engine.laws.warm()
     engine.search(SearchRequest(q=WARM_QUERY), record=False)
 
 

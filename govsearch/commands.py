@@ -14,9 +14,10 @@ from govsearch.settings import Settings
 from indexer.backends import BackendError, Rebuildable, SearchBackend, open_backend
 from indexer.backends.base import VectorSearch
 from indexer.catalogue.upkeep import update_links
+from indexer.laws import sync_articles
 from indexer.pipeline import IndexProgress, IndexReport, field_workers, update_index
 from indexer.store import Store
-from indexer.vectors import VectorFields, sync_all
+from indexer.vectors import USEM3, VectorFields, sync_all
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.engine.evaluation import evaluate as run_eval
 from search_api.engine.models import SearchRequest
@@ -72,6 +73,7 @@ def run_index(
         )
         if not vectors_first:
             _sync_vectors(settings, store, workers)
+        _sync_laws(settings, workers)
         # What every serving process would otherwise build from the whole store at its start.
         status("准备检索服务所需文件…")
         write_serving_files(settings, store, vectors=not vectors_first)
@@ -99,6 +101,19 @@ def _sync_vectors(settings: Settings, store: Store, workers: int) -> None:
     if settings.models:
         status("计算标题语义向量…")
         sync_all(store, settings.data_dir, settings.models, workers)
+
+
+def _sync_laws(settings: Settings, workers: int) -> None:
+    """The law articles' cache (`indexer.laws`), made once per set of laws, outside the data directory."""
+    if not settings.laws_dir or USEM3.name not in settings.models:
+        return
+    if not settings.laws_dir.is_dir():
+        raise CommandError(f"法律法规目录不存在：{settings.laws_dir}（GOVSEARCH_LAWS_DIR）")
+    status(f"整理法律法规条文（首次需数分钟，结果缓存在 {settings.laws_cache_dir}）…")
+    try:
+        sync_articles(settings.laws_dir, settings.laws_cache_dir, workers)
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"无法整理法律法规条文：{exc}") from exc
 
 
 def check_profiles(settings: Settings, args: argparse.Namespace) -> int:

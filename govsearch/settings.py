@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -58,6 +59,16 @@ class Settings(BaseSettings):
     hot_window_days: float = Field(default=14.0, gt=0, description="统计热搜的时间窗口（天）")
     cilin_path: Path | None = Field(
         default=None, description="同义词词林扩展版文件（UTF-8）；设置后作为低权重通用词汇层参与扩展"
+    )
+    laws_dir: Path | None = Field(
+        default=None,
+        description="法律法规文本目录（Markdown，按“第X条”分条）：设置后，较长的情况描述借用与其意思最近的"
+        "条文中标题所用的词（建索引时整理条文，首次需数分钟）",
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="可重新生成的大文件（法规条文的向量）的缓存目录，不随数据目录重建而丢失；"
+        "默认 $XDG_CACHE_HOME/govsearch 或 ~/.cache/govsearch",
     )
     golden_path: Path | None = Field(
         default=None, description="黄金查询集（govsearch eval 格式 TSV）；同义词改动上线前用它检查"
@@ -167,6 +178,12 @@ class Settings(BaseSettings):
     def knowledge_path(self) -> Path:
         """The serving knowledge kept between runs (`search_api.engine.knowledge_file`)."""
         return self.data_dir / "knowledge.bin"
+
+    @property
+    def laws_cache_dir(self) -> Path:
+        return (
+            self.cache_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "govsearch"
+        )
 
     @property
     def store_url(self) -> str:

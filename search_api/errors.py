@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from search_api.engine.filters import InvalidSearch, OutOfScope
-from search_api.engine.search import PageOutOfRange
+from search_api.engine.models import PageOutOfRange
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/"

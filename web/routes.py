@@ -21,10 +21,10 @@ from search_api.deps import engine_of, page_search, visitor_of
 from search_api.engine.browse import BrowseBy, browse_values, region_choices, region_label
 from search_api.engine.contact import HOTLINE, phones
 from search_api.engine.filters import InvalidSearch
-from search_api.engine.models import SearchRequest, SearchResponse
+from search_api.engine.models import PageOutOfRange, SearchRequest, SearchResponse
 from search_api.engine.portals import Portal
 from search_api.engine.scenarios import related as related_scenarios
-from search_api.engine.search import PageOutOfRange, SearchEngine
+from search_api.engine.search import SearchEngine
 from web.contexts import (
     DocumentContext,
     ErrorContext,

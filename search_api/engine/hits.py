@@ -53,3 +53,13 @@ def own_codes(doc: Document) -> tuple[str, ...]:
     """Exact keys of the document's 发文字号 or 事项编码 (see `indexer.fields.code_key`)."""
     codes = [doc.doc_number] if isinstance(doc, PolicyDocument) else [doc.item_code, doc.catalogue_code]
     return tuple(code_key(c) for c in codes if c)
+
+
+def ranked_hit(
+    doc: Document, score: float, terms: list[str], status: str, codes: tuple[str, ...]
+) -> SearchHit:
+    """A ranked result: its 有效性 label (`status`) and whether a 文号 or code the query holds (`codes`)
+    is this document's own."""
+    made = make_hit(doc, score, terms, status)
+    made.exact_code = bool(codes) and bool(set(own_codes(doc)) & set(codes))
+    return made

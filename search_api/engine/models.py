@@ -58,6 +58,14 @@ class SortOrder(StrEnum):
     DATE = "date"
 
 
+class PageOutOfRange(ValueError):
+    """The requested page lies beyond the last page of results."""
+
+    def __init__(self, page: int, pages: int) -> None:
+        super().__init__(f"页码超出范围：第 {page} 页不存在，共 {pages} 页")
+        self.page, self.pages = page, pages
+
+
 class SearchRequest(BaseModel):
     """What a citizen asked for; the API and the pages both validate through this model. Filters live in
     `filters` (parameter name → canonical value, checked against `FILTERS`); they may also be given by

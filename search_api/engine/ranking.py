@@ -94,6 +94,19 @@ SEMANTIC_DEPTH = 60  # nearest titles per model whose scores place each other (p
 # account, not only long ones, own 2 and the perturbed set lost one (round 9, docs/relevance.md).
 SEMANTIC_FIRST_PAGE = 5
 
+# -- words the laws lend a long account (search_api.engine.law_bridge; rounds 11–12, docs/relevance.md) --
+# An account of this many Han characters or more that the words answer weakly (`WEAK_WORDS_COVERAGE`)
+# reads the LAW_ARTICLES articles nearest it in meaning and is searched also for their LAW_WORDS best
+# words that some title holds and at most LAW_TITLE_SHARE of titles hold, each counting LAW_WEIGHT of a
+# synonym (no coverage credit: it stands for no typed word). Chosen on the analysis sets (mean of
+# success@10 and MRR@10): weight 0.3 and 0.8 below 0.5; K 10 and 40 below 20; 3 and 8 words below 5;
+# 6 characters below 8; a share of 1 % +0.0016, under the 0.002 a step must gain.
+LAW_MIN_CHARACTERS = 8
+LAW_ARTICLES = 20
+LAW_WORDS = 5
+LAW_TITLE_SHARE = 0.005
+LAW_WEIGHT = 0.5
+
 # -- query understanding ---------------------------------------------------------------------------
 FEW_RESULTS = 3  # with fewer hits, a spelling correction or pinyin reading replaces the results
 # Letters with several readings about equally likely (yl: 养老 or 医疗) are searched for all of them, up

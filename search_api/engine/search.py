@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from indexer.analysis import segment_query, warm_dictionaries
-from indexer.backends.base import BackendHit, SearchBackend
+from indexer.backends.base import SearchBackend
 from indexer.documents import Document, DocumentKind
 from indexer.store import Store
 from search_api.engine import pinyin, ranking, shapes
@@ -30,13 +30,15 @@ from search_api.engine.doc_numbers import missing_number
 from search_api.engine.facets import FacetCache
 from search_api.engine.filters import Scope, within
 from search_api.engine.highlight import highlight_terms
-from search_api.engine.hits import make_hit, own_codes
+from search_api.engine.hits import make_hit, ranked_hit
 from search_api.engine.knowledge import Knowledge, KnowledgeCache
+from search_api.engine.law_bridge import LawBridge, first_hits, lend_if_weak
 from search_api.engine.models import (
     Correction,
     Expansion,
     FacetValue,
     ItemCard,
+    PageOutOfRange,
     SearchHit,
     SearchRequest,
     SearchResponse,
@@ -68,14 +70,6 @@ MAX_SUGGEST_PREFIX = 30
 MAX_TOTAL = 10_000  # results counted towards the number of pages
 
 
-class PageOutOfRange(ValueError):
-    """The requested page lies beyond the last page of results."""
-
-    def __init__(self, page: int, pages: int) -> None:
-        super().__init__(f"页码超出范围：第 {page} 页不存在，共 {pages} 页")
-        self.page, self.pages = page, pages
-
-
 @dataclass
 class _Run:
     """One pass of a query through the index: the parts of the response that depend on its wording."""
@@ -103,9 +97,10 @@ class SearchEngine:
         popularity: Popularity = DEFAULT_POPULARITY,
         semantic: SemanticIndex | None = None,
         knowledge_path: Path | None = None,
+        laws: LawBridge | None = None,
     ) -> None:
         self.backend = backend
-        self.semantic = semantic
+        self.semantic, self.laws = semantic, laws
         self.store = store
         self.synonyms = synonyms
         self.best_bets = BestBets(store.database)
@@ -221,16 +216,23 @@ class SearchEngine:
         matches = expander.expand(query.tokens)
         long_forms = self._long_forms(query, know, expander)
         unknown = [t for t in query.tokens if len(t) >= ranking.BIGRAM_MIN_WORD and not know.corpus.known(t)]
-        backend_query = build_query(
+        build = partial(
+            build_query,
             query,
-            matches,
-            request,
+            request=request,
             abbreviations=long_forms,
             depth=ranking.RERANK_DEPTH,
             unknown_words=unknown if ranking.BIGRAM_BOOST else (),
             enclosing_regions=enclosing_markers(request.filters.get("region", ""), know.corpus.regions),
         )
+        backend_query = build(matches)
         result = self.backend.search(backend_query)
+        probe = partial(first_hits, self.backend, backend_query, result)
+        if lent := lend_if_weak(
+            self.laws, query, know, query_words(query.tokens, matches, long_forms), probe
+        ):
+            backend_query = build([*matches, *lent])  # the lent words stand for no typed word
+            result = self.backend.search(backend_query)
         found, total = result.hits, result.total
         if backend_query.offset == 0 and not backend_query.sort_by_date:
             words = query_words(query.tokens, matches, long_forms)
@@ -245,19 +247,16 @@ class SearchEngine:
         if total and request.page > pages:
             raise PageOutOfRange(request.page, pages)
         docs = self.store.get_many([h.id for h in found])
-        expanded = (t for m in matches for alt in m.alternatives for t in alt)
+        expanded = (t for m in [*matches, *lent] for alt in m.alternatives for t in alt)
         terms = highlight_terms([*query.tokens, *expanded, *long_forms.values(), query.compact])
-        hits = [self._hit(docs[h.id], h, terms, know, query) for h in found if h.id in docs]
+        status = {i: info.invalid for i in docs if (info := know.corpus.docs.get(i))}
+        hits = [
+            ranked_hit(docs[h.id], h.score, terms, status.get(h.id, ""), query.codes)
+            for h in found
+            if h.id in docs
+        ]
         facets = self.facets.counts(self.backend, backend_query, know.corpus.years, fixed=request.scope)
         return _Run(query, matches, total, result.total, pages, hits, facets, long_forms)
-
-    def _hit(
-        self, doc: Document, hit: BackendHit, terms: list[str], know: Knowledge, query: AnalyzedQuery
-    ) -> SearchHit:
-        info = know.corpus.docs.get(doc.id)
-        made = make_hit(doc, hit.score, terms, info.invalid if info else "")
-        made.exact_code = bool(query.codes) and bool(set(own_codes(doc)) & set(query.codes))
-        return made
 
     def _respond(
         self,

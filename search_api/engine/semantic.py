@@ -39,7 +39,7 @@ NEAREST_CACHED = 4_096  # queries whose nearest titles are kept per state of the
 
 
 @lru_cache(maxsize=4096)
-def _query_vector(text: str, model: str) -> npt.NDArray[np.float32]:
+def query_vector(text: str, model: str) -> npt.NDArray[np.float32]:
     """Popular queries repeat; one embedding each per model."""
     vector: npt.NDArray[np.float32] = embed([text], model, query=True)[0]
     return vector
@@ -122,7 +122,7 @@ class SemanticIndex:
     def _near(self, model: str, text: str, depth: int) -> list[tuple[str, float]]:
         """One title model's nearest documents; with its description vectors, each document scored by
         the nearer of its title and its description (the same encoder: the cosines compare)."""
-        vector = _query_vector(text, model)
+        vector = query_vector(text, model)
         found = self.source.nearest(model, vector, depth)
         for description in self.descriptions.get(model, ()):
             found = nearer(found, self.source.nearest(description, vector, depth), depth)
