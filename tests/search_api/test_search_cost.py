@@ -81,7 +81,7 @@ def test_the_nearest_titles_of_a_repeated_query_are_kept_until_the_vectors_chang
     calls: list[str] = []
     nearest = source.nearest
     source.nearest = lambda m, q, k: calls.append(m) or nearest(m, q, k)  # type: ignore[method-assign]
-    query_vector = semantic._query_vector("身份证", USEM3.name)
+    query_vector = semantic.query_vector("身份证", USEM3.name)
     save_vectors(vectors_path(tmp_path), TitleVectors(("a",), ("ka",), quantise(query_vector[None, :])))
     assert [d for d, _ in index.nearest("身份证", 5)] == ["a"]
     assert [d for d, _ in index.nearest("身份证", 5)] == ["a"] and len(calls) == 1  # remembered
