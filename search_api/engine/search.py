@@ -227,15 +227,13 @@ class SearchEngine:
         )
         backend_query = build(matches)
         result = self.backend.search(backend_query)
+        words = query_words(query.tokens, matches, long_forms)
         probe = partial(first_hits, self.backend, backend_query, result)
-        if lent := lend_if_weak(
-            self.laws, query, know, query_words(query.tokens, matches, long_forms), probe
-        ):
+        if lent := lend_if_weak(self.laws, query, know, words, probe):
             backend_query = build([*matches, *lent])  # the lent words stand for no typed word
             result = self.backend.search(backend_query)
         found, total = result.hits, result.total
         if backend_query.offset == 0 and not backend_query.sort_by_date:
-            words = query_words(query.tokens, matches, long_forms)
             depth = ranking.RERANK_DEPTH  # always the same window, so that pages of any size agree
             prefer = Preference(request.prefer_region, request.prefer_audience or "")
             top = rerank(found[:depth], words, query, know.corpus, prefer=prefer)
