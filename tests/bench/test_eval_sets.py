@@ -2,14 +2,16 @@
 every note starts with a kind, every relevant fragment names a title of the corpus `bench/relevance.sh`
 indexes, every cited message exists, and no two sets are written from the same message. The sets
 written blind in two halves (own 8, an analysis set since round 10, and the held-out own 10, own 11 and
-own 12, the newest) name, on every line, either the citizen's message it was written from or the
-catalogue item drawn at random for it (`条目 <事项编码>`, an item of the Guangdong catalogue whose title
-the line judges relevant); they share no message with a reviewed synonym rule (a rule learnt from a
-held-out message would make the set tuned-on; own 8 stays checked so that no rule is learnt from its
-messages either) or with the development set. Own 9 is an analysis set, written as blind as a held-out
-set but read for classes of failure from the start: every line of it names a drawn catalogue item,
-judged relevant to its own query, and no item is drawn by two of own 8, own 9, own 10, own 11 and
-own 12."""
+own 12) name, on every line, either the citizen's message it was written from or the catalogue item
+drawn at random for it (`条目 <事项编码>`, an item of the Guangdong catalogue whose title the line judges
+relevant); they share no message with a reviewed synonym rule (a rule learnt from a held-out message
+would make the set tuned-on; own 8 stays checked so that no rule is learnt from its messages either) or
+with the development set. Own 13, the newest held-out set, is written blind from drawn catalogue items
+only (the pool of messages is spent): every line of it names exactly one drawn item, judged relevant to
+its own query, and it cites no message. Own 9 is an analysis set, written as blind as a held-out set but
+read for classes of failure from the start: every line of it names a drawn catalogue item, judged
+relevant to its own query, and no item is drawn by two of own 8, own 9, own 10, own 11, own 12 and
+own 13."""
 
 from __future__ import annotations
 
@@ -28,16 +30,18 @@ from tests.shared_data import shared_path
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "bench" / "eval"
 OWN_SETS = sorted(EVAL_DIR.glob("own_queries*.tsv"))
-NEWEST_HELD_OUT = EVAL_DIR / "own_queries_12.tsv"
-# own 10 and own 11 stay held out; own 8 (an analysis set, read for classes since round 10) is checked
-# like them, so that no reviewed rule is ever learnt from its messages while its figures are compared
-# with the held-out sets'
+NEWEST_HELD_OUT = EVAL_DIR / "own_queries_13.tsv"
+# own 10, own 11 and own 12 stay held out; own 8 (an analysis set, read for classes since round 10) is
+# checked like them, so that no reviewed rule is ever learnt from its messages while its figures are
+# compared with the held-out sets'
 HELD_OUT_IN_HALVES = [
     EVAL_DIR / "own_queries_8.tsv",
     EVAL_DIR / "own_queries_10.tsv",
     EVAL_DIR / "own_queries_11.tsv",
-    NEWEST_HELD_OUT,
+    EVAL_DIR / "own_queries_12.tsv",
 ]
+# held-out sets written from drawn catalogue items only, with no message half
+HELD_OUT_FROM_ITEMS = [NEWEST_HELD_OUT]
 ANALYSIS_SET = EVAL_DIR / "own_queries_9.tsv"  # drawn items only; read for classes, not held out
 BRIDGES = Path(__file__).resolve().parents[2] / "synonyms" / "data" / "message_bridges.txt"
 KINDS = {"description", "short", "business", "initials", "pinyin", "typo", "question", "traditional"}
@@ -105,12 +109,13 @@ def drawn_item_faults(judgments: list[Judgment]) -> list[str]:
     return faults
 
 
-def test_there_are_twelve_own_sets() -> None:
+def test_there_are_thirteen_own_sets() -> None:
     assert [p.name for p in OWN_SETS] == [
         "own_queries.tsv",
         "own_queries_10.tsv",
         "own_queries_11.tsv",
         "own_queries_12.tsv",
+        "own_queries_13.tsv",
         "own_queries_2.tsv",
         "own_queries_3.tsv",
         "own_queries_4.tsv",
@@ -167,6 +172,22 @@ def drawn_items(judgments: list[Judgment]) -> set[str]:
     return {code for j in judgments for code in DRAWN_ITEM.findall(j.note)}
 
 
+@pytest.mark.parametrize("path", HELD_OUT_FROM_ITEMS, ids=lambda p: p.name)
+def test_the_held_out_sets_from_drawn_items_name_one_item_a_line_and_no_message(path: Path) -> None:
+    judgments = load_judgments(path)
+    undrawn = [j.line for j in judgments if len(DRAWN_ITEM.findall(j.note)) != 1]
+    assert not undrawn, f"lines that do not name exactly one drawn item: {undrawn}"
+    assert not cited(judgments), "the set is written from drawn items only"
+    assert not drawn_item_faults(judgments)
+    assert {kind_of(j.note) for j in judgments} == KINDS
+    assert len(drawn_items(judgments)) == len(judgments), "an item is drawn twice"
+    rules = citations(BRIDGES.read_text(encoding="utf-8"))
+    assert rules, "the reviewed rules cite their messages"
+    assert not cited(judgments) & rules
+    development = load_judgments(shared_path("eval/dev_queries.tsv"))
+    assert not cited(judgments) & cited(development), "the development set was written from it too"
+
+
 def test_the_analysis_set_is_written_from_drawn_items_no_other_set_drew() -> None:
     judgments = load_judgments(ANALYSIS_SET)
     undrawn = [j.line for j in judgments if len(DRAWN_ITEM.findall(j.note)) != 1]
@@ -177,7 +198,15 @@ def test_the_analysis_set_is_written_from_drawn_items_no_other_set_drew() -> Non
     items = drawn_items(judgments)
     assert len(items) == len(judgments), "an item is drawn twice"
     own8, own10, own11, own12 = (drawn_items(load_judgments(path)) for path in HELD_OUT_IN_HALVES)
-    drawn = {"own 8": own8, "own 9": items, "own 10": own10, "own 11": own11, "own 12": own12}
+    (own13,) = (drawn_items(load_judgments(path)) for path in HELD_OUT_FROM_ITEMS)
+    drawn = {
+        "own 8": own8,
+        "own 9": items,
+        "own 10": own10,
+        "own 11": own11,
+        "own 12": own12,
+        "own 13": own13,
+    }
     for (first, these), (second, those) in combinations(drawn.items(), 2):
         both = these & those
         assert not both, f"items drawn by both {first} and {second}: {sorted(both)}"
