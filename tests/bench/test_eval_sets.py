@@ -172,8 +172,8 @@ def drawn_items(judgments: list[Judgment]) -> set[str]:
     return {code for j in judgments for code in DRAWN_ITEM.findall(j.note)}
 
 
-@pytest.mark.parametrize("path", HELD_OUT_FROM_ITEMS, ids=lambda p: p.name)
-def test_the_held_out_sets_from_drawn_items_name_one_item_a_line_and_no_message(path: Path) -> None:
+@pytest.mark.parametrize("path", [ANALYSIS_SET, *HELD_OUT_FROM_ITEMS], ids=lambda p: p.name)
+def test_the_sets_from_drawn_items_name_one_item_a_line_and_no_message(path: Path) -> None:
     judgments = load_judgments(path)
     undrawn = [j.line for j in judgments if len(DRAWN_ITEM.findall(j.note)) != 1]
     assert not undrawn, f"lines that do not name exactly one drawn item: {undrawn}"
@@ -183,25 +183,11 @@ def test_the_held_out_sets_from_drawn_items_name_one_item_a_line_and_no_message(
     assert len(drawn_items(judgments)) == len(judgments), "an item is drawn twice"
 
 
-def test_the_analysis_set_is_written_from_drawn_items_no_other_set_drew() -> None:
-    judgments = load_judgments(ANALYSIS_SET)
-    undrawn = [j.line for j in judgments if len(DRAWN_ITEM.findall(j.note)) != 1]
-    assert not undrawn, f"lines that do not name exactly one drawn item: {undrawn}"
-    assert not cited(judgments), "the analysis set is written from drawn items only"
-    assert not drawn_item_faults(judgments)
-    assert {kind_of(j.note) for j in judgments} == KINDS
-    items = drawn_items(judgments)
-    assert len(items) == len(judgments), "an item is drawn twice"
-    own8, own10, own11, own12 = (drawn_items(load_judgments(path)) for path in HELD_OUT_IN_HALVES)
-    (own13,) = (drawn_items(load_judgments(path)) for path in HELD_OUT_FROM_ITEMS)
-    drawn = {
-        "own 8": own8,
-        "own 9": items,
-        "own 10": own10,
-        "own 11": own11,
-        "own 12": own12,
-        "own 13": own13,
-    }
+def test_no_item_is_drawn_by_two_sets() -> None:
+    names = {"own 9": ANALYSIS_SET, **{f"own {p.stem.rsplit('_', 1)[1]}": p for p in HELD_OUT_IN_HALVES}}
+    names |= {f"own {p.stem.rsplit('_', 1)[1]}": p for p in HELD_OUT_FROM_ITEMS}
+    assert sorted(names) == ["own 10", "own 11", "own 12", "own 13", "own 8", "own 9"]
+    drawn = {name: drawn_items(load_judgments(path)) for name, path in names.items()}
     for (first, these), (second, those) in combinations(drawn.items(), 2):
         both = these & those
         assert not both, f"items drawn by both {first} and {second}: {sorted(both)}"
