@@ -73,10 +73,10 @@ def run_index(
         )
         if not vectors_first:
             _sync_vectors(settings, store, workers)
-        _sync_laws(settings, workers)
         # What every serving process would otherwise build from the whole store at its start.
         status("准备检索服务所需文件…")
         write_serving_files(settings, store, vectors=not vectors_first)
+        _sync_laws(settings, workers)  # last: a laws folder in error leaves the index and its files whole
     except BackendError as exc:
         raise CommandError(str(exc)) from exc
     finally:

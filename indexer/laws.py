@@ -129,7 +129,7 @@ def save_articles(path: Path, articles: LawArticles) -> None:
     vectors (keys: article rows; `indexer.ann`) is saved beside it: serving maps the graph from disk,
     shared by its processes, and never loads the vectors."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial.npz")
+    partial = path.with_suffix(f".{os.getpid()}.partial.npz")  # two indexers may make the same one
     np.savez(
         partial,
         matrix=articles.matrix,
@@ -140,7 +140,7 @@ def save_articles(path: Path, articles: LawArticles) -> None:
     )
     os.replace(partial, path)
     # After the vectors: a graph older than its vector file is not read (`ann.read_graph`).
-    graph, partial_graph = graph_path(path), graph_path(path).with_suffix(".partial")
+    graph, partial_graph = graph_path(path), graph_path(path).with_suffix(f".{os.getpid()}.partial")
     build_graph(articles.matrix).save(str(partial_graph))
     os.replace(partial_graph, graph)
 

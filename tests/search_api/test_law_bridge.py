@@ -151,6 +151,8 @@ def test_index_names_a_laws_folder_that_does_not_exist(
     monkeypatch.setenv("GOVSEARCH_SEMANTIC_MODELS", "usem3")
     assert main(["--data-dir", str(tmp_path / "data"), "index"]) == 2
     assert "nowhere" in capsys.readouterr().err
+    # The laws come last: the index and the files serving reads are written all the same.
+    assert (tmp_path / "data" / "knowledge.bin").exists() and (tmp_path / "data" / "index").is_dir()
 
 
 def test_the_words_are_judged_on_their_best_hits_on_every_page_and_in_every_order(tmp_path: Path) -> None:
