@@ -21,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
-from bench.reporting import bench_parser, percentiles, write_results  # noqa: E402
+from bench.reporting import bench_parser, percentiles, tsv_column, write_results  # noqa: E402
 from govsearch.app import build_engine  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
 from search_api.engine import semantic  # noqa: E402
@@ -31,11 +31,9 @@ from search_api.engine.search import SearchEngine  # noqa: E402
 
 
 def message_titles(shared: Path) -> list[str]:
-    header, *lines = (
-        (shared / "data/messages/queries_from_message_titles.tsv").read_text("utf-8").splitlines()
-    )
-    at = header.split("\t").index("query_title")
-    return [line.split("\t")[at][:100] for line in lines if line.strip() and line.split("\t")[at].strip()]
+    return [
+        q[:100] for q in tsv_column(shared / "data/messages/queries_from_message_titles.tsv", "query_title")
+    ]
 
 
 def timed(engine: SearchEngine, query: str) -> float:

@@ -23,6 +23,13 @@ def bench_parser(doc: str | None, data_dir_help: str | None = None) -> argparse.
     return parser
 
 
+def tsv_column(path: Path, name: str) -> list[str]:
+    """The non-empty values of the column `name` of a TSV file with a header line."""
+    header, *lines = path.read_text(encoding="utf-8").splitlines()
+    at = header.split("\t").index(name)
+    return [value for line in lines if line.strip() and (value := line.split("\t")[at].strip())]
+
+
 def percentile(values: list[float], share: float) -> float:
     """The nearest-rank value below which `share` of `values` lie (0.0 for none)."""
     if not values:

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from bench.reporting import bench_parser, percentiles, write_results  # noqa: E402
+from bench.reporting import bench_parser, percentiles, tsv_column, write_results  # noqa: E402
 from govsearch.app import create_app  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
 from indexer.analysis import segment_query  # noqa: E402
@@ -55,13 +55,8 @@ def build_corpus(shared: Path, data_dir: Path) -> None:
 
 
 def queries(shared: Path) -> tuple[list[str], list[str]]:
-    def column(path: Path, name: str) -> list[str]:
-        header, *lines = path.read_text(encoding="utf-8").splitlines()
-        at = header.split("\t").index(name)
-        return [line.split("\t")[at].strip() for line in lines if line.strip()]
-
-    dev = column(shared / "eval/dev_queries.tsv", "query")
-    messages = column(shared / "data/messages/queries_from_message_titles.tsv", "query_title")
+    dev = tsv_column(shared / "eval/dev_queries.tsv", "query")
+    messages = tsv_column(shared / "data/messages/queries_from_message_titles.tsv", "query_title")
     search = [q[:100] for q in dev + messages if q]
     prefixes: list[str] = []
     for q in dev:

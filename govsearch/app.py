@@ -31,7 +31,6 @@ from indexer.backends.base import VectorSearch
 from indexer.laws import cache_path
 from indexer.storage import Database
 from indexer.store import Store
-from indexer.vectors import USEM3
 from search_api import docs as api_docs
 from search_api import routes as api_routes
 from search_api.access import PortalCors
@@ -97,12 +96,12 @@ def build_engine(
 def law_bridge(settings: Settings) -> LawBridge | None:
     """The words the laws lend long accounts, when a laws folder is configured and usem3 is in use
     (the cache is made by `govsearch index`; until then the bridge lends nothing)."""
-    if not settings.laws_dir or USEM3.name not in settings.models:
+    if (laws := settings.laws) is None:
         return None
-    if not settings.laws_dir.is_dir():
-        log.warning("法律法规目录不存在：%s（GOVSEARCH_LAWS_DIR），不借用条文用语", settings.laws_dir)
+    if not laws.is_dir():
+        log.warning("法律法规目录不存在：%s（GOVSEARCH_LAWS_DIR），不借用条文用语", laws)
         return None
-    return LawBridge(cache_path(settings.laws_dir, settings.laws_cache_dir))
+    return LawBridge(cache_path(laws, settings.laws_cache_dir))
 
 
 def semantic_index(settings: Settings, backend: SearchBackend) -> SemanticIndex | None:

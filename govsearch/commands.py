@@ -17,7 +17,7 @@ from indexer.catalogue.upkeep import update_links
 from indexer.laws import sync_articles
 from indexer.pipeline import IndexProgress, IndexReport, field_workers, update_index
 from indexer.store import Store
-from indexer.vectors import USEM3, VectorFields, sync_all
+from indexer.vectors import VectorFields, sync_all
 from search_api.engine.evaluation import JudgmentFileError, format_report, load_judgments
 from search_api.engine.evaluation import evaluate as run_eval
 from search_api.engine.models import SearchRequest
@@ -105,13 +105,13 @@ def _sync_vectors(settings: Settings, store: Store, workers: int) -> None:
 
 def _sync_laws(settings: Settings, workers: int) -> None:
     """The law articles' cache (`indexer.laws`), made once per set of laws, outside the data directory."""
-    if not settings.laws_dir or USEM3.name not in settings.models:
+    if (laws := settings.laws) is None:
         return
-    if not settings.laws_dir.is_dir():
-        raise CommandError(f"法律法规目录不存在：{settings.laws_dir}（GOVSEARCH_LAWS_DIR）")
+    if not laws.is_dir():
+        raise CommandError(f"法律法规目录不存在：{laws}（GOVSEARCH_LAWS_DIR）")
     status(f"整理法律法规条文（首次需数分钟，结果缓存在 {settings.laws_cache_dir}）…")
     try:
-        sync_articles(settings.laws_dir, settings.laws_cache_dir, workers)
+        sync_articles(laws, settings.laws_cache_dir, workers)
     except (OSError, ValueError) as exc:
         raise CommandError(f"无法整理法律法规条文：{exc}") from exc
 

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from indexer.backends import ElasticsearchConfig
-from indexer.vectors import MODELS
+from indexer.vectors import MODELS, USEM3
 
 
 class Settings(BaseSettings):
@@ -178,6 +178,11 @@ class Settings(BaseSettings):
     def knowledge_path(self) -> Path:
         """The serving knowledge kept between runs (`search_api.engine.knowledge_file`)."""
         return self.data_dir / "knowledge.bin"
+
+    @property
+    def laws(self) -> Path | None:
+        """The laws folder when the law bridge is on: set, and usem3 among the models (it embeds them)."""
+        return self.laws_dir if self.laws_dir and USEM3.name in self.models else None
 
     @property
     def laws_cache_dir(self) -> Path:

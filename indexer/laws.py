@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,20 +107,14 @@ def make_articles(articles: Sequence[str], workers: int = 1) -> LawArticles:
     vocabulary: dict[str, int] = {}
     ids: list[int] = []
     starts = [0]
-    df: Counter[int] = Counter()
     for article in articles:
-        found = [vocabulary.setdefault(w, len(vocabulary)) for w in article_words(article)]
-        ids += found
-        df.update(found)
+        ids += [vocabulary.setdefault(w, len(vocabulary)) for w in article_words(article)]
         starts.append(len(ids))
+    word_ids = np.array(ids, dtype=np.int32)
     matrix = embed_titles([a[:EMBEDDED_CHARS] for a in articles], USEM3.name, workers)
-    return LawArticles(
-        matrix,
-        tuple(vocabulary),
-        np.array(ids, dtype=np.int32),
-        np.array(starts, dtype=np.int64),
-        np.array([df[i] for i in range(len(vocabulary))], dtype=np.int32),
-    )
+    # An article's words are distinct: how often a word occurs is how many articles hold it.
+    article_df = np.bincount(word_ids, minlength=len(vocabulary)).astype(np.int32)
+    return LawArticles(matrix, tuple(vocabulary), word_ids, np.array(starts, dtype=np.int64), article_df)
 
 
 def save_articles(path: Path, articles: LawArticles) -> None:
