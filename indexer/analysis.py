@@ -236,8 +236,14 @@ def segment_query(text: str) -> list[str]:
 def dictionary_word(text: str) -> bool:
     """Is the text one word of the segmenter's dictionary (jieba's, with ours), not a guess of its
     hidden Markov model: 轮椅 is, 虎照 and 身粉证 are not."""
+    return dictionary_cut(text) == [text]
+
+
+def dictionary_cut(text: str) -> list[str]:
+    """The text cut into words of the segmenter's dictionary only, without the guesses of its hidden
+    Markov model: 反映 公交车 监控, but 社 报 卡 (社报 would be a guess)."""
     load_user_dictionary()
-    return rjieba.cut(text, False) == [text]
+    return list(rjieba.cut(text, False))
 
 
 @lru_cache(maxsize=65_536)

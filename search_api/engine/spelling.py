@@ -13,15 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from indexer.analysis import dictionary_word, query_stopwords, segment_query
+from indexer.analysis import common_words, dictionary_cut, dictionary_word, query_stopwords, segment_query
 from search_api.engine.corpus import Corpus
 from search_api.engine.pinyin import Lexicon, is_cjk
-from search_api.engine.query import AnalyzedQuery
+from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery
 from search_api.engine.shapes import look_alike
 
 WINDOWS = (4, 3, 2)  # lengths of stretches checked for typos
 KNOWN_WORD_MIN = 3  # a known two-character part (公积 of 公积今) does not vouch for its neighbours
 CONTEXT_REACH = 8  # characters either side looked at when measuring how far a fix fits its neighbours
+# A fix that changes or cuts a word of the language as typed (反映, 火车站, 发放) must make, with its
+# neighbours, a phrase titles hold this many characters longer than the fix (职业技能坚定 → 职业技能鉴定).
+WORD_FIX_REACH = 2
 
 
 class Fix(NamedTuple):
@@ -55,8 +58,9 @@ def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> 
     text = query.compact
     settled = _known_words(text, query.tokens, corpus)  # inside a known whole word: left alone
     stray = [not paired for paired in _in_pairs(text, corpus)]
+    words = _dictionary_spans(text)
     fixes = [
-        Fix(start, window, word)
+        fix
         for size in WINDOWS
         for start in range(len(text) - size + 1)
         if not any(settled[start : start + size])
@@ -64,6 +68,8 @@ def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> 
         and is_cjk(window := text[start : start + size])
         and not corpus.known(window)
         for word in candidates(window, lexicon)
+        if not _breaks_a_word(fix := Fix(start, window, word), words)
+        or _support(text, fix, corpus, lexicon)[0] >= len(word) + WORD_FIX_REACH
     ]
     if not fixes:
         return None
@@ -110,11 +116,45 @@ def _in_pairs(text: str, corpus: Corpus) -> list[bool]:
     return [(i > 0 and pairs[i - 1]) or (i < len(pairs) and pairs[i]) for i in range(len(text))]
 
 
+class _Word(NamedTuple):
+    start: int
+    end: int
+    everyday: bool  # a word of everyday text (`common_words`), not one of the dictionary's rarest
+
+
+def _dictionary_spans(text: str) -> list[_Word]:
+    """The words of two or more Han characters that the segmenter's dictionary reads in `text` as typed,
+    its guesses left out: words of the language, though no title may hold them."""
+    spans, at, everyday = [], 0, common_words()
+    for word in dictionary_cut(text):
+        if len(word) >= 2 and all(is_cjk(c) for c in word):
+            spans.append(_Word(at, at + len(word), word in everyday))
+        at += len(word)
+    return spans
+
+
+def _breaks_a_word(fix: Fix, words: list[_Word]) -> bool:
+    """Does the fix change a character of a word of the language (医务 → 义务, 反映 → 反应) or cut a word
+    of everyday text (不发放 → 补发放 cuts 发放)? In citizens' own accounts such fixes were nearly all
+    wrong: a word no title holds, next to a character that makes a title word with one of its own. A
+    rare dictionary word may be cut: 证验 of 教师资格证验正 is the slip's chance neighbour."""
+    end = fix.start + len(fix.window)
+    changed = {fix.start + i for i, (a, b) in enumerate(zip(fix.window, fix.word, strict=True)) if a != b}
+    touched = [w for w in words if fix.start < w.end and w.start < end]
+    return any(
+        changed.intersection(range(w.start, w.end)) or (w.everyday and (fix.start > w.start or end < w.end))
+        for w in touched
+    )
+
+
 def _known_words(text: str, tokens: tuple[str, ...], corpus: Corpus) -> list[bool]:
     """The stretches of `text` that are whole words of the query known to titles or rules (an
-    official term such as 社会保障卡 is not a typo of 社会保险卡 because no window of it is), and the
-    question and function words, which are no typo of a title word (请问一下 is not 请文艺下)."""
+    official term such as 社会保障卡 is not a typo of 社会保险卡 because no window of it is), the
+    question and function words, which are no typo of a title word (请问一下 is not 请文艺下), and a
+    masked place name (A市, K3县: its 市 is no slip for 交 of 交社保)."""
     settled = [False] * len(text)
+    for masked in MASKED_PLACE_IN_TEXT.finditer(text):
+        settled[masked.start() : masked.end() + 1] = [True] * (masked.end() + 1 - masked.start())
     start = 0
     function_words = query_stopwords()
     for token in tokens:
