@@ -1,5 +1,7 @@
-"""Corrections offered to citizens' own words, with and without the check that a fix must not change or cut
-a word of the language (`spelling._breaks_a_word`), measured in the same run.
+"""Corrections offered to citizens' own words, as round 13 makes them and as before it, measured in the same
+run: before, a fix could change or cut a word of the language (`spelling._breaks_a_word`) and was put in
+place of the results in a citizen's account too (`understanding.reads_better`, `query.long_account`).
+(The third change of round 13, masked place names left alone, is in both.)
 
     python bench/corrections.py [--data-dir DIR] [--shared ../shared] [--out bench/results/]
 
@@ -22,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
@@ -30,7 +33,7 @@ from bench.reporting import bench_parser, tsv_column, write_results  # noqa: E40
 from bench.search_bench import build_corpus  # noqa: E402
 from govsearch.app import build_engine  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
-from search_api.engine import spelling  # noqa: E402
+from search_api.engine import spelling, understanding  # noqa: E402
 from search_api.engine.evaluation import is_relevant, kind_of, load_judgments  # noqa: E402
 from search_api.engine.models import SearchRequest  # noqa: E402
 from search_api.engine.search import SearchEngine  # noqa: E402
@@ -55,16 +58,18 @@ def body_sentences(messages: Path, seed: int = 1202) -> list[str]:
 
 
 @contextmanager
-def without_word_check(service: SearchEngine) -> Iterator[None]:
-    """The spelling as it was before the check: any fix may change or cut a word of the language."""
-    kept = spelling._breaks_a_word
-    spelling._breaks_a_word = lambda fix, words: False
-    service.knowledge.get().memo.clear()
-    try:
-        yield
-    finally:
-        spelling._breaks_a_word = kept
+def as_before(service: SearchEngine) -> Iterator[None]:
+    """The spelling as it was before round 13: any fix may change or cut a word of the language, and one
+    that reads better replaces the results of an account as of any query."""
+    with (
+        patch.object(spelling, "_breaks_a_word", lambda fix, words: False),
+        patch.object(understanding, "long_account", lambda query: False),  # the name reads_better calls
+    ):
         service.knowledge.get().memo.clear()
+        try:
+            yield
+        finally:
+            service.knowledge.get().memo.clear()
 
 
 def corrections(service: SearchEngine, queries: list[str]) -> dict[str, Any]:
@@ -95,8 +100,8 @@ def measure(data_dir: Path, shared: Path) -> dict[str, Any]:
         "message body sentences": body_sentences(shared / "data/messages"),
     }
     report: dict[str, Any] = {}
-    for variant in ("without the word check", "with the word check"):
-        with without_word_check(service) if variant.startswith("without") else nullcontext():
+    for variant in ("before round 13", "round 13"):
+        with as_before(service) if variant.startswith("before") else nullcontext():
             report[variant] = {
                 **{name: corrections(service, queries) for name, queries in sources.items()},
                 "slips": slips(service, ROOT / "bench" / "eval"),

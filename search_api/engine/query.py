@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from indexer.analysis import compact, normalize, segment_query
 from indexer.fields import DOC_NUMBER, code_key, doc_number_keys
+from search_api.engine import ranking
 from search_api.engine.pinyin import is_cjk, latin_letters
 
 _ITEM_CODE = re.compile(r"[0-9a-z]{10,}|\d{6,}", re.IGNORECASE)
@@ -95,3 +96,10 @@ def emphasis_quotes(query: AnalyzedQuery) -> bool:
 
 def unquoted(text: str) -> str:
     return _QUOTE_MARKS.sub(" ", text).strip()
+
+
+def long_account(query: AnalyzedQuery) -> bool:
+    """A citizen's account of a situation rather than a name (LONG_ACCOUNT_CHARACTERS Han characters or
+    more): with weak words, where a second model's reading of meaning is worth its milliseconds; where a
+    slip's fix is offered, not put in place of the results (`understanding.reads_better`)."""
+    return sum(is_cjk(c) for c in query.compact) >= ranking.LONG_ACCOUNT_CHARACTERS

@@ -29,8 +29,7 @@ from indexer.vectors import MODELS, USEM3, embed
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
-from search_api.engine.pinyin import is_cjk
-from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery
+from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery, long_account
 from search_api.engine.rerank import QueryWord, title_features, unasked
 from search_api.engine.vector_search import FileVectors
 
@@ -177,12 +176,6 @@ def words_answer_weakly(lexical: Sequence[BackendHit], words: Sequence[QueryWord
     here, question words too: in ranking they weigh little (`QueryWord.weight`), but a question asked in
     the citizen's own words (查医生有没有执业资格) is where the words answer weakly and meaning helps."""
     return words_coverage(lexical, words, corpus) < ranking.WEAK_WORDS_COVERAGE
-
-
-def long_account(query: AnalyzedQuery) -> bool:
-    """A citizen's account of a situation rather than a name (LONG_ACCOUNT_CHARACTERS Han characters or
-    more): with weak words, where a second model's reading of meaning is worth its milliseconds."""
-    return sum(is_cjk(c) for c in query.compact) >= ranking.LONG_ACCOUNT_CHARACTERS
 
 
 def judgment(lexical: Sequence[BackendHit], words: Sequence[QueryWord], corpus: Corpus) -> float:

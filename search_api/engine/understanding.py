@@ -29,7 +29,7 @@ from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import Correction
 from search_api.engine.pinyin import Lexicon, is_cjk, names_a_thing
-from search_api.engine.query import AnalyzedQuery
+from search_api.engine.query import AnalyzedQuery, long_account
 from search_api.engine.short_names import MAX_GAP, clipped_from, in_order
 from search_api.engine.spelling import correct_spelling, fixes_non_words
 
@@ -292,8 +292,10 @@ def reads_better(
     (`fixes_non_words`): its results are shown even when the misspelt query finds some (社报卡 finds
     titles with 报; 在哪里办虎照 finds titles with 在 and 办). Never for a 文号, a code or a “quoted”
     phrase: those were typed exactly on purpose; nor when every word no title holds is a short form
-    of whole title words (`long_forms`: 法援 is 法律援助, not a slip for 法院)."""
-    if correction.reason != "typo" or query.quoted or doc_number_keys(query.text):
+    of whole title words (`long_forms`: 法援 is 法律援助, not a slip for 法院); nor in a citizen's account
+    (`long_account`): meaning reads past a slip there, and what such fixes changed in citizens' messages was
+    mostly a name the segmenter guessed (山水华庭 → 山水画庭, 合心村 → 核心村)."""
+    if correction.reason != "typo" or query.quoted or doc_number_keys(query.text) or long_account(query):
         return False
     unknown = _unknown(query, corpus)
     if unknown and long_forms and all(_short_form_of(t, long_forms.get(t), corpus) for t in unknown):

@@ -31,9 +31,9 @@ from indexer.vectors import (
 )
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus, DocInfo
-from search_api.engine.query import analyse
+from search_api.engine.query import analyse, long_account
 from search_api.engine.rerank import QueryWord
-from search_api.engine.semantic import SemanticIndex, combine, long_account, words_answer_weakly
+from search_api.engine.semantic import SemanticIndex, combine, words_answer_weakly
 from search_api.engine.vector_search import BruteForce, ExactScan, FileVectors, UsearchIndex, nearest_index
 from tests.factories import SAMPLE_DOCUMENTS
 
