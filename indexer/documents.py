@@ -237,5 +237,8 @@ class Scenario(BaseModel):
     name: str = Field(min_length=1, description="场景名称，如 我要结婚")
     summary: str = Field(default="", description="一句话说明")
     keywords: list[str] = Field(default_factory=list, description="查询中出现这些词时显示场景卡片")
+    excluded: list[str] = Field(
+        default_factory=list, description="这些词里的关键词不算出现（计划生育 里的 生育 不是生孩子）"
+    )
     items: list[str] = Field(default_factory=list, description="事项名称（按名称在目录中查找）")
     policies: list[str] = Field(default_factory=list, description="政策文件标题")

@@ -41,9 +41,13 @@ def packaged_scenarios() -> tuple[Scenario, ...]:
 
 def matches(scenario: Scenario, compact_query: str) -> bool:
     """The query (`indexer.analysis.compact` form) is the scenario's name or contains one of its keywords
-    (any script, any spacing)."""
+    (any script, any spacing) outside the words the scenario excludes (生育 of 计划生育 is no birth)."""
+    if compact_query == compact(scenario.name):
+        return True
     q = compact_query
-    return q == compact(scenario.name) or any(compact(k) in q for k in scenario.keywords)
+    for word in scenario.excluded:
+        q = q.replace(compact(word), "\n")  # a keyword may still stand beside it, not across it
+    return any(compact(k) in q for k in scenario.keywords)
 
 
 def related(scenarios: Sequence[Scenario], compact_query: str) -> list[Scenario]:

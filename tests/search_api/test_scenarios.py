@@ -27,6 +27,10 @@ def test_queries_match_by_name_or_keyword() -> None:
     assert matches(marry, compact("我要结婚")) and matches(marry, compact("结婚登记要带什么"))
     assert matches(marry, compact(" 我要 結婚 "))
     assert not matches(marry, compact("离婚"))
+    baby = packaged_scenarios()[1]
+    assert matches(baby, compact("生育津贴怎么领")) and matches(baby, compact("男职工生育保险能报吗"))
+    assert not matches(baby, compact("举报邻居违反计划生育"))  # family planning is no birth
+    assert matches(baby, compact("计划生育政策放开后生育津贴怎么领"))  # 生育 outside 计划生育 still counts
 
 
 @pytest.mark.parametrize(
