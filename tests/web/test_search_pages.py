@@ -77,6 +77,7 @@ def test_hot_and_related_searches_from_the_log_without_denied_words(site: TestCl
         person.get("/s", params={"wd": "社会保障卡挂失"})
     service = site.app.state.search_engine  # type: ignore[attr-defined]
     service.knowledge._popular_seconds = 0  # re-read the log now, not in a minute
+    service.knowledge.settle()  # a check the searches started may still run, with the old interval
     service.knowledge.get()  # starts the check beside the searches …
     service.knowledge.settle()  # … and waits for it
     home = site.get("/").text
