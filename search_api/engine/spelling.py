@@ -5,7 +5,9 @@ alike (3+ characters: z/zh, n/l, in/ing) or, for 3+ characters, differs in one l
 Every unknown stretch may offer a fix; the fixes are weighed against each other by how well the
 corrected characters fit their neighbours (`_support`) rather than taken left to right: in 校车驾使资格 the
 stretch 使资格 sounds like 师资格 (a word of 教师资格) and 驾使 like 驾驶, and only 驾驶 makes, with its
-neighbours, a phrase titles hold (校车驾驶资格). Pure functions of the query, the `Corpus` and its `Lexicon`.
+neighbours, a phrase titles hold (校车驾驶资格). A word of the language is no slip, though no title holds it
+(`_breaks_a_word`: 反映 is not 反应, 火车站 not 货车站), unless the fix joins a longer title phrase. Pure
+functions of the query, the `Corpus` and its `Lexicon`.
 """
 
 from __future__ import annotations
