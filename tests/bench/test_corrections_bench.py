@@ -3,28 +3,15 @@ checks that its two variants differ where round 13's word check is what tells th
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
+from bench import corrections as bench
 from tests.factories import build_data_dir, guide
 
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "corrections.py"
 BODY_HEADER = "留言编号,留言用户,留言主题,留言时间,留言详情,一级分类\n"
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("corrections_bench", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("corrections_bench", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_corrections_bench_counts_what_each_variant_offers(tmp_path: Path) -> None:
-    bench = _load()
     messages = tmp_path / "shared/data/messages"
     messages.mkdir(parents=True)
     (messages / "queries_from_message_titles.tsv").write_text(
