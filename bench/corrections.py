@@ -43,7 +43,8 @@ SLIP_SETS = ("own_queries.tsv", *(f"own_queries_{i}.tsv" for i in range(2, 10)),
 
 
 def body_sentences(messages: Path, seed: int = 1202) -> list[str]:
-    """One sentence of 10–30 characters from each message body that has one."""
+    """One sentence of 10–30 characters from each message body that has one, as the citizen wrote it
+    (not `synonyms.messages.read_messages`, which cuts masked places out: A市 is part of what is measured)."""
     rows: list[dict[str, str]] = []
     for name in ("附件2.csv", "附件4.csv"):
         with (messages / name).open(encoding="utf-8") as file:

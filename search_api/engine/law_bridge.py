@@ -29,16 +29,12 @@ from indexer.vectors import QUANT, USEM3, quantise
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.knowledge import Knowledge
-from search_api.engine.query import AnalyzedQuery
+from search_api.engine.query import AnalyzedQuery, han_characters
 from search_api.engine.rerank import QueryWord
 from search_api.engine.semantic import query_vector, semantic_query, words_answer_weakly
 from synonyms.expansion import SynonymMatch
 
 SOURCE = "法律法规条文"  # what the match says it comes from
-
-
-def han_characters(text: str) -> int:
-    return sum("\u4e00" <= c <= "\u9fff" for c in text)
 
 
 def lent_words(

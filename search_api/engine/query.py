@@ -102,4 +102,8 @@ def long_account(query: AnalyzedQuery) -> bool:
     """A citizen's account of a situation rather than a name (LONG_ACCOUNT_CHARACTERS Han characters or
     more): with weak words, where a second model's reading of meaning is worth its milliseconds; where a
     slip's fix is offered, not put in place of the results (`understanding.reads_better`)."""
-    return sum(is_cjk(c) for c in query.compact) >= ranking.LONG_ACCOUNT_CHARACTERS
+    return han_characters(query.compact) >= ranking.LONG_ACCOUNT_CHARACTERS
+
+
+def han_characters(text: str) -> int:
+    return sum(map(is_cjk, text))

@@ -60,9 +60,8 @@ def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> 
     text = query.compact
     settled = _known_words(text, query.tokens, corpus)  # inside a known whole word: left alone
     stray = [not paired for paired in _in_pairs(text, corpus)]
-    words = _dictionary_spans(text)
-    fixes = [
-        fix
+    found = [
+        Fix(start, window, word)
         for size in WINDOWS
         for start in range(len(text) - size + 1)
         if not any(settled[start : start + size])
@@ -70,12 +69,15 @@ def correct_spelling(query: AnalyzedQuery, corpus: Corpus, lexicon: Lexicon) -> 
         and is_cjk(window := text[start : start + size])
         and not corpus.known(window)
         for word in candidates(window, lexicon)
-        if not _breaks_a_word(fix := Fix(start, window, word), words)
-        or _support(text, fix, corpus, lexicon)[0] >= len(word) + WORD_FIX_REACH
+    ]
+    support = {fix: _support(text, fix, corpus, lexicon) for fix in found}
+    words = _dictionary_spans(text)
+    fixes = [
+        f for f in found if not _breaks_a_word(f, words) or support[f][0] >= len(f.word) + WORD_FIX_REACH
     ]
     if not fixes:
         return None
-    fixes.sort(key=lambda f: _support(text, f, corpus, lexicon), reverse=True)
+    fixes.sort(key=support.__getitem__, reverse=True)
     taken: list[Fix] = []
     for fix in fixes:  # best first; a fix overlapping a better one is dropped
         if all(fix.start >= t.start + len(t.window) or t.start >= fix.start + len(fix.window) for t in taken):
