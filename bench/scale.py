@@ -43,6 +43,7 @@ from scale_plot import plot  # noqa: E402
 
 from bench.reporting import percentiles  # noqa: E402
 from govsearch.settings import Settings  # noqa: E402
+from indexer.vectors import vectors_path  # noqa: E402
 
 RESULTS = ROOT / "bench/results"
 
@@ -352,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
             report["build"] = build(corpus, data_dir, args.docs, args.code)
             seconds = time.perf_counter() - started
             report["build"].update(seconds=round(seconds, 1), docs_per_s=round(args.docs / seconds, 1))
+        # The models with vectors: a slow one is left out of a large collection (`indexer.vectors.sync_all`).
+        report["semantic_models"] = [m for m in models if vectors_path(data_dir, m).exists()]
         if not args.build_only:
             report.update(
                 measure(data_dir, args.shared, args.requests, not args.no_log, args.code, not args.no_change)

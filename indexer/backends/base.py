@@ -164,3 +164,8 @@ class VectorSearch(Protocol):
     def nearest(self, model: str, query: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
         """The `k` titles nearest the query (a unit vector of `model`), nearest first: (id, score)."""
         ...
+
+    def has(self, model: str) -> bool:
+        """Are there vectors of `model` to search? (The indexer leaves a slow model out of a large
+        collection, `indexer.vectors.sync_all`: serving then neither loads it nor embeds with it.)"""
+        ...

