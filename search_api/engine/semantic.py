@@ -29,7 +29,7 @@ from indexer.vectors import MODELS, USEM3, embed
 from search_api.engine import ranking
 from search_api.engine.corpus import Corpus
 from search_api.engine.models import SearchRequest
-from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery, describes_a_need, long_account
+from search_api.engine.query import MASKED_PLACE_IN_TEXT, AnalyzedQuery, long_account
 from search_api.engine.rerank import QueryWord, title_features, unasked
 from search_api.engine.vector_search import FileVectors
 
@@ -93,8 +93,8 @@ class SemanticIndex:
         return self.source.versions([*models, *(d for m in models for d in self.descriptions.get(m, ()))])
 
     def models_for(self, second_opinion: bool) -> tuple[str, ...]:
-        """The first model always; the others (slower) only for a second opinion: a description of a
-        need the words answer weakly (`with_meaning`), or every query when `always`."""
+        """The first model always; the others (slower) only for a second opinion: a long account the
+        words answer weakly (`with_meaning`), or every query when `always`."""
         return self.models if second_opinion or self.always else self.models[:1]
 
     def nearest(self, text: str, limit: int, models: Sequence[str] | None = None) -> list[tuple[str, float]]:
@@ -336,7 +336,7 @@ def with_meaning(
         fusion = Fusion(ranking.SEMANTIC_WEIGHT, 0.0, words)
     depth = ranking.SEMANTIC_DEPTH if fusion.judge else ranking.SEMANTIC_CANDIDATES
     account = weak and long_account(query)
-    near = semantic.nearest(text, depth, semantic.models_for(weak and describes_a_need(query)))
+    near = semantic.nearest(text, depth, semantic.models_for(account))
     fused = fuse(top, near, request, query, corpus, fusion)
     if not account:
         return fused
