@@ -89,7 +89,7 @@ class ElasticsearchBackend:
                 self._call(add_vector_fields, self.client, self.prefix)
         # A new generation is written by name; everything else goes through the alias.
         self.target = target or self.prefix
-        self._has: dict[str, tuple[float, bool]] = {}  # model → (when looked up, any vectors)
+        self._has: dict[str, tuple[float, bool]] = {}  # model → (when looked up, searchable)
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run a client call; cluster errors become `BackendError` with the cluster's reason."""
